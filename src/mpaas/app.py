@@ -1,0 +1,58 @@
+"""FastAPI factory: routers, error envelope, case-insensitive routing, platform lifecycle."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from mpaas import __version__
+from mpaas.config import Settings
+from mpaas.core.http import CaseInsensitiveRouting, install_error_handlers
+from mpaas.platform import Platform
+from mpaas.runtime import Runtime
+
+DESCRIPTION = """A self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.
+
+Every `/v1.0` call needs `Authorization: Bearer <token>` where the token comes from
+`POST /v1.0/OAuth2/tokens` and is scoped to the one endpoint named in its `ApiEndpoint`.
+Errors always use the envelope `{"StatusCode": n, "Message": "..."}`."""
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None, *,
+               run_workers: bool = True) -> FastAPI:
+    """Build the API. The lifespan starts the platform (and, in the all-in-one role, its workers)."""
+    from mpaas.auth.router import router as auth_router
+    from mpaas.messaging.router import router as messaging_router
+    from mpaas.numbers.router import router as numbers_router
+    from mpaas.ops.router import router as ops_router
+    from mpaas.routes.router import router as routes_router
+    from mpaas.sandbox.router import router as sandbox_router
+    from mpaas.subscribers.router import router as subscribers_router
+
+    settings = settings or Settings()
+    platform = platform or Platform.build(settings)
+    runtime = Runtime(platform, run_workers=run_workers)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title="mpaas", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.platform = platform
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    for router in (auth_router, routes_router, numbers_router, subscribers_router, messaging_router,
+                   sandbox_router, ops_router):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"Status": "ok"}
+
+    app.add_middleware(CaseInsensitiveRouting, fastapi_app=app)
+    return app

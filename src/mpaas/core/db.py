@@ -1,0 +1,75 @@
+"""Database access: engines, sessions and the unit of work.
+
+On SQLite two engines share the file: writes open with BEGIN IMMEDIATE (they take the write lock up
+front, so two writers never deadlock upgrading a read lock), reads with a plain BEGIN so they run
+beside writers under WAL. On PostgreSQL both are the same engine. Services never commit; `write()`
+and `read()` are the one place a transaction begins and ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control away from the driver so BEGIN is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=4)
+            self.read_engine = _sqlite_engine(url, immediate=False, pool_size=8)
+        else:
+            self.write_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self.read_engine = self.write_engine
+        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One transaction that may write; commits on success, rolls back on any exception."""
+        async with self._write_sessions() as session:
+            async with session.begin():
+                yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._read_sessions() as session:
+            async with session.begin():
+                yield session
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()
+
+
+def sync_url(url: str) -> str:
+    """The URL Alembic uses (it runs synchronously, before the server starts)."""
+    return url.replace("sqlite+aiosqlite", "sqlite")

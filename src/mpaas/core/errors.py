@@ -1,0 +1,43 @@
+"""One error type for the whole API, rendered in the vendor envelope {"StatusCode", "Message"}."""
+
+from __future__ import annotations
+
+# The contract's standard texts (telegent-api.md §1.7), used when no specific message applies.
+STANDARD_MESSAGES: dict[int, str] = {
+    400: "Bad request: one or more required fields are missing or contain an invalid value.",
+    401: "Unauthorized: Bearer token is missing, expired, or invalid. Re-authenticate via POST /v1.0/oauth2/tokens.",
+    403: "Forbidden: your token does not have permission to access this resource. Check the ApiEndpoint scope.",
+    404: "Not found: the requested resource does not exist or belongs to a different account.",
+    405: "Method not allowed: verify the HTTP method required for this endpoint.",
+    408: "Request timeout: the server did not receive a complete request within the allowed time. Retry with exponential backoff.",
+    429: "Too many requests: rate limit exceeded. Slow your request cadence and retry after a short delay.",
+    500: "Internal server error: an unexpected error occurred. If the problem persists contact support@telegent.com.",
+    503: "Service unavailable: the API is temporarily unavailable. Retry after a short delay.",
+    504: "Gateway timeout: an upstream service did not respond in time. Retry with exponential backoff.",
+}
+
+
+class ApiError(Exception):
+    """A failure the client should see: HTTP status, vendor message, optional extra headers."""
+
+    def __init__(self, status: int, message: str | None = None, headers: dict[str, str] | None = None):
+        self.status = status
+        self.message = message or STANDARD_MESSAGES.get(status, "Error")
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+    def envelope(self) -> dict:
+        return {"StatusCode": self.status, "Message": self.message}
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def not_found(message: str | None = None) -> ApiError:
+    return ApiError(404, message)
+
+
+def required(field: str) -> ApiError:
+    """ASP.NET's wording, which the contract quotes for ApiEndpoint."""
+    return ApiError(400, f"The {field} field is required.")

@@ -1,0 +1,30 @@
+"""E.164 parsing and validation (phonenumbers)."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+_E164_SHAPE = re.compile(r"^\+[1-9]\d{1,14}$")
+
+
+def is_e164_shape(value: str) -> bool:
+    return bool(_E164_SHAPE.match(value or ""))
+
+
+def normalize_e164(value: str) -> str | None:
+    """Return the canonical E.164 form of a valid number, else None. A missing '+' is tolerated
+    for 11-digit NANP numbers (carriers and legacy clients send `18015551234`)."""
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    if not raw.startswith("+"):
+        raw = "+" + raw
+    try:
+        parsed = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,44 @@
+"""Webhook payloads for message events (documented in docs/webhooks.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mpaas.core.wire import iso, money
+from mpaas.models import Message
+
+
+def status_event(message: Message, event_id: str, at: datetime) -> dict:
+    """Sent to the route's CallbackMessageUrl on every status change of an outbound message."""
+    return {
+        "EventId": event_id,
+        "EventType": "message.status",
+        "MessageId": message.id,
+        "Status": message.status,
+        "Direction": message.direction,
+        "From": message.from_number,
+        "To": message.to_number,
+        "Owner": message.owner,
+        "ErrorCode": message.error_code,
+        "Segment": message.segments,
+        "Cost": money(message.cost),
+        "CampaignId": message.campaign_id,
+        "Timestamp": iso(at),
+    }
+
+
+def inbound_event(message: Message, event_id: str) -> dict:
+    """Sent to the route's MessageUrl; the contract's Snake_Pascal inbound fields."""
+    media = (message.media or {}).get("MmsMedia") or []
+    return {
+        "EventId": event_id,
+        "Message_ID": message.id,
+        "Owner": message.owner,
+        "To": message.to_number,
+        "From": message.from_number,
+        "Message_Body": message.body,
+        "Segment": message.segments,
+        "MMS_Media_URL": media[0]["MediaUrl"] if media else None,
+        "Direction": "Inbound",
+        "Received_On": iso(message.created_at),
+    }

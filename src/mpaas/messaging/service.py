@@ -1,0 +1,161 @@
+"""Outbound sends and inbound arrivals: each stores its messages and their follow-up jobs in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import phonenumbers
+from phonenumbers import geocoder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.accounts.service import Principal
+from mpaas.core import ids
+from mpaas.core.errors import bad_request, not_found
+from mpaas.core.jobs import enqueue
+from mpaas.core.phone import normalize_e164
+from mpaas.core.wire import iso_local, money
+from mpaas.messaging import events, repository, segments
+from mpaas.messaging.schemas import InboundRequest, OutboundRequest
+from mpaas.models import Message
+
+NOT_YOUR_NUMBER = "Phone number does not belong to account"
+SUBMIT_JOB = "message.submit"
+RECEIPT_JOB = "carrier.receipt"
+WEBHOOK_JOB = "webhook.deliver"
+
+
+@dataclass
+class Sent:
+    messages: list[Message]
+
+
+def _media(body: OutboundRequest) -> dict:
+    media: dict = {}
+    if body.mms_media:
+        media["MmsMedia"] = [{"MediaUrl": m.media_url} for m in body.mms_media]
+    if body.mms_base64:
+        media["MmsBase64"] = [{"Base64": m.base64, "BaseType": m.base_type} for m in body.mms_base64]
+    return media
+
+
+async def send_outbound(session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime,
+                        cost_per_segment: Decimal) -> Sent:
+    source = normalize_e164(body.from_)
+    if source is None:
+        raise bad_request("The From field must be an E.164 number such as +18015551234.")
+    number = await repository.number_in_accounts(session, source, principal.account_ids)
+    if number is None:
+        raise bad_request(NOT_YOUR_NUMBER)
+    if not number.message_enabled or number.status != "Active":
+        raise bad_request(f"The From number {source} is not enabled for messaging.")
+    destinations = []
+    for i, recipient in enumerate(body.to):
+        dest = normalize_e164(recipient.number)
+        if dest is None:
+            raise bad_request(f"The To[{i}].Number field must be a valid E.164 number (got {recipient.number!r}).")
+        destinations.append(dest)
+    media = _media(body)
+    if not body.body and not media:
+        raise bad_request("The Body field is required.")
+    kind = "mms" if media else "sms"
+    segment_plan = segments.plan(body.body)
+    parts = 1 if kind == "mms" else segment_plan.count
+    messages = []
+    batch_id = None
+    for dest in dict.fromkeys(destinations):  # one message per distinct recipient
+        message_id = ids.new_id(ids.MESSAGE)
+        batch_id = batch_id or message_id
+        message = Message(
+            id=message_id, account_id=number.account_id, batch_id=batch_id, direction="Outbound",
+            type=number.message_type, message_type=kind, from_number=source, to_number=dest,
+            owner=source, body=body.body, campaign_id=body.campaign_id, media=media, segments=parts,
+            encoding=segment_plan.encoding, cost=cost_per_segment * parts, status="Queued",
+            message_route_id=number.message_route_id, created_at=now, updated_at=now,
+        )
+        session.add(message)
+        enqueue(session, now, SUBMIT_JOB, {"message_id": message_id})
+        messages.append(message)
+    await session.flush()
+    return Sent(messages)
+
+
+def outbound_response(sent: Sent, body: OutboundRequest) -> dict:
+    first = sent.messages[0]
+    return {
+        "MessageId": first.id,
+        "Direction": "Outbound",
+        "Type": first.type,
+        "CampaignId": first.campaign_id,
+        "Cost": money(sum((m.cost for m in sent.messages), Decimal("0"))),
+        "Status": first.status,
+        "To": [{"Number": m.to_number} for m in sent.messages],
+        "From": first.from_number,
+        "Owner": first.owner,
+        "Body": first.body,
+        "CreatedOn": first.created_at.strftime("%H:%M:%S UTC %Y-%m-%d"),
+        "MessageType": first.message_type,
+        "MmsMedia": (first.media or {}).get("MmsMedia", []),
+        "MmsBase64": (first.media or {}).get("MmsBase64", []),
+        "Segment": first.segments,
+        # One message per recipient, each with its own id and status (docs/compatibility.md).
+        "Messages": [{"MessageId": m.id, "To": m.to_number, "Status": m.status, "Cost": money(m.cost)}
+                     for m in sent.messages],
+    }
+
+
+def _region(number: str) -> str | None:
+    try:
+        return geocoder.country_name_for_number(phonenumbers.parse(number), "en") or None
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def details(message: Message) -> dict:
+    counterpart = message.to_number if message.direction == "Outbound" else message.from_number
+    return {
+        "MessageId": message.id,
+        "Direction": message.direction.upper(),
+        "Type": message.type,
+        "CampaignId": message.campaign_id,
+        "Cost": money(message.cost),
+        "To": message.to_number,
+        "From": message.from_number,
+        "Owner": message.owner,
+        "Body": message.body,
+        "Region": _region(counterpart),
+        "CreatedOn": iso_local(message.created_at),
+        "UpdatedOn": iso_local(message.updated_at),
+        "MessageType": message.message_type,
+        "Status": message.status,
+        "Segment": message.segments,
+        "ErrorCode": message.error_code,
+    }
+
+
+async def receive_inbound(session: AsyncSession, body: InboundRequest, now: datetime) -> Message:
+    """A message from the outside world to a provisioned number: stored `Received`, then webhooked."""
+    destination = normalize_e164(body.to)
+    source = normalize_e164(body.from_)
+    if source is None:
+        raise bad_request("The From field must be an E.164 number such as +18015551234.")
+    if destination is None:
+        raise bad_request("The To field must be an E.164 number such as +18015551234.")
+    number = await repository.provisioned_number(session, destination)
+    if number is None or not number.message_enabled:
+        raise not_found(f"Not found: {destination} is not a messaging-enabled number on this platform.")
+    plan = segments.plan(body.body)
+    message = Message(
+        id=ids.new_id(ids.MESSAGE), account_id=number.account_id, direction="Inbound", type=number.message_type,
+        message_type="sms", from_number=source, to_number=destination, owner=destination, body=body.body,
+        media={}, segments=plan.count, encoding=plan.encoding, cost=Decimal("0"), status="Received",
+        message_route_id=number.message_route_id, created_at=now, updated_at=now,
+    )
+    message.batch_id = message.id
+    session.add(message)
+    event_id = ids.new_id(ids.EVENT)
+    enqueue(session, now, WEBHOOK_JOB, {"target": "inbound", "message_id": message.id, "event_id": event_id,
+                                        "payload": events.inbound_event(message, event_id)})
+    await session.flush()
+    return message

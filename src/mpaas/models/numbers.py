@@ -1,0 +1,91 @@
+"""Number inventory (the platform's pool), the per-area stock aggregate, account numbers and orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mpaas.models.base import Base, UTCDateTime
+
+AVAILABLE = "available"
+ASSIGNED = "assigned"
+
+
+class InventoryNumber(Base):
+    """One telephone number the platform can hand out, whether free or held by an account."""
+
+    __tablename__ = "inventory_numbers"
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)  # E.164
+    ngp: Mapped[str] = mapped_column(String(8))
+    area_code: Mapped[str] = mapped_column(String(3))
+    zipcode: Mapped[str] = mapped_column(String(5))
+    state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    rate_center: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    number_type: Mapped[str] = mapped_column(String(16), default="mobile")
+    message_capable: Mapped[bool] = mapped_column(Boolean, default=True)
+    voice_capable: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16), default=AVAILABLE)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_inventory_status_area", "status", "area_code"),
+        Index("ix_inventory_status_zip", "status", "zipcode"),
+    )
+
+
+class NumberAreaStock(Base):
+    """Count of available numbers per area, kept exact in the transactions that claim and add numbers,
+    so availability search never groups over the whole inventory."""
+
+    __tablename__ = "number_area_stock"
+    ngp: Mapped[str] = mapped_column(String(8), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    zipcode: Mapped[str] = mapped_column(String(5), primary_key=True)
+    number_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    message_capable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    voice_capable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    available: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_stock_zip", "zipcode"),)
+
+
+class PhoneNumber(Base):
+    """A number held by an account (NID-), with its configuration."""
+
+    __tablename__ = "phone_numbers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    number: Mapped[str] = mapped_column(ForeignKey("inventory_numbers.number"), unique=True)
+    number_type: Mapped[str] = mapped_column(String(16))  # mvno | iot
+    message_type: Mapped[str] = mapped_column(String(8))  # a2p | p2p
+    message_enabled: Mapped[bool] = mapped_column(Boolean)
+    voice_enabled: Mapped[bool] = mapped_column(Boolean)
+    data_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    message_route_id: Mapped[str | None] = mapped_column(ForeignKey("message_routes.id"), nullable=True, index=True)
+    voice_route_id: Mapped[str | None] = mapped_column(ForeignKey("voice_routes.id"), nullable=True, index=True)
+    subscriber_id: Mapped[str | None] = mapped_column(ForeignKey("subscribers.id"), nullable=True, index=True)
+    iccid: Mapped[str | None] = mapped_column(String(22), nullable=True)
+    qr_code: Mapped[str | None] = mapped_column(Text, nullable=True)
+    product_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="Active")
+    order_id: Mapped[str] = mapped_column(String(64))
+    cnam: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    zipcode: Mapped[str] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NumberOrder(Base):
+    """JNUOID- orders: provision now; port-in, status changes and updates later."""
+
+    __tablename__ = "number_orders"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    order_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    status_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    numbers: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

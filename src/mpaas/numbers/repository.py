@@ -1,0 +1,136 @@
+"""SQL for the number inventory, its per-area stock, account numbers and orders.
+
+Claiming is one UPDATE ... WHERE status='available' ... RETURNING: atomic on SQLite (the write
+transaction holds the lock) and on PostgreSQL (SKIP LOCKED picks a row nobody else is claiming, and
+the outer status check settles any race)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.models import InventoryNumber, NumberAreaStock, NumberOrder, PhoneNumber
+from mpaas.models.numbers import ASSIGNED, AVAILABLE
+
+
+def _capability_filter(model, message_enabled: bool, voice_enabled: bool) -> list:
+    conditions = []
+    if message_enabled:
+        conditions.append(model.message_capable.is_(True))
+    if voice_enabled:
+        conditions.append(model.voice_capable.is_(True))
+    return conditions
+
+
+async def claim_one(session: AsyncSession, now: datetime, *, message_enabled: bool, voice_enabled: bool,
+                    area_code: str | None = None, zipcode: str | None = None,
+                    number: str | None = None) -> InventoryNumber | None:
+    """Take one available number matching the filter, or None when there is none."""
+    conditions = [InventoryNumber.status == AVAILABLE,
+                  *_capability_filter(InventoryNumber, message_enabled, voice_enabled)]
+    if number:
+        conditions.append(InventoryNumber.number == number)
+    if area_code:
+        conditions.append(InventoryNumber.area_code == area_code)
+    if zipcode:
+        conditions.append(InventoryNumber.zipcode == zipcode)
+    pick = (select(InventoryNumber.number).where(*conditions).limit(1)
+            .with_for_update(skip_locked=True).scalar_subquery())
+    stmt = (update(InventoryNumber)
+            .where(InventoryNumber.number == pick, InventoryNumber.status == AVAILABLE)
+            .values(status=ASSIGNED, updated_at=now)
+            .returning(InventoryNumber)
+            .execution_options(synchronize_session=False))
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    if row is not None:
+        await adjust_stock(session, row, -1)
+    return row
+
+
+async def adjust_stock(session: AsyncSession, row: InventoryNumber, delta: int) -> None:
+    key = and_(NumberAreaStock.ngp == row.ngp, NumberAreaStock.area_code == row.area_code,
+               NumberAreaStock.zipcode == row.zipcode, NumberAreaStock.number_type == row.number_type,
+               NumberAreaStock.message_capable == row.message_capable,
+               NumberAreaStock.voice_capable == row.voice_capable)
+    await session.execute(update(NumberAreaStock).where(key).values(available=NumberAreaStock.available + delta))
+
+
+async def inventory_status(session: AsyncSession, number: str) -> str | None:
+    result = await session.execute(select(InventoryNumber.status).where(InventoryNumber.number == number))
+    return result.scalar_one_or_none()
+
+
+def _stock_filter(message_enabled: bool, voice_enabled: bool, area_code: str | None, zipcode: str | None) -> list:
+    conditions = [NumberAreaStock.available > 0, NumberAreaStock.number_type == "mobile",
+                  *_capability_filter(NumberAreaStock, message_enabled, voice_enabled)]
+    if area_code:
+        conditions.append(NumberAreaStock.area_code == area_code)
+    if zipcode:
+        conditions.append(NumberAreaStock.zipcode == zipcode)
+    return conditions
+
+
+async def count_available(session: AsyncSession, *, message_enabled: bool, voice_enabled: bool,
+                          area_code: str | None = None, zipcode: str | None = None) -> int:
+    conditions = _stock_filter(message_enabled, voice_enabled, area_code, zipcode)
+    result = await session.execute(select(func.coalesce(func.sum(NumberAreaStock.available), 0)).where(*conditions))
+    return int(result.scalar_one())
+
+
+async def available_areas(session: AsyncSession, *, message_enabled: bool, voice_enabled: bool,
+                          area_code: str | None, zipcode: str | None, offset: int, limit: int,
+                          randomized: bool) -> list[tuple[str, str, str]]:
+    conditions = _stock_filter(message_enabled, voice_enabled, area_code, zipcode)
+    stmt = (select(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode)
+            .where(*conditions).distinct())
+    order = (func.random(),) if randomized else (NumberAreaStock.area_code, NumberAreaStock.zipcode,
+                                                 NumberAreaStock.ngp)
+    result = await session.execute(stmt.order_by(*order).offset(offset).limit(limit))
+    return [tuple(r) for r in result.all()]
+
+
+async def sample_available_numbers(session: AsyncSession, *, message_enabled: bool, voice_enabled: bool,
+                                   area_code: str | None, zipcode: str | None, limit: int) -> list[str]:
+    conditions = [InventoryNumber.status == AVAILABLE,
+                  *_capability_filter(InventoryNumber, message_enabled, voice_enabled)]
+    if area_code:
+        conditions.append(InventoryNumber.area_code == area_code)
+    if zipcode:
+        conditions.append(InventoryNumber.zipcode == zipcode)
+    result = await session.execute(select(InventoryNumber.number).where(*conditions).limit(limit))
+    return list(result.scalars().all())
+
+
+async def get_order(session: AsyncSession, order_id: str, account_ids: Sequence[str]) -> NumberOrder | None:
+    result = await session.execute(select(NumberOrder).where(func.lower(NumberOrder.id) == order_id.lower(),
+                                                             NumberOrder.account_id.in_(account_ids)))
+    return result.scalar_one_or_none()
+
+
+async def find_number(session: AsyncSession, account_ids: Sequence[str], *, number: str | None = None,
+                      iccid: str | None = None) -> PhoneNumber | None:
+    stmt = select(PhoneNumber).where(PhoneNumber.account_id.in_(account_ids))
+    if number:
+        stmt = stmt.where(PhoneNumber.number == number)
+    if iccid:
+        stmt = stmt.where(PhoneNumber.iccid == iccid)
+    result = await session.execute(stmt.limit(1))
+    return result.scalar_one_or_none()
+
+
+async def page_numbers(session: AsyncSession, account_id: str, *, status: str | None, offset: int,
+                       limit: int) -> tuple[int, list[PhoneNumber]]:
+    base = select(PhoneNumber).where(PhoneNumber.account_id == account_id)
+    if status:
+        base = base.where(func.lower(PhoneNumber.status) == status.lower())
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    rows = await session.execute(base.order_by(PhoneNumber.created_at, PhoneNumber.number).offset(offset).limit(limit))
+    return int(total), list(rows.scalars().all())
+
+
+async def existing_numbers(session: AsyncSession, numbers: Iterable[str]) -> set[str]:
+    result = await session.execute(select(InventoryNumber.number).where(InventoryNumber.number.in_(list(numbers))))
+    return set(result.scalars().all())

@@ -1,0 +1,145 @@
+"""Wire shapes of message and voice routes (telegent-api.md: Messaging, Voice Routes)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from mpaas.core.wire import Optional, Required, WireBool, WireModel, one_of
+
+METHODS = ("GET", "POST")
+AUTH_TYPES = ("None", "Basic", "Bearer")
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.lower().startswith(("http://", "https://")) or len(value) < 10 or " " in value:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def _any_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if "://" not in value or " " in value:
+        raise ValueError("must be an absolute URI")
+    return value
+
+
+HttpUrl = Annotated[Optional, AfterValidator(_http_url)]
+AnyUri = Annotated[Optional, AfterValidator(_any_url)]
+Method = Annotated[str | None, one_of(*METHODS)]
+AuthType = Annotated[str | None, one_of(*AUTH_TYPES)]
+
+
+class MessageRouteFields(WireModel):
+    route_name: Optional = Field(default=None, alias="RouteName")
+    message_url: HttpUrl = Field(default=None, alias="MessageUrl")
+    message_url_method: Method = Field(default=None, alias="MessageUrlMethod")
+    message_route_enabled: WireBool | None = Field(default=None, alias="MessageRouteEnabled")
+    message_authentication_type: AuthType = Field(default=None, alias="MessageAuthenticationType")
+    message_username: Optional = Field(default=None, alias="MessageUsername")
+    message_password_token: Optional = Field(default=None, alias="MessagePasswordToken")
+    callback_message_url: HttpUrl = Field(default=None, alias="CallbackMessageUrl")
+    callback_message_url_method: Method = Field(default=None, alias="CallbackMessageUrlMethod")
+    callback_message_authentication_type: AuthType = Field(default=None, alias="CallbackMessageAuthenticationType")
+    callback_message_username: Optional = Field(default=None, alias="CallbackMessageUsername")
+    callback_message_password_token: Optional = Field(default=None, alias="CallbackMessagePasswordToken")
+    inbound_bypass: WireBool | None = Field(default=None, alias="InboundBypass")
+    outbound_bypass: WireBool | None = Field(default=None, alias="OutboundBypass")
+    intelligent_route_enabled: WireBool | None = Field(default=None, alias="IntelligentRouteEnabled")
+    account_id: Optional = Field(default=None, alias="AccountId")
+
+
+class CreateMessageRoute(MessageRouteFields):
+    route_name: Required = Field(alias="RouteName", examples=["Main SMS Webhook"])
+    message_url: Annotated[Required, AfterValidator(_http_url)] = Field(alias="MessageUrl",
+                                                                        examples=["https://example.com/sms"])
+    message_url_method: Annotated[str, one_of(*METHODS)] = Field(alias="MessageUrlMethod", examples=["POST"])
+
+
+class UpdateMessageRoute(MessageRouteFields):
+    message_route_id: Required = Field(alias="MessageRouteId")
+
+
+class DeleteMessageRoute(WireModel):
+    message_route_id: Required = Field(alias="MessageRouteId")
+    account_id: Optional = Field(default=None, alias="AccountId")
+
+
+ROUTE_TYPES = ("Trunk", "URL", "Forward")
+TRANSPORTS = ("UDP", "TCP", "TLS")
+TRANSFER_CALLER_IDS = ("Transferee", "Transferor", "Transferee/Transferor")
+
+
+class IpAddress(WireModel):
+    ip_address: Required = Field(alias="IpAddress")
+
+
+Transport = Annotated[str | None, one_of(*TRANSPORTS)]
+
+
+class VoiceRouteFields(WireModel):
+    """Every field of the contract, with its exact spelling (`Trunk1Priortiy` is the real name)."""
+
+    route_name: Optional = Field(default=None, alias="RouteName")
+    route_type: Annotated[str | None, one_of(*ROUTE_TYPES)] = Field(default=None, alias="RouteType")
+    voice_url: HttpUrl = Field(default=None, alias="VoiceUrl")
+    voice_url_method: Method = Field(default=None, alias="VoiceUrlMethod")
+    voice_authentication_type: AuthType = Field(default=None, alias="VoiceAuthenticationType")
+    voice_username: Optional = Field(default=None, alias="VoiceUsername")
+    voice_password_token: Optional = Field(default=None, alias="VoicePasswordToken")
+    callback_voice_url: HttpUrl = Field(default=None, alias="CallbackVoiceUrl")
+    callback_voice_url_method: Method = Field(default=None, alias="CallbackVoiceUrlMethod")
+    trunk_ip1: Optional = Field(default=None, alias="TrunkIp1")
+    trunk_ip2: Optional = Field(default=None, alias="TrunkIp2")
+    trunk_port1: Optional = Field(default=None, alias="TrunkPort1")
+    trunk_port2: Optional = Field(default=None, alias="TrunkPort2")
+    trunk_transport1: Transport = Field(default=None, alias="TrunkTransport1")
+    trunk_transport2: Transport = Field(default=None, alias="TrunkTransport2")
+    trunk_uri1: AnyUri = Field(default=None, alias="TrunkUri1")
+    trunk_uri2: AnyUri = Field(default=None, alias="TrunkUri2")
+    trunk_enabled1: WireBool | None = Field(default=None, alias="TrunkEnabled1")
+    trunk_enabled2: WireBool | None = Field(default=None, alias="TrunkEnabled2")
+    trunk1_priortiy: int | None = Field(default=None, alias="Trunk1Priortiy")
+    trunk1_weight: int | None = Field(default=None, alias="Trunk1Weight")
+    trunk2_priortiy: int | None = Field(default=None, alias="Trunk2Priortiy")
+    trunk2_weight: int | None = Field(default=None, alias="Trunk2Weight")
+    header_manipulation: Optional = Field(default=None, alias="HeaderManipulation")
+    enable_sip_refer: WireBool | None = Field(default=None, alias="EnableSipRefer")
+    transfer_caller_id: Annotated[str | None, one_of(*TRANSFER_CALLER_IDS)] = Field(default=None,
+                                                                                   alias="TransferCallerId")
+    symmetric_rtp: WireBool | None = Field(default=None, alias="SymmetricRtp")
+    enable_trp_secure_trunk: WireBool | None = Field(default=None, alias="EnableTrpSecureTrunk")
+    enable_pstn_transfer: WireBool | None = Field(default=None, alias="EnablePstnTransfer")
+    ip_whitelist: list[IpAddress] | None = Field(default=None, alias="IpWhitelist",
+                                                 json_schema_extra={"x-aliases": ["IpWhiteList"]})
+    cnam_lookup: WireBool | None = Field(default=None, alias="CnamLookup")
+    termination_uri_subdomain: Optional = Field(default=None, alias="TerminationUriSubdomain")
+    enable_call_streaming: WireBool | None = Field(default=None, alias="EnableCallStreaming")
+    wss_uri: AnyUri = Field(default=None, alias="WssUri")
+    route_enabled: WireBool | None = Field(default=None, alias="RouteEnabled")
+    intelligent_route_enabled: WireBool | None = Field(default=None, alias="IntelligentRouteEnabled")
+    account_id: Optional = Field(default=None, alias="AccountId")
+
+    def attributes(self) -> dict[str, Any]:
+        """The stored wire fields other than the columns, only those the client sent."""
+        skip = {"RouteName", "RouteType", "RouteEnabled", "AccountId", "CallRouteId"}
+        data = self.model_dump(by_alias=True, exclude_unset=True)
+        return {k: v for k, v in data.items() if k not in skip}
+
+
+class CreateVoiceRoute(VoiceRouteFields):
+    route_name: Required = Field(alias="RouteName", examples=["Main SIP Trunk"])
+    route_type: Annotated[str, one_of(*ROUTE_TYPES)] = Field(alias="RouteType", examples=["Trunk"])
+
+
+class UpdateVoiceRoute(VoiceRouteFields):
+    call_route_id: Required = Field(alias="CallRouteId")
+
+
+class DeleteVoiceRoute(WireModel):
+    call_route_id: Required = Field(alias="CallRouteId")
+    account_id: Optional = Field(default=None, alias="AccountId")

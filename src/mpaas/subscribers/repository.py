@@ -1,0 +1,35 @@
+"""SQL for subscribers, scoped to the caller's accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.models import Account, PhoneNumber, Subscriber
+
+
+async def get(session: AsyncSession, subscriber_id: str, account_ids: Sequence[str]) -> Subscriber | None:
+    result = await session.execute(
+        select(Subscriber).where(func.lower(Subscriber.id) == subscriber_id.lower(),
+                                 Subscriber.account_id.in_(account_ids))
+    )
+    return result.scalar_one_or_none()
+
+
+async def email_taken(session: AsyncSession, email_key: str) -> bool:
+    result = await session.execute(select(Subscriber.id).where(Subscriber.email_key == email_key).limit(1))
+    return result.first() is not None
+
+
+async def assigned_numbers(session: AsyncSession, subscriber_id: str) -> list[str]:
+    result = await session.execute(
+        select(PhoneNumber.number).where(PhoneNumber.subscriber_id == subscriber_id).order_by(PhoneNumber.number)
+    )
+    return list(result.scalars().all())
+
+
+async def company_name(session: AsyncSession, account_id: str) -> str:
+    result = await session.execute(select(Account.company_name).where(Account.id == account_id))
+    return result.scalar_one()

@@ -1,0 +1,76 @@
+"""Subscriber rules: platform-wide unique email, hashed password, partial update."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.accounts.service import Principal
+from mpaas.core import ids
+from mpaas.core.errors import bad_request, not_found
+from mpaas.core.hashing import hash_secret
+from mpaas.models import Subscriber
+from mpaas.subscribers import repository
+from mpaas.subscribers.schemas import CreateSubscriber, UpdateSubscriber
+
+EMAIL_EXISTS = "Email already exists"
+
+
+async def create(session: AsyncSession, principal: Principal, body: CreateSubscriber, now: datetime) -> Subscriber:
+    account_id = principal.resolve_account(body.account_id)
+    email_key = body.email.lower()
+    if await repository.email_taken(session, email_key):
+        raise bad_request(EMAIL_EXISTS)
+    subscriber = Subscriber(
+        id=ids.new_id(ids.SUBSCRIBER), account_id=account_id, name=body.name, email=body.email,
+        email_key=email_key, role=body.role, password_hash=hash_secret(body.password),
+        phone_numbers=list(dict.fromkeys(body.phone_numbers)), created_at=now, updated_at=now,
+    )
+    session.add(subscriber)
+    try:
+        await session.flush()
+    except IntegrityError:  # a concurrent create with the same email won the unique index
+        raise bad_request(EMAIL_EXISTS) from None
+    return subscriber
+
+
+async def find(session: AsyncSession, principal: Principal, subscriber_id: str,
+               account_id: str | None = None) -> Subscriber:
+    subscriber = await repository.get(session, subscriber_id, principal.visible_accounts(account_id))
+    if subscriber is None:
+        raise not_found(f"Not found: subscriber {subscriber_id} does not exist or belongs to a different account.")
+    return subscriber
+
+
+async def update(session: AsyncSession, principal: Principal, body: UpdateSubscriber, now: datetime) -> Subscriber:
+    subscriber = await find(session, principal, body.subscriber_id, body.account_id)
+    sent = body.model_fields_set
+    if "name" in sent:
+        if not body.name:
+            raise bad_request("The Name field cannot be cleared.")
+        subscriber.name = body.name
+    if "phone_numbers" in sent and body.phone_numbers is not None:
+        subscriber.phone_numbers = list(dict.fromkeys(body.phone_numbers))
+    if "role" in sent and body.role:
+        subscriber.role = body.role
+    if "password" in sent and body.password:
+        subscriber.password_hash = hash_secret(body.password)
+    subscriber.updated_at = now
+    await session.flush()
+    return subscriber
+
+
+async def present(session: AsyncSession, subscriber: Subscriber) -> dict:
+    """The contract's subscriber record; PhoneNumbers also lists the numbers assigned to the subscriber."""
+    numbers = list(dict.fromkeys([*subscriber.phone_numbers, *await repository.assigned_numbers(session, subscriber.id)]))
+    return {
+        "SubscriberId": subscriber.id,
+        "Name": subscriber.name,
+        "Email": subscriber.email,
+        "PhoneNumbers": numbers,
+        "Role": subscriber.role,
+        "Account": {"AccountId": subscriber.account_id,
+                    "CompanyName": await repository.company_name(session, subscriber.account_id)},
+    }

@@ -38,7 +38,7 @@ def validation_message(exc: RequestValidationError) -> str:
         if kind == "missing":
             return "A JSON request body is required."
         return "The request body must be a JSON object."
-    if kind == "missing" or (kind == "string_too_short" and error.get("ctx", {}).get("min_length") == 1):
+    if kind == "missing" or (kind in ("string_too_short", "too_short") and error.get("ctx", {}).get("min_length") == 1):
         return f"The {field} field is required."
     msg = str(error.get("msg", "is invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):

@@ -1,0 +1,86 @@
+"""Durable jobs: claim with a lease, reclaim after expiry, retry with backoff, dead after the last attempt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from mpaas.core.clock import FrozenClock
+from mpaas.core.jobs import JobQueue, backoff_seconds, enqueue
+from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
+
+
+@pytest.fixture
+def clock():
+    return FrozenClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+async def queue(platform, clock):
+    await platform.start()
+    yield JobQueue(platform.db, clock, lease_seconds=30)
+    await platform.close()
+
+
+async def _add(queue, **kwargs) -> int:
+    async with queue.db.write() as session:
+        job = enqueue(session, queue.clock.now(), "test.kind", {"n": 1}, **kwargs)
+        await session.flush()
+        return job.id
+
+
+async def _job(queue, job_id) -> Job:
+    async with queue.db.read() as session:
+        return (await session.execute(select(Job).where(Job.id == job_id))).scalar_one()
+
+
+async def test_claim_leases_once(queue):
+    job_id = await _add(queue)
+    first = await queue.claim(10)
+    assert [j.id for j in first] == [job_id]
+    assert first[0].status == RUNNING and first[0].attempts == 1
+    assert await queue.claim(10) == []
+
+
+async def test_expired_lease_is_reclaimed(queue, clock):
+    job_id = await _add(queue)
+    await queue.claim(10)
+    clock.advance(seconds=31)  # the worker that held it died
+    again = await queue.claim(10)
+    assert [j.id for j in again] == [job_id]
+    assert again[0].attempts == 2
+
+
+async def test_delayed_job_waits(queue, clock):
+    await _add(queue, delay_seconds=5)
+    assert await queue.claim(10) == []
+    clock.advance(seconds=5)
+    assert len(await queue.claim(10)) == 1
+
+
+async def test_fail_retries_then_dies(queue, clock):
+    job_id = await _add(queue, max_attempts=2)
+    [job] = await queue.claim(10)
+    await queue.fail(job, "boom")
+    row = await _job(queue, job_id)
+    assert row.status == PENDING and row.last_error == "boom" and row.run_at > clock.now()
+    clock.advance(seconds=600)
+    [job] = await queue.claim(10)
+    await queue.fail(job, "boom again")
+    assert (await _job(queue, job_id)).status == DEAD
+
+
+async def test_complete(queue):
+    job_id = await _add(queue)
+    [job] = await queue.claim(10)
+    async with queue.db.write() as session:
+        await queue.complete(session, job)
+    assert (await _job(queue, job_id)).status == DONE
+
+
+def test_backoff_is_capped_and_jittered():
+    assert 0.5 <= backoff_seconds(1) <= 1.0
+    assert 4.0 <= backoff_seconds(4) <= 8.0
+    assert all(150 <= backoff_seconds(30) <= 300 for _ in range(20))

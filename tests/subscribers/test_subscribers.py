@@ -1,0 +1,89 @@
+"""Subscribers: create, get, update; email unique across the platform."""
+
+from __future__ import annotations
+
+from conftest import make_message_route, provision
+
+BODY = {"Name": "Jerome User", "Email": "jerome@example.com", "PhoneNumbers": ["+18015551234"],
+        "Role": "Subscriber", "Password": "a-long-password"}
+
+
+async def test_create_and_get(api):
+    created = await api.ok("POST", "/v1.0/subscribers/create", json=BODY)
+    assert created["SubscriberId"].startswith("TSUID-")
+    assert created["Account"] == {"AccountId": api.account_id, "CompanyName": "Acme"}
+    assert created["PhoneNumbers"] == ["+18015551234"]
+    assert "Password" not in created
+    fetched = await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": created["SubscriberId"]})
+    assert fetched == created
+
+
+async def test_phone_numbers_may_be_empty_but_key_is_required(api):
+    assert (await api.post("/v1.0/subscribers/create", {**BODY, "PhoneNumbers": []})).status_code == 200
+    body = {k: v for k, v in BODY.items() if k != "PhoneNumbers"} | {"Email": "other@example.com"}
+    response = await api.post("/v1.0/subscribers/create", body)
+    assert response.status_code == 400
+    assert response.json()["Message"] == "The PhoneNumbers field is required."
+
+
+async def test_email_already_exists_case_insensitive(api):
+    await api.ok("POST", "/v1.0/subscribers/create", json=BODY)
+    response = await api.post("/v1.0/subscribers/create", {**BODY, "Email": "JEROME@example.com"})
+    assert response.status_code == 400
+    assert response.json() == {"StatusCode": 400, "Message": "Email already exists"}
+
+
+async def test_email_unique_across_distributors(api, other_api):
+    await api.ok("POST", "/v1.0/subscribers/create", json=BODY)
+    response = await other_api.post("/v1.0/subscribers/create", BODY)
+    assert response.json()["Message"] == "Email already exists"
+
+
+async def test_role_must_be_known(api):
+    response = await api.post("/v1.0/subscribers/create", {**BODY, "Role": "Boss"})
+    assert response.status_code == 400
+    assert response.json()["Message"] == "The Role field must be one of: Subscriber, Manager, Account Admin."
+
+
+async def test_email_must_be_valid(api):
+    response = await api.post("/v1.0/subscribers/create", {**BODY, "Email": "nope"})
+    assert response.json()["Message"] == "The Email field must be a valid email address."
+
+
+async def test_phone_numbers_must_be_e164(api):
+    response = await api.post("/v1.0/subscribers/create", {**BODY, "PhoneNumbers": ["8015551234"]})
+    assert response.status_code == 400
+    assert "PhoneNumbers" in response.json()["Message"]
+
+
+async def test_invalid_account_id(api, other_api):
+    response = await api.post("/v1.0/subscribers/create", {**BODY, "AccountId": other_api.account_id})
+    assert response.status_code == 400
+    assert response.json()["Message"] == "Invalid AccountId"
+
+
+async def test_get_requires_id_and_404s(api):
+    assert (await api.get("/v1.0/subscribers/get")).json()["Message"] == "The SubscriberId field is required."
+    assert (await api.get("/v1.0/subscribers/get", SubscriberId="TSUID-x")).status_code == 404
+
+
+async def test_update_partial(api):
+    created = await api.ok("POST", "/v1.0/subscribers/create", json=BODY)
+    updated = await api.ok("POST", "/v1.0/subscribers/update", json={
+        "SubscriberId": created["SubscriberId"], "Name": "Jerome 2", "Role": "manager"})
+    assert updated["Name"] == "Jerome 2"
+    assert updated["Role"] == "Manager"
+    assert updated["Email"] == BODY["Email"]
+    assert updated["PhoneNumbers"] == BODY["PhoneNumbers"]
+
+
+async def test_update_unknown_is_404(api):
+    response = await api.post("/v1.0/subscribers/update", {"SubscriberId": "TSUID-x", "Name": "y"})
+    assert response.status_code == 404
+
+
+async def test_assigned_numbers_listed(api, numbers):
+    created = await api.ok("POST", "/v1.0/subscribers/create", json={**BODY, "PhoneNumbers": []})
+    number = await provision(api, await make_message_route(api), AssignedSubscriberId=created["SubscriberId"])
+    fetched = await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": created["SubscriberId"]})
+    assert fetched["PhoneNumbers"] == [number["PhoneNumberAssigned"]]

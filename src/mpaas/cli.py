@@ -10,6 +10,7 @@ from typing import Optional, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mpaas.config import Settings
@@ -26,8 +27,10 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(sandbox_app, name="sandbox")
 
-console = Console()
-err = Console(stderr=True)
+# soft_wrap: never break lines at the console width (credentials, paths and errors must stay copyable when
+# the output is piped or logged).
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 DataDir = typer.Option(None, "--data-dir", help="Where the SQLite database and generated secrets live "
@@ -56,6 +59,17 @@ def _with_platform(settings: Settings, work: Callable[[Platform], Awaitable[T]])
             await platform.close()
 
     return asyncio.run(main())
+
+
+def _display_url(url: str) -> str:
+    """A database URL fit for a terminal or a log: any password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # not a URL SQLAlchemy can parse: show nothing that could be a secret
+        return url.split("@")[-1]
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
 
 
 def _progress() -> Progress:
@@ -92,11 +106,11 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     operator_token, token_file = ensure_operator_token(settings)
     base = f"http://{host}:{port}"
     console.print(f"[bold]mpaas[/bold] sandbox on {base}  (docs: {base}/docs)")
-    console.print(f"  database      {settings.resolved_database_url()}")
+    console.print(f"  database      {escape(_display_url(settings.resolved_database_url()))}")
     console.print(f"  AccountKey    {demo.account_key}")
     console.print(f"  AccountSecret {demo.account_secret}")
     console.print(f"  AccountId     {demo.account_id}")
-    console.print(f"  operator token: {'MPAAS_OPERATOR_TOKEN' if token_file is None else token_file}")
+    console.print(f"  operator token: {'MPAAS_OPERATOR_TOKEN' if token_file is None else escape(str(token_file))}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 
@@ -121,7 +135,7 @@ def create_distributor_command(
     if as_json:
         print(json.dumps(issued.as_wire()))
     else:
-        console.print(json.dumps(issued.as_wire(), indent=2))
+        console.print(json.dumps(issued.as_wire(), indent=2), markup=False)
         err.print("Keep the AccountSecret now: it is stored hashed and cannot be shown again.")
 
 
@@ -146,7 +160,7 @@ def inventory_generate(count: int = typer.Option(..., "--count", min=1, help="Ho
                 return await inventory.load(platform.db, rows, platform.clock.now(),
                                             lambda n: progress.advance(task, n))
         except ValueError as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
 
     added = _with_platform(settings, work)
@@ -165,7 +179,7 @@ def inventory_import(file: Path = typer.Argument(..., exists=True, dir_okay=Fals
     try:  # validate the whole file before touching the database: bad input changes nothing
         rows = list(inventory_data.read_csv(file))
     except inventory_data.InventoryCsvError as exc:
-        err.print(f"[red]error:[/red] {file}: {exc}")
+        err.print(f"[red]error:[/red] {escape(str(file))}: {escape(str(exc))}")
         raise typer.Exit(2) from None
 
     async def work(platform: Platform) -> int:
@@ -200,9 +214,9 @@ def sandbox_inbound(from_: str = typer.Option(..., "--from", help="Sender, E.164
     try:
         message = _with_platform(settings, work)
     except ApiError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(f"[red]error:[/red] {escape(exc.message)}")
         raise typer.Exit(2) from None
-    console.print(json.dumps({"MessageId": message.id, "Status": message.status}))
+    console.print(json.dumps({"MessageId": message.id, "Status": message.status}), markup=False, highlight=False)
 
 
 def main() -> None:

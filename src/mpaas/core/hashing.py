@@ -15,6 +15,11 @@ def hash_secret(secret: str) -> str:
     return _hasher.hash(secret)
 
 
+async def hash_secret_off_loop(secret: str) -> str:
+    """For request paths: hashing takes tens of milliseconds of CPU, which must not stall the event loop."""
+    return await anyio.to_thread.run_sync(hash_secret, secret)
+
+
 def verify_secret_sync(hashed: str, secret: str) -> bool:
     try:
         return _hasher.verify(hashed, secret)

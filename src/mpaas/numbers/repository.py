@@ -31,16 +31,19 @@ async def claim_one(session: AsyncSession, now: datetime, *, message_enabled: bo
     """Take one available number matching the filter, or None when there is none."""
     conditions = [InventoryNumber.status == AVAILABLE,
                   *_capability_filter(InventoryNumber, message_enabled, voice_enabled)]
-    if number:
-        conditions.append(InventoryNumber.number == number)
     if area_code:
         conditions.append(InventoryNumber.area_code == area_code)
     if zipcode:
         conditions.append(InventoryNumber.zipcode == zipcode)
-    pick = (select(InventoryNumber.number).where(*conditions).limit(1)
-            .with_for_update(skip_locked=True).scalar_subquery())
+    if number:
+        # A named number waits for a concurrent claimer instead of skipping it, so the loser sees the
+        # winner's committed row ("already in use"), not a row that merely looked busy.
+        target = InventoryNumber.number == number
+    else:
+        target = InventoryNumber.number == (select(InventoryNumber.number).where(*conditions).limit(1)
+                                            .with_for_update(skip_locked=True).scalar_subquery())
     stmt = (update(InventoryNumber)
-            .where(InventoryNumber.number == pick, InventoryNumber.status == AVAILABLE)
+            .where(target, *conditions)
             .values(status=ASSIGNED, updated_at=now)
             .returning(InventoryNumber)
             .execution_options(synchronize_session=False))
@@ -84,8 +87,10 @@ async def available_areas(session: AsyncSession, *, message_enabled: bool, voice
                           area_code: str | None, zipcode: str | None, offset: int, limit: int,
                           randomized: bool) -> list[tuple[str, str, str]]:
     conditions = _stock_filter(message_enabled, voice_enabled, area_code, zipcode)
+    # GROUP BY, not DISTINCT: PostgreSQL refuses ORDER BY random() over a DISTINCT select list.
     stmt = (select(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode)
-            .where(*conditions).distinct())
+            .where(*conditions)
+            .group_by(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode))
     order = (func.random(),) if randomized else (NumberAreaStock.area_code, NumberAreaStock.zipcode,
                                                  NumberAreaStock.ngp)
     result = await session.execute(stmt.order_by(*order).offset(offset).limit(limit))

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, not_found
-from mpaas.core.hashing import hash_secret
+from mpaas.core.hashing import hash_secret_off_loop
 from mpaas.models import Subscriber
 from mpaas.subscribers import repository
 from mpaas.subscribers.schemas import CreateSubscriber, UpdateSubscriber
@@ -25,7 +25,7 @@ async def create(session: AsyncSession, principal: Principal, body: CreateSubscr
         raise bad_request(EMAIL_EXISTS)
     subscriber = Subscriber(
         id=ids.new_id(ids.SUBSCRIBER), account_id=account_id, name=body.name, email=body.email,
-        email_key=email_key, role=body.role, password_hash=hash_secret(body.password),
+        email_key=email_key, role=body.role, password_hash=await hash_secret_off_loop(body.password),
         phone_numbers=list(dict.fromkeys(body.phone_numbers)), created_at=now, updated_at=now,
     )
     session.add(subscriber)
@@ -56,7 +56,7 @@ async def update(session: AsyncSession, principal: Principal, body: UpdateSubscr
     if "role" in sent and body.role:
         subscriber.role = body.role
     if "password" in sent and body.password:
-        subscriber.password_hash = hash_secret(body.password)
+        subscriber.password_hash = await hash_secret_off_loop(body.password)
     subscriber.updated_at = now
     await session.flush()
     return subscriber

@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.5
     worker_batch_size: int = 50
     job_lease_seconds: float = 30.0
-    job_max_attempts: int = 8
     webhook_timeout_seconds: float = 10.0
     # Production should refuse webhooks to private ranges; the sandbox must reach localhost.
     webhook_allow_private: bool = True

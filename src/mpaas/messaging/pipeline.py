@@ -8,7 +8,7 @@ from mpaas.core import ids
 from mpaas.core.jobs import Handler, enqueue
 from mpaas.core.webhooks import WebhookForbidden, WebhookTarget
 from mpaas.messaging import events, repository
-from mpaas.messaging.service import RECEIPT_JOB, SUBMIT_JOB, WEBHOOK_JOB
+from mpaas.messaging.service import RECEIPT_JOB, SUBMIT_JOB, WEBHOOK_JOB, WEBHOOK_MAX_ATTEMPTS
 from mpaas.models import Job, Message
 from mpaas.platform import Platform
 
@@ -27,7 +27,8 @@ def build_connector(platform: Platform):
 def _status_webhook(session, message: Message, now) -> None:
     event_id = ids.new_id(ids.EVENT)
     enqueue(session, now, WEBHOOK_JOB, {"target": "callback", "message_id": message.id, "event_id": event_id,
-                                        "payload": events.status_event(message, event_id, now)})
+                                        "payload": events.status_event(message, event_id, now)},
+            max_attempts=WEBHOOK_MAX_ATTEMPTS)
 
 
 def job_handlers(platform: Platform) -> dict[str, Handler]:

@@ -24,6 +24,8 @@ NOT_YOUR_NUMBER = "Phone number does not belong to account"
 SUBMIT_JOB = "message.submit"
 RECEIPT_JOB = "carrier.receipt"
 WEBHOOK_JOB = "webhook.deliver"
+# With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
+WEBHOOK_MAX_ATTEMPTS = 12
 
 
 @dataclass
@@ -156,6 +158,7 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
     session.add(message)
     event_id = ids.new_id(ids.EVENT)
     enqueue(session, now, WEBHOOK_JOB, {"target": "inbound", "message_id": message.id, "event_id": event_id,
-                                        "payload": events.inbound_event(message, event_id)})
+                                        "payload": events.inbound_event(message, event_id)},
+            max_attempts=WEBHOOK_MAX_ATTEMPTS)
     await session.flush()
     return message

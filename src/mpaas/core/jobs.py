@@ -112,23 +112,28 @@ class Worker:
         self.handlers = handlers
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
-        self._slots = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
         self._stopping = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
 
     async def run(self) -> None:
         while not self._stopping.is_set():
+            free = self.concurrency - len(self._inflight)
+            if free <= 0:
+                # Claim only what can start now: a claimed job waiting for a slot would burn its lease.
+                await asyncio.wait(set(self._inflight), return_when=asyncio.FIRST_COMPLETED)
+                continue
+            wanted = min(self.batch_size, free)
             try:
-                jobs = await self.queue.claim(self.batch_size)
+                jobs = await self.queue.claim(wanted)
             except Exception:  # a locked or restarting database must not kill the worker
                 log.exception("claiming jobs failed")
                 jobs = []
             for job in jobs:
-                await self._slots.acquire()
                 task = asyncio.create_task(self._run_one(job))
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
-            if len(jobs) < self.batch_size:
+            if len(jobs) < wanted:
                 await self._sleep()
 
     async def _sleep(self) -> None:
@@ -153,8 +158,6 @@ class Worker:
                 await self.queue.fail(job, repr(exc))
             except Exception:
                 log.exception("recording failure of job %s failed; its lease will expire", job.id)
-        finally:
-            self._slots.release()
 
     async def stop(self) -> None:
         self._stopping.set()

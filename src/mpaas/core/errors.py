@@ -38,6 +38,11 @@ def not_found(message: str | None = None) -> ApiError:
     return ApiError(404, message)
 
 
+def missing(kind: str, identifier: str) -> ApiError:
+    """404 for a resource that does not exist or is another account's: the two are indistinguishable."""
+    return ApiError(404, f"Not found: {kind} {identifier} does not exist or belongs to a different account.")
+
+
 def required(field: str) -> ApiError:
     """ASP.NET's wording, which the contract quotes for ApiEndpoint."""
     return ApiError(400, f"The {field} field is required.")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from mpaas.accounts.service import Principal
 from mpaas.auth.dependencies import platform_of, principal
-from mpaas.core.errors import not_found, required
+from mpaas.core.errors import missing, required
 from mpaas.messaging import repository, service
 from mpaas.messaging.schemas import OutboundRequest
 
@@ -31,5 +31,5 @@ async def message_details(request: Request, who: Principal = Depends(principal),
     async with platform_of(request).db.read() as session:
         message = await repository.get_message(session, message_id, who.account_ids)
     if message is None:
-        raise not_found(f"Not found: message {message_id} does not exist or belongs to a different account.")
+        raise missing("message", message_id)
     return service.details(message)

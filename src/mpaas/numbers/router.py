@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from mpaas.accounts.service import Principal
 from mpaas.auth.dependencies import platform_of, principal
-from mpaas.core.errors import bad_request, not_found, required
+from mpaas.core.errors import bad_request, missing, required
 from mpaas.core.phone import normalize_e164
 from mpaas.numbers import presenters, repository, service
 from mpaas.numbers.schemas import AvailabilityRequest, ProvisionRequest
@@ -40,7 +40,7 @@ async def order_details(request: Request, who: Principal = Depends(principal),
     async with platform_of(request).db.read() as session:
         order = await repository.get_order(session, order_id, who.account_ids)
     if order is None:
-        raise not_found(f"Not found: order {order_id} does not exist or belongs to a different account.")
+        raise missing("order", order_id)
     return presenters.order(order)
 
 
@@ -59,7 +59,7 @@ async def number_details(request: Request, who: Principal = Depends(principal),
     async with platform_of(request).db.read() as session:
         found = await repository.find_number(session, who.visible_accounts(account_id), number=wanted, iccid=iccid)
     if found is None:
-        raise not_found(f"Not found: number {raw or iccid} does not exist or belongs to a different account.")
+        raise missing("number", raw or iccid)
     return presenters.number_details(found)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
-from mpaas.core.errors import bad_request, not_found
+from mpaas.core.errors import bad_request, missing
 from mpaas.models import MessageRoute, VoiceRoute
 from mpaas.routes import repository
 from mpaas.routes.schemas import (CreateMessageRoute, CreateVoiceRoute, MessageRouteFields, UpdateMessageRoute,
@@ -21,6 +21,13 @@ MESSAGE_ROUTE_COLUMNS = {
     "callback_message_authentication_type", "callback_message_username", "callback_message_password_token",
     "inbound_bypass", "outbound_bypass", "intelligent_route_enabled",
 }
+
+
+def _refuse_if_in_use(in_use: int, kind: str, route_id: str, field: str) -> None:
+    """Every number keeps a route: deleting one that numbers use would leave them without."""
+    if in_use:
+        raise bad_request(f"{kind} route {route_id} is used by {in_use} number(s); assign them another "
+                          f"{field} before deleting it.")
 
 
 def _check_auth(route: MessageRoute) -> None:
@@ -58,7 +65,7 @@ async def find_message_route(session: AsyncSession, principal: Principal, route_
                              account_id: str | None = None) -> MessageRoute:
     route = await repository.get_message_route(session, route_id, principal.visible_accounts(account_id))
     if route is None:
-        raise not_found(f"Not found: message route {route_id} does not exist or belongs to a different account.")
+        raise missing("message route", route_id)
     return route
 
 
@@ -79,10 +86,8 @@ async def update_message_route(session: AsyncSession, principal: Principal, body
 async def delete_message_route(session: AsyncSession, principal: Principal, route_id: str,
                                account_id: str | None) -> str:
     route = await find_message_route(session, principal, route_id, account_id)
-    in_use = await repository.count_numbers_on_message_route(session, route.id)
-    if in_use:
-        raise bad_request(f"Message route {route.id} is used by {in_use} number(s); assign them another "
-                          "MessageRouteId before deleting it.")
+    _refuse_if_in_use(await repository.count_numbers_on_message_route(session, route.id), "Message", route.id,
+                      "MessageRouteId")
     await session.delete(route)
     await session.flush()
     return route.id
@@ -106,7 +111,7 @@ async def find_voice_route(session: AsyncSession, principal: Principal, route_id
                            account_id: str | None = None) -> VoiceRoute:
     route = await repository.get_voice_route(session, route_id, principal.visible_accounts(account_id))
     if route is None:
-        raise not_found(f"Not found: voice route {route_id} does not exist or belongs to a different account.")
+        raise missing("voice route", route_id)
     return route
 
 
@@ -131,10 +136,8 @@ async def update_voice_route(session: AsyncSession, principal: Principal, body: 
 async def delete_voice_route(session: AsyncSession, principal: Principal, route_id: str,
                              account_id: str | None) -> str:
     route = await find_voice_route(session, principal, route_id, account_id)
-    in_use = await repository.count_numbers_on_voice_route(session, route.id)
-    if in_use:
-        raise bad_request(f"Voice route {route.id} is used by {in_use} number(s); assign them another "
-                          "VoiceRouteId before deleting it.")
+    _refuse_if_in_use(await repository.count_numbers_on_voice_route(session, route.id), "Voice", route.id,
+                      "VoiceRouteId")
     await session.delete(route)
     await session.flush()
     return route.id

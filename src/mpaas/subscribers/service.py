@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
-from mpaas.core.errors import bad_request, not_found
+from mpaas.core.errors import bad_request, missing
 from mpaas.core.hashing import hash_secret_off_loop
 from mpaas.models import Subscriber
 from mpaas.subscribers import repository
@@ -40,7 +40,7 @@ async def find(session: AsyncSession, principal: Principal, subscriber_id: str,
                account_id: str | None = None) -> Subscriber:
     subscriber = await repository.get(session, subscriber_id, principal.visible_accounts(account_id))
     if subscriber is None:
-        raise not_found(f"Not found: subscriber {subscriber_id} does not exist or belongs to a different account.")
+        raise missing("subscriber", subscriber_id)
     return subscriber
 
 

@@ -8,6 +8,7 @@ and `read()` are the one place a transaction begins and ends.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,15 +49,23 @@ class Database:
         else:
             self.write_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
             self.read_engine = self.write_engine
+        # SQLite has one writer at a time. Waiting for it inside SQLite's busy handler means sleeping and
+        # retrying (tails of a second under load); an asyncio lock queues this process's writers in order
+        # instead. Other processes (the CLI) still meet the busy timeout.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction that may write; commits on success, rolls back on any exception."""
-        async with self._write_sessions() as session:
-            async with session.begin():
+        """One transaction that may write; commits on success, rolls back on any exception.
+        Not re-entrant: never open a write inside another."""
+        if self._write_lock is None:
+            async with self._write_sessions() as session, session.begin():
                 yield session
+            return
+        async with self._write_lock, self._write_sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

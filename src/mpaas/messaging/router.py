@@ -14,7 +14,7 @@ router = APIRouter(tags=["Message"])
 
 
 @router.post("/v1.0/message/outbound", summary="Send Outbound Message")
-async def send_outbound(body: OutboundRequest, request: Request, who: Principal = Depends(principal)):
+async def send_outbound(body: OutboundRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         sent = await service.send_outbound(session, who, body, platform.clock.now(),
@@ -25,7 +25,7 @@ async def send_outbound(body: OutboundRequest, request: Request, who: Principal 
 
 @router.get("/v1.0/message/details", summary="Message Details")
 async def message_details(request: Request, who: Principal = Depends(principal),
-                          message_id: str | None = Query(None, alias="MessageId")):
+                          message_id: str | None = Query(None, alias="MessageId")) -> dict:
     if not message_id:
         raise required("MessageId")
     async with platform_of(request).db.read() as session:

@@ -48,7 +48,7 @@ class NumberAreaStock(Base):
     voice_capable: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     available: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_stock_zip", "zipcode"),)
+    __table_args__ = (Index("ix_stock_area", "area_code"), Index("ix_stock_zip", "zipcode"))
 
 
 class PhoneNumber(Base):

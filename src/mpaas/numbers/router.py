@@ -17,14 +17,15 @@ MAX_PAGE_SIZE = 1000
 
 
 @router.post("/v1.0/numbers/availability", summary="Search Available Numbers")
-async def search_availability(body: AvailabilityRequest, request: Request, _who: Principal = Depends(principal)):
+async def search_availability(body: AvailabilityRequest, request: Request,
+                              _who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.read() as session:
         return await service.availability(session, body, platform.clock.now())
 
 
 @router.post("/v1.0/numbers/provision", summary="Number Provision (Purchase/Order)")
-async def provision_number(body: ProvisionRequest, request: Request, who: Principal = Depends(principal)):
+async def provision_number(body: ProvisionRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         provisioned = await service.provision(session, who, body, platform.clock.now(),
@@ -34,7 +35,7 @@ async def provision_number(body: ProvisionRequest, request: Request, who: Princi
 
 @router.get("/v1.0/numbers/order", summary="Order ID Details")
 async def order_details(request: Request, who: Principal = Depends(principal),
-                        order_id: str | None = Query(None, alias="OrderId")):
+                        order_id: str | None = Query(None, alias="OrderId")) -> dict:
     if not order_id:
         raise required("OrderId")
     async with platform_of(request).db.read() as session:
@@ -49,7 +50,7 @@ async def number_details(request: Request, who: Principal = Depends(principal),
                          number: str | None = Query(None, alias="Number"),
                          phone_number: str | None = Query(None, alias="PhoneNumber"),
                          iccid: str | None = Query(None, alias="ICCID"),
-                         account_id: str | None = Query(None, alias="AccountId")):
+                         account_id: str | None = Query(None, alias="AccountId")) -> dict:
     raw = number or phone_number
     if not raw and not iccid:
         raise required("Number")
@@ -69,7 +70,7 @@ async def numbers_inventory(request: Request, who: Principal = Depends(principal
                             filter: str | None = Query(None, alias="Filter"),
                             total_numbers_requested: int | None = Query(None, alias="TotalNumbersRequested",
                                                                         ge=1, le=MAX_PAGE_SIZE),
-                            account_id: str | None = Query(None, alias="AccountId")):
+                            account_id: str | None = Query(None, alias="AccountId")) -> dict:
     try:
         page = int(page_number or 1)
     except ValueError:

@@ -14,7 +14,7 @@ router = APIRouter(tags=["Subscribers"])
 
 
 @router.post("/v1.0/subscribers/create", summary="Create Subscriber")
-async def create_subscriber(body: CreateSubscriber, request: Request, who: Principal = Depends(principal)):
+async def create_subscriber(body: CreateSubscriber, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         subscriber = await service.create(session, who, body, platform.clock.now())
@@ -24,7 +24,7 @@ async def create_subscriber(body: CreateSubscriber, request: Request, who: Princ
 @router.get("/v1.0/subscribers/get", summary="Get Subscriber Details")
 async def get_subscriber(request: Request, who: Principal = Depends(principal),
                          subscriber_id: str | None = Query(None, alias="SubscriberId"),
-                         account_id: str | None = Query(None, alias="AccountId")):
+                         account_id: str | None = Query(None, alias="AccountId")) -> dict:
     if not subscriber_id:
         raise required("SubscriberId")
     async with platform_of(request).db.read() as session:
@@ -33,7 +33,7 @@ async def get_subscriber(request: Request, who: Principal = Depends(principal),
 
 
 @router.post("/v1.0/subscribers/update", summary="Update Subscriber")
-async def update_subscriber(body: UpdateSubscriber, request: Request, who: Principal = Depends(principal)):
+async def update_subscriber(body: UpdateSubscriber, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         subscriber = await service.update(session, who, body, platform.clock.now())

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:42:22.534172
+Create Date: 2026-11-27 05:16:17.656154
 """
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('ngp', 'area_code', 'zipcode', 'number_type', 'message_capable', 'voice_capable', name=op.f('pk_number_area_stock'))
     )
     with op.batch_alter_table('number_area_stock', schema=None) as batch_op:
+        batch_op.create_index('ix_stock_area', ['area_code'], unique=False)
         batch_op.create_index('ix_stock_zip', ['zipcode'], unique=False)
 
     op.create_table('platform_secrets',
@@ -279,6 +280,7 @@ def downgrade() -> None:
     op.drop_table('platform_secrets')
     with op.batch_alter_table('number_area_stock', schema=None) as batch_op:
         batch_op.drop_index('ix_stock_zip')
+        batch_op.drop_index('ix_stock_area')
 
     op.drop_table('number_area_stock')
     with op.batch_alter_table('jobs', schema=None) as batch_op:

@@ -20,4 +20,5 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+    # "heads": domains add their own revision branches off the initial schema until they are merged.
+    command.upgrade(alembic_config(database_url), "heads")

@@ -16,18 +16,68 @@ class OutboundSms:
 
 @dataclass(frozen=True)
 class SubmitResult:
-    carrier_id: str
+    carrier_id: str  # the carrier's id of the first (or only) part
     # A carrier that already knows the outcome (the sandbox) says when the receipt will arrive and what
-    # it will say; real carriers leave these None and report receipts on their own.
+    # it will say; real carriers leave these None and report receipts through CarrierEvents.on_receipt.
     receipt_state: str | None = None
     receipt_delay_seconds: float | None = None
+    # One carrier id per submitted part, in order (empty = just carrier_id). Each part gets its own receipt.
+    part_ids: tuple[str, ...] = ()
+
+    @property
+    def all_ids(self) -> tuple[str, ...]:
+        return self.part_ids or (self.carrier_id,)
+
+
+class CarrierEvents(Protocol):
+    async def on_receipt(self, carrier: str, carrier_message_id: str, state: str,
+                         error_code: str | None) -> None: ...
+
+    # source and destination in E.164; concatenated parts already reassembled.
+    async def on_inbound(self, carrier: str, source: str, destination: str, body: str) -> None: ...
+
+
+class NullEvents:
+    """Events sink that drops everything (for tools that only submit, e.g. `mpaas carriers list`)."""
+
+    async def on_receipt(self, carrier, carrier_message_id, state, error_code) -> None:
+        return None
+
+    async def on_inbound(self, carrier, source, destination, body) -> None:
+        return None
+
+
+class CarrierThrottled(Exception):
+    """The carrier is over its throughput or queue limit (ESME_RTHROTTLED, ESME_RMSGQFUL): retry later."""
+
+    def __init__(self, retry_after_seconds: float, message: str = ""):
+        super().__init__(message or f"carrier throttled; retry after {retry_after_seconds:g}s")
+        self.retry_after_seconds = retry_after_seconds
+
+
+class CarrierUnavailable(Exception):
+    """Not bound, connection lost, no response, or a transient carrier error: retry later."""
 
 
 class CarrierRejected(Exception):
     """The carrier refused the message for good (invalid destination and the like)."""
 
+    def __init__(self, code: str = "REJECTED", message: str = ""):
+        super().__init__(message or f"carrier rejected the message: {code}")
+        self.code = code
+
+
+class CarrierBindError(Exception):
+    """The carrier refused our bind for a reason retrying will not fix (bad system_id or password)."""
+
 
 class Connector(Protocol):
     name: str
+
+    async def start(self, events: CarrierEvents) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def state(self) -> dict: ...  # name, bound, host, window in use, throughput
 
     async def submit(self, sms: OutboundSms) -> SubmitResult: ...

@@ -134,3 +134,24 @@ async def test_rejected_send_stores_nothing(api, numbers, platform):
 async def test_details_errors(api):
     assert (await api.get("/v1.0/message/details")).json()["Message"] == "The MessageId field is required."
     assert (await api.get("/v1.0/message/details", MessageId="TMID-x")).status_code == 404
+
+
+async def test_many_recipients_settle_together(api, numbers, platform):
+    """Fifty receipts fall due at once and are applied as one batch."""
+    from sqlalchemy import func, select
+
+    from mpaas.models import Message
+
+    source = await _number(api)
+    recipients = [{"Number": f"+1801555{1000 + i:04d}"} for i in range(50)]
+    data = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": recipients, "Body": "hi all"})
+    assert len(data["Messages"]) == 50
+    deadline = asyncio.get_running_loop().time() + 15
+    while True:
+        async with platform.db.read() as session:
+            delivered = (await session.execute(select(func.count()).select_from(Message)
+                                               .where(Message.status == "Delivered"))).scalar_one()
+        if delivered == 50 or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert delivered == 50

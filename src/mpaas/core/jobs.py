@@ -67,6 +67,11 @@ class JobQueue:
         """A hint that new work exists; safe to call from request handlers after commit."""
         self.wakeup.set()
 
+    def notify_later(self, delay_seconds: float) -> None:
+        """A hint that a job enqueued with a delay falls due then, so the worker does not sleep past it.
+        Only a hint: a lost one (a restart) costs at most one poll interval."""
+        asyncio.get_running_loop().call_later(max(0.0, delay_seconds), self.wakeup.set)
+
     async def claim(self, limit: int) -> list[Job]:
         now = self.clock.now()
         due = or_(
@@ -90,6 +95,11 @@ class JobQueue:
         await session.execute(update(Job).where(Job.id == job.id, Job.locked_by == self.worker_id)
                               .values(status=DONE, lease_until=None, updated_at=self.clock.now()))
 
+    async def complete_many(self, session: AsyncSession, jobs: list[Job]) -> None:
+        if jobs:
+            await session.execute(update(Job).where(Job.id.in_([j.id for j in jobs]), Job.locked_by == self.worker_id)
+                                  .values(status=DONE, lease_until=None, updated_at=self.clock.now()))
+
     async def fail(self, job: Job, error: str, delay_seconds: float | None = None, count_attempt: bool = True) -> None:
         now = self.clock.now()
         attempts = job.attempts if count_attempt else job.attempts - 1
@@ -103,22 +113,33 @@ class JobQueue:
             await session.execute(update(Job).where(Job.id == job.id).values(**values))
 
 
+BatchHandler = Callable[[list[Job]], Awaitable[list[tuple[Job, Exception]]]]
+
+
 class Worker:
-    """Runs jobs of registered kinds until stopped. Several workers may share one queue table."""
+    """Runs jobs of registered kinds until stopped. Several workers may share one queue table.
+
+    A kind with a batch handler gets every claimed job of that kind in one call, so the handler can do the
+    batch's database work in one transaction: the handler completes the jobs it finished and returns the
+    (job, exception) pairs that failed, which the worker records (RetryLater uncounted, others with backoff).
+    Other kinds run one job per task."""
 
     def __init__(self, queue: JobQueue, handlers: dict[str, Handler], *, poll_seconds: float = 0.5,
-                 batch_size: int = 50, concurrency: int = 16):
+                 batch_size: int = 100, concurrency: int = 256,
+                 batch_handlers: dict[str, BatchHandler] | None = None):
         self.queue = queue
         self.handlers = handlers
+        self.batch_handlers = batch_handlers or {}
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
-        self.concurrency = concurrency
+        self.concurrency = concurrency  # jobs in flight at most
         self._stopping = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
+        self._inflight_jobs = 0
 
     async def run(self) -> None:
         while not self._stopping.is_set():
-            free = self.concurrency - len(self._inflight)
+            free = self.concurrency - self._inflight_jobs
             if free <= 0:
                 # Claim only what can start now: a claimed job waiting for a slot would burn its lease.
                 await asyncio.wait(set(self._inflight), return_when=asyncio.FIRST_COMPLETED)
@@ -129,12 +150,36 @@ class Worker:
             except Exception:  # a locked or restarting database must not kill the worker
                 log.exception("claiming jobs failed")
                 jobs = []
+            by_kind: dict[str, list[Job]] = {}
             for job in jobs:
-                task = asyncio.create_task(self._run_one(job))
-                self._inflight.add(task)
-                task.add_done_callback(self._inflight.discard)
+                if job.kind in self.batch_handlers:
+                    by_kind.setdefault(job.kind, []).append(job)
+                else:
+                    self._spawn(self._run_one(job), 1)
+            for kind, batch in by_kind.items():
+                self._spawn(self._run_batch(kind, batch), len(batch))
             if len(jobs) < wanted:
                 await self._sleep()
+
+    def _spawn(self, work, jobs: int) -> None:
+        self._inflight_jobs += jobs
+        task = asyncio.create_task(work)
+        self._inflight.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self._inflight.discard(t)
+            self._inflight_jobs -= jobs
+
+        task.add_done_callback(done)
+
+    async def _run_batch(self, kind: str, jobs: list[Job]) -> None:
+        try:
+            failures = await self.batch_handlers[kind](jobs)
+        except Exception as exc:  # the whole batch failed before finishing any job
+            log.warning("batch of %d %s jobs failed: %r", len(jobs), kind, exc)
+            failures = [(job, exc) for job in jobs]
+        for job, exc in failures:
+            await self._record_failure(job, exc)
 
     async def _sleep(self) -> None:
         self.queue.wakeup.clear()
@@ -144,23 +189,57 @@ class Worker:
             pass
 
     async def _run_one(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
         try:
-            handler = self.handlers.get(job.kind)
             if handler is None:
-                await self.queue.fail(job, f"no handler for job kind {job.kind!r}")
-                return
+                raise LookupError(f"no handler for job kind {job.kind!r}")
             await handler(job)
-        except RetryLater as later:
-            await self.queue.fail(job, str(later) or "retry later", later.delay_seconds, count_attempt=False)
-        except Exception as exc:  # the job's own failure: retried with backoff, then dead
+        except Exception as exc:
+            await self._record_failure(job, exc)
+
+    async def _record_failure(self, job: Job, exc: Exception) -> None:
+        try:
+            if isinstance(exc, RetryLater):
+                await self.queue.fail(job, str(exc) or "retry later", exc.delay_seconds, count_attempt=False)
+                return
             log.warning("job %s (%s) failed: %r", job.id, job.kind, exc)
-            try:
-                await self.queue.fail(job, repr(exc))
-            except Exception:
-                log.exception("recording failure of job %s failed; its lease will expire", job.id)
+            await self.queue.fail(job, repr(exc))
+        except Exception:
+            log.exception("recording failure of job %s failed; its lease will expire", job.id)
 
     async def stop(self) -> None:
         self._stopping.set()
         self.queue.notify()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
+
+
+async def list_jobs(session: AsyncSession, *, status: str | None = None, kind: str | None = None,
+                    limit: int = 50) -> list[Job]:
+    stmt = select(Job)
+    if status:
+        stmt = stmt.where(Job.status == status)
+    if kind:
+        stmt = stmt.where(Job.kind == kind)
+    result = await session.execute(stmt.order_by(Job.updated_at.desc(), Job.id.desc()).limit(limit))
+    return list(result.scalars().all())
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = await session.execute(select(Job.status, func.count()).group_by(Job.status))
+    return {status: int(n) for status, n in rows.all()}
+
+
+async def redrive(session: AsyncSession, now: datetime, *, job_ids: list[int] | None = None,
+                  all_dead: bool = False) -> int:
+    """Give dead jobs a fresh set of attempts, due now. Only dead jobs move; returns how many did."""
+    stmt = update(Job).where(Job.status == DEAD)
+    if job_ids:
+        stmt = stmt.where(Job.id.in_(job_ids))
+    elif not all_dead:
+        return 0
+    result = await session.execute(stmt.values(status=PENDING, attempts=0, run_at=now, lease_until=None,
+                                               locked_by=None, updated_at=now))
+    return result.rowcount or 0

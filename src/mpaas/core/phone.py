@@ -28,3 +28,15 @@ def normalize_e164(value: str) -> str | None:
     if not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def required_e164(raw: str | None, field: str) -> str:
+    """The E.164 form of a request field that must hold a phone number, or the 400 that names the field."""
+    from mpaas.core.errors import bad_request, required
+
+    if not raw:
+        raise required(field)
+    number = normalize_e164(raw)
+    if number is None:
+        raise bad_request(f"The {field} field must be an E.164 number such as +18015551234.")
+    return number

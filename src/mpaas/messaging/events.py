@@ -8,18 +8,21 @@ from mpaas.core.wire import iso, money
 from mpaas.models import Message
 
 
-def status_event(message: Message, event_id: str, at: datetime) -> dict:
-    """Sent to the route's CallbackMessageUrl on every status change of an outbound message."""
+def status_event(message: Message, event_id: str, at: datetime, *, status: str | None = None,
+                 error_code: str | None = None) -> dict:
+    """Sent to the route's CallbackMessageUrl on every status change of an outbound message. `message` may be
+    an ORM object or a row of the same columns; `status`/`error_code` override it (a row read before the
+    change)."""
     return {
         "EventId": event_id,
         "EventType": "message.status",
         "MessageId": message.id,
-        "Status": message.status,
+        "Status": status or message.status,
         "Direction": message.direction,
         "From": message.from_number,
         "To": message.to_number,
         "Owner": message.owner,
-        "ErrorCode": message.error_code,
+        "ErrorCode": error_code if status else message.error_code,
         "Segment": message.segments,
         "Cost": money(message.cost),
         "CampaignId": message.campaign_id,

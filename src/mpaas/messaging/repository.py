@@ -28,6 +28,14 @@ async def get_message(session: AsyncSession, message_id: str, account_ids: Seque
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def submittable(session: AsyncSession, message_ids: list[str]) -> dict:
+    """Rows of the messages still waiting for their first submit (Queued, no carrier id yet)."""
+    result = await session.execute(
+        select(Message.id, Message.from_number, Message.to_number, Message.body)
+        .where(Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None)))
+    return {row.id: row for row in result.all()}
+
+
 async def message_by_carrier_id(session: AsyncSession, carrier_id: str) -> Message | None:
     result = await session.execute(select(Message).where(Message.carrier_id == carrier_id).limit(1))
     return result.scalar_one_or_none()
@@ -40,3 +48,26 @@ async def route(session: AsyncSession, route_id: str | None) -> MessageRoute | N
 async def signing_secret(session: AsyncSession, account_id: str) -> str:
     result = await session.execute(select(Account.webhook_signing_secret).where(Account.id == account_id))
     return result.scalar_one()
+
+
+async def page_for_number(session: AsyncSession, account_ids: Sequence[str], number: str, *, offset: int, limit: int,
+                          start=None, end=None, direction: str | None = None,
+                          message_type: str | None = None) -> tuple[int, list[Message]]:
+    """Messages of the caller's accounts that involve `number` (as the platform number or the other party),
+    newest first."""
+    from sqlalchemy import or_
+
+    conditions = [Message.account_id.in_(account_ids),
+                  or_(Message.owner == number, Message.from_number == number, Message.to_number == number)]
+    if start is not None:
+        conditions.append(Message.created_at >= start)
+    if end is not None:
+        conditions.append(Message.created_at < end)
+    if direction:
+        conditions.append(func.lower(Message.direction) == direction.lower())
+    if message_type:
+        conditions.append(func.lower(Message.message_type) == message_type.lower())
+    total = (await session.execute(select(func.count()).select_from(Message).where(*conditions))).scalar_one()
+    rows = await session.execute(select(Message).where(*conditions)
+                                 .order_by(Message.created_at.desc(), Message.id).offset(offset).limit(limit))
+    return int(total), list(rows.scalars().all())

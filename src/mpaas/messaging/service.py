@@ -11,21 +11,22 @@ from phonenumbers import geocoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
+from mpaas.billing.enforcement import check_can_send
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, not_found
 from mpaas.core.jobs import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
-from mpaas.messaging import events, repository, segments
+from mpaas.messaging import bulk, events, repository, segments
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
 from mpaas.models import Message
+from mpaas.webhooks import service as account_webhooks
 
 NOT_YOUR_NUMBER = "Phone number does not belong to account"
 SUBMIT_JOB = "message.submit"
-RECEIPT_JOB = "carrier.receipt"
-WEBHOOK_JOB = "webhook.deliver"
-# With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
-WEBHOOK_MAX_ATTEMPTS = 12
+RECEIPT_JOB = bulk.RECEIPT_JOB
+WEBHOOK_JOB = bulk.WEBHOOK_JOB
+WEBHOOK_MAX_ATTEMPTS = bulk.WEBHOOK_MAX_ATTEMPTS
 
 
 @dataclass
@@ -61,6 +62,8 @@ async def send_outbound(session: AsyncSession, principal: Principal, body: Outbo
     media = _media(body)
     if not body.body and not media:
         raise bad_request("The Body field is required.")
+    # Billing thresholds (Pause) may refuse this number until the next period; counts the messages it sends.
+    await check_can_send(session, number, now, messages=len(dict.fromkeys(destinations)))
     kind = "mms" if media else "sms"
     segment_plan = segments.plan(body.body)
     parts = 1 if kind == "mms" else segment_plan.count
@@ -157,8 +160,11 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
     message.batch_id = message.id
     session.add(message)
     event_id = ids.new_id(ids.EVENT)
+    inbound = events.inbound_event(message, event_id)
     enqueue(session, now, WEBHOOK_JOB, {"target": "inbound", "message_id": message.id, "event_id": event_id,
-                                        "payload": events.inbound_event(message, event_id)},
+                                        "event_type": "message.inbound", "payload": inbound},
             max_attempts=WEBHOOK_MAX_ATTEMPTS)
+    data = {k: v for k, v in inbound.items() if k != "EventId"}
+    await account_webhooks.emit(session, message.account_id, "New_Sms", data, now)
     await session.flush()
     return message

@@ -33,7 +33,35 @@ class Message(Base):
     carrier_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     message_route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Handset-level confirmation reported through POST /v1.0/message/device-delivery.
+    device_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_messages_account_created", "account_id", "created_at"),)
+
+
+class MessagePart(Base):
+    """One submitted segment: how a carrier's message id maps back to our message."""
+
+    __tablename__ = "message_parts"
+    carrier: Mapped[str] = mapped_column(String(64), primary_key=True)
+    carrier_message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id"), index=True)
+    part_index: Mapped[int] = mapped_column(Integer)
+    parts_total: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str | None] = mapped_column(String(16), nullable=True)  # receipt state once known
+    error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EarlyReceipt(Base):
+    """A receipt that arrived before its submit response was stored; applied when the mapping appears,
+    never dropped and never waited for."""
+
+    __tablename__ = "early_receipts"
+    carrier: Mapped[str] = mapped_column(String(64), primary_key=True)
+    carrier_message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ router = APIRouter(tags=["Sandbox"])
 @router.post("/sandbox/v1/inbound", summary="Inject an inbound SMS (sandbox carrier only)")
 async def inject_inbound(body: InboundRequest, request: Request) -> dict:
     platform = platform_of(request)
-    if platform.settings.carrier != "sandbox":
+    if not platform.settings.sandbox_active:
         raise ApiError(404, "Not found: the sandbox endpoints exist only while the sandbox carrier is active.")
     async with platform.db.write() as session:
         message = await service.receive_inbound(session, body, platform.clock.now())

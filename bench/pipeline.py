@@ -1,0 +1,167 @@
+"""Message pipeline benchmark: N messages through the API, the carrier connector, receipts and status
+callbacks to a local receiver. Prints accept-only and end-to-end messages/s, each against a baseline
+measured in the same run.
+
+Carriers:
+- `--carrier sandbox` (default): the built-in sandbox carrier; the baseline is the rate of `GET /healthz`
+  on the same server (the stack's ceiling for one request per message).
+- `--carrier smpp`: `mpaas smsc-sim` on loopback behind the SMPP connector; the baseline is a bare submit
+  loop from this process to the same SMSC (see `smpp_baseline`).
+
+Messages go out `--recipients` per request (the API takes up to 100 recipients per send), from
+`--concurrency` concurrent clients. Everything runs on this machine: the load generator, the server, the
+SMSC simulator and the webhook receiver share its cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api import Api, Receiver, Server, create_credential, free_port, log, pipeline_state  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--messages", type=int, default=10_000)
+    p.add_argument("--recipients", type=int, default=20, help="Recipients per send request (1-100).")
+    p.add_argument("--concurrency", type=int, default=8)
+    p.add_argument("--carrier", choices=("sandbox", "smpp"), default="sandbox")
+    p.add_argument("--senders", type=int, default=10)
+    p.add_argument("--window", type=int, default=50, help="SMPP window (outstanding submits) for --carrier smpp.")
+    p.add_argument("--timeout", type=float, default=300.0, help="Give up waiting for the pipeline after this.")
+    p.add_argument("--quick", action="store_true", help="2,000 messages.")
+    a = p.parse_args(argv)
+    if a.quick:
+        a.messages = 2_000
+    return a
+
+
+async def healthz_rate(base: str, seconds: float = 3.0, concurrency: int = 8) -> float:
+    count = 0
+    deadline = time.perf_counter() + seconds
+    async with httpx2.AsyncClient() as client:
+        async def worker():
+            nonlocal count
+            while time.perf_counter() < deadline:
+                await client.get(base + "/healthz")
+                count += 1
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return count / seconds
+
+
+def handsets(n: int) -> list[str]:
+    return [f"+1801555{1000 + i % 9000:04d}" for i in range(n)]
+
+
+async def run(args, server: Server, receiver: Receiver, result: dict) -> None:
+    server.start()
+    await server.wait_healthy(120)
+    credential, _ = await asyncio.to_thread(create_credential, server)
+    async with httpx2.AsyncClient(timeout=60, limits=httpx2.Limits(max_connections=args.concurrency + 4)) as client:
+        api = Api(client, server.base, credential)
+        route = (await api.ok("/v1.0/message/routes", {
+            "RouteName": "Pipeline", "MessageUrl": receiver.base + "/in", "MessageUrlMethod": "POST",
+            "CallbackMessageUrl": receiver.base + "/cb", "CallbackMessageUrlMethod": "POST"}))["MessageRouteId"]
+        senders = [(await api.ok("/v1.0/numbers/provision", {
+            "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
+            "MessageRouteId": route, "ProductType": "Sms-Only"}))["PhoneNumberAssigned"] for _ in range(args.senders)]
+        result["baseline_healthz_rps"] = round(await healthz_rate(server.base), 1)
+
+        requests = [handsets(args.messages)[i:i + args.recipients] for i in range(0, args.messages, args.recipients)]
+        queue: asyncio.Queue = asyncio.Queue()
+        for i, to in enumerate(requests):
+            queue.put_nowait((senders[i % len(senders)], to))
+        await api.headers("/v1.0/message/outbound")
+        errors = 0
+
+        async def sender():
+            nonlocal errors
+            while not queue.empty():
+                source, to = queue.get_nowait()
+                response = await api.post("/v1.0/message/outbound", {
+                    "From": source, "To": [{"Number": n} for n in to], "Body": "Pipeline benchmark message"})
+                errors += response.status_code != 200
+
+        started = time.perf_counter()
+        await asyncio.gather(*(sender() for _ in range(args.concurrency)))
+        accepted_s = time.perf_counter() - started
+        result["accept_seconds"] = round(accepted_s, 2)
+        result["accept_msgs_per_s"] = round(args.messages / accepted_s, 1)
+        result["errors"] = errors
+
+        wanted_callbacks = 2 * args.messages  # Sent and Delivered for each message
+        while receiver.counts["/cb"] < wanted_callbacks and time.perf_counter() - started < args.timeout:
+            await asyncio.sleep(0.1)
+        total_s = time.perf_counter() - started
+        result["end_to_end_seconds"] = round(total_s, 2)
+        result["end_to_end_msgs_per_s"] = round(args.messages / total_s, 1)
+        result["callbacks"] = receiver.counts["/cb"]
+        result["state"] = pipeline_state(server.data_dir / "mpaas.db")
+
+
+def start_smsc(port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port),
+                             "--receipt-delay", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+async def smpp_baseline(url: str, count: int) -> float:
+    """A bare submit loop (the SMPP connector alone, no API, no database) to the same SMSC."""
+    from mpaas.carriers.loadgen import bare_submit_loop
+
+    result = await bare_submit_loop(url, count)
+    return result.count / (result.receipt_seconds or result.submit_seconds)
+
+
+async def main(args) -> dict:
+    result: dict = {"bench": "mpaas-pipeline", "carrier": args.carrier, "messages": args.messages,
+                    "recipients_per_request": args.recipients, "concurrency": args.concurrency,
+                    "note": "load generator, server, SMSC simulator and receiver share this machine"}
+    smsc = None
+    with tempfile.TemporaryDirectory(prefix="mpaas-pipeline-") as tmp:
+        server = Server(Path(tmp) / "data", free_port(), inventory=1000, receipt_delay=0.05)
+        if args.carrier == "smpp":
+            port = free_port()
+            smsc = start_smsc(port)
+            url = f"smpp://mpaas:secret@127.0.0.1:{port}?window={args.window}&throughput=0"
+            server.env["MPAAS_SMPP_URL"] = url
+            await asyncio.sleep(1.0)
+            result["baseline"] = "bare SMPP submit loop, submit to last receipt"
+            result["baseline_msgs_per_s"] = round(await smpp_baseline(url, min(args.messages, 5000)), 1)
+        receiver = Receiver()
+        await receiver.start()
+        try:
+            await run(args, server, receiver, result)
+        finally:
+            await asyncio.to_thread(server.stop)
+            await receiver.stop()
+            if smsc is not None:
+                smsc.terminate()
+                smsc.wait(timeout=10)
+    if args.carrier == "sandbox":
+        result["baseline"] = "GET /healthz on the same server (one request per message)"
+        result["baseline_msgs_per_s"] = result["baseline_healthz_rps"]
+    base = result["baseline_msgs_per_s"]
+    result["accept_vs_baseline"] = round(result["accept_msgs_per_s"] / base, 3)
+    result["end_to_end_vs_baseline"] = round(result["end_to_end_msgs_per_s"] / base, 3)
+    return result
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    figures = asyncio.run(main(arguments))
+    log(f"carrier {figures['carrier']}: accept-only {figures['accept_msgs_per_s']} msg/s "
+        f"({figures['accept_vs_baseline']}x), end to end {figures['end_to_end_msgs_per_s']} msg/s "
+        f"({figures['end_to_end_vs_baseline']}x) against {figures['baseline']} at "
+        f"{figures['baseline_msgs_per_s']}/s; callbacks {figures['callbacks']}; errors {figures['errors']}")
+    print(json.dumps(figures))

@@ -1,0 +1,199 @@
+"""The pipeline's database work for whole batches: a few set-wise statements per batch instead of several
+ORM round trips per message (each statement through aiosqlite costs a thread hop).
+
+Everything here runs inside the caller's write transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.carriers.base import SubmitResult
+from mpaas.core import ids
+from mpaas.messaging import events
+from mpaas.models import EarlyReceipt, Job, Message, MessagePart
+from mpaas.models.jobs import PENDING
+
+DELIVERED = "DELIVRD"
+# Final states other than DELIVRD are failures, kept as the message's ErrorCode.
+FAILED_STATES = frozenset({"UNDELIV", "EXPIRED", "REJECTD", "DELETED", "UNKNOWN"})
+FINAL_STATES = FAILED_STATES | {DELIVERED}
+OPEN_STATUSES = ("Queued", "Sent")
+WEBHOOK_JOB = "webhook.deliver"
+RECEIPT_JOB = "carrier.receipt"
+# With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
+WEBHOOK_MAX_ATTEMPTS = 12
+
+# Set-wise executemany UPDATEs go through the tables: the ORM would read them as per-row updates by key.
+MESSAGES = Message.__table__
+PARTS = MessagePart.__table__
+
+EVENT_COLUMNS = (Message.id, Message.status, Message.direction, Message.from_number, Message.to_number,
+                 Message.owner, Message.error_code, Message.segments, Message.cost, Message.campaign_id,
+                 Message.carrier_id)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    carrier: str
+    carrier_message_id: str
+    state: str
+    error_code: str | None = None
+
+
+def job_row(now: datetime, kind: str, payload: dict, *, delay_seconds: float = 0.0, max_attempts: int = 8) -> dict:
+    return {"kind": kind, "payload": payload, "status": PENDING, "run_at": now + timedelta(seconds=delay_seconds),
+            "attempts": 0, "max_attempts": max_attempts, "created_at": now, "updated_at": now}
+
+
+def status_job(message, status: str, error_code: str | None, now: datetime) -> dict:
+    event_id = ids.new_id(ids.EVENT)
+    return job_row(now, WEBHOOK_JOB, {
+        "target": "callback", "message_id": message.id, "event_id": event_id, "event_type": "message.status",
+        "payload": events.status_event(message, event_id, now, status=status, error_code=error_code)},
+        max_attempts=WEBHOOK_MAX_ATTEMPTS)
+
+
+async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
+    if rows:
+        await session.execute(insert(Job), rows)
+
+
+async def _event_rows(session: AsyncSession, message_ids: Iterable[str], *, open_only: bool = False) -> dict:
+    stmt = select(*EVENT_COLUMNS).where(Message.id.in_(list(message_ids)))
+    if open_only:
+        stmt = stmt.where(Message.status.in_(OPEN_STATUSES))
+    return {row.id: row for row in (await session.execute(stmt)).all()}
+
+
+async def finish_messages(session: AsyncSession, outcomes: dict[str, tuple[str, str | None]], now: datetime) -> None:
+    """Move still-open messages to a final status and queue their status callbacks."""
+    if not outcomes:
+        return
+    rows = await _event_rows(session, outcomes, open_only=True)
+    if not rows:
+        return
+    await session.execute(
+        # `or_` of equalities, not IN: an expanding IN cannot go into an executemany.
+        update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"),
+                               or_(*(MESSAGES.c.status == status for status in OPEN_STATUSES)))
+        .values(status=bindparam("b_status"), error_code=bindparam("b_error"), updated_at=now),
+        [{"b_id": mid, "b_status": outcomes[mid][0], "b_error": outcomes[mid][1]} for mid in rows])
+    await insert_jobs(session, [status_job(row, *outcomes[mid], now) for mid, row in rows.items()])
+
+
+def _aggregate(parts: Sequence) -> tuple[str, str | None] | None:
+    """The message's status once every part has a final receipt: Delivered only if all parts were."""
+    if not parts or len(parts) < parts[0].parts_total or any(p.state not in FINAL_STATES for p in parts):
+        return None
+    failed = [p for p in sorted(parts, key=lambda p: p.part_index) if p.state != DELIVERED]
+    if failed:
+        return "Failed", failed[0].error_code or failed[0].state
+    return "Delivered", None
+
+
+async def _settle(session: AsyncSession, message_ids: set[str], now: datetime) -> None:
+    rows = (await session.execute(
+        select(MessagePart.message_id, MessagePart.part_index, MessagePart.parts_total, MessagePart.state,
+               MessagePart.error_code).where(MessagePart.message_id.in_(list(message_ids))))).all()
+    parts: dict[str, list] = defaultdict(list)
+    for row in rows:
+        parts[row.message_id].append(row)
+    outcomes = {mid: outcome for mid, ps in parts.items() if (outcome := _aggregate(ps)) is not None}
+    await finish_messages(session, outcomes, now)
+
+
+def _upsert(session: AsyncSession):
+    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+
+
+async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now: datetime) -> None:
+    """Record receipts; a receipt whose part is not mapped yet is kept as an early receipt."""
+    known: dict[tuple[str, str], object] = {}
+    by_carrier: dict[str, set[str]] = defaultdict(set)
+    for r in receipts:
+        by_carrier[r.carrier].add(r.carrier_message_id)
+    for carrier, carrier_ids in by_carrier.items():
+        rows = (await session.execute(select(MessagePart.carrier, MessagePart.carrier_message_id,
+                                             MessagePart.message_id, MessagePart.state)
+                                      .where(MessagePart.carrier == carrier,
+                                             MessagePart.carrier_message_id.in_(list(carrier_ids))))).all()
+        for row in rows:
+            known[(row.carrier, row.carrier_message_id)] = row
+    state_now: dict[tuple[str, str], str | None] = {k: row.state for k, row in known.items()}
+    updates, early, touched = [], {}, set()
+    for r in receipts:
+        key = (r.carrier, r.carrier_message_id)
+        state = (r.state or "UNKNOWN").upper()
+        error = None if state == DELIVERED else (r.error_code or (state if state in FAILED_STATES else None))
+        if key not in known:
+            if key not in early or state in FINAL_STATES:
+                early[key] = {"carrier": r.carrier, "carrier_message_id": r.carrier_message_id, "state": state,
+                              "error_code": error, "received_at": now}
+            continue
+        if state_now[key] in FINAL_STATES:
+            continue  # a duplicate receipt changes nothing
+        state_now[key] = state
+        updates.append({"b_carrier": r.carrier, "b_cmid": r.carrier_message_id, "b_state": state, "b_error": error})
+        touched.add(known[key].message_id)
+    if early:
+        stmt = _upsert(session)(EarlyReceipt).values(list(early.values()))
+        stmt = stmt.on_conflict_do_update(index_elements=["carrier", "carrier_message_id"],
+                                          set_={"state": stmt.excluded.state, "error_code": stmt.excluded.error_code})
+        await session.execute(stmt)
+    if updates:
+        await session.execute(
+            update(PARTS).where(PARTS.c.carrier == bindparam("b_carrier"),
+                                PARTS.c.carrier_message_id == bindparam("b_cmid"))
+            .values(state=bindparam("b_state"), error_code=bindparam("b_error"), updated_at=now), updates)
+        await _settle(session, touched, now)
+
+
+async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str, SubmitResult],
+                         now: datetime) -> None:
+    """Store what the carrier accepted: carrier ids, parts, `Sent` and its callback, announced receipts; then
+    apply receipts that arrived before the mapping existed."""
+    if not accepted:
+        return
+    rows = await _event_rows(session, accepted)
+    message_updates, parts, jobs = [], [], []
+    for mid, result in accepted.items():
+        row = rows.get(mid)
+        if row is None:
+            continue
+        opened = row.status == "Queued"
+        message_updates.append({"b_id": mid, "b_carrier_id": result.carrier_id,
+                                "b_status": "Sent" if opened else row.status})
+        if opened:  # a receipt may already have settled it
+            jobs.append(status_job(row, "Sent", None, now))
+        part_ids = result.all_ids
+        for index, part_id in enumerate(part_ids):
+            parts.append({"carrier": carrier, "carrier_message_id": part_id, "message_id": mid, "part_index": index,
+                          "parts_total": len(part_ids), "state": None, "error_code": None, "updated_at": now})
+            if result.receipt_state is not None:
+                jobs.append(job_row(now, RECEIPT_JOB, {"carrier": carrier, "carrier_id": part_id,
+                                                       "state": result.receipt_state},
+                                    delay_seconds=result.receipt_delay_seconds or 0.0))
+    if message_updates:
+        await session.execute(
+            update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"))
+            .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"), updated_at=now),
+            message_updates)
+    if parts:
+        await session.execute(insert(MessagePart), parts)
+    await insert_jobs(session, jobs)
+    part_keys = [p["carrier_message_id"] for p in parts]
+    early = (await session.execute(select(EarlyReceipt).where(
+        EarlyReceipt.carrier == carrier, EarlyReceipt.carrier_message_id.in_(part_keys)))).scalars().all()
+    if early:
+        await session.execute(delete(EarlyReceipt).where(
+            and_(EarlyReceipt.carrier == carrier,
+                 EarlyReceipt.carrier_message_id.in_([e.carrier_message_id for e in early]))))
+        await apply_receipts(session, [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code)
+                                       for e in early], now)

@@ -1,0 +1,123 @@
+"""The `webhook.deliver` job: resolve where an event goes, send it signed, record the attempt.
+
+Targets are resolved when the attempt runs, not when the event happened, so a route or webhook that was
+changed or disabled in between is honoured. The payload itself was fixed when the event happened."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import httpx2
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget
+from mpaas.models import Account, AccountWebhook, Job, Message, MessageRoute, WebhookAttempt
+from mpaas.platform import Platform
+
+
+@dataclass(frozen=True)
+class Destination:
+    target: WebhookTarget
+    account_id: str
+    signing_secret: str
+    data_format: str = "json"
+    webhook_id: str | None = None
+
+
+def _route_target(route, kind: str) -> WebhookTarget | None:
+    """Where a route webhook goes: nowhere when the route is gone, disabled, or has no URL for it."""
+    if route is None or not route.message_route_enabled:
+        return None
+    if kind == "inbound":
+        if not route.message_url:
+            return None
+        return WebhookTarget(route.message_url, route.message_url_method or "POST", route.message_authentication_type,
+                             route.message_username, route.message_password_token)
+    if not route.callback_message_url:
+        return None
+    return WebhookTarget(route.callback_message_url, route.callback_message_url_method or "POST",
+                         route.callback_message_authentication_type, route.callback_message_username,
+                         route.callback_message_password_token)
+
+
+async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Destination | None]:
+    """Where each event goes, with a handful of set-wise reads for the whole batch."""
+    message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
+    hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
+    messages = {row.id: row for row in (await session.execute(
+        select(Message.id, Message.account_id, Message.message_route_id)
+        .where(Message.id.in_(list(message_ids))))).all()} if message_ids else {}
+    route_ids = {m.message_route_id for m in messages.values() if m.message_route_id}
+    routes = {r.id: r for r in (await session.execute(
+        select(MessageRoute).where(MessageRoute.id.in_(list(route_ids))))).scalars().all()} if route_ids else {}
+    hooks = {h.id: h for h in (await session.execute(
+        select(AccountWebhook).where(AccountWebhook.id.in_(list(hook_ids))))).scalars().all()} if hook_ids else {}
+    account_ids = {m.account_id for m in messages.values()} | {h.account_id for h in hooks.values()}
+    secrets = dict((await session.execute(select(Account.id, Account.webhook_signing_secret)
+                                          .where(Account.id.in_(list(account_ids))))).all()) if account_ids else {}
+    out: list[Destination | None] = []
+    for p in payloads:
+        if p["target"] == "account":
+            hook = hooks.get(p["webhook_id"])
+            if hook is None or not hook.active or hook.account_id != p["account_id"]:
+                out.append(None)
+                continue
+            credential = (hook.authentication_password if hook.authentication_type == "Basic"
+                          else hook.authentication_token)
+            target = WebhookTarget(hook.url, hook.method, hook.authentication_type, hook.authentication_username,
+                                   credential)
+            out.append(Destination(target, hook.account_id, secrets[hook.account_id], hook.data_format, hook.id))
+            continue
+        message = messages.get(p.get("message_id"))
+        target = _route_target(routes.get(message.message_route_id) if message else None, p["target"])
+        out.append(Destination(target, message.account_id, secrets[message.account_id]) if target else None)
+    return out
+
+
+def make_batch_handler(platform: Platform):
+    queue = platform.jobs
+
+    async def attempt(job: Job, destination: Destination | None):
+        """Send one event; returns (attempt row or None, whether to retry, error)."""
+        if destination is None:
+            return None, False, None
+        payload = job.payload
+        started = time.monotonic()
+        status_code, error, retry = None, None, False
+        try:
+            status_code = await platform.webhooks.send(
+                destination.target, payload["payload"], signing_secret=destination.signing_secret,
+                event_id=payload["event_id"], timestamp=int(platform.clock.now().timestamp()),
+                data_format=destination.data_format)
+        except WebhookForbidden as exc:  # settings forbid this destination; retrying cannot help
+            error = str(exc)
+        except WebhookRejected as exc:
+            status_code, error, retry = exc.status_code, str(exc), True
+        except httpx2.HTTPError as exc:  # refused, reset, timed out: the receiver may come back
+            error, retry = f"{type(exc).__name__}: {exc}", True
+        row = dict(
+            event_id=payload["event_id"], account_id=destination.account_id, message_id=payload.get("message_id"),
+            webhook_id=destination.webhook_id, event_type=payload.get("event_type") or payload["target"],
+            url=destination.target.url, method=destination.target.method, attempt=job.attempts,
+            status_code=status_code, error=error, duration_ms=int((time.monotonic() - started) * 1000),
+            created_at=platform.clock.now())
+        return row, retry, error
+
+    async def deliver(jobs: list[Job]) -> list[tuple[Job, Exception]]:
+        """Resolve every destination in one read, send concurrently, record all attempts in one write."""
+        async with platform.db.read() as session:
+            destinations = await resolve_all(session, [job.payload for job in jobs])
+        results = await asyncio.gather(*(attempt(job, d) for job, d in zip(jobs, destinations)))
+        failures = [(job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))
+                    for job, (row, retry, error) in zip(jobs, results) if retry]
+        rows = [row for row, _retry, _error in results if row is not None]
+        async with platform.db.write() as session:
+            if rows:
+                await session.execute(insert(WebhookAttempt), rows)
+            await queue.complete_many(session, [job for job, (_row, retry, _e) in zip(jobs, results) if not retry])
+        return failures
+
+    return deliver

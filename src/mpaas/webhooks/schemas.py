@@ -1,0 +1,72 @@
+"""Account webhook management (Webhook_Request, Update_Webhook_Request, Delete_Webhook_Request)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from mpaas.core.wire import Optional, Required, WireModel, one_of
+from mpaas.routes.schemas import _http_url
+
+# The contract's events; the vendor's samples also spell New_Sms as New_SMS.
+EVENTS = ("Order_Update", "New_Sms", "Call_Completed", "Call_On_Hold", "Call_Recording", "Call_In_Progress",
+          "Call_Ringing")
+METHODS = ("POST", "PUT")
+FORMATS = ("json", "xml")
+AUTH_TYPES = ("None", "Basic", "Token", "Bearer")
+
+
+def _events(value: Any) -> list[str] | None:
+    """A comma-separated string (the contract) or a list (friendlier) of known events, canonicalized."""
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ValueError(f"must be a comma-separated list of: {', '.join(EVENTS)}")
+    canonical = {e.lower(): e for e in EVENTS}
+    out: list[str] = []
+    for item in items:
+        name = str(item).strip()
+        if not name:
+            continue
+        if name.lower() not in canonical:
+            raise ValueError(f"has an unknown event {name!r}; known events: {', '.join(EVENTS)}")
+        if canonical[name.lower()] not in out:
+            out.append(canonical[name.lower()])
+    if not out:
+        raise ValueError(f"must name at least one of: {', '.join(EVENTS)}")
+    return out
+
+
+Events = Annotated[list[str] | None, BeforeValidator(_events)]
+WebhookUrl = Annotated[Optional, AfterValidator(_http_url)]
+
+
+class WebhookFields(WireModel):
+    account_id: Optional = Field(default=None, alias="AccountId")
+    webhook_url: WebhookUrl = Field(default=None, alias="WebhookUrl", max_length=255)
+    method: Annotated[str | None, one_of(*METHODS)] = Field(default=None, alias="Method")
+    data_format: Annotated[str | None, one_of(*FORMATS)] = Field(default=None, alias="DataFormat")
+    authentication_type: Annotated[str | None, one_of(*AUTH_TYPES)] = Field(default=None, alias="AuthenticationType")
+    authentication_username: Optional = Field(default=None, alias="AuthenticationUsername", max_length=255)
+    authentication_password: Optional = Field(default=None, alias="AuthenticationPassword", max_length=255)
+    authentication_token: Optional = Field(default=None, alias="AuthenticationToken", max_length=255)
+    subscribed_events: Events = Field(default=None, alias="SubscribedEvents", examples=["Order_Update, New_Sms"])
+
+
+class CreateWebhook(WebhookFields):
+    webhook_url: Annotated[Required, AfterValidator(_http_url)] = Field(
+        alias="WebhookUrl", max_length=255, examples=["https://api.example.com/telegent/events"])
+    subscribed_events: Annotated[list[str], BeforeValidator(_events)] = Field(
+        alias="SubscribedEvents", examples=["Order_Update, New_Sms"])
+
+
+class UpdateWebhook(WebhookFields):
+    webhook_id: Required = Field(alias="WebhookId")
+    active: bool | None = Field(default=None, alias="Active")
+
+
+class DeleteWebhook(WireModel):
+    webhook_id: Required = Field(alias="WebhookId")
+    account_id: Optional = Field(default=None, alias="AccountId")

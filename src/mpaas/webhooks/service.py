@@ -1,0 +1,117 @@
+"""Account webhooks: management, and fanning an account event out to the webhooks subscribed to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.accounts.service import Principal
+from mpaas.core import ids
+from mpaas.core.errors import bad_request, missing
+from mpaas.core.jobs import enqueue
+from mpaas.core.wire import iso
+from mpaas.models import AccountWebhook
+from mpaas.webhooks import repository
+from mpaas.webhooks.schemas import CreateWebhook, DeleteWebhook, UpdateWebhook, WebhookFields
+
+WEBHOOK_PREFIX = "WID"
+DELIVER_JOB = "webhook.deliver"
+# With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
+MAX_ATTEMPTS = 12
+
+COLUMNS = {
+    "webhook_url": "url", "method": "method", "data_format": "data_format",
+    "authentication_type": "authentication_type", "authentication_username": "authentication_username",
+    "authentication_password": "authentication_password", "authentication_token": "authentication_token",
+}
+
+
+def _apply(hook: AccountWebhook, body: WebhookFields) -> None:
+    for field, column in COLUMNS.items():
+        if field in body.model_fields_set:
+            setattr(hook, column, getattr(body, field))
+    if "subscribed_events" in body.model_fields_set and body.subscribed_events is not None:
+        hook.subscribed_events = ",".join(body.subscribed_events)
+
+
+def _check(hook: AccountWebhook) -> None:
+    if hook.authentication_type == "Basic" and not (hook.authentication_username and hook.authentication_password):
+        raise bad_request("The AuthenticationUsername and AuthenticationPassword fields are required when "
+                          "AuthenticationType is Basic.")
+    if hook.authentication_type in ("Token", "Bearer") and not hook.authentication_token:
+        raise bad_request(f"The AuthenticationToken field is required when AuthenticationType is "
+                          f"{hook.authentication_type}.")
+
+
+async def create(session: AsyncSession, principal: Principal, body: CreateWebhook, now: datetime) -> AccountWebhook:
+    hook = AccountWebhook(id=ids.new_id(WEBHOOK_PREFIX), account_id=principal.resolve_account(body.account_id),
+                          method="POST", data_format="json", authentication_type="None", active=True,
+                          created_at=now, updated_at=now)
+    _apply(hook, body)
+    hook.method = hook.method or "POST"
+    hook.data_format = hook.data_format or "json"
+    hook.authentication_type = hook.authentication_type or "None"
+    _check(hook)
+    session.add(hook)
+    await session.flush()
+    return hook
+
+
+async def find(session: AsyncSession, principal: Principal, webhook_id: str, account_id: str | None) -> AccountWebhook:
+    hook = await repository.get(session, webhook_id, principal.visible_accounts(account_id))
+    if hook is None:
+        raise missing("webhook", webhook_id)
+    return hook
+
+
+async def update(session: AsyncSession, principal: Principal, body: UpdateWebhook, now: datetime) -> AccountWebhook:
+    hook = await find(session, principal, body.webhook_id, body.account_id)
+    if "webhook_url" in body.model_fields_set and not body.webhook_url:
+        raise bad_request("The WebhookUrl field cannot be cleared.")
+    _apply(hook, body)
+    if body.active is not None:
+        hook.active = body.active
+    _check(hook)
+    hook.updated_at = now
+    await session.flush()
+    return hook
+
+
+async def delete(session: AsyncSession, principal: Principal, body: DeleteWebhook) -> str:
+    hook = await find(session, principal, body.webhook_id, body.account_id)
+    await session.delete(hook)
+    await session.flush()
+    return hook.id
+
+
+async def emit(session: AsyncSession, account_id: str, event: str, data: dict, now: datetime) -> int:
+    """Queue `event` for every active webhook of the account subscribed to it, in the caller's transaction.
+    Returns how many deliveries were queued. Each delivery has its own stable event id."""
+    hooks = await repository.subscribed(session, account_id, event)
+    for hook in hooks:
+        event_id = ids.new_id(ids.EVENT)
+        payload = {"EventId": event_id, "EventType": event, "AccountId": account_id, "OccurredOn": iso(now),
+                   "Data": data}
+        enqueue(session, now, DELIVER_JOB, {"target": "account", "webhook_id": hook.id, "account_id": account_id,
+                                            "message_id": data.get("Message_ID") or data.get("MessageId"),
+                                            "event_id": event_id, "event_type": event, "payload": payload},
+                max_attempts=MAX_ATTEMPTS)
+    return len(hooks)
+
+
+def present(hook: AccountWebhook) -> dict:
+    """Webhook_Result."""
+    return {
+        "WebhookId": hook.id,
+        "AccountId": hook.account_id,
+        "WebhookUrl": hook.url,
+        "Method": hook.method,
+        "DataFormat": hook.data_format,
+        "AuthenticationType": hook.authentication_type,
+        "AuthenticationUsername": hook.authentication_username,
+        "AuthenticationPassword": hook.authentication_password,
+        "AuthenticationToken": hook.authentication_token,
+        "SubscribedEvents": ", ".join(hook.subscribed_events.split(",")),
+        "Active": hook.active,
+    }

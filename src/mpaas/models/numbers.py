@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mpaas.models.base import Base, UTCDateTime
+from mpaas.models.base import Base, Money, UTCDateTime
 
 AVAILABLE = "available"
 ASSIGNED = "assigned"
@@ -75,6 +76,13 @@ class PhoneNumber(Base):
     zipcode: Mapped[str] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Lifecycle (0002_numbers_lifecycle).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    nnid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    port_out_pin: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    sim_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    cnam_first_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    cnam_last_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class NumberOrder(Base):
@@ -87,5 +95,61 @@ class NumberOrder(Base):
     status: Mapped[str] = mapped_column(String(32))
     status_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     numbers: Mapped[list] = mapped_column(JSON, default=list)
+    fee: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Lifecycle states of an account's number (docs/numbers.md). A released number has no PhoneNumber row.
+ACTIVE = "Active"
+PARKED = "Parked"
+CANCELLED = "Cancelled"
+
+
+class NumberE911(Base):
+    """The emergency (E911) address registered for a number, MSAG-normalized (upper case)."""
+
+    __tablename__ = "number_e911"
+    phone_number_id: Mapped[str] = mapped_column(ForeignKey("phone_numbers.id"), primary_key=True)
+    street1: Mapped[str] = mapped_column(String(128))
+    street2: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    city: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(2))
+    zip: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NumberVoicemail(Base):
+    """An active voicemail box; its PIN is stored hashed."""
+
+    __tablename__ = "number_voicemail"
+    phone_number_id: Mapped[str] = mapped_column(ForeignKey("phone_numbers.id"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    first_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortRequest(Base):
+    """The carrier-facing half of a port order (the order itself is a NumberOrder row)."""
+
+    __tablename__ = "port_requests"
+    order_id: Mapped[str] = mapped_column(ForeignKey("number_orders.id"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))  # in | out
+    number: Mapped[str] = mapped_column(String(20), index=True)
+    carrier_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # The losing carrier needs these verbatim, so they are kept (not hashed) until the order is final.
+    account_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    account_password: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    billing_address: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    iccid: Mapped[str | None] = mapped_column(String(22), nullable=True)
+    classification: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    subscriber_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    port_date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # YYYY-MM-DD, local business day
+    message_route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    voice_route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    subscriber_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    phone_number_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

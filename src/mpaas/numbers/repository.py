@@ -139,3 +139,70 @@ async def page_numbers(session: AsyncSession, account_id: str, *, status: str | 
 async def existing_numbers(session: AsyncSession, numbers: Iterable[str]) -> set[str]:
     result = await session.execute(select(InventoryNumber.number).where(InventoryNumber.number.in_(list(numbers))))
     return set(result.scalars().all())
+
+
+# --- lifecycle (issue 4) -------------------------------------------------------------------------
+
+async def iccid_holder(session: AsyncSession, iccid: str) -> PhoneNumber | None:
+    """The number holding a SIM, in any account (an ICCID is one physical card)."""
+    result = await session.execute(select(PhoneNumber).where(PhoneNumber.iccid == iccid).limit(1))
+    return result.scalar_one_or_none()
+
+
+async def get_inventory(session: AsyncSession, number: str) -> InventoryNumber | None:
+    return await session.get(InventoryNumber, number)
+
+
+async def get_phone_number(session: AsyncSession, phone_number_id: str) -> PhoneNumber | None:
+    return await session.get(PhoneNumber, phone_number_id)
+
+
+async def get_order_by_id(session: AsyncSession, order_id: str) -> NumberOrder | None:
+    return await session.get(NumberOrder, order_id)
+
+
+async def rename_number_refs(session: AsyncSession, old: str, new: str) -> None:
+    """Rows keyed by the number's digits follow it to its new MSISDN (swap, replace)."""
+    from mpaas.models import DataPlan
+
+    await session.execute(update(DataPlan).where(DataPlan.number == old).values(number=new))
+
+
+async def return_to_inventory(session: AsyncSession, row: InventoryNumber, now: datetime) -> None:
+    """Make an inventory number available again and count it back into its area's stock."""
+    result = await session.execute(update(InventoryNumber)
+                                   .where(InventoryNumber.number == row.number, InventoryNumber.status != AVAILABLE)
+                                   .values(status=AVAILABLE, updated_at=now)
+                                   .execution_options(synchronize_session=False))
+    if result.rowcount:
+        await adjust_stock(session, row, +1)
+
+
+async def detach_number(session: AsyncSession, row: PhoneNumber) -> None:
+    """Delete an account number and what hangs off it. Our own side tables go with it; any other table
+    that points at the number (a catalog subscription, say) keeps its row with the reference cleared."""
+    from sqlalchemy import delete
+
+    from mpaas.models import Base, DataPlan, NumberE911, NumberVoicemail
+
+    for model in (DataPlan, NumberE911, NumberVoicemail):
+        await session.execute(delete(model).where(model.phone_number_id == row.id))
+    own = {"data_plans", "number_e911", "number_voicemail"}
+    for table in Base.metadata.tables.values():
+        if table.name in own:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "phone_numbers" and fk.parent.nullable:
+                await session.execute(table.update().where(fk.parent == row.id).values({fk.parent.name: None}))
+    await session.execute(delete(PhoneNumber).where(PhoneNumber.id == row.id)
+                          .execution_options(synchronize_session=False))
+    if row in session:
+        session.expunge(row)
+
+
+async def release_number(session: AsyncSession, row: PhoneNumber, now: datetime) -> None:
+    """A cancelled number leaves the account and becomes available to provision again."""
+    inventory_row = await get_inventory(session, row.number)
+    await detach_number(session, row)
+    if inventory_row is not None:
+        await return_to_inventory(session, inventory_row, now)

@@ -14,7 +14,7 @@ from mpaas.core.errors import bad_request, not_found
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber
-from mpaas.numbers import esim, repository
+from mpaas.numbers import esim, events, repository
 from mpaas.numbers.schemas import AvailabilityRequest, ProvisionRequest
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
@@ -133,6 +133,7 @@ async def provision(session: AsyncSession, principal: Principal, body: Provision
     )
     session.add_all([order, number])
     await session.flush()
+    await events.order_changed(session, order, now)
     return Provisioned(order=order, number=number)
 
 

@@ -33,3 +33,22 @@ async def assigned_numbers(session: AsyncSession, subscriber_id: str) -> list[st
 async def company_name(session: AsyncSession, account_id: str) -> str:
     result = await session.execute(select(Account.company_name).where(Account.id == account_id))
     return result.scalar_one()
+
+
+async def move_to_account(session: AsyncSession, subscriber: Subscriber, from_account: str, to_account: str) -> None:
+    """Transfer: the subscriber, the numbers it holds (assigned to it, or listed on it and unassigned) and its
+    subscriptions move together, in the caller's transaction."""
+    from sqlalchemy import and_, or_, update
+
+    from mpaas.models import Subscription
+
+    listed = list(subscriber.phone_numbers or [])
+    await session.execute(
+        update(PhoneNumber).where(
+            PhoneNumber.account_id == from_account,
+            or_(PhoneNumber.subscriber_id == subscriber.id,
+                and_(PhoneNumber.number.in_(listed), PhoneNumber.subscriber_id.is_(None))))
+        .values(account_id=to_account).execution_options(synchronize_session=False))
+    await session.execute(update(Subscription).where(Subscription.subscriber_id == subscriber.id)
+                          .values(account_id=to_account).execution_options(synchronize_session=False))
+    subscriber.account_id = to_account

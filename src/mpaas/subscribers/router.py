@@ -8,7 +8,7 @@ from mpaas.accounts.service import Principal
 from mpaas.auth.dependencies import platform_of, principal
 from mpaas.core.errors import required
 from mpaas.subscribers import service
-from mpaas.subscribers.schemas import CreateSubscriber, UpdateSubscriber
+from mpaas.subscribers.schemas import CreateSubscriber, TransferSubscriber, UpdateSubscriber
 
 router = APIRouter(tags=["Subscribers"])
 
@@ -37,4 +37,12 @@ async def update_subscriber(body: UpdateSubscriber, request: Request, who: Princ
     platform = platform_of(request)
     async with platform.db.write() as session:
         subscriber = await service.update(session, who, body, platform.clock.now())
+        return await service.present(session, subscriber)
+
+
+@router.post("/v1.0/subscribers/transfer", summary="Transfer Subscriber")
+async def transfer_subscriber(body: TransferSubscriber, request: Request, who: Principal = Depends(principal)) -> dict:
+    platform = platform_of(request)
+    async with platform.db.write() as session:
+        subscriber = await service.transfer(session, who, body, platform.clock.now())
         return await service.present(session, subscriber)

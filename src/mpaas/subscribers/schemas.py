@@ -47,3 +47,9 @@ class UpdateSubscriber(WireModel):
     role: Annotated[str | None, one_of(*ROLES)] = Field(default=None, alias="Role")
     password: Optional = Field(default=None, alias="Password", min_length=8)
     account_id: Optional = Field(default=None, alias="AccountId")
+
+
+class TransferSubscriber(WireModel):
+    subscriber_id: Required = Field(alias="SubscriberId")
+    from_account_id: Required = Field(alias="FromAccountId")
+    to_account_id: Required = Field(alias="ToAccountId")

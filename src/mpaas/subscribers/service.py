@@ -13,7 +13,7 @@ from mpaas.core.errors import bad_request, missing
 from mpaas.core.hashing import hash_secret_off_loop
 from mpaas.models import Subscriber
 from mpaas.subscribers import repository
-from mpaas.subscribers.schemas import CreateSubscriber, UpdateSubscriber
+from mpaas.subscribers.schemas import CreateSubscriber, TransferSubscriber, UpdateSubscriber
 
 EMAIL_EXISTS = "Email already exists"
 
@@ -57,6 +57,29 @@ async def update(session: AsyncSession, principal: Principal, body: UpdateSubscr
         subscriber.role = body.role
     if "password" in sent and body.password:
         subscriber.password_hash = await hash_secret_off_loop(body.password)
+    subscriber.updated_at = now
+    await session.flush()
+    return subscriber
+
+
+def _own_account(principal: Principal, account_id: str, field: str) -> str:
+    for own in principal.account_ids:
+        if own.lower() == account_id.strip().lower():
+            return own
+    raise bad_request(f"Invalid {field}: the account does not exist or belongs to another distributor.")
+
+
+async def transfer(session: AsyncSession, principal: Principal, body: TransferSubscriber, now: datetime) -> Subscriber:
+    """Move a subscriber between two accounts of the caller's distributor, keeping its numbers and
+    subscriptions (they move with it)."""
+    from_account = _own_account(principal, body.from_account_id, "FromAccountId")
+    to_account = _own_account(principal, body.to_account_id, "ToAccountId")
+    if from_account == to_account:
+        raise bad_request("FromAccountId and ToAccountId must be different accounts.")
+    subscriber = await repository.get(session, body.subscriber_id, (from_account,))
+    if subscriber is None:
+        raise missing("subscriber", f"{body.subscriber_id} in account {from_account}")
+    await repository.move_to_account(session, subscriber, from_account, to_account)
     subscriber.updated_at = now
     await session.flush()
     return subscriber

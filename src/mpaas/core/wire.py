@@ -96,3 +96,12 @@ def _strip(value: Any) -> Any:
 Required = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
 # An optional string: blank counts as absent.
 Optional = Annotated[str | None, BeforeValidator(lambda v: (_strip(v) or None) if isinstance(v, str) else v)]
+
+
+def OptionalText(max_length: int):  # noqa: N802 - used as a type
+    """An optional string of at most `max_length` characters; blank counts as absent.
+
+    Use this rather than `Annotated[Optional, Field(max_length=n)]`: there the length constraint lands on
+    `str | None` and an explicit JSON null makes pydantic raise TypeError (a 500) instead of accepting it."""
+    return Annotated[Annotated[str, Field(max_length=max_length)] | None,
+                     BeforeValidator(lambda v: (_strip(v) or None) if isinstance(v, str) else v)]

@@ -112,7 +112,6 @@ class Server:
             "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
             "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
             "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
-            "MPAAS_CARRIER": "sandbox",
             "PYTHONUNBUFFERED": "1",
             "COLUMNS": "200",
         })

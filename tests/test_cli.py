@@ -223,7 +223,7 @@ def test_sandbox_inbound_rejects_a_bad_sender(data_dir) -> None:
 
 
 def test_sandbox_inbound_needs_the_sandbox_carrier(data_dir, monkeypatch) -> None:
-    monkeypatch.setenv("MPAAS_CARRIER", "smpp")
+    monkeypatch.setenv("MPAAS_SMPP_URL", "smpp://mpaas:secret@127.0.0.1:2775")
     result = mpaas(data_dir, "sandbox", "inbound", "--from", "+18015737111", "--to", "+18017771234",
                    "--body", "hello?")
     assert result.exit_code != 0

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from mpaas import __version__
 from mpaas.config import Settings
 from mpaas.core.http import CaseInsensitiveRouting, install_error_handlers
+from mpaas.core.openapi import install_openapi
 from mpaas.platform import Platform
 from mpaas.runtime import Runtime
 
@@ -23,12 +24,19 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                run_workers: bool = True) -> FastAPI:
     """Build the API. The lifespan starts the platform (and, in the all-in-one role, its workers)."""
     from mpaas.auth.router import router as auth_router
+    from mpaas.billing.router import router as billing_router
+    from mpaas.catalog.router import router as catalog_router
+    from mpaas.distributors.router import router as distributors_router
     from mpaas.messaging.router import router as messaging_router
+    from mpaas.numbers.lifecycle_router import router as number_lifecycle_router
     from mpaas.numbers.router import router as numbers_router
+    from mpaas.numbers.usage_router import ops as number_ops_router
+    from mpaas.numbers.usage_router import router as number_usage_router
     from mpaas.ops.router import router as ops_router
     from mpaas.routes.router import router as routes_router
     from mpaas.sandbox.router import router as sandbox_router
     from mpaas.subscribers.router import router as subscribers_router
+    from mpaas.webhooks.router import router as webhooks_router
 
     settings = settings or Settings()
     platform = platform or Platform.build(settings)
@@ -46,8 +54,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.platform = platform
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_openapi(app)
     for router in (auth_router, routes_router, numbers_router, subscribers_router, messaging_router,
-                   sandbox_router, ops_router):
+                   sandbox_router, ops_router, webhooks_router, number_lifecycle_router, number_usage_router,
+                   number_ops_router, distributors_router, catalog_router, billing_router):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

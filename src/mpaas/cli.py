@@ -26,6 +26,17 @@ sandbox_app = typer.Typer(help="Sandbox carrier tools.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(sandbox_app, name="sandbox")
+carriers_app = typer.Typer(help="Carrier connectors (sandbox, SMPP).", no_args_is_help=True)
+app.add_typer(carriers_app, name="carriers")
+
+from mpaas.cli_jobs import jobs_app  # noqa: E402  (a sub-app in its own module)
+
+app.add_typer(jobs_app, name="jobs")
+
+from mpaas.cli_client import api_call, quickstart  # noqa: E402  (client commands, on the SDK)
+
+app.command("quickstart")(quickstart)
+app.command("api-call")(api_call)
 
 # soft_wrap: never break lines at the console width (credentials, paths and errors must stay copyable when
 # the output is piped or logged).
@@ -77,6 +88,18 @@ def _progress() -> Progress:
                     console=err, transient=False)
 
 
+def _check_carriers(settings: Settings) -> None:
+    """Refuse to start on a carrier configuration that cannot work, before anything else happens."""
+    from mpaas.carriers import build_connector
+    from mpaas.carriers.config import CarrierConfigError
+
+    try:
+        build_connector(settings)
+    except CarrierConfigError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           port: int = typer.Option(8080, help="TCP port."),
@@ -89,6 +112,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     from mpaas.seed import ensure_demo_distributor, ensure_inventory
 
     settings = _settings(data_dir)
+    _check_carriers(settings)
     _prepare(settings)
 
     async def seed(platform: Platform):
@@ -202,7 +226,7 @@ def sandbox_inbound(from_: str = typer.Option(..., "--from", help="Sender, E.164
     from mpaas.messaging.schemas import InboundRequest
 
     settings = _settings(data_dir)
-    if settings.carrier != "sandbox":
+    if not settings.sandbox_active:
         err.print("[red]error:[/red] sandbox inbound works only while the sandbox carrier is active.")
         raise typer.Exit(2)
 
@@ -217,6 +241,207 @@ def sandbox_inbound(from_: str = typer.Option(..., "--from", help="Sender, E.164
         err.print(f"[red]error:[/red] {escape(exc.message)}")
         raise typer.Exit(2) from None
     console.print(json.dumps({"MessageId": message.id, "Status": message.status}), markup=False, highlight=False)
+
+
+@app.command("smsc-sim")
+def smsc_sim(port: int = typer.Option(2775, help="SMPP port to listen on."),
+             host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+             system_id: str = typer.Option("mpaas", "--system-id", help="system_id ESMEs must bind with."),
+             password: str = typer.Option("secret", help="Password ESMEs must bind with (others are refused)."),
+             receipt_delay: float = typer.Option(0.05, "--receipt-delay", min=0,
+                                                 help="Seconds from submit_sm_resp to the delivery receipt."),
+             outcome: list[str] = typer.Option(None, "--outcome", help="PREFIX=STAT, e.g. +1500555=UNDELIV "
+                                               "(repeatable; the longest prefix wins; default DELIVRD)."),
+             personality: str = typer.Option("normal", help="Fault personality: normal, no_response, "
+                                             "generic_nack, error_on_submit, unbind_on_submit, throttled, "
+                                             "receipt_before_response, drop_mid_stream."),
+             throttle: int = typer.Option(10, "--throttle", min=1, help="msg/s accepted by the throttled "
+                                          "personality."),
+             drop_after: int = typer.Option(5, "--drop-after", min=0, help="Submits accepted per connection "
+                                            "before drop_mid_stream drops it."),
+             error_status: int = typer.Option(8, "--error-status", help="command_status of error_on_submit "
+                                              "(default 8 = ESME_RSYSERR)."),
+             receipt_id_hex: bool = typer.Option(False, "--receipt-id-hex", help="Receipts carry the message id "
+                                                 "in hex (SMPP 3.3 style)."),
+             control_port: Optional[int] = typer.Option(None, "--control-port", help="HTTP control port: POST /mo, "
+                                                        "POST /personality, POST /outcomes, GET /stats.")) -> None:
+    """A carrier-side SMPP 3.4 server (SMSC simulator) for trials and tests."""
+    from mpaas.carriers.smsc_sim import PERSONALITIES, SimConfig, SmscSim
+
+    outcomes = {}
+    for item in outcome or []:
+        prefix, sep, stat = item.partition("=")
+        if not sep or not prefix.startswith("+") or not stat:
+            err.print(f"[red]error:[/red] --outcome {escape(item)!s} is not PREFIX=STAT (e.g. +1500555=UNDELIV)")
+            raise typer.Exit(2)
+        outcomes[prefix] = stat.upper()
+    if personality not in PERSONALITIES:
+        err.print(f"[red]error:[/red] unknown personality {escape(personality)} (known: {', '.join(PERSONALITIES)})")
+        raise typer.Exit(2)
+    config = SimConfig(host=host, port=port, system_id=system_id, password=password,
+                       receipt_delay_seconds=receipt_delay, outcomes=outcomes, personality=personality,
+                       throttle_per_second=throttle, drop_after=drop_after, error_status=error_status,
+                       receipt_id_hex=receipt_id_hex)
+
+    async def run() -> None:
+        sim = SmscSim(config)
+        await sim.start()
+        console.print(f"smsc-sim listening on {host}:{sim.port} (system_id {system_id}, personality {personality})",
+                      markup=False, highlight=False)
+        if control_port is not None:
+            bound = await sim.start_control(control_port)
+            console.print(f"control API on http://{host}:{bound} (POST /mo, /personality, /outcomes; GET /stats)",
+                          markup=False, highlight=False)
+        import signal
+
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await sim.stop()
+            console.print(json.dumps(sim.stats()), markup=False, highlight=False)  # incl. duplicates on exit
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+@carriers_app.command("list")
+def carriers_list(connect: bool = typer.Option(True, "--connect/--no-connect",
+                                               help="Try a bind to each carrier to report its state."),
+                  timeout: float = typer.Option(3.0, help="Seconds to wait for each bind."),
+                  as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+                  data_dir: Optional[Path] = DataDir) -> None:
+    """Show each configured carrier and its bind state (MPAAS_CARRIERS_FILE, MPAAS_SMPP_URL or the sandbox)."""
+    from rich.table import Table
+
+    from mpaas.carriers import build_connector
+    from mpaas.carriers.base import CarrierBindError, NullEvents
+    from mpaas.carriers.config import CarrierConfigError
+
+    settings = _settings(data_dir)
+    try:
+        connector = build_connector(settings)
+    except CarrierConfigError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    members = getattr(connector, "connectors", [connector])
+
+    async def probe() -> list[dict]:
+        states = []
+        for member in members:
+            if connect:
+                try:
+                    await member.start(NullEvents())
+                    if hasattr(member, "wait_bound"):
+                        await member.wait_bound(timeout)
+                except CarrierBindError as exc:
+                    state = member.state()
+                    state["last_error"] = str(exc)
+                    states.append(state)
+                    continue
+                state = member.state()
+                await member.stop()
+            else:
+                state = member.state()
+                state["bound"] = None
+            states.append(state)
+        return states
+
+    states = asyncio.run(probe())
+    if as_json:
+        console.print(json.dumps(states), markup=False, highlight=False)
+        return
+    table = Table("name", "kind", "host", "bound", "window", "throughput", "prefixes", "last error")
+    for s in states:
+        bound = "-" if s.get("bound") is None else ("yes" if s.get("bound") else "no")
+        table.add_row(s["name"], s.get("kind", ""), str(s.get("host") or "-"), bound, str(s.get("window") or "-"),
+                      str(s.get("throughput") or "unlimited"), ",".join(s.get("prefixes") or []) or "-",
+                      escape(str(s.get("last_error") or "")))
+    console.print(table)
+
+
+billing_app = typer.Typer(help="Billing: runs and statements.", no_args_is_help=True)
+app.add_typer(billing_app, name="billing")
+
+
+def _period_or_exit(period: str) -> None:
+    from mpaas.billing import engine
+
+    try:
+        engine.parse_period(period)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+@billing_app.command("statement")
+def billing_statement(account: str = typer.Option(..., "--account", help="Account id (AID-...)."),
+                      period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."),
+                      data_dir: Optional[Path] = DataDir) -> None:
+    """Print an account's statement for a period: every charge by package, and the total."""
+    from rich.table import Table
+
+    from mpaas.billing import statement
+    from mpaas.core.errors import ApiError
+
+    _period_or_exit(period)
+    settings = _settings(data_dir)
+
+    async def work(platform: Platform):
+        async with platform.db.read() as session:
+            return await statement.build(session, account, period, settings.billing_currency)
+
+    try:
+        built = _with_platform(settings, work)
+    except ApiError as exc:
+        err.print(f"[red]error:[/red] {escape(exc.message)}")
+        raise typer.Exit(2) from None
+    table = Table(title=f"Statement {built.period}: {escape(built.account_name)} ({built.account_id})",
+                  caption=f"Amounts in {built.currency}, rounded half-even to 0.01 per charge")
+    for column, justify in (("Package", "left"), ("Subscription", "left"), ("Charge", "left"),
+                            ("Description", "left"), ("Amount", "right")):
+        table.add_column(column, justify=justify)
+    for charge in built.charges:
+        table.add_row(escape(charge.package_name), charge.subscription_id, charge.kind, escape(charge.description),
+                      statement.amount_text(charge.amount))
+    table.add_section()
+    for line in built.lines:
+        table.add_row(escape(line.package_name), f"{len(line.subscriptions)} subscription(s)", "Subtotal", "",
+                      statement.amount_text(line.amount))
+    table.add_section()
+    table.add_row("[bold]Total[/bold]", "", "", f"{len(built.charges)} charge(s)",
+                  f"[bold]{statement.amount_text(built.total)} {built.currency}[/bold]")
+    console.print(table)
+
+
+@billing_app.command("run")
+def billing_run(period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."),
+                data_dir: Optional[Path] = DataDir) -> None:
+    """Bill every live subscription its MRC for a period now (idempotent: a second run charges nothing)."""
+    from mpaas.billing import service
+
+    _period_or_exit(period)
+    settings = _settings(data_dir)
+
+    async def work(platform: Platform):
+        from mpaas.billing import repository
+
+        async with platform.db.read() as session:
+            total = await repository.count_subscriptions(session)
+        with _progress() as progress:
+            task = progress.add_task(f"Billing {period}", total=total)
+            return await service.run_period(platform.db, period, platform.clock.now, settings.billing_currency,
+                                            progress=lambda n: progress.advance(task, n))
+
+    result = _with_platform(settings, work)
+    console.print(f"Billed {result.charged} of {result.examined} live subscriptions for {period}.")
 
 
 def main() -> None:

@@ -21,22 +21,42 @@ class Settings(BaseSettings):
     # Bearer token for /ops/v1; when unset `mpaas serve` generates one into the data dir.
     operator_token: str | None = None
 
-    carrier: str = "sandbox"
     sandbox_receipt_delay_seconds: float = 1.0
     # Destinations starting with one of these prefixes fail in the sandbox (receipt UNDELIV).
     sandbox_fail_prefixes: str = "+1500555"
+    # One SMPP carrier: smpp://system_id:password@host:port?throughput=N&window=N (replaces the sandbox).
+    smpp_url: str | None = None
+    # Several SMPP carriers routed by destination prefix (TOML; see mpaas.carriers.config). Wins over smpp_url.
+    carriers_file: Path | None = None
 
     message_cost_per_segment: Decimal = Decimal("0.0045")
+    # ISO 4217 code of every charge the billing engine writes (amounts rounded half-even to 0.01).
+    billing_currency: str = "USD"
 
     seed_inventory_count: int = 100_000
     worker_poll_seconds: float = 0.5
-    worker_batch_size: int = 50
+    worker_batch_size: int = 100
     job_lease_seconds: float = 30.0
     webhook_timeout_seconds: float = 10.0
     # Production should refuse webhooks to private ranges; the sandbox must reach localhost.
     webhook_allow_private: bool = True
 
     esim_smdp_address: str = Field(default="smdp.mpaas.local")
+
+    # Numbers (issue 4): calendar dates (EffectiveDate, PortInDate, renewals) are read in this zone.
+    numbers_time_zone: str = "America/New_York"
+    # A cancelled number can be reactivated for this many days, and returns to the inventory after
+    # number_aging_days.
+    number_reactivate_days: int = 30
+    number_aging_days: float = 30.0
+    # Fee of a swap, replace or swap-sim status change, a decimal.
+    number_swap_fee: Decimal = Decimal("0")
+    # The sandbox losing carrier answers port-ins itself; off, the operator reports its answers.
+    sandbox_porting: bool = True
+    sandbox_port_seconds: float = 10.0
+    # RADIUS accounting listener, e.g. 127.0.0.1:1813; off when unset.
+    radius_addr: str | None = None
+    radius_secret: str | None = None
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -46,6 +66,11 @@ class Settings(BaseSettings):
     @property
     def sandbox_fail_prefix_list(self) -> list[str]:
         return [p.strip() for p in self.sandbox_fail_prefixes.split(",") if p.strip()]
+
+    @property
+    def sandbox_active(self) -> bool:
+        """The sandbox carrier runs unless a real one is configured (MPAAS_SMPP_URL or MPAAS_CARRIERS_FILE)."""
+        return not self.smpp_url and not (self.carriers_file and str(self.carriers_file) not in ("", "."))
 
     @property
     def is_sqlite(self) -> bool:

@@ -20,5 +20,5 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str) -> None:
-    # "heads": domains add their own revision branches off the initial schema until they are merged.
+    # "heads": a domain may add its own revision branch off an earlier one until a merge revision joins it.
     command.upgrade(alembic_config(database_url), "heads")

@@ -80,7 +80,7 @@ async def test_data_pause_blocks_messaging_and_restrict_is_recorded(api: Api, ht
     async with platform.db.read() as session:
         number = (await session.execute(select(PhoneNumber).where(PhoneNumber.number == source))).scalar_one()
         assert await is_restricted(session, number, clock.now())
-    await http.post("/ops/v1/billing/usage", json={"SubscriptionId": sid, "Kind": "Data", "Amount": 400_000_000},
+    await http.post("/ops/v1/billing/usage", json={"SubscriptionId": sid, "Kind": "Data", "Amount": 500_000_000},
                     headers=headers)
     refused = await send(api, source, "+18015550102")
     assert refused.status_code == 400 and "Data cap" in refused.json()["Message"]
@@ -96,3 +96,37 @@ async def test_numbers_without_thresholds_send_freely(api: Api, platform, number
     source, _ = await subscribed_number(api, platform)
     for i in range(3):
         assert (await send(api, source, f"+1801555020{i}")).status_code == 200
+
+
+async def test_network_usage_restricts_data_and_notifies(api: Api, http, platform, clock, numbers, httpserver):
+    """Data measured by the network (POST /ops/v1/usage) counts against billing thresholds: Restrict shows up
+    as Throttled in the policy a packet gateway reads, and the crossings reach subscribed account webhooks."""
+    import asyncio
+    import json
+
+    httpserver.expect_request("/events").respond_with_data("ok")
+    await api.ok("POST", "/v1.0/webhook/create", json={"WebhookUrl": httpserver.url_for("/events"),
+                                                       "SubscribedEvents": "Threshold_Alert, Usage_Threshold"})
+    source, sid = await subscribed_number(api, platform)
+    await threshold(api, sid, ThresholdName="Slow down", ThresholdType="Data", ThresholdAmount=1,
+                    ThresholdUnit="MB", ThresholdAction="Restrict")
+    await api.ok("POST", "/v1.0/numbers/data-usage", json={"PhoneNumbers": [{"Number": source}], "NotifyValue": 1,
+                                                           "ThrottleValue": 50, "LimitValue": 100,
+                                                           "ValueUnit": "MB", "ThrottleSpeed": "5-mbps"})
+    headers = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    before = (await http.get("/ops/v1/policy", params={"PhoneNumber": source}, headers=headers)).json()
+    assert before["Behavior"] == "Active"
+    ingested = await http.post("/ops/v1/usage", headers=headers, json={"Records": [
+        {"RecordId": "r-1", "PhoneNumber": source, "Bytes": 2_000_000, "Timestamp": clock.now().isoformat()}]})
+    assert ingested.status_code == 200, ingested.text
+    after = (await http.get("/ops/v1/policy", params={"PhoneNumber": source}, headers=headers)).json()
+    assert (after["Behavior"], after["ThrottleSpeed"]) == ("Throttled", "5-mbps")
+    deadline = asyncio.get_running_loop().time() + 10
+    while len([r for r, _ in httpserver.log if r.path == "/events"]) < 2:
+        assert asyncio.get_running_loop().time() < deadline, httpserver.log
+        await asyncio.sleep(0.05)
+    events = {json.loads(r.get_data())["EventType"]: json.loads(r.get_data())["Data"]
+              for r, _ in httpserver.log if r.path == "/events"}
+    assert events["Threshold_Alert"]["ThresholdAction"] == "Restrict"
+    assert events["Threshold_Alert"]["SubscriptionId"] == sid
+    assert events["Usage_Threshold"] == {"PhoneNumber": source, "Level": "Notify", "UsedBytes": 2_000_000}

@@ -6,7 +6,8 @@
   For an SMS threshold of N messages, the first N messages of the period go out and the next is refused.
 - Restrict: recorded the same way; `is_restricted` tells the data path to throttle until the period ends.
 
-Usage kinds: SMS (messages, unit Count), Data (bytes; thresholds in MB or GB, 1 MB = 1,000,000 bytes),
+Usage kinds: SMS (messages, unit Count), Data (bytes; thresholds in MB or GB, 1 MB = 1,048,576 bytes as in
+the numbers data plans, so one usage figure means the same in both),
 Voice (minutes, unit Count). A new period starts every counter at zero and lifts every Pause/Restrict, because
 counters and events are keyed by period.
 """
@@ -21,7 +22,7 @@ from mpaas.billing import engine, repository
 from mpaas.core.errors import bad_request
 from mpaas.models import PhoneNumber, Subscription, Threshold
 
-UNIT_SCALE = {"Count": 1, "MB": 1_000_000, "GB": 1_000_000_000}
+UNIT_SCALE = {"Count": 1, "MB": 1 << 20, "GB": 1 << 30}
 
 
 def limit_of(threshold: Threshold) -> int:
@@ -36,10 +37,17 @@ def _paused_error(number: str, subscription_id: str, name: str, period: str) -> 
 
 async def _evaluate(session: AsyncSession, sub: Subscription, kind: str, total: int, period: str,
                     now: datetime, thresholds: list[Threshold]) -> None:
+    from mpaas.webhooks.service import emit
+
     for threshold in thresholds:
         if threshold.threshold_type == kind and total >= limit_of(threshold):
-            await repository.record_event(session, threshold=threshold, subscription=sub, period=period,
-                                          usage_value=total, now=now)
+            if await repository.record_event(session, threshold=threshold, subscription=sub, period=period,
+                                             usage_value=total, now=now):
+                # The notification: account webhooks subscribed to Threshold_Alert (an mpaas extension).
+                await emit(session, sub.account_id, "Threshold_Alert", {
+                    "SubscriptionId": sub.id, "ThresholdId": threshold.id, "ThresholdName": threshold.name,
+                    "ThresholdType": threshold.threshold_type, "ThresholdAction": threshold.action,
+                    "Period": period, "Usage": total, "Limit": limit_of(threshold)}, now)
 
 
 async def check_can_send(session: AsyncSession, number: PhoneNumber, now: datetime, messages: int = 1) -> None:
@@ -83,3 +91,11 @@ async def is_restricted(session: AsyncSession, number: PhoneNumber, now: datetim
     if sub is None:
         return False
     return any(e.action == "Restrict" for e in await repository.events(session, sub.id, engine.period_of(now)))
+
+
+async def record_number_usage(session: AsyncSession, number: PhoneNumber, kind: str, amount: int,
+                              now: datetime) -> None:
+    """Usage measured on a number (data from the network) counts against its live subscription's thresholds."""
+    sub = await repository.live_subscription_for_number(session, number.id)
+    if sub is not None and amount > 0:
+        await record_usage(session, sub, kind, amount, now)

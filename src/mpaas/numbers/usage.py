@@ -30,6 +30,8 @@ RENEWAL_JOB = "numbers.usage_renewal"
 _e164 = lru_cache(maxsize=65536)(normalize_e164)
 DEFAULT_LIMIT_MB = 20
 UNIT_BYTES = {"KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
+# The speed a billing Restrict applies when the number's own data plan names none.
+RESTRICT_SPEED = "1-mbps"
 SPEED_KBPS = {"64-kbps": 64, "128-kbps": 128, "256-kbps": 256, "512-kbps": 512, "1-mbps": 1024, "5-mbps": 5120,
               "20-mbps": 20480, "50-mbps": 51200, "100-mbps": 102400}
 
@@ -176,6 +178,9 @@ async def add_usage(session: AsyncSession, plan: DataPlan, row: PhoneNumber, nby
         if value is not None and before < value <= plan.used_bytes:
             await events.usage_threshold_crossed(session, row.account_id, row.number, level, plan.used_bytes, now)
     plan.behavior = behavior(plan, row.status)
+    from mpaas.billing.enforcement import record_number_usage
+
+    await record_number_usage(session, row, "Data", nbytes, now)
 
 
 async def ingest(session: AsyncSession, records: list[UsageRecordIn], now: datetime, time_zone: str) -> dict:
@@ -261,7 +266,7 @@ async def radius_batch(session: AsyncSession, requests: list[tuple[str, str, str
     return sum(per_number.values())
 
 
-async def policy(session: AsyncSession, raw: str | None) -> dict:
+async def policy(session: AsyncSession, raw: str | None, now: datetime) -> dict:
     """What a PCRF or packet gateway enforces for a number right now."""
     if not raw:
         raise required("PhoneNumber")
@@ -274,9 +279,15 @@ async def policy(session: AsyncSession, raw: str | None) -> dict:
     plan, row = found[number]
     plan = plan or new_plan(row, row.updated_at, "UTC")
     current = behavior(plan, row.status)
+    speed = plan.throttle_speed
+    from mpaas.billing.enforcement import is_restricted
+
+    if current == BEHAVIOR_ACTIVE and await is_restricted(session, row, now):
+        # A billing threshold with the Restrict action throttles data until its period ends.
+        current, speed = BEHAVIOR_THROTTLED, speed or RESTRICT_SPEED
     return {"PhoneNumber": number, "NumberStatus": row.status, "Behavior": current,
-            "ThrottleSpeed": plan.throttle_speed if current == BEHAVIOR_THROTTLED else None,
-            "ThrottleKbps": SPEED_KBPS.get(plan.throttle_speed) if current == BEHAVIOR_THROTTLED else None,
+            "ThrottleSpeed": speed if current == BEHAVIOR_THROTTLED else None,
+            "ThrottleKbps": SPEED_KBPS.get(speed) if current == BEHAVIOR_THROTTLED else None,
             "UsedBytes": plan.used_bytes, "LimitBytes": _bytes(plan, plan.limit_value)}
 
 

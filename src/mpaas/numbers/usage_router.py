@@ -101,8 +101,9 @@ async def ingest_usage(body: UsageBatch, request: Request) -> dict:
 
 @ops.get("/policy", summary="Enforcement policy of a number (Active, Throttled at a speed, or Blocked)")
 async def get_policy(request: Request, phone_number: str | None = Query(None, alias="PhoneNumber")) -> dict:
-    async with platform_of(request).db.read() as session:
-        return await usage.policy(session, phone_number)
+    platform = platform_of(request)
+    async with platform.db.read() as session:
+        return await usage.policy(session, phone_number, platform.clock.now())
 
 
 @ops.post("/port-orders/status", summary="Report the losing or gaining carrier's answer on a port order")

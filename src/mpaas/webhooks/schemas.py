@@ -10,8 +10,12 @@ from mpaas.core.wire import Optional, Required, WireModel, one_of
 from mpaas.routes.schemas import _http_url
 
 # The contract's events; the vendor's samples also spell New_Sms as New_SMS.
-EVENTS = ("Order_Update", "New_Sms", "Call_Completed", "Call_On_Hold", "Call_Recording", "Call_In_Progress",
-          "Call_Ringing")
+CONTRACT_EVENTS = ("Order_Update", "New_Sms", "Call_Completed", "Call_On_Hold", "Call_Recording",
+                   "Call_In_Progress", "Call_Ringing")
+# mpaas extensions: a number's data usage crossed its Notify/Throttle/Limit value; a subscription crossed one
+# of its billing thresholds (the contract names these notifications but no event for them).
+EXTENSION_EVENTS = ("Usage_Threshold", "Threshold_Alert")
+EVENTS = CONTRACT_EVENTS + EXTENSION_EVENTS
 METHODS = ("POST", "PUT")
 FORMATS = ("json", "xml")
 AUTH_TYPES = ("None", "Basic", "Token", "Bearer")

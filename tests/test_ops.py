@@ -35,3 +35,10 @@ async def test_create_distributor_validation(http):
                                headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
     assert response.status_code == 400
     assert response.json()["Message"] == "The Name field is required."
+
+
+async def test_carriers_of_the_running_process(http):
+    response = await http.get("/ops/v1/carriers", headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    carriers = response.json()["Carriers"]
+    assert [(c["name"], c["bound"]) for c in carriers] == [("sandbox", True)]
+    assert (await http.get("/ops/v1/carriers")).status_code == 401

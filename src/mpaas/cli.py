@@ -317,9 +317,14 @@ def carriers_list(connect: bool = typer.Option(True, "--connect/--no-connect",
                                                help="Try a bind to each carrier to report its state."),
                   timeout: float = typer.Option(3.0, help="Seconds to wait for each bind."),
                   as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+                  server: Optional[str] = typer.Option(None, "--server", help="A running mpaas (e.g. "
+                                                       "http://127.0.0.1:8080): show the binds it holds, read "
+                                                       "from GET /ops/v1/carriers with the operator token."),
                   data_dir: Optional[Path] = DataDir) -> None:
     """Show each configured carrier and its bind state (MPAAS_CARRIERS_FILE, MPAAS_SMPP_URL or the sandbox)."""
-    from rich.table import Table
+    if server:
+        _print_carriers(_running_carriers(server, _settings(data_dir)), as_json)
+        return
 
     from mpaas.carriers import build_connector
     from mpaas.carriers.base import CarrierBindError, NullEvents
@@ -354,7 +359,33 @@ def carriers_list(connect: bool = typer.Option(True, "--connect/--no-connect",
             states.append(state)
         return states
 
-    states = asyncio.run(probe())
+    _print_carriers(asyncio.run(probe()), as_json)
+
+
+def _running_carriers(server: str, settings: Settings) -> list[dict]:
+    import httpx2
+
+    from mpaas.core.operator import load_operator_token
+
+    token = load_operator_token(settings)
+    if not token:
+        err.print("[red]error:[/red] no operator token: set MPAAS_OPERATOR_TOKEN or pass the server's --data-dir")
+        raise typer.Exit(2)
+    try:
+        response = httpx2.get(server.rstrip("/") + "/ops/v1/carriers", headers={"Authorization": f"Bearer {token}"},
+                              timeout=10)
+    except httpx2.HTTPError as exc:
+        err.print(f"[red]error:[/red] {escape(server)} did not answer: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    if response.status_code != 200:
+        err.print(f"[red]error:[/red] {escape(server)} answered {response.status_code}: {escape(response.text[:300])}")
+        raise typer.Exit(2)
+    return response.json()["Carriers"]
+
+
+def _print_carriers(states: list[dict], as_json: bool) -> None:
+    from rich.table import Table
+
     if as_json:
         console.print(json.dumps(states), markup=False, highlight=False)
         return

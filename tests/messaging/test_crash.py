@@ -211,6 +211,12 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
         report = (f"\n{name}: accepted {len(accepted)}, in flight at the kill {in_flight}, "
                   f"Delivered callbacks {total} (re-sent duplicates {total - len(accepted)})")
         if stats is not None:
+            # The restarted server holds its bind: `mpaas carriers list --server` reads it from the process.
+            listed = subprocess.run([sys.executable, "-m", "mpaas.cli", "carriers", "list", "--server",
+                                     f"http://127.0.0.1:{new_port}", "--json", "--data-dir", str(tmp_path)],
+                                    capture_output=True, text=True, env=_env(), timeout=30)
+            assert listed.returncode == 0, listed.stderr
+            assert [c["bound"] for c in json.loads(listed.stdout)] == [True]
             # Every accepted message reached the SMSC, none more than twice (a submit the SMSC answered just
             # before the kill, but whose answer was not yet stored, is sent again after the restart).
             assert stats["distinct"] >= len(accepted)

@@ -7,11 +7,15 @@
 - the vendor's error responses (400/401/403/404/405/429/500) with the envelope schema
   `{"StatusCode", "Message"}` in place of FastAPI's 422 (the app never answers 422);
 - an example per request (from the WireModel fields' `examples`, else a placeholder that fits the
-  field's name and type) and per 200 response (the route's own, else the vendor contract's).
+  field's name and type) and per 200 response (the route's own, else the vendor contract's, else one recorded
+  from the real app by `python -m mpaas.core.record_examples --write` in openapi_recorded_examples.json).
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,6 +37,18 @@ ID_PREFIXES = {
     "workgroupid": "WID-", "filterid": "MFID-", "thresholdid": "THID-", "featureid": "FEID-",
     "campaignid": "TCID-", "assignedsubscriberid": "TSUID-", "newaccountid": "AID-",
 }
+RECORDED_EXAMPLES = Path(__file__).with_name("openapi_recorded_examples.json")
+
+
+@cache
+def recorded_examples() -> dict[str, Any]:
+    """200 bodies recorded from the real app (mpaas.core.record_examples), keyed like EXAMPLES."""
+    try:
+        return json.loads(RECORDED_EXAMPLES.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
 PHONE_NAMES = {"phonenumber", "number", "from", "owner", "to", "portinnumber", "phone", "msisdn"}
 
 
@@ -112,8 +128,11 @@ def _security(path: str) -> list[dict[str, list]]:
     return [{"bearerAuth": []}]
 
 
-def enrich(document: dict[str, Any]) -> dict[str, Any]:
-    """Finish FastAPI's document in place (and return it)."""
+def enrich(document: dict[str, Any], recorded: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Finish FastAPI's document in place (and return it). `recorded`: the fallback 200 examples (default:
+    the shipped openapi_recorded_examples.json; `{}` for none)."""
+    if recorded is None:
+        recorded = recorded_examples()
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas[ERROR_SCHEMA] = {
@@ -146,11 +165,14 @@ def enrich(document: dict[str, Any]) -> dict[str, Any]:
                 statuses = tuple(sorted({*PUBLIC_ERRORS, 401}))  # bad AccountKey or AccountSecret
             for status in statuses:
                 responses.setdefault(str(status), _error_response(status))
-            # Response example: the route's own, else the vendor contract's.
+            # Response example: the route's own, else the vendor contract's, else the recorded one.
             ok = responses.get("200", {}).setdefault("content", {}).setdefault("application/json", {})
             ok.setdefault("schema", {})
-            if "example" not in ok and "examples" not in ok and key in EXAMPLES:
-                ok["example"] = EXAMPLES[key]
+            if "example" not in ok and "examples" not in ok:
+                if key in EXAMPLES:
+                    ok["example"] = EXAMPLES[key]
+                elif key in recorded:
+                    ok["example"] = recorded[key]
             # Request examples: query parameters and JSON bodies.
             for param in op.get("parameters", []):
                 param.setdefault("example", placeholder(param["name"], param.get("schema", {})))

@@ -43,3 +43,13 @@ async def health(request: Request) -> dict:
     async with platform_of(request).db.read() as session:
         await session.execute(text("SELECT 1"))
     return {"Status": "ok"}
+
+
+@router.get("/carriers", dependencies=[Depends(operator)], summary="Bind state of this process's carrier connectors")
+async def carriers(request: Request) -> dict:
+    """What `mpaas carriers list --server URL` shows: each bind as the running process holds it."""
+    connector = getattr(request.app.state.runtime, "connector", None)
+    if connector is None:
+        return {"Carriers": []}
+    state = connector.state()
+    return {"Carriers": state.get("carriers", [state])}

@@ -1419,3 +1419,7 @@ class OpsPostBillingUsageRequest(WireRequest):
 
 class OpsPostBillingUsageResponse(WireResponse):
     pass
+
+
+class OpsCarriersResponse(WireResponse):
+    pass

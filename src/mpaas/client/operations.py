@@ -148,6 +148,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("ops_post_billing_runs", "POST", "/ops/v1/billing/runs", OpsPostBillingRunsRequest, OpsPostBillingRunsResponse, "Start a period's billing run", auth="operator"),
     Operation("ops_billing_runs", "GET", "/ops/v1/billing/runs", OpsBillingRunsRequest, OpsBillingRunsResponse, "A period's billing run", auth="operator"),
     Operation("ops_post_billing_usage", "POST", "/ops/v1/billing/usage", OpsPostBillingUsageRequest, OpsPostBillingUsageResponse, "Report usage of a subscription", auth="operator"),
+    Operation("ops_carriers", "GET", "/ops/v1/carriers", None, OpsCarriersResponse, "Bind state of this process's carrier connectors", auth="operator"),
 )
 
 BY_NAME: dict[str, Operation] = {op.name: op for op in OPERATIONS}

@@ -115,12 +115,11 @@ async def script(r: Recorder, account_id: str, now) -> None:  # noqa: C901 - one
         await r.get("/v1.0/message/routes", MessageRouteId=message_route)
 
     # Numbers.
-    await r.get("/v1.0/numbers/inventory", PageNumber="1", TotalNumbersRequested=2)
     await r.post("/v1.0/webhook/create", {"WebhookUrl": "http://127.0.0.1:9/events",
                                           "SubscribedEvents": "Order_Update, New_Sms"})
     provisioned = await r.post("/v1.0/numbers/provision", {
         "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": True,
-        "DataEnabled": True, "MessageRouteId": message_route, "CallRouteId": voice_route,
+        "DataEnabled": True, "MessageRouteId": message_route, "VoiceRouteId": voice_route,
         "ProductType": "Sms+Data"})
     number = _get(provisioned, "PhoneNumberAssigned")
     if _get(provisioned, "OrderId"):
@@ -130,14 +129,15 @@ async def script(r: Recorder, account_id: str, now) -> None:  # noqa: C901 - one
         "MessageRouteId": message_route, "ProductType": "Sms+Data"}, record=False), "PhoneNumberAssigned")
     if number:
         await r.get("/v1.0/numbers/details", PhoneNumber=number)
-        await r.get("/v1.0/numbers/e911address", PhoneNumber=number)
         await r.post("/v1.0/numbers/e911address/update", {"PhoneNumber": number, **ADDRESS})
+        await r.get("/v1.0/numbers/e911address", PhoneNumber=number)
         await r.post("/v1.0/numbers/data-usage", {
             "ValueUnit": "MB", "NotifyValue": 10, "ThrottleValue": 15, "ThrottleSpeed": "1-mbps", "LimitValue": 20,
             "PhoneNumbers": [{"Number": number}]})
         await r.post("/ops/v1/usage", {"Records": [{"RecordId": "r1", "PhoneNumber": number, "Bytes": 12_000_000,
                                                     "Timestamp": (now - timedelta(minutes=5)).isoformat()}]})
         await r.get("/ops/v1/policy", PhoneNumber=number)
+    await r.get("/v1.0/numbers/inventory", PageNumber="1", TotalNumbersRequested=2)
     if second:
         effective = now.strftime("%m/%d/%Y")
         await r.post("/v1.0/numbers/status", {"StatusChange": "cancel", "EffectiveDate": effective,
@@ -173,16 +173,12 @@ async def script(r: Recorder, account_id: str, now) -> None:  # noqa: C901 - one
         await r.get("/v1.0/webhook", WebhookId=webhook)
         await r.post("/v1.0/webhook/update", {"WebhookId": webhook, "SubscribedEvents": "Order_Update"})
 
-    # Accounts and distributors.
+    # Distributors, and the operator's view.
     await r.get("/v1.0/account", AccountId=account_id)
-    created = await r.post("/v1.0/account/create", {
-        "AccountName": "Telegent Account 3", "AccountAdmin": "jerome@joonto.com", "BillingAddress": ADDRESS})
-    if _get(created, "AccountId"):
-        await r.post("/v1.0/account/update", {"AccountId": created["AccountId"], "AccountName": "Telegent Account 3.1"})
-    await r.get("/v1.0/distributor")
-    await r.get("/v1.0/distributor/accounts")
+    await r.get("/v1.0/distributor", DistributorId=r.account_key)
     await r.post("/ops/v1/distributors", {"Name": "Acme Wireless", "RateLimit": 0})
     await r.get("/ops/v1/health")
+    await r.get("/ops/v1/carriers")
 
     # Subscribers.
     subscriber = _get(await r.post("/v1.0/subscribers/create", {
@@ -258,6 +254,13 @@ async def script(r: Recorder, account_id: str, now) -> None:  # noqa: C901 - one
     await wait_for(lambda: _run_done(r, last))
     await r.get("/ops/v1/billing/runs", Period=last)
     await r.get("/ext/v1/billing/statement", Period=period)
+
+    # A second account (after this, calls need an AccountId).
+    created = await r.post("/v1.0/account/create", {
+        "AccountName": "Telegent Account 3", "AccountAdmin": "jerome@joonto.com", "BillingAddress": ADDRESS})
+    if _get(created, "AccountId"):
+        await r.post("/v1.0/account/update", {"AccountId": created["AccountId"], "AccountName": "Telegent Account 3.1"})
+    await r.get("/v1.0/distributor/accounts")
 
     # Deletions last.
     if subscription and threshold:

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
 
     token_lifetime_seconds: int = 900
     rate_limit_per_minute: int = 50
+    # redis://host:6379/0 makes rate limits shared by every API process; in memory (per process) when unset.
+    redis_url: str | None = None
     # Bearer token for /ops/v1; when unset `mpaas serve` generates one into the data dir.
     operator_token: str | None = None
 

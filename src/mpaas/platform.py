@@ -32,7 +32,7 @@ class Platform:
         return cls(
             settings=settings, db=db, clock=clock,
             jobs=JobQueue(db, clock, lease_seconds=settings.job_lease_seconds),
-            rate_limiter=RateLimiter(),
+            rate_limiter=RateLimiter(settings.redis_url),
             webhooks=WebhookSender(settings.webhook_timeout_seconds, settings.webhook_allow_private),
         )
 

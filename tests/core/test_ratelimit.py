@@ -49,3 +49,49 @@ async def test_zero_is_unlimited(platform, http):
         response = await api.get("/v1.0/account/message/routes")
         assert response.status_code == 200
     assert "X-RateLimit-Limit" not in response.headers
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except Exception:
+        return False
+
+
+async def test_redis_storage_shares_one_credential_budget_between_limiters():
+    """Two limiters on one Redis stand for two API processes: together they allow the limit, not twice it."""
+    import uuid
+
+    import pytest
+
+    from mpaas.core.ratelimit import RateLimiter
+
+    if not _redis_up():
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+    first, second = RateLimiter(REDIS_URL), RateLimiter(REDIS_URL)
+    key = f"test-{uuid.uuid4()}"
+    decisions = [await (first if i % 2 else second).hit(key, 6) for i in range(10)]
+    assert [d.allowed for d in decisions] == [True] * 6 + [False] * 4
+    assert decisions[5].remaining == 0
+
+
+async def test_unreachable_redis_serves_the_request_uncounted():
+    from mpaas.core.ratelimit import RateLimiter
+
+    limiter = RateLimiter("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    decision = await limiter.hit("anyone", 5)
+    assert decision.allowed and decision.headers() == {}
+
+
+def test_a_redis_url_of_another_scheme_is_refused_naming_the_setting():
+    import pytest
+
+    from mpaas.core.ratelimit import RateLimiter
+
+    with pytest.raises(ValueError, match="MPAAS_REDIS_URL"):
+        RateLimiter("http://127.0.0.1:6379")

@@ -15,8 +15,8 @@ def platform_of(request: Request) -> Platform:
     return request.app.state.platform
 
 
-def apply_rate_limit(platform: Platform, key: str, per_minute: int, response: Response) -> None:
-    decision = platform.rate_limiter.hit(key, per_minute)
+async def apply_rate_limit(platform: Platform, key: str, per_minute: int, response: Response) -> None:
+    decision = await platform.rate_limiter.hit(key, per_minute)
     if not decision.allowed:
         raise ApiError(429, headers=decision.headers())
     response.headers.update(decision.headers())
@@ -34,7 +34,7 @@ async def principal(request: Request, response: Response) -> Principal:
         raise ApiError(401) from None
     if claims.scope != scope_of(request.url.path):
         raise ApiError(403)
-    apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
+    await apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
     async with platform.db.read() as session:
         distributor = await repository.get_distributor(session, claims.distributor_id)
         if distributor is None or not distributor.active:

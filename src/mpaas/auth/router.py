@@ -30,7 +30,7 @@ async def generate_token(body: TokenRequest, request: Request, response: Respons
     if limit is None:
         limit = platform.settings.rate_limit_per_minute
     # Counted before the secret check, so guessing secrets spends the credential's own budget.
-    apply_rate_limit(platform, distributor.id, limit, response)
+    await apply_rate_limit(platform, distributor.id, limit, response)
     if not await verify_secret(distributor.secret_hash, body.account_secret):
         raise ApiError(401, BAD_CREDENTIALS)
     token, expires = platform.tokens.mint(distributor.id, body.api_endpoint, limit, platform.clock.now())

@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     # Overrides the SQLite file in the data dir, e.g. postgresql+psycopg://user@host/db.
     database_url: str | None = None
+    # PostgreSQL connections each process keeps (as many again may open under load).
+    database_pool_size: int = 10
 
     token_lifetime_seconds: int = 900
     rate_limit_per_minute: int = 50

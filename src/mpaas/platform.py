@@ -28,7 +28,7 @@ class Platform:
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> "Platform":
         clock = clock or SystemClock()
-        db = Database(settings.resolved_database_url())
+        db = Database(settings.resolved_database_url(), pool_size=settings.database_pool_size)
         return cls(
             settings=settings, db=db, clock=clock,
             jobs=JobQueue(db, clock, lease_seconds=settings.job_lease_seconds),
@@ -44,5 +44,6 @@ class Platform:
         self.tokens = TokenIssuer(key, timedelta(seconds=self.settings.token_lifetime_seconds))
 
     async def close(self) -> None:
+        await self.jobs.close()
         await self.webhooks.close()
         await self.db.dispose()

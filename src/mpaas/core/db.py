@@ -40,14 +40,15 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, pool_size: int = 10):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=4)
             self.read_engine = _sqlite_engine(url, immediate=False, pool_size=8)
         else:
-            self.write_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self.write_engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size,
+                                                    pool_pre_ping=True)
             self.read_engine = self.write_engine
         # SQLite has one writer at a time. Waiting for it inside SQLite's busy handler means sleeping and
         # retrying (tails of a second under load); an asyncio lock queues this process's writers in order

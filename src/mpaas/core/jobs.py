@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
 from mpaas.core.db import Database
+from mpaas.core.wakeups import PgWakeups
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
 
 log = logging.getLogger("mpaas.jobs")
@@ -60,24 +61,56 @@ class JobQueue:
         self.db = db
         self.clock = clock
         self.lease_seconds = lease_seconds
-        self.wakeup = asyncio.Event()
+        self.wakeup = asyncio.Event()  # set by every notify (the workers of this process each have their own)
+        self._wakeups: list[asyncio.Event] = [self.wakeup]
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        # Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY), when the deployment has several processes.
+        self.remote = PgWakeups(db.url) if not db.is_sqlite else None
+
+    def subscribe(self) -> asyncio.Event:
+        """A wake-up event of one's own: two workers sharing one event would clear each other's hints."""
+        event = asyncio.Event()
+        self._wakeups.append(event)
+        return event
+
+    def wake_local(self) -> None:
+        for event in self._wakeups:
+            event.set()
 
     def notify(self) -> None:
-        """A hint that new work exists; safe to call from request handlers after commit."""
-        self.wakeup.set()
+        """A hint that new work exists; safe to call from request handlers after commit. Wakes this
+        process's workers and, on PostgreSQL, every other process's (NOTIFY)."""
+        self.wake_local()
+        if self.remote is not None:
+            self.remote.poke()
 
     def notify_later(self, delay_seconds: float) -> None:
         """A hint that a job enqueued with a delay falls due then, so the worker does not sleep past it.
         Only a hint: a lost one (a restart) costs at most one poll interval."""
-        asyncio.get_running_loop().call_later(max(0.0, delay_seconds), self.wakeup.set)
+        asyncio.get_running_loop().call_later(max(0.0, delay_seconds), self.notify)
 
-    async def claim(self, limit: int) -> list[Job]:
+    def listen(self) -> None:
+        """Wake this process's workers on other processes' notifications (PostgreSQL; no-op on SQLite,
+        whose writers all live in one process)."""
+        if self.remote is not None:
+            self.remote.listen(self.wake_local)
+
+    async def close(self) -> None:
+        if self.remote is not None:
+            await self.remote.close()
+
+    async def claim(self, limit: int, *, kinds: frozenset[str] | None = None,
+                    exclude_kinds: frozenset[str] | None = None) -> list[Job]:
+        """Lease up to `limit` due jobs (optionally only of `kinds`, or none of `exclude_kinds`)."""
         now = self.clock.now()
         due = or_(
             and_(Job.status == PENDING, Job.run_at <= now),
             and_(Job.status == RUNNING, Job.lease_until < now),
         )
+        if kinds:
+            due = and_(due, Job.kind.in_(sorted(kinds)))
+        if exclude_kinds:
+            due = and_(due, Job.kind.not_in(sorted(exclude_kinds)))
         candidates = select(Job.id).where(due).order_by(Job.run_at).limit(limit).with_for_update(skip_locked=True)
         stmt = (
             update(Job)
@@ -90,6 +123,17 @@ class JobQueue:
         async with self.db.write() as session:
             result = await session.execute(stmt)
             return list(result.scalars().all())
+
+    async def release_running(self, kinds: frozenset[str]) -> int:
+        """Make every running job of `kinds` claimable now, whoever holds its lease. Only for kinds that a
+        single holder runs (carrier submits under the bind lease): a new holder takes over the dead one's
+        jobs at once instead of after their leases expire. Returns how many were released."""
+        now = self.clock.now()
+        async with self.db.write() as session:
+            result = await session.execute(
+                update(Job).where(Job.status == RUNNING, Job.kind.in_(sorted(kinds)))
+                .values(status=PENDING, lease_until=None, run_at=now, locked_by=None, updated_at=now))
+        return result.rowcount or 0
 
     async def complete(self, session: AsyncSession, job: Job) -> None:
         await session.execute(update(Job).where(Job.id == job.id, Job.locked_by == self.worker_id)
@@ -126,8 +170,12 @@ class Worker:
 
     def __init__(self, queue: JobQueue, handlers: dict[str, Handler], *, poll_seconds: float = 0.5,
                  batch_size: int = 100, concurrency: int = 256,
-                 batch_handlers: dict[str, BatchHandler] | None = None):
+                 batch_handlers: dict[str, BatchHandler] | None = None,
+                 kinds: frozenset[str] | None = None, exclude_kinds: frozenset[str] | None = None):
         self.queue = queue
+        self.kinds = kinds  # claim only these kinds (a gateway: carrier submits) ...
+        self.exclude_kinds = exclude_kinds  # ... or every kind but these (a worker beside gateways)
+        self.wakeup = queue.subscribe()
         self.handlers = handlers
         self.batch_handlers = batch_handlers or {}
         self.poll_seconds = poll_seconds
@@ -146,7 +194,7 @@ class Worker:
                 continue
             wanted = min(self.batch_size, free)
             try:
-                jobs = await self.queue.claim(wanted)
+                jobs = await self.queue.claim(wanted, kinds=self.kinds, exclude_kinds=self.exclude_kinds)
             except Exception:  # a locked or restarting database must not kill the worker
                 log.exception("claiming jobs failed")
                 jobs = []
@@ -182,9 +230,9 @@ class Worker:
             await self._record_failure(job, exc)
 
     async def _sleep(self) -> None:
-        self.queue.wakeup.clear()
+        self.wakeup.clear()
         try:
-            await asyncio.wait_for(self.queue.wakeup.wait(), timeout=self.poll_seconds)
+            await asyncio.wait_for(self.wakeup.wait(), timeout=self.poll_seconds)
         except asyncio.TimeoutError:
             pass
 
@@ -209,7 +257,7 @@ class Worker:
 
     async def stop(self) -> None:
         self._stopping.set()
-        self.queue.notify()
+        self.wakeup.set()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
 

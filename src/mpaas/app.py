@@ -66,3 +66,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     app.add_middleware(CaseInsensitiveRouting, fastapi_app=app)
     return app
+
+
+def api_only_app() -> FastAPI:
+    """Factory for `mpaas api` (uvicorn imports it in each of its worker processes): the HTTP API alone,
+    settings from the environment; jobs and carrier binds belong to `mpaas worker` and `mpaas gateway`."""
+    return create_app(Settings(), run_workers=False)

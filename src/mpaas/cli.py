@@ -38,6 +38,12 @@ from mpaas.cli_client import api_call, quickstart  # noqa: E402  (client command
 app.command("quickstart")(quickstart)
 app.command("api-call")(api_call)
 
+from mpaas.cli_roles import api as api_role, gateway as gateway_role, worker as worker_role  # noqa: E402
+
+app.command("api")(api_role)
+app.command("worker")(worker_role)
+app.command("gateway")(gateway_role)
+
 # soft_wrap: never break lines at the console width (credentials, paths and errors must stay copyable when
 # the output is piped or logged).
 console = Console(soft_wrap=True)
@@ -136,6 +142,15 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     console.print(f"  AccountId     {demo.account_id}")
     console.print(f"  operator token: {'MPAAS_OPERATOR_TOKEN' if token_file is None else escape(str(token_file))}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+@admin_app.command("migrate")
+def admin_migrate(data_dir: Optional[Path] = DataDir) -> None:
+    """Upgrade the database to the current schema (every command also does this first; run it alone
+    ahead of a rollout)."""
+    settings = _settings(data_dir)
+    _prepare(settings)
+    console.print(f"Schema up to date: {escape(_display_url(settings.resolved_database_url()))}")
 
 
 @admin_app.command("create-distributor")

@@ -1,4 +1,11 @@
-"""What runs beside the API in one process: the platform's start-up and the job workers."""
+"""What runs beside (or instead of) the API in one process, by role.
+
+- worker: runs every durable job except carrier submits (webhooks, receipts, porting, renewals, billing);
+- gateway: holds the carrier binds under the bind lease and runs the carrier submits (carriers/gateway.py).
+
+`mpaas serve` runs both beside the API; `mpaas api` neither; `mpaas worker` and `mpaas gateway` one each.
+On PostgreSQL every process with a role listens for other processes' job notifications.
+"""
 
 from __future__ import annotations
 
@@ -10,37 +17,60 @@ from mpaas.platform import Platform
 
 log = logging.getLogger("mpaas.runtime")
 
+WORKER, GATEWAY = "worker", "gateway"
+ALL_ROLES = frozenset({WORKER, GATEWAY})
+
 
 class Runtime:
-    def __init__(self, platform: Platform, *, run_workers: bool = True):
+    def __init__(self, platform: Platform, *, run_workers: bool = True, roles: frozenset[str] | None = None):
         self.platform = platform
-        self.run_workers = run_workers
+        self.roles = roles if roles is not None else (ALL_ROLES if run_workers else frozenset())
         self.worker: Worker | None = None
-        self.connector = None
+        self.gateway = None
         self.radius = None  # RADIUS accounting listener, when MPAAS_RADIUS_ADDR is set
         self._task: asyncio.Task | None = None
 
+    @property
+    def run_workers(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def connector(self):
+        """The carrier connector while this process holds the binds, else None."""
+        return self.gateway.connector if self.gateway is not None else None
+
     async def start(self) -> None:
         await self.platform.start()
-        if self.platform.settings.radius_addr:
+        if WORKER in self.roles and self.platform.settings.radius_addr:
             from mpaas.numbers.radius import RadiusListener
 
             self.radius = RadiusListener(self.platform)
             await self.radius.start()
-        if self.run_workers:
-            from mpaas.messaging.pipeline import PipelineEvents, batch_handlers, connector_of, job_handlers
+        if not self.roles:
+            return
+        from mpaas.messaging.service import SUBMIT_JOB
 
-            self.connector = connector_of(self.platform)
-            await self.connector.start(PipelineEvents(self.platform))
+        self.platform.jobs.listen()
+        if WORKER in self.roles:
+            from mpaas.messaging.pipeline import batch_handlers, job_handlers
+
             s = self.platform.settings
             self.worker = Worker(self.platform.jobs, job_handlers(self.platform),
                                  poll_seconds=s.worker_poll_seconds, batch_size=s.worker_batch_size,
-                                 batch_handlers=batch_handlers(self.platform))
+                                 batch_handlers=batch_handlers(self.platform),
+                                 exclude_kinds=frozenset({SUBMIT_JOB}))
             self._task = asyncio.create_task(self.worker.run(), name="mpaas-worker")
+        if GATEWAY in self.roles:
+            from mpaas.carriers.gateway import Gateway
+
+            self.gateway = Gateway(self.platform)
+            await self.gateway.start()
 
     async def stop(self) -> None:
         if self.radius is not None:
             await self.radius.stop()
+        if self.gateway is not None:
+            await self.gateway.stop()
         if self.worker is not None:
             await self.worker.stop()
         if self._task is not None:
@@ -49,6 +79,4 @@ class Runtime:
                 await self._task
             except (asyncio.CancelledError, Exception):
                 pass
-        if self.connector is not None:
-            await self.connector.stop()
         await self.platform.close()

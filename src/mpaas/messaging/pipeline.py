@@ -98,10 +98,11 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
     from mpaas.billing.service import batch_handlers as billing_handlers
     from mpaas.numbers.jobs import handlers as number_handlers
 
-    connector = connector_of(platform)
     queue = platform.jobs
 
-    async def _submit_one(message):
+    # The connector is looked up per batch, not captured: the gateway builds it when it takes the bind
+    # lease, after these handlers may have been made (and a worker process never needs it).
+    async def _submit_one(connector, message):
         try:
             return await connector.submit(OutboundSms(message.id, message.from_number, message.to_number,
                                                       message.body))
@@ -111,11 +112,12 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
     async def submit(jobs: list[Job]) -> list[tuple[Job, Exception]]:
         """Submit a batch concurrently (the connector keeps its window full), then record every outcome in
         one transaction."""
+        connector = connector_of(platform)
         message_of = {job.id: job.payload["message_id"] for job in jobs}
         async with platform.db.read() as session:
             loaded = await repository.submittable(session, list(message_of.values()))
         sendable = [job for job in jobs if message_of[job.id] in loaded]
-        outcomes = await asyncio.gather(*(_submit_one(loaded[message_of[job.id]]) for job in sendable))
+        outcomes = await asyncio.gather(*(_submit_one(connector, loaded[message_of[job.id]]) for job in sendable))
         outcome_of = {job.id: outcome for job, outcome in zip(sendable, outcomes)}
         failures: list[tuple[Job, Exception]] = []
         accepted: dict[str, SubmitResult] = {}
@@ -150,7 +152,7 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
         """Receipts a carrier announced at submit time (the sandbox), applied when they are due."""
         async with platform.db.write() as session:
             await bulk.apply_receipts(session, [
-                bulk.Receipt(job.payload.get("carrier", connector.name), job.payload["carrier_id"],
+                bulk.Receipt(job.payload.get("carrier") or connector_of(platform).name, job.payload["carrier_id"],
                              job.payload["state"]) for job in jobs], platform.clock.now())
             await queue.complete_many(session, jobs)
         queue.notify()

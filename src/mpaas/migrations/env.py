@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, pool
 import mpaas.models  # noqa: F401  (registers every table)
 from mpaas.models.base import Base
 
+MIGRATION_LOCK_KEY = 72_431_104_310  # any constant; only mpaas migrations take it
+
 config = context.config
 target_metadata = Base.metadata
 
@@ -22,6 +24,10 @@ def run_migrations_online() -> None:
             connection.commit()  # end the autobegun transaction so Alembic's own one commits
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several processes (api, worker, gateway) start at once and each migrates first: the lock
+                # queues them, and a waiter reads the version only after the first one committed.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             context.run_migrations()
 
 

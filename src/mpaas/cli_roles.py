@@ -1,0 +1,99 @@
+"""Scale-out roles: `mpaas api`, `mpaas worker`, `mpaas gateway` (docs/deploy.md).
+
+Each runs the same code as `mpaas serve` with part of it switched on, against a shared database
+(PostgreSQL in production; every process migrates first, serialized by a lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _settings_and_prepare(data_dir: Optional[Path]):
+    from mpaas.cli import _check_carriers, _display_url, _prepare, _settings
+
+    settings = _settings(data_dir)
+    _check_carriers(settings)
+    _prepare(settings)
+    return settings, _display_url(settings.resolved_database_url())
+
+
+def _check_redis(settings) -> None:
+    from mpaas.core.ratelimit import storage_for
+
+    try:
+        storage_for(settings.redis_url)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8080, help="TCP port."),
+        workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes (uvicorn) sharing the port."),
+        data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+    """Run the HTTP API only (no jobs, no carrier binds); run any number behind a load balancer."""
+    import uvicorn
+
+    from mpaas.core.operator import ensure_operator_token
+
+    settings, shown = _settings_and_prepare(data_dir)
+    _check_redis(settings)
+    ensure_operator_token(settings)
+    if data_dir is not None:  # the uvicorn workers build their settings from the environment
+        os.environ["MPAAS_DATA_DIR"] = str(data_dir)
+    limits = "Redis (shared)" if settings.redis_url else "memory (per process)"
+    err.print(f"mpaas api on http://{host}:{port}: {workers} process(es), database {escape(shown)}, "
+              f"rate limits in {limits}")
+    if workers > 1 and settings.is_sqlite:
+        err.print("[yellow]note:[/yellow] several API processes on SQLite share one writer; use PostgreSQL.")
+    uvicorn.run("mpaas.app:api_only_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+def _run_roles(roles: frozenset[str], data_dir: Optional[Path], label: str) -> None:
+    from mpaas.platform import Platform
+    from mpaas.runtime import Runtime
+
+    settings, shown = _settings_and_prepare(data_dir)
+
+    async def main() -> None:
+        runtime = Runtime(Platform.build(settings), roles=roles)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        await runtime.start()
+        err.print(f"mpaas {label} running (pid {os.getpid()}), database {escape(shown)}")
+        try:
+            await stopping.wait()
+        finally:
+            await runtime.stop()
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(main())
+
+
+def worker(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+    """Run durable jobs (webhooks, receipts, porting, renewals, billing); every kind but carrier submits."""
+    from mpaas.runtime import WORKER
+
+    _run_roles(frozenset({WORKER}), data_dir, "worker")
+
+
+def gateway(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+    """Hold the carrier binds under the bind lease and submit messages; a second gateway stands by."""
+    from mpaas.runtime import GATEWAY
+
+    _run_roles(frozenset({GATEWAY}), data_dir, "gateway")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,12 +113,27 @@ def _upsert(session: AsyncSession):
     return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
 
 
+async def lock_correlation(session: AsyncSession, carriers: Iterable[str]) -> None:
+    """Serialize receipt correlation with submit recording per carrier, across processes (PostgreSQL).
+
+    Without it, under READ COMMITTED a receipt written while its submit is being recorded is seen by
+    neither transaction: the receipt finds no part (so it is kept as early) and the submit finds no early
+    receipt (it was not committed yet); both commit and the receipt is never applied. SQLite's single
+    writer already serializes them. Taken first in the transaction, in sorted order: no deadlock."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    for carrier in sorted(set(carriers)):
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                              {"key": f"mpaas receipts {carrier}"})
+
+
 async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now: datetime) -> None:
     """Record receipts; a receipt whose part is not mapped yet is kept as an early receipt."""
     known: dict[tuple[str, str], object] = {}
     by_carrier: dict[str, set[str]] = defaultdict(set)
     for r in receipts:
         by_carrier[r.carrier].add(r.carrier_message_id)
+    await lock_correlation(session, by_carrier)
     for carrier, carrier_ids in by_carrier.items():
         rows = (await session.execute(select(MessagePart.carrier, MessagePart.carrier_message_id,
                                              MessagePart.message_id, MessagePart.state)
@@ -161,6 +176,7 @@ async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str
     apply receipts that arrived before the mapping existed."""
     if not accepted:
         return
+    await lock_correlation(session, [carrier])
     rows = await _event_rows(session, accepted)
     message_updates, parts, jobs = [], [], []
     for mid, result in accepted.items():

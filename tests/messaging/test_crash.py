@@ -14,13 +14,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx2
 import pytest
+
+from processes import callback_receiver, prepare_sender, start_smsc_sim
 
 CARRIERS = {
     # carrier: (messages, recipients per request, kill after this many accepted)
@@ -48,21 +48,9 @@ def carrier(request, tmp_path):
     if request.param == "sandbox":
         yield "sandbox", {}, lambda: None
         return
-    port, control = _free_port(), _free_port()
-    sim = subprocess.Popen([sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port), "--control-port",
-                            str(control), "--receipt-delay", "0.2"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.STDOUT, env=_env())
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx2.get(f"http://127.0.0.1:{control}/stats", timeout=1)
-            break
-        except httpx2.TransportError:
-            assert time.monotonic() < deadline and sim.poll() is None, "smsc-sim did not start"
-            time.sleep(0.1)
+    sim, port, stats = start_smsc_sim(_env())
     try:
-        yield ("smpp", {"MPAAS_SMPP_URL": f"smpp://mpaas:secret@127.0.0.1:{port}?window=50"},
-               lambda: httpx2.get(f"http://127.0.0.1:{control}/stats", timeout=5).json())
+        yield "smpp", {"MPAAS_SMPP_URL": f"smpp://mpaas:secret@127.0.0.1:{port}?window=50"}, stats
     finally:
         sim.terminate()
         sim.wait(timeout=10)
@@ -84,42 +72,10 @@ def _start(data_dir: Path, port: int, extra: dict[str, str]) -> subprocess.Popen
         time.sleep(0.1)
 
 
-class Callbacks:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.events: list[dict] = []
-
-    def delivered(self) -> dict[str, set[str]]:
-        """message id -> distinct event ids of its Delivered callbacks."""
-        out: dict[str, set[str]] = defaultdict(set)
-        with self.lock:
-            for event in self.events:
-                if event.get("Status") == "Delivered":
-                    out[event["MessageId"]].add(event["EventId"])
-        return out
-
-
 @pytest.fixture
 def callbacks():
-    store = Callbacks()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-            with store.lock:
-                store.events.append(body)
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    store.url = f"http://127.0.0.1:{server.server_address[1]}/status"
-    yield store
-    server.shutdown()
-    server.server_close()
+    with callback_receiver() as store:
+        yield store
 
 
 def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
@@ -133,21 +89,7 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
                                   "--rate-limit", "0", "--json", "--data-dir", str(tmp_path)],
                                  capture_output=True, text=True, env=_env(), check=True)
         credential = json.loads(created.stdout)
-        client = httpx2.Client(timeout=10)
-
-        def auth(path):
-            token = client.post(f"{base}/v1.0/OAuth2/tokens", json={
-                "AccountKey": credential["AccountKey"], "AccountSecret": credential["AccountSecret"],
-                "ApiEndpoint": f"{base}{path}"}).json()["token"]
-            return {"Authorization": f"Bearer {token}"}
-
-        route = client.post(f"{base}/v1.0/message/routes", headers=auth("/v1.0/message/routes"), json={
-            "RouteName": "crash", "MessageUrl": callbacks.url, "MessageUrlMethod": "POST",
-            "CallbackMessageUrl": callbacks.url}).json()["MessageRouteId"]
-        source = client.post(f"{base}/v1.0/numbers/provision", headers=auth("/v1.0/numbers/provision"), json={
-            "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-            "MessageRouteId": route, "ProductType": "Sms-Only"}).json()["PhoneNumberAssigned"]
-        send_headers = auth("/v1.0/message/outbound")
+        source, send_headers = prepare_sender(base, credential, callbacks.url, "crash")
 
         accepted: list[str] = []
         lock = threading.Lock()

@@ -1,0 +1,64 @@
+"""The bind lease: one holder at a time; a released (or dead) holder's lease is free at once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mpaas.carriers.lease import AdvisoryLockLease, FileLockLease, advisory_key, lease_for
+
+
+async def test_file_lease_has_one_holder_and_frees_on_release(tmp_path):
+    first, second = FileLockLease(tmp_path / "db.gateway-lock"), FileLockLease(tmp_path / "db.gateway-lock")
+    assert await first.try_acquire()
+    assert not await second.try_acquire()
+    assert await first.still_held()
+    await first.release()
+    assert not await first.still_held()
+    assert await second.try_acquire()
+    await second.release()
+
+
+async def test_file_lease_of_a_killed_process_is_free(tmp_path):
+    path = tmp_path / "db.gateway-lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(path)!r}, os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(60)\n")],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    lease = FileLockLease(path)
+    assert not await lease.try_acquire()
+    holder.kill()
+    holder.wait()
+    assert await lease.try_acquire()
+    await lease.release()
+
+
+def test_lease_kind_follows_the_database(tmp_path):
+    assert isinstance(lease_for(f"sqlite+aiosqlite:///{tmp_path / 'mpaas.db'}"), FileLockLease)
+    assert lease_for(f"sqlite+aiosqlite:///{tmp_path / 'mpaas.db'}").path == tmp_path / "mpaas.db.gateway-lock"
+    assert isinstance(lease_for("postgresql+psycopg://u@h/db"), AdvisoryLockLease)
+    assert advisory_key("a") == advisory_key("a") != advisory_key("b")
+
+
+async def test_advisory_lease_has_one_holder_and_dies_with_its_connection():
+    url = os.environ.get("MPAAS_TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("advisory locks are PostgreSQL's; runs in .ci/run's PostgreSQL pass")
+    name = f"test lease {os.getpid()}"
+    first, second = AdvisoryLockLease(url, name), AdvisoryLockLease(url, name)
+    try:
+        assert await first.try_acquire()
+        assert await first.try_acquire()  # re-entrant for its holder
+        assert not await second.try_acquire()
+        # The holder's session ends (as when its process is killed): the lock goes with it.
+        await first._conn.close()
+        assert not await first.still_held()
+        assert await second.try_acquire()
+    finally:
+        await first.release()
+        await second.release()

@@ -7,7 +7,6 @@ the raw request body for POST/PUT, or the raw query string for GET.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -17,7 +16,10 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-import httpx2
+from mpaas.core.http1 import HttpError, OriginPool
+
+# Refused, reset, timed out: the receiver may come back, so the delivery is retried.
+WebhookUnreachable = HttpError
 
 
 @dataclass(frozen=True)
@@ -88,68 +90,60 @@ def _is_private(host: str) -> bool:
     return False
 
 
-class _Destination:
-    """One origin's keep-alive pool and the gate that bounds requests to it."""
-
-    def __init__(self, timeout_seconds: float, connections: int):
-        self.client = httpx2.AsyncClient(timeout=timeout_seconds, limits=httpx2.Limits(
-            max_connections=connections, max_keepalive_connections=connections))
-        self.gate = asyncio.Semaphore(connections)
-
-
 class WebhookSender:
     """A small keep-alive pool per destination origin, with bounded concurrency: one slow receiver cannot
-    take every connection, and the pool never queues requests (httpx's pool rescans its queue and its
-    connections on every request, which costs more than the request once either grows)."""
+    take every connection (core/http1.py says why this is not httpx2)."""
 
     def __init__(self, timeout_seconds: float = 10.0, allow_private: bool = True, per_destination: int = 8):
         self.timeout_seconds = timeout_seconds
         self.per_destination = per_destination
         self.allow_private = allow_private
-        self._destinations: dict[str, _Destination] = {}
+        self._pools: dict[tuple[str, str, int], OriginPool] = {}
 
-    def _destination(self, url: str) -> _Destination:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        if origin not in self._destinations:
-            self._destinations[origin] = _Destination(self.timeout_seconds, self.per_destination)
-        return self._destinations[origin]
+    def _pool(self, scheme: str, host: str, port: int) -> OriginPool:
+        key = (scheme, host, port)
+        if key not in self._pools:
+            self._pools[key] = OriginPool(scheme, host, port, self.per_destination, self.timeout_seconds)
+        return self._pools[key]
 
     async def send(self, target: WebhookTarget, payload: dict, *, signing_secret: str, event_id: str,
                    timestamp: int, data_format: str = "json") -> int:
-        destination = self._destination(target.url)
-        async with destination.gate:
-            return await self._send(destination.client, target, payload, signing_secret, event_id, timestamp,
-                                    data_format)
-
-    async def _send(self, client: httpx2.AsyncClient, target: WebhookTarget, payload: dict, signing_secret: str,
-                    event_id: str, timestamp: int, data_format: str) -> int:
-        host = urlsplit(target.url).hostname or ""
+        """Deliver one event; returns the 2xx status. Raises WebhookRejected (other status),
+        WebhookUnreachable (no answer) or WebhookForbidden (settings forbid the destination)."""
+        url = urlsplit(target.url)
+        scheme, host = url.scheme.lower(), url.hostname or ""
+        if scheme not in ("http", "https") or not host:
+            raise WebhookForbidden(f"{target.url} is not an http(s) URL")
         if not self.allow_private and _is_private(host):
             raise WebhookForbidden(f"destination {host} is in a private range")
+        try:
+            port = url.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            raise WebhookForbidden(f"{target.url} has an invalid port") from None
         ts = str(timestamp)
-        headers = {"X-Mpaas-Timestamp": ts, "X-Mpaas-Event-Id": event_id, "User-Agent": "mpaas-webhooks/1"}
-        headers.update(_auth_header(target))
+        headers = [("X-Mpaas-Timestamp", ts), ("X-Mpaas-Event-Id", event_id), ("User-Agent", "mpaas-webhooks/1"),
+                   *_auth_header(target).items()]
         method = (target.method or "POST").upper()
+        path = url.path or "/"
         if method == "GET":
             query = urlencode({k: "" if v is None else v for k, v in payload.items()})
-            headers["X-Mpaas-Signature"] = sign(signing_secret, ts, query.encode())
-            sep = "&" if urlsplit(target.url).query else "?"
-            response = await client.request("GET", f"{target.url}{sep}{query}", headers=headers)
+            headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, query.encode())))
+            path_and_query, body = f"{path}?{url.query}&{query}" if url.query else f"{path}?{query}", b""
         else:
             if data_format == "xml":
                 body = to_xml(payload)
-                headers["Content-Type"] = "application/xml"
+                headers.append(("Content-Type", "application/xml"))
             else:
                 body = json.dumps(payload, separators=(",", ":")).encode()
-                headers["Content-Type"] = "application/json"
-            headers["X-Mpaas-Signature"] = sign(signing_secret, ts, body)
-            response = await client.request(method, target.url, content=body, headers=headers)
-        if not 200 <= response.status_code < 300:
-            raise WebhookRejected(f"{target.url} answered {response.status_code}", response.status_code)
-        return response.status_code
+                headers.append(("Content-Type", "application/json"))
+            headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, body)))
+            path_and_query = f"{path}?{url.query}" if url.query else path
+        status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
+        if not 200 <= status < 300:
+            raise WebhookRejected(f"{target.url} answered {status}", status)
+        return status
 
     async def close(self) -> None:
-        for destination in self._destinations.values():
-            await destination.client.aclose()
-        self._destinations.clear()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()

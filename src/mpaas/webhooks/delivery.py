@@ -9,11 +9,10 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-import httpx2
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget
+from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
 from mpaas.models import Account, AccountWebhook, Job, Message, MessageRoute, WebhookAttempt
 from mpaas.platform import Platform
 
@@ -96,7 +95,7 @@ def make_batch_handler(platform: Platform):
             error = str(exc)
         except WebhookRejected as exc:
             status_code, error, retry = exc.status_code, str(exc), True
-        except httpx2.HTTPError as exc:  # refused, reset, timed out: the receiver may come back
+        except WebhookUnreachable as exc:  # refused, reset, timed out: the receiver may come back
             error, retry = f"{type(exc).__name__}: {exc}", True
         row = dict(
             event_id=payload["event_id"], account_id=destination.account_id, message_id=payload.get("message_id"),

@@ -1,0 +1,127 @@
+"""The webhook HTTP/1.1 client against a raw asyncio server: keep-alive reuse, framing (Content-Length,
+chunked, close-delimited), a kept connection the server closed, timeouts, refusals, GET targets."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from mpaas.core.http1 import HttpError, OriginPool
+
+
+class RawServer:
+    """Answers each request with `reply(request_bytes)` (raw bytes, or None to stay silent)."""
+
+    def __init__(self, reply):
+        self.reply = reply
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self.close_after_each = False
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                request = head + await reader.readexactly(length)
+                self.requests.append(request)
+                answer = self.reply(request)
+                if answer is None:
+                    await asyncio.sleep(3600)
+                writer.write(answer)
+                await writer.drain()
+                if self.close_after_each:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def __aenter__(self):
+        self.server = await asyncio.start_server(self.handle, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc):
+        self.server.close()
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+
+
+async def test_keeps_one_connection_alive_across_requests():
+    async with RawServer(lambda _: OK) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 4, 5.0)
+        statuses = [await pool.request("POST", "/hook", [("X-A", "1")], b'{"n":%d}' % i) for i in range(5)]
+        pool.close()
+    assert statuses == [200] * 5 and server.connections == 1
+    first = server.requests[0]
+    assert first.startswith(b"POST /hook HTTP/1.1\r\n")
+    assert f"host: 127.0.0.1:{server.port}".encode() in first.lower() and first.endswith(b'{"n":0}')
+
+
+async def test_concurrency_is_bounded_by_the_pool_size():
+    async with RawServer(lambda _: OK) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 3, 5.0)
+        assert await asyncio.gather(*(pool.request("POST", "/", [], b"x") for _ in range(30))) == [200] * 30
+        pool.close()
+    assert server.connections <= 3
+
+
+@pytest.mark.parametrize("answer,status", [
+    (b"HTTP/1.1 204 No Content\r\n\r\n", 204),
+    (b"HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nfail\r\n0\r\n\r\n", 500),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 200),
+])
+async def test_reads_each_framing_and_reuses_the_connection(answer, status):
+    async with RawServer(lambda _: answer) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 5.0)
+        assert [await pool.request("POST", "/", [], b"") for _ in range(2)] == [status, status]
+        pool.close()
+    assert server.connections == 1
+
+
+async def test_a_close_delimited_answer_closes_and_the_next_request_reconnects():
+    answer = b"HTTP/1.0 200 OK\r\n\r\nbye"
+    async with RawServer(lambda _: answer) as server:
+        server.close_after_each = True
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 5.0)
+        assert [await pool.request("GET", "/?a=1", [], b"") for _ in range(2)] == [200, 200]
+        pool.close()
+    assert server.connections == 2
+    assert server.requests[0].startswith(b"GET /?a=1 HTTP/1.1\r\n")
+
+
+async def test_a_kept_connection_the_server_closed_is_replaced_without_an_error():
+    async with RawServer(lambda _: OK) as server:
+        server.close_after_each = True  # but says nothing: the client believes the connection is kept
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 5.0)
+        assert await pool.request("POST", "/", [], b"1") == 200
+        await asyncio.sleep(0.05)
+        assert await pool.request("POST", "/", [], b"2") == 200
+        pool.close()
+    assert server.connections == 2 and len(server.requests) == 2
+
+
+async def test_a_silent_server_times_out():
+    async with RawServer(lambda _: None) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 0.3)
+        with pytest.raises(HttpError, match="TimeoutError"):
+            await pool.request("POST", "/", [], b"")
+        pool.close()
+
+
+async def test_a_refused_connection_and_a_garbled_answer_are_errors():
+    async with RawServer(lambda _: b"NONSENSE\r\n\r\n") as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 2.0)
+        with pytest.raises(HttpError):
+            await pool.request("POST", "/", [], b"")
+        pool.close()
+    refused = OriginPool("http", "127.0.0.1", server.port, 1, 2.0)  # the server is gone
+    with pytest.raises(HttpError, match="cannot connect"):
+        await refused.request("POST", "/", [], b"")
+    with pytest.raises(HttpError, match="scheme"):
+        OriginPool("ftp", "127.0.0.1", 21, 1, 1.0)

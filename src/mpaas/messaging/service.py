@@ -67,7 +67,7 @@ async def send_outbound(session: AsyncSession, principal: Principal, body: Outbo
     kind = "mms" if media else "sms"
     segment_plan = segments.plan(body.body)
     parts = 1 if kind == "mms" else segment_plan.count
-    messages = []
+    messages, submit_jobs = [], []
     batch_id = None
     for dest in dict.fromkeys(destinations):  # one message per distinct recipient
         message_id = ids.new_id(ids.MESSAGE)
@@ -80,9 +80,12 @@ async def send_outbound(session: AsyncSession, principal: Principal, body: Outbo
             message_route_id=number.message_route_id, created_at=now, updated_at=now,
         )
         session.add(message)
-        enqueue(session, now, SUBMIT_JOB, {"message_id": message_id})
+        submit_jobs.append(bulk.job_row(now, SUBMIT_JOB, {"message_id": message_id}))
         messages.append(message)
     await session.flush()
+    # One multi-row INSERT for the submits: ORM-added jobs would be one INSERT each (their ids are fetched
+    # back), and every statement is a round trip inside the single SQLite writer's turn.
+    await bulk.insert_jobs(session, submit_jobs)
     return Sent(messages)
 
 

@@ -58,8 +58,10 @@ def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
               f"rate limits in {limits}")
     if workers > 1 and settings.is_sqlite:
         err.print("[yellow]note:[/yellow] several API processes on SQLite share one writer; use PostgreSQL.")
+    from mpaas.core.nodelay import HTTP_PROTOCOL
+
     uvicorn.run("mpaas.app:api_only_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                http=HTTP_PROTOCOL, log_level="warning", access_log=False)
 
 
 def _run_roles(roles: frozenset[str], data_dir: Optional[Path], label: str) -> None:

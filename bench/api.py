@@ -97,7 +97,12 @@ def log(msg: str) -> None:
 
 
 class Server:
-    """`mpaas serve` as a child process in its own session; stop() always kills it (by pid)."""
+    """`mpaas serve` as a child process in its own session; stop() always kills it (by pid).
+
+    Also the deployment interface the phases use: start/stop, wait_healthy, and the probes below
+    (CPU by process, RSS, pipeline state). bench/scale.py passes other layouts with the same methods."""
+
+    label = "mpaas serve"
 
     def __init__(self, data_dir: Path, port: int, inventory: int, receipt_delay: float):
         self.data_dir = data_dir
@@ -134,6 +139,24 @@ class Server:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def cpu_seconds_by_process(self) -> dict[str, float]:
+        """CPU seconds so far of each server process, by label; one process here."""
+        cpu = proc_cpu_seconds(self.pid) if self.proc is not None else None
+        return {"serve": cpu} if cpu is not None else {}
+
+    def cpu_seconds(self) -> float | None:
+        by_process = self.cpu_seconds_by_process()
+        return sum(by_process.values()) if by_process else None
+
+    def rss_kib(self) -> int | None:
+        return proc_status_kib(self.pid, "VmRSS") if self.proc is not None else None
+
+    def peak_rss_kib(self) -> int | None:
+        return proc_status_kib(self.pid, "VmHWM") if self.proc is not None else None
+
+    def pipeline_state(self) -> dict:
+        return pipeline_state(self.data_dir / "mpaas.db")
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -296,19 +319,23 @@ class PhaseResult:
     mean_response_bytes: float | None
     error_samples: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    server_cpu_cores_by_process: dict[str, float] | None = None  # only when the server is several processes
 
     def as_json(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k not in ("name",)}
+        if d["server_cpu_cores_by_process"] is None:
+            del d["server_cpu_cores_by_process"]
         d["rps"] = round(self.rps, 1)
         d["window_s"] = round(self.window_s, 2)
         return d
 
 
 async def load_phase(name: str, request, *, concurrency: int, warmup: float, duration: float,
-                     server_pid: int, request_timeout: float, profiler=None) -> PhaseResult:
+                     cpu_probe, request_timeout: float, profiler=None) -> PhaseResult:
     """Runs `concurrency` workers, each awaiting `request(i)` back to back, for warmup + duration seconds.
     Counts the responses that complete inside the measurement window. Workers stop issuing at the end
-    of the window; requests still in flight then are awaited (bounded) but not counted."""
+    of the window; requests still in flight then are awaited (bounded) but not counted.
+    `cpu_probe()` gives the server's CPU seconds so far by process (Server.cpu_seconds_by_process)."""
     loop_start = time.perf_counter()
     win_start = loop_start + warmup
     win_end = win_start + duration
@@ -316,12 +343,12 @@ async def load_phase(name: str, request, *, concurrency: int, warmup: float, dur
     ok = errors = 0
     size_total = size_n = 0
     error_samples: list[str] = []
-    samples: dict[str, tuple[float, float | None, float]] = {}
+    samples: dict[str, tuple[float, dict[str, float], float]] = {}
 
     async def sampler() -> None:
         for label, at in (("start", win_start), ("end", win_end)):
             await asyncio.sleep(max(0.0, at - time.perf_counter()))
-            samples[label] = (time.perf_counter(), proc_cpu_seconds(server_pid), time.process_time())
+            samples[label] = (time.perf_counter(), cpu_probe(), time.process_time())
             if label == "start" and profiler is not None:
                 profiler.start(name, duration)
 
@@ -361,13 +388,23 @@ async def load_phase(name: str, request, *, concurrency: int, warmup: float, dur
     t1, s1, b1 = samples["end"]
     window = t1 - t0
     latencies.sort()
+    by_process = cores_between(s0, s1, window)
     return PhaseResult(
         name=name, rps=ok / window if window > 0 else 0.0, ok=ok, errors=errors, window_s=window,
         p50_ms=ms(pct(latencies, 0.50)), p99_ms=ms(pct(latencies, 0.99)),
-        server_cpu_cores=round((s1 - s0) / window, 2) if s0 is not None and s1 is not None else None,
+        server_cpu_cores=round(sum(by_process.values()), 2) if by_process else None,
         bench_cpu_cores=round((b1 - b0) / window, 2),
         mean_response_bytes=round(size_total / size_n) if size_n else None,
-        error_samples=error_samples)
+        error_samples=error_samples,
+        server_cpu_cores_by_process={k: round(v, 2) for k, v in by_process.items()} if len(by_process) > 1 else None)
+
+
+def cores_between(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores each process used between two cpu_probe() samples. A process that appeared in between
+    counts from zero (all its CPU fell inside); one that exited in between is lost (unmeasurable)."""
+    if seconds <= 0:
+        return {}
+    return {label: (cpu - before.get(label, 0.0)) / seconds for label, cpu in after.items()}
 
 
 async def latency_run(name: str, request, *, count: int, concurrency: int, time_cap: float) -> dict:
@@ -563,7 +600,7 @@ async def run(args: argparse.Namespace, server: Server, result: dict) -> None:
 
 async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, result: dict) -> None:
     t_start = time.perf_counter()
-    log(f"starting mpaas serve on {server.base} (inventory {args.inventory}, data dir {server.data_dir})")
+    log(f"starting {server.label} on {server.base} (inventory {args.inventory}, data dir {server.data_dir})")
     server.start()
     result["server_pid"] = server.pid
     result["startup_s"] = round(await server.wait_healthy(args.startup_timeout), 2)
@@ -612,14 +649,15 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
 
         profiler = Profiler(args.profile, server.pid, args.profile_gil) if args.profile else None
         phase_kw = dict(concurrency=args.concurrency, warmup=args.warmup, duration=args.duration,
-                        server_pid=server.pid, request_timeout=args.request_timeout, profiler=profiler)
+                        cpu_probe=server.cpu_seconds_by_process, request_timeout=args.request_timeout,
+                        profiler=profiler)
         phases: list[PhaseResult] = []
         rss_by_phase: dict[str, int | None] = {}
 
         async def phase(name: str, request) -> PhaseResult:
             log(f"phase {name}: {args.concurrency} workers, {args.warmup}+{args.duration} s")
             r = await load_phase(name, request, **phase_kw)
-            rss_by_phase[name] = proc_status_kib(server.pid, "VmRSS")
+            rss_by_phase[name] = server.rss_kib()
             if profiler is not None:
                 await profiler.finish()
             log(f"  {r.rps:.1f} req/s, p50 {r.p50_ms} ms, p99 {r.p99_ms} ms, errors {r.errors}, "
@@ -672,20 +710,19 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
             cb_before = receiver.total
             t_phase = time.perf_counter()
             r = await phase("message/outbound", outbound)
-            at_window_end = pipeline_state(server.data_dir / "mpaas.db")
+            at_window_end = server.pipeline_state()
             final_at_window_end = sum(v for k, v in at_window_end.get("messages", {}).items()
                                       if k in ("Delivered", "Failed"))
             # End to end: wait until the webhook receiver stops seeing new callbacks (each message
             # produces a Sent and a Delivered callback) or the pipeline has no pending jobs.
-            db_path = server.data_dir / "mpaas.db"
             accepted_total = None
             drain_start = time.perf_counter()
-            drain_cpu0 = proc_cpu_seconds(server.pid)
+            drain_cpu0 = server.cpu_seconds()
             last_total, last_change = receiver.total, time.perf_counter()
-            state = pipeline_state(db_path)
+            state = server.pipeline_state()
             while time.perf_counter() - drain_start < args.drain_timeout:
                 await asyncio.sleep(0.5)
-                state = pipeline_state(db_path)
+                state = server.pipeline_state()
                 pending = sum(v for k, v in state.get("jobs", {}).items() if k in ("pending", "running"))
                 if receiver.total != last_total:
                     last_total, last_change = receiver.total, time.perf_counter()
@@ -694,8 +731,8 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
                 if time.perf_counter() - last_change > 3.0 and "error" in state:
                     break
             drained_at = time.perf_counter()
-            drain_cpu1 = proc_cpu_seconds(server.pid)
-            state = pipeline_state(db_path)
+            drain_cpu1 = server.cpu_seconds()
+            state = server.pipeline_state()
             if "messages" in state:
                 accepted_total = sum(state["messages"].values())
             callbacks = receiver.total - cb_before
@@ -728,7 +765,7 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
         entry["server_rss_kib_after"] = rss_by_phase.get(r.name)
         result["phases"][r.name] = entry
     result["provisioning"] = provisioning
-    result["server_peak_rss_kib"] = proc_status_kib(server.pid, "VmHWM")
+    result["server_peak_rss_kib"] = server.peak_rss_kib()
     result["elapsed_s"] = round(time.perf_counter() - t_start, 1)
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,7 +29,16 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import Api, Receiver, Server, create_credential, free_port, log, pipeline_state  # noqa: E402
+from api import (  # noqa: E402
+    Api,
+    Receiver,
+    Server,
+    cores_between,
+    create_credential,
+    free_port,
+    log,
+    proc_cpu_seconds,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -63,7 +74,10 @@ def handsets(n: int) -> list[str]:
     return [f"+1801555{1000 + i % 9000:04d}" for i in range(n)]
 
 
-async def run(args, server: Server, receiver: Receiver, result: dict) -> None:
+async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=None) -> None:
+    """`server` is a deployment (api.Server or one of bench/scale.py's). With `cpu_probe` (CPU seconds by
+    process, as Server.cpu_seconds_by_process), the cores each process used while accepting and end to end
+    go into the result too."""
     server.start()
     await server.wait_healthy(120)
     credential, _ = await asyncio.to_thread(create_credential, server)
@@ -92,9 +106,12 @@ async def run(args, server: Server, receiver: Receiver, result: dict) -> None:
                     "From": source, "To": [{"Number": n} for n in to], "Body": "Pipeline benchmark message"})
                 errors += response.status_code != 200
 
+        cpu_at_start = cpu_probe() if cpu_probe else None
         started = time.perf_counter()
         await asyncio.gather(*(sender() for _ in range(args.concurrency)))
         accepted_s = time.perf_counter() - started
+        if cpu_probe:
+            result["cpu_cores_accept"] = rounded(cores_between(cpu_at_start, cpu_probe(), accepted_s))
         result["accept_seconds"] = round(accepted_s, 2)
         result["accept_msgs_per_s"] = round(args.messages / accepted_s, 1)
         result["errors"] = errors
@@ -103,16 +120,37 @@ async def run(args, server: Server, receiver: Receiver, result: dict) -> None:
         while receiver.counts["/cb"] < wanted_callbacks and time.perf_counter() - started < args.timeout:
             await asyncio.sleep(0.1)
         total_s = time.perf_counter() - started
+        if cpu_probe:
+            result["cpu_cores_end_to_end"] = rounded(cores_between(cpu_at_start, cpu_probe(), total_s))
         result["end_to_end_seconds"] = round(total_s, 2)
         result["end_to_end_msgs_per_s"] = round(args.messages / total_s, 1)
         result["callbacks"] = receiver.counts["/cb"]
-        result["state"] = pipeline_state(server.data_dir / "mpaas.db")
+        result["state"] = server.pipeline_state()
+
+
+def rounded(values: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 2) for k, v in values.items()}
 
 
 def start_smsc(port: int) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port),
                              "--receipt-delay", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             start_new_session=True)
+
+
+async def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Until the SMSC accepts connections. (A fixed sleep is not enough on a busy machine, and the bare
+    loop's clock starts before it binds: a reconnect inside it would halve the baseline.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"smsc-sim exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+                return
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"smsc-sim not listening on port {port} after {timeout:.0f} s")
 
 
 async def smpp_baseline(url: str, count: int) -> float:
@@ -123,31 +161,48 @@ async def smpp_baseline(url: str, count: int) -> float:
     return result.count / (result.receipt_seconds or result.submit_seconds)
 
 
-async def main(args) -> dict:
+def stop_process(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 5 s; by the pid this bench started."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def default_server(data_dir: Path, port: int) -> Server:
+    return Server(data_dir, port, inventory=1000, receipt_delay=0.05)
+
+
+async def main(args, make_server=default_server, record_cpu: bool = False) -> dict:
+    """`make_server(data_dir, port)` builds the deployment under test (default: `mpaas serve` on SQLite).
+    With `record_cpu`, the result also has the cores of every server process and of the SMSC simulator."""
     result: dict = {"bench": "mpaas-pipeline", "carrier": args.carrier, "messages": args.messages,
                     "recipients_per_request": args.recipients, "concurrency": args.concurrency,
                     "note": "load generator, server, SMSC simulator and receiver share this machine"}
     smsc = None
     with tempfile.TemporaryDirectory(prefix="mpaas-pipeline-") as tmp:
-        server = Server(Path(tmp) / "data", free_port(), inventory=1000, receipt_delay=0.05)
-        if args.carrier == "smpp":
-            port = free_port()
-            smsc = start_smsc(port)
-            url = f"smpp://mpaas:secret@127.0.0.1:{port}?window={args.window}&throughput=0"
-            server.env["MPAAS_SMPP_URL"] = url
-            await asyncio.sleep(1.0)
-            result["baseline"] = "bare SMPP submit loop, submit to last receipt"
-            result["baseline_msgs_per_s"] = round(await smpp_baseline(url, min(args.messages, 5000)), 1)
+        server = make_server(Path(tmp) / "data", free_port())
         receiver = Receiver()
-        await receiver.start()
         try:
-            await run(args, server, receiver, result)
+            if args.carrier == "smpp":
+                port = free_port()
+                smsc = start_smsc(port)
+                url = f"smpp://mpaas:secret@127.0.0.1:{port}?window={args.window}&throughput=0"
+                server.env["MPAAS_SMPP_URL"] = url
+                await wait_for_port(port, smsc)
+                result["baseline"] = "bare SMPP submit loop, submit to last receipt"
+                result["baseline_msgs_per_s"] = round(await smpp_baseline(url, min(args.messages, 5000)), 1)
+            await receiver.start()
+            await run(args, server, receiver, result, cpu_probe=cpu_probe_of(server, smsc) if record_cpu else None)
         finally:
             await asyncio.to_thread(server.stop)
             await receiver.stop()
             if smsc is not None:
-                smsc.terminate()
-                smsc.wait(timeout=10)
+                await asyncio.to_thread(stop_process, smsc)
     if args.carrier == "sandbox":
         result["baseline"] = "GET /healthz on the same server (one request per message)"
         result["baseline_msgs_per_s"] = result["baseline_healthz_rps"]
@@ -155,6 +210,17 @@ async def main(args) -> dict:
     result["accept_vs_baseline"] = round(result["accept_msgs_per_s"] / base, 3)
     result["end_to_end_vs_baseline"] = round(result["end_to_end_msgs_per_s"] / base, 3)
     return result
+
+
+def cpu_probe_of(server: Server, smsc: subprocess.Popen | None):
+    """The server's processes and the SMSC simulator (it shares the machine, so its CPU matters too)."""
+
+    def probe() -> dict[str, float]:
+        cpu = server.cpu_seconds_by_process()
+        smsc_cpu = proc_cpu_seconds(smsc.pid) if smsc is not None else None
+        return {**cpu, "smsc-sim": smsc_cpu} if smsc_cpu is not None else cpu
+
+    return probe
 
 
 if __name__ == "__main__":

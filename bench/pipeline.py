@@ -51,6 +51,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--window", type=int, default=50, help="SMPP window (outstanding submits) for --carrier smpp.")
     p.add_argument("--timeout", type=float, default=300.0, help="Give up waiting for the pipeline after this.")
     p.add_argument("--quick", action="store_true", help="2,000 messages.")
+    p.add_argument("--inventory", type=int, default=1000,
+                   help="Numbers in the server's inventory; above 100,000 they are loaded before the server "
+                        "starts with bench/seed_inventory.py (e.g. 10000000 for the RSS-at-scale figure).")
     a = p.parse_args(argv)
     if a.quick:
         a.messages = 2_000
@@ -80,6 +83,8 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
     go into the result too."""
     server.start()
     await server.wait_healthy(120)
+    await asyncio.sleep(1.0)  # let start-up settle before reading the idle footprint
+    result["server_peak_rss_mib_idle"] = _mib(server.peak_rss_kib())
     credential, _ = await asyncio.to_thread(create_credential, server)
     async with httpx2.AsyncClient(timeout=60, limits=httpx2.Limits(max_connections=args.concurrency + 4)) as client:
         api = Api(client, server.base, credential)
@@ -126,6 +131,12 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
         result["end_to_end_msgs_per_s"] = round(args.messages / total_s, 1)
         result["callbacks"] = receiver.counts["/cb"]
         result["state"] = server.pipeline_state()
+        result["server_peak_rss_mib_after"] = _mib(server.peak_rss_kib())
+
+
+def _mib(kib: int | None) -> float | None:
+    """Peak RSS (VmHWM, summed over the deployment's processes) in MiB."""
+    return round(kib / 1024, 1) if kib is not None else None
 
 
 def rounded(values: dict[str, float]) -> dict[str, float]:
@@ -173,8 +184,17 @@ def stop_process(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def default_server(data_dir: Path, port: int) -> Server:
-    return Server(data_dir, port, inventory=1000, receipt_delay=0.05)
+PRESEED_ABOVE = 100_000  # serve's own seeding is fine for small inventories; bigger ones use the fast seeder
+
+
+def default_server(data_dir: Path, port: int, inventory: int = 1000) -> Server:
+    if inventory <= PRESEED_ABOVE:
+        return Server(data_dir, port, inventory=inventory, receipt_delay=0.05)
+    from seed_inventory import seed
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    seed(f"sqlite+aiosqlite:///{data_dir / 'mpaas.db'}", inventory)  # serve sees a full inventory, seeds nothing
+    return Server(data_dir, port, inventory=0, receipt_delay=0.05)
 
 
 async def main(args, make_server=default_server, record_cpu: bool = False) -> dict:
@@ -185,7 +205,11 @@ async def main(args, make_server=default_server, record_cpu: bool = False) -> di
                     "note": "load generator, server, SMSC simulator and receiver share this machine"}
     smsc = None
     with tempfile.TemporaryDirectory(prefix="mpaas-pipeline-") as tmp:
-        server = make_server(Path(tmp) / "data", free_port())
+        if make_server is default_server:
+            server = default_server(Path(tmp) / "data", free_port(), args.inventory)
+            result["inventory"] = args.inventory
+        else:
+            server = make_server(Path(tmp) / "data", free_port())
         receiver = Receiver()
         try:
             if args.carrier == "smpp":

@@ -123,9 +123,9 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
 
     async def seed(platform: Platform):
         demo = await ensure_demo_distributor(platform)
-        from mpaas.numbers.inventory import count_inventory
+        from mpaas.numbers.inventory import inventory_is_empty
 
-        if await count_inventory(platform.db) == 0 and settings.seed_inventory_count > 0:
+        if await inventory_is_empty(platform.db) and settings.seed_inventory_count > 0:
             with _progress() as progress:
                 task = progress.add_task("Seeding sandbox inventory", total=settings.seed_inventory_count)
                 await ensure_inventory(platform, settings.seed_inventory_count,

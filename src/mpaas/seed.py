@@ -54,7 +54,7 @@ async def ensure_demo_distributor(platform: Platform) -> IssuedCredential:
 async def ensure_inventory(platform: Platform, count: int,
                            progress: Callable[[int], None] | None = None) -> int:
     """Generate the default sandbox inventory when the inventory is empty. Returns numbers added."""
-    if count <= 0 or await inventory.count_inventory(platform.db) > 0:
+    if count <= 0 or not await inventory.inventory_is_empty(platform.db):
         return 0
     rows = inventory_data.generate(count, seed=2026)
     return await inventory.load(platform.db, rows, platform.clock.now(), progress)

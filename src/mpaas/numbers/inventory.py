@@ -41,11 +41,11 @@ async def existing_numbers(db: Database) -> set[str]:
         return set((await session.execute(select(InventoryNumber.number))).scalars().all())
 
 
-async def count_inventory(db: Database) -> int:
-    from sqlalchemy import func
-
+async def inventory_is_empty(db: Database) -> bool:
+    """Whether the inventory has no number at all: one index probe, where a count would read every row
+    (half a second at 10M numbers, on every start)."""
     async with db.read() as session:
-        return int((await session.execute(select(func.count()).select_from(InventoryNumber))).scalar_one())
+        return (await session.execute(select(InventoryNumber.number).limit(1))).first() is None
 
 
 async def load(db: Database, rows: Iterable[InventoryRow], now: datetime,

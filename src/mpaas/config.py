@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 0.5
     worker_batch_size: int = 100
     job_lease_seconds: float = 30.0
+    # Done jobs are deleted this long after they finished (0 = keep them forever).
+    job_retention_hours: float = 72.0
     webhook_timeout_seconds: float = 10.0
     # Production should refuse webhooks to private ranges; the sandbox must reach localhost.
     webhook_allow_private: bool = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from mpaas.core.jobs import Worker
 from mpaas.platform import Platform
@@ -19,6 +20,8 @@ log = logging.getLogger("mpaas.runtime")
 
 WORKER, GATEWAY = "worker", "gateway"
 ALL_ROLES = frozenset({WORKER, GATEWAY})
+PRUNE_EVERY_SECONDS = 600.0  # done jobs past their retention go in batches this often (first one soon after start)
+FIRST_PRUNE_SECONDS = 30.0
 
 
 class Runtime:
@@ -29,6 +32,7 @@ class Runtime:
         self.gateway = None
         self.radius = None  # RADIUS accounting listener, when MPAAS_RADIUS_ADDR is set
         self._task: asyncio.Task | None = None
+        self._pruner: asyncio.Task | None = None
 
     @property
     def run_workers(self) -> bool:
@@ -60,13 +64,36 @@ class Runtime:
                                  batch_handlers=batch_handlers(self.platform),
                                  exclude_kinds=frozenset({SUBMIT_JOB}))
             self._task = asyncio.create_task(self.worker.run(), name="mpaas-worker")
+            if s.job_retention_hours > 0:
+                self._pruner = asyncio.create_task(self._prune_forever(), name="mpaas-job-pruner")
         if GATEWAY in self.roles:
             from mpaas.carriers.gateway import Gateway
 
             self.gateway = Gateway(self.platform)
             await self.gateway.start()
 
+    async def _prune_forever(self) -> None:
+        """Done jobs are kept `MPAAS_JOB_RETENTION_HOURS` (for `mpaas jobs list` and debugging), then deleted,
+        so the jobs table does not grow with all traffic ever sent."""
+        retention = timedelta(hours=self.platform.settings.job_retention_hours)
+        delay = FIRST_PRUNE_SECONDS
+        while True:
+            await asyncio.sleep(delay)
+            delay = PRUNE_EVERY_SECONDS
+            try:
+                removed = await self.platform.jobs.prune_done(retention)
+                if removed:
+                    log.info("pruned %d done jobs older than %s", removed, retention)
+            except Exception:  # a busy or restarting database: try again next time
+                log.exception("pruning done jobs failed")
+
     async def stop(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            try:
+                await self._pruner
+            except (asyncio.CancelledError, Exception):
+                pass
         if self.radius is not None:
             await self.radius.stop()
         if self.gateway is not None:

@@ -84,3 +84,21 @@ def test_backoff_is_capped_and_jittered():
     assert 0.5 <= backoff_seconds(1) <= 1.0
     assert 4.0 <= backoff_seconds(4) <= 8.0
     assert all(150 <= backoff_seconds(30) <= 300 for _ in range(20))
+
+
+async def test_prune_removes_only_done_jobs_past_retention(queue, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    old_done, recent_done, old_dead, old_pending = [await _add(queue) for _ in range(4)]
+    async with queue.db.write() as session:
+        for job_id, status in ((old_done, DONE), (recent_done, DONE), (old_dead, DEAD)):
+            await session.execute(update(Job).where(Job.id == job_id).values(status=status))
+    clock.advance(hours=80)
+    async with queue.db.write() as session:  # this one finished just now
+        await session.execute(update(Job).where(Job.id == recent_done).values(updated_at=clock.now()))
+    assert await queue.prune_done(timedelta(hours=72), batch=1) == 1
+    async with queue.db.read() as session:
+        left = set((await session.execute(select(Job.id))).scalars().all())
+    assert left == {recent_done, old_dead, old_pending}

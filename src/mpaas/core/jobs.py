@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
@@ -134,6 +134,22 @@ class JobQueue:
                 update(Job).where(Job.status == RUNNING, Job.kind.in_(sorted(kinds)))
                 .values(status=PENDING, lease_until=None, run_at=now, locked_by=None, updated_at=now))
         return result.rowcount or 0
+
+    async def prune_done(self, older_than: timedelta, batch: int = 5_000) -> int:
+        """Delete done jobs finished more than `older_than` ago, in batches (each its own short transaction,
+        so the writer is never held long). Dead and pending jobs are never touched. Returns how many went."""
+        cutoff = self.clock.now() - older_than
+        removed = 0
+        while True:
+            # run_at <= updated_at for a done job, so the (status, run_at) index narrows the range.
+            oldest = (select(Job.id).where(Job.status == DONE, Job.run_at < cutoff, Job.updated_at < cutoff)
+                      .order_by(Job.run_at).limit(batch))
+            async with self.db.write() as session:
+                result = await session.execute(delete(Job).where(Job.id.in_(oldest.scalar_subquery()))
+                                               .execution_options(synchronize_session=False))
+            removed += result.rowcount or 0
+            if (result.rowcount or 0) < batch:
+                return removed
 
     async def complete(self, session: AsyncSession, job: Job) -> None:
         await session.execute(update(Job).where(Job.id == job.id, Job.locked_by == self.worker_id)

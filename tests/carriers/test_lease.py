@@ -54,6 +54,8 @@ async def test_advisory_lease_has_one_holder_and_dies_with_its_connection():
     try:
         assert await first.try_acquire()
         assert await first.try_acquire()  # re-entrant for its holder
+        # The server probes a silent holder (a host that died without closing its socket) after 5 s.
+        assert (await (await first._conn.execute("SHOW tcp_keepalives_idle")).fetchone())[0] == "5"
         assert not await second.try_acquire()
         # The holder's session ends (as when its process is killed): the lock goes with it.
         await first._conn.close()

@@ -47,11 +47,14 @@ class AdvisoryLockLease:
     async def try_acquire(self) -> bool:
         try:
             if self._conn is None or self._conn.closed:
-                # Keepalives: a holder cut off by the network (not killed) loses the lock within ~10 s
-                # of silence instead of the kernel's default two hours.
+                # Keepalives on both ends, so silence ends the session within ~11 s instead of the kernels'
+                # default two hours: the client's notice a dead server or network (the holder unbinds), the
+                # server's (set for this session through `options`) notice a holder whose host died without
+                # closing its socket, and release the lock for the standby.
                 self._conn = await psycopg.AsyncConnection.connect(
                     self.dsn, autocommit=True, keepalives=1, keepalives_idle=5, keepalives_interval=2,
-                    keepalives_count=3, application_name="mpaas gateway")
+                    keepalives_count=3, application_name="mpaas gateway",
+                    options="-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3")
             row = await (await self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))).fetchone()
             return bool(row and row[0])
         except Exception as exc:

@@ -228,3 +228,12 @@ def test_sandbox_inbound_needs_the_sandbox_carrier(data_dir, monkeypatch) -> Non
                    "--body", "hello?")
     assert result.exit_code != 0
     assert "only while the sandbox carrier is active" in flat(result.stderr)
+
+
+@pytest.mark.parametrize("command", ["serve", "api", "worker", "gateway"])
+def test_a_bad_redis_url_is_refused_at_start_naming_the_setting(data_dir, monkeypatch, command):
+    monkeypatch.setenv("MPAAS_REDIS_URL", "http://127.0.0.1:6379")
+    result = CliRunner().invoke(app, [command, "--data-dir", str(data_dir)])
+    assert result.exit_code == 2
+    assert "MPAAS_REDIS_URL must be a redis://" in result.output
+    assert not (data_dir / "mpaas.db").exists()  # refused before anything was created

@@ -38,7 +38,7 @@ from mpaas.cli_client import api_call, quickstart  # noqa: E402  (client command
 app.command("quickstart")(quickstart)
 app.command("api-call")(api_call)
 
-from mpaas.cli_roles import api as api_role, gateway as gateway_role, worker as worker_role  # noqa: E402
+from mpaas.cli_roles import api as api_role, check_redis, gateway as gateway_role, worker as worker_role  # noqa: E402
 
 app.command("api")(api_role)
 app.command("worker")(worker_role)
@@ -119,6 +119,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
 
     settings = _settings(data_dir)
     _check_carriers(settings)
+    check_redis(settings)
     _prepare(settings)
 
     async def seed(platform: Platform):

@@ -25,11 +25,13 @@ def _settings_and_prepare(data_dir: Optional[Path]):
 
     settings = _settings(data_dir)
     _check_carriers(settings)
+    check_redis(settings)
     _prepare(settings)
     return settings, _display_url(settings.resolved_database_url())
 
 
-def _check_redis(settings) -> None:
+def check_redis(settings) -> None:
+    """Refuse a MPAAS_REDIS_URL that cannot be a Redis URL at start, with a message (not a traceback)."""
     from mpaas.core.ratelimit import storage_for
 
     try:
@@ -49,7 +51,6 @@ def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     from mpaas.core.operator import ensure_operator_token
 
     settings, shown = _settings_and_prepare(data_dir)
-    _check_redis(settings)
     ensure_operator_token(settings)
     if data_dir is not None:  # the uvicorn workers build their settings from the environment
         os.environ["MPAAS_DATA_DIR"] = str(data_dir)

@@ -196,3 +196,18 @@ def prepare_sender(base: str, credential: dict, callback_url: str, route_name: s
         "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
         "MessageRouteId": route, "ProductType": "Sms-Only"}).json()["PhoneNumberAssigned"]
     return source, auth("/v1.0/message/outbound")
+
+
+def wait_settled(accepted: list[str], callbacks: Callbacks, statuses_of, timeout: float = 90) -> dict[str, set[str]]:
+    """Until every accepted message is Delivered (`statuses_of(ids)` -> {id: status}, read from the database)
+    and has a Delivered callback; returns the callbacks' event ids by message."""
+    deadline = time.monotonic() + timeout
+    while True:
+        statuses = statuses_of(accepted)
+        delivered = callbacks.delivered()
+        if all(statuses.get(m) == "Delivered" for m in accepted) and all(delivered.get(m) for m in accepted):
+            return delivered
+        assert time.monotonic() < deadline, (
+            f"not settled: {sum(s != 'Delivered' for s in statuses.values())} not Delivered, "
+            f"{sum(not delivered.get(m) for m in accepted)} without a Delivered callback")
+        time.sleep(0.2)

@@ -88,22 +88,22 @@ class Runtime:
                 log.exception("pruning done jobs failed")
 
     async def stop(self) -> None:
-        if self._pruner is not None:
-            self._pruner.cancel()
-            try:
-                await self._pruner
-            except (asyncio.CancelledError, Exception):
-                pass
+        await _cancel(self._pruner)
         if self.radius is not None:
             await self.radius.stop()
         if self.gateway is not None:
             await self.gateway.stop()
         if self.worker is not None:
             await self.worker.stop()
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
+        await _cancel(self._task)
         await self.platform.close()
+
+
+async def _cancel(task: asyncio.Task | None) -> None:
+    """Cancel a background task and wait until it has ended, whatever it ended with."""
+    if task is not None:
+        task.cancel()
+        try:
+            await task
+        except (asyncio.CancelledError, Exception):
+            pass

@@ -17,7 +17,8 @@ import psycopg
 
 from mpaas.core.wakeups import libpq_dsn
 from processes import (callback_receiver, env, free_port, fresh_database, mpaas, postgres_url_or_skip,
-                       prepare_sender, run_mpaas, start_smsc_sim, stop, wait_for_line, wait_healthy)
+                       prepare_sender, run_mpaas, start_smsc_sim, stop, wait_for_line, wait_healthy,
+                       wait_settled)
 
 REQUESTS, PER_REQUEST, KILL_AFTER = 40, 20, 300
 HOLDING = "holding the carrier binds"
@@ -89,15 +90,7 @@ def _send_and_kill(base, environ, workdir, callback_url, holder) -> tuple[list[s
     return accepted, killed_at[0]
 
 
-def _wait_settled(url, accepted, callbacks, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
+def _wait_settled(url, accepted, callbacks) -> None:
     with psycopg.connect(libpq_dsn(url), autocommit=True) as conn:
-        while True:
-            statuses = dict(conn.execute("SELECT id, status FROM messages WHERE id = ANY(%s)", (accepted,)).fetchall())
-            delivered = callbacks.delivered()
-            if all(statuses.get(m) == "Delivered" for m in accepted) and all(delivered.get(m) for m in accepted):
-                return
-            assert time.monotonic() < deadline, (
-                f"not settled: {sum(s != 'Delivered' for s in statuses.values())} not Delivered, "
-                f"{sum(not delivered.get(m) for m in accepted)} without a Delivered callback")
-            time.sleep(0.2)
+        wait_settled(accepted, callbacks, lambda ids: dict(
+            conn.execute("SELECT id, status FROM messages WHERE id = ANY(%s)", (ids,)).fetchall()))

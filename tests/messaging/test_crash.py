@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from processes import callback_receiver, prepare_sender, start_smsc_sim
+from processes import callback_receiver, prepare_sender, start_smsc_sim, wait_settled
 
 CARRIERS = {
     # carrier: (messages, recipients per request, kill after this many accepted)
@@ -132,19 +132,15 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
             list(pool.map(lambda i: send(i, f"http://127.0.0.1:{new_port}"),
                           [i for i in range(messages // per_request) if i not in sent_batches]))
         assert len(accepted) == messages
-        deadline = time.monotonic() + 90
-        while True:
+        def statuses_of(ids):
             db = sqlite3.connect(f"file:{tmp_path / 'mpaas.db'}?mode=ro", uri=True)
-            statuses = dict(db.execute(
-                f"SELECT id, status FROM messages WHERE id IN ({','.join('?' * len(accepted))})", accepted).fetchall())
-            db.close()
-            delivered = callbacks.delivered()
-            if all(statuses.get(m) == "Delivered" for m in accepted) and all(delivered.get(m) for m in accepted):
-                break
-            assert time.monotonic() < deadline, (
-                f"not settled: {sum(s != 'Delivered' for s in statuses.values())} not Delivered, "
-                f"{sum(not delivered.get(m) for m in accepted)} without a Delivered callback")
-            time.sleep(0.2)
+            try:
+                return dict(db.execute(f"SELECT id, status FROM messages WHERE id IN ({','.join('?' * len(ids))})",
+                                       ids).fetchall())
+            finally:
+                db.close()
+
+        delivered = wait_settled(accepted, callbacks, statuses_of)
         # A re-sent callback carries the same event id: one Delivered event per message, however often sent.
         assert all(len(delivered[m]) == 1 for m in accepted)
         with callbacks.lock:

@@ -61,8 +61,7 @@ class JobQueue:
         self.db = db
         self.clock = clock
         self.lease_seconds = lease_seconds
-        self.wakeup = asyncio.Event()  # set by every notify (the workers of this process each have their own)
-        self._wakeups: list[asyncio.Event] = [self.wakeup]
+        self._wakeups: list[asyncio.Event] = []  # one per worker of this process (subscribe)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         # Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY), when the deployment has several processes.
         self.remote = PgWakeups(db.url) if not db.is_sqlite else None

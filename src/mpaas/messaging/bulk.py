@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,7 @@ WEBHOOK_MAX_ATTEMPTS = 12
 # Set-wise executemany UPDATEs go through the tables: the ORM would read them as per-row updates by key.
 MESSAGES = Message.__table__
 PARTS = MessagePart.__table__
+JOBS = Job.__table__
 
 EVENT_COLUMNS = (Message.id, Message.status, Message.direction, Message.from_number, Message.to_number,
                  Message.owner, Message.error_code, Message.segments, Message.cost, Message.campaign_id,
@@ -62,7 +63,7 @@ def status_job(message, status: str, error_code: str | None, now: datetime) -> d
 
 async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
     if rows:
-        await session.execute(insert(Job), rows)
+        await session.execute(JOBS.insert(), rows)  # Core executemany: no ORM bulk bookkeeping
 
 
 async def _event_rows(session: AsyncSession, message_ids: Iterable[str], *, open_only: bool = False) -> dict:
@@ -202,7 +203,7 @@ async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str
             .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"), updated_at=now),
             message_updates)
     if parts:
-        await session.execute(insert(MessagePart), parts)
+        await session.execute(PARTS.insert(), parts)
     await insert_jobs(session, jobs)
     part_keys = [p["carrier_message_id"] for p in parts]
     early = (await session.execute(select(EarlyReceipt).where(

@@ -9,7 +9,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
@@ -115,7 +115,7 @@ def make_batch_handler(platform: Platform):
         rows = [row for row, _retry, _error in results if row is not None]
         async with platform.db.write() as session:
             if rows:
-                await session.execute(insert(WebhookAttempt), rows)
+                await session.execute(WebhookAttempt.__table__.insert(), rows)  # Core executemany
             await queue.complete_many(session, [job for job, (_row, retry, _e) in zip(jobs, results) if not retry])
         return failures
 

@@ -18,9 +18,11 @@ router = APIRouter(tags=["Message"])
 @router.post("/v1.0/message/outbound", summary="Send Outbound Message")
 async def send_outbound(body: OutboundRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
+    now = platform.clock.now()
+    async with platform.db.read() as session:
+        prepared = await service.prepare_outbound(session, who, body, now, platform.settings.message_cost_per_segment)
     async with platform.db.write() as session:
-        sent = await service.send_outbound(session, who, body, platform.clock.now(),
-                                           platform.settings.message_cost_per_segment)
+        sent = await service.store_outbound(session, prepared, now)
     platform.jobs.notify()
     return service.outbound_response(sent, body)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import phonenumbers
 from phonenumbers import geocoder
@@ -20,6 +21,8 @@ from mpaas.core.wire import iso_local, money
 from mpaas.messaging import bulk, events, repository, segments
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
 from mpaas.models import Message
+
+MESSAGES = Message.__table__
 from mpaas.webhooks import service as account_webhooks
 
 NOT_YOUR_NUMBER = "Phone number does not belong to account"
@@ -31,7 +34,7 @@ WEBHOOK_MAX_ATTEMPTS = bulk.WEBHOOK_MAX_ATTEMPTS
 
 @dataclass
 class Sent:
-    messages: list[Message]
+    messages: list[SimpleNamespace]  # the stored rows, by column name (Message's attribute names)
 
 
 def _media(body: OutboundRequest) -> dict:
@@ -43,8 +46,20 @@ def _media(body: OutboundRequest) -> dict:
     return media
 
 
-async def send_outbound(session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime,
-                        cost_per_segment: Decimal) -> Sent:
+@dataclass
+class PreparedSend:
+    """An outbound send checked and laid out before the write transaction, so the transaction that holds
+    SQLite's single write lock only counts usage and inserts (every millisecond of Python inside it is a
+    millisecond no other writer, in this process or another, can commit)."""
+    number: object  # the sending PhoneNumber, as read
+    rows: list[dict]  # message rows by column name
+    jobs: list[dict]  # their submit jobs
+
+
+async def prepare_outbound(session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime,
+                           cost_per_segment: Decimal) -> PreparedSend:
+    """Validate a send and build its rows; reads only. A number released between this read and the write
+    is the same as a send that came just before the release."""
     source = normalize_e164(body.from_)
     if source is None:
         raise bad_request("The From field must be an E.164 number such as +18015551234.")
@@ -62,31 +77,34 @@ async def send_outbound(session: AsyncSession, principal: Principal, body: Outbo
     media = _media(body)
     if not body.body and not media:
         raise bad_request("The Body field is required.")
-    # Billing thresholds (Pause) may refuse this number until the next period; counts the messages it sends.
-    await check_can_send(session, number, now, messages=len(dict.fromkeys(destinations)))
     kind = "mms" if media else "sms"
     segment_plan = segments.plan(body.body)
     parts = 1 if kind == "mms" else segment_plan.count
-    messages, submit_jobs = [], []
+    rows, submit_jobs = [], []
     batch_id = None
     for dest in dict.fromkeys(destinations):  # one message per distinct recipient
         message_id = ids.new_id(ids.MESSAGE)
         batch_id = batch_id or message_id
-        message = Message(
+        rows.append(dict(
             id=message_id, account_id=number.account_id, batch_id=batch_id, direction="Outbound",
             type=number.message_type, message_type=kind, from_number=source, to_number=dest,
             owner=source, body=body.body, campaign_id=body.campaign_id, media=media, segments=parts,
             encoding=segment_plan.encoding, cost=cost_per_segment * parts, status="Queued",
-            message_route_id=number.message_route_id, created_at=now, updated_at=now,
-        )
-        session.add(message)
+            carrier_id=None, error_code=None, message_route_id=number.message_route_id,
+            device_delivered_at=None, created_at=now, updated_at=now,
+        ))
         submit_jobs.append(bulk.job_row(now, SUBMIT_JOB, {"message_id": message_id}))
-        messages.append(message)
-    await session.flush()
-    # One multi-row INSERT for the submits: ORM-added jobs would be one INSERT each (their ids are fetched
-    # back), and every statement is a round trip inside the single SQLite writer's turn.
-    await bulk.insert_jobs(session, submit_jobs)
-    return Sent(messages)
+    return PreparedSend(number, rows, submit_jobs)
+
+
+async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: datetime) -> Sent:
+    """In the write transaction: billing thresholds (Pause may refuse the number until the next period;
+    counts the messages sent), then Core multi-row INSERTs for the messages and their submits (ORM objects
+    would cost a unit-of-work flush, and one INSERT per job to fetch its id back)."""
+    await check_can_send(session, prepared.number, now, messages=len(prepared.rows))
+    await session.execute(MESSAGES.insert(), prepared.rows)
+    await bulk.insert_jobs(session, prepared.jobs)
+    return Sent([SimpleNamespace(**row) for row in prepared.rows])
 
 
 def outbound_response(sent: Sent, body: OutboundRequest) -> dict:

@@ -1,0 +1,76 @@
+"""The one-hop aiosqlite dialect behaves as the stock one: rows, row counts, RETURNING, executemany,
+errors, streaming; and a statement costs one trip to the connection's thread."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from mpaas.core.db import Database
+from mpaas.core.sqlite_driver import DRIVER, one_hop_url
+
+
+def test_only_aiosqlite_urls_are_rewritten():
+    assert one_hop_url("sqlite+aiosqlite:////tmp/a.db") == f"sqlite+{DRIVER}:////tmp/a.db"
+    assert one_hop_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'mpaas.db'}")
+    async with database.write() as session:
+        await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+    yield database
+    await database.dispose()
+
+
+async def test_the_engine_uses_the_one_hop_dialect(db):
+    assert db.write_engine.dialect.driver == DRIVER
+    assert db.read_engine.dialect.driver == DRIVER
+
+
+async def test_rows_counts_returning_and_executemany(db):
+    async with db.write() as session:
+        await session.execute(text("INSERT INTO t (name) VALUES (:n)"), [{"n": "a"}, {"n": "b"}, {"n": "c"}])
+        returned = (await session.execute(text("INSERT INTO t (name) VALUES ('d') RETURNING id, name"))).all()
+        assert [tuple(r) for r in returned] == [(4, "d")]
+        updated = await session.execute(text("UPDATE t SET name = name || '!' WHERE id <= 2"))
+        assert updated.rowcount == 2
+    async with db.read() as session:
+        rows = (await session.execute(text("SELECT id, name FROM t ORDER BY id"))).all()
+        assert [tuple(r) for r in rows] == [(1, "a!"), (2, "b!"), (3, "c"), (4, "d")]
+        assert (await session.execute(text("SELECT name FROM t WHERE id = 99"))).first() is None
+        streamed = await session.stream(text("SELECT id FROM t ORDER BY id"))  # the server-side cursor
+        assert [row.id async for row in streamed] == [1, 2, 3, 4]
+
+
+async def test_errors_reach_sqlalchemy_as_dbapi_errors_and_roll_back(db):
+    with pytest.raises(IntegrityError):
+        async with db.write() as session:
+            await session.execute(text("INSERT INTO t (name) VALUES ('x')"))
+            await session.execute(text("INSERT INTO t (name) VALUES ('x')"))
+    with pytest.raises(OperationalError):
+        async with db.read() as session:
+            await session.execute(text("SELECT nope FROM t"))
+    async with db.read() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+
+
+async def test_a_statement_is_one_trip_to_the_connection_thread(db, monkeypatch):
+    import aiosqlite
+
+    trips = 0
+    original = aiosqlite.Connection._execute
+
+    async def counting(self, fn, *args, **kwargs):
+        nonlocal trips
+        trips += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    async with db.read() as session:
+        await session.execute(text("SELECT 1"))  # the connection and BEGIN come with the first statement
+        before = trips
+        await session.execute(text("SELECT id, name FROM t"))
+        assert trips - before == 1  # the stock adapter: cursor, execute, fetchall, close = 4

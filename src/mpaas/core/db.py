@@ -11,15 +11,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from mpaas.core.sqlite_driver import one_hop_url
+from mpaas.core.writelock import FileWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    engine = create_async_engine(one_hop_url(url), pool_size=pool_size, max_overflow=0, pool_timeout=60)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -54,6 +59,8 @@ class Database:
         # retrying (tails of a second under load); an asyncio lock queues this process's writers in order
         # instead. Other processes (the CLI) still meet the busy timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # ... and a file lock queues the writers of other processes on the same file (core/writelock.py).
+        self._file_lock = _file_lock_for(url) if self.is_sqlite else None
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -65,8 +72,17 @@ class Database:
             async with self._write_sessions() as session, session.begin():
                 yield session
             return
-        async with self._write_lock, self._write_sessions() as session, session.begin():
-            yield session
+        async with self._write_lock:
+            if self._file_lock is None:
+                async with self._write_sessions() as session, session.begin():
+                    yield session
+                return
+            await self._file_lock.acquire()
+            try:
+                async with self._write_sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._file_lock.release()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -75,9 +91,18 @@ class Database:
                 yield session
 
     async def dispose(self) -> None:
+        if self._file_lock is not None:
+            self._file_lock.close()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
+
+
+def _file_lock_for(url: str) -> FileWriteLock | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return FileWriteLock(Path(f"{database}.write-lock"))
 
 
 def sync_url(url: str) -> str:

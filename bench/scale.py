@@ -5,6 +5,8 @@
     .venv/bin/python bench/scale.py --quick    # smoke run (about 2-3 minutes)
 
   sqlite   `mpaas serve` on a fresh SQLite data dir (the embedded default; bench/api.py's Server);
+  sqlite-roles  `mpaas api` + `mpaas worker` + `mpaas gateway` on one SQLite file (docs/deploy.md),
+           MPAAS_WORKER_POLL_SECONDS=0.05;
   pg-1api  PostgreSQL: `mpaas api --workers 1` + `mpaas worker` + `mpaas gateway`, MPAAS_REDIS_URL set;
   pg-2api  the same with `mpaas api --workers 2`.
 
@@ -39,7 +41,9 @@ import api
 import pipeline
 from api import free_port, log, proc_cpu_seconds, proc_status_kib
 
-DEPLOYMENTS = ("sqlite", "pg-1api", "pg-2api")
+DEPLOYMENTS = ("sqlite", "sqlite-roles", "pg-1api", "pg-2api")
+# SQLite has no cross-process wake-up (PostgreSQL's LISTEN/NOTIFY): split roles on SQLite poll this often.
+SQLITE_ROLES_POLL_SECONDS = 0.05
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/mpaas_scale_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # This bench drops and recreates its database: never one that others (or the server itself) use.
@@ -398,6 +402,47 @@ class PgDeployment:
         return "\n".join(f"--- {role.role}.log\n{role.log_tail(lines)}" for role in self.roles)
 
 
+class SqliteRolesDeployment(PgDeployment):
+    """The three roles as separate processes on one SQLite file: the same layout as pg-1api without
+    PostgreSQL and Redis (rate limits stay per process, which this bench does not exercise)."""
+
+    def __init__(self, data_dir: Path, port: int, inventory: int, receipt_delay: float):
+        super().__init__(data_dir, port, inventory, receipt_delay,
+                         pg_url=f"sqlite+aiosqlite:///{data_dir / 'mpaas.db'}", redis_url="", api_workers=1)
+        self.name = "sqlite-roles"
+        self.label = "mpaas api + worker + gateway (SQLite)"
+        self.env.pop("MPAAS_REDIS_URL", None)
+        self.env["MPAAS_WORKER_POLL_SECONDS"] = str(SQLITE_ROLES_POLL_SECONDS)
+        self.backends = NoBackends()
+
+    def start(self) -> None:
+        """Migrate and seed the file, then start the three roles."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        out = subprocess.run([sys.executable, "-m", "mpaas.cli", "admin", "migrate"], env=self.env,
+                             capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(f"admin migrate failed ({out.returncode}): {(out.stderr or out.stdout)[-600:]}")
+        self.seed_s = self._seed_inventory()
+        for role in self.roles:
+            role.start(self.env)
+
+    def pipeline_state(self) -> dict:
+        return api.pipeline_state(self.data_dir / "mpaas.db")
+
+
+class NoBackends:
+    """SQLite: the database work is CPU of the mpaas processes themselves."""
+
+    def pids(self) -> list[int]:
+        return []
+
+    def cpu_seconds_by_process(self) -> dict[str, float]:
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
 def server_env(inventory: int, receipt_delay: float) -> dict[str, str]:
     """The environment bench/api.py's Server gives `mpaas serve`, for the roles."""
     env = dict(os.environ)
@@ -427,6 +472,8 @@ def deployment_factory(name: str, args: argparse.Namespace):
     """(data_dir, port, inventory, receipt_delay) -> a deployment of that name, not started."""
     if name == "sqlite":
         return lambda data_dir, port, inventory, receipt_delay: SqliteServe(data_dir, port, inventory, receipt_delay)
+    if name == "sqlite-roles":
+        return SqliteRolesDeployment
     workers = {"pg-1api": 1, "pg-2api": 2}[name]
     return lambda data_dir, port, inventory, receipt_delay: PgDeployment(
         data_dir, port, inventory, receipt_delay, pg_url=args.pg_url, redis_url=args.redis_url,
@@ -598,7 +645,7 @@ def print_table(args: argparse.Namespace, figures: dict) -> None:
     print()
     print(f"mpaas scale benchmark ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs; inventory {args.inventory:,}; pipeline {args.messages:,} messages via smsc-sim)")
-    print("sqlite = mpaas serve on SQLite; pg-Napi = mpaas api --workers N + mpaas worker + mpaas gateway on "
+    print("sqlite = mpaas serve on SQLite; sqlite-roles = mpaas api + worker + gateway on one SQLite file; pg-Napi = mpaas api --workers N + mpaas worker + mpaas gateway on "
           "PostgreSQL (Redis rate limits).")
     print("CPU cells: cores (or seconds) of the deployment, by role: wk = worker, gw = gateway, pg = the PostgreSQL "
           "backends of its database (in the total: SQLite does that work inside serve), smsc = the SMSC simulator "

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from mpaas.core.http1 import HttpError, OriginPool
+from mpaas.core.http1 import HttpError, InvalidRequest, OriginPool
 
 
 class RawServer:
@@ -125,3 +125,49 @@ async def test_a_refused_connection_and_a_garbled_answer_are_errors():
         await refused.request("POST", "/", [], b"")
     with pytest.raises(HttpError, match="scheme"):
         OriginPool("ftp", "127.0.0.1", 21, 1, 1.0)
+
+
+async def test_interim_answers_are_skipped_and_connection_close_is_honoured():
+    answer = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    async with RawServer(lambda _: answer) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 5.0)
+        assert [await pool.request("POST", "/", [], b"x") for _ in range(2)] == [201, 201]
+        pool.close()
+    assert server.connections == 2  # the server said close: the next request opened a new connection
+
+
+async def test_an_http10_answer_without_keep_alive_is_not_reused():
+    async with RawServer(lambda _: b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}") as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 5.0)
+        assert [await pool.request("POST", "/", [], b"") for _ in range(2)] == [200, 200]
+        pool.close()
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n",  # more than a webhook answer may be
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\n{}",  # conflicting lengths
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",  # a garbled chunk size
+    b"HTTP/1.1 200 OK\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",  # a head over 64 KiB
+])
+async def test_oversized_or_malformed_answers_are_errors(answer):
+    async with RawServer(lambda _: answer) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 2.0)
+        with pytest.raises(HttpError):
+            await pool.request("POST", "/", [], b"")
+        pool.close()
+
+
+@pytest.mark.parametrize("method,target,headers", [
+    ("POST", "/", [("Authorization", "Bearer x\r\nX-Injected: 1")]),  # a line break in a route's token
+    ("POST", "/", [("Bad Name", "v")]),
+    ("POST", "/a b", []),
+    ("PO ST", "/", []),
+])
+async def test_requests_that_could_split_the_head_are_refused_before_sending(method, target, headers):
+    async with RawServer(lambda _: OK) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 1, 2.0)
+        with pytest.raises(InvalidRequest):
+            await pool.request(method, target, headers, b"")
+        pool.close()
+    assert server.requests == []

@@ -16,7 +16,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from mpaas.core.http1 import HttpError, OriginPool
+from mpaas.core.http1 import HttpError, InvalidRequest, OriginPool
 
 # Refused, reset, timed out: the receiver may come back, so the delivery is retried.
 WebhookUnreachable = HttpError
@@ -138,7 +138,10 @@ class WebhookSender:
                 headers.append(("Content-Type", "application/json"))
             headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, body)))
             path_and_query = f"{path}?{url.query}" if url.query else path
-        status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
+        try:
+            status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
+        except InvalidRequest as exc:  # e.g. a line break in the route's credentials: not retried
+            raise WebhookForbidden(f"{target.url}: {exc}") from None
         if not 200 <= status < 300:
             raise WebhookRejected(f"{target.url} answered {status}", status)
         return status

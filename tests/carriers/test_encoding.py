@@ -132,3 +132,38 @@ def test_decode_other_codings():
     assert decode("ok".encode("utf-16-be"), 0x18) == "ok"  # general group, UCS2 alphabet
     assert ucs2_decode(b"\x00a\x00") == "a"
     assert gsm7_decode(b"\x1b\x65\x1b") == "€ "
+
+
+def _by_table_encode(text: str) -> bytes:
+    out = bytearray()
+    for ch in text:
+        if ch in encoding.GSM7_TABLE and ch != "\x1b":
+            out.append(encoding.GSM7_TABLE.index(ch))
+        else:
+            out += bytes((encoding.ESCAPE, next(c for c, e in encoding.GSM7_EXT_TABLE.items() if e == ch)))
+    return bytes(out)
+
+
+def _by_table_decode(data: bytes) -> str:
+    out, escaped = [], False
+    for b in data:
+        b &= 0x7F
+        if escaped:
+            out.append(encoding.GSM7_EXT_TABLE.get(b, encoding.GSM7_TABLE[b] if b != encoding.ESCAPE else " "))
+            escaped = False
+        elif b == encoding.ESCAPE:
+            escaped = True
+        else:
+            out.append(encoding.GSM7_TABLE[b])
+    return "".join(out) + (" " if escaped else "")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09 .,!?:\n\r#%") + list("$@_[^€é")), max_size=300))
+def test_plain_text_shortcut_encodes_as_the_table_does(text):
+    assert encoding.gsm7_encode(text) == _by_table_encode(text)
+
+
+@given(st.binary(max_size=300) | st.text(alphabet="id:0123 stat:DELIVRD err:000 text:$@_", max_size=200)
+       .map(lambda t: t.encode("ascii")))
+def test_plain_septets_shortcut_decodes_as_the_table_does(data):
+    assert encoding.gsm7_decode(data) == _by_table_decode(data)

@@ -62,3 +62,20 @@ def test_parts_are_as_few_as_greedy_filling_allows(text):
         # Each part but the last is full enough that the next character would not fit.
         for part, nxt in zip(result.parts, result.parts[1:]):
             assert size(part) + size(nxt[0]) > limit
+
+
+# Plain characters (segments.PLAIN_GSM7) mixed with the ones that are not: `$ @ _ \`` sit elsewhere in GSM-7,
+# `[ ^ €` are extension characters, `é` is basic non-ASCII, `ж` and an emoji force UCS-2.
+MIXED = st.text(alphabet=st.sampled_from(list("aZ09 .,!?\n\r#%") + list("$@_`[^€éж😀")), max_size=400)
+
+
+@given(MIXED)
+def test_the_plain_text_shortcut_plans_what_the_character_count_plans(text):
+    from mpaas.messaging.segments import GSM7_PART, GSM7_SINGLE, UCS2_PART, UCS2_SINGLE, _split, is_gsm7
+
+    if is_gsm7(text):
+        expected = ("GSM7", _split(text, "GSM7", GSM7_SINGLE, GSM7_PART))
+    else:
+        expected = ("UCS2", _split(text, "UCS2", UCS2_SINGLE, UCS2_PART))
+    got = plan(text)
+    assert (got.encoding, got.parts) == expected

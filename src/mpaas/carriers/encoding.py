@@ -9,6 +9,7 @@ split. Over SMPP GSM-7 goes unpacked (one septet per octet, data_coding 0), as S
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -34,7 +35,14 @@ class EncodingError(ValueError):
     pass
 
 
+# Septets 0x0A, 0x0D, 0x20-0x23, 0x25-0x3F, 0x41-0x5A and 0x61-0x7A are the same characters as in ASCII
+# (segments.PLAIN_GSM7): such text and payloads convert in one C call.
+_PLAIN_SEPTETS = re.compile(rb"[\n\r !\"#%-?A-Za-z]*")
+
+
 def gsm7_encode(text: str) -> bytes:
+    if segments.PLAIN_GSM7.fullmatch(text):
+        return text.encode("ascii")
     out = bytearray()
     for ch in text:
         code = _ENC_BASIC.get(ch)
@@ -49,6 +57,8 @@ def gsm7_encode(text: str) -> bytes:
 
 
 def gsm7_decode(data: bytes) -> str:
+    if _PLAIN_SEPTETS.fullmatch(data):
+        return data.decode("ascii")
     out, escaped = [], False
     for b in data:
         b &= 0x7F

@@ -7,6 +7,7 @@ take two septets and an escape pair is never split across parts. UCS-2: 70 UTF-1
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 GSM7_BASIC = set(
@@ -14,6 +15,11 @@ GSM7_BASIC = set(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION = set("\f^{}\\[~]|€")
+
+# Characters that sit at their ASCII code in the GSM-7 default alphabet and take one septet: most text is
+# only these, and it can be counted, encoded and decoded without a per-character table lookup. ($, @, _ and
+# ` are elsewhere in GSM-7; [ \\ ] ^ { | } ~ are extension characters.)
+PLAIN_GSM7 = re.compile(r"[\n\r !\"#%-?A-Za-z]*")
 
 GSM7_SINGLE, GSM7_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -56,6 +62,10 @@ def _split(text: str, encoding: str, single: int, part: int) -> list[str]:
 
 
 def plan(text: str) -> SegmentPlan:
+    if PLAIN_GSM7.fullmatch(text):  # one septet per character: the same split, without counting each
+        if len(text) <= GSM7_SINGLE:
+            return SegmentPlan("GSM7", [text])
+        return SegmentPlan("GSM7", [text[i:i + GSM7_PART] for i in range(0, len(text), GSM7_PART)])
     if is_gsm7(text):
         return SegmentPlan("GSM7", _split(text, "GSM7", GSM7_SINGLE, GSM7_PART))
     return SegmentPlan("UCS2", _split(text, "UCS2", UCS2_SINGLE, UCS2_PART))

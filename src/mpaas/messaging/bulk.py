@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.carriers.base import SubmitResult
 from mpaas.core import ids
+from mpaas.core.jobs import JOBS
 from mpaas.messaging import events
-from mpaas.models import EarlyReceipt, Job, Message, MessagePart
+from mpaas.models import EarlyReceipt, Message, MessagePart
 from mpaas.models.jobs import PENDING
 
 DELIVERED = "DELIVRD"
@@ -33,7 +34,6 @@ WEBHOOK_MAX_ATTEMPTS = 12
 # Set-wise executemany UPDATEs go through the tables: the ORM would read them as per-row updates by key.
 MESSAGES = Message.__table__
 PARTS = MessagePart.__table__
-JOBS = Job.__table__
 
 EVENT_COLUMNS = (Message.id, Message.status, Message.direction, Message.from_number, Message.to_number,
                  Message.owner, Message.error_code, Message.segments, Message.cost, Message.campaign_id,

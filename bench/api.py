@@ -96,6 +96,21 @@ def log(msg: str) -> None:
 # --------------------------------------------------------------------------------------- server
 
 
+def server_env(inventory: int, receipt_delay: float, *, drop: tuple[str, ...]) -> dict[str, str]:
+    """This process's environment without `drop`, plus what every benchmarked mpaas process runs with:
+    the inventory to seed, unlimited credentials, the sandbox receipt delay, webhooks to loopback allowed."""
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update({
+        "MPAAS_SEED_INVENTORY_COUNT": str(inventory),
+        "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
+        "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
+        "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
+        "PYTHONUNBUFFERED": "1",
+        "COLUMNS": "200",
+    })
+    return env
+
+
 class Server:
     """`mpaas serve` as a child process in its own session; stop() always kills it (by pid).
 
@@ -109,18 +124,8 @@ class Server:
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.log_path = data_dir.parent / "serve.log"
-        env = dict(os.environ)
-        env.pop("MPAAS_DATABASE_URL", None)  # always a fresh SQLite file in the temp dir
-        env.pop("MPAAS_DATA_DIR", None)
-        env.update({
-            "MPAAS_SEED_INVENTORY_COUNT": str(inventory),
-            "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
-            "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
-            "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
-            "PYTHONUNBUFFERED": "1",
-            "COLUMNS": "200",
-        })
-        self.env = env
+        # Always a fresh SQLite file in the temp dir.
+        self.env = server_env(inventory, receipt_delay, drop=("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR"))
         self.proc: subprocess.Popen | None = None
         self._log_file = None
 

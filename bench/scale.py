@@ -444,19 +444,10 @@ class NoBackends:
 
 
 def server_env(inventory: int, receipt_delay: float) -> dict[str, str]:
-    """The environment bench/api.py's Server gives `mpaas serve`, for the roles."""
-    env = dict(os.environ)
-    for key in ("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR", "MPAAS_REDIS_URL", "MPAAS_SMPP_URL"):
-        env.pop(key, None)
-    env.update({
-        "MPAAS_SEED_INVENTORY_COUNT": str(inventory),
-        "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
-        "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
-        "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
-        "PYTHONUNBUFFERED": "1",
-        "COLUMNS": "200",
-    })
-    return env
+    """The environment bench/api.py's Server gives `mpaas serve`, for the roles; none of the deployment's
+    own settings leak in from the bench's environment."""
+    return api.server_env(inventory, receipt_delay, drop=("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR",
+                                                           "MPAAS_REDIS_URL", "MPAAS_SMPP_URL"))
 
 
 def final_figures(deployment) -> dict:
@@ -601,12 +592,7 @@ def api_rows(r: dict) -> dict[str, str]:
         rows["  outbound final / accepted"] = (f"{statuses.get('Delivered', 0) + statuses.get('Failed', 0)} / "
                                                f"{extra.get('messages_accepted_total')}"
                                                f"{'' if extra.get('drained') else ' (not drained)'}")
-    procs = r.get("processes") or {}
-    rows["API run: server CPU s since healthy"] = cores_cell(procs.get("cpu_s_since_healthy_by_process"))
-    rows["API run: peak RSS MiB (sum)"] = mib(procs.get("peak_rss_kib_sum"))
-    if "error" in r:
-        rows["API run: ERROR"] = r["error"][:60]
-    return rows
+    return process_rows(rows, r, "API run", "API run: ERROR")
 
 
 def pipeline_rows(r: dict) -> dict[str, str]:
@@ -623,11 +609,16 @@ def pipeline_rows(r: dict) -> dict[str, str]:
         "  accept: CPU cores": cores_cell(r.get("cpu_cores_accept")),
         "  end to end: CPU cores": cores_cell(r.get("cpu_cores_end_to_end")),
     }
+    return process_rows(rows, r, "pipeline run", "pipeline: ERROR")
+
+
+def process_rows(rows: dict[str, str], r: dict, run: str, error_row: str) -> dict[str, str]:
+    """`rows` plus a run's process figures (CPU since healthy, summed peak RSS) and its error, if any."""
     procs = r.get("processes") or {}
-    rows["pipeline run: server CPU s since healthy"] = cores_cell(procs.get("cpu_s_since_healthy_by_process"))
-    rows["pipeline run: peak RSS MiB (sum)"] = mib(procs.get("peak_rss_kib_sum"))
+    rows[f"{run}: server CPU s since healthy"] = cores_cell(procs.get("cpu_s_since_healthy_by_process"))
+    rows[f"{run}: peak RSS MiB (sum)"] = mib(procs.get("peak_rss_kib_sum"))
     if "error" in r:
-        rows["pipeline: ERROR"] = r["error"][:60]
+        rows[error_row] = r["error"][:60]
     return rows
 
 

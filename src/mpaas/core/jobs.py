@@ -10,15 +10,17 @@ after the last attempt the job is `dead`. Wake-ups are hints; polling is the net
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import random
 import socket
-import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
@@ -30,13 +32,28 @@ log = logging.getLogger("mpaas.jobs")
 
 # Statements go through the table, not the mapped class: the queue's rows are read and written set-wise,
 # and the ORM's bulk paths (instance loading for RETURNING, session synchronization) cost more than the
-# statements themselves at pipeline rates. Claimed jobs are rows with the Job's attribute names.
+# statements themselves at pipeline rates. Claimed jobs are ClaimedJobs, not Job instances.
 JOBS = Job.__table__
-
-Handler = Callable[[Job], Awaitable[None]]
 
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
+
+
+@dataclass(slots=True)
+class ClaimedJob:
+    """A leased job as handlers see it: what they use of the row, without the ORM (Job's attribute names).
+    The claim returns only these columns: every other one is a value to convert per row inside the write
+    transaction."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    max_attempts: int
+
+
+Handler = Callable[[ClaimedJob], Awaitable[None]]
 
 
 class RetryLater(Exception):
@@ -105,29 +122,52 @@ class JobQueue:
 
     async def claim(self, limit: int, *, kinds: frozenset[str] | None = None,
                     exclude_kinds: frozenset[str] | None = None) -> list:
-        """Lease up to `limit` due jobs (optionally only of `kinds`, or none of `exclude_kinds`). Returns
-        read-only rows with the Job's attributes (id, kind, payload, attempts, max_attempts, ...)."""
+        """Lease up to `limit` due jobs (optionally only of `kinds`, or none of `exclude_kinds`), as
+        ClaimedJobs.
+
+        Two statements, not one with an OR: expired leases first (few rows: only running jobs are
+        looked at), then pending jobs in `run_at` order straight off the (status, run_at, kind) index,
+        which stops after `limit`. Under one OR both databases gathered every due job and sorted them:
+        with a backlog of 20,000 callbacks a claim cost 8 ms of SQLite time, inside the write lock."""
         now = self.clock.now()
+        async with self.db.write() as session:
+            rows = await self._claim_where(session, now, limit, kinds, exclude_kinds,
+                                           and_(JOBS.c.status == RUNNING, JOBS.c.lease_until < now), ordered=False)
+            if len(rows) < limit:
+                rows += await self._claim_where(session, now, limit - len(rows), kinds, exclude_kinds,
+                                                and_(JOBS.c.status == PENDING, JOBS.c.run_at <= now), ordered=True)
+        # Payloads are decoded here, after the transaction: on SQLite it holds the one write lock.
+        return [ClaimedJob(r.id, r.kind, json.loads(r.payload), RUNNING, r.attempts, r.max_attempts) for r in rows]
+
+    async def _claim_where(self, session: AsyncSession, now: datetime, limit: int, kinds, exclude_kinds,
+                           due, *, ordered: bool) -> list:
         c = JOBS.c
-        due = or_(
-            and_(c.status == PENDING, c.run_at <= now),
-            and_(c.status == RUNNING, c.lease_until < now),
-        )
         if kinds:
             due = and_(due, c.kind.in_(sorted(kinds)))
         if exclude_kinds:
             due = and_(due, c.kind.not_in(sorted(exclude_kinds)))
-        candidates = select(c.id).where(due).order_by(c.run_at).limit(limit).with_for_update(skip_locked=True)
+        candidates = select(c.id).where(due)
+        if ordered:
+            candidates = candidates.order_by(c.run_at)
+        candidates = candidates.limit(limit).with_for_update(skip_locked=True)
+        if session.bind.dialect.name == "postgresql":
+            # Materialized: as a plain IN subquery PostgreSQL may run it again per outer row, and a rerun
+            # no longer sees the rows this statement just leased, so it leased more than `limit`.
+            claimable = candidates.cte("claimable").prefix_with("MATERIALIZED")
+            chosen = and_(c.id.in_(select(claimable.c.id)), due)
+        else:
+            # No re-check of `due` on SQLite (the statement runs under its one write lock): with one, its
+            # planner drives the UPDATE from the index range of every due job and tests each against the
+            # chosen ids, 4x the time with 10,000 pending.
+            chosen = c.id.in_(candidates.scalar_subquery())
         stmt = (
             update(JOBS)
-            .where(c.id.in_(candidates.scalar_subquery()), due)
+            .where(chosen)
             .values(status=RUNNING, attempts=c.attempts + 1, locked_by=self.worker_id,
                     lease_until=now + timedelta(seconds=self.lease_seconds), updated_at=now)
-            .returning(*JOBS.c)
+            .returning(c.id, c.kind, cast(c.payload, Text).label("payload"), c.attempts, c.max_attempts)
         )
-        async with self.db.write() as session:
-            result = await session.execute(stmt)
-            return list(result.all())
+        return list((await session.execute(stmt)).all())
 
     async def release_running(self, kinds: frozenset[str]) -> int:
         """Make every running job of `kinds` claimable now, whoever holds its lease. Only for kinds that a
@@ -156,16 +196,16 @@ class JobQueue:
             if (result.rowcount or 0) < batch:
                 return removed
 
-    async def complete(self, session: AsyncSession, job: Job) -> None:
+    async def complete(self, session: AsyncSession, job: ClaimedJob) -> None:
         await self.complete_many(session, [job])
 
-    async def complete_many(self, session: AsyncSession, jobs: list[Job]) -> None:
+    async def complete_many(self, session: AsyncSession, jobs: list[ClaimedJob]) -> None:
         if jobs:
             await session.execute(update(JOBS).where(JOBS.c.id.in_([j.id for j in jobs]),
                                                      JOBS.c.locked_by == self.worker_id)
                                   .values(status=DONE, lease_until=None, updated_at=self.clock.now()))
 
-    async def fail(self, job: Job, error: str, delay_seconds: float | None = None, count_attempt: bool = True) -> None:
+    async def fail(self, job: ClaimedJob, error: str, delay_seconds: float | None = None, count_attempt: bool = True) -> None:
         now = self.clock.now()
         attempts = job.attempts if count_attempt else job.attempts - 1
         if count_attempt and attempts >= job.max_attempts:
@@ -178,7 +218,7 @@ class JobQueue:
             await session.execute(update(JOBS).where(JOBS.c.id == job.id).values(**values))
 
 
-BatchHandler = Callable[[list[Job]], Awaitable[list[tuple[Job, Exception]]]]
+BatchHandler = Callable[[list[ClaimedJob]], Awaitable[list[tuple[ClaimedJob, Exception]]]]
 
 
 class Worker:
@@ -219,7 +259,7 @@ class Worker:
             except Exception:  # a locked or restarting database must not kill the worker
                 log.exception("claiming jobs failed")
                 jobs = []
-            by_kind: dict[str, list[Job]] = {}
+            by_kind: dict[str, list[ClaimedJob]] = {}
             for job in jobs:
                 if job.kind in self.batch_handlers:
                     by_kind.setdefault(job.kind, []).append(job)
@@ -241,7 +281,7 @@ class Worker:
 
         task.add_done_callback(done)
 
-    async def _run_batch(self, kind: str, jobs: list[Job]) -> None:
+    async def _run_batch(self, kind: str, jobs: list[ClaimedJob]) -> None:
         try:
             failures = await self.batch_handlers[kind](jobs)
         except Exception as exc:  # the whole batch failed before finishing any job
@@ -257,7 +297,7 @@ class Worker:
         except asyncio.TimeoutError:
             pass
 
-    async def _run_one(self, job: Job) -> None:
+    async def _run_one(self, job: ClaimedJob) -> None:
         handler = self.handlers.get(job.kind)
         try:
             if handler is None:
@@ -266,7 +306,7 @@ class Worker:
         except Exception as exc:
             await self._record_failure(job, exc)
 
-    async def _record_failure(self, job: Job, exc: Exception) -> None:
+    async def _record_failure(self, job: ClaimedJob, exc: Exception) -> None:
         try:
             if isinstance(exc, RetryLater):
                 await self.queue.fail(job, str(exc) or "retry later", exc.delay_seconds, count_attempt=False)

@@ -8,11 +8,10 @@ import logging
 
 from mpaas.carriers.base import (CarrierRejected, CarrierThrottled, CarrierUnavailable, Connector,
                                  OutboundSms, SubmitResult)
-from mpaas.core.jobs import BatchHandler, Handler, RetryLater
+from mpaas.core.jobs import BatchHandler, ClaimedJob, Handler, RetryLater
 from mpaas.messaging import bulk, repository, service
 from mpaas.messaging.schemas import InboundRequest
 from mpaas.messaging.service import RECEIPT_JOB, SUBMIT_JOB
-from mpaas.models import Job
 from mpaas.platform import Platform
 from mpaas.webhooks import delivery
 from mpaas.webhooks.service import DELIVER_JOB
@@ -84,7 +83,7 @@ def job_handlers(platform: Platform) -> dict[str, Handler]:
     batches = batch_handlers(platform)
 
     def single(kind: str) -> Handler:
-        async def run(job: Job) -> None:
+        async def run(job: ClaimedJob) -> None:
             failures = await batches[kind]([job])
             if failures:
                 raise failures[0][1]
@@ -109,7 +108,7 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
         except Exception as exc:  # sorted out below, per message
             return exc
 
-    async def submit(jobs: list[Job]) -> list[tuple[Job, Exception]]:
+    async def submit(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         """Submit a batch concurrently (the connector keeps its window full), then record every outcome in
         one transaction."""
         connector = connector_of(platform)
@@ -119,7 +118,7 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
         sendable = [job for job in jobs if message_of[job.id] in loaded]
         outcomes = await asyncio.gather(*(_submit_one(connector, loaded[message_of[job.id]]) for job in sendable))
         outcome_of = {job.id: outcome for job, outcome in zip(sendable, outcomes)}
-        failures: list[tuple[Job, Exception]] = []
+        failures: list[tuple[ClaimedJob, Exception]] = []
         accepted: dict[str, SubmitResult] = {}
         rejected: dict[str, tuple[str, str | None]] = {}
         receipt_delays: set[float] = set()
@@ -148,7 +147,7 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
             queue.notify_later(delay)
         return failures
 
-    async def receipt(jobs: list[Job]) -> list[tuple[Job, Exception]]:
+    async def receipt(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         """Receipts a carrier announced at submit time (the sandbox), applied when they are due."""
         async with platform.db.write() as session:
             await bulk.apply_receipts(session, [

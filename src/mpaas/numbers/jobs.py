@@ -4,8 +4,7 @@ the sandbox losing carrier, and data-usage renewals. Registered (as batch handle
 
 from __future__ import annotations
 
-from mpaas.core.jobs import Handler
-from mpaas.models import Job
+from mpaas.core.jobs import ClaimedJob, Handler
 from mpaas.numbers import lifecycle
 from mpaas.numbers.lifecycle import NumberPolicy
 from mpaas.platform import Platform
@@ -16,24 +15,24 @@ def handlers(platform: Platform) -> dict[str, Handler]:
 
     policy = NumberPolicy.of(platform.settings)
 
-    async def status_change(job: Job) -> None:
+    async def status_change(job: ClaimedJob) -> None:
         async with platform.db.write() as session:
             await lifecycle.run_scheduled_change(session, job.payload, platform.clock.now(), policy)
             await platform.jobs.complete(session, job)
 
-    async def release(job: Job) -> None:
+    async def release(job: ClaimedJob) -> None:
         async with platform.db.write() as session:
             await lifecycle.release_if_due(session, job.payload["phone_number_id"], job.payload["cancelled_at"],
                                            platform.clock.now())
             await platform.jobs.complete(session, job)
 
-    async def port_advance(job: Job) -> None:
+    async def port_advance(job: ClaimedJob) -> None:
         async with platform.db.write() as session:
             await porting.sandbox_advance(session, job.payload, platform.clock.now(), policy)
             await platform.jobs.complete(session, job)
         platform.jobs.notify()
 
-    async def renewal(job: Job) -> None:
+    async def renewal(job: ClaimedJob) -> None:
         async with platform.db.write() as session:
             await usage.renew_if_due(session, job.payload, platform.clock.now())
             await platform.jobs.complete(session, job)
@@ -46,7 +45,7 @@ def handlers(platform: Platform) -> dict[str, Handler]:
 def _as_batch(handler: Handler):
     """The worker hands over batches; these jobs are rare, so each runs in its own transaction."""
 
-    async def run(jobs: list[Job]) -> list[tuple[Job, Exception]]:
+    async def run(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         failures = []
         for job in jobs:
             try:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core.jobs import ClaimedJob
 from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
-from mpaas.models import Account, AccountWebhook, Job, Message, MessageRoute, WebhookAttempt
+from mpaas.models import Account, AccountWebhook, Message, MessageRoute, WebhookAttempt
 from mpaas.platform import Platform
 
 
@@ -79,7 +80,7 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
 def make_batch_handler(platform: Platform):
     queue = platform.jobs
 
-    async def attempt(job: Job, destination: Destination | None):
+    async def attempt(job: ClaimedJob, destination: Destination | None):
         """Send one event; returns (attempt row or None, whether to retry, error)."""
         if destination is None:
             return None, False, None
@@ -105,7 +106,7 @@ def make_batch_handler(platform: Platform):
             created_at=platform.clock.now())
         return row, retry, error
 
-    async def deliver(jobs: list[Job]) -> list[tuple[Job, Exception]]:
+    async def deliver(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         """Resolve every destination in one read, send concurrently, record all attempts in one write."""
         async with platform.db.read() as session:
             destinations = await resolve_all(session, [job.payload for job in jobs])

@@ -1,5 +1,5 @@
-"""The one-hop aiosqlite dialect behaves as the stock one: rows, row counts, RETURNING, executemany,
-errors, streaming; and a statement costs one trip to the connection's thread."""
+"""The one-hop and inline aiosqlite dialects behave as the stock one: rows, row counts, RETURNING,
+executemany, errors, streaming; a read costs one trip to the connection's thread and a write none."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from mpaas.core.db import Database
-from mpaas.core.sqlite_driver import DRIVER, one_hop_url
+from mpaas.core.sqlite_driver import DRIVER, INLINE_DRIVER, inline_url, one_hop_url
 
 
 def test_only_aiosqlite_urls_are_rewritten():
     assert one_hop_url("sqlite+aiosqlite:////tmp/a.db") == f"sqlite+{DRIVER}:////tmp/a.db"
     assert one_hop_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert inline_url("sqlite+aiosqlite:////tmp/a.db") == f"sqlite+{INLINE_DRIVER}:////tmp/a.db"
+    assert inline_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
 @pytest.fixture
@@ -25,8 +27,8 @@ async def db(tmp_path):
     await database.dispose()
 
 
-async def test_the_engine_uses_the_one_hop_dialect(db):
-    assert db.write_engine.dialect.driver == DRIVER
+async def test_writes_use_the_inline_dialect_and_reads_the_one_hop_one(db):
+    assert db.write_engine.dialect.driver == INLINE_DRIVER
     assert db.read_engine.dialect.driver == DRIVER
 
 
@@ -57,20 +59,49 @@ async def test_errors_reach_sqlalchemy_as_dbapi_errors_and_roll_back(db):
         assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 0
 
 
-async def test_a_statement_is_one_trip_to_the_connection_thread(db, monkeypatch):
+async def test_a_read_statement_is_one_trip_to_the_connection_thread(db, trips):
+    async with db.read() as session:
+        await session.execute(text("SELECT 1"))  # the connection and BEGIN come with the first statement
+        before = trips["n"]
+        await session.execute(text("SELECT id, name FROM t"))
+        assert trips["n"] - before == 1  # the stock adapter: cursor, execute, fetchall, close = 4
+
+
+@pytest.fixture
+def trips(monkeypatch):
+    """How many calls went to a connection's thread."""
     import aiosqlite
 
-    trips = 0
+    count = {"n": 0}
     original = aiosqlite.Connection._execute
 
     async def counting(self, fn, *args, **kwargs):
-        nonlocal trips
-        trips += 1
+        count["n"] += 1
         return await original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    return count
+
+
+async def test_a_write_transaction_never_leaves_the_event_loop_thread(db, trips):
+    async with db.write() as session:  # opens the pool's connection (a hop of aiosqlite's own, uncounted)
+        await session.execute(text("SELECT 1"))
+    before = trips["n"]
+    async with db.write() as session:
+        await session.execute(text("INSERT INTO t (name) VALUES (:n)"), [{"n": "a"}, {"n": "b"}])
+        rows = (await session.execute(text("UPDATE t SET name = name || '!' RETURNING name"))).all()
+    assert trips["n"] == before  # BEGIN IMMEDIATE, the statements and COMMIT ran right here
+    assert sorted(r.name for r in rows) == ["a!", "b!"]
     async with db.read() as session:
-        await session.execute(text("SELECT 1"))  # the connection and BEGIN come with the first statement
-        before = trips
-        await session.execute(text("SELECT id, name FROM t"))
-        assert trips - before == 1  # the stock adapter: cursor, execute, fetchall, close = 4
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+
+
+async def test_an_inline_write_rolls_back_on_error_and_the_connection_stays_usable(db):
+    with pytest.raises(RuntimeError):
+        async with db.write() as session:
+            await session.execute(text("INSERT INTO t (name) VALUES ('gone')"))
+            raise RuntimeError("abort")
+    async with db.write() as session:
+        await session.execute(text("INSERT INTO t (name) VALUES ('kept')"))
+    async with db.read() as session:
+        assert [r.name for r in (await session.execute(text("SELECT name FROM t"))).all()] == ["kept"]

@@ -17,14 +17,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from mpaas.core.sqlite_driver import one_hop_url
+from mpaas.core.sqlite_driver import inline_url, one_hop_url
 from mpaas.core.writelock import FileWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
-    engine = create_async_engine(one_hop_url(url), pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    # Writes run on the event loop's thread, reads on their connection's thread (core/sqlite_driver.py).
+    driver_url = inline_url(url) if immediate else one_hop_url(url)
+    engine = create_async_engine(driver_url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):

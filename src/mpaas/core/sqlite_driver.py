@@ -1,4 +1,4 @@
-"""SQLAlchemy's aiosqlite dialect with one thread hop per statement.
+"""SQLAlchemy's aiosqlite dialect with one thread hop per statement, and one with none for writes.
 
 aiosqlite runs each sqlite3 call on its connection's thread, and SQLAlchemy's adapter makes one call per
 cursor step: open the cursor, execute, fetch the rows, close: three or four hops per statement, each a
@@ -8,8 +8,10 @@ transaction held the lock 11-14 ms on average for well under 1 ms of SQLite work
 behind it. This cursor does the four steps in one function on the connection's thread, so a statement
 costs one hop.
 
-Registered as the `sqlite+mpaas_aiosqlite` dialect; `Database` uses it for `sqlite+aiosqlite` URLs, so
-settings keep the standard URL. Behaviour is the stock adapter's: rows are fetched in full at execute (as
+A second dialect, `sqlite+mpaas_aiosqlite_inline` (InlineConnection), takes no hop at all: statements run
+on the event loop's thread. `Database` uses it for writes, whose transactions are short and hold the
+lock, and the one-hop dialect for reads, which may scan; both for `sqlite+aiosqlite` URLs, so settings
+keep the standard URL. Behaviour is the stock adapter's: rows are fetched in full at execute (as
 the stock non-server-side cursor does), and sqlite3's exceptions reach SQLAlchemy unchanged.
 """
 
@@ -24,6 +26,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (AsyncAdapt_aiosqlite_connectio
 from sqlalchemy.util.concurrency import await_
 
 DRIVER = "mpaas_aiosqlite"
+INLINE_DRIVER = "mpaas_aiosqlite_inline"
 
 
 def _run(conn, many: bool, operation: str, parameters) -> tuple:
@@ -119,25 +122,105 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return OneHopCursor(self)
 
 
+class InlineCursor(OneHopCursor):
+    """Runs each statement on the calling (event-loop) thread: no hop at all. See InlineConnection."""
+
+    __slots__ = ()
+
+    def _call_inline(self, many: bool, operation: str, parameters) -> None:
+        try:
+            result = _run(self._connection._conn, many, operation, parameters)
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+        self.description, rows, self.rowcount, self.lastrowid = result
+        self._rows = collections.deque(rows)
+
+    def execute(self, operation: str, parameters: Any = None) -> None:
+        self._call_inline(False, operation, parameters)
+
+    def executemany(self, operation: str, seq_of_parameters: Any) -> None:
+        self._call_inline(True, operation, seq_of_parameters)
+
+
+class InlineConnection(OneHopConnection):
+    """A connection whose statements, commits and rollbacks run on the event-loop thread.
+
+    For the write engine. A write transaction holds SQLite's one write lock (and, across processes, the
+    file lock) from BEGIN IMMEDIATE to COMMIT. Through a thread, every statement gives the event loop a
+    turn before the transaction resumes, and under load a turn lasts milliseconds: the pipeline's writes
+    held the lock 4-15 ms each for well under a millisecond of SQLite work, and with api, worker and
+    gateway on one file the lock was busy 90% of the time. Inline, a transaction with no other awaits runs
+    in one turn and holds the lock only as long as SQLite works. The price: the loop is blocked while it
+    does, which is why reads (which may scan) keep their thread. A write that meets SQLite's lock held by
+    a process that does not take the writers' file lock (the sqlite3 shell, a migration run beside live
+    servers) waits in SQLite's busy handler with the loop blocked, up to the busy timeout."""
+
+    __slots__ = ()
+
+    def cursor(self, server_side: bool = False):
+        if server_side:
+            return super().cursor(server_side=True)
+        return InlineCursor(self)
+
+    def commit(self) -> None:
+        if self._connection._connection:
+            try:
+                self._connection._conn.commit()
+            except Exception as error:
+                self._handle_exception(error)
+
+    def rollback(self) -> None:
+        if self._connection._connection:
+            try:
+                self._connection._conn.rollback()
+            except Exception as error:
+                self._handle_exception(error)
+
+
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    connection_class: type[OneHopConnection] = OneHopConnection
+    connect_options: dict[str, Any] = {}
+
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
-        stock = super().connect(*arg, **kw)
-        return OneHopConnection(self, stock._connection)
+        stock = super().connect(*arg, **{**kw, **self.connect_options})
+        return self.connection_class(self, stock._connection)
+
+
+class InlineDBAPI(OneHopDBAPI):
+    connection_class = InlineConnection
+    connect_options = {"check_same_thread": False}  # opened on aiosqlite's thread, used on the loop's
 
 
 class OneHopDialect(SQLiteDialect_aiosqlite):
     driver = DRIVER
     supports_statement_cache = True  # the stock dialect's compilation, unchanged
+    dbapi_class: type[OneHopDBAPI] = OneHopDBAPI
 
     @classmethod
     def import_dbapi(cls) -> OneHopDBAPI:
-        return OneHopDBAPI(__import__("aiosqlite"), __import__("sqlite3"))
+        return cls.dbapi_class(__import__("aiosqlite"), __import__("sqlite3"))
+
+
+class InlineDialect(OneHopDialect):
+    driver = INLINE_DRIVER
+    supports_statement_cache = True  # SQLAlchemy reads it from each class's own namespace
+    dbapi_class = InlineDBAPI
 
 
 registry.register(f"sqlite.{DRIVER}", __name__, "OneHopDialect")
+registry.register(f"sqlite.{INLINE_DRIVER}", __name__, "InlineDialect")
+
+
+def _with_driver(url: str, driver: str) -> str:
+    prefix = "sqlite+aiosqlite:"
+    return f"sqlite+{driver}:" + url[len(prefix):] if url.startswith(prefix) else url
 
 
 def one_hop_url(url: str) -> str:
-    """`sqlite+aiosqlite://...` -> the same database through this dialect; other URLs unchanged."""
-    prefix = "sqlite+aiosqlite:"
-    return f"sqlite+{DRIVER}:" + url[len(prefix):] if url.startswith(prefix) else url
+    """`sqlite+aiosqlite://...` -> the same database through the one-hop dialect; other URLs unchanged."""
+    return _with_driver(url, DRIVER)
+
+
+def inline_url(url: str) -> str:
+    """`sqlite+aiosqlite://...` -> the same database through the inline dialect; other URLs unchanged."""
+    return _with_driver(url, INLINE_DRIVER)

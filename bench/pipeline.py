@@ -8,6 +8,11 @@ Carriers:
 - `--carrier smpp`: `mpaas smsc-sim` on loopback behind the SMPP connector; the baseline is a bare submit
   loop from this process to the same SMSC (see `smpp_baseline`).
 
+Layouts (`--layout`), both on SQLite:
+- `serve` (default): `mpaas serve`, one process (API, worker and gateway on one event loop, one core).
+- `roles`: `mpaas api` + `mpaas worker` + `mpaas gateway` on one SQLite file (docs/deploy.md, "The same
+  roles on SQLite"), as bench/scale.py's `sqlite-roles`: the layout that uses more than one core.
+
 Messages go out `--recipients` per request (the API takes up to 100 recipients per send), from
 `--concurrency` concurrent clients. Everything runs on this machine: the load generator, the server, the
 SMSC simulator and the webhook receiver share its cores.
@@ -47,6 +52,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--recipients", type=int, default=20, help="Recipients per send request (1-100).")
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--carrier", choices=("sandbox", "smpp"), default="sandbox")
+    p.add_argument("--layout", choices=("serve", "roles"), default="serve",
+                   help="`mpaas serve` in one process, or the api, worker and gateway roles as three.")
+    p.add_argument("--cpu", action="store_true", help="Also record the cores each process used.")
     p.add_argument("--senders", type=int, default=10)
     p.add_argument("--window", type=int, default=50, help="SMPP window (outstanding submits) for --carrier smpp.")
     p.add_argument("--timeout", type=float, default=300.0, help="Give up waiting for the pipeline after this.")
@@ -205,8 +213,15 @@ async def main(args, make_server=default_server, record_cpu: bool = False) -> di
                     "note": "load generator, server, SMSC simulator and receiver share this machine"}
     smsc = None
     with tempfile.TemporaryDirectory(prefix="mpaas-pipeline-") as tmp:
-        if make_server is default_server:
+        if make_server is default_server and args.layout == "roles":
+            from scale import SqliteRolesDeployment  # scale imports this module: import it late
+
+            server = SqliteRolesDeployment(Path(tmp) / "data", free_port(), args.inventory, 0.05)
+            result["layout"] = "roles"
+            result["inventory"] = args.inventory
+        elif make_server is default_server:
             server = default_server(Path(tmp) / "data", free_port(), args.inventory)
+            result["layout"] = "serve"
             result["inventory"] = args.inventory
         else:
             server = make_server(Path(tmp) / "data", free_port())
@@ -249,8 +264,8 @@ def cpu_probe_of(server: Server, smsc: subprocess.Popen | None):
 
 if __name__ == "__main__":
     arguments = parse_args()
-    figures = asyncio.run(main(arguments))
-    log(f"carrier {figures['carrier']}: accept-only {figures['accept_msgs_per_s']} msg/s "
+    figures = asyncio.run(main(arguments, record_cpu=arguments.cpu))
+    log(f"{arguments.layout}, carrier {figures['carrier']}: accept-only {figures['accept_msgs_per_s']} msg/s "
         f"({figures['accept_vs_baseline']}x), end to end {figures['end_to_end_msgs_per_s']} msg/s "
         f"({figures['end_to_end_vs_baseline']}x) against {figures['baseline']} at "
         f"{figures['baseline_msgs_per_s']}/s; callbacks {figures['callbacks']}; errors {figures['errors']}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, select, update
+from sqlalchemy import Text, and_, bindparam, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
@@ -87,6 +87,7 @@ class JobQueue:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         # Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY), when the deployment has several processes.
         self.remote = PgWakeups(db.url) if not db.is_sqlite else None
+        self._claim_statements: dict[tuple, Any] = {}
 
     def subscribe(self) -> asyncio.Event:
         """A wake-up event of one's own: two workers sharing one event would clear each other's hints."""
@@ -130,27 +131,38 @@ class JobQueue:
         which stops after `limit`. Under one OR both databases gathered every due job and sorted them:
         with a backlog of 20,000 callbacks a claim cost 8 ms of SQLite time, inside the write lock."""
         now = self.clock.now()
+        values = {"b_now": now, "b_lease": now + timedelta(seconds=self.lease_seconds)}
         async with self.db.write() as session:
-            rows = await self._claim_where(session, now, limit, kinds, exclude_kinds,
-                                           and_(JOBS.c.status == RUNNING, JOBS.c.lease_until < now), ordered=False)
+            dialect = session.bind.dialect.name
+            rows = list((await session.execute(self._claim_statement(dialect, True, kinds, exclude_kinds),
+                                               {**values, "b_limit": limit})).all())
             if len(rows) < limit:
-                rows += await self._claim_where(session, now, limit - len(rows), kinds, exclude_kinds,
-                                                and_(JOBS.c.status == PENDING, JOBS.c.run_at <= now), ordered=True)
+                rows += (await session.execute(self._claim_statement(dialect, False, kinds, exclude_kinds),
+                                               {**values, "b_limit": limit - len(rows)})).all()
         # Payloads are decoded here, after the transaction: on SQLite it holds the one write lock.
         return [ClaimedJob(r.id, r.kind, json.loads(r.payload), RUNNING, r.attempts, r.max_attempts) for r in rows]
 
-    async def _claim_where(self, session: AsyncSession, now: datetime, limit: int, kinds, exclude_kinds,
-                           due, *, ordered: bool) -> list:
+    def _claim_statement(self, dialect: str, expired: bool, kinds: frozenset[str] | None,
+                         exclude_kinds: frozenset[str] | None):
+        """Built once per shape and kept: building the statement cost as much as SQLite running it."""
+        key = (dialect, expired, kinds, exclude_kinds)
+        if key not in self._claim_statements:
+            self._claim_statements[key] = self._build_claim(dialect, expired, kinds, exclude_kinds)
+        return self._claim_statements[key]
+
+    def _build_claim(self, dialect: str, expired: bool, kinds, exclude_kinds):
         c = JOBS.c
+        now = bindparam("b_now")
+        due = and_(c.status == RUNNING, c.lease_until < now) if expired else and_(c.status == PENDING, c.run_at <= now)
         if kinds:
             due = and_(due, c.kind.in_(sorted(kinds)))
         if exclude_kinds:
             due = and_(due, c.kind.not_in(sorted(exclude_kinds)))
         candidates = select(c.id).where(due)
-        if ordered:
+        if not expired:
             candidates = candidates.order_by(c.run_at)
-        candidates = candidates.limit(limit).with_for_update(skip_locked=True)
-        if session.bind.dialect.name == "postgresql":
+        candidates = candidates.limit(bindparam("b_limit")).with_for_update(skip_locked=True)
+        if dialect == "postgresql":
             # Materialized: as a plain IN subquery PostgreSQL may run it again per outer row, and a rerun
             # no longer sees the rows this statement just leased, so it leased more than `limit`.
             claimable = candidates.cte("claimable").prefix_with("MATERIALIZED")
@@ -160,14 +172,13 @@ class JobQueue:
             # planner drives the UPDATE from the index range of every due job and tests each against the
             # chosen ids, 4x the time with 10,000 pending.
             chosen = c.id.in_(candidates.scalar_subquery())
-        stmt = (
+        return (
             update(JOBS)
             .where(chosen)
             .values(status=RUNNING, attempts=c.attempts + 1, locked_by=self.worker_id,
-                    lease_until=now + timedelta(seconds=self.lease_seconds), updated_at=now)
+                    lease_until=bindparam("b_lease"), updated_at=now)
             .returning(c.id, c.kind, cast(c.payload, Text).label("payload"), c.attempts, c.max_attempts)
         )
-        return list((await session.execute(stmt)).all())
 
     async def release_running(self, kinds: frozenset[str]) -> int:
         """Make every running job of `kinds` claimable now, whoever holds its lease. Only for kinds that a

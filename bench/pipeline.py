@@ -252,12 +252,14 @@ async def main(args, make_server=default_server, record_cpu: bool = False) -> di
 
 
 def cpu_probe_of(server: Server, smsc: subprocess.Popen | None):
-    """The server's processes and the SMSC simulator (it shares the machine, so its CPU matters too)."""
+    """The server's processes, the SMSC simulator and this bench (they share the machine, so their CPU
+    matters too)."""
 
     def probe() -> dict[str, float]:
         cpu = server.cpu_seconds_by_process()
         smsc_cpu = proc_cpu_seconds(smsc.pid) if smsc is not None else None
-        return {**cpu, "smsc-sim": smsc_cpu} if smsc_cpu is not None else cpu
+        cpu = {**cpu, "smsc-sim": smsc_cpu} if smsc_cpu is not None else cpu
+        return {**cpu, "bench": time.process_time()}  # this process: the load generator and the receiver
 
     return probe
 

@@ -536,17 +536,17 @@ def by_role(cores: dict[str, float] | None) -> dict[str, float]:
 
 
 ROLE_SHORT = {"serve": "serve", "api": "api", "worker": "wk", "gateway": "gw", "postgres": "pg",
-              "smsc-sim": "smsc"}
+              "smsc-sim": "smsc", "bench": "bench"}
 
 
 def cores_cell(cores: dict[str, float] | None, total: float | None = None) -> str:
     """`total (role value, ...)`; the total is the deployment's processes, PostgreSQL's backends included,
-    but not the SMSC simulator (it stands in for the carrier)."""
+    but not the SMSC simulator (it stands in for the carrier) nor the bench (load generator and receiver)."""
     roles = by_role(cores)
     if not roles:
         return "-"
     if total is None:
-        total = sum(v for k, v in roles.items() if k != "smsc-sim")
+        total = sum(v for k, v in roles.items() if k not in ("smsc-sim", "bench"))
     parts = ", ".join(f"{ROLE_SHORT.get(k, k)} {v:.2f}" for k, v in roles.items())
     return f"{total:.2f} ({parts})" if len(roles) > 1 else f"{total:.2f}"
 
@@ -640,7 +640,7 @@ def print_table(args: argparse.Namespace, figures: dict) -> None:
           "PostgreSQL (Redis rate limits).")
     print("CPU cells: cores (or seconds) of the deployment, by role: wk = worker, gw = gateway, pg = the PostgreSQL "
           "backends of its database (in the total: SQLite does that work inside serve), smsc = the SMSC simulator "
-          "(not in the total). RSS: mpaas processes only.")
+          "and bench = the load generator with the webhook receiver (neither in the total). RSS: mpaas processes only.")
     header = f"{'figure':{label_width}}  " + "  ".join(f"{c:>{width}}" for c in columns)
     print(header)
     print("-" * len(header))

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.carriers.base import SubmitResult
-from mpaas.core import ids
+from mpaas.core import fastmany, ids
 from mpaas.core.jobs import JOBS
 from mpaas.messaging import events
 from mpaas.models import EarlyReceipt, Message, MessagePart
@@ -34,6 +34,21 @@ WEBHOOK_MAX_ATTEMPTS = 12
 # Set-wise executemany UPDATEs go through the tables: the ORM would read them as per-row updates by key.
 MESSAGES = Message.__table__
 PARTS = MessagePart.__table__
+
+# Built once: fastmany caches each statement's compiled form (and building one per batch costs too).
+INSERT_JOBS = JOBS.insert()
+INSERT_MESSAGES = MESSAGES.insert()
+INSERT_PARTS = PARTS.insert()
+SUBMITTED = (update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"))
+             .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"),
+                     updated_at=bindparam("b_now")))
+# `or_` of equalities, not IN: an expanding IN cannot go into an executemany.
+FINISHED = (update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"),
+                                   or_(*(MESSAGES.c.status == status for status in OPEN_STATUSES)))
+            .values(status=bindparam("b_status"), error_code=bindparam("b_error"), updated_at=bindparam("b_now")))
+RECEIPTED = (update(PARTS).where(PARTS.c.carrier == bindparam("b_carrier"),
+                                 PARTS.c.carrier_message_id == bindparam("b_cmid"))
+             .values(state=bindparam("b_state"), error_code=bindparam("b_error"), updated_at=bindparam("b_now")))
 
 EVENT_COLUMNS = (Message.id, Message.status, Message.direction, Message.from_number, Message.to_number,
                  Message.owner, Message.error_code, Message.segments, Message.cost, Message.campaign_id,
@@ -62,8 +77,7 @@ def status_job(message, status: str, error_code: str | None, now: datetime) -> d
 
 
 async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
-    if rows:
-        await session.execute(JOBS.insert(), rows)  # Core executemany: no ORM bulk bookkeeping
+    await fastmany.executemany(session, INSERT_JOBS, rows)  # Core, not ORM: no unit-of-work bookkeeping
 
 
 async def _event_rows(session: AsyncSession, message_ids: Iterable[str], *, open_only: bool = False) -> dict:
@@ -80,12 +94,8 @@ async def finish_messages(session: AsyncSession, outcomes: dict[str, tuple[str, 
     rows = await _event_rows(session, outcomes, open_only=True)
     if not rows:
         return
-    await session.execute(
-        # `or_` of equalities, not IN: an expanding IN cannot go into an executemany.
-        update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"),
-                               or_(*(MESSAGES.c.status == status for status in OPEN_STATUSES)))
-        .values(status=bindparam("b_status"), error_code=bindparam("b_error"), updated_at=now),
-        [{"b_id": mid, "b_status": outcomes[mid][0], "b_error": outcomes[mid][1]} for mid in rows])
+    await fastmany.executemany(session, FINISHED, [
+        {"b_id": mid, "b_status": outcomes[mid][0], "b_error": outcomes[mid][1], "b_now": now} for mid in rows])
     await insert_jobs(session, [status_job(row, *outcomes[mid], now) for mid, row in rows.items()])
 
 
@@ -156,7 +166,8 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
         if state_now[key] in FINAL_STATES:
             continue  # a duplicate receipt changes nothing
         state_now[key] = state
-        updates.append({"b_carrier": r.carrier, "b_cmid": r.carrier_message_id, "b_state": state, "b_error": error})
+        updates.append({"b_carrier": r.carrier, "b_cmid": r.carrier_message_id, "b_state": state, "b_error": error,
+                        "b_now": now})
         touched.add(known[key].message_id)
     if early:
         stmt = _upsert(session)(EarlyReceipt).values(list(early.values()))
@@ -164,10 +175,7 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
                                           set_={"state": stmt.excluded.state, "error_code": stmt.excluded.error_code})
         await session.execute(stmt)
     if updates:
-        await session.execute(
-            update(PARTS).where(PARTS.c.carrier == bindparam("b_carrier"),
-                                PARTS.c.carrier_message_id == bindparam("b_cmid"))
-            .values(state=bindparam("b_state"), error_code=bindparam("b_error"), updated_at=now), updates)
+        await fastmany.executemany(session, RECEIPTED, updates)
         await _settle(session, touched, now)
 
 
@@ -186,7 +194,7 @@ async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str
             continue
         opened = row.status == "Queued"
         message_updates.append({"b_id": mid, "b_carrier_id": result.carrier_id,
-                                "b_status": "Sent" if opened else row.status})
+                                "b_status": "Sent" if opened else row.status, "b_now": now})
         if opened:  # a receipt may already have settled it
             jobs.append(status_job(row, "Sent", None, now))
         part_ids = result.all_ids
@@ -197,13 +205,8 @@ async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str
                 jobs.append(job_row(now, RECEIPT_JOB, {"carrier": carrier, "carrier_id": part_id,
                                                        "state": result.receipt_state},
                                     delay_seconds=result.receipt_delay_seconds or 0.0))
-    if message_updates:
-        await session.execute(
-            update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"))
-            .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"), updated_at=now),
-            message_updates)
-    if parts:
-        await session.execute(PARTS.insert(), parts)
+    await fastmany.executemany(session, SUBMITTED, message_updates)
+    await fastmany.executemany(session, INSERT_PARTS, parts)
     await insert_jobs(session, jobs)
     part_keys = [p["carrier_message_id"] for p in parts]
     early = (await session.execute(select(EarlyReceipt).where(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.billing.enforcement import check_can_send
-from mpaas.core import ids
+from mpaas.core import fastmany, ids
 from mpaas.core.errors import bad_request, not_found
 from mpaas.core.jobs import enqueue
 from mpaas.core.phone import normalize_e164
@@ -102,7 +102,7 @@ async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: dat
     counts the messages sent), then Core multi-row INSERTs for the messages and their submits (ORM objects
     would cost a unit-of-work flush, and one INSERT per job to fetch its id back)."""
     await check_can_send(session, prepared.number, now, messages=len(prepared.rows))
-    await session.execute(MESSAGES.insert(), prepared.rows)
+    await fastmany.executemany(session, bulk.INSERT_MESSAGES, prepared.rows)
     await bulk.insert_jobs(session, prepared.jobs)
     return Sent([SimpleNamespace(**row) for row in prepared.rows])
 

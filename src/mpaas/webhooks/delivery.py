@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core import fastmany
 from mpaas.core.jobs import ClaimedJob
 from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
 from mpaas.models import Account, AccountWebhook, Message, MessageRoute, WebhookAttempt
 from mpaas.platform import Platform
+
+
+INSERT_ATTEMPTS = WebhookAttempt.__table__.insert()
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,7 @@ def make_batch_handler(platform: Platform):
                     for job, (row, retry, error) in zip(jobs, results) if retry]
         rows = [row for row, _retry, _error in results if row is not None]
         async with platform.db.write() as session:
-            if rows:
-                await session.execute(WebhookAttempt.__table__.insert(), rows)  # Core executemany
+            await fastmany.executemany(session, INSERT_ATTEMPTS, rows)  # Core, not ORM
             await queue.complete_many(session, [job for job, (_row, retry, _e) in zip(jobs, results) if not retry])
         return failures
 

@@ -68,6 +68,52 @@ async def test_status_callbacks_signed(api, numbers, platform, receiver):
     assert len(set(event_ids)) == 2 and event_ids == [b["EventId"] for b in bodies]
 
 
+async def test_a_status_callback_carries_every_documented_field(api, numbers, platform, receiver):
+    """The callback job stores only the change (status, error, time); the rest comes from the message when
+    it is delivered, and must read exactly as docs/webhooks.md shows it."""
+    from datetime import datetime
+
+    route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"))
+    source = (await provision(api, route))["PhoneNumberAssigned"]
+    sent = await api.ok("POST", "/v1.0/message/outbound", json={
+        "From": source, "To": [{"Number": "+18015737111"}], "Body": "x" * 200, "CampaignId": "CMP-7"})
+    await _until(lambda: len(_received(receiver, "/cb")) >= 2)
+    details = await api.ok("GET", "/v1.0/message/details", params={"MessageId": sent["MessageId"]})
+    sent_event, delivered = [json.loads(r.get_data()) for r in _received(receiver, "/cb")]
+    assert list(delivered) == ["EventId", "EventType", "MessageId", "Status", "Direction", "From", "To", "Owner",
+                               "ErrorCode", "Segment", "Cost", "CampaignId", "Timestamp"]
+    assert {k: delivered[k] for k in ("EventType", "MessageId", "Status", "Direction", "From", "To", "Owner",
+                                      "ErrorCode", "Segment", "CampaignId")} == {
+        "EventType": "message.status", "MessageId": sent["MessageId"], "Status": "Delivered",
+        "Direction": "Outbound", "From": source, "To": "+18015737111", "Owner": source, "ErrorCode": None,
+        "Segment": 2, "CampaignId": "CMP-7"}
+    assert delivered["Cost"] == sent_event["Cost"] and delivered["Cost"] > 0
+    assert str(delivered["Cost"]) in json.dumps(details)  # the message's own cost
+    sent_at, delivered_at = (datetime.fromisoformat(e["Timestamp"]) for e in (sent_event, delivered))
+    assert sent_at.utcoffset().total_seconds() == 0 and sent_at <= delivered_at
+
+
+async def test_a_status_callback_queued_whole_is_delivered_as_stored(api, numbers, platform, receiver):
+    """Callback jobs of an earlier version hold the whole event: after an upgrade they go out unchanged."""
+    from mpaas.core.jobs import enqueue
+    from mpaas.messaging.bulk import WEBHOOK_JOB
+
+    route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"))
+    source = (await provision(api, route))["PhoneNumberAssigned"]
+    sent = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
+                                                                "Body": "hi"})
+    await _until(lambda: len(_received(receiver, "/cb")) >= 2)
+    stored = {"EventId": "EVT-OLD", "EventType": "message.status", "MessageId": sent["MessageId"],
+              "Status": "Delivered", "Note": "as queued by the earlier version"}
+    async with platform.db.write() as session:
+        enqueue(session, platform.clock.now(), WEBHOOK_JOB, {
+            "target": "callback", "message_id": sent["MessageId"], "event_id": "EVT-OLD",
+            "event_type": "message.status", "payload": stored})
+    platform.jobs.notify()
+    await _until(lambda: len(_received(receiver, "/cb")) >= 3)
+    assert json.loads(_received(receiver, "/cb")[2].get_data()) == stored
+
+
 async def test_inbound_reaches_message_url(api, numbers, platform, receiver, http):
     route = await make_message_route(api, MessageUrl=receiver.url_for("/in"), MessageAuthenticationType="Basic",
                                      MessageUsername="admin", MessagePasswordToken="s3cret")

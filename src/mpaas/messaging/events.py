@@ -8,11 +8,11 @@ from mpaas.core.wire import iso, money
 from mpaas.models import Message
 
 
-def status_event(message: Message, event_id: str, at: datetime, *, status: str | None = None,
+def status_event(message: Message, event_id: str, at: datetime | str, *, status: str | None = None,
                  error_code: str | None = None) -> dict:
     """Sent to the route's CallbackMessageUrl on every status change of an outbound message. `message` may be
-    an ORM object or a row of the same columns; `status`/`error_code` override it (a row read before the
-    change)."""
+    an ORM object or a row of the same columns; `status`/`error_code` override it (a row read before or
+    after the change); `at` is when it changed (or that time already in wire form)."""
     return {
         "EventId": event_id,
         "EventType": "message.status",
@@ -26,7 +26,7 @@ def status_event(message: Message, event_id: str, at: datetime, *, status: str |
         "Segment": message.segments,
         "Cost": money(message.cost),
         "CampaignId": message.campaign_id,
-        "Timestamp": iso(at),
+        "Timestamp": at if isinstance(at, str) else iso(at),
     }
 
 

@@ -1,13 +1,16 @@
 """The `webhook.deliver` job: resolve where an event goes, send it signed, record the attempt.
 
 Targets are resolved when the attempt runs, not when the event happened, so a route or webhook that was
-changed or disabled in between is honoured. The payload itself was fixed when the event happened."""
+changed or disabled in between is honoured. The payload itself was fixed when the event happened: stored whole in the job, or, for message status
+callbacks, as the status, error and time of the change, completed at delivery with the message's fields
+that never change once it is accepted (messaging/bulk.py status_job)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.core import fastmany
 from mpaas.core.jobs import ClaimedJob
 from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
+from mpaas.messaging import events
 from mpaas.models import Account, AccountWebhook, Message, MessageRoute, WebhookAttempt
 from mpaas.platform import Platform
 
@@ -29,6 +33,21 @@ class Destination:
     signing_secret: str
     data_format: str = "json"
     webhook_id: str | None = None
+    message: Any = None  # the message row (EVENT_COLUMNS) of a route webhook
+
+
+# The message's fields in a status event; none of them changes once the message is accepted.
+EVENT_COLUMNS = (Message.id, Message.account_id, Message.message_route_id, Message.status, Message.direction,
+                 Message.from_number, Message.to_number, Message.owner, Message.error_code, Message.segments,
+                 Message.cost, Message.campaign_id)
+
+
+def event_body(payload: dict, destination: Destination) -> dict:
+    """What is sent: the stored event, or a status event completed with the message's fields."""
+    if "payload" in payload:
+        return payload["payload"]
+    return events.status_event(destination.message, payload["event_id"], payload["at"], status=payload["status"],
+                               error_code=payload["error_code"])
 
 
 def _route_target(route, kind: str) -> WebhookTarget | None:
@@ -52,8 +71,7 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
     messages = {row.id: row for row in (await session.execute(
-        select(Message.id, Message.account_id, Message.message_route_id)
-        .where(Message.id.in_(list(message_ids))))).all()} if message_ids else {}
+        select(*EVENT_COLUMNS).where(Message.id.in_(list(message_ids))))).all()} if message_ids else {}
     route_ids = {m.message_route_id for m in messages.values() if m.message_route_id}
     routes = {r.id: r for r in (await session.execute(
         select(MessageRoute).where(MessageRoute.id.in_(list(route_ids))))).scalars().all()} if route_ids else {}
@@ -77,7 +95,8 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
             continue
         message = messages.get(p.get("message_id"))
         target = _route_target(routes.get(message.message_route_id) if message else None, p["target"])
-        out.append(Destination(target, message.account_id, secrets[message.account_id]) if target else None)
+        out.append(Destination(target, message.account_id, secrets[message.account_id], message=message)
+                   if target else None)
     return out
 
 
@@ -93,7 +112,7 @@ def make_batch_handler(platform: Platform):
         status_code, error, retry = None, None, False
         try:
             status_code = await platform.webhooks.send(
-                destination.target, payload["payload"], signing_secret=destination.signing_secret,
+                destination.target, event_body(payload, destination), signing_secret=destination.signing_secret,
                 event_id=payload["event_id"], timestamp=int(platform.clock.now().timestamp()),
                 data_format=destination.data_format)
         except WebhookForbidden as exc:  # settings forbid this destination; retrying cannot help

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mpaas.config import Settings
-from mpaas.core import migrate
+from mpaas.core import eventloop, migrate
 from mpaas.platform import Platform
 
 app = typer.Typer(help="mpaas: a self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.",
@@ -320,7 +320,7 @@ def smsc_sim(port: int = typer.Option(2775, help="SMPP port to listen on."),
             console.print(json.dumps(sim.stats()), markup=False, highlight=False)  # incl. duplicates on exit
 
     try:
-        asyncio.run(run())
+        eventloop.run(run())
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from mpaas.core import eventloop
+
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -85,7 +87,7 @@ def _run_roles(roles: frozenset[str], data_dir: Optional[Path], label: str) -> N
             await runtime.stop()
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    asyncio.run(main())
+    eventloop.run(main())
 
 
 def worker(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:

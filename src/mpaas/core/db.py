@@ -17,13 +17,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from mpaas.core.checkpoint import WalCheckpointer
 from mpaas.core.sqlite_driver import inline_url, one_hop_url
 from mpaas.core.writelock import FileWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
+def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, own_checkpoints: bool = False) -> AsyncEngine:
+    """`own_checkpoints`: this engine's commits never checkpoint the WAL (a WalCheckpointer does)."""
     # Writes run on the event loop's thread, reads on their connection's thread (core/sqlite_driver.py).
     driver_url = inline_url(url) if immediate else one_hop_url(url)
     engine = create_async_engine(driver_url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
@@ -35,6 +37,8 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if own_checkpoints:  # not inside a writer's commit, under the lock: core/checkpoint.py
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
@@ -50,8 +54,10 @@ class Database:
     def __init__(self, url: str, pool_size: int = 10):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        database_file = _database_file(url) if self.is_sqlite else None
         if self.is_sqlite:
-            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=4)
+            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=4,
+                                               own_checkpoints=database_file is not None)
             self.read_engine = _sqlite_engine(url, immediate=False, pool_size=8)
         else:
             self.write_engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size,
@@ -62,7 +68,9 @@ class Database:
         # instead. Other processes (the CLI) still meet the busy timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # ... and a file lock queues the writers of other processes on the same file (core/writelock.py).
-        self._file_lock = _file_lock_for(url) if self.is_sqlite else None
+        self._file_lock = FileWriteLock(Path(f"{database_file}.write-lock")) if database_file else None
+        # ... and the WAL is checkpointed by a thread of this process, not in a writer's commit.
+        self._checkpointer = WalCheckpointer(database_file) if database_file else None
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -79,6 +87,8 @@ class Database:
                 async with self._write_sessions() as session, session.begin():
                     yield session
                 return
+            if self._checkpointer is not None:
+                self._checkpointer.start()  # on the first write: a process that only reads needs none
             await self._file_lock.acquire()
             try:
                 async with self._write_sessions() as session, session.begin():
@@ -93,6 +103,8 @@ class Database:
                 yield session
 
     async def dispose(self) -> None:
+        if self._checkpointer is not None:
+            await asyncio.to_thread(self._checkpointer.stop)
         if self._file_lock is not None:
             self._file_lock.close()
         await self.write_engine.dispose()
@@ -100,11 +112,12 @@ class Database:
             await self.read_engine.dispose()
 
 
-def _file_lock_for(url: str) -> FileWriteLock | None:
+def _database_file(url: str) -> str | None:
+    """The SQLite file of `url`; None for memory databases and `file:` URIs."""
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
-    return FileWriteLock(Path(f"{database}.write-lock"))
+    return database
 
 
 def sync_url(url: str) -> str:

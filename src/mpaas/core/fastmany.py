@@ -8,9 +8,9 @@ on record_submits and apply_receipts: more than SQLite spent executing the state
 
 `executemany` compiles a statement once per column set and keeps the SQL, the order of its positional
 parameters and their bind processors (SQLAlchemy's own, so values are stored exactly as the plain path
-stores them); each row becomes a tuple in one comprehension, and a value repeated across the batch (the
-batch's `now`) is processed once. Other databases take the plain path: their drivers
-and SQLAlchemy's batching there are not the cost.
+stores them); each row becomes a tuple through one generated expression, and a datetime repeated across
+the batch (its `now`) is processed once. Other databases take the plain path: their drivers and
+SQLAlchemy's batching there are not the cost.
 
 Statements must be built once (module constants): compiled forms are cached by the statement object.
 """
@@ -62,7 +62,7 @@ def _rows_function(plan: tuple) -> Callable[[], Callable[[list], list]]:
     """-> a function that makes `rows -> [positional parameters of each row]` with fresh per-batch memos.
     The row expression is generated once per statement and column set: a comprehension with a branch per
     parameter cost as much as the rest of this module saves."""
-    args, values, items, memos = [], [], [], []
+    args, values, items, memo_positions = [], [], [], []
     for i, (key, constant, processor, memo) in enumerate(plan):
         if key is None:
             args.append(f"c{i}")
@@ -73,11 +73,11 @@ def _rows_function(plan: tuple) -> Callable[[], Callable[[list], list]]:
         else:
             args.append(f"p{i}")
             values.append(processor)
-            memos.append(len(values) - 1 if memo else None)
+            if memo:
+                memo_positions.append(len(values) - 1)
             items.append(f"p{i}(row[{key!r}])")
     # The keys are the statement's own bind names (columns, bindparams), not data.
     factory = eval(f"lambda {', '.join(args)}: lambda rows: [({', '.join(items)},) for row in rows]")  # noqa: S307
-    memo_positions = [m for m in memos if m is not None]
 
     def make() -> Callable[[list], list]:
         fresh = list(values)

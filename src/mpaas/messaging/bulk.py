@@ -84,7 +84,7 @@ async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
     await fastmany.executemany(session, INSERT_JOBS, rows)  # Core, not ORM: no unit-of-work bookkeeping
 
 
-async def _event_rows(session: AsyncSession, message_ids: Iterable[str], *, open_only: bool = False) -> dict:
+async def _status_rows(session: AsyncSession, message_ids: Iterable[str], *, open_only: bool = False) -> dict:
     stmt = select(*STATUS_COLUMNS).where(Message.id.in_(list(message_ids)))
     if open_only:
         stmt = stmt.where(Message.status.in_(OPEN_STATUSES))
@@ -95,7 +95,7 @@ async def finish_messages(session: AsyncSession, outcomes: dict[str, tuple[str, 
     """Move still-open messages to a final status and queue their status callbacks."""
     if not outcomes:
         return
-    rows = await _event_rows(session, outcomes, open_only=True)
+    rows = await _status_rows(session, outcomes, open_only=True)
     if not rows:
         return
     await fastmany.executemany(session, FINISHED, [
@@ -190,7 +190,7 @@ async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str
     if not accepted:
         return
     await lock_correlation(session, [carrier])
-    rows = await _event_rows(session, accepted)
+    rows = await _status_rows(session, accepted)
     message_updates, parts, jobs = [], [], []
     for mid, result in accepted.items():
         row = rows.get(mid)

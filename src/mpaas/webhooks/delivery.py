@@ -1,9 +1,10 @@
 """The `webhook.deliver` job: resolve where an event goes, send it signed, record the attempt.
 
 Targets are resolved when the attempt runs, not when the event happened, so a route or webhook that was
-changed or disabled in between is honoured. The payload itself was fixed when the event happened: stored whole in the job, or, for message status
-callbacks, as the status, error and time of the change, completed at delivery with the message's fields
-that never change once it is accepted (messaging/bulk.py status_job)."""
+changed or disabled in between is honoured. The payload itself was fixed when the event happened: stored
+whole in the job, or, for message status callbacks, as the status, error and time of the change, completed
+at delivery with the message's fields that never change once it is accepted (messaging/bulk.py
+status_job)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ class Destination:
     message: Any = None  # the message row (EVENT_COLUMNS) of a route webhook
 
 
-# The message's fields in a status event; none of them changes once the message is accepted.
+# What resolving a route webhook reads of its message: the route, and the fields of a status event. Of those,
+# status and error code come from the job instead; the rest never change once the message is accepted.
 EVENT_COLUMNS = (Message.id, Message.account_id, Message.message_route_id, Message.status, Message.direction,
                  Message.from_number, Message.to_number, Message.owner, Message.error_code, Message.segments,
                  Message.cost, Message.campaign_id)

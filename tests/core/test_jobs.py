@@ -88,6 +88,7 @@ async def test_a_claim_on_sqlite_updates_its_rows_by_key_not_by_scanning_every_d
         if statement.startswith("UPDATE jobs"):
             statements.append((statement, parameters))
 
+    await _add(queue)  # something due: an empty queue's claim never reaches the UPDATEs
     event.listen(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
     try:
         await queue.claim(10, exclude_kinds=frozenset({"carrier.submit"}))
@@ -101,6 +102,42 @@ async def test_a_claim_on_sqlite_updates_its_rows_by_key_not_by_scanning_every_d
             steps = [row[-1] for row in plan]
             assert steps[0].startswith("SEARCH jobs USING INTEGER PRIMARY KEY"), steps
             assert not any(step.startswith("SCAN jobs") for step in steps), steps
+
+
+async def test_a_claim_that_would_find_nothing_on_sqlite_takes_no_write_lock(queue, clock):
+    """Half the claims of a pipeline run found nothing, each holding the write lock every process on the
+    file shares; a read first tells. It must still see pending work of the right kinds, and expired leases."""
+    from sqlalchemy import event
+
+    if not queue.db.is_sqlite:
+        pytest.skip("PostgreSQL's claims do not serialize writers")
+    writes = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        writes.append(statement)
+
+    event.listen(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        await _add(queue, delay_seconds=5)  # not due yet
+        writes.clear()
+        assert await queue.claim(10) == []
+        assert await queue.claim(10, kinds=frozenset({"other.kind"})) == []
+        assert writes == []  # not even BEGIN IMMEDIATE
+        clock.advance(seconds=5)
+        [job] = await queue.claim(10, exclude_kinds=frozenset({"other.kind"}))
+        assert await queue.claim(10) == []
+        clock.advance(seconds=31)  # its lease expired: the probe sees running jobs too
+        assert [j.id for j in await queue.claim(10)] == [job.id]
+    finally:
+        event.remove(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    async with queue.db.read() as session:
+        probe = queue._claim_statements[("due?", None, None)].compile(queue.db.read_engine.sync_engine)
+        raw = await session.connection()
+        values = probe.construct_params({"b_now": clock.now().isoformat()})
+        plan = (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + str(probe),
+                                          tuple(values[name] for name in probe.positiontup))).all()
+        steps = [row[-1] for row in plan]
+        assert not any(step.startswith("SCAN jobs") for step in steps), steps  # off the status index
 
 
 async def test_delayed_job_waits(queue, clock):

@@ -36,11 +36,6 @@ async def submittable(session: AsyncSession, message_ids: list[str]) -> dict:
     return {row.id: row for row in result.all()}
 
 
-async def message_by_carrier_id(session: AsyncSession, carrier_id: str) -> Message | None:
-    result = await session.execute(select(Message).where(Message.carrier_id == carrier_id).limit(1))
-    return result.scalar_one_or_none()
-
-
 async def route(session: AsyncSession, route_id: str | None) -> MessageRoute | None:
     return await session.get(MessageRoute, route_id) if route_id else None
 

@@ -14,15 +14,17 @@ from mpaas.models.base import Base, Money, UTCDateTime
 class Message(Base):
     __tablename__ = "messages"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # Indexed through ix_messages_account_created (account_id leads it). Every index here is written on each
+    # send and receipt, under SQLite's one write lock: only the ones a query uses are kept (migration 0007).
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     # Several recipients of one send share a batch id (the first message's id).
-    batch_id: Mapped[str] = mapped_column(String(64), index=True)
+    batch_id: Mapped[str] = mapped_column(String(64))
     direction: Mapped[str] = mapped_column(String(16))  # Outbound | Inbound
     type: Mapped[str] = mapped_column(String(8))  # p2p | a2p
     message_type: Mapped[str] = mapped_column(String(8))  # sms | mms
     from_number: Mapped[str] = mapped_column(String(20))
     to_number: Mapped[str] = mapped_column(String(20))
-    owner: Mapped[str] = mapped_column(String(20), index=True)  # the platform number involved
+    owner: Mapped[str] = mapped_column(String(20))  # the platform number involved
     body: Mapped[str] = mapped_column(Text)
     campaign_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     media: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -30,7 +32,8 @@ class Message(Base):
     encoding: Mapped[str] = mapped_column(String(8), default="GSM7")
     cost: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     status: Mapped[str] = mapped_column(String(16))
-    carrier_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # Receipts find their message through message_parts' key, not through this column.
+    carrier_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     message_route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Handset-level confirmation reported through POST /v1.0/message/device-delivery.

@@ -33,8 +33,10 @@ class WebhookAttempt(Base):
 
     __tablename__ = "webhook_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(64), index=True)
-    account_id: Mapped[str] = mapped_column(String(64), index=True)
+    # Attempts are listed per message (ix_webhook_attempts_message); the other columns are not searched, and
+    # each index would be written with every attempt (migration 0007).
+    event_id: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     webhook_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     event_type: Mapped[str] = mapped_column(String(32))

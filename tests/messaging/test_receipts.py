@@ -83,6 +83,24 @@ async def test_receipt_before_submit_response(api, numbers, carrier):
     assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"
 
 
+async def test_receipts_before_submit_response_twice_over_are_kept_once_and_applied_once(api, numbers, carrier,
+                                                                                      platform):
+    """The second copy meets the first's early row (the upsert's conflict path); both go when the submit is
+    recorded, and the message settles once."""
+    from sqlalchemy import func, select
+
+    from mpaas.models import EarlyReceipt, Job
+
+    carrier.receipt_first = carrier.duplicate_receipts = True
+    sent = await _send(api, "x" * 400)  # 3 parts, each receipt twice, all before the submit response
+    assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"
+    async with platform.db.read() as session:
+        early = (await session.execute(select(func.count()).select_from(EarlyReceipt))).scalar_one()
+        webhooks = (await session.execute(select(func.count()).select_from(Job)
+                                          .where(Job.kind == "webhook.deliver"))).scalar_one()
+    assert early == 0 and webhooks == 2
+
+
 async def test_all_parts_delivered(api, numbers, carrier):
     sent = await _send(api, "x" * 400)  # 3 parts
     details = await _final(api, sent["MessageId"])

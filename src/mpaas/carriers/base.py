@@ -23,6 +23,9 @@ class SubmitResult:
     receipt_delay_seconds: float | None = None
     # One carrier id per submitted part, in order (empty = just carrier_id). Each part gets its own receipt.
     part_ids: tuple[str, ...] = ()
+    # The carrier that took it, by the name its receipts will carry: behind a CarrierRouter, the member
+    # carrier, not the router. None: the submitting connector's own name.
+    carrier: str | None = None
 
     @property
     def all_ids(self) -> tuple[str, ...]:

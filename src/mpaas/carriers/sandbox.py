@@ -34,4 +34,4 @@ class SandboxConnector:
         state = "UNDELIV" if self.fail_prefixes and sms.destination.startswith(self.fail_prefixes) else "DELIVRD"
         self.submitted += 1
         return SubmitResult(carrier_id=uuid.uuid4().hex[:20], receipt_state=state,
-                            receipt_delay_seconds=self.receipt_delay_seconds)
+                            receipt_delay_seconds=self.receipt_delay_seconds, carrier=self.name)

@@ -336,6 +336,8 @@ class SmppConnector:
             encoded = encoding.encode_message(sms.body)
         except encoding.EncodingError as exc:
             raise CarrierRejected("ESME_RINVMSGLEN", str(exc)) from None
+        if len(encoded.parts) == 1:  # most messages: no gather (a task and a future per message)
+            return SubmitResult(carrier_id=await self._submit_part(sms, encoded, encoded.parts[0]), carrier=self.name)
         results = await asyncio.gather(
             *(self._submit_part(sms, encoded, part) for part in encoded.parts), return_exceptions=True)
         errors = [r for r in results if isinstance(r, BaseException)]
@@ -346,7 +348,7 @@ class SmppConnector:
                         raise error
             raise errors[0]
         ids = tuple(results)
-        return SubmitResult(carrier_id=ids[0], part_ids=ids if len(ids) > 1 else ())
+        return SubmitResult(carrier_id=ids[0], part_ids=ids, carrier=self.name)
 
     async def _submit_part(self, sms: OutboundSms, encoded: encoding.EncodedSms, payload: bytes) -> str:
         s = self.settings

@@ -194,19 +194,22 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
         await _settle(session, touched, now)
 
 
-async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str, SubmitResult],
+async def record_submits(session: AsyncSession, connector: str, accepted: dict[str, SubmitResult],
                          now: datetime) -> None:
-    """Store what the carrier accepted: carrier ids, parts, `Sent` and its callback, announced receipts; then
-    apply receipts that arrived before the mapping existed."""
+    """Store what the carriers accepted: carrier ids, parts, `Sent` and its callback, announced receipts; then
+    apply receipts that arrived before the mapping existed. Parts are keyed by the carrier that took them
+    (SubmitResult.carrier), else by `connector`'s name: receipts come back under the member carrier's name."""
     if not accepted:
         return
-    await lock_correlation(session, [carrier])
+    carrier_of = {mid: result.carrier or connector for mid, result in accepted.items()}
+    await lock_correlation(session, set(carrier_of.values()))
     rows = await _status_rows(session, accepted)
     message_updates, parts, jobs = [], [], []
     for mid, result in accepted.items():
         row = rows.get(mid)
         if row is None:
             continue
+        carrier = carrier_of[mid]
         opened = row.status == "Queued"
         message_updates.append({"b_id": mid, "b_carrier_id": result.carrier_id,
                                 "b_status": "Sent" if opened else row.status, "b_now": now})
@@ -223,9 +226,15 @@ async def record_submits(session: AsyncSession, carrier: str, accepted: dict[str
     await fastmany.executemany(session, SUBMITTED, message_updates)
     await fastmany.executemany(session, INSERT_PARTS, parts)
     await insert_jobs(session, jobs)
-    part_keys = [p["carrier_message_id"] for p in parts]
-    early = (await session.execute(EARLY_OF, {"b_carrier": carrier, "b_ids": part_keys})).all()
+    part_keys: dict[str, list[str]] = defaultdict(list)
+    for part in parts:
+        part_keys[part["carrier"]].append(part["carrier_message_id"])
+    early = []
+    for carrier, keys in part_keys.items():
+        found = (await session.execute(EARLY_OF, {"b_carrier": carrier, "b_ids": keys})).all()
+        if found:
+            await session.execute(DELETE_EARLY, {"b_carrier": carrier, "b_ids": [e.carrier_message_id for e in found]})
+            early += found
     if early:
-        await session.execute(DELETE_EARLY, {"b_carrier": carrier, "b_ids": [e.carrier_message_id for e in early]})
         await apply_receipts(session, [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code)
                                        for e in early], now)

@@ -25,7 +25,10 @@ class ScriptedCarrier:
         self.fail_next: list[Exception] = []
         self.receipts: dict[int, str] = {}  # part index -> state; absent parts get no receipt
         self.receipt_first = False
+        self.receipt_at_once = False  # right after the response, while the rest of the batch is in flight
+        self.slow_submits: dict[str, float] = {}  # destination -> seconds its submit takes
         self.duplicate_receipts = False
+        self.receipts_acknowledged = 0  # on_receipt calls that returned (the SMSC would get deliver_sm_resp)
 
     async def start(self, events):
         self.events = events
@@ -40,9 +43,12 @@ class ScriptedCarrier:
         self.submits.append(sms)
         if self.fail_next:
             raise self.fail_next.pop(0)
+        await asyncio.sleep(self.slow_submits.get(sms.destination, 0))
         part_ids = tuple(f"C{next(self.ids)}" for _ in plan(sms.body).parts)
         if self.receipt_first:  # the SMSC sends the receipt before answering the submit
             await self._send_receipts(part_ids)
+        elif self.receipt_at_once:
+            asyncio.ensure_future(self._send_receipts(part_ids))
         else:
             asyncio.get_running_loop().call_later(0.05, lambda: asyncio.ensure_future(self._send_receipts(part_ids)))
         return SubmitResult(carrier_id=part_ids[0], part_ids=part_ids)
@@ -51,6 +57,7 @@ class ScriptedCarrier:
         for index, part_id in enumerate(part_ids):
             state = self.receipts.get(index, "DELIVRD")
             await self.events.on_receipt(self.name, part_id, state, None if state == "DELIVRD" else "001")
+            self.receipts_acknowledged += 1
             if self.duplicate_receipts:
                 await self.events.on_receipt(self.name, part_id, state, None)
 
@@ -99,6 +106,60 @@ async def test_receipts_before_submit_response_twice_over_are_kept_once_and_appl
         webhooks = (await session.execute(select(func.count()).select_from(Job)
                                           .where(Job.kind == "webhook.deliver"))).scalar_one()
     assert early == 0 and webhooks == 2
+
+
+async def test_a_receipt_during_its_submit_batch_is_stored_with_the_submit_not_as_early(api, numbers, carrier,
+                                                                                       platform):
+    """The first message's receipt comes while the batch waits for the second's response: it is parked and
+    written by the batch's own transaction, never as an early receipt (insert, read back, delete)."""
+    from sqlalchemy import event
+
+    carrier.receipt_at_once = True
+    carrier.slow_submits = {"+18015737112": 0.3}
+    early_writes = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO EARLY_RECEIPTS"):
+            early_writes.append(parameters)
+
+    event.listen(platform.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+        sent = await api.ok("POST", "/v1.0/message/outbound", json={
+            "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+18015737112"}], "Body": "hello"})
+        for message in sent["Messages"]:
+            assert (await _final(api, message["MessageId"]))["Status"] == "Delivered"
+    finally:
+        event.remove(platform.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    assert len(carrier.submits) == 2 and early_writes == []
+
+
+async def test_receipts_parked_for_a_batch_whose_transaction_fails_are_stored_the_usual_way(
+        api, numbers, carrier, platform, monkeypatch):
+    from mpaas.messaging import bulk
+
+    record_submits, calls = bulk.record_submits, []
+
+    async def failing_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return await record_submits(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "record_submits", failing_once)
+    carrier.receipt_at_once = True
+    carrier.slow_submits = {"+18015737112": 0.3}
+    source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+    sent = await api.ok("POST", "/v1.0/message/outbound", json={
+        "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+18015737112"}], "Body": "hello"})
+    for message in sent["Messages"]:
+        assert (await _final(api, message["MessageId"]))["Status"] == "Delivered"
+    assert len(carrier.submits) == 4  # the failed batch's two, again
+    # Every receipt was acknowledged, the failed batch's too (kept as early receipts of unknown parts).
+    deadline = asyncio.get_running_loop().time() + 5
+    while carrier.receipts_acknowledged < 4 and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    assert carrier.receipts_acknowledged == 4
 
 
 async def test_all_parts_delivered(api, numbers, carrier):

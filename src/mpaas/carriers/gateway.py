@@ -75,7 +75,8 @@ class Gateway:
         # the settings now and dropped when the lease ends, so a new holding starts from fresh binds.
         self._built_here = "connector" not in platform.extras
         connector = connector_of(platform)
-        await connector.start(PipelineEvents(platform))
+        events = platform.extras["pipeline_events"] = PipelineEvents(platform)  # the submit handler parks with it
+        await connector.start(events)
         self.connector, self.holding = connector, True
         handlers = batch_handlers(platform)
         self._worker = Worker(platform.jobs, {}, poll_seconds=settings.worker_poll_seconds,

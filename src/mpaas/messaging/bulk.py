@@ -195,10 +195,11 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
 
 
 async def record_submits(session: AsyncSession, connector: str, accepted: dict[str, SubmitResult],
-                         now: datetime) -> None:
+                         now: datetime, receipts: Sequence[Receipt] = ()) -> None:
     """Store what the carriers accepted: carrier ids, parts, `Sent` and its callback, announced receipts; then
-    apply receipts that arrived before the mapping existed. Parts are keyed by the carrier that took them
-    (SubmitResult.carrier), else by `connector`'s name: receipts come back under the member carrier's name."""
+    apply receipts that arrived before the mapping existed (stored early, and `receipts`, held back in
+    memory for this transaction). Parts are keyed by the carrier that took them (SubmitResult.carrier),
+    else by `connector`'s name: receipts come back under the member carrier's name."""
     if not accepted:
         return
     carrier_of = {mid: result.carrier or connector for mid, result in accepted.items()}
@@ -235,6 +236,6 @@ async def record_submits(session: AsyncSession, connector: str, accepted: dict[s
         if found:
             await session.execute(DELETE_EARLY, {"b_carrier": carrier, "b_ids": [e.carrier_message_id for e in found]})
             early += found
-    if early:
+    if early or receipts:
         await apply_receipts(session, [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code)
-                                       for e in early], now)
+                                       for e in early] + list(receipts), now)

@@ -111,3 +111,25 @@ async def test_expired_token_is_401(api, clock, platform):
 async def test_token_expiry_reflects_lifetime_setting(api, clock, platform):
     data = (await _mint(api, f"{BASE_URL}/v1.0/message/routes")).json()
     assert data["tokenExpiry"] == "03/01/2026 12:15:00 PM"
+
+
+async def test_a_token_stops_working_when_its_distributor_is_deactivated_or_its_accounts_are(api, platform):
+    """The principal is read per request: an inactive account drops out of it, an inactive distributor ends
+    its tokens, and a distributor left with no active account still authenticates (and sees none)."""
+    from sqlalchemy import update
+
+    from mpaas.models import Account, Distributor
+
+    token = (await _mint(api, f"{BASE_URL}/v1.0/account/message/routes")).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await api.http.get("/v1.0/account/message/routes", headers=headers)).status_code == 200
+    async with platform.db.write() as session:
+        await session.execute(update(Account).where(Account.distributor_id == api.credential.account_key)
+                              .values(active=False))
+    response = await api.http.get("/v1.0/account/message/routes", headers=headers)
+    # Authenticated (not 401), with no account left to act for.
+    assert (response.status_code, response.json()["Message"]) == (400, "Invalid AccountId")
+    async with platform.db.write() as session:
+        await session.execute(update(Distributor).where(Distributor.id == api.credential.account_key)
+                              .values(active=False))
+    assert (await api.http.get("/v1.0/account/message/routes", headers=headers)).status_code == 401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.hashing import new_secret
@@ -35,6 +35,26 @@ async def account_ids_of(session: AsyncSession, distributor_id: str) -> list[str
         .order_by(Account.created_at, Account.id)
     )
     return list(result.scalars().all())
+
+
+_DISTRIBUTORS, _ACCOUNTS = Distributor.__table__, Account.__table__
+# Every request's principal: the distributor (active?) and its active accounts in one statement, built once.
+PRINCIPAL_ACCOUNTS = (
+    select(_DISTRIBUTORS.c.active, _ACCOUNTS.c.id)
+    .select_from(_DISTRIBUTORS.outerjoin(_ACCOUNTS, and_(_ACCOUNTS.c.distributor_id == _DISTRIBUTORS.c.id,
+                                                         _ACCOUNTS.c.active.is_(True))))
+    .where(_DISTRIBUTORS.c.id == bindparam("b_distributor"))
+    .order_by(_ACCOUNTS.c.created_at, _ACCOUNTS.c.id)
+)
+
+
+async def active_account_ids(session: AsyncSession, distributor_id: str) -> list[str] | None:
+    """The active accounts of an active distributor, oldest first (as account_ids_of); None when the
+    distributor is missing or inactive."""
+    rows = (await session.execute(PRINCIPAL_ACCOUNTS, {"b_distributor": distributor_id})).all()
+    if not rows or not rows[0].active:
+        return None
+    return [row.id for row in rows if row.id is not None]
 
 
 async def accounts_of(session: AsyncSession, distributor_id: str) -> list[Account]:

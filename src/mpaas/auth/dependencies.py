@@ -36,8 +36,7 @@ async def principal(request: Request, response: Response) -> Principal:
         raise ApiError(403)
     await apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
     async with platform.db.read() as session:
-        distributor = await repository.get_distributor(session, claims.distributor_id)
-        if distributor is None or not distributor.active:
-            raise ApiError(401)
-        account_ids = await repository.account_ids_of(session, claims.distributor_id)
+        account_ids = await repository.active_account_ids(session, claims.distributor_id)
+    if account_ids is None:  # the distributor was removed or deactivated after the token was issued
+        raise ApiError(401)
     return Principal(distributor_id=claims.distributor_id, account_ids=tuple(account_ids))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,11 +76,18 @@ async def account(session: AsyncSession, account_id: str) -> Account | None:
     return await session.get(Account, account_id)
 
 
+# Built once, and asks for the id only: every send runs it inside the write transaction, and most numbers
+# have no subscription (an ORM entity query costs its machinery even when it finds nothing).
+_SUBSCRIPTIONS = Subscription.__table__
+LIVE_SUBSCRIPTION_ID = (select(_SUBSCRIPTIONS.c.id)
+                        .where(_SUBSCRIPTIONS.c.phone_number_id == bindparam("b_number"),
+                               _SUBSCRIPTIONS.c.deleted_at.is_(None), _SUBSCRIPTIONS.c.active.is_(True))
+                        .limit(1))
+
+
 async def live_subscription_for_number(session: AsyncSession, phone_number_id: str) -> Subscription | None:
-    result = await session.execute(select(Subscription).where(Subscription.phone_number_id == phone_number_id,
-                                                              Subscription.deleted_at.is_(None),
-                                                              Subscription.active.is_(True)).limit(1))
-    return result.scalar_one_or_none()
+    found = (await session.execute(LIVE_SUBSCRIPTION_ID, {"b_number": phone_number_id})).scalar()
+    return await session.get(Subscription, found) if found is not None else None
 
 
 async def events(session: AsyncSession, subscription_id: str, period: str) -> list[ThresholdEvent]:

@@ -33,7 +33,8 @@ class Platform:
             settings=settings, db=db, clock=clock,
             jobs=JobQueue(db, clock, lease_seconds=settings.job_lease_seconds),
             rate_limiter=RateLimiter(settings.redis_url),
-            webhooks=WebhookSender(settings.webhook_timeout_seconds, settings.webhook_allow_private),
+            webhooks=WebhookSender(settings.webhook_timeout_seconds, settings.webhook_allow_private,
+                                   settings.webhook_connections_per_destination),
         )
 
     async def start(self) -> None:

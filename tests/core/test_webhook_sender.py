@@ -40,3 +40,48 @@ def test_signature_is_the_documented_hmac_whatever_was_signed_before():
     for secret, ts, body in [("s1", "100", b"{}"), ("s2", "100", b"{}"), ("s1", "101", b'{"A":1}'), ("s1", "100", b"{}")]:
         expected = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
         assert sign(secret, ts, body) == "sha256=" + expected
+
+
+async def test_requests_in_flight_to_one_receiver_are_capped_by_the_setting(tmp_path):
+    """MPAAS_WEBHOOK_CONNECTIONS_PER_DESTINATION: five events to a receiver that answers slowly, with a cap
+    of two, never have more than two requests open at once; all five arrive."""
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from mpaas.config import Settings
+    from mpaas.platform import Platform
+
+    with pytest.raises(ValidationError):
+        Settings(data_dir=tmp_path, webhook_connections_per_destination=0)
+    platform = Platform.build(Settings(data_dir=tmp_path, webhook_connections_per_destination=2))
+    open_now, most, served = 0, 0, 0
+
+    async def handle(reader, writer):
+        nonlocal open_now, most, served
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                                  if line.lower().startswith(b"content-length")))
+                await reader.readexactly(length)
+                open_now += 1
+                most = max(most, open_now)
+                await asyncio.sleep(0.05)
+                open_now -= 1
+                served += 1
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
+    try:
+        await asyncio.gather(*(platform.webhooks.send(WebhookTarget(url), {"N": n}, signing_secret="s",
+                                                      event_id=f"EVT-{n}", timestamp=1) for n in range(5)))
+    finally:
+        await platform.webhooks.close()
+        server.close()
+        await platform.db.dispose()
+    assert (served, most) == (5, 2)

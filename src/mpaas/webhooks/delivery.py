@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core import fastmany
@@ -44,6 +44,15 @@ EVENT_COLUMNS = (Message.id, Message.account_id, Message.message_route_id, Messa
                  Message.cost, Message.campaign_id)
 
 
+# resolve_all's reads, built once, through the tables: the rows are only read (the ORM's entity loading and
+# a statement built per batch were a tenth of the webhook worker's time, py-spy of the pipeline bench).
+_IDS = bindparam("b_ids", expanding=True)
+EVENT_MESSAGES = select(*EVENT_COLUMNS).where(Message.id.in_(_IDS))
+ROUTES = select(MessageRoute.__table__).where(MessageRoute.__table__.c.id.in_(_IDS))
+HOOKS = select(AccountWebhook.__table__).where(AccountWebhook.__table__.c.id.in_(_IDS))
+SECRETS = select(Account.id, Account.webhook_signing_secret).where(Account.id.in_(_IDS))
+
+
 def event_body(payload: dict, destination: Destination) -> dict:
     """What is sent: the stored event, or a status event completed with the message's fields."""
     if "payload" in payload:
@@ -72,16 +81,14 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
     """Where each event goes, with a handful of set-wise reads for the whole batch."""
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
-    messages = {row.id: row for row in (await session.execute(
-        select(*EVENT_COLUMNS).where(Message.id.in_(list(message_ids))))).all()} if message_ids else {}
-    route_ids = {m.message_route_id for m in messages.values() if m.message_route_id}
-    routes = {r.id: r for r in (await session.execute(
-        select(MessageRoute).where(MessageRoute.id.in_(list(route_ids))))).scalars().all()} if route_ids else {}
-    hooks = {h.id: h for h in (await session.execute(
-        select(AccountWebhook).where(AccountWebhook.id.in_(list(hook_ids))))).scalars().all()} if hook_ids else {}
+    async def rows(statement, keys) -> dict:
+        return {row.id: row for row in (await session.execute(statement, {"b_ids": list(keys)})).all()} if keys else {}
+
+    messages = await rows(EVENT_MESSAGES, message_ids)
+    routes = await rows(ROUTES, {m.message_route_id for m in messages.values() if m.message_route_id})
+    hooks = await rows(HOOKS, hook_ids)
     account_ids = {m.account_id for m in messages.values()} | {h.account_id for h in hooks.values()}
-    secrets = dict((await session.execute(select(Account.id, Account.webhook_signing_secret)
-                                          .where(Account.id.in_(list(account_ids))))).all()) if account_ids else {}
+    secrets = {row.id: row.webhook_signing_secret for row in (await rows(SECRETS, account_ids)).values()}
     out: list[Destination | None] = []
     for p in payloads:
         if p["target"] == "account":

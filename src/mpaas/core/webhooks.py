@@ -44,6 +44,10 @@ class WebhookForbidden(Exception):
     """The destination is not allowed by settings; retrying will not help."""
 
 
+# json.dumps with any non-default argument builds a new encoder per call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 def sign(secret: str, timestamp: str, content: bytes) -> str:
     mac = _keyed(secret).copy()  # HMAC-SHA256(secret, timestamp + "." + content)
     mac.update(timestamp.encode() + b"." + content)
@@ -149,7 +153,7 @@ class WebhookSender:
                 body = to_xml(payload)
                 headers.append(("Content-Type", "application/xml"))
             else:
-                body = json.dumps(payload, separators=(",", ":")).encode()
+                body = _COMPACT_JSON.encode(payload).encode()
                 headers.append(("Content-Type", "application/json"))
             headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, body)))
             path_and_query = f"{path}?{url_query}" if url_query else path

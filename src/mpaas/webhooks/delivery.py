@@ -117,12 +117,12 @@ def make_batch_handler(platform: Platform):
         if destination is None:
             return None, False, None
         payload = job.payload
-        started = time.monotonic()
+        started, attempted_at = time.monotonic(), platform.clock.now()
         status_code, error, retry = None, None, False
         try:
             status_code = await platform.webhooks.send(
                 destination.target, event_body(payload, destination), signing_secret=destination.signing_secret,
-                event_id=payload["event_id"], timestamp=int(platform.clock.now().timestamp()),
+                event_id=payload["event_id"], timestamp=int(attempted_at.timestamp()),
                 data_format=destination.data_format)
         except WebhookForbidden as exc:  # settings forbid this destination; retrying cannot help
             error = str(exc)
@@ -135,7 +135,7 @@ def make_batch_handler(platform: Platform):
             webhook_id=destination.webhook_id, event_type=payload.get("event_type") or payload["target"],
             url=destination.target.url, method=destination.target.method, attempt=job.attempts,
             status_code=status_code, error=error, duration_ms=int((time.monotonic() - started) * 1000),
-            created_at=platform.clock.now())
+            created_at=attempted_at)
         return row, retry, error
 
     async def deliver(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:

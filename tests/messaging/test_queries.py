@@ -64,3 +64,31 @@ async def test_device_delivery(api, numbers, http):
     inbound = await api.post("/v1.0/message/device-delivery", {"MessageId": ids[3]})
     assert inbound.status_code == 400
     assert (await api.post("/v1.0/message/device-delivery", {"MessageId": "TMID-x"})).status_code == 404
+
+
+async def test_details_finds_a_message_by_its_id_in_any_casing_through_the_primary_key(api, other_api, numbers, http,
+                                                                                    platform):
+    from sqlalchemy import event
+
+    _source, ids = await _setup(api, http)
+    prefix, _, rest = ids[0].partition("-")
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "FROM messages" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(platform.db.read_engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        for given in (ids[0], f"{prefix.lower()}-{rest.upper()}"):
+            assert (await api.ok("GET", "/v1.0/message/details", params={"MessageId": given}))["MessageId"] == ids[0]
+    finally:
+        event.remove(platform.db.read_engine.sync_engine, "before_cursor_execute", capture)
+    assert (await other_api.get("/v1.0/message/details", MessageId=ids[0])).status_code == 404  # tenancy
+    if platform.db.is_sqlite:  # the lookup is a key search, not a walk over the account's messages
+        statement, parameters = statements[-1]
+        async with platform.db.read() as session:
+            raw = await session.connection()
+            plan = [row[-1] for row in (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                  parameters)).all()]
+        assert any("USING INDEX sqlite_autoindex_messages" in step or "PRIMARY KEY" in step for step in plan), plan

@@ -21,8 +21,16 @@ async def provisioned_number(session: AsyncSession, number: str) -> PhoneNumber 
     return result.scalar_one_or_none()
 
 
+def canonical_message_id(message_id: str) -> str:
+    """The stored form of a message id given in any casing: `TMID-` and the UUID in lower case. Every
+    message id is made by ids.new_id in this form, so an equality on it finds what a case-insensitive
+    comparison would, through the primary key; `lower(id) = ...` read every message of the account."""
+    prefix, dash, rest = message_id.partition("-")
+    return f"{prefix.upper()}{dash}{rest.lower()}"
+
+
 async def get_message(session: AsyncSession, message_id: str, account_ids: Sequence[str] | None = None) -> Message | None:
-    stmt = select(Message).where(func.lower(Message.id) == message_id.lower())
+    stmt = select(Message).where(Message.id == canonical_message_id(message_id))
     if account_ids is not None:
         stmt = stmt.where(Message.account_id.in_(account_ids))
     return (await session.execute(stmt)).scalar_one_or_none()

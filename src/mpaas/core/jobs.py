@@ -152,8 +152,8 @@ class JobQueue:
     async def _any_due(self, now: datetime, kinds: frozenset[str] | None,
                        exclude_kinds: frozenset[str] | None) -> bool:
         """Whether a claim would find anything, asked in a read transaction. On SQLite a claim takes the one
-        write lock of every process on the file, and half the claims of a pipeline run found nothing (a
-        poll between batches): 369 of 724 in bench/pipeline.py's roles layout. A read beside the writers
+        write lock of every process on the file, and half the claims of a pipeline run found nothing (polls
+        while idle or between batches): 369 of 724 in bench/pipeline.py's roles layout. A read beside the writers
         costs no lock. A job committed just after this read waits for the next poll or wake-up, as one
         committed just after an empty claim would."""
         key = ("due?", kinds, exclude_kinds)

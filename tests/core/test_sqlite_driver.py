@@ -30,6 +30,7 @@ async def db(tmp_path):
 async def test_writes_use_the_inline_dialect_and_reads_the_one_hop_one(db):
     assert db.write_engine.dialect.driver == INLINE_DRIVER
     assert db.read_engine.dialect.driver == DRIVER
+    assert db.quick_read_engine.dialect.driver == INLINE_DRIVER  # quick reads: inline, as writes
 
 
 async def test_rows_counts_returning_and_executemany(db):
@@ -110,3 +111,26 @@ async def test_an_inline_write_rolls_back_on_error_and_the_connection_stays_usab
         await session.execute(text("INSERT INTO t (name) VALUES ('kept')"))
     async with db.read() as session:
         assert [r.name for r in (await session.execute(text("SELECT name FROM t"))).all()] == ["kept"]
+
+
+async def test_a_quick_read_never_leaves_the_event_loop_thread(db, trips):
+    async with db.write() as session:
+        await session.execute(text("INSERT INTO t (name) VALUES ('a')"))
+    async with db.quick_read() as session:  # opens the pool's connection (a hop of aiosqlite's own, uncounted)
+        await session.execute(text("SELECT 1"))
+    before = len(trips["on"])
+    async with db.quick_read() as session:
+        reader = (await (await session.connection()).get_raw_connection()).driver_connection
+        rows = (await session.execute(text("SELECT name FROM t"))).all()
+    # BEGIN, the statement and the end of the transaction ran right here, on no thread of the connection's.
+    assert [c for c in trips["on"][before:] if c is reader] == []
+    assert [r.name for r in rows] == ["a"]
+
+
+async def test_a_quick_read_takes_no_write_lock_and_sees_only_what_was_committed(db):
+    async with db.write() as writer:  # holds SQLite's one write lock until the block ends
+        await writer.execute(text("INSERT INTO t (name) VALUES ('pending')"))
+        async with db.quick_read() as session:  # a plain BEGIN: it does not wait for the writer
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 0
+    async with db.quick_read() as session:
+        assert (await session.execute(text("SELECT name FROM t"))).scalar() == "pending"

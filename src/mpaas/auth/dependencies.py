@@ -35,7 +35,7 @@ async def principal(request: Request, response: Response) -> Principal:
     if claims.scope != scope_of(request.url.path):
         raise ApiError(403)
     await apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
-    async with platform.db.read() as session:
+    async with platform.db.quick_read() as session:
         account_ids = await repository.active_account_ids(session, claims.distributor_id)
     if account_ids is None:  # the distributor was removed or deactivated after the token was issued
         raise ApiError(401)

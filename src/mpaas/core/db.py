@@ -24,10 +24,12 @@ from mpaas.core.writelock import FileWriteLock
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, own_checkpoints: bool = False) -> AsyncEngine:
-    """`own_checkpoints`: this engine's commits never checkpoint the WAL (a WalCheckpointer does)."""
-    # Writes run on the event loop's thread, reads on their connection's thread (core/sqlite_driver.py).
-    driver_url = inline_url(url) if immediate else one_hop_url(url)
+def _sqlite_engine(url: str, *, immediate: bool, inline: bool, pool_size: int,
+                   own_checkpoints: bool = False) -> AsyncEngine:
+    """`immediate`: transactions take the write lock at BEGIN. `inline`: statements run on the event loop's
+    thread, not their connection's (core/sqlite_driver.py). `own_checkpoints`: this engine's commits never
+    checkpoint the WAL (a WalCheckpointer does)."""
+    driver_url = inline_url(url) if inline else one_hop_url(url)
     engine = create_async_engine(driver_url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -43,9 +45,17 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, own_checkpoints
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver's cursor: through exec_driver_sql, a statement of SQLAlchemy's own, it cost
+        # more than many of the transactions it began (execution context, events, result; ~150 us here).
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(begin)
+        finally:
+            cursor.close()
 
     return engine
 
@@ -56,13 +66,15 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         database_file = _database_file(url) if self.is_sqlite else None
         if self.is_sqlite:
-            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=4,
+            # Writes run on the event loop's thread; reads on their connection's thread, except quick ones.
+            self.write_engine = _sqlite_engine(url, immediate=True, inline=True, pool_size=4,
                                                own_checkpoints=database_file is not None)
-            self.read_engine = _sqlite_engine(url, immediate=False, pool_size=8)
+            self.read_engine = _sqlite_engine(url, immediate=False, inline=False, pool_size=8)
+            self.quick_read_engine = _sqlite_engine(url, immediate=False, inline=True, pool_size=4)
         else:
             self.write_engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size,
                                                     pool_pre_ping=True)
-            self.read_engine = self.write_engine
+            self.read_engine = self.quick_read_engine = self.write_engine
         # SQLite has one writer at a time. Waiting for it inside SQLite's busy handler means sleeping and
         # retrying (tails of a second under load); an asyncio lock queues this process's writers in order
         # instead. Other processes (the CLI) still meet the busy timeout.
@@ -73,6 +85,7 @@ class Database:
         self._checkpointer = WalCheckpointer(database_file) if database_file else None
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._quick_read_sessions = async_sessionmaker(self.quick_read_engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -102,6 +115,18 @@ class Database:
             async with session.begin():
                 yield session
 
+    @asynccontextmanager
+    async def quick_read(self) -> AsyncIterator[AsyncSession]:
+        """A read of a few rows by key, for the hot paths (a send's checks, a claim's probe, a batch's
+        lookups). On SQLite its statements run on the event loop's thread: through a connection's thread
+        each statement, the BEGIN and the end of the transaction is a hop there and back, and on a machine
+        of this project's kind a hop costs 100-250 us of CPU when the two threads are on different cores
+        (docs/deploy.md), several times what a short read costs SQLite. A read that
+        may scan (searches, lists, reports) uses `read()`, which keeps the loop free while it runs."""
+        async with self._quick_read_sessions() as session:
+            async with session.begin():
+                yield session
+
     async def dispose(self) -> None:
         if self._checkpointer is not None:
             await asyncio.to_thread(self._checkpointer.stop)
@@ -110,6 +135,7 @@ class Database:
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
+            await self.quick_read_engine.dispose()
 
 
 def _database_file(url: str) -> str | None:

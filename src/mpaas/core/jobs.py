@@ -159,7 +159,7 @@ class JobQueue:
         key = ("due?", kinds, exclude_kinds)
         if key not in self._claim_statements:
             self._claim_statements[key] = self._build_due_probe(kinds, exclude_kinds)
-        async with self.db.read() as session:
+        async with self.db.quick_read() as session:
             return bool((await session.execute(self._claim_statements[key], {"b_now": now})).scalar())
 
     @staticmethod

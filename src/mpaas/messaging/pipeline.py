@@ -169,7 +169,7 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
     async def _submit_batch(jobs: list[ClaimedJob], events: PipelineEvents | None, expected: list):
         connector = connector_of(platform)
         message_of = {job.id: job.payload["message_id"] for job in jobs}
-        async with platform.db.read() as session:
+        async with platform.db.quick_read() as session:
             loaded = await repository.submittable(session, list(message_of.values()))
         sendable = [job for job in jobs if message_of[job.id] in loaded]
         outcomes = await asyncio.gather(*(_submit_one(connector, loaded[message_of[job.id]], events, expected)

@@ -19,7 +19,7 @@ router = APIRouter(tags=["Message"])
 async def send_outbound(body: OutboundRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     now = platform.clock.now()
-    async with platform.db.read() as session:
+    async with platform.db.quick_read() as session:
         prepared = await service.prepare_outbound(session, who, body, now, platform.settings.message_cost_per_segment)
     async with platform.db.write() as session:
         sent = await service.store_outbound(session, prepared, now)

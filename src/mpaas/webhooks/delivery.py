@@ -140,7 +140,7 @@ def make_batch_handler(platform: Platform):
 
     async def deliver(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         """Resolve every destination in one read, send concurrently, record all attempts in one write."""
-        async with platform.db.read() as session:
+        async with platform.db.quick_read() as session:
             destinations = await resolve_all(session, [job.payload for job in jobs])
         results = await asyncio.gather(*(attempt(job, d) for job, d in zip(jobs, destinations)))
         failures = [(job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))

@@ -19,7 +19,7 @@ Fault personalities (`SimConfig.personality`, changeable at run time with `set_p
 A bad password is always refused (no personality needed).
 
 MO injection: in process with `await sim.inject_mo(source, destination, body, concat="udh8"|"udh16"|"sar")`,
-or over the control HTTP port (`mpaas smsc-sim --control-port 2776`):
+or over the control HTTP port (`mpaas smsc-sim --control-port 2776`, smsc_control.py):
   POST /mo          {"from": "+15551230000", "to": "+18015550100", "body": "hi", "concat": "udh8"}
   POST /personality {"personality": "throttled", "throttle_per_second": 5}
   POST /outcomes    {"+1500555": "UNDELIV"}
@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import itertools
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -195,7 +194,10 @@ class SmscSim:
         self._server = await asyncio.start_server(self._handle, self.config.host, self.config.port)
 
     async def start_control(self, port: int, host: str | None = None) -> int:
-        self._control = await asyncio.start_server(self._control_handle, host or self.config.host, port)
+        """Serve the control HTTP port (`smsc_control`); returns the port it bound."""
+        from mpaas.carriers.smsc_control import serve_control
+
+        self._control = await serve_control(self, host or self.config.host, port)
         return self._control.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -461,44 +463,3 @@ class SmscSim:
             for item in items:
                 self._spawn(self._deliver(item))
         return total
-
-    # -- control HTTP ----------------------------------------------------------------------------------------
-    async def _control_handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            request_line = (await reader.readline()).decode("latin-1").split()
-            headers = {}
-            while True:
-                line = (await reader.readline()).decode("latin-1").strip()
-                if not line:
-                    break
-                key, _, value = line.partition(":")
-                headers[key.strip().lower()] = value.strip()
-            body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-            method, path = (request_line + ["", ""])[:2]
-            status, payload = await self._control_dispatch(method, path, body)
-        except Exception as exc:  # a malformed request gets a 400
-            status, payload = 400, {"error": str(exc)}
-        data = json.dumps(payload).encode()
-        writer.write(f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\nContent-Type: application/json\r\n"
-                     f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
-        try:
-            await writer.drain()
-        finally:
-            writer.close()
-
-    async def _control_dispatch(self, method: str, path: str, body: bytes) -> tuple[int, dict]:
-        data = json.loads(body) if body else {}
-        if method == "GET" and path == "/stats":
-            return 200, self.stats()
-        if method == "POST" and path == "/mo":
-            parts = await self.inject_mo(data["from"], data["to"], data["body"], data.get("concat", "udh8"),
-                                         bool(data.get("plus", False)), wait=False)
-            return 200, {"parts": parts}
-        if method == "POST" and path == "/personality":
-            options = {k: v for k, v in data.items() if k != "personality"}
-            self.set_personality(data["personality"], **options)
-            return 200, {"personality": self.config.personality}
-        if method == "POST" and path == "/outcomes":
-            self.config.outcomes = {str(k): str(v) for k, v in data.items()}
-            return 200, {"outcomes": self.config.outcomes}
-        return 404, {"error": f"no route {method} {path}"}

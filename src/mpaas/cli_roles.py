@@ -45,7 +45,7 @@ def check_redis(settings) -> None:
 
 def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         port: int = typer.Option(8080, help="TCP port."),
-        workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes (uvicorn) sharing the port."),
+        workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes (uvicorn), each with its own SO_REUSEPORT socket on the port."),
         data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
     """Run the HTTP API only (no jobs, no carrier binds); run any number behind a load balancer."""
     import uvicorn
@@ -61,10 +61,19 @@ def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
               f"rate limits in {limits}")
     if workers > 1 and settings.is_sqlite:
         err.print("[yellow]note:[/yellow] several API processes on SQLite share one writer; use PostgreSQL.")
+    from mpaas.core import http_workers
     from mpaas.core.nodelay import HTTP_PROTOCOL
 
-    uvicorn.run("mpaas.app:api_only_app", factory=True, host=host, port=port, workers=workers,
-                http=HTTP_PROTOCOL, log_level="warning", access_log=False)
+    options = dict(factory=True, http=HTTP_PROTOCOL, log_level="warning", access_log=False)
+    if workers == 1 or not http_workers.reuseport_supported():
+        uvicorn.run("mpaas.app:api_only_app", host=host, port=port, workers=workers, **options)
+        return
+    try:  # a socket per process, so connections spread over them (core/http_workers.py)
+        status = http_workers.serve("mpaas.app:api_only_app", host, port, workers, **options)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot listen on {escape(host)}:{port}: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    raise typer.Exit(status)
 
 
 def _run_roles(roles: frozenset[str], data_dir: Optional[Path], label: str) -> None:

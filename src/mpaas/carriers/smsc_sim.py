@@ -47,6 +47,7 @@ from aiosmpplib.state import (
 )
 
 from mpaas.carriers import encoding, pdu, receipts
+from mpaas.carriers.smsc_control import serve_control
 
 log = logging.getLogger("mpaas.carriers.smsc_sim")
 
@@ -195,8 +196,6 @@ class SmscSim:
 
     async def start_control(self, port: int, host: str | None = None) -> int:
         """Serve the control HTTP port (`smsc_control`); returns the port it bound."""
-        from mpaas.carriers.smsc_control import serve_control
-
         self._control = await serve_control(self, host or self.config.host, port)
         return self._control.sockets[0].getsockname()[1]
 

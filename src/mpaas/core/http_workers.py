@@ -32,10 +32,14 @@ def reuseport_supported() -> bool:
     return hasattr(socket, "SO_REUSEPORT")
 
 
+def _resolve(host: str, port: int) -> tuple:
+    """The address to listen on (the first getaddrinfo gives for a passive TCP socket)."""
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+
+
 def reuseport_socket(host: str, port: int, *, listen: bool) -> socket.socket:
     """A TCP socket bound to host:port with SO_REUSEPORT (and listening, when asked)."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                         flags=socket.AI_PASSIVE)[0]
+    family, kind, proto, _, address = _resolve(host, port)
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -53,8 +57,7 @@ def ensure_port_free(host: str, port: int) -> None:
     """Raise OSError (EADDRINUSE) when anything already listens on host:port. SO_REUSEPORT alone would let a
     second `mpaas api` of the same user join the first one's group and silently take half its connections; a
     plain bind is refused by any socket on the port, whatever its options."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                         flags=socket.AI_PASSIVE)[0]
+    family, kind, proto, _, address = _resolve(host, port)
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a previous run's TIME_WAIT is no conflict
         probe.bind(address)

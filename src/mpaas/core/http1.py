@@ -16,7 +16,9 @@ answers, with bounded sizes. That is what is here, and the tests cover each case
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
+import socket
 import ssl
 from dataclasses import dataclass
 
@@ -31,6 +33,22 @@ _TARGET = re.compile(r"[\x21-\x7e]+")  # visible ASCII: no spaces, no controls
 
 class HttpError(Exception):
     """Could not get an answer: refused, reset, timed out, or a malformed response."""
+
+
+class ForbiddenDestination(Exception):
+    """The origin resolves to an address the pool may not connect to (private, loopback, link-local or
+    reserved, when only public addresses are allowed): sending again will not help."""
+
+
+def is_private_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope (fe80::1%eth0) is not part of it
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses of `host`, from the loop's resolver (a thread: a lookup never blocks the loop)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
 
 
 class InvalidRequest(ValueError):
@@ -93,11 +111,13 @@ class _Response:
 class OriginPool:
     """Keep-alive connections to one scheme://host:port, at most `size` in use at once."""
 
-    def __init__(self, scheme: str, host: str, port: int, size: int, timeout_seconds: float):
+    def __init__(self, scheme: str, host: str, port: int, size: int, timeout_seconds: float, *,
+                 public_only: bool = False):
         if scheme not in ("http", "https"):
             raise HttpError(f"unsupported URL scheme {scheme!r}")
         self.scheme, self.host, self.port = scheme, host, port
         self.timeout_seconds = timeout_seconds
+        self.public_only = public_only
         self.gate = asyncio.Semaphore(size)
         self._idle: list[_Connection] = []
         self._ssl = ssl.create_default_context() if scheme == "https" else None
@@ -108,7 +128,8 @@ class OriginPool:
 
     async def request(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> int:
         """Send one request and return the response's status code (the body is read and dropped). Raises
-        InvalidRequest for a request that cannot be written safely, HttpError when no answer came."""
+        InvalidRequest for a request that cannot be written safely, ForbiddenDestination for an origin that
+        resolves to an address the pool may not reach, HttpError when no answer came."""
         head = request_head(method, target, self.host_header, headers, len(body))
         async with self.gate:
             while self._idle:
@@ -122,12 +143,24 @@ class OriginPool:
     async def _open(self) -> _Connection:
         try:
             async with asyncio.timeout(self.timeout_seconds):
+                address = await self._checked_address() if self.public_only else self.host
                 reader, writer = await asyncio.open_connection(
-                    self.host, self.port, ssl=self._ssl, server_hostname=self.host if self._ssl else None,
+                    address, self.port, ssl=self._ssl, server_hostname=self.host if self._ssl else None,
                     limit=MAX_HEAD_BYTES)
         except (OSError, asyncio.TimeoutError, ssl.SSLError) as exc:
             raise HttpError(f"cannot connect to {self.host_header}: {exc!r}") from None
         return _Connection(reader, writer)
+
+    async def _checked_address(self) -> str:
+        """The address to connect to when only public ones are allowed: the host is resolved once, every
+        address it has must be public, and the connection goes to the address that was checked. (Checking
+        one lookup and connecting by name would do a second: a name that answers a public address first and
+        a private one next, DNS rebinding, would get through.)"""
+        addresses = await resolve(self.host, self.port)
+        private = [a for a in addresses if is_private_address(a)]
+        if private:
+            raise ForbiddenDestination(f"{self.host} resolves to {private[0]}, a private or reserved address")
+        return addresses[0]
 
     async def _exchange(self, conn: _Connection, method: str, head: bytes, body: bytes, *, reused: bool) -> int:
         received = False

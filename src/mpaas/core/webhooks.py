@@ -10,14 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import json
-import socket
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
-from mpaas.core.http1 import HttpError, InvalidRequest, OriginPool
+from mpaas.core.http1 import ForbiddenDestination, HttpError, InvalidRequest, OriginPool
 
 # Refused, reset, timed out: the receiver may come back, so the delivery is retried.
 WebhookUnreachable = HttpError
@@ -72,7 +70,20 @@ def _destination(url: str) -> tuple[str, str, int, str, str]:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise WebhookForbidden(f"{url} has an invalid port") from None
-    return scheme, host, port, parts.path or "/", parts.query
+    try:
+        host = host.encode("idna").decode("ascii")  # an internationalized name goes to DNS and Host as xn--
+    except UnicodeError:
+        raise WebhookForbidden(f"{url} has an invalid host name") from None
+    return scheme, host, port, _percent_encoded(parts.path or "/"), _percent_encoded(parts.query)
+
+
+def _percent_encoded(text: str) -> str:
+    """`text` with every character outside visible ASCII percent-encoded (UTF-8), as a browser sends an IRI
+    such as `/hooks/café`: a request target is ASCII. Characters already valid are left as they are, so a
+    URL that was sendable before is sent byte for byte the same."""
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return "".join(ch if "!" <= ch <= "~" else quote(ch, safe="") for ch in text)
 
 
 def to_xml(payload: dict, root: str = "Event") -> bytes:
@@ -105,18 +116,6 @@ def _auth_header(target: WebhookTarget) -> dict[str, str]:
     return {}
 
 
-def _is_private(host: str) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
-        return False
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved:
-            return True
-    return False
-
-
 class WebhookSender:
     """A small keep-alive pool per destination origin, with bounded concurrency: one slow receiver cannot
     take every connection (core/http1.py says why this is not httpx2)."""
@@ -130,7 +129,8 @@ class WebhookSender:
     def _pool(self, scheme: str, host: str, port: int) -> OriginPool:
         key = (scheme, host, port)
         if key not in self._pools:
-            self._pools[key] = OriginPool(scheme, host, port, self.per_destination, self.timeout_seconds)
+            self._pools[key] = OriginPool(scheme, host, port, self.per_destination, self.timeout_seconds,
+                                          public_only=not self.allow_private)
         return self._pools[key]
 
     async def send(self, target: WebhookTarget, payload: dict, *, signing_secret: str, event_id: str,
@@ -138,8 +138,6 @@ class WebhookSender:
         """Deliver one event; returns the 2xx status. Raises WebhookRejected (other status),
         WebhookUnreachable (no answer) or WebhookForbidden (settings forbid the destination)."""
         scheme, host, port, path, url_query = _destination(target.url)
-        if not self.allow_private and _is_private(host):
-            raise WebhookForbidden(f"destination {host} is in a private range")
         ts = str(timestamp)
         headers = [("X-Mpaas-Timestamp", ts), ("X-Mpaas-Event-Id", event_id), ("User-Agent", "mpaas-webhooks/1"),
                    *_auth_header(target).items()]
@@ -159,8 +157,8 @@ class WebhookSender:
             path_and_query = f"{path}?{url_query}" if url_query else path
         try:
             status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
-        except InvalidRequest as exc:  # e.g. a line break in the route's credentials: not retried
-            raise WebhookForbidden(f"{target.url}: {exc}") from None
+        except (InvalidRequest, ForbiddenDestination) as exc:  # e.g. a line break in the route's credentials,
+            raise WebhookForbidden(f"{target.url}: {exc}") from None  # or a private address: not retried
         if not 200 <= status < 300:
             raise WebhookRejected(f"{target.url} answered {status}", status)
         return status

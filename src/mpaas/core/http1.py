@@ -36,8 +36,8 @@ class HttpError(Exception):
 
 
 class ForbiddenDestination(Exception):
-    """The origin resolves to an address the pool may not connect to (private, loopback, link-local or
-    reserved, when only public addresses are allowed): sending again will not help."""
+    """The origin resolves to an address the pool may not connect to (private, loopback, link-local,
+    multicast or reserved, when only public addresses are allowed): sending again will not help."""
 
 
 def is_private_address(address: str) -> bool:

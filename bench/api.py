@@ -5,7 +5,7 @@
     .venv/bin/python bench/api.py --quick    # ~30 s smoke run
 
 What it does, in order:
-  1. starts `python -m mpaas.cli serve` on a free port with a fresh temporary data dir (SQLite),
+  1. starts `python -m mpaas.cli.main serve` on a free port with a fresh temporary data dir (SQLite),
      MPAAS_RATE_LIMIT_PER_MINUTE=0 and a short sandbox receipt delay, and waits for GET /healthz;
   2. creates an unlimited credential with `mpaas admin create-distributor --rate-limit 0`, a message
      route whose webhooks point at a tiny asyncio HTTP receiver inside this process, and a handful of
@@ -367,7 +367,7 @@ async def load_phase(name: str, request, *, concurrency: int, warmup: float, dur
                 good = 200 <= response.status_code < 300
                 detail = f"{response.status_code} {response.text[:200]}" if not good else ""
                 nbytes = len(response.content)
-            except Exception as exc:  # noqa: BLE001 - every failure is counted and sampled
+            except Exception as exc:
                 good, detail, nbytes = False, f"{type(exc).__name__}: {exc}"[:200], 0
             done = time.perf_counter()
             if win_start <= done <= win_end:
@@ -431,7 +431,7 @@ async def latency_run(name: str, request, *, count: int, concurrency: int, time_
                 r = await request(i)
                 good = r.status_code == 200
                 detail = "" if good else f"{r.status_code} {r.text[:200]}"
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 good, detail = False, f"{type(exc).__name__}: {exc}"[:200]
             if good:
                 latencies.append(time.perf_counter() - sent)
@@ -484,7 +484,7 @@ class Profiler:
         for proc, out in self.running:
             try:
                 await asyncio.wait_for(asyncio.to_thread(proc.wait), timeout=15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 proc.kill()
             if out.exists():
                 out.with_suffix(".top.txt").write_text(summarize_collapsed(out))
@@ -842,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         code = 130
         result["error"] = "interrupted"
-    except Exception as exc:  # noqa: BLE001 - report, always clean up
+    except Exception as exc:
         code = 1
         result["error"] = f"{type(exc).__name__}: {exc}"
         log(f"FAILED: {result['error']}")

@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,12 +34,12 @@ from mpaas.accounts.service import create_distributor
 from mpaas.billing import service as billing
 from mpaas.billing.repository import billable_batch
 from mpaas.config import Settings
-from mpaas.core import migrate
 from mpaas.core.clock import FrozenClock
+from mpaas.core.db import migrate
 from mpaas.models import Charge, Package, PackageItem, Product, Subscriber, Subscription
-from mpaas.platform import Platform
+from mpaas.roles.platform import Platform
 
-CREATED = datetime(2026, 1, 5, tzinfo=timezone.utc)
+CREATED = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 async def seed(platform: Platform, count: int) -> None:
@@ -99,7 +99,7 @@ async def main(count: int, keep: bool) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="mpaas-bench-billing-"))
     settings = Settings(data_dir=data_dir, seed_inventory_count=0)
     migrate.upgrade(settings.resolved_database_url())
-    clock = FrozenClock(datetime(2026, 2, 1, tzinfo=timezone.utc))
+    clock = FrozenClock(datetime(2026, 2, 1, tzinfo=UTC))
     platform = Platform.build(settings, clock=clock)
     await platform.start()
     results = []
@@ -108,7 +108,7 @@ async def main(count: int, keep: bool) -> None:
         await seed(platform, count)
         seed_seconds = time.perf_counter() - t0
         for period, traced in (("2026-02", False), ("2026-03", True)):
-            end = datetime(2026, 3 if period == "2026-02" else 4, 1, tzinfo=timezone.utc)
+            end = datetime(2026, 3 if period == "2026-02" else 4, 1, tzinfo=UTC)
             read = await measure("plain read", lambda: plain_read(platform, end), traced)
             run = await measure("billing run", lambda: billing.run_period(platform.db, period, clock.now, "USD"),
                                 traced)

@@ -8,7 +8,7 @@ For each database, and for each of two inventory sizes (the small `--base`, 100,
 `--numbers`), one run:
   1. creates a fresh database (SQLite: a file in a temporary dir; PostgreSQL: drops and creates the
      database of `--pg-url`) and bulk-loads the inventory with bench/seed_inventory.py;
-  2. starts the real server, `python -m mpaas.cli serve` (bench/api.py's Server), on it, with
+  2. starts the real server, `python -m mpaas.cli.main serve` (bench/api.py's Server), on it, with
      MPAAS_RATE_LIMIT_PER_MINUTE=0 and MPAAS_SEED_INVENTORY_COUNT=0 (serve seeds only an empty inventory
      anyway), and reads its peak RSS (VmHWM) once it is healthy;
   3. over HTTP, one request at a time (latency): POST /v1.0/numbers/availability with a random AreaCode,
@@ -40,8 +40,8 @@ import httpx2
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import Api, Server, create_credential, free_port, latency_run, log, proc_status_kib  # noqa: E402
-from seed_inventory import seed  # noqa: E402
+from api import Api, Server, create_credential, free_port, latency_run, log, proc_status_kib
+from seed_inventory import seed
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/mpaas_bench"
 # Databases this bench drops and recreates must be its own: never a shared or system one.
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run(args, tmp, result))
     except KeyboardInterrupt:
         code, result["error"] = 130, "interrupted"
-    except Exception as exc:  # noqa: BLE001 - report what was measured, always clean up
+    except Exception as exc:
         code, result["error"] = 1, f"{type(exc).__name__}: {exc}"
         log(f"FAILED: {result['error']}")
     finally:

@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import (  # noqa: E402
+from api import (
     Api,
     Receiver,
     Server,

@@ -4,11 +4,11 @@
     .venv/bin/python bench/seed_inventory.py sqlite+aiosqlite:////tmp/bench/mpaas.db 10000000
     .venv/bin/python bench/seed_inventory.py postgresql+psycopg://postgres@127.0.0.1:5432/mpaas_bench 10000000
 
-or from Python: `seed(database_url, count)`. It migrates the database first (`mpaas.core.migrate.upgrade`),
+or from Python: `seed(database_url, count)`. It migrates the database first (`mpaas.core.db.migrate.upgrade`),
 refuses an inventory that already has rows (the deterministic numbers could collide with them), then:
 
 - generates `count` distinct, valid US numbers spread evenly over every area code of the sandbox data
-  (`mpaas.numbers.inventory_data`: real area codes, their real ZIP codes, state and city, and the NGP of
+  (`mpaas.numbers.inventory.data`: real area codes, their real ZIP codes, state and city, and the NGP of
   each area code + ZIP). The same count always gives the same rows. All are available, unless
   `--assigned N` loads the first N as assigned;
 - loads them with the fastest path of each engine: SQLite through the stdlib `sqlite3` with `executemany`
@@ -35,13 +35,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from mpaas.core import migrate
-from mpaas.numbers import inventory_data
+from mpaas.core.db import migrate
+from mpaas.numbers.inventory import data as inventory_data
 
 # Rows per executemany call / COPY write: large enough to amortize the call, small enough for a smooth
 # progress bar and a bounded memory footprint.
@@ -175,7 +175,7 @@ def _load_sqlite(database_url: str, batches: Iterator[list[Row]], stock: Counter
                               "tbl_name='inventory_numbers' AND sql IS NOT NULL").fetchall()
         for name, _ in indexes:
             con.execute(f'DROP INDEX "{name}"')
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format
         insert = (f"INSERT INTO inventory_numbers ({', '.join(INVENTORY_COLUMNS)}) "
                   f"VALUES (?, ?, ?, ?, ?, ?, 'mobile', 1, 1, ?, '{now}')")
         con.execute("BEGIN")
@@ -223,7 +223,7 @@ def _load_postgresql(database_url: str, batches: Iterator[list[Row]], stock: Cou
             "WHERE c.conname = i.indexname)").fetchall()  # constraint indexes (the primary key) stay
         for name, _ in indexes:
             con.execute(f'DROP INDEX "{name}"')
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         with con.cursor().copy(f"COPY inventory_numbers ({', '.join(INVENTORY_COLUMNS)}) FROM STDIN") as copy:
             for batch in batches:
                 copy.write("".join(f"{number}\t{ngp}\t{area}\t{zipcode}\t{state}\t{_copy_text(city)}\tmobile\tt\tt\t"
@@ -282,8 +282,14 @@ def _progress_bar(enabled: bool, total: int, description: str) -> Iterator[Calla
         yield lambda n: None
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=Console(stderr=True)) as bar:

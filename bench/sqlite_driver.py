@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The one-hop SQLite dialect (src/mpaas/core/sqlite_driver.py) against SQLAlchemy's stock aiosqlite adapter,
+"""The one-hop SQLite dialect (src/mpaas/core/db/sqlite_driver.py) against SQLAlchemy's stock aiosqlite adapter,
 in the same run: CPU and wall time per small SELECT and per 20-row executemany INSERT, alternating the two
 dialects three times on one temporary file. Prints each, then the ratio one-hop / stock.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import mpaas.core.sqlite_driver  # noqa: F401  (registers sqlite+mpaas_aiosqlite)
+import mpaas.core.db.sqlite_driver  # noqa: F401  (registers sqlite+mpaas_aiosqlite)
 
 
 async def measure(url: str, statements: int) -> dict[str, float]:

@@ -33,17 +33,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import httpx2  # noqa: E402
-import uvicorn  # noqa: E402
-from pyrad import packet  # noqa: E402
+import httpx2
+import uvicorn
+from pyrad import packet
 
-from mpaas.accounts.service import create_distributor  # noqa: E402
-from mpaas.app import create_app  # noqa: E402
-from mpaas.config import Settings  # noqa: E402
-from mpaas.core import migrate  # noqa: E402
-from mpaas.numbers import inventory, inventory_data, radius  # noqa: E402
-from mpaas.numbers.schemas import UsageBatch  # noqa: E402
-from mpaas.platform import Platform  # noqa: E402
+from mpaas.accounts.service import create_distributor
+from mpaas.app import create_app
+from mpaas.config import Settings
+from mpaas.core.db import migrate
+from mpaas.numbers.inventory import data as inventory_data
+from mpaas.numbers.inventory import store as inventory
+from mpaas.numbers.schemas import UsageBatch
+from mpaas.numbers.usage import radius
+from mpaas.roles.platform import Platform
 
 SECRET = b"bench-secret"
 OPERATOR = "bench-operator-token"
@@ -125,7 +127,7 @@ async def send_radius(port: int, packets: list[bytes], window: int) -> float:
         proto.event.clear()
         try:
             await asyncio.wait_for(proto.event.wait(), timeout=2.0)
-        except asyncio.TimeoutError:  # lost datagrams: resend what is unanswered (they count once)
+        except TimeoutError:  # lost datagrams: resend what is unanswered (they count once)
             sent = proto.replies
     elapsed = time.perf_counter() - start
     transport.close()

@@ -18,10 +18,11 @@ import pytest
 from mpaas.accounts.service import IssuedCredential, create_distributor
 from mpaas.app import create_app
 from mpaas.config import Settings
-from mpaas.core import migrate
 from mpaas.core.clock import FrozenClock, SystemClock
-from mpaas.numbers import inventory, inventory_data
-from mpaas.platform import Platform
+from mpaas.core.db import migrate
+from mpaas.numbers.inventory import data as inventory_data
+from mpaas.numbers.inventory import store as inventory
+from mpaas.roles.platform import Platform
 
 BASE_URL = "http://testserver"
 OPERATOR_TOKEN = "test-operator-token"
@@ -51,7 +52,7 @@ def settings(tmp_path, migrated_template) -> Settings:
 def _reset_database(url: str) -> None:
     from sqlalchemy import create_engine, text
 
-    from mpaas.core.db import sync_url
+    from mpaas.core.db.database import sync_url
 
     engine = create_engine(sync_url(url))
     with engine.begin() as conn:

@@ -34,7 +34,7 @@ def fresh_database(test_url: str, name: str) -> str:
     """Drop and create database `name` on the test URL's server; returns its SQLAlchemy URL."""
     import psycopg
 
-    from mpaas.core.wakeups import libpq_dsn
+    from mpaas.core.jobs.wakeups import libpq_dsn
 
     with psycopg.connect(libpq_dsn(test_url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

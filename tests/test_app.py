@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
-from mpaas.core.http import iter_routes
+from mpaas.core.http.server import iter_routes
 
 
 async def test_openapi_lists_every_route(app, http):
@@ -54,7 +54,7 @@ async def test_openapi_security_errors_and_examples(app, http):
                 assert isinstance(body.get("example"), dict), where
             for param in op.get("parameters", []):
                 assert "example" in param, f"{where} {param['name']}"
-    from mpaas.core.openapi_examples import SUMMARIES
+    from mpaas.openapi.examples import SUMMARIES
 
     for path, ops in document["paths"].items():
         for method, op in ops.items():

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mpaas.cli import app
-from mpaas.numbers import inventory_data
+from mpaas.cli.main import app
+from mpaas.numbers.inventory import data as inventory_data
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 

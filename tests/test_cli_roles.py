@@ -10,10 +10,19 @@ import json
 import httpx2
 import psycopg
 import pytest
+from processes import (
+    env,
+    free_port,
+    fresh_database,
+    mpaas,
+    postgres_url_or_skip,
+    redis_or_skip,
+    run_mpaas,
+    stop,
+    wait_healthy,
+)
 
-from mpaas.core.wakeups import libpq_dsn
-from processes import (env, free_port, fresh_database, mpaas, postgres_url_or_skip, redis_or_skip, run_mpaas,
-                       stop, wait_healthy)
+from mpaas.core.jobs.wakeups import libpq_dsn
 
 INVENTORY = 50
 PROVISIONS = 200

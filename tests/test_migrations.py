@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from mpaas.core import migrate
+from mpaas.core.db import migrate
 from mpaas.models import Base
 
 

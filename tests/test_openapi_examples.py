@@ -1,13 +1,13 @@
 """Every operation of the published document carries a 200 response example (the vendor's, else one recorded
-from the real app by `python -m mpaas.core.record_examples --write`) and a request example when it takes a
+from the real app by `python tools/record_openapi_examples.py --write`) and a request example when it takes a
 JSON body: a new endpoint without them fails here."""
 
 from __future__ import annotations
 
 import json
 
-from mpaas.core.openapi import RECORDED_EXAMPLES, enrich
-from mpaas.core.openapi_examples import EXAMPLES
+from mpaas.openapi.document import RECORDED_EXAMPLES, enrich
+from mpaas.openapi.examples import EXAMPLES
 
 
 def _operations(document: dict):
@@ -23,7 +23,7 @@ async def test_every_operation_has_a_response_example(app, http):
         content = op["responses"].get("200", {}).get("content", {}).get("application/json", {})
         if "example" not in content and not content.get("examples"):
             missing.append(where)
-    assert not missing, ("200 responses without an example (run `python -m mpaas.core.record_examples --write` "
+    assert not missing, ("200 responses without an example (run `python tools/record_openapi_examples.py --write` "
                          f"and extend its script if needed): {missing}")
 
 
@@ -56,7 +56,7 @@ async def test_recorded_examples_are_used_and_current(app, http):
     document = (await http.get("/openapi.json")).json()
     recorded = json.loads(RECORDED_EXAMPLES.read_text(encoding="utf-8"))
     operations = dict(_operations(document))
-    assert recorded, "openapi_recorded_examples.json is empty"
+    assert recorded, "recorded_examples.json is empty"
     # No stale entries: every recorded example belongs to an operation of the document, without a vendor one.
     assert set(recorded) <= set(operations), set(recorded) - set(operations)
     assert not set(recorded) & set(EXAMPLES)

@@ -10,21 +10,24 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                                status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from mpaas.accounts.service import create_distributor
 from mpaas.app import create_app
 from mpaas.config import Settings
-from mpaas.core.tokens import TokenIssuer
-from mpaas.platform import Platform
+from mpaas.core.security.tokens import TokenIssuer
+from mpaas.roles.platform import Platform
 
 MAX_EXAMPLES = 4  # per operation and mode: ~125 operations x 2 modes x 4 cases, about 30 s on 2 cores
 OPERATOR = "fuzz-operator"
@@ -75,7 +78,7 @@ def _authorizer(issuer: TokenIssuer, distributor: str):
         if lowered == "/v1.0/oauth2/tokens" or lowered.startswith("/sandbox/"):
             return {}
         if lowered not in tokens:
-            tokens[lowered], _ = issuer.mint(distributor, path, 0, datetime.now(timezone.utc))
+            tokens[lowered], _ = issuer.mint(distributor, path, 0, datetime.now(UTC))
         return {"Authorization": f"Bearer {tokens[lowered]}"}
 
     return headers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import OPERATOR_TOKEN, Api
+
 from mpaas.accounts.service import IssuedCredential
 
 

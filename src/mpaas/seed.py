@@ -12,10 +12,11 @@ from sqlalchemy import update
 from mpaas.accounts import repository
 from mpaas.accounts.service import IssuedCredential, create_distributor
 from mpaas.config import Settings
-from mpaas.core.hashing import hash_secret, new_secret
+from mpaas.core.security.hashing import hash_secret, new_secret
 from mpaas.models import Distributor
-from mpaas.numbers import inventory, inventory_data
-from mpaas.platform import Platform
+from mpaas.numbers.inventory import data as inventory_data
+from mpaas.numbers.inventory import store as inventory
+from mpaas.roles.platform import Platform
 
 DEMO_NAME = "Demo Distributor"
 DEMO_FILE = "demo-credentials.json"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import Api, make_message_route, provision
 from sqlalchemy import select
 
 from mpaas.models import PhoneNumber, Subscription
-from conftest import Api, make_message_route, provision
 
 
 async def _setup(api: Api, numbers):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from conftest import BASE_URL, Api, FrozenClock
+
 from mpaas.core.errors import STANDARD_MESSAGES
 
 
@@ -96,7 +96,7 @@ async def test_token_is_not_valid_for_the_token_of_another_path_prefix(api):
 
 @pytest.fixture
 def clock():
-    return FrozenClock(datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
 
 
 async def test_expired_token_is_401(api, clock, platform):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -54,7 +54,7 @@ def test_rounding_rule_is_half_even_to_cents():
     assert engine.round_money(Decimal("0.125")) == Decimal("0.12")
     assert engine.round_money(Decimal("0.135")) == Decimal("0.14")
     assert engine.prorate(Decimal("10"), 22, 31) == Decimal("7.10")
-    assert engine.days_left(datetime(2026, 1, 10, 23, tzinfo=timezone.utc)) == 22
+    assert engine.days_left(datetime(2026, 1, 10, 23, tzinfo=UTC)) == 22
 
 
 def test_bad_periods_are_refused():

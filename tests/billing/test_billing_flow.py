@@ -4,19 +4,19 @@ job, idempotent re-runs, deletion, statements and charges through /ext/v1, and t
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import OPERATOR_TOKEN, Api, FrozenClock
 from typer.testing import CliRunner
 
-from conftest import OPERATOR_TOKEN, Api, FrozenClock
 from mpaas.billing import repository
-from mpaas.cli import app as cli
+from mpaas.cli.main import app as cli
 
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
 
 
 def move(api: Api, clock: FrozenClock, at: datetime) -> None:
@@ -62,7 +62,7 @@ async def test_billing_cycle(api: Api, http, platform, clock):
     assert sorted((c["Kind"], c["Amount"]) for c in january["Charges"]) == [("MRC", "22.00"), ("NRC", "5.00")]
     assert all(c["Currency"] == "USD" for c in january["Charges"])
     # Jan 20: switch to Plus (62.00): credit 12 days of Basic, charge 12 days of Plus.
-    move(api, clock, datetime(2026, 1, 20, 8, tzinfo=timezone.utc))
+    move(api, clock, datetime(2026, 1, 20, 8, tzinfo=UTC))
     await api.ok("POST", "/v1.0/subscriptions/update", json={"SubscriptionId": sid, "PackageId": plus})
     statement = await api.ok("GET", "/ext/v1/billing/statement", params={"Period": "2026-01",
                                                                          "AccountId": api.account_id})
@@ -70,7 +70,7 @@ async def test_billing_cycle(api: Api, http, platform, clock):
     assert {line["PackageName"]: line["Amount"] for line in statement["Lines"]} == {"Basic": "15.00", "Plus": "24.00"}
 
     # Feb 1: the run scheduled at creation is due; the worker bills Plus in advance.
-    move(api, clock, datetime(2026, 2, 1, 0, 0, 1, tzinfo=timezone.utc))
+    move(api, clock, datetime(2026, 2, 1, 0, 0, 1, tzinfo=UTC))
     run = await wait_run(platform, "2026-02")
     assert run is not None and run.status == "done" and run.subscriptions_billed == 1
     february = await api.ok("GET", "/ext/v1/billing/statement", params={"Period": "2026-02"})
@@ -88,10 +88,10 @@ async def test_billing_cycle(api: Api, http, platform, clock):
     assert (await ops(http, "GET", "/ops/v1/billing/runs", params={"Period": "2029-02"})).status_code == 404
 
     # Deleted mid-February: February stays billed in advance, March bills nothing for it.
-    move(api, clock, datetime(2026, 2, 10, tzinfo=timezone.utc))
+    move(api, clock, datetime(2026, 2, 10, tzinfo=UTC))
     await api.ok("POST", "/v1.0/subscriptions/delete", json={"SubscriptionId": sid})
     assert (await api.ok("GET", "/ext/v1/billing/statement", params={"Period": "2026-02"}))["Total"] == "62.00"
-    move(api, clock, datetime(2026, 3, 1, 0, 0, 1, tzinfo=timezone.utc))
+    move(api, clock, datetime(2026, 3, 1, 0, 0, 1, tzinfo=UTC))
     assert (await wait_run(platform, "2026-03")).status == "done"
     march = await api.ok("GET", "/ext/v1/billing/statement", params={"Period": "2026-03"})
     assert march["Total"] == "0.00" and march["Lines"] == []
@@ -109,16 +109,17 @@ async def test_billing_extension_tenancy_and_errors(api: Api, other_api: Api):
 
 def test_statement_cli(tmp_path):
     """`mpaas billing statement` against a data dir: a table with package names, charges and a total."""
+    from conftest import new_distributor
+
     from mpaas.billing import service as billing
     from mpaas.config import Settings
-    from mpaas.core import migrate
+    from mpaas.core.db import migrate
     from mpaas.models import Package, Subscriber, Subscription
-    from mpaas.platform import Platform
-    from conftest import new_distributor
+    from mpaas.roles.platform import Platform
 
     settings = Settings(data_dir=tmp_path, seed_inventory_count=0)
     migrate.upgrade(settings.resolved_database_url())
-    at = datetime(2026, 1, 10, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 10, tzinfo=UTC)
 
     async def seed() -> str:
         platform = Platform.build(settings, clock=FrozenClock(at))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from conftest import new_distributor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from conftest import new_distributor
 from mpaas.billing import service as billing
 from mpaas.models import Charge, Package, Subscriber, Subscription
 
@@ -34,7 +34,7 @@ async def test_rerunning_a_period_changes_nothing(platform, subs, period_offset)
         await platform.start()
         _credentials[id(platform)] = await new_distributor(platform, "Property")
     credential = _credentials[id(platform)]
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
     first_id = next(_ids) + 1
     async with platform.db.write() as session:
         for days, price, deleted in subs:
@@ -55,7 +55,7 @@ async def test_rerunning_a_period_changes_nothing(platform, subs, period_offset)
                 await billing.subscription_ended(session, sub, at, "USD")
                 sub.deleted_at, sub.active = at, False
     period = f"2026-{2 + period_offset:02d}"
-    now = lambda: datetime(2026, 2 + period_offset, 1, tzinfo=timezone.utc)  # noqa: E731
+    now = lambda: datetime(2026, 2 + period_offset, 1, tzinfo=UTC)  # noqa: E731
     await billing.run_period(platform.db, period, now, "USD", batch_size=3)
     first = await _ledger(platform)
     second_run = await billing.run_period(platform.db, period, now, "USD", batch_size=3)

@@ -3,18 +3,18 @@ recorded, Data usage reported by the operator pauses messaging too."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import OPERATOR_TOKEN, Api, FrozenClock, make_message_route, provision
 from sqlalchemy import select
 
-from conftest import OPERATOR_TOKEN, Api, FrozenClock, make_message_route, provision
 from mpaas.models import PhoneNumber
 
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
 
 
 async def subscribed_number(api: Api, platform) -> tuple[str, str]:
@@ -60,7 +60,7 @@ async def test_sms_pause_until_next_period(api: Api, platform, clock, numbers):
     events = await api.ok("GET", "/ext/v1/billing/threshold-events", params={"Period": "2026-01"})
     assert [(e["ThresholdId"], e["Action"], e["Usage"]) for e in events["Events"]] == [(alert, "Alert", 3)]
     # The next period starts: counters reset, sending works again.
-    clock._at = datetime(2026, 2, 1, 0, 0, 5, tzinfo=timezone.utc)
+    clock._at = datetime(2026, 2, 1, 0, 0, 5, tzinfo=UTC)
     api.tokens.clear()
     assert (await send(api, source, "+18015550106")).status_code == 200
 

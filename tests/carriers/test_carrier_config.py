@@ -4,7 +4,7 @@ import pytest
 
 from mpaas.carriers import build_connector
 from mpaas.carriers.config import CarrierConfigError, load_carriers_file, parse_smpp_url
-from mpaas.carriers.router import CarrierRouter
+from mpaas.carriers.dispatch import CarrierDispatcher
 from mpaas.carriers.sandbox import SandboxConnector
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.config import Settings
@@ -108,7 +108,7 @@ def test_build_connector(tmp_path):
     path = tmp_path / "carriers.toml"
     path.write_text(GOOD)
     router = build_connector(Settings(data_dir=tmp_path, carriers_file=path))
-    assert isinstance(router, CarrierRouter)
+    assert isinstance(router, CarrierDispatcher)
     assert router.route("+18015550100").name == "acme"
     assert router.route("+447700900123").name == "euro"
     assert router.route("+33123456789").name == "euro"  # default

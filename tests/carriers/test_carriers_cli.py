@@ -5,13 +5,13 @@ import socket
 import subprocess
 import sys
 import time
-
 import urllib.error
 import urllib.request
+
 import pytest
 from typer.testing import CliRunner
 
-from mpaas.cli import app
+from mpaas.cli.main import app
 
 
 def free_port() -> int:

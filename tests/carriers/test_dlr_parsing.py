@@ -7,8 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mpaas.carriers.receipts import (
-    TLV_MESSAGE_STATE, TLV_NETWORK_ERROR_CODE, TLV_RECEIPTED_MESSAGE_ID, format_receipt, normalize_id,
-    normalize_state, parse_receipt, parse_text,
+    TLV_MESSAGE_STATE,
+    TLV_NETWORK_ERROR_CODE,
+    TLV_RECEIPTED_MESSAGE_ID,
+    format_receipt,
+    normalize_id,
+    normalize_state,
+    parse_receipt,
+    parse_text,
 )
 
 

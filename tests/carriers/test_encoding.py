@@ -1,10 +1,18 @@
 """GSM-7/UCS-2 encoding, segmentation with UDH, and MO reassembly."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mpaas.carriers import encoding
 from mpaas.carriers.encoding import (
-    Concat, Reassembler, decode, encode_message, gsm7_decode, gsm7_encode, split_udh, ucs2_decode,
+    Concat,
+    Reassembler,
+    decode,
+    encode_message,
+    gsm7_decode,
+    gsm7_encode,
+    split_udh,
+    ucs2_decode,
 )
 from mpaas.messaging import segments
 

@@ -14,11 +14,23 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import psycopg
+from processes import (
+    callback_receiver,
+    env,
+    free_port,
+    fresh_database,
+    mpaas,
+    postgres_url_or_skip,
+    prepare_sender,
+    run_mpaas,
+    start_smsc_sim,
+    stop,
+    wait_for_line,
+    wait_healthy,
+    wait_settled,
+)
 
-from mpaas.core.wakeups import libpq_dsn
-from processes import (callback_receiver, env, free_port, fresh_database, mpaas, postgres_url_or_skip,
-                       prepare_sender, run_mpaas, start_smsc_sim, stop, wait_for_line, wait_healthy,
-                       wait_settled)
+from mpaas.core.jobs.wakeups import libpq_dsn
 
 REQUESTS, PER_REQUEST, KILL_AFTER = 40, 20, 300
 HOLDING = "holding the carrier binds"

@@ -9,10 +9,14 @@ import pytest
 
 from mpaas.carriers import pdu
 from mpaas.carriers.base import (
-    CarrierBindError, CarrierRejected, CarrierThrottled, CarrierUnavailable, OutboundSms,
+    CarrierBindError,
+    CarrierRejected,
+    CarrierThrottled,
+    CarrierUnavailable,
+    OutboundSms,
 )
 from mpaas.carriers.config import SmppSettings
-from mpaas.carriers.router import CarrierRouter
+from mpaas.carriers.dispatch import CarrierDispatcher
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 
@@ -325,7 +329,7 @@ async def test_router_routes_by_longest_prefix(sim):
     await other.start()
     a = SmppConnector(settings_for(sim.port, name="a"))
     b = SmppConnector(settings_for(other.port, name="b"))
-    router = CarrierRouter([(a, ("+1",)), (b, ("+1801",))], default=None)
+    router = CarrierDispatcher([(a, ("+1",)), (b, ("+1801",))], default=None)
     events = Events()
     await router.start(events)
     try:

@@ -8,12 +8,13 @@ import pytest
 
 smpp34 = pytest.importorskip("smpp34")
 
+from test_smpp_connector import Events, settings_for, until  # noqa: E402
+
 from mpaas.carriers.base import OutboundSms  # noqa: E402
 from mpaas.carriers.encoding import ucs2_decode  # noqa: E402
 from mpaas.carriers.receipts import TLV_MESSAGE_STATE, TLV_RECEIPTED_MESSAGE_ID, format_receipt  # noqa: E402
 from mpaas.carriers.smpp import SmppConnector  # noqa: E402
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim  # noqa: E402
-from test_smpp_connector import Events, settings_for, until  # noqa: E402
 
 
 def free_port() -> int:

@@ -19,8 +19,9 @@ import uvicorn
 from mpaas.accounts.service import IssuedCredential, create_distributor
 from mpaas.app import create_app
 from mpaas.config import Settings
-from mpaas.numbers import inventory, inventory_data
-from mpaas.platform import Platform
+from mpaas.numbers.inventory import data as inventory_data
+from mpaas.numbers.inventory import store as inventory
+from mpaas.roles.platform import Platform
 
 
 @dataclass

@@ -6,7 +6,6 @@ import asyncio
 
 import httpx2
 import pytest
-
 from conftest import BASE_URL
 
 from mpaas.client import AsyncClient, MpaasApiError

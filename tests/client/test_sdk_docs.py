@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 from sdk_live import live_server  # noqa: F401 - the session's real server
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
@@ -22,7 +23,7 @@ def test_sdk_doc_examples_run(live_server, monkeypatch, capsys):
     namespace: dict = {"__name__": "sdk_doc"}
     for number, block in enumerate(blocks, 1):
         try:
-            exec(compile(block, f"docs/sdk.md block {number}", "exec"), namespace)  # noqa: S102
+            exec(compile(block, f"docs/sdk.md block {number}", "exec"), namespace)
         except Exception as exc:
             raise AssertionError(f"docs/sdk.md python block {number} failed: {exc!r}\n{block}") from exc
     out = capsys.readouterr().out

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sdk_live import live_server  # noqa: F401 - the session's real server
 
 from mpaas.client import Client, MpaasApiError
 from mpaas.client.models import CreateMessageRouteRequest
-from sdk_live import live_server  # noqa: F401 - the session's real server
 
 HANDSET = "+18015737111"
 
@@ -66,7 +66,7 @@ def test_concurrent_threads_mint_once_per_endpoint(live_server):
             try:
                 start.wait()
                 client.list_message_routes()
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=work) for _ in range(8)]
@@ -121,9 +121,8 @@ def test_local_validation_is_an_api_error_too(client: Client):
 
 
 def test_bad_credentials_raise_401(live_server):
-    with Client(live_server.base_url, live_server.key, "wrong") as client:
-        with pytest.raises(MpaasApiError) as caught:
-            client.list_voice_routes()
+    with Client(live_server.base_url, live_server.key, "wrong") as client, pytest.raises(MpaasApiError) as caught:
+        client.list_voice_routes()
     assert caught.value.status_code == 401
     assert "AccountSecret" in caught.value.message
 

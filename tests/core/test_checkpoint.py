@@ -7,7 +7,7 @@ import sqlite3
 
 from sqlalchemy import text
 
-from mpaas.core.db import Database
+from mpaas.core.db.database import Database
 
 
 def _rows_in_the_database_file(path) -> int:

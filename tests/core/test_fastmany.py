@@ -3,13 +3,13 @@ pipeline writes (UTC datetimes, JSON, Decimal money, nulls), statement constants
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, bindparam, or_, select, text, update
 
-from mpaas.core import fastmany
+from mpaas.core.db import fastmany
 from mpaas.models.base import Money, UTCDateTime
 
 metadata = MetaData()
@@ -17,7 +17,7 @@ PLAIN = Table("fastmany_plain", metadata, Column("id", String(16), primary_key=T
               Column("at", UTCDateTime), Column("doc", JSON), Column("cost", Money), Column("state", String(16)))
 FAST = Table("fastmany_fast", metadata, *(Column(c.name, c.type, primary_key=c.primary_key) for c in PLAIN.c))
 
-NOW = datetime(2026, 11, 27, 13, 0, 0, 123456, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 13, 0, 0, 123456, tzinfo=UTC)
 ROWS = [
     {"id": "a", "n": 1, "at": NOW, "doc": {"k": [1, "x"], "u": "é"}, "cost": Decimal("0.0075"), "state": "Queued"},
     {"id": "b", "n": None, "at": NOW.astimezone(timezone(timedelta(hours=-7))), "doc": None, "cost": None,

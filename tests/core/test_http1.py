@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from mpaas.core.http1 import HttpError, InvalidRequest, OriginPool
+from mpaas.core.http.client import HttpError, InvalidRequest, OriginPool
 
 
 class RawServer:

@@ -10,9 +10,9 @@ import socket
 import time
 
 import pytest
-
-from mpaas.core import http_workers
 from processes import env, free_port, mpaas, stop, wait_healthy
+
+from mpaas.roles import api_processes as http_workers
 
 pytestmark = pytest.mark.skipif(not http_workers.reuseport_supported() or not os.path.isdir("/proc/self/fd"),
                                 reason="SO_REUSEPORT and /proc are Linux's")

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from mpaas.core.clock import FrozenClock
-from mpaas.core.jobs import JobQueue, backoff_seconds, enqueue
+from mpaas.core.jobs.queue import JobQueue, backoff_seconds, enqueue
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
 
 
 @pytest.fixture
 def clock():
-    return FrozenClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture

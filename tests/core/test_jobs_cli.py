@@ -7,12 +7,12 @@ import json
 
 from typer.testing import CliRunner
 
-from mpaas.cli import app
+from mpaas.cli.main import app
 from mpaas.config import Settings
-from mpaas.core import migrate
-from mpaas.core.jobs import enqueue
+from mpaas.core.db import migrate
+from mpaas.core.jobs.queue import enqueue
 from mpaas.models.jobs import DEAD
-from mpaas.platform import Platform
+from mpaas.roles.platform import Platform
 
 
 def _dead_job(data_dir) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 
-from mpaas.core import nodelay
+from mpaas.core.http import nodelay
 
 
 class _Transport:
@@ -39,7 +39,7 @@ def test_accepted_connections_get_tcp_nodelay(monkeypatch):
 def test_the_api_role_uses_it():
     import inspect
 
-    from mpaas import cli_roles
+    from mpaas.cli import roles as cli_roles
 
     assert "HTTP_PROTOCOL" in inspect.getsource(cli_roles.api)
     assert nodelay.HTTP_PROTOCOL.endswith(":NoDelayHTTPProtocol")

@@ -69,7 +69,7 @@ async def test_redis_storage_shares_one_credential_budget_between_limiters():
 
     import pytest
 
-    from mpaas.core.ratelimit import RateLimiter
+    from mpaas.core.security.ratelimit import RateLimiter
 
     if not _redis_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
@@ -81,7 +81,7 @@ async def test_redis_storage_shares_one_credential_budget_between_limiters():
 
 
 async def test_unreachable_redis_serves_the_request_uncounted():
-    from mpaas.core.ratelimit import RateLimiter
+    from mpaas.core.security.ratelimit import RateLimiter
 
     limiter = RateLimiter("redis://127.0.0.1:1/0")  # nothing listens on port 1
     decision = await limiter.hit("anyone", 5)
@@ -91,7 +91,7 @@ async def test_unreachable_redis_serves_the_request_uncounted():
 def test_a_redis_url_of_another_scheme_is_refused_naming_the_setting():
     import pytest
 
-    from mpaas.core.ratelimit import RateLimiter
+    from mpaas.core.security.ratelimit import RateLimiter
 
     with pytest.raises(ValueError, match="MPAAS_REDIS_URL"):
         RateLimiter("http://127.0.0.1:6379")

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from mpaas.core.db import Database
-from mpaas.core.sqlite_driver import DRIVER, INLINE_DRIVER, inline_url, one_hop_url
+from mpaas.core.db.database import Database
+from mpaas.core.db.sqlite_driver import DRIVER, INLINE_DRIVER, inline_url, one_hop_url
 
 
 def test_only_aiosqlite_urls_are_rewritten():

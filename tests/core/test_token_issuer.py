@@ -1,8 +1,8 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mpaas.core.tokens import TokenError, TokenIssuer, scope_of
+from mpaas.core.security.tokens import TokenError, TokenIssuer, scope_of
 
 
 @pytest.mark.parametrize("endpoint,scope", [
@@ -16,7 +16,7 @@ def test_scope_of(endpoint, scope):
 
 
 def test_round_trip_and_tamper():
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     issuer = TokenIssuer("k" * 40, timedelta(minutes=15))
     token, expires = issuer.mint("DID-1", "/v1.0/x", 50, now)
     claims = issuer.verify(token, now)

@@ -10,8 +10,8 @@ import os
 import pytest
 
 from mpaas.core.clock import SystemClock
-from mpaas.core.db import Database
-from mpaas.core.jobs import JobQueue
+from mpaas.core.db.database import Database
+from mpaas.core.jobs.queue import JobQueue
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mpaas.core.webhooks import WebhookForbidden, WebhookSender, WebhookTarget
+from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookSender, WebhookTarget
 
 
 @pytest.mark.parametrize("target", [
@@ -35,7 +35,7 @@ def test_signature_is_the_documented_hmac_whatever_was_signed_before():
     import hashlib
     import hmac
 
-    from mpaas.core.webhooks import sign
+    from mpaas.core.http.webhook_sender import sign
 
     for secret, ts, body in [("s1", "100", b"{}"), ("s2", "100", b"{}"), ("s1", "101", b'{"A":1}'), ("s1", "100", b"{}")]:
         expected = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
@@ -50,7 +50,7 @@ async def test_requests_in_flight_to_one_receiver_are_capped_by_the_setting(tmp_
     from pydantic import ValidationError
 
     from mpaas.config import Settings
-    from mpaas.platform import Platform
+    from mpaas.roles.platform import Platform
 
     with pytest.raises(ValidationError):
         Settings(data_dir=tmp_path, webhook_connections_per_destination=0)
@@ -125,7 +125,7 @@ async def test_an_internationalized_url_is_sent_percent_encoded():
 
 
 def test_an_internationalized_host_name_is_sent_as_idna():
-    from mpaas.core.webhooks import _destination
+    from mpaas.core.http.webhook_sender import _destination
 
     assert _destination("https://bücher.example/hook") == ("https", "xn--bcher-kva.example", 443, "/hook", "")
 
@@ -155,8 +155,8 @@ async def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
     check, not by name again: a name answering a public address and then a private one (DNS rebinding)
     cannot reach the private one. (Before, the check did a blocking lookup on the event loop and the
     connection a second one.)"""
-    from mpaas.core import http1
-    from mpaas.core.webhooks import WebhookUnreachable
+    from mpaas.core.http import client as http1
+    from mpaas.core.http.webhook_sender import WebhookUnreachable
 
     answers = [["93.184.216.34"], ["127.0.0.1"]]
     lookups, connected_to = [], []

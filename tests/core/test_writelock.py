@@ -8,8 +8,8 @@ import subprocess
 import sys
 import time
 
-from mpaas.core.db import Database
-from mpaas.core.writelock import FileWriteLock
+from mpaas.core.db.database import Database
+from mpaas.core.db.writelock import FileWriteLock
 
 
 def _holder(path, seconds: float) -> subprocess.Popen:

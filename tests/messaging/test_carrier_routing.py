@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from conftest import make_message_route, provision
+
 from mpaas.carriers.config import SmppSettings
-from mpaas.carriers.router import CarrierRouter
+from mpaas.carriers.dispatch import CarrierDispatcher
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 
@@ -34,7 +34,7 @@ async def sims():
 def router(platform, sims):
     """Autouse, so it is in place before the app starts the gateway."""
     us, uk = (SmppConnector(_settings(name, sim.port)) for name, sim in zip(("us", "uk"), sims))
-    platform.extras["connector"] = CarrierRouter([(us, ("+1",)), (uk, ("+44",))])
+    platform.extras["connector"] = CarrierDispatcher([(us, ("+1",)), (uk, ("+44",))])
     return platform.extras["connector"]
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx2
 import pytest
-
 from processes import callback_receiver, prepare_sender, start_smsc_sim, wait_settled
 
 CARRIERS = {

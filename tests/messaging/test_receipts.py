@@ -7,8 +7,8 @@ import asyncio
 import itertools
 
 import pytest
-
 from conftest import make_message_route, provision
+
 from mpaas.carriers.base import CarrierRejected, CarrierThrottled, CarrierUnavailable, OutboundSms, SubmitResult
 from mpaas.messaging.segments import plan
 

@@ -10,9 +10,8 @@ import json
 from urllib.parse import parse_qsl
 
 import pytest
-from werkzeug import Response
-
 from conftest import make_message_route, provision
+from werkzeug import Response
 
 
 async def _signing_secret(platform, account_id: str) -> str:
@@ -95,7 +94,7 @@ async def test_a_status_callback_carries_every_documented_field(api, numbers, pl
 
 async def test_a_status_callback_queued_whole_is_delivered_as_stored(api, numbers, platform, receiver):
     """Callback jobs of an earlier version hold the whole event: after an upgrade they go out unchanged."""
-    from mpaas.core.jobs import enqueue
+    from mpaas.core.jobs.queue import enqueue
     from mpaas.messaging.bulk import WEBHOOK_JOB
 
     route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"))

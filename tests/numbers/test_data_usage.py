@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import OPERATOR_TOKEN, FrozenClock, make_message_route, provision
 from pyrad import packet
 from pyrad.client import Client
 
-from conftest import OPERATOR_TOKEN, FrozenClock, make_message_route, provision
-from mpaas.numbers import radius
+from mpaas.numbers.usage import radius
 
 MB = 1024 * 1024
 OPS = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
@@ -20,7 +20,7 @@ OPS = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 1, 30, 12, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 1, 30, 12, 0, tzinfo=UTC))
 
 
 def _free_udp_port() -> int:

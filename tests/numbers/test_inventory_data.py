@@ -3,7 +3,7 @@ import io
 import phonenumbers
 import pytest
 
-from mpaas.numbers.inventory_data import (
+from mpaas.numbers.inventory.data import (
     CSV_COLUMNS,
     NGP_CODES,
     InventoryCsvError,

@@ -4,16 +4,15 @@ NNID, device details, E911, voicemail and SIM status."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from conftest import FrozenClock, make_message_route, make_voice_route, provision
 
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
 
 
 async def _number(api) -> str:

@@ -4,10 +4,11 @@ other outcomes, update/cancel, the port-date rule, port-out and the operator's r
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from conftest import OPERATOR_TOKEN, make_message_route, provision
+
 from mpaas.numbers import calendar
 
 OPS = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
@@ -91,13 +92,13 @@ async def test_cancel_and_validation(api, other_api, numbers, platform):
 def test_port_date_rule():
     ny = ZoneInfo("America/New_York")
     # Tuesday 10:00 in New York: earliest is Wednesday.
-    assert calendar.earliest_port_date(datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc), ny) == date(2026, 3, 11)
+    assert calendar.earliest_port_date(datetime(2026, 3, 10, 14, 0, tzinfo=UTC), ny) == date(2026, 3, 11)
     # Tuesday 16:30: counts from Wednesday, so Thursday.
-    assert calendar.earliest_port_date(datetime(2026, 3, 10, 20, 30, tzinfo=timezone.utc), ny) == date(2026, 3, 12)
+    assert calendar.earliest_port_date(datetime(2026, 3, 10, 20, 30, tzinfo=UTC), ny) == date(2026, 3, 12)
     # Friday after 4 PM: Monday is the receiving day, Tuesday the earliest.
-    assert calendar.earliest_port_date(datetime(2026, 3, 13, 21, 0, tzinfo=timezone.utc), ny) == date(2026, 3, 17)
+    assert calendar.earliest_port_date(datetime(2026, 3, 13, 21, 0, tzinfo=UTC), ny) == date(2026, 3, 17)
     # Before Thanksgiving (Thu 26 Nov 2026): Wednesday afternoon -> Friday is next business day after Thursday.
-    assert calendar.earliest_port_date(datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc), ny) == date(2026, 11, 30)
+    assert calendar.earliest_port_date(datetime(2026, 11, 25, 22, 0, tzinfo=UTC), ny) == date(2026, 11, 30)
     assert not calendar.is_business_day(date(2026, 7, 3))  # Independence Day observed
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Api, make_message_route, make_voice_route, new_distributor, provision
 
 BASE = {"NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,

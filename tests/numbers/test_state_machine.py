@@ -4,14 +4,15 @@ state the machine does not allow, through the real API."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import OPERATOR_TOKEN, FrozenClock, add_inventory, make_message_route, provision
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import OPERATOR_TOKEN, FrozenClock, add_inventory, make_message_route, provision
-from mpaas.numbers import lifecycle, porting
+from mpaas.numbers.lifecycle import service as lifecycle
+from mpaas.numbers.porting import service as porting
 
 ACTIONS = ("activate", "cancel", "park", "swap", "replace", "swap-sim", "reactivate", "age")
 
@@ -62,7 +63,7 @@ async def test_operator_reports_follow_the_port_machine(api, http, platform, clo
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 1, 5, 15, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 1, 5, 15, 0, tzinfo=UTC))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))

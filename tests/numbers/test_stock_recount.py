@@ -12,13 +12,14 @@ import asyncio
 import random
 from collections import Counter
 
+from conftest import add_inventory, make_message_route, make_voice_route
 from sqlalchemy import func, literal, select, union_all
 
-from conftest import add_inventory, make_message_route, make_voice_route
 from mpaas.models import InventoryNumber, Job, NumberAreaStock
 from mpaas.models.jobs import PENDING, RUNNING
 from mpaas.models.numbers import AVAILABLE
-from mpaas.numbers import lifecycle, porting
+from mpaas.numbers.lifecycle import service as lifecycle
+from mpaas.numbers.porting import service as porting
 
 AREAS = ("801", "212", "415")
 NUMBERS_PER_AREA = 100

@@ -6,7 +6,6 @@ import asyncio
 import json
 
 import pytest
-
 from conftest import make_message_route, provision
 
 BODY = {"WebhookUrl": "https://api.example.com/events", "Method": "POST", "DataFormat": "json",

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.core.hashing import new_secret
+from mpaas.core.security.hashing import new_secret
 from mpaas.models import Account, Distributor, PlatformSecret
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts import repository
 from mpaas.core import ids
 from mpaas.core.errors import bad_request
-from mpaas.core.hashing import hash_secret, new_secret
+from mpaas.core.security.hashing import hash_secret, new_secret
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from fastapi import Request, Response
 from mpaas.accounts import repository
 from mpaas.accounts.service import Principal
 from mpaas.core.errors import ApiError
-from mpaas.core.tokens import TokenError, scope_of
-from mpaas.platform import Platform
+from mpaas.core.security.tokens import TokenError, scope_of
+from mpaas.roles.platform import Platform
 
 
 def platform_of(request: Request) -> Platform:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 MINOR_UNIT = Decimal("0.01")
@@ -29,7 +29,7 @@ def round_money(amount: Decimal) -> Decimal:
 
 
 def period_of(at: datetime) -> str:
-    at = at.astimezone(timezone.utc)
+    at = at.astimezone(UTC)
     return f"{at.year:04d}-{at.month:02d}"
 
 
@@ -47,7 +47,7 @@ def parse_period(period: str) -> tuple[int, int]:
 
 def period_start(period: str) -> datetime:
     year, month = parse_period(period)
-    return datetime(year, month, 1, tzinfo=timezone.utc)
+    return datetime(year, month, 1, tzinfo=UTC)
 
 
 def next_period(period: str) -> str:
@@ -67,7 +67,7 @@ def days_in(period: str) -> int:
 
 def days_left(at: datetime) -> int:
     """Days of `at`'s period from `at`'s day to the end, that day included."""
-    at = at.astimezone(timezone.utc)
+    at = at.astimezone(UTC)
     return days_in(period_of(at)) - at.day + 1
 
 

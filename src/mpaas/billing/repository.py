@@ -11,8 +11,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing.engine import PackagePrice, package_price
-from mpaas.models import (Account, BillingRun, Charge, Package, PackageItem, Subscription, Threshold,
-                          ThresholdAssignment, ThresholdEvent, UsageCounter)
+from mpaas.models import (
+    Account,
+    BillingRun,
+    Charge,
+    Package,
+    PackageItem,
+    Subscription,
+    Threshold,
+    ThresholdAssignment,
+    ThresholdEvent,
+    UsageCounter,
+)
 
 
 def _insert(session: AsyncSession, table):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing import engine, repository
 from mpaas.billing.engine import PackagePrice
-from mpaas.core.jobs import enqueue
+from mpaas.core.jobs.queue import enqueue
 from mpaas.models import BillingRun, Subscription
 
 RUN_JOB = "billing.run"

@@ -7,7 +7,7 @@ def build_connector(settings):
     """The connector the settings ask for: MPAAS_CARRIERS_FILE (router over SMPP carriers), else MPAAS_SMPP_URL
     (one SMPP carrier), else the sandbox. Raises CarrierConfigError with a clear message on bad values."""
     from mpaas.carriers.config import load_carriers_file, parse_smpp_url
-    from mpaas.carriers.router import CarrierRouter
+    from mpaas.carriers.dispatch import CarrierDispatcher
     from mpaas.carriers.sandbox import SandboxConnector
     from mpaas.carriers.smpp import SmppConnector
 
@@ -19,7 +19,7 @@ def build_connector(settings):
         carriers = load_carriers_file(carriers_file)
         connectors = [(SmppConnector(c), c.prefixes, c.default) for c in carriers]
         default = next((conn for conn, _, is_default in connectors if is_default), None)
-        return CarrierRouter([(conn, prefixes) for conn, prefixes, _ in connectors], default)
+        return CarrierDispatcher([(conn, prefixes) for conn, prefixes, _ in connectors], default)
     if smpp_url:
         return SmppConnector(parse_smpp_url(smpp_url))
     return SandboxConnector(settings.sandbox_receipt_delay_seconds, settings.sandbox_fail_prefix_list)

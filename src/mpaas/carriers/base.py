@@ -23,7 +23,7 @@ class SubmitResult:
     receipt_delay_seconds: float | None = None
     # One carrier id per submitted part, in order (empty = just carrier_id). Each part gets its own receipt.
     part_ids: tuple[str, ...] = ()
-    # The carrier that took it, by the name its receipts will carry: behind a CarrierRouter, the member
+    # The carrier that took it, by the name its receipts will carry: behind a CarrierDispatcher, the member
     # carrier, not the router. None: the submitting connector's own name.
     carrier: str | None = None
 

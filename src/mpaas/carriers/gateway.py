@@ -12,8 +12,8 @@ import asyncio
 import logging
 
 from mpaas.carriers.lease import BindLease, lease_for
-from mpaas.core.jobs import Worker
-from mpaas.platform import Platform
+from mpaas.core.jobs.queue import Worker
+from mpaas.roles.platform import Platform
 
 log = logging.getLogger("mpaas.gateway")
 
@@ -114,7 +114,7 @@ class Gateway:
     async def _pause(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def stop(self) -> None:

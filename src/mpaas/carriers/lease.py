@@ -18,7 +18,7 @@ from typing import Protocol
 import psycopg
 from sqlalchemy.engine import make_url
 
-from mpaas.core.wakeups import libpq_dsn
+from mpaas.core.jobs.wakeups import libpq_dsn
 
 log = logging.getLogger("mpaas.lease")
 

@@ -31,7 +31,13 @@ from aiosmpplib.protocol import DeliverSmResp
 
 from mpaas.carriers import encoding, pdu, receipts
 from mpaas.carriers.base import (
-    CarrierBindError, CarrierEvents, CarrierRejected, CarrierThrottled, CarrierUnavailable, NullEvents, OutboundSms,
+    CarrierBindError,
+    CarrierEvents,
+    CarrierRejected,
+    CarrierThrottled,
+    CarrierUnavailable,
+    NullEvents,
+    OutboundSms,
     SubmitResult,
 )
 from mpaas.carriers.config import SmppSettings
@@ -112,7 +118,7 @@ class SmppConnector:
         try:
             await asyncio.wait_for(self._first_attempt.wait(),
                                    s.connect_timeout_seconds + s.bind_timeout_seconds + 1)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         if self._fatal:
             await self.stop()
@@ -161,7 +167,7 @@ class SmppConnector:
         try:
             await asyncio.wait_for(self._bound.wait(), timeout)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
 
     # -- session ---------------------------------------------------------------------------------------------
@@ -183,7 +189,7 @@ class SmppConnector:
                     self._fatal = str(exc)
                     self._first_attempt.set()
                     return
-            except (OSError, pdu.ConnectionClosed, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, pdu.ConnectionClosed) as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             except asyncio.CancelledError:
                 raise
@@ -259,7 +265,7 @@ class SmppConnector:
             writer.write(EnquireLink(sequence_num=seq).pdu())
             try:
                 await asyncio.wait_for(fut, s.response_timeout_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self.last_error = "no enquire_link_resp"
                 self._pending.pop(seq, None)
                 writer.abort()
@@ -358,7 +364,7 @@ class SmppConnector:
             if not self._bound.is_set():
                 try:
                     await asyncio.wait_for(self._bound.wait(), s.bind_wait_seconds)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     raise CarrierUnavailable(f"carrier {self.name}: not bound ({self.last_error or 'connecting'})") \
                         from None
             writer = self._writer
@@ -376,7 +382,7 @@ class SmppConnector:
             self.in_flight += 1
             try:
                 command_id, status, body = await asyncio.wait_for(fut, s.response_timeout_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._pending.pop(seq, None)
                 raise CarrierUnavailable(f"carrier {self.name}: no submit_sm_resp within "
                                          f"{s.response_timeout_seconds:g}s") from None

@@ -34,16 +34,29 @@ import itertools
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiosmpplib import (
-    BindReceiverResp, BindTransceiverResp, BindTransmitterResp, EnquireLinkResp, SmppCommandStatus, Unbind,
+    BindReceiverResp,
+    BindTransceiverResp,
+    BindTransmitterResp,
+    EnquireLinkResp,
+    SmppCommandStatus,
+    Unbind,
     UnbindResp,
 )
 from aiosmpplib.protocol import SubmitSmResp
 from aiosmpplib.state import (
-    MESSAGE_STATE, NETWORK_ERROR_CODE, NPI, RECEIPTED_MESSAGE_ID, SAR_MSG_REF_NUM, SAR_SEGMENT_SEQNUM,
-    SAR_TOTAL_SEGMENTS, TON, OptionalParam, PhoneNumber,
+    MESSAGE_STATE,
+    NETWORK_ERROR_CODE,
+    NPI,
+    RECEIPTED_MESSAGE_ID,
+    SAR_MSG_REF_NUM,
+    SAR_SEGMENT_SEQNUM,
+    SAR_TOTAL_SEGMENTS,
+    TON,
+    OptionalParam,
+    PhoneNumber,
 )
 
 from mpaas.carriers import encoding, pdu, receipts
@@ -212,7 +225,7 @@ class SmscSim:
             if server is not None:
                 try:
                     await asyncio.wait_for(server.wait_closed(), 1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
 
     async def __aenter__(self) -> SmscSim:
@@ -360,7 +373,7 @@ class SmscSim:
         state = self.outcome_for(record.destination)
         error = 0 if state == "DELIVRD" else ERROR_STATES.get(state, 1)
         receipt_id = format(int(record.message_id), "x") if self.config.receipt_id_hex else record.message_id
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         text = receipts.format_receipt(receipt_id, state, error, now, now, record.text)
         params = []
         if self.config.receipt_tlvs:
@@ -411,7 +424,7 @@ class SmscSim:
     async def _acked(self, fut: asyncio.Future, item: _Deliverable) -> bool:
         try:
             status = await asyncio.wait_for(fut, 10.0)
-        except (asyncio.TimeoutError, pdu.ConnectionClosed):
+        except (TimeoutError, pdu.ConnectionClosed):
             return False
         if status != pdu.ESME_ROK:
             self.deliver_nacks += 1

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from mpaas.core.wire import money
-from mpaas.models import (Feature, FeatureAssignment, Package, PackageItem, Product, Service, ServiceItem,
-                          Subscription, Threshold, ThresholdAssignment)
+from mpaas.models import (
+    Feature,
+    FeatureAssignment,
+    Package,
+    PackageItem,
+    Product,
+    Service,
+    ServiceItem,
+    Subscription,
+    Threshold,
+    ThresholdAssignment,
+)
 
 # The platform itself is the aggregator above every distributor (one per installation).
 AGGREGATOR_ID = "AGID-00000000-0000-0000-0000-000000000000"

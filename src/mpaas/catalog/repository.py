@@ -8,8 +8,20 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.models import (Feature, FeatureAssignment, Package, PackageItem, PhoneNumber, Product, Service,
-                          ServiceItem, Subscriber, Subscription, Threshold, ThresholdAssignment)
+from mpaas.models import (
+    Feature,
+    FeatureAssignment,
+    Package,
+    PackageItem,
+    PhoneNumber,
+    Product,
+    Service,
+    ServiceItem,
+    Subscriber,
+    Subscription,
+    Threshold,
+    ThresholdAssignment,
+)
 
 
 def _status(stmt, model, filter_: str):

@@ -10,15 +10,42 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.billing import service as billing
 from mpaas.catalog import repository
-from mpaas.catalog.schemas import (AddPackageItem, CreateFeature, CreateFeatureAssignment, CreatePackage,
-                                   CreateProduct, CreateService, CreateSubscription, CreateThreshold,
-                                   CreateThresholdAssignment, NewPackageItem, ServiceItemBody, UpdateFeature,
-                                   UpdateFeatureAssignment, UpdatePackage, UpdatePackageItem, UpdateProduct,
-                                   UpdateService, UpdateSubscription, UpdateThreshold, UpdateThresholdAssignment)
+from mpaas.catalog.schemas import (
+    AddPackageItem,
+    CreateFeature,
+    CreateFeatureAssignment,
+    CreatePackage,
+    CreateProduct,
+    CreateService,
+    CreateSubscription,
+    CreateThreshold,
+    CreateThresholdAssignment,
+    NewPackageItem,
+    ServiceItemBody,
+    UpdateFeature,
+    UpdateFeatureAssignment,
+    UpdatePackage,
+    UpdatePackageItem,
+    UpdateProduct,
+    UpdateService,
+    UpdateSubscription,
+    UpdateThreshold,
+    UpdateThresholdAssignment,
+)
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
-from mpaas.models import (Feature, FeatureAssignment, Package, PackageItem, Product, Service, ServiceItem,
-                          Subscription, Threshold, ThresholdAssignment)
+from mpaas.models import (
+    Feature,
+    FeatureAssignment,
+    Package,
+    PackageItem,
+    Product,
+    Service,
+    ServiceItem,
+    Subscription,
+    Threshold,
+    ThresholdAssignment,
+)
 
 PRODUCT, PACKAGE, PACKAGE_ITEM, SERVICE, SERVICE_ITEM = "PRID", "PID", "PIID", "SID", "SIID"
 SUBSCRIPTION, THRESHOLD, THRESHOLD_ASSIGNMENT, FEATURE, FEATURE_ASSIGNMENT = "SUB", "THID", "TAID", "FEID", "FAID"

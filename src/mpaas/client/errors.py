@@ -19,9 +19,9 @@ class MpaasApiError(Exception):
 
     # The envelope's own spellings, for code written against the wire format.
     @property
-    def StatusCode(self) -> int:  # noqa: N802
+    def StatusCode(self) -> int:
         return self.status_code
 
     @property
-    def Message(self) -> str:  # noqa: N802
+    def Message(self) -> str:
         return self.message

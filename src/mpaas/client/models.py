@@ -10,7 +10,6 @@ from pydantic import Field
 from mpaas.client.base import WireRequest, WireResponse
 
 
-
 class GenerateApiTokenRequest(WireRequest):
     account_key: str
     account_secret: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -12,14 +12,14 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FrozenClock:
     """A clock tests can set and advance."""
 
     def __init__(self, at: datetime | None = None):
-        self._at = at or datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self._at = at or datetime(2026, 1, 1, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self._at
@@ -30,4 +30,4 @@ class FrozenClock:
 
 def as_utc(value: datetime) -> datetime:
     """SQLite hands datetimes back naive; they were stored as UTC."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

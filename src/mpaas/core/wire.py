@@ -98,7 +98,7 @@ Required = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
 Optional = Annotated[str | None, BeforeValidator(lambda v: (_strip(v) or None) if isinstance(v, str) else v)]
 
 
-def OptionalText(max_length: int):  # noqa: N802 - used as a type
+def OptionalText(max_length: int):
     """An optional string of at most `max_length` characters; blank counts as absent.
 
     Use this rather than `Annotated[Optional, Field(max_length=n)]`: there the length constraint lands on

@@ -17,8 +17,7 @@ from mpaas.accounts.service import IssuedCredential, Principal, create_distribut
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
 from mpaas.distributors import repository
-from mpaas.distributors.schemas import (Address, CreateAccount, CreateDistributor, UpdateAccount,
-                                        UpdateDistributor)
+from mpaas.distributors.schemas import Address, CreateAccount, CreateDistributor, UpdateAccount, UpdateDistributor
 from mpaas.models import Account, Distributor, Profile
 
 ADDRESS_FIELDS = ("Street1", "Street2", "City", "State", "Zip", "Country")

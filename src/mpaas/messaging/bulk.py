@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.carriers.base import SubmitResult
-from mpaas.core import fastmany, ids
-from mpaas.core.jobs import JOBS
+from mpaas.core import ids
+from mpaas.core.db import fastmany
+from mpaas.core.jobs.queue import JOBS
 from mpaas.core.wire import iso
 from mpaas.models import EarlyReceipt, Message, MessagePart
 from mpaas.models.jobs import PENDING

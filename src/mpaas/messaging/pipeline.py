@@ -6,13 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from mpaas.carriers.base import (CarrierRejected, CarrierThrottled, CarrierUnavailable, Connector,
-                                 OutboundSms, SubmitResult)
-from mpaas.core.jobs import BatchHandler, ClaimedJob, Handler, RetryLater
+from mpaas.carriers.base import (
+    CarrierRejected,
+    CarrierThrottled,
+    CarrierUnavailable,
+    Connector,
+    OutboundSms,
+    SubmitResult,
+)
+from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, Handler, RetryLater
 from mpaas.messaging import bulk, repository, service
 from mpaas.messaging.schemas import InboundRequest
 from mpaas.messaging.service import RECEIPT_JOB, SUBMIT_JOB
-from mpaas.platform import Platform
+from mpaas.roles.platform import Platform
 from mpaas.webhooks import delivery
 from mpaas.webhooks.service import DELIVER_JOB
 

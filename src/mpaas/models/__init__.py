@@ -2,16 +2,34 @@
 
 from mpaas.models.base import Base
 from mpaas.models.billing import BillingRun, Charge, ThresholdEvent, UsageCounter
-from mpaas.models.catalog import (Feature, FeatureAssignment, Package, PackageItem, Product, Profile, Service,
-                                  ServiceItem, Subscription, Threshold, ThresholdAssignment)
+from mpaas.models.catalog import (
+                                  Feature,
+                                  FeatureAssignment,
+                                  Package,
+                                  PackageItem,
+                                  Product,
+                                  Profile,
+                                  Service,
+                                  ServiceItem,
+                                  Subscription,
+                                  Threshold,
+                                  ThresholdAssignment,
+)
 from mpaas.models.jobs import Job
 from mpaas.models.messages import EarlyReceipt, Message, MessagePart
-from mpaas.models.numbers import (InventoryNumber, NumberAreaStock, NumberE911, NumberOrder, NumberVoicemail,
-                                  PhoneNumber, PortRequest)
+from mpaas.models.numbers import (
+                                  InventoryNumber,
+                                  NumberAreaStock,
+                                  NumberE911,
+                                  NumberOrder,
+                                  NumberVoicemail,
+                                  PhoneNumber,
+                                  PortRequest,
+)
 from mpaas.models.routes import MessageRoute, VoiceRoute
 from mpaas.models.subscribers import Subscriber
-from mpaas.models.usage import DataPlan, RadiusSession, UsageRecord
 from mpaas.models.tenancy import Account, Distributor, PlatformSecret
+from mpaas.models.usage import DataPlan, RadiusSession, UsageRecord
 from mpaas.models.webhooks import AccountWebhook, WebhookAttempt
 
 __all__ = [

@@ -4,14 +4,15 @@ the sandbox losing carrier, and data-usage renewals. Registered (as batch handle
 
 from __future__ import annotations
 
-from mpaas.core.jobs import ClaimedJob, Handler
-from mpaas.numbers import lifecycle
-from mpaas.numbers.lifecycle import NumberPolicy
-from mpaas.platform import Platform
+from mpaas.core.jobs.queue import ClaimedJob, Handler
+from mpaas.numbers.lifecycle import service as lifecycle
+from mpaas.numbers.lifecycle.service import NumberPolicy
+from mpaas.roles.platform import Platform
 
 
 def handlers(platform: Platform) -> dict[str, Handler]:
-    from mpaas.numbers import porting, usage
+    from mpaas.numbers.porting import service as porting
+    from mpaas.numbers.usage import service as usage
 
     policy = NumberPolicy.of(platform.settings)
 

@@ -11,8 +11,13 @@ from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
 from mpaas.models import MessageRoute, VoiceRoute
 from mpaas.routes import repository
-from mpaas.routes.schemas import (CreateMessageRoute, CreateVoiceRoute, MessageRouteFields, UpdateMessageRoute,
-                                  UpdateVoiceRoute)
+from mpaas.routes.schemas import (
+    CreateMessageRoute,
+    CreateVoiceRoute,
+    MessageRouteFields,
+    UpdateMessageRoute,
+    UpdateVoiceRoute,
+)
 
 # Wire field -> column, for the message route fields a client can set.
 MESSAGE_ROUTE_COLUMNS = {

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
-from mpaas.core.hashing import hash_secret_off_loop
+from mpaas.core.security.hashing import hash_secret_off_loop
 from mpaas.models import Subscriber
 from mpaas.subscribers import repository
 from mpaas.subscribers.schemas import CreateSubscriber, TransferSubscriber, UpdateSubscriber

@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.core import fastmany
-from mpaas.core.jobs import ClaimedJob
-from mpaas.core.webhooks import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
+from mpaas.core.db import fastmany
+from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
+from mpaas.core.jobs.queue import ClaimedJob
 from mpaas.messaging import events
 from mpaas.models import Account, AccountWebhook, Message, MessageRoute, WebhookAttempt
-from mpaas.platform import Platform
-
+from mpaas.roles.platform import Platform
 
 INSERT_ATTEMPTS = WebhookAttempt.__table__.insert()
 

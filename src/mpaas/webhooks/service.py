@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
-from mpaas.core.jobs import enqueue
+from mpaas.core.jobs.queue import enqueue
 from mpaas.core.wire import iso
 from mpaas.models import AccountWebhook
 from mpaas.webhooks import repository

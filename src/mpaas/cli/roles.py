@@ -1,0 +1,112 @@
+"""Scale-out roles: `mpaas api`, `mpaas worker`, `mpaas gateway` (docs/deploy.md).
+
+Each runs the same code as `mpaas serve` with part of it switched on, against a shared database
+(PostgreSQL in production; every process migrates first, serialized by a lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from mpaas.core import eventloop
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _settings_and_prepare(data_dir: Path | None):
+    from mpaas.cli.main import _check_carriers, _display_url, _prepare, _settings
+
+    settings = _settings(data_dir)
+    _check_carriers(settings)
+    check_redis(settings)
+    _prepare(settings)
+    return settings, _display_url(settings.resolved_database_url())
+
+
+def check_redis(settings) -> None:
+    """Refuse a MPAAS_REDIS_URL that cannot be a Redis URL at start, with a message (not a traceback)."""
+    from mpaas.core.security.ratelimit import storage_for
+
+    try:
+        storage_for(settings.redis_url)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8080, help="TCP port."),
+        workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes (uvicorn), each with its own SO_REUSEPORT socket on the port."),
+        data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+    """Run the HTTP API only (no jobs, no carrier binds); run any number behind a load balancer."""
+    import uvicorn
+
+    from mpaas.core.security.operator import ensure_operator_token
+
+    settings, shown = _settings_and_prepare(data_dir)
+    ensure_operator_token(settings)
+    if data_dir is not None:  # the uvicorn workers build their settings from the environment
+        os.environ["MPAAS_DATA_DIR"] = str(data_dir)
+    limits = "Redis (shared)" if settings.redis_url else "memory (per process)"
+    err.print(f"mpaas api on http://{host}:{port}: {workers} process(es), database {escape(shown)}, "
+              f"rate limits in {limits}")
+    if workers > 1 and settings.is_sqlite:
+        err.print("[yellow]note:[/yellow] several API processes on SQLite share one writer; use PostgreSQL.")
+    from mpaas.core.http.nodelay import HTTP_PROTOCOL
+    from mpaas.roles import api_processes as http_workers
+
+    options = dict(factory=True, http=HTTP_PROTOCOL, log_level="warning", access_log=False)
+    if workers == 1 or not http_workers.reuseport_supported():
+        uvicorn.run("mpaas.app:api_only_app", host=host, port=port, workers=workers, **options)
+        return
+    try:  # a socket per process, so connections spread over them (roles/api_processes.py)
+        status = http_workers.serve("mpaas.app:api_only_app", host, port, workers, **options)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot listen on {escape(host)}:{port}: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    raise typer.Exit(status)
+
+
+def _run_roles(roles: frozenset[str], data_dir: Path | None, label: str) -> None:
+    from mpaas.roles.platform import Platform
+    from mpaas.roles.runtime import Runtime
+
+    settings, shown = _settings_and_prepare(data_dir)
+
+    async def main() -> None:
+        runtime = Runtime(Platform.build(settings), roles=roles)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        await runtime.start()
+        err.print(f"mpaas {label} running (pid {os.getpid()}), database {escape(shown)}")
+        try:
+            await stopping.wait()
+        finally:
+            await runtime.stop()
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    eventloop.run(main())
+
+
+def worker(data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+    """Run durable jobs (webhooks, receipts, porting, renewals, billing); every kind but carrier submits."""
+    from mpaas.roles.runtime import WORKER
+
+    _run_roles(frozenset({WORKER}), data_dir, "worker")
+
+
+def gateway(data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+    """Hold the carrier binds under the bind lease and submit messages; a second gateway stands by."""
+    from mpaas.roles.runtime import GATEWAY
+
+    _run_roles(frozenset({GATEWAY}), data_dir, "gateway")

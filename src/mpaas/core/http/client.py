@@ -1,0 +1,254 @@
+"""A lean HTTP/1.1 client for webhooks: keep-alive connections per origin, framing written here.
+
+Why not httpx2 (the design's choice for outbound HTTP): in the message pipeline benchmark its layers
+(client, auth and redirect handling, transport, pool bookkeeping, response streaming) took 46% of the
+event loop, for two callbacks per message. A webhook needs none of them: one request, a status code, the
+body read and dropped, the connection kept for the next one.
+
+Why not h11 either (this module used it until the worker role was profiled alone): its event objects,
+header validation and state machine were most of a delivery's CPU, about 45% of the webhook worker's time
+under cProfile, in an in-process run of the delivery handler against a local receiver. What a webhook
+client must get right is small: refuse CR, LF and NUL in anything it writes (header injection), and read a
+response framed by Content-Length, chunked encoding or the connection's close, skipping 1xx interim
+answers, with bounded sizes. That is what is here, and the tests cover each case.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+import socket
+import ssl
+from dataclasses import dataclass
+
+READ_CHUNK = 64 * 1024
+MAX_RESPONSE_BYTES = 1 << 20  # a webhook answer is a status; more than this is not read
+MAX_HEAD_BYTES = 64 * 1024  # status line and headers
+_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([0-9]{3})(?: [^\r\n]*)?")
+_FORBIDDEN_IN_HEAD = re.compile(r"[\r\n\x00]")
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TARGET = re.compile(r"[\x21-\x7e]+")  # visible ASCII: no spaces, no controls
+
+
+class HttpError(Exception):
+    """Could not get an answer: refused, reset, timed out, or a malformed response."""
+
+
+class ForbiddenDestination(Exception):
+    """The origin resolves to an address the pool may not connect to (private, loopback, link-local,
+    multicast or reserved, when only public addresses are allowed): sending again will not help."""
+
+
+def is_private_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope (fe80::1%eth0) is not part of it
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses of `host`, from the loop's resolver (a thread: a lookup never blocks the loop)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+class InvalidRequest(ValueError):
+    """The request cannot be written safely (a control character in a header, a bad method or target):
+    sending it again will not help."""
+
+
+@dataclass
+class _Connection:
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def request_head(method: str, target: str, host_header: str, headers: list[tuple[str, str]],
+                 body_length: int) -> bytes:
+    """The request line and headers, refusing anything that could split the head (CR, LF, NUL) or is not
+    a token where HTTP wants one. A route's credentials end up in Authorization, so this is user input."""
+    if not _TOKEN.fullmatch(method):
+        raise InvalidRequest(f"invalid HTTP method {method!r}")
+    if not _TARGET.fullmatch(target):
+        raise InvalidRequest(f"invalid request target {target!r}")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host_header}", f"Content-Length: {body_length}"]
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name) or _FORBIDDEN_IN_HEAD.search(value):
+            raise InvalidRequest(f"invalid header {name!r}: control characters are not allowed")
+        lines.append(f"{name}: {value}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="strict")
+
+
+class _Response:
+    """Status line and headers, parsed; what the framing of the body is."""
+
+    def __init__(self, head: bytes):
+        lines = head.split(b"\r\n")
+        match = _STATUS_LINE.fullmatch(lines[0])
+        if match is None:
+            raise HttpError(f"malformed status line {lines[0][:80]!r}")
+        self.http10 = match.group(1) == b"0"
+        self.status = int(match.group(2))
+        self.headers: dict[bytes, bytes] = {}
+        for line in lines[1:]:
+            if not line:
+                continue
+            name, sep, value = line.partition(b":")
+            if not sep or not name or name != name.strip():
+                raise HttpError(f"malformed header line {line[:80]!r}")
+            key = name.lower()
+            value = value.strip()
+            # Repeated headers join with commas (RFC 9110 5.3); only framing ones matter here.
+            self.headers[key] = self.headers[key] + b", " + value if key in self.headers else value
+
+    def keep_alive(self) -> bool:
+        tokens = {t.strip().lower() for t in self.headers.get(b"connection", b"").split(b",")}
+        return b"keep-alive" in tokens if self.http10 else b"close" not in tokens
+
+
+class OriginPool:
+    """Keep-alive connections to one scheme://host:port, at most `size` in use at once."""
+
+    def __init__(self, scheme: str, host: str, port: int, size: int, timeout_seconds: float, *,
+                 public_only: bool = False):
+        if scheme not in ("http", "https"):
+            raise HttpError(f"unsupported URL scheme {scheme!r}")
+        self.scheme, self.host, self.port = scheme, host, port
+        self.timeout_seconds = timeout_seconds
+        self.public_only = public_only
+        self.gate = asyncio.Semaphore(size)
+        self._idle: list[_Connection] = []
+        self._ssl = ssl.create_default_context() if scheme == "https" else None
+        default_port = 443 if scheme == "https" else 80
+        self.host_header = host if port == default_port else f"{host}:{port}"
+        if ":" in host and not host.startswith("["):  # an IPv6 literal
+            self.host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
+
+    async def request(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> int:
+        """Send one request and return the response's status code (the body is read and dropped). Raises
+        InvalidRequest for a request that cannot be written safely, ForbiddenDestination for an origin that
+        resolves to an address the pool may not reach, HttpError when no answer came."""
+        head = request_head(method, target, self.host_header, headers, len(body))
+        async with self.gate:
+            while self._idle:
+                conn = self._idle.pop()
+                try:
+                    return await self._exchange(conn, method, head, body, reused=True)
+                except _StaleConnection:
+                    continue  # the server closed it while idle: nothing was received, try the next
+            return await self._exchange(await self._open(), method, head, body, reused=False)
+
+    async def _open(self) -> _Connection:
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                address = await self._checked_address() if self.public_only else self.host
+                reader, writer = await asyncio.open_connection(
+                    address, self.port, ssl=self._ssl, server_hostname=self.host if self._ssl else None,
+                    limit=MAX_HEAD_BYTES)
+        except (TimeoutError, OSError, ssl.SSLError) as exc:
+            raise HttpError(f"cannot connect to {self.host_header}: {exc!r}") from None
+        return _Connection(reader, writer)
+
+    async def _checked_address(self) -> str:
+        """The address to connect to when only public ones are allowed: the host is resolved once, every
+        address it has must be public, and the connection goes to the address that was checked. (Checking
+        one lookup and connecting by name would do a second: a name that answers a public address first and
+        a private one next, DNS rebinding, would get through.)"""
+        addresses = await resolve(self.host, self.port)
+        private = [a for a in addresses if is_private_address(a)]
+        if private:
+            raise ForbiddenDestination(f"{self.host} resolves to {private[0]}, a private or reserved address")
+        return addresses[0]
+
+    async def _exchange(self, conn: _Connection, method: str, head: bytes, body: bytes, *, reused: bool) -> int:
+        received = False
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                conn.writer.write(head + body if len(body) < READ_CHUNK else head)
+                if len(body) >= READ_CHUNK:
+                    conn.writer.write(body)
+                await conn.writer.drain()
+                while True:
+                    try:
+                        raw = await conn.reader.readuntil(b"\r\n\r\n")
+                    except asyncio.IncompleteReadError as exc:
+                        if not exc.partial and not received and reused:
+                            raise _StaleConnection() from None
+                        raise HttpError(f"{self.host_header} closed the connection before answering") from None
+                    received = True
+                    response = _Response(raw[:-4])
+                    if 100 <= response.status < 200 and response.status != 101:
+                        continue  # interim (100 Continue, 103 Early Hints): the answer follows
+                    break
+                reusable = await self._read_body(conn.reader, response, method)
+        except _StaleConnection:
+            conn.close()
+            raise
+        except (TimeoutError, OSError, ssl.SSLError, asyncio.LimitOverrunError, asyncio.IncompleteReadError, ValueError) as exc:
+            conn.close()
+            if reused and not received and not isinstance(exc, asyncio.TimeoutError):
+                raise _StaleConnection() from None  # e.g. reset on write: the request never got through
+            raise HttpError(f"{self.host_header}: {type(exc).__name__}: {exc}") from None
+        except BaseException:
+            conn.close()
+            raise
+        if reusable:
+            self._idle.append(conn)
+        else:
+            conn.close()
+        return response.status
+
+    async def _read_body(self, reader: asyncio.StreamReader, response: _Response, method: str) -> bool:
+        """Read and drop the body; returns whether the connection can carry the next request."""
+        if method == "HEAD" or response.status in (204, 304) or response.status < 200:
+            return response.keep_alive() and response.status != 101
+        encoding = response.headers.get(b"transfer-encoding")
+        if encoding is not None:
+            if encoding.split(b",")[-1].strip().lower() != b"chunked":
+                await self._drain_until_close(reader)  # framed by the close (RFC 9112 6.3)
+                return False
+            size = 0
+            while True:
+                line = await reader.readuntil(b"\r\n")
+                chunk = int(line.split(b";", 1)[0].strip(), 16)  # ValueError if garbled: an error above
+                if chunk < 0:
+                    raise HttpError(f"{self.host_header} sent a negative chunk size")
+                if chunk == 0:
+                    while await reader.readuntil(b"\r\n") != b"\r\n":  # trailers, then the end
+                        pass
+                    return response.keep_alive()
+                size += chunk
+                if size > MAX_RESPONSE_BYTES:
+                    raise HttpError(f"{self.host_header} answered with more than {MAX_RESPONSE_BYTES} bytes")
+                await reader.readexactly(chunk + 2)
+        length = response.headers.get(b"content-length")
+        if length is not None:
+            values = {v.strip() for v in length.split(b",")}
+            if len(values) != 1 or not next(iter(values)).isdigit():
+                raise HttpError(f"{self.host_header} sent an invalid Content-Length {length[:40]!r}")
+            n = int(next(iter(values)))
+            if n > MAX_RESPONSE_BYTES:
+                raise HttpError(f"{self.host_header} answered with more than {MAX_RESPONSE_BYTES} bytes")
+            if n:
+                await reader.readexactly(n)
+            return response.keep_alive()
+        await self._drain_until_close(reader)
+        return False
+
+    async def _drain_until_close(self, reader: asyncio.StreamReader) -> None:
+        size = 0
+        while data := await reader.read(READ_CHUNK):
+            size += len(data)
+            if size > MAX_RESPONSE_BYTES:
+                raise HttpError(f"{self.host_header} answered with more than {MAX_RESPONSE_BYTES} bytes")
+
+    def close(self) -> None:
+        for conn in self._idle:
+            conn.close()
+        self._idle.clear()
+
+
+class _StaleConnection(Exception):
+    """A kept-alive connection the server had closed; the request was not received, so it is safe to resend."""

@@ -1,0 +1,169 @@
+"""Outbound webhook requests: route method and auth, HMAC-SHA256 signature, one pooled client.
+
+Signature recipe (docs/webhooks.md): `X-Mpaas-Signature: sha256=<hex>` where the hex is
+HMAC-SHA256(account signing secret, f"{X-Mpaas-Timestamp}.{signed content}") and the signed content is
+the raw request body for POST/PUT, or the raw query string for GET.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, urlencode, urlsplit
+
+from mpaas.core.http.client import ForbiddenDestination, HttpError, InvalidRequest, OriginPool
+
+# Refused, reset, timed out: the receiver may come back, so the delivery is retried.
+WebhookUnreachable = HttpError
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    url: str
+    method: str = "POST"
+    auth_type: str | None = None  # None | Basic | Bearer | Token
+    username: str | None = None
+    password_or_token: str | None = None
+
+
+class WebhookRejected(Exception):
+    """The receiver answered, but not with 2xx; worth retrying later."""
+
+    def __init__(self, message: str, status_code: int | None = None):
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class WebhookForbidden(Exception):
+    """The destination is not allowed by settings; retrying will not help."""
+
+
+# json.dumps with any non-default argument builds a new encoder per call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
+def sign(secret: str, timestamp: str, content: bytes) -> str:
+    mac = _keyed(secret).copy()  # HMAC-SHA256(secret, timestamp + "." + content)
+    mac.update(timestamp.encode() + b"." + content)
+    return "sha256=" + mac.hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _keyed(secret: str) -> hmac.HMAC:
+    """The HMAC with the account's key already absorbed: keying (two digest blocks) was most of signing."""
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
+
+
+@lru_cache(maxsize=4096)
+def _destination(url: str) -> tuple[str, str, int, str, str]:
+    """(scheme, host, port, path, query) of a webhook URL, parsed once per URL: every event to a receiver
+    parsed the same string again."""
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme not in ("http", "https") or not host:
+        raise WebhookForbidden(f"{url} is not an http(s) URL")
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise WebhookForbidden(f"{url} has an invalid port") from None
+    try:
+        host = host.encode("idna").decode("ascii")  # an internationalized name goes to DNS and Host as xn--
+    except UnicodeError:
+        raise WebhookForbidden(f"{url} has an invalid host name") from None
+    return scheme, host, port, _percent_encoded(parts.path or "/"), _percent_encoded(parts.query)
+
+
+def _percent_encoded(text: str) -> str:
+    """`text` with every character outside visible ASCII percent-encoded (UTF-8), as a browser sends an IRI
+    such as `/hooks/café`: a request target is ASCII. Characters already valid are left as they are, so a
+    URL that was sendable before is sent byte for byte the same."""
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return "".join(ch if "!" <= ch <= "~" else quote(ch, safe="") for ch in text)
+
+
+def to_xml(payload: dict, root: str = "Event") -> bytes:
+    """`{"A": 1, "B": {"C": [2, 3]}}` -> `<Event><A>1</A><B><C><Item>2</Item><Item>3</Item></C></B></Event>`."""
+    from xml.sax.saxutils import escape
+
+    def element(name: str, value) -> str:
+        if isinstance(value, dict):
+            inner = "".join(element(k, v) for k, v in value.items())
+        elif isinstance(value, list):
+            inner = "".join(element("Item", v) for v in value)
+        elif value is None:
+            return f"<{name}/>"
+        elif isinstance(value, bool):
+            inner = "true" if value else "false"
+        else:
+            inner = escape(str(value))
+        return f"<{name}>{inner}</{name}>"
+
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + element(root, payload)).encode()
+
+
+def _auth_header(target: WebhookTarget) -> dict[str, str]:
+    kind = (target.auth_type or "None").lower()
+    if kind == "basic" and target.username is not None:
+        raw = f"{target.username}:{target.password_or_token or ''}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+    if kind in ("bearer", "token") and target.password_or_token:
+        return {"Authorization": f"Bearer {target.password_or_token}"}
+    return {}
+
+
+class WebhookSender:
+    """A small keep-alive pool per destination origin, with bounded concurrency: one slow receiver cannot
+    take every connection (core/http/client.py says why this is not httpx2)."""
+
+    def __init__(self, timeout_seconds: float = 10.0, allow_private: bool = True, per_destination: int = 8):
+        self.timeout_seconds = timeout_seconds
+        self.per_destination = per_destination
+        self.allow_private = allow_private
+        self._pools: dict[tuple[str, str, int], OriginPool] = {}
+
+    def _pool(self, scheme: str, host: str, port: int) -> OriginPool:
+        key = (scheme, host, port)
+        if key not in self._pools:
+            self._pools[key] = OriginPool(scheme, host, port, self.per_destination, self.timeout_seconds,
+                                          public_only=not self.allow_private)
+        return self._pools[key]
+
+    async def send(self, target: WebhookTarget, payload: dict, *, signing_secret: str, event_id: str,
+                   timestamp: int, data_format: str = "json") -> int:
+        """Deliver one event; returns the 2xx status. Raises WebhookRejected (other status),
+        WebhookUnreachable (no answer) or WebhookForbidden (settings forbid the destination)."""
+        scheme, host, port, path, url_query = _destination(target.url)
+        ts = str(timestamp)
+        headers = [("X-Mpaas-Timestamp", ts), ("X-Mpaas-Event-Id", event_id), ("User-Agent", "mpaas-webhooks/1"),
+                   *_auth_header(target).items()]
+        method = (target.method or "POST").upper()
+        if method == "GET":
+            query = urlencode({k: "" if v is None else v for k, v in payload.items()})
+            headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, query.encode())))
+            path_and_query, body = f"{path}?{url_query}&{query}" if url_query else f"{path}?{query}", b""
+        else:
+            if data_format == "xml":
+                body = to_xml(payload)
+                headers.append(("Content-Type", "application/xml"))
+            else:
+                body = _COMPACT_JSON.encode(payload).encode()
+                headers.append(("Content-Type", "application/json"))
+            headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, body)))
+            path_and_query = f"{path}?{url_query}" if url_query else path
+        try:
+            status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
+        except (InvalidRequest, ForbiddenDestination) as exc:  # e.g. a line break in the route's credentials,
+            raise WebhookForbidden(f"{target.url}: {exc}") from None  # or a private address: not retried
+        if not 200 <= status < 300:
+            raise WebhookRejected(f"{target.url} answered {status}", status)
+        return status
+
+    async def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()

@@ -1,0 +1,504 @@
+"""A number's life after provisioning: updates, status changes (now or on an EffectiveDate), cancellation,
+reactivation, aging back to the inventory, NNID, device, E911, voicemail and SIM state.
+
+The state machine (docs/numbers.md) is `TRANSITIONS`; every change of `PhoneNumber.status` goes through
+`transition()`, so no sequence of calls can reach a state the table does not allow."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.accounts.service import Principal
+from mpaas.config import Settings
+from mpaas.core import ids
+from mpaas.core.errors import ApiError, bad_request, missing, required
+from mpaas.core.jobs.queue import enqueue
+from mpaas.core.phone import required_e164
+from mpaas.core.security.hashing import hash_secret_off_loop
+from mpaas.core.wire import iso
+from mpaas.models import NumberE911, NumberOrder, NumberVoicemail, PhoneNumber
+from mpaas.models.numbers import ACTIVE, CANCELLED, PARKED
+from mpaas.numbers import calendar, events, repository
+from mpaas.numbers.provisioning import esim
+from mpaas.numbers.schemas import (
+    E911UpdateRequest,
+    PhoneNumberRequest,
+    SimStatusRequest,
+    StatusChangeRequest,
+    UpdateNumberRequest,
+    VoicemailRequest,
+)
+from mpaas.numbers.usage import repository as usage_repository
+from mpaas.routes import repository as routes_repository
+from mpaas.subscribers import repository as subscribers_repository
+
+STATUS_JOB = "numbers.status_change"
+RELEASE_JOB = "numbers.release"
+
+# Pseudo-states at the two ends of a number's life on an account: in the inventory, and gone.
+AVAILABLE = "Available"
+RELEASED = "Released"
+PORTED_OUT = "PortedOut"
+
+# action -> {from state: to state}. Anything missing is refused.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "provision": {AVAILABLE: ACTIVE},
+    "portin": {AVAILABLE: ACTIVE},
+    "activate": {PARKED: ACTIVE},
+    "park": {ACTIVE: PARKED},
+    "cancel": {ACTIVE: CANCELLED, PARKED: CANCELLED},
+    "swap": {ACTIVE: ACTIVE},
+    "replace": {ACTIVE: ACTIVE},
+    "swap-sim": {ACTIVE: ACTIVE, PARKED: PARKED},
+    "reactivate": {CANCELLED: ACTIVE},
+    "release": {CANCELLED: RELEASED},
+    "portout": {ACTIVE: PORTED_OUT, PARKED: PORTED_OUT},
+}
+STATES = (AVAILABLE, ACTIVE, PARKED, CANCELLED, RELEASED, PORTED_OUT)
+SWAP_CHANGES = ("swap", "replace", "swap-sim")
+
+US_STATES = frozenset(
+    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"])
+ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def next_state(state: str, action: str) -> str | None:
+    """Where `action` takes a number in `state`, or None when the machine does not allow it."""
+    return TRANSITIONS.get(action, {}).get(state)
+
+
+def transition(row: PhoneNumber, action: str, now: datetime) -> str:
+    """Apply `action` to `row`'s status or refuse it (400) naming the states it is allowed from."""
+    target = next_state(row.status, action)
+    if target is None:
+        allowed = " or ".join(sorted(TRANSITIONS.get(action, {}))) or "no state"
+        raise bad_request(f"Phone number {row.number} is {row.status}; {action} is allowed only when the "
+                          f"number is {allowed}.")
+    if target in (ACTIVE, PARKED, CANCELLED):
+        row.status = target
+    row.cancelled_at = now if target == CANCELLED else None
+    row.updated_at = now
+    return target
+
+
+@dataclass(frozen=True)
+class NumberPolicy:
+    tz: ZoneInfo
+    reactivate_days: int
+    aging_days: float
+    swap_fee: Decimal
+    smdp_address: str
+
+    @classmethod
+    def of(cls, s: Settings) -> NumberPolicy:
+        return cls(calendar.zone(s.numbers_time_zone), s.number_reactivate_days, s.number_aging_days,
+                   Decimal(s.number_swap_fee), s.esim_smdp_address)
+
+
+def _e164(raw: str | None, field: str) -> str:
+    return required_e164(raw, field)
+
+
+async def find(session: AsyncSession, principal: Principal, raw: str | None, account_id: str | None,
+               field: str = "PhoneNumber") -> PhoneNumber:
+    """The caller's number, or 404 (another account's number does not exist for the caller)."""
+    number = _e164(raw, field)
+    row = await repository.find_number(session, principal.visible_accounts(account_id), number=number)
+    if row is None:
+        raise missing("number", number)
+    return row
+
+
+async def find_live(session: AsyncSession, principal: Principal, raw: str | None, account_id: str | None,
+                    field: str = "PhoneNumber") -> PhoneNumber:
+    row = await find(session, principal, raw, account_id, field)
+    if row.status == CANCELLED:
+        raise bad_request(f"Phone number {row.number} is Cancelled; reactivate it first with "
+                          "POST /v1.0/numbers/reactivate.")
+    return row
+
+
+def new_order(account_id: str, order_type: str, numbers: list[str], status: str, now: datetime,
+              fee: Decimal | None = None) -> NumberOrder:
+    return NumberOrder(id=ids.new_id(ids.NUMBER_ORDER), account_id=account_id, order_type=order_type,
+                       status=status, numbers=numbers, fee=fee, created_at=now, updated_at=now)
+
+
+# --- update ----------------------------------------------------------------------------------------
+
+async def update_number(session: AsyncSession, principal: Principal, body: UpdateNumberRequest,
+                        now: datetime) -> dict:
+    row = await find_live(session, principal, body.number, body.account_id, field="Number")
+    account = (row.account_id,)
+    number_type = {"MVNO": "mvno", "IoT": "iot"}.get(body.classification or "", row.number_type)
+    message_type = body.message_type or row.message_type
+    if number_type == "iot" and message_type == "a2p":
+        raise bad_request("NumberType / MessageType mismatch: iot numbers are p2p only (a2p needs mvno).")
+    if body.message_route_id:
+        route = await routes_repository.get_message_route(session, body.message_route_id, account)
+        if route is None:
+            raise missing("message route", body.message_route_id)
+        row.message_route_id = route.id
+    if body.voice_route_id:
+        voice = await routes_repository.get_voice_route(session, body.voice_route_id, account)
+        if voice is None:
+            raise missing("voice route", body.voice_route_id)
+        row.voice_route_id = voice.id
+    voice_enabled = row.voice_enabled if body.voice_enabled is None else body.voice_enabled
+    if voice_enabled and not row.voice_route_id:
+        raise bad_request("VoiceRouteId is required when VoiceEnabled is true")
+    if body.assigned_subscriber_id:
+        subscriber = await subscribers_repository.get(session, body.assigned_subscriber_id, account)
+        if subscriber is None:
+            raise bad_request(f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account "
+                              f"{row.account_id}.")
+        row.subscriber_id = subscriber.id
+    if body.iccid and body.iccid != row.iccid:
+        if await repository.iccid_holder(session, body.iccid) is not None:
+            raise bad_request(f"ICCID {body.iccid} is already assigned to another number.")
+        row.iccid, row.qr_code, row.sim_status = body.iccid, None, "Active"
+    row.number_type, row.message_type, row.voice_enabled = number_type, message_type, voice_enabled
+    if body.message_enabled is not None:
+        row.message_enabled = body.message_enabled
+    if body.data_enabled is not None:
+        row.data_enabled = body.data_enabled
+    if body.product_type:
+        row.product_type = body.product_type
+    if body.cnam_first_name is not None or body.cnam_last_name is not None:
+        row.cnam_first_name = body.cnam_first_name or row.cnam_first_name
+        row.cnam_last_name = body.cnam_last_name or row.cnam_last_name
+        row.cnam = " ".join(p for p in (row.cnam_first_name, row.cnam_last_name) if p) or None
+    row.updated_at = now
+    order = new_order(row.account_id, "update", [row.number], "Complete", now)
+    session.add(order)
+    await session.flush()
+    await events.order_changed(session, order, now)
+    return {
+        "Number": row.number, "Tnid": row.id, "UpdateOrderId": order.id, "UpdateOrderDate": iso(now),
+        "UpdateOrderStatus": order.status, "MessageType": row.message_type, "MessageEnabled": row.message_enabled,
+        "Classification": {"mvno": "MVNO", "iot": "IoT"}.get(row.number_type, row.number_type),
+        "VoiceEnabled": row.voice_enabled, "MessageRouteId": row.message_route_id,
+        "VoiceRouteId": row.voice_route_id, "Iccid": row.iccid, "CnamFirstName": row.cnam_first_name,
+        "CnamLastName": row.cnam_last_name, "ProductType": row.product_type,
+    }
+
+
+# --- status changes --------------------------------------------------------------------------------
+
+async def change_status(session: AsyncSession, principal: Principal, body: StatusChangeRequest, now: datetime,
+                        policy: NumberPolicy) -> dict:
+    if not body.status_change:
+        raise required("StatusChange")
+    if not body.effective_date:
+        raise required("EffectiveDate")
+    if not body.phone_numbers:
+        raise required("PhoneNumbers")
+    effective = calendar.parse_us_date(body.effective_date)
+    if effective is None:
+        raise bad_request("The EffectiveDate field must be a date in MM/DD/YYYY format, such as 12/31/2026.")
+    change = body.status_change
+    account_ids = principal.visible_accounts(body.account_id)
+    rows: list[PhoneNumber] = []
+    for item in body.phone_numbers:
+        number = _e164(item.number, "PhoneNumbers.Number")
+        row = await repository.find_number(session, account_ids, number=number)
+        if row is None:
+            raise missing("number", number)
+        if any(r.id == row.id for r in rows):
+            raise bad_request(f"Phone number {number} is listed more than once.")
+        if next_state(row.status, change) is None:
+            transition(row, change, now)  # raises the refusal
+        rows.append(row)
+    if len({r.account_id for r in rows}) > 1:
+        raise bad_request("All PhoneNumbers of one status change must belong to the same account.")
+    fee = policy.swap_fee * len(rows) if change in SWAP_CHANGES else None
+    order = new_order(rows[0].account_id, change, [r.number for r in rows], "Pending", now, fee)
+    session.add(order)
+    await session.flush()
+    run_at = calendar.local_midnight(effective, policy.tz)
+    if run_at > now:
+        enqueue(session, now, STATUS_JOB, {"order_id": order.id, "change": change, "area_code": body.area_code,
+                                           "zip_code": body.zip_code},
+                delay_seconds=(run_at - now).total_seconds())
+        items = [{"Number": r.number, "QrCode": r.qr_code} for r in rows]
+    else:
+        items = [await apply_change(session, row, change, now, policy, body.area_code, body.zip_code)
+                 for row in rows]
+        order.status, order.numbers = "Complete", [i["Number"] for i in items]
+    await events.order_changed(session, order, now)
+    response = {"OrderId": order.id, "OrderDate": iso(now), "OrderStatus": order.status, "ChangeType": change,
+                "EffectiveDate": effective.strftime("%Y-%m-%dT00:00:00"), "Numbers": items}
+    if fee is not None:
+        response["Fee"] = str(fee)
+    return response
+
+
+async def apply_change(session: AsyncSession, row: PhoneNumber, change: str, now: datetime, policy: NumberPolicy,
+                       area_code: str | None = None, zip_code: str | None = None) -> dict:
+    """Carry out one number's status change; returns its `Numbers` item."""
+    transition(row, change, now)
+    if change == "cancel":
+        enqueue(session, now, RELEASE_JOB, {"phone_number_id": row.id, "cancelled_at": iso(now)},
+                delay_seconds=policy.aging_days * 86400)
+    elif change in ("swap", "replace"):
+        await _move_to_new_number(session, row, change, now, area_code, zip_code)
+    elif change == "swap-sim":
+        row.iccid, row.qr_code, row.sim_status = esim.new_iccid(), esim.activation_code(policy.smdp_address), "Active"
+    await session.flush()
+    return {"Number": row.number, "QrCode": row.qr_code}
+
+
+async def _move_to_new_number(session: AsyncSession, row: PhoneNumber, change: str, now: datetime,
+                              area_code: str | None, zip_code: str | None) -> None:
+    old = await repository.get_inventory(session, row.number)
+    caps = {"message_enabled": row.message_enabled, "voice_enabled": row.voice_enabled}
+    searches = ([{"area_code": old.area_code}] if change == "swap" else
+                [s for s in ({"area_code": area_code}, {"zipcode": zip_code}) if next(iter(s.values()))] + [{}])
+    claimed = None
+    for search in searches:
+        claimed = await repository.claim_one(session, now, **search, **caps)
+        if claimed is not None:
+            break
+    if claimed is None:
+        where = f"area code {old.area_code}" if change == "swap" else "the requested area"
+        raise bad_request(f"No available numbers in {where} for {change} of {row.number}.")
+    old_number = row.number
+    row.number, row.zipcode = claimed.number, claimed.zipcode
+    await session.flush()
+    await repository.rename_number_refs(session, old_number, claimed.number)
+    await repository.return_to_inventory(session, old, now)
+
+
+async def run_scheduled_change(session: AsyncSession, payload: dict, now: datetime, policy: NumberPolicy) -> None:
+    """The durable job of a future EffectiveDate: apply the change to every number of the order, or none
+    of them (the order then reads Error with the reason)."""
+    order = await repository.get_order_by_id(session, payload["order_id"])
+    if order is None or order.status != "Pending":
+        return
+    change = payload["change"]
+    try:
+        async with session.begin_nested():
+            done = []
+            for number in order.numbers:
+                row = await repository.find_number(session, (order.account_id,), number=number)
+                if row is None:
+                    raise bad_request(f"Phone number {number} is no longer on the account.")
+                done.append((await apply_change(session, row, change, now, policy, payload.get("area_code"),
+                                                payload.get("zip_code")))["Number"])
+        order.status, order.status_message, order.numbers = "Complete", None, done
+    except ApiError as exc:
+        order.status, order.status_message = "Error", exc.message
+    order.updated_at = now
+    await events.order_changed(session, order, now)
+
+
+# --- cancel, reactivate, release -------------------------------------------------------------------
+
+async def reactivate(session: AsyncSession, principal: Principal, body: PhoneNumberRequest, now: datetime,
+                     policy: NumberPolicy) -> dict:
+    row = await find(session, principal, body.phone_number, body.account_id)
+    if row.status == CANCELLED and row.cancelled_at is not None:
+        deadline = row.cancelled_at + timedelta(days=min(policy.reactivate_days, policy.aging_days))
+        if now > deadline:
+            raise bad_request(f"Phone number {row.number} was cancelled on {row.cancelled_at:%m/%d/%Y}; the "
+                              f"{policy.reactivate_days}-day reactivation window has closed.")
+    transition(row, "reactivate", now)
+    order = new_order(row.account_id, "reactivate", [row.number], "Complete", now)
+    session.add(order)
+    await session.flush()
+    await events.order_changed(session, order, now)
+    return {"PhoneNumber": row.number, "AccountId": row.account_id, "Status": row.status, "OrderId": order.id,
+            "OrderDate": iso(now), "Successful": True}
+
+
+async def release_if_due(session: AsyncSession, phone_number_id: str, cancelled_at: str, now: datetime) -> bool:
+    """The aging job: a number still cancelled since `cancelled_at` returns to the inventory."""
+    row = await repository.get_phone_number(session, phone_number_id)
+    if row is None or row.status != CANCELLED or iso(row.cancelled_at) != cancelled_at:
+        return False  # reactivated (and maybe cancelled again, which scheduled its own release)
+    if next_state(row.status, "release") is None:
+        return False
+    await repository.release_number(session, row, now)
+    return True
+
+
+# --- NNID, device ----------------------------------------------------------------------------------
+
+async def refresh_nnid(session: AsyncSession, principal: Principal, body: PhoneNumberRequest,
+                       now: datetime) -> dict:
+    row = await find_live(session, principal, body.phone_number, body.account_id)
+    row.nnid, row.updated_at = f"NNID-{secrets.token_hex(8).upper()}", now
+    return {"PhoneNumber": row.number, "NNID": row.nnid, "Successful": True}
+
+
+async def device_details(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
+    row = await find(session, principal, body.phone_number, body.account_id)
+    imei = await usage_repository.imei_of(session, row.id)
+    return {
+        "AccountId": row.account_id, "PhoneNumber": row.number,
+        "NumberType": {"mvno": "MVNO", "iot": "IoT"}.get(row.number_type, row.number_type),
+        "IMEI": imei, "DeviceModel": None, "DeviceName": None, "TAC": imei[:8] if imei else None,
+        "Status": "Success",
+        "StatusMessage": "" if imei else "No device has reported this number to the network yet.",
+    }
+
+
+# --- E911 ------------------------------------------------------------------------------------------
+
+def _e911_view(row: PhoneNumber, address: NumberE911 | None) -> dict:
+    return {"PhoneNumber": row.number, "AccountId": row.account_id, "E911Address": None if address is None else {
+        "Street1": address.street1, "Street2": address.street2, "City": address.city, "State": address.state,
+        "Zip": address.zip}}
+
+
+async def get_e911(session: AsyncSession, principal: Principal, phone_number: str | None,
+                   account_id: str | None) -> dict:
+    row = await find(session, principal, phone_number, account_id)
+    return _e911_view(row, await session.get(NumberE911, row.id))
+
+
+async def update_e911(session: AsyncSession, principal: Principal, body: E911UpdateRequest, now: datetime) -> dict:
+    for field in ("street1", "city", "state", "zip"):
+        if not getattr(body, field):
+            raise required(field.capitalize() if field != "street1" else "Street1")
+    state = body.state.upper()
+    if state not in US_STATES:
+        raise bad_request("The State field must be a two-letter US state abbreviation such as UT.")
+    if not ZIP_RE.fullmatch(body.zip):
+        raise bad_request("The Zip field must be a 5-digit ZIP code or ZIP+4 (84043 or 84043-6330).")
+    row = await find_live(session, principal, body.phone_number, body.account_id)
+    address = await session.get(NumberE911, row.id)
+    if address is None:
+        address = NumberE911(phone_number_id=row.id)
+        session.add(address)
+    # Stored MSAG-style, upper case, as the address is read back to emergency services.
+    address.street1, address.street2 = body.street1.upper(), (body.street2 or "").upper() or None
+    address.city, address.state, address.zip, address.updated_at = body.city.upper(), state, body.zip, now
+    return {"PhoneNumber": row.number, "Status": "Success", "StatusMessage": ""}
+
+
+# --- voicemail -------------------------------------------------------------------------------------
+
+def check_pin(pin: str, number: str) -> None:
+    """4 to 10 digits; not one repeated digit, not a straight run (1234, 9876), not the number's last digits."""
+    if not re.fullmatch(r"\d{4,10}", pin):
+        raise bad_request("The PIN field must be 4 to 10 digits.")
+    if len(set(pin)) == 1:
+        raise bad_request("The PIN must not repeat a single digit.")
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if steps in ({1}, {-1}):
+        raise bad_request("The PIN must not be a run of consecutive digits.")
+    if number.endswith(pin):
+        raise bad_request("The PIN must not be the last digits of the phone number.")
+
+
+def _check_email(email: str | None) -> None:
+    if email and not EMAIL_RE.fullmatch(email):
+        raise bad_request("The Email field must be an email address.")
+
+
+async def voicemail_info(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
+    row = await find(session, principal, body.phone_number, body.account_id)
+    box = await session.get(NumberVoicemail, row.id)
+    return {"PhoneNumber": row.number, "VoicemailEnabled": box is not None, "Email": box.email if box else None,
+            "FirstName": box.first_name if box else None, "LastName": box.last_name if box else None}
+
+
+async def voicemail_activate(session: AsyncSession, principal: Principal, body: VoicemailRequest,
+                             now: datetime) -> dict:
+    row = await find_live(session, principal, body.phone_number, body.account_id)
+    if not body.pin:
+        raise required("PIN")
+    check_pin(body.pin, row.number)
+    _check_email(body.email)
+    if await session.get(NumberVoicemail, row.id) is not None:
+        raise bad_request(f"Voicemail is already active on {row.number}; change it with "
+                          "POST /v1.0/numbers/voicemail/update.")
+    session.add(NumberVoicemail(phone_number_id=row.id, pin_hash=await hash_secret_off_loop(body.pin),
+                                email=body.email, first_name=body.first_name, last_name=body.last_name,
+                                created_at=now, updated_at=now))
+    return {"PhoneNumber": row.number, "VoicemailActivated": True, "Successful": True}
+
+
+async def _box(session: AsyncSession, row: PhoneNumber) -> NumberVoicemail:
+    box = await session.get(NumberVoicemail, row.id)
+    if box is None:
+        raise bad_request(f"Voicemail is not active on {row.number}; activate it with "
+                          "POST /v1.0/numbers/voicemail/activate.")
+    return box
+
+
+async def voicemail_update(session: AsyncSession, principal: Principal, body: VoicemailRequest,
+                           now: datetime) -> dict:
+    row = await find_live(session, principal, body.phone_number, body.account_id)
+    box = await _box(session, row)
+    if body.pin:
+        check_pin(body.pin, row.number)
+        box.pin_hash = await hash_secret_off_loop(body.pin)
+    _check_email(body.email)
+    for field in ("email", "first_name", "last_name"):
+        if getattr(body, field) is not None:
+            setattr(box, field, getattr(body, field))
+    box.updated_at = now
+    return {"PhoneNumber": row.number, "Successful": True, "Message": "Voicemail settings updated"}
+
+
+async def voicemail_delete(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
+    row = await find(session, principal, body.phone_number, body.account_id)
+    await session.delete(await _box(session, row))
+    return {"PhoneNumber": row.number, "Successful": True, "Message": "Voicemail removed"}
+
+
+# --- SIMs ------------------------------------------------------------------------------------------
+
+def sim_status_of(row: PhoneNumber) -> str:
+    return row.sim_status or ("Active" if row.iccid else "Empty")
+
+
+async def sim_update_status(session: AsyncSession, principal: Principal, body: SimStatusRequest,
+                            now: datetime) -> dict:
+    if not body.iccid:
+        raise required("ICCID")
+    if not body.sim_status:
+        raise required("SimStatus")
+    accounts = principal.visible_accounts(body.account_id)
+    row = await repository.find_number(session, accounts, iccid=body.iccid)
+    if body.msisdn:
+        target = await find_live(session, principal, body.msisdn, body.account_id, field="MSISDN")
+        if row is not None and row.id != target.id:
+            raise bad_request(f"ICCID {body.iccid} is assigned to {row.number}, not {target.number}.")
+        if row is None:
+            if await repository.iccid_holder(session, body.iccid) is not None:
+                raise missing("SIM", body.iccid)
+            if body.sim_status != "Empty":  # attach the SIM to the number
+                target.iccid, target.qr_code = body.iccid, None
+            row = target
+    if row is None:
+        raise missing("SIM", body.iccid)
+    if body.sim_status == "Empty":
+        return await _clear(row, body.iccid, now)
+    row.sim_status, row.updated_at = body.sim_status, now
+    return {"ICCID": body.iccid, "SimStatus": body.sim_status, "Successful": True}
+
+
+async def _clear(row: PhoneNumber, iccid: str, now: datetime) -> dict:
+    row.iccid, row.qr_code, row.sim_status, row.updated_at = None, None, "Empty", now
+    return {"ICCID": iccid, "SimStatus": "Empty", "Successful": True}
+
+
+async def sim_clear_status(session: AsyncSession, principal: Principal, body: SimStatusRequest,
+                           now: datetime) -> dict:
+    if not body.iccid:
+        raise required("ICCID")
+    row = await repository.find_number(session, principal.visible_accounts(body.account_id), iccid=body.iccid)
+    if row is None:
+        raise missing("SIM", body.iccid)
+    return await _clear(row, body.iccid, now)

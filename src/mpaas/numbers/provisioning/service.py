@@ -1,0 +1,153 @@
+"""Availability search and provisioning."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.accounts.service import Principal
+from mpaas.core import ids
+from mpaas.core.errors import bad_request, not_found
+from mpaas.core.phone import normalize_e164
+from mpaas.core.wire import iso
+from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber
+from mpaas.numbers import events, repository
+from mpaas.numbers.provisioning import esim
+from mpaas.numbers.schemas import AvailabilityRequest, ProvisionRequest
+from mpaas.routes import repository as routes_repository
+from mpaas.subscribers import repository as subscribers_repository
+
+AREAS_PER_PAGE = 10_000
+DEFAULT_SAMPLE_NUMBERS = 12
+MESSAGE_ROUTE_REQUIRED = "MessageRouteId is required"
+NUMBER_IN_USE = "Phone number already in use"
+
+
+async def availability(session: AsyncSession, body: AvailabilityRequest, now: datetime) -> dict:
+    """AreaCode is searched first; a ZipCode is the fallback when the area has nothing; neither gives a
+    randomized set."""
+    caps = {"message_enabled": body.message_enabled, "voice_enabled": body.voice_enabled}
+    area, zipcode = body.area_code, None
+    if area and body.zip_code and await repository.count_available(session, area_code=area, **caps) == 0:
+        area, zipcode = None, body.zip_code
+    elif not area:
+        zipcode = body.zip_code
+    randomized = not area and not zipcode
+    total = await repository.count_available(session, area_code=area, zipcode=zipcode, **caps)
+    areas = await repository.available_areas(
+        session, area_code=area, zipcode=zipcode, offset=(body.page_number - 1) * AREAS_PER_PAGE,
+        limit=AREAS_PER_PAGE, randomized=randomized, **caps)
+    wanted = DEFAULT_SAMPLE_NUMBERS if body.total_numbers_requested is None else body.total_numbers_requested
+    numbers = await repository.sample_available_numbers(session, area_code=area, zipcode=zipcode, limit=wanted,
+                                                        **caps) if wanted else []
+    return {
+        "RequestId": f"T-{secrets.randbelow(100000):05d}",
+        "RequestDate": iso(now),
+        "NumberType": body.number_type,
+        "VoiceEnabled": body.voice_enabled,
+        "MessageEnabled": body.message_enabled,
+        "AreaCode": body.area_code or "",
+        "ZipCode": body.zip_code or "",
+        "PageNumber": body.page_number,
+        "ResultsTotal": total,
+        "AvailableNumberAreas": [{"NGP": ngp, "AreaCode": int(ac), "Zipcode": z} for ngp, ac, z in areas],
+        "NumbersAvailable": [{"Number": n} for n in numbers],
+    }
+
+
+@dataclass
+class Provisioned:
+    order: NumberOrder
+    number: PhoneNumber
+
+
+async def _claim(session: AsyncSession, body: ProvisionRequest, now: datetime) -> InventoryNumber:
+    caps = {"message_enabled": body.message_enabled, "voice_enabled": body.voice_enabled}
+    if body.phone_numbers:
+        if len(body.phone_numbers) != 1:
+            raise bad_request("The PhoneNumbers field must name exactly one number.")
+        wanted = normalize_e164(body.phone_numbers[0].number)
+        if wanted is None:
+            raise bad_request("The PhoneNumbers[0].Number field must be an E.164 number such as +18015551234.")
+        claimed = await repository.claim_one(session, now, number=wanted, **caps)
+        if claimed is not None:
+            return claimed
+        status = await repository.inventory_status(session, wanted)
+        if status is None:
+            raise bad_request(f"Phone number {wanted} is not in the number inventory.")
+        if status == "available":
+            raise bad_request(f"Phone number {wanted} does not support the requested capabilities.")
+        raise bad_request(NUMBER_IN_USE)
+    for search in ({"area_code": body.area_code}, {"zipcode": body.zip_code}, {}):
+        if search and not next(iter(search.values())):
+            continue
+        claimed = await repository.claim_one(session, now, **search, **caps)
+        if claimed is not None:
+            return claimed
+    raise bad_request("No available numbers match the request; check POST /v1.0/numbers/availability.")
+
+
+async def provision(session: AsyncSession, principal: Principal, body: ProvisionRequest, now: datetime,
+                    smdp_address: str) -> Provisioned:
+    if not body.message_route_id:
+        raise bad_request(MESSAGE_ROUTE_REQUIRED)
+    account_id = principal.resolve_account(body.account_id)
+    if body.number_type == "iot" and body.message_type == "a2p":
+        raise bad_request("NumberType / MessageType mismatch: iot numbers are p2p only (a2p needs mvno).")
+    route = await routes_repository.get_message_route(session, body.message_route_id, (account_id,))
+    if route is None:
+        raise not_found(f"Not found: message route {body.message_route_id} does not exist in account {account_id}.")
+    voice_route_id = None
+    if body.voice_enabled:
+        if not body.voice_route_id:
+            raise bad_request("VoiceRouteId is required when VoiceEnabled is true")
+        voice = await routes_repository.get_voice_route(session, body.voice_route_id, (account_id,))
+        if voice is None:
+            raise not_found(f"Not found: voice route {body.voice_route_id} does not exist in account {account_id}.")
+        voice_route_id = voice.id
+    subscriber_id = None
+    if body.assigned_subscriber_id:
+        subscriber = await subscribers_repository.get(session, body.assigned_subscriber_id, (account_id,))
+        if subscriber is None:
+            raise bad_request(f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account "
+                              f"{account_id}.")
+        subscriber_id = subscriber.id
+    if body.iccid and await repository.find_number(session, principal.account_ids, iccid=body.iccid):
+        raise bad_request(f"ICCID {body.iccid} is already assigned to another number.")
+
+    claimed = await _claim(session, body, now)
+    iccid, qr_code = body.iccid, None
+    if not iccid:  # no physical SIM: issue an eSIM profile
+        iccid, qr_code = esim.new_iccid(), esim.activation_code(smdp_address)
+    order = NumberOrder(id=ids.new_id(ids.NUMBER_ORDER), account_id=account_id, order_type="provision",
+                        status="Complete", numbers=[claimed.number], created_at=now, updated_at=now)
+    number = PhoneNumber(
+        id=ids.new_id(ids.PHONE_NUMBER), account_id=account_id, number=claimed.number,
+        number_type=body.number_type, message_type=body.message_type, message_enabled=body.message_enabled,
+        voice_enabled=body.voice_enabled, data_enabled=bool(body.data_enabled), message_route_id=route.id,
+        voice_route_id=voice_route_id, subscriber_id=subscriber_id, iccid=iccid, qr_code=qr_code,
+        product_type=body.product_type, status="Active", order_id=order.id, zipcode=claimed.zipcode,
+        created_at=now, updated_at=now,
+    )
+    session.add_all([order, number])
+    await session.flush()
+    await events.order_changed(session, order, now)
+    return Provisioned(order=order, number=number)
+
+
+def provision_response(p: Provisioned) -> dict:
+    return {
+        "OrderDate": iso(p.order.created_at),
+        "OrderId": p.order.id,
+        "OrderStatus": p.order.status,
+        "PhoneNumberAssigned": p.number.number,
+        "PhoneNumberId": p.number.id,
+        "QRCode": p.number.qr_code,
+        "ZipCode": p.number.zipcode,
+        "ICCID": p.number.iccid,
+        "ErrorMessage": None,
+        "SubscriberId": p.number.subscriber_id,
+    }

@@ -1,0 +1,109 @@
+"""What runs beside (or instead of) the API in one process, by role.
+
+- worker: runs every durable job except carrier submits (webhooks, receipts, porting, renewals, billing);
+- gateway: holds the carrier binds under the bind lease and runs the carrier submits (carriers/gateway.py).
+
+`mpaas serve` runs both beside the API; `mpaas api` neither; `mpaas worker` and `mpaas gateway` one each.
+On PostgreSQL every process with a role listens for other processes' job notifications.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from mpaas.core.jobs.queue import Worker
+from mpaas.roles.platform import Platform
+
+log = logging.getLogger("mpaas.roles.runtime")
+
+WORKER, GATEWAY = "worker", "gateway"
+ALL_ROLES = frozenset({WORKER, GATEWAY})
+PRUNE_EVERY_SECONDS = 600.0  # done jobs past their retention go in batches this often (first one soon after start)
+FIRST_PRUNE_SECONDS = 30.0
+
+
+class Runtime:
+    def __init__(self, platform: Platform, *, run_workers: bool = True, roles: frozenset[str] | None = None):
+        self.platform = platform
+        self.roles = roles if roles is not None else (ALL_ROLES if run_workers else frozenset())
+        self.worker: Worker | None = None
+        self.gateway = None
+        self.radius = None  # RADIUS accounting listener, when MPAAS_RADIUS_ADDR is set
+        self._task: asyncio.Task | None = None
+        self._pruner: asyncio.Task | None = None
+
+    @property
+    def run_workers(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def connector(self):
+        """The carrier connector while this process holds the binds, else None."""
+        return self.gateway.connector if self.gateway is not None else None
+
+    async def start(self) -> None:
+        await self.platform.start()
+        if WORKER in self.roles and self.platform.settings.radius_addr:
+            from mpaas.numbers.usage.radius import RadiusListener
+
+            self.radius = RadiusListener(self.platform)
+            await self.radius.start()
+        if not self.roles:
+            return
+        from mpaas.messaging.service import SUBMIT_JOB
+
+        self.platform.jobs.listen()
+        if WORKER in self.roles:
+            from mpaas.messaging.pipeline import batch_handlers, job_handlers
+
+            s = self.platform.settings
+            self.worker = Worker(self.platform.jobs, job_handlers(self.platform),
+                                 poll_seconds=s.worker_poll_seconds, batch_size=s.worker_batch_size,
+                                 batch_handlers=batch_handlers(self.platform),
+                                 exclude_kinds=frozenset({SUBMIT_JOB}))
+            self._task = asyncio.create_task(self.worker.run(), name="mpaas-worker")
+            if s.job_retention_hours > 0:
+                self._pruner = asyncio.create_task(self._prune_forever(), name="mpaas-job-pruner")
+        if GATEWAY in self.roles:
+            from mpaas.carriers.gateway import Gateway
+
+            self.gateway = Gateway(self.platform)
+            await self.gateway.start()
+
+    async def _prune_forever(self) -> None:
+        """Done jobs are kept `MPAAS_JOB_RETENTION_HOURS` (for `mpaas jobs list` and debugging), then deleted,
+        so the jobs table does not grow with all traffic ever sent."""
+        retention = timedelta(hours=self.platform.settings.job_retention_hours)
+        delay = FIRST_PRUNE_SECONDS
+        while True:
+            await asyncio.sleep(delay)
+            delay = PRUNE_EVERY_SECONDS
+            try:
+                removed = await self.platform.jobs.prune_done(retention)
+                if removed:
+                    log.info("pruned %d done jobs older than %s", removed, retention)
+            except Exception:  # a busy or restarting database: try again next time
+                log.exception("pruning done jobs failed")
+
+    async def stop(self) -> None:
+        await _cancel(self._pruner)
+        if self.radius is not None:
+            await self.radius.stop()
+        if self.gateway is not None:
+            await self.gateway.stop()
+        if self.worker is not None:
+            await self.worker.stop()
+        await _cancel(self._task)
+        await self.platform.close()
+
+
+async def _cancel(task: asyncio.Task | None) -> None:
+    """Cancel a background task and wait until it has ended, whatever it ended with."""
+    if task is not None:
+        task.cancel()
+        try:
+            await task
+        except (asyncio.CancelledError, Exception):
+            pass

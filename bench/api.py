@@ -64,7 +64,7 @@ def proc_cpu_seconds(pid: int) -> float | None:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = raw[raw.rindex(")") + 2:].split()  # the command name may contain spaces
+    fields = raw[raw.rindex(")") + 2 :].split()  # the command name may contain spaces
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
@@ -100,14 +100,16 @@ def server_env(inventory: int, receipt_delay: float, *, drop: tuple[str, ...]) -
     """This process's environment without `drop`, plus what every benchmarked mpaas process runs with:
     the inventory to seed, unlimited credentials, the sandbox receipt delay, webhooks to loopback allowed."""
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update({
-        "MPAAS_SEED_INVENTORY_COUNT": str(inventory),
-        "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
-        "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
-        "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
-        "PYTHONUNBUFFERED": "1",
-        "COLUMNS": "200",
-    })
+    env.update(
+        {
+            "MPAAS_SEED_INVENTORY_COUNT": str(inventory),
+            "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
+            "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
+            "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
+            "PYTHONUNBUFFERED": "1",
+            "COLUMNS": "200",
+        }
+    )
     return env
 
 
@@ -132,10 +134,24 @@ class Server:
     def start(self) -> None:
         self._log_file = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mpaas.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
-            stdout=self._log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "mpaas.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=self.env,
+            start_new_session=True,
+        )
 
     @property
     def pid(self) -> int:
@@ -259,8 +275,13 @@ class Receiver:
                 if headers.get(b"connection", b"").lower() == b"close":
                     break
                 await writer.drain()
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ValueError,
-                asyncio.CancelledError):
+        except (
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ConnectionError,
+            ValueError,
+            asyncio.CancelledError,
+        ):
             pass  # the peer went away, or the bench is shutting down
         finally:
             self._writers.discard(writer)
@@ -288,17 +309,23 @@ class Api:
 
     async def headers(self, path: str) -> dict[str, str]:
         if path not in self.tokens:
-            r = await self.client.post(self.base + "/v1.0/OAuth2/tokens", json={
-                "AccountKey": self.credential["AccountKey"], "AccountSecret": self.credential["AccountSecret"],
-                "ApiEndpoint": self.base + path})
+            r = await self.client.post(
+                self.base + "/v1.0/OAuth2/tokens",
+                json={
+                    "AccountKey": self.credential["AccountKey"],
+                    "AccountSecret": self.credential["AccountSecret"],
+                    "ApiEndpoint": self.base + path,
+                },
+            )
             if r.status_code != 200:
                 raise RuntimeError(f"token for {path}: {r.status_code} {r.text[:300]}")
             self.tokens[path] = r.json()["token"]
         return {"Authorization": f"Bearer {self.tokens[path]}", "Content-Type": "application/json"}
 
     async def post(self, path: str, body: dict) -> httpx2.Response:
-        return await self.client.post(self.base + path, content=json.dumps(body).encode(),
-                                      headers=await self.headers(path))
+        return await self.client.post(
+            self.base + path, content=json.dumps(body).encode(), headers=await self.headers(path)
+        )
 
     async def ok(self, path: str, body: dict) -> dict:
         r = await self.post(path, body)
@@ -335,8 +362,17 @@ class PhaseResult:
         return d
 
 
-async def load_phase(name: str, request, *, concurrency: int, warmup: float, duration: float,
-                     cpu_probe, request_timeout: float, profiler=None) -> PhaseResult:
+async def load_phase(
+    name: str,
+    request,
+    *,
+    concurrency: int,
+    warmup: float,
+    duration: float,
+    cpu_probe,
+    request_timeout: float,
+    profiler=None,
+) -> PhaseResult:
     """Runs `concurrency` workers, each awaiting `request(i)` back to back, for warmup + duration seconds.
     Counts the responses that complete inside the measurement window. Workers stop issuing at the end
     of the window; requests still in flight then are awaited (bounded) but not counted.
@@ -395,13 +431,19 @@ async def load_phase(name: str, request, *, concurrency: int, warmup: float, dur
     latencies.sort()
     by_process = cores_between(s0, s1, window)
     return PhaseResult(
-        name=name, rps=ok / window if window > 0 else 0.0, ok=ok, errors=errors, window_s=window,
-        p50_ms=ms(pct(latencies, 0.50)), p99_ms=ms(pct(latencies, 0.99)),
+        name=name,
+        rps=ok / window if window > 0 else 0.0,
+        ok=ok,
+        errors=errors,
+        window_s=window,
+        p50_ms=ms(pct(latencies, 0.50)),
+        p99_ms=ms(pct(latencies, 0.99)),
         server_cpu_cores=round(sum(by_process.values()), 2) if by_process else None,
         bench_cpu_cores=round((b1 - b0) / window, 2),
         mean_response_bytes=round(size_total / size_n) if size_n else None,
         error_samples=error_samples,
-        server_cpu_cores_by_process={k: round(v, 2) for k, v in by_process.items()} if len(by_process) > 1 else None)
+        server_cpu_cores_by_process={k: round(v, 2) for k, v in by_process.items()} if len(by_process) > 1 else None,
+    )
 
 
 def cores_between(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
@@ -443,11 +485,21 @@ async def latency_run(name: str, request, *, count: int, concurrency: int, time_
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
     latencies.sort()
-    return {"name": name, "requested": count, "ok": len(latencies), "errors": errors, "concurrency": concurrency,
-            "elapsed_s": round(elapsed, 2), "rps": round(len(latencies) / elapsed, 1) if elapsed else None,
-            "p50_ms": ms(pct(latencies, 0.50)), "p90_ms": ms(pct(latencies, 0.90)),
-            "p99_ms": ms(pct(latencies, 0.99)), "max_ms": ms(latencies[-1] if latencies else None),
-            "error_samples": error_samples, "stopped_at_time_cap": len(latencies) + errors < count}
+    return {
+        "name": name,
+        "requested": count,
+        "ok": len(latencies),
+        "errors": errors,
+        "concurrency": concurrency,
+        "elapsed_s": round(elapsed, 2),
+        "rps": round(len(latencies) / elapsed, 1) if elapsed else None,
+        "p50_ms": ms(pct(latencies, 0.50)),
+        "p90_ms": ms(pct(latencies, 0.90)),
+        "p99_ms": ms(pct(latencies, 0.99)),
+        "max_ms": ms(latencies[-1] if latencies else None),
+        "error_samples": error_samples,
+        "stopped_at_time_cap": len(latencies) + errors < count,
+    }
 
 
 # --------------------------------------------------------------------------------------- profiler
@@ -474,8 +526,21 @@ class Profiler:
 
     def start(self, name: str, duration: float) -> None:
         out = self.out_dir / f"{self.slug(name)}.txt"
-        cmd = [self.exe, "record", "-p", str(self.pid), "-d", str(max(1, int(duration))), "-r", "200",
-               "--format", "raw", "-o", str(out), "--nonblocking"]
+        cmd = [
+            self.exe,
+            "record",
+            "-p",
+            str(self.pid),
+            "-d",
+            str(max(1, int(duration))),
+            "-r",
+            "200",
+            "--format",
+            "raw",
+            "-o",
+            str(out),
+            "--nonblocking",
+        ]
         if self.gil_only:
             cmd.append("--gil")
         self.running.append((subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out))
@@ -534,33 +599,57 @@ def pipeline_state(db_path: Path) -> dict:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="~30 s smoke run: smaller inventory, short phases.")
     p.add_argument("--inventory", type=int, default=None, help="Seeded numbers (default 100000; --quick 20000).")
     p.add_argument("--concurrency", type=int, default=16, help="Concurrent workers per load phase (default 16).")
     p.add_argument("--duration", type=float, default=None, help="Measured seconds per phase (default 10; quick 3).")
     p.add_argument("--warmup", type=float, default=None, help="Warm-up seconds per phase (default 2; quick 1).")
     p.add_argument("--numbers", type=int, default=4, help="Numbers provisioned as outbound senders (default 4).")
-    p.add_argument("--provision-count", type=int, default=None,
-                   help="Provision calls per latency run (default 200; quick 40).")
-    p.add_argument("--provision-concurrency", type=int, default=8,
-                   help="Concurrency of the second provisioning run; 0 skips it (default 8).")
-    p.add_argument("--area-code", default=None, help="AreaCode for availability (default 801 if seeded, "
-                                                     "else the most common area in a blank search).")
+    p.add_argument(
+        "--provision-count", type=int, default=None, help="Provision calls per latency run (default 200; quick 40)."
+    )
+    p.add_argument(
+        "--provision-concurrency",
+        type=int,
+        default=8,
+        help="Concurrency of the second provisioning run; 0 skips it (default 8).",
+    )
+    p.add_argument(
+        "--area-code",
+        default=None,
+        help="AreaCode for availability (default 801 if seeded, else the most common area in a blank search).",
+    )
     p.add_argument("--receipt-delay", type=float, default=0.05, help="MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS.")
-    p.add_argument("--drain-timeout", type=float, default=None,
-                   help="Max seconds to wait for the outbound pipeline to drain (default 40; quick 5).")
+    p.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=None,
+        help="Max seconds to wait for the outbound pipeline to drain (default 40; quick 5).",
+    )
     p.add_argument("--request-timeout", type=float, default=30.0, help="Per-request timeout, seconds.")
     p.add_argument("--startup-timeout", type=float, default=120.0, help="Seconds to wait for /healthz.")
-    p.add_argument("--skip", default="", help="Comma-separated phases to skip: healthz is never skipped; "
-                                              "avail_area, avail_blank, outbound, provision.")
+    p.add_argument(
+        "--skip",
+        default="",
+        help="Comma-separated phases to skip: healthz is never skipped; avail_area, avail_blank, outbound, provision.",
+    )
     p.add_argument("--keep", action="store_true", help="Keep the temporary data dir (and serve.log).")
-    p.add_argument("--hold", type=float, default=0.0,
-                   help="Seconds to pause after setup before the phases, printing the server pid "
-                        "(to attach a profiler such as py-spy).")
-    p.add_argument("--profile", type=Path, default=None,
-                   help="Record each measured window of the server with py-spy into this directory.")
+    p.add_argument(
+        "--hold",
+        type=float,
+        default=0.0,
+        help="Seconds to pause after setup before the phases, printing the server pid "
+        "(to attach a profiler such as py-spy).",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="Record each measured window of the server with py-spy into this directory.",
+    )
     p.add_argument("--profile-gil", action="store_true", help="With --profile: only samples holding the GIL.")
     a = p.parse_args(argv)
     a.inventory = a.inventory if a.inventory is not None else (20_000 if a.quick else 100_000)
@@ -576,9 +665,25 @@ def create_credential(server: Server) -> tuple[dict[str, str], str]:
     """An unlimited credential from the admin CLI; falls back to the demo one printed by serve."""
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "mpaas.cli", "admin", "create-distributor", "--name", "bench",
-             "--rate-limit", "0", "--json", "--data-dir", str(server.data_dir)],
-            env=server.env, capture_output=True, text=True, timeout=90)
+            [
+                sys.executable,
+                "-m",
+                "mpaas.cli",
+                "admin",
+                "create-distributor",
+                "--name",
+                "bench",
+                "--rate-limit",
+                "0",
+                "--json",
+                "--data-dir",
+                str(server.data_dir),
+            ],
+            env=server.env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
         if out.returncode == 0:
             lines = [ln for ln in out.stdout.splitlines() if ln.strip().startswith("{")]
             if lines:
@@ -614,13 +719,22 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
     credential, how = await asyncio.to_thread(create_credential, server)
     result["credential"] = how
 
-    limits = httpx2.Limits(max_connections=max(args.concurrency, args.provision_concurrency, 4) + 4,
-                           max_keepalive_connections=max(args.concurrency, args.provision_concurrency, 4) + 4)
+    limits = httpx2.Limits(
+        max_connections=max(args.concurrency, args.provision_concurrency, 4) + 4,
+        max_keepalive_connections=max(args.concurrency, args.provision_concurrency, 4) + 4,
+    )
     async with httpx2.AsyncClient(limits=limits, timeout=args.request_timeout) as client:
         api = Api(client, server.base, credential)
-        route = await api.ok("/v1.0/message/routes", {
-            "RouteName": "Bench", "MessageUrl": receiver.base + "/in", "MessageUrlMethod": "POST",
-            "CallbackMessageUrl": receiver.base + "/cb", "CallbackMessageUrlMethod": "POST"})
+        route = await api.ok(
+            "/v1.0/message/routes",
+            {
+                "RouteName": "Bench",
+                "MessageUrl": receiver.base + "/in",
+                "MessageUrlMethod": "POST",
+                "CallbackMessageUrl": receiver.base + "/cb",
+                "CallbackMessageUrlMethod": "POST",
+            },
+        )
         route_id = route["MessageRouteId"]
 
         avail_base = {"NumberType": "mobile", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False}
@@ -637,8 +751,15 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
         result["blank_search_areas_returned"] = len(blank.get("AvailableNumberAreas", []))
 
         def provision_body(area: str) -> dict:
-            return {"NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-                    "MessageRouteId": route_id, "ProductType": "Sms+Data", "AreaCode": area}
+            return {
+                "NumberType": "mvno",
+                "MessageType": "p2p",
+                "MessageEnabled": True,
+                "VoiceEnabled": False,
+                "MessageRouteId": route_id,
+                "ProductType": "Sms+Data",
+                "AreaCode": area,
+            }
 
         senders = []
         for k in range(args.numbers):
@@ -653,9 +774,14 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
             await asyncio.sleep(args.hold)
 
         profiler = Profiler(args.profile, server.pid, args.profile_gil) if args.profile else None
-        phase_kw = dict(concurrency=args.concurrency, warmup=args.warmup, duration=args.duration,
-                        cpu_probe=server.cpu_seconds_by_process, request_timeout=args.request_timeout,
-                        profiler=profiler)
+        phase_kw = dict(
+            concurrency=args.concurrency,
+            warmup=args.warmup,
+            duration=args.duration,
+            cpu_probe=server.cpu_seconds_by_process,
+            request_timeout=args.request_timeout,
+            profiler=profiler,
+        )
         phases: list[PhaseResult] = []
         rss_by_phase: dict[str, int | None] = {}
 
@@ -665,8 +791,10 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
             rss_by_phase[name] = server.rss_kib()
             if profiler is not None:
                 await profiler.finish()
-            log(f"  {r.rps:.1f} req/s, p50 {r.p50_ms} ms, p99 {r.p99_ms} ms, errors {r.errors}, "
-                f"server CPU {r.server_cpu_cores} cores, bench CPU {r.bench_cpu_cores} cores")
+            log(
+                f"  {r.rps:.1f} req/s, p50 {r.p50_ms} ms, p99 {r.p99_ms} ms, errors {r.errors}, "
+                f"server CPU {r.server_cpu_cores} cores, bench CPU {r.bench_cpu_cores} cores"
+            )
             phases.append(r)
             return r
 
@@ -677,12 +805,16 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
         avail_headers = await api.headers("/v1.0/numbers/availability")
         if "avail_area" not in args.skip:
             area_body = json.dumps({**avail_base, "AreaCode": area_code, "ZipCode": ""}).encode()
-            await phase(f"availability AreaCode={area_code}",
-                        lambda i: client.post(avail_url, content=area_body, headers=avail_headers))
+            await phase(
+                f"availability AreaCode={area_code}",
+                lambda i: client.post(avail_url, content=area_body, headers=avail_headers),
+            )
         if "avail_blank" not in args.skip:
             blank_body = json.dumps({**avail_base, "AreaCode": "", "ZipCode": ""}).encode()
-            await phase("availability blank (random)",
-                        lambda i: client.post(avail_url, content=blank_body, headers=avail_headers))
+            await phase(
+                "availability blank (random)",
+                lambda i: client.post(avail_url, content=blank_body, headers=avail_headers),
+            )
 
         provisioning = []
         if "provision" not in args.skip:
@@ -698,8 +830,9 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
                 if conc <= 0:
                     continue
                 log(f"provisioning: {args.provision_count} calls, concurrency {conc}")
-                p = await latency_run(f"provision c={conc}", provision, count=args.provision_count,
-                                      concurrency=conc, time_cap=cap)
+                p = await latency_run(
+                    f"provision c={conc}", provision, count=args.provision_count, concurrency=conc, time_cap=cap
+                )
                 log(f"  p50 {p['p50_ms']} ms, p99 {p['p99_ms']} ms, {p['rps']} /s, errors {p['errors']}")
                 provisioning.append(p)
 
@@ -708,16 +841,20 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
             out_headers = await api.headers("/v1.0/message/outbound")
 
             def outbound(i: int):
-                body = {"From": senders[i % len(senders)],
-                        "To": [{"Number": f"{OUTBOUND_TO_PREFIX}{i % 10000:04d}"}], "Body": "Hello from the bench"}
+                body = {
+                    "From": senders[i % len(senders)],
+                    "To": [{"Number": f"{OUTBOUND_TO_PREFIX}{i % 10000:04d}"}],
+                    "Body": "Hello from the bench",
+                }
                 return client.post(out_url, content=json.dumps(body).encode(), headers=out_headers)
 
             cb_before = receiver.total
             t_phase = time.perf_counter()
             r = await phase("message/outbound", outbound)
             at_window_end = server.pipeline_state()
-            final_at_window_end = sum(v for k, v in at_window_end.get("messages", {}).items()
-                                      if k in ("Delivered", "Failed"))
+            final_at_window_end = sum(
+                v for k, v in at_window_end.get("messages", {}).items() if k in ("Delivered", "Failed")
+            )
             # End to end: wait until the webhook receiver stops seeing new callbacks (each message
             # produces a Sent and a Delivered callback) or the pipeline has no pending jobs.
             accepted_total = None
@@ -754,13 +891,17 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
                 "end_to_end_msgs_per_s": round(final / (drained_at - t_phase), 1) if final else 0.0,
                 "final_at_window_end": final_at_window_end,
                 "server_cpu_cores_during_drain": round((drain_cpu1 - drain_cpu0) / (drained_at - drain_start), 2)
-                if drain_cpu0 is not None and drain_cpu1 is not None and drained_at > drain_start else None,
+                if drain_cpu0 is not None and drain_cpu1 is not None and drained_at > drain_start
+                else None,
                 "pipeline_msgs_per_s_after_load": round((final - final_at_window_end) / (drained_at - drain_start), 1)
-                if drained_at > drain_start else None,
+                if drained_at > drain_start
+                else None,
                 "messages_accepted_total": accepted_total,
             }
-            log(f"  pipeline: {final} final of {accepted_total} accepted, {callbacks} callbacks, "
-                f"drain {r.extra['drain_s']} s, pending jobs {pending}")
+            log(
+                f"  pipeline: {final} final of {accepted_total} accepted, {callbacks} callbacks, "
+                f"drain {r.extra['drain_s']} s, pending jobs {pending}"
+            )
 
     baseline = phases[0].rps if phases else 0.0
     result["phases"] = {}
@@ -777,48 +918,66 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
 def print_report(args: argparse.Namespace, result: dict) -> None:
     cores = os.cpu_count()
     print()
-    print(f"mpaas API benchmark  ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
-          f"{cores} CPUs, inventory {args.inventory}, {args.concurrency} workers, "
-          f"{args.warmup:g}+{args.duration:g} s per phase)")
-    print(f"NOTE: the load generator (this process, incl. the webhook receiver) and the server share this "
-          f"{cores}-core machine; CPU columns are cores used during each window.")
-    print(f"server: pid {result.get('server_pid')}, startup incl. seeding {result.get('startup_s')} s, "
-          f"credential: {result.get('credential')}")
-    header = (f"{'phase':34} {'req/s':>9} {'vs healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
-              f"{'srv CPU':>7} {'bench CPU':>9} {'resp bytes':>10}")
+    print(
+        f"mpaas API benchmark  ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
+        f"{cores} CPUs, inventory {args.inventory}, {args.concurrency} workers, "
+        f"{args.warmup:g}+{args.duration:g} s per phase)"
+    )
+    print(
+        f"NOTE: the load generator (this process, incl. the webhook receiver) and the server share this "
+        f"{cores}-core machine; CPU columns are cores used during each window."
+    )
+    print(
+        f"server: pid {result.get('server_pid')}, startup incl. seeding {result.get('startup_s')} s, "
+        f"credential: {result.get('credential')}"
+    )
+    header = (
+        f"{'phase':34} {'req/s':>9} {'vs healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+        f"{'srv CPU':>7} {'bench CPU':>9} {'resp bytes':>10}"
+    )
     print(header)
     print("-" * len(header))
     for name, p in result.get("phases", {}).items():
         vs = f"{p['vs_healthz']:.3f}" if p.get("vs_healthz") is not None else "-"
-        print(f"{name:34} {p['rps']:>9.1f} {vs:>10} {p['p50_ms'] or '-':>8} {p['p99_ms'] or '-':>8} "
-              f"{p['errors']:>6} {p['server_cpu_cores'] if p['server_cpu_cores'] is not None else '-':>7} "
-              f"{p['bench_cpu_cores']:>9} {p['mean_response_bytes'] or '-':>10}")
+        print(
+            f"{name:34} {p['rps']:>9.1f} {vs:>10} {p['p50_ms'] or '-':>8} {p['p99_ms'] or '-':>8} "
+            f"{p['errors']:>6} {p['server_cpu_cores'] if p['server_cpu_cores'] is not None else '-':>7} "
+            f"{p['bench_cpu_cores']:>9} {p['mean_response_bytes'] or '-':>10}"
+        )
         for sample in p.get("error_samples", [])[:2]:
             print(f"    error: {sample}")
     client_bound = [n for n, p in result.get("phases", {}).items() if p["bench_cpu_cores"] >= 0.85]
     if client_bound:
-        print(f"NOTE: the load generator used ~1 core (one event loop, saturated) in: {', '.join(client_bound)}; "
-              f"those rates are limited by the client, so the healthz baseline is a lower bound and the "
-              f"ratios against it are upper bounds.")
+        print(
+            f"NOTE: the load generator used ~1 core (one event loop, saturated) in: {', '.join(client_bound)}; "
+            f"those rates are limited by the client, so the healthz baseline is a lower bound and the "
+            f"ratios against it are upper bounds."
+        )
     out = result.get("phases", {}).get("message/outbound")
     if out and out.get("extra"):
         e = out["extra"]
-        print(f"outbound pipeline: {e['messages_accepted_total']} messages accepted, "
-              f"{e['callbacks_received']} webhook callbacks received, final statuses {e['messages_by_status_after_drain']}, "
-              f"drain {e['drain_s']} s{'' if e['drained'] else ' (NOT drained: ' + str(e['jobs_still_pending']) + ' jobs pending)'}; "
-              f"end to end {e['end_to_end_msgs_per_s']} msg/s (from the phase start until drained); "
-              f"pipeline alone after the load stopped {e['pipeline_msgs_per_s_after_load']} msg/s "
-              f"(server CPU {e['server_cpu_cores_during_drain']} cores)")
+        print(
+            f"outbound pipeline: {e['messages_accepted_total']} messages accepted, "
+            f"{e['callbacks_received']} webhook callbacks received, final statuses {e['messages_by_status_after_drain']}, "
+            f"drain {e['drain_s']} s{'' if e['drained'] else ' (NOT drained: ' + str(e['jobs_still_pending']) + ' jobs pending)'}; "
+            f"end to end {e['end_to_end_msgs_per_s']} msg/s (from the phase start until drained); "
+            f"pipeline alone after the load stopped {e['pipeline_msgs_per_s_after_load']} msg/s "
+            f"(server CPU {e['server_cpu_cores_during_drain']} cores)"
+        )
     for p in result.get("provisioning", []):
-        print(f"{p['name']:34} n={p['ok']}/{p['requested']}  p50 {p['p50_ms']} ms  p90 {p['p90_ms']} ms  "
-              f"p99 {p['p99_ms']} ms  max {p['max_ms']} ms  {p['rps']} /s  errors {p['errors']}"
-              f"{'  (stopped at time cap)' if p['stopped_at_time_cap'] else ''}")
+        print(
+            f"{p['name']:34} n={p['ok']}/{p['requested']}  p50 {p['p50_ms']} ms  p90 {p['p90_ms']} ms  "
+            f"p99 {p['p99_ms']} ms  max {p['max_ms']} ms  {p['rps']} /s  errors {p['errors']}"
+            f"{'  (stopped at time cap)' if p['stopped_at_time_cap'] else ''}"
+        )
         for sample in p.get("error_samples", [])[:2]:
             print(f"    error: {sample}")
     rss = result.get("server_peak_rss_kib")
     print(f"server peak RSS (VmHWM): {rss / 1024:.1f} MiB" if rss else "server peak RSS: n/a")
-    print(f"total bench time {result.get('total_s')} s; 1/5/15-min load average at start "
-          f"{result.get('loadavg_at_start')}, at end {result.get('loadavg_at_end')} (other processes count too)")
+    print(
+        f"total bench time {result.get('total_s')} s; 1/5/15-min load average at start "
+        f"{result.get('loadavg_at_start')}, at end {result.get('loadavg_at_end')} (other processes count too)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -826,10 +985,18 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="mpaas-bench-"))
     server = Server(tmp / "data", free_port(), args.inventory, args.receipt_delay)
-    result: dict = {"bench": "mpaas-api", "quick": args.quick, "inventory": args.inventory,
-                    "concurrency": args.concurrency, "warmup_s": args.warmup, "duration_s": args.duration,
-                    "cpus": os.cpu_count(), "shared_machine": True, "python": sys.version.split()[0],
-                    "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    result: dict = {
+        "bench": "mpaas-api",
+        "quick": args.quick,
+        "inventory": args.inventory,
+        "concurrency": args.concurrency,
+        "warmup_s": args.warmup,
+        "duration_s": args.duration,
+        "cpus": os.cpu_count(),
+        "shared_machine": True,
+        "python": sys.version.split()[0],
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
     def on_signal(signum, _frame):
         server.stop()

@@ -46,29 +46,84 @@ async def seed(platform: Platform, count: int) -> None:
     async with platform.db.write() as session:
         credential = await create_distributor(session, name="Bench", rate_limit=0, now=CREATED)
         did, aid = credential.account_key, credential.account_id
-        session.add(Product(id="PRID-bench", distributor_id=did, sku="SIM", description="SIM", type="esim",
-                            cost=Decimal("1.5"), billing_frequency="MRC", active=True, created_at=CREATED))
+        session.add(
+            Product(
+                id="PRID-bench",
+                distributor_id=did,
+                sku="SIM",
+                description="SIM",
+                type="esim",
+                cost=Decimal("1.5"),
+                billing_frequency="MRC",
+                active=True,
+                created_at=CREATED,
+            )
+        )
         for p in range(10):
-            session.add(Package(id=f"PID-bench-{p}", distributor_id=did, name=f"Plan {p}", type="esim",
-                                price=Decimal("10") + p, monthly=True, active=True, created_at=CREATED))
+            session.add(
+                Package(
+                    id=f"PID-bench-{p}",
+                    distributor_id=did,
+                    name=f"Plan {p}",
+                    type="esim",
+                    price=Decimal("10") + p,
+                    monthly=True,
+                    active=True,
+                    created_at=CREATED,
+                )
+            )
         await session.flush()
         for p in range(10):
             for i, monthly in enumerate((True, False)):
-                session.add(PackageItem(id=f"PIID-bench-{p}-{i}", package_id=f"PID-bench-{p}",
-                                        product_id="PRID-bench", price=Decimal("0.99"), monthly=monthly,
-                                        active=True, created_at=CREATED))
+                session.add(
+                    PackageItem(
+                        id=f"PIID-bench-{p}-{i}",
+                        package_id=f"PID-bench-{p}",
+                        product_id="PRID-bench",
+                        price=Decimal("0.99"),
+                        monthly=monthly,
+                        active=True,
+                        created_at=CREATED,
+                    )
+                )
     chunk = 10_000
     for start in range(0, count, chunk):
         n = range(start, min(count, start + chunk))
         async with platform.db.write() as session:
-            await session.execute(insert(Subscriber), [
-                {"id": f"TSUID-{i:08d}", "account_id": aid, "name": "b", "email": f"{i}@b.io", "email_key": f"{i}@b.io",
-                 "role": "Subscriber", "password_hash": "x", "phone_numbers": [], "created_at": CREATED,
-                 "updated_at": CREATED} for i in n])
-            await session.execute(insert(Subscription), [
-                {"id": f"SUB-{i:08d}", "account_id": aid, "subscriber_id": f"TSUID-{i:08d}",
-                 "package_id": f"PID-bench-{i % 10}", "type": "mvno", "active": True, "created_at": CREATED,
-                 "updated_at": CREATED} for i in n])
+            await session.execute(
+                insert(Subscriber),
+                [
+                    {
+                        "id": f"TSUID-{i:08d}",
+                        "account_id": aid,
+                        "name": "b",
+                        "email": f"{i}@b.io",
+                        "email_key": f"{i}@b.io",
+                        "role": "Subscriber",
+                        "password_hash": "x",
+                        "phone_numbers": [],
+                        "created_at": CREATED,
+                        "updated_at": CREATED,
+                    }
+                    for i in n
+                ],
+            )
+            await session.execute(
+                insert(Subscription),
+                [
+                    {
+                        "id": f"SUB-{i:08d}",
+                        "account_id": aid,
+                        "subscriber_id": f"TSUID-{i:08d}",
+                        "package_id": f"PID-bench-{i % 10}",
+                        "type": "mvno",
+                        "active": True,
+                        "created_at": CREATED,
+                        "updated_at": CREATED,
+                    }
+                    for i in n
+                ],
+            )
 
 
 async def plain_read(platform: Platform, period_end: datetime) -> int:
@@ -110,10 +165,10 @@ async def main(count: int, keep: bool) -> None:
         for period, traced in (("2026-02", False), ("2026-03", True)):
             end = datetime(2026, 3 if period == "2026-02" else 4, 1, tzinfo=UTC)
             read = await measure("plain read", lambda: plain_read(platform, end), traced)
-            run = await measure("billing run", lambda: billing.run_period(platform.db, period, clock.now, "USD"),
-                                traced)
-            rerun = await measure("re-run", lambda: billing.run_period(platform.db, period, clock.now, "USD"),
-                                  traced)
+            run = await measure(
+                "billing run", lambda: billing.run_period(platform.db, period, clock.now, "USD"), traced
+            )
+            rerun = await measure("re-run", lambda: billing.run_period(platform.db, period, clock.now, "USD"), traced)
             for r in (read, run, rerun):
                 r["period"], r["traced"] = period, traced
             results += [read, run, rerun]
@@ -132,22 +187,29 @@ async def main(count: int, keep: bool) -> None:
     for phase in ("plain read", "billing run", "re-run"):
         t, m = timed[phase], traced[phase]
         charged = t["value"].charged if hasattr(t["value"], "charged") else "-"
-        print(f"{phase:<12} {count / t['seconds']:>18,.0f} {t['seconds']:>8.2f} "
-              f"{m['peak_bytes'] / 1e6:>16.1f} MB {charged:>8}")
+        print(
+            f"{phase:<12} {count / t['seconds']:>18,.0f} {t['seconds']:>8.2f} "
+            f"{m['peak_bytes'] / 1e6:>16.1f} MB {charged:>8}"
+        )
     ratio = timed["plain read"]["seconds"] / timed["billing run"]["seconds"]
     mem_ratio = traced["billing run"]["peak_bytes"] / max(1, traced["plain read"]["peak_bytes"])
     print(f"billing run speed = {ratio:.2f}x the plain read; peak heap = {mem_ratio:.2f}x the plain read's")
     print(f"ledger: {charges:,} charges, sum {Decimal(total):,.2f} USD")
-    print(json.dumps({
-        "subscriptions": count,
-        "read_rows_per_s": round(count / timed["plain read"]["seconds"]),
-        "run_subscriptions_per_s": round(count / timed["billing run"]["seconds"]),
-        "rerun_subscriptions_per_s": round(count / timed["re-run"]["seconds"]),
-        "read_peak_mb": round(traced["plain read"]["peak_bytes"] / 1e6, 1),
-        "run_peak_mb": round(traced["billing run"]["peak_bytes"] / 1e6, 1),
-        "rerun_peak_mb": round(traced["re-run"]["peak_bytes"] / 1e6, 1),
-        "run_vs_read_speed": round(ratio, 3), "run_vs_read_memory": round(mem_ratio, 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "subscriptions": count,
+                "read_rows_per_s": round(count / timed["plain read"]["seconds"]),
+                "run_subscriptions_per_s": round(count / timed["billing run"]["seconds"]),
+                "rerun_subscriptions_per_s": round(count / timed["re-run"]["seconds"]),
+                "read_peak_mb": round(traced["plain read"]["peak_bytes"] / 1e6, 1),
+                "run_peak_mb": round(traced["billing run"]["peak_bytes"] / 1e6, 1),
+                "rerun_peak_mb": round(traced["re-run"]["peak_bytes"] / 1e6, 1),
+                "run_vs_read_speed": round(ratio, 3),
+                "run_vs_read_memory": round(mem_ratio, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -100,9 +100,12 @@ async def measure(server: Server, args: argparse.Namespace, rng: random.Random) 
     limits = httpx2.Limits(max_connections=args.provision_concurrency + 4)
     async with httpx2.AsyncClient(limits=limits, timeout=60.0) as client:
         api = Api(client, server.base, credential)
-        route = (await api.ok("/v1.0/message/routes", {
-            "RouteName": "Inventory bench", "MessageUrl": "http://127.0.0.1:9/in",
-            "MessageUrlMethod": "POST"}))["MessageRouteId"]
+        route = (
+            await api.ok(
+                "/v1.0/message/routes",
+                {"RouteName": "Inventory bench", "MessageUrl": "http://127.0.0.1:9/in", "MessageUrlMethod": "POST"},
+            )
+        )["MessageRouteId"]
         # The areas to search: a blank search returns a random sample of every area with stock.
         blank = await api.ok("/v1.0/numbers/availability", {**SEARCH, "AreaCode": "", "ZipCode": ""})
         places = blank["AvailableNumberAreas"]
@@ -115,34 +118,47 @@ async def measure(server: Server, args: argparse.Namespace, rng: random.Random) 
 
         def provision(search):
             """A request of the phase: `search(i)` gives the AreaCode field of request i."""
-            return lambda i: api.post("/v1.0/numbers/provision", {
-                "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-                "MessageRouteId": route, "ProductType": "Sms+Data", **search(i)})
+            return lambda i: api.post(
+                "/v1.0/numbers/provision",
+                {
+                    "NumberType": "mvno",
+                    "MessageType": "p2p",
+                    "MessageEnabled": True,
+                    "VoiceEnabled": False,
+                    "MessageRouteId": route,
+                    "ProductType": "Sms+Data",
+                    **search(i),
+                },
+            )
 
         by_area = provision(lambda i: {"AreaCode": rng.choice(area_codes)})
         blank_search = {"AreaCode": "", "ZipCode": ""}
 
         phases = {  # name: (request, count, concurrency)
-            "availability AreaCode": (availability(lambda i: {"AreaCode": rng.choice(area_codes)}),
-                                      args.requests, 1),
+            "availability AreaCode": (availability(lambda i: {"AreaCode": rng.choice(area_codes)}), args.requests, 1),
             "availability ZipCode": (availability(lambda i: {"ZipCode": rng.choice(zipcodes)}), args.requests, 1),
             "availability blank": (availability(lambda i: blank_search), args.blank_requests, 1),
             "provision AreaCode c=1": (by_area, args.provisions, 1),
             # No AreaCode/ZipCode: the claim takes any available number (service._claim's last search).
             "provision blank c=1": (provision(lambda i: {}), args.provisions, 1),
-            f"provision AreaCode c={args.provision_concurrency}": (by_area, args.concurrent_provisions,
-                                                                   args.provision_concurrency),
+            f"provision AreaCode c={args.provision_concurrency}": (
+                by_area,
+                args.concurrent_provisions,
+                args.provision_concurrency,
+            ),
         }
         results = {"areas_in_blank_search": len(places), "area_codes": len(area_codes)}
         for name, (request, count, concurrency) in phases.items():
             if count <= 0 or concurrency <= 0:
                 continue
-            await latency_run(f"{name} warm-up", request, count=WARMUP_REQUESTS, concurrency=1,
-                              time_cap=LATENCY_TIME_CAP_S)
-            result = await latency_run(name, request, count=count, concurrency=concurrency,
-                                       time_cap=LATENCY_TIME_CAP_S)
-            log(f"  {name}: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {result['rps']}/s, "
-                f"errors {result['errors']} {result['error_samples'][:1]}")
+            await latency_run(
+                f"{name} warm-up", request, count=WARMUP_REQUESTS, concurrency=1, time_cap=LATENCY_TIME_CAP_S
+            )
+            result = await latency_run(name, request, count=count, concurrency=concurrency, time_cap=LATENCY_TIME_CAP_S)
+            log(
+                f"  {name}: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {result['rps']}/s, "
+                f"errors {result['errors']} {result['error_samples'][:1]}"
+            )
             results[name] = result
         return results
 
@@ -154,8 +170,13 @@ async def run_one(kind: str, url: str, count: int, args: argparse.Namespace, wor
     log(f"{kind}, {count:,} numbers: seeding")
     assigned = round(count * args.assigned_share)
     report = await asyncio.to_thread(seed, url, count, not args.no_progress, 0, assigned)
-    figures: dict = {"numbers": count, "assigned": assigned, "seed_s": report.seconds,
-                     "stock_rows": report.stock_rows, "database_bytes": database_bytes(kind, url)}
+    figures: dict = {
+        "numbers": count,
+        "assigned": assigned,
+        "seed_s": report.seconds,
+        "stock_rows": report.stock_rows,
+        "database_bytes": database_bytes(kind, url),
+    }
     server = Server(work_dir / "data", free_port(), inventory=0, receipt_delay=0.05)
     if kind == "postgresql":
         server.env["MPAAS_DATABASE_URL"] = url  # Server() always clears it (its default is SQLite)
@@ -186,13 +207,18 @@ def ratios(base: dict, large: dict) -> dict:
 
 def print_report(args: argparse.Namespace, result: dict) -> None:
     print()
-    print(f"mpaas inventory benchmark ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs shared by the server, the database and this client; sequential requests "
-          f"unless c>1)")
+    print(
+        f"mpaas inventory benchmark ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs shared by the server, the database and this client; sequential requests "
+        f"unless c>1)"
+    )
     for kind, sizes in result["databases"].items():
         print()
-        header = f"{kind:10} {'phase':28} " + " ".join(f"{f'{int(n):,} p50/p99 ms':>26}" for n in sizes["runs"]) \
+        header = (
+            f"{kind:10} {'phase':28} "
+            + " ".join(f"{f'{int(n):,} p50/p99 ms':>26}" for n in sizes["runs"])
             + f" {'p50 ratio':>10}"
+        )
         print(header)
         print("-" * len(header))
         runs = list(sizes["runs"].values())
@@ -206,10 +232,15 @@ def print_report(args: argparse.Namespace, result: dict) -> None:
                 cells.append(f"{cell:>26}")
             ratio = sizes["ratio_p50"].get(name)
             print(f"{'':10} {name:28} {' '.join(cells)} {f'{ratio}x' if ratio else '-':>10}")
-        for label, key in (("numbers assigned at start", "assigned"), ("seed s", "seed_s"),
-                           ("server startup s", "startup_s"), ("peak RSS idle MiB", "rss_peak_kib_idle"),
-                           ("peak RSS after MiB", "rss_peak_kib_after"), ("database MiB", "database_bytes"),
-                           ("stock rows", "stock_rows")):
+        for label, key in (
+            ("numbers assigned at start", "assigned"),
+            ("seed s", "seed_s"),
+            ("server startup s", "startup_s"),
+            ("peak RSS idle MiB", "rss_peak_kib_idle"),
+            ("peak RSS after MiB", "rss_peak_kib_after"),
+            ("database MiB", "database_bytes"),
+            ("stock rows", "stock_rows"),
+        ):
             values = []
             for run in runs:
                 v = run.get(key)
@@ -219,8 +250,10 @@ def print_report(args: argparse.Namespace, result: dict) -> None:
                     v = round(v / 1024 / 1024)
                 values.append(f"{v if v is not None else '-':>26}")
             print(f"{'':10} {label:28} {' '.join(values)}")
-    print(f"\ntotal {result.get('total_s')} s; load average at start {result['loadavg_at_start']}, "
-          f"at end {result.get('loadavg_at_end')}")
+    print(
+        f"\ntotal {result.get('total_s')} s; load average at start {result['loadavg_at_start']}, "
+        f"at end {result.get('loadavg_at_end')}"
+    )
     if result.get("error"):
         print(f"ERROR: {result['error']}")
 
@@ -229,22 +262,30 @@ def print_report(args: argparse.Namespace, result: dict) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="1,000,000 numbers and fewer requests.")
     p.add_argument("--numbers", type=int, default=None, help="Large inventory (default 10,000,000; quick 1,000,000).")
     p.add_argument("--base", type=int, default=100_000, help="Small inventory the ratios are against (100,000).")
     p.add_argument("--databases", default="sqlite,postgresql", help="Comma-separated: sqlite, postgresql.")
-    p.add_argument("--pg-url", default=DEFAULT_PG_URL,
-                   help="PostgreSQL database this bench DROPS and recreates (default mpaas_bench).")
+    p.add_argument(
+        "--pg-url",
+        default=DEFAULT_PG_URL,
+        help="PostgreSQL database this bench DROPS and recreates (default mpaas_bench).",
+    )
     p.add_argument("--requests", type=int, default=None, help="AreaCode and ZipCode searches each (300; quick 100).")
     p.add_argument("--blank-requests", type=int, default=None, help="Blank searches (200; quick 50).")
     p.add_argument("--provisions", type=int, default=None, help="Sequential provisions (300; quick 100).")
     p.add_argument("--concurrent-provisions", type=int, default=None, help="Provisions at concurrency (200; quick 80).")
     p.add_argument("--provision-concurrency", type=int, default=8)
-    p.add_argument("--assigned-share", type=float, default=0.0,
-                   help="Share of each inventory loaded as already assigned: the lowest numbers, first in the "
-                        "table's physical order, as unfiltered claims leave it (default 0: all available).")
+    p.add_argument(
+        "--assigned-share",
+        type=float,
+        default=0.0,
+        help="Share of each inventory loaded as already assigned: the lowest numbers, first in the "
+        "table's physical order, as unfiltered claims leave it (default 0: all available).",
+    )
     p.add_argument("--startup-timeout", type=float, default=180.0)
     p.add_argument("--keep", action="store_true", help="Keep the SQLite files and the PostgreSQL database.")
     p.add_argument("--no-progress", action="store_true", help="No seeding progress bar.")
@@ -288,10 +329,17 @@ async def run(args: argparse.Namespace, tmp: Path, result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    result: dict = {"bench": "mpaas-inventory", "numbers": args.numbers, "base": args.base, "quick": args.quick,
-                    "assigned_share": args.assigned_share,
-                    "cpus": os.cpu_count(), "python": sys.version.split()[0], "databases": {},
-                    "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    result: dict = {
+        "bench": "mpaas-inventory",
+        "numbers": args.numbers,
+        "base": args.base,
+        "quick": args.quick,
+        "assigned_share": args.assigned_share,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "databases": {},
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
     tmp = Path(tempfile.mkdtemp(prefix="mpaas-inventory-bench-"))
     code = 0
     try:

@@ -52,16 +52,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--recipients", type=int, default=20, help="Recipients per send request (1-100).")
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--carrier", choices=("sandbox", "smpp"), default="sandbox")
-    p.add_argument("--layout", choices=("serve", "roles"), default="serve",
-                   help="`mpaas serve` in one process, or the api, worker and gateway roles as three.")
+    p.add_argument(
+        "--layout",
+        choices=("serve", "roles"),
+        default="serve",
+        help="`mpaas serve` in one process, or the api, worker and gateway roles as three.",
+    )
     p.add_argument("--cpu", action="store_true", help="Also record the cores each process used.")
     p.add_argument("--senders", type=int, default=10)
     p.add_argument("--window", type=int, default=50, help="SMPP window (outstanding submits) for --carrier smpp.")
     p.add_argument("--timeout", type=float, default=300.0, help="Give up waiting for the pipeline after this.")
     p.add_argument("--quick", action="store_true", help="2,000 messages.")
-    p.add_argument("--inventory", type=int, default=1000,
-                   help="Numbers in the server's inventory; above 100,000 they are loaded before the server "
-                        "starts with bench/seed_inventory.py (e.g. 10000000 for the RSS-at-scale figure).")
+    p.add_argument(
+        "--inventory",
+        type=int,
+        default=1000,
+        help="Numbers in the server's inventory; above 100,000 they are loaded before the server "
+        "starts with bench/seed_inventory.py (e.g. 10000000 for the RSS-at-scale figure).",
+    )
     a = p.parse_args(argv)
     if a.quick:
         a.messages = 2_000
@@ -72,11 +80,13 @@ async def healthz_rate(base: str, seconds: float = 3.0, concurrency: int = 8) ->
     count = 0
     deadline = time.perf_counter() + seconds
     async with httpx2.AsyncClient() as client:
+
         async def worker():
             nonlocal count
             while time.perf_counter() < deadline:
                 await client.get(base + "/healthz")
                 count += 1
+
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return count / seconds
 
@@ -96,15 +106,37 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
     credential, _ = await asyncio.to_thread(create_credential, server)
     async with httpx2.AsyncClient(timeout=60, limits=httpx2.Limits(max_connections=args.concurrency + 4)) as client:
         api = Api(client, server.base, credential)
-        route = (await api.ok("/v1.0/message/routes", {
-            "RouteName": "Pipeline", "MessageUrl": receiver.base + "/in", "MessageUrlMethod": "POST",
-            "CallbackMessageUrl": receiver.base + "/cb", "CallbackMessageUrlMethod": "POST"}))["MessageRouteId"]
-        senders = [(await api.ok("/v1.0/numbers/provision", {
-            "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-            "MessageRouteId": route, "ProductType": "Sms-Only"}))["PhoneNumberAssigned"] for _ in range(args.senders)]
+        route = (
+            await api.ok(
+                "/v1.0/message/routes",
+                {
+                    "RouteName": "Pipeline",
+                    "MessageUrl": receiver.base + "/in",
+                    "MessageUrlMethod": "POST",
+                    "CallbackMessageUrl": receiver.base + "/cb",
+                    "CallbackMessageUrlMethod": "POST",
+                },
+            )
+        )["MessageRouteId"]
+        senders = [
+            (
+                await api.ok(
+                    "/v1.0/numbers/provision",
+                    {
+                        "NumberType": "mvno",
+                        "MessageType": "p2p",
+                        "MessageEnabled": True,
+                        "VoiceEnabled": False,
+                        "MessageRouteId": route,
+                        "ProductType": "Sms-Only",
+                    },
+                )
+            )["PhoneNumberAssigned"]
+            for _ in range(args.senders)
+        ]
         result["baseline_healthz_rps"] = round(await healthz_rate(server.base), 1)
 
-        requests = [handsets(args.messages)[i:i + args.recipients] for i in range(0, args.messages, args.recipients)]
+        requests = [handsets(args.messages)[i : i + args.recipients] for i in range(0, args.messages, args.recipients)]
         queue: asyncio.Queue = asyncio.Queue()
         for i, to in enumerate(requests):
             queue.put_nowait((senders[i % len(senders)], to))
@@ -115,8 +147,10 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
             nonlocal errors
             while not queue.empty():
                 source, to = queue.get_nowait()
-                response = await api.post("/v1.0/message/outbound", {
-                    "From": source, "To": [{"Number": n} for n in to], "Body": "Pipeline benchmark message"})
+                response = await api.post(
+                    "/v1.0/message/outbound",
+                    {"From": source, "To": [{"Number": n} for n in to], "Body": "Pipeline benchmark message"},
+                )
                 errors += response.status_code != 200
 
         cpu_at_start = cpu_probe() if cpu_probe else None
@@ -152,9 +186,12 @@ def rounded(values: dict[str, float]) -> dict[str, float]:
 
 
 def start_smsc(port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port),
-                             "--receipt-delay", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port), "--receipt-delay", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 async def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -208,9 +245,14 @@ def default_server(data_dir: Path, port: int, inventory: int = 1000) -> Server:
 async def main(args, make_server=default_server, record_cpu: bool = False) -> dict:
     """`make_server(data_dir, port)` builds the deployment under test (default: `mpaas serve` on SQLite).
     With `record_cpu`, the result also has the cores of every server process and of the SMSC simulator."""
-    result: dict = {"bench": "mpaas-pipeline", "carrier": args.carrier, "messages": args.messages,
-                    "recipients_per_request": args.recipients, "concurrency": args.concurrency,
-                    "note": "load generator, server, SMSC simulator and receiver share this machine"}
+    result: dict = {
+        "bench": "mpaas-pipeline",
+        "carrier": args.carrier,
+        "messages": args.messages,
+        "recipients_per_request": args.recipients,
+        "concurrency": args.concurrency,
+        "note": "load generator, server, SMSC simulator and receiver share this machine",
+    }
     smsc = None
     with tempfile.TemporaryDirectory(prefix="mpaas-pipeline-") as tmp:
         if make_server is default_server and args.layout == "roles":
@@ -267,8 +309,10 @@ def cpu_probe_of(server: Server, smsc: subprocess.Popen | None):
 if __name__ == "__main__":
     arguments = parse_args()
     figures = asyncio.run(main(arguments, record_cpu=arguments.cpu))
-    log(f"{arguments.layout}, carrier {figures['carrier']}: accept-only {figures['accept_msgs_per_s']} msg/s "
+    log(
+        f"{arguments.layout}, carrier {figures['carrier']}: accept-only {figures['accept_msgs_per_s']} msg/s "
         f"({figures['accept_vs_baseline']}x), end to end {figures['end_to_end_msgs_per_s']} msg/s "
         f"({figures['end_to_end_vs_baseline']}x) against {figures['baseline']} at "
-        f"{figures['baseline_msgs_per_s']}/s; callbacks {figures['callbacks']}; errors {figures['errors']}")
+        f"{figures['baseline_msgs_per_s']}/s; callbacks {figures['callbacks']}; errors {figures['errors']}"
+    )
     print(json.dumps(figures))

@@ -66,7 +66,7 @@ def children_by_parent() -> dict[int, list[int]]:
             raw = stat.read_text()
         except OSError:
             continue  # exited meanwhile
-        ppid = int(raw[raw.rindex(")") + 2:].split()[1])
+        ppid = int(raw[raw.rindex(")") + 2 :].split()[1])
         table.setdefault(ppid, []).append(int(stat.parent.name))
     return table
 
@@ -88,7 +88,7 @@ def start_ticks(pid: int) -> int | None:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return int(raw[raw.rindex(")") + 2:].split()[19])
+    return int(raw[raw.rindex(")") + 2 :].split()[19])
 
 
 def sum_status_kib(pids: list[int], key: str) -> int | None:
@@ -108,9 +108,14 @@ class RoleProcess:
 
     def start(self, env: dict[str, str]) -> None:
         with open(self.log_path, "wb") as log_file:  # the child keeps its own copy of the descriptor
-            self.proc = subprocess.Popen([sys.executable, "-m", "mpaas.cli", *self.argv], stdout=log_file,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mpaas.cli", *self.argv],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -277,8 +282,17 @@ class PgDeployment:
     """`mpaas api --workers N` + `mpaas worker` + `mpaas gateway` on a PostgreSQL database that start()
     drops, recreates and seeds; the same interface as api.Server (what api.run and pipeline.run use)."""
 
-    def __init__(self, data_dir: Path, port: int, inventory: int, receipt_delay: float, *, pg_url: str,
-                 redis_url: str, api_workers: int):
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        inventory: int,
+        receipt_delay: float,
+        *,
+        pg_url: str,
+        redis_url: str,
+        api_workers: int,
+    ):
         self.name = f"pg-{api_workers}api"
         self.label = f"mpaas api --workers {api_workers} + worker + gateway (PostgreSQL)"
         self.data_dir = data_dir
@@ -287,12 +301,14 @@ class PgDeployment:
         self.inventory = inventory
         self.pg_url = pg_url
         self.env = server_env(inventory, receipt_delay)
-        self.env.update({"MPAAS_DATABASE_URL": pg_url, "MPAAS_DATA_DIR": str(data_dir),
-                         "MPAAS_REDIS_URL": redis_url})
+        self.env.update({"MPAAS_DATABASE_URL": pg_url, "MPAAS_DATA_DIR": str(data_dir), "MPAAS_REDIS_URL": redis_url})
         logs = data_dir.parent
         self.roles = [
-            RoleProcess("api", ["api", "--host", "127.0.0.1", "--port", str(port), "--workers", str(api_workers)],
-                        logs / "api.log"),
+            RoleProcess(
+                "api",
+                ["api", "--host", "127.0.0.1", "--port", str(port), "--workers", str(api_workers)],
+                logs / "api.log",
+            ),
             RoleProcess("worker", ["worker"], logs / "worker.log"),
             RoleProcess("gateway", ["gateway"], logs / "gateway.log"),
         ]
@@ -314,9 +330,24 @@ class PgDeployment:
 
     def _seed_inventory(self) -> float:
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "mpaas.cli", "inventory", "generate", "--count",
-                              str(self.inventory), "--seed", str(INVENTORY_SEED)],
-                             check=False, env=self.env, capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mpaas.cli",
+                "inventory",
+                "generate",
+                "--count",
+                str(self.inventory),
+                "--seed",
+                str(INVENTORY_SEED),
+            ],
+            check=False,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"inventory generate failed ({out.returncode}): {(out.stderr or out.stdout)[-600:]}")
         return round(time.perf_counter() - started, 2)
@@ -341,8 +372,7 @@ class PgDeployment:
             return False
 
     def _roles_running(self) -> bool:
-        return all(f"mpaas {role.role} running" in role.log_tail(200)
-                   for role in self.roles if role.role != "api")
+        return all(f"mpaas {role.role} running" in role.log_tail(200) for role in self.roles if role.role != "api")
 
     def _raise_if_a_role_died(self) -> None:
         for role in self.roles:
@@ -407,8 +437,15 @@ class SqliteRolesDeployment(PgDeployment):
     PostgreSQL and Redis (rate limits stay per process, which this bench does not exercise)."""
 
     def __init__(self, data_dir: Path, port: int, inventory: int, receipt_delay: float):
-        super().__init__(data_dir, port, inventory, receipt_delay,
-                         pg_url=f"sqlite+aiosqlite:///{data_dir / 'mpaas.db'}", redis_url="", api_workers=1)
+        super().__init__(
+            data_dir,
+            port,
+            inventory,
+            receipt_delay,
+            pg_url=f"sqlite+aiosqlite:///{data_dir / 'mpaas.db'}",
+            redis_url="",
+            api_workers=1,
+        )
         self.name = "sqlite-roles"
         self.label = "mpaas api + worker + gateway (SQLite)"
         self.env.pop("MPAAS_REDIS_URL", None)
@@ -418,8 +455,13 @@ class SqliteRolesDeployment(PgDeployment):
     def start(self) -> None:
         """Migrate and seed the file, then start the three roles."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        out = subprocess.run([sys.executable, "-m", "mpaas.cli", "admin", "migrate"], env=self.env,
-                             capture_output=True, text=True, timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-m", "mpaas.cli", "admin", "migrate"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"admin migrate failed ({out.returncode}): {(out.stderr or out.stdout)[-600:]}")
         self.seed_s = self._seed_inventory()
@@ -446,17 +488,20 @@ class NoBackends:
 def server_env(inventory: int, receipt_delay: float) -> dict[str, str]:
     """The environment bench/api.py's Server gives `mpaas serve`, for the roles; none of the deployment's
     own settings leak in from the bench's environment."""
-    return api.server_env(inventory, receipt_delay, drop=("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR",
-                                                           "MPAAS_REDIS_URL", "MPAAS_SMPP_URL"))
+    return api.server_env(
+        inventory, receipt_delay, drop=("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR", "MPAAS_REDIS_URL", "MPAAS_SMPP_URL")
+    )
 
 
 def final_figures(deployment) -> dict:
     """Read just before stopping: CPU seconds since healthy and peak RSS, of every process."""
     cpu = deployment.cpu_seconds_by_process()
     since_healthy = api.cores_between(deployment.cpu_at_healthy, cpu, 1.0)  # 1 s: plain differences
-    return {"cpu_s_since_healthy_by_process": {k: round(v, 2) for k, v in since_healthy.items()},
-            "cpu_s_since_healthy": round(sum(since_healthy.values()), 2),
-            "peak_rss_kib_sum": deployment.peak_rss_kib()}
+    return {
+        "cpu_s_since_healthy_by_process": {k: round(v, 2) for k, v in since_healthy.items()},
+        "cpu_s_since_healthy": round(sum(since_healthy.values()), 2),
+        "peak_rss_kib_sum": deployment.peak_rss_kib(),
+    }
 
 
 def deployment_factory(name: str, args: argparse.Namespace):
@@ -467,8 +512,8 @@ def deployment_factory(name: str, args: argparse.Namespace):
         return SqliteRolesDeployment
     workers = {"pg-1api": 1, "pg-2api": 2}[name]
     return lambda data_dir, port, inventory, receipt_delay: PgDeployment(
-        data_dir, port, inventory, receipt_delay, pg_url=args.pg_url, redis_url=args.redis_url,
-        api_workers=workers)
+        data_dir, port, inventory, receipt_delay, pg_url=args.pg_url, redis_url=args.redis_url, api_workers=workers
+    )
 
 
 # --------------------------------------------------------------------------------------- runs
@@ -489,8 +534,12 @@ async def run_api_phases(name: str, args: argparse.Namespace) -> dict:
     """bench/api.py's phases against a fresh deployment; its result dict plus the process figures."""
     a = api_args(args)
     make = deployment_factory(name, args)
-    result: dict = {"inventory": a.inventory, "duration_s": a.duration, "warmup_s": a.warmup,
-                    "concurrency": a.concurrency}
+    result: dict = {
+        "inventory": a.inventory,
+        "duration_s": a.duration,
+        "warmup_s": a.warmup,
+        "concurrency": a.concurrency,
+    }
     tmp = Path(tempfile.mkdtemp(prefix=f"mpaas-scale-{name}-"))
     deployment = make(tmp / "data", free_port(), a.inventory, a.receipt_delay)
     try:
@@ -535,8 +584,15 @@ def by_role(cores: dict[str, float] | None) -> dict[str, float]:
     return roles
 
 
-ROLE_SHORT = {"serve": "serve", "api": "api", "worker": "wk", "gateway": "gw", "postgres": "pg",
-              "smsc-sim": "smsc", "bench": "bench"}
+ROLE_SHORT = {
+    "serve": "serve",
+    "api": "api",
+    "worker": "wk",
+    "gateway": "gw",
+    "postgres": "pg",
+    "smsc-sim": "smsc",
+    "bench": "bench",
+}
 
 
 def cores_cell(cores: dict[str, float] | None, total: float | None = None) -> str:
@@ -567,10 +623,17 @@ def phase_of(api_result: dict, prefix: str) -> dict:
 
 def api_rows(r: dict) -> dict[str, str]:
     """The table rows of one deployment's API run."""
-    rows = {"API: startup s (seed + until healthy)": "-" if "startup_s" not in r else
-            f"{(r.get('seed_s') or 0) + r['startup_s']:.1f}"}
-    phases = [("healthz", "healthz"), ("avail AreaCode", "availability AreaCode"),
-              ("avail blank", "availability blank"), ("outbound accept", "message/outbound")]
+    rows = {
+        "API: startup s (seed + until healthy)": "-"
+        if "startup_s" not in r
+        else f"{(r.get('seed_s') or 0) + r['startup_s']:.1f}"
+    }
+    phases = [
+        ("healthz", "healthz"),
+        ("avail AreaCode", "availability AreaCode"),
+        ("avail blank", "availability blank"),
+        ("outbound accept", "message/outbound"),
+    ]
     for label, prefix in phases:
         p = phase_of(r, prefix)
         if label == "healthz":
@@ -581,7 +644,8 @@ def api_rows(r: dict) -> dict[str, str]:
             rows[f"  {label}: p50 / p99 ms"] = f"{p['p50_ms']} / {p['p99_ms']}"
             rows[f"  {label}: server CPU cores"] = cores_cell(
                 p.get("server_cpu_cores_by_process") or {"serve": p.get("server_cpu_cores") or 0.0},
-                p.get("server_cpu_cores"))
+                p.get("server_cpu_cores"),
+            )
             rows[f"  {label}: bench CPU cores"] = f"{p['bench_cpu_cores']:.2f}"
     for p in r.get("provisioning", []):
         rows[f"{p['name']} p50 / p99 ms"] = f"{p['p50_ms']} / {p['p99_ms']} ({p['errors']} err)"
@@ -589,9 +653,11 @@ def api_rows(r: dict) -> dict[str, str]:
     if extra:
         rows["outbound end to end msg/s (sandbox)"] = f"{extra['end_to_end_msgs_per_s']:,.1f}"
         statuses = extra.get("messages_by_status_after_drain") or {}
-        rows["  outbound final / accepted"] = (f"{statuses.get('Delivered', 0) + statuses.get('Failed', 0)} / "
-                                               f"{extra.get('messages_accepted_total')}"
-                                               f"{'' if extra.get('drained') else ' (not drained)'}")
+        rows["  outbound final / accepted"] = (
+            f"{statuses.get('Delivered', 0) + statuses.get('Failed', 0)} / "
+            f"{extra.get('messages_accepted_total')}"
+            f"{'' if extra.get('drained') else ' (not drained)'}"
+        )
     return process_rows(rows, r, "API run", "API run: ERROR")
 
 
@@ -601,8 +667,9 @@ def pipeline_rows(r: dict) -> dict[str, str]:
     rows = {
         "pipeline: bare SMPP loop msg/s (baseline)": rate_cell(r.get("baseline_msgs_per_s"), None),
         "pipeline: accept msg/s (vs baseline)": rate_cell(r.get("accept_msgs_per_s"), r.get("accept_vs_baseline")),
-        "pipeline: end to end msg/s (vs baseline)": rate_cell(r.get("end_to_end_msgs_per_s"),
-                                                              r.get("end_to_end_vs_baseline")),
+        "pipeline: end to end msg/s (vs baseline)": rate_cell(
+            r.get("end_to_end_msgs_per_s"), r.get("end_to_end_vs_baseline")
+        ),
         "  Delivered / messages": f"{statuses.get('Delivered', 0)} / {r.get('messages', '-')}",
         "  callbacks / expected": f"{r.get('callbacks', '-')} / {2 * r['messages'] if 'messages' in r else '-'}",
         "  send errors": str(r.get("errors", "-")),
@@ -627,44 +694,61 @@ def print_table(args: argparse.Namespace, figures: dict) -> None:
     cells: dict[str, dict[str, str]] = {}
     for name in columns:
         d = figures["deployments"][name]
-        rows = {**(api_rows(d["api"]) if "api" in d else {}),
-                **(pipeline_rows(d["pipeline"]) if "pipeline" in d else {})}
+        rows = {
+            **(api_rows(d["api"]) if "api" in d else {}),
+            **(pipeline_rows(d["pipeline"]) if "pipeline" in d else {}),
+        }
         for row, value in rows.items():
             cells.setdefault(row, {})[name] = value
     label_width = max([len(r) for r in cells] + [10])
     width = max([len(v) for row in cells.values() for v in row.values()] + [12])
     print()
-    print(f"mpaas scale benchmark ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs; inventory {args.inventory:,}; pipeline {args.messages:,} messages via smsc-sim)")
-    print("sqlite = mpaas serve on SQLite; sqlite-roles = mpaas api + worker + gateway on one SQLite file; pg-Napi = mpaas api --workers N + mpaas worker + mpaas gateway on "
-          "PostgreSQL (Redis rate limits).")
-    print("CPU cells: cores (or seconds) of the deployment, by role: wk = worker, gw = gateway, pg = the PostgreSQL "
-          "backends of its database (in the total: SQLite does that work inside serve), smsc = the SMSC simulator "
-          "and bench = the load generator with the webhook receiver (neither in the total). RSS: mpaas processes only.")
+    print(
+        f"mpaas scale benchmark ({time.strftime('%Y-%m-%d %H:%M:%S')}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs; inventory {args.inventory:,}; pipeline {args.messages:,} messages via smsc-sim)"
+    )
+    print(
+        "sqlite = mpaas serve on SQLite; sqlite-roles = mpaas api + worker + gateway on one SQLite file; pg-Napi = mpaas api --workers N + mpaas worker + mpaas gateway on "
+        "PostgreSQL (Redis rate limits)."
+    )
+    print(
+        "CPU cells: cores (or seconds) of the deployment, by role: wk = worker, gw = gateway, pg = the PostgreSQL "
+        "backends of its database (in the total: SQLite does that work inside serve), smsc = the SMSC simulator "
+        "and bench = the load generator with the webhook receiver (neither in the total). RSS: mpaas processes only."
+    )
     header = f"{'figure':{label_width}}  " + "  ".join(f"{c:>{width}}" for c in columns)
     print(header)
     print("-" * len(header))
     for row, values in cells.items():
         print(f"{row:{label_width}}  " + "  ".join(f"{values.get(c, '-'):>{width}}" for c in columns))
-    print(f"load average at start {figures['loadavg_at_start']}, at end {figures['loadavg_at_end']}; "
-          f"total {figures['total_s']} s")
+    print(
+        f"load average at start {figures['loadavg_at_start']}, at end {figures['loadavg_at_end']}; "
+        f"total {figures['total_s']} s"
+    )
 
 
 # --------------------------------------------------------------------------------------- main
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="Smoke run: 5,000 numbers, 2 s phases, 1,000 messages.")
     p.add_argument("--messages", type=int, default=None, help="Pipeline messages (default 10,000; quick 1,000).")
     p.add_argument("--inventory", type=int, default=None, help="Seeded numbers (default 100,000; quick 5,000).")
     p.add_argument("--skip-api", action="store_true", help="Leave out the bench/api.py phases.")
     p.add_argument("--skip-pipeline", action="store_true", help="Leave out the bench/pipeline.py SMPP run.")
-    p.add_argument("--deployments", default=",".join(DEPLOYMENTS),
-                   help=f"Comma-separated subset of {', '.join(DEPLOYMENTS)} (default all, in that order).")
-    p.add_argument("--pg-url", default=DEFAULT_PG_URL,
-                   help="PostgreSQL database this bench DROPS and recreates (default mpaas_scale_bench).")
+    p.add_argument(
+        "--deployments",
+        default=",".join(DEPLOYMENTS),
+        help=f"Comma-separated subset of {', '.join(DEPLOYMENTS)} (default all, in that order).",
+    )
+    p.add_argument(
+        "--pg-url",
+        default=DEFAULT_PG_URL,
+        help="PostgreSQL database this bench DROPS and recreates (default mpaas_scale_bench).",
+    )
     p.add_argument("--redis-url", default=DEFAULT_REDIS_URL, help="MPAAS_REDIS_URL of the PostgreSQL layouts.")
     a = p.parse_args(argv)
     a.messages = a.messages if a.messages is not None else (1_000 if a.quick else 10_000)
@@ -693,9 +777,16 @@ async def run_all(args: argparse.Namespace, figures: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    figures: dict = {"bench": "mpaas-scale", "quick": args.quick, "inventory": args.inventory,
-                     "messages": args.messages, "cpus": os.cpu_count(), "python": sys.version.split()[0],
-                     "loadavg_at_start": [round(x, 2) for x in os.getloadavg()], "deployments": {}}
+    figures: dict = {
+        "bench": "mpaas-scale",
+        "quick": args.quick,
+        "inventory": args.inventory,
+        "messages": args.messages,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "deployments": {},
+    }
     code = 0
     try:
         asyncio.run(run_all(args, figures))

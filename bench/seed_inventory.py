@@ -46,8 +46,19 @@ from mpaas.numbers.inventory import data as inventory_data
 # Rows per executemany call / COPY write: large enough to amortize the call, small enough for a smooth
 # progress bar and a bounded memory footprint.
 BATCH_ROWS = 100_000
-INVENTORY_COLUMNS = ("number", "ngp", "area_code", "zipcode", "state", "rate_center", "number_type",
-                     "message_capable", "voice_capable", "status", "updated_at")
+INVENTORY_COLUMNS = (
+    "number",
+    "ngp",
+    "area_code",
+    "zipcode",
+    "state",
+    "rate_center",
+    "number_type",
+    "message_capable",
+    "voice_capable",
+    "status",
+    "updated_at",
+)
 STOCK_COLUMNS = ("ngp", "area_code", "zipcode", "number_type", "message_capable", "voice_capable", "available")
 LINES_PER_EXCHANGE = 10_000
 
@@ -162,22 +173,26 @@ def _sqlite_path(database_url: str) -> str:
     return database
 
 
-def _load_sqlite(database_url: str, batches: Iterator[list[Row]], stock: Counter,
-                 advance: Callable[[int], None]) -> None:
+def _load_sqlite(
+    database_url: str, batches: Iterator[list[Row]], stock: Counter, advance: Callable[[int], None]
+) -> None:
     con = sqlite3.connect(_sqlite_path(database_url), isolation_level=None)
     try:
-        _refuse_non_empty(con.execute("SELECT count(*) FROM (SELECT 1 FROM inventory_numbers LIMIT 1)")
-                          .fetchone()[0])
+        _refuse_non_empty(con.execute("SELECT count(*) FROM (SELECT 1 FROM inventory_numbers LIMIT 1)").fetchone()[0])
         # Speed over durability for the load only: a crash mid-load means "seed again".
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1048576", "temp_store=MEMORY"):
             con.execute(f"PRAGMA {pragma}")
-        indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND "
-                              "tbl_name='inventory_numbers' AND sql IS NOT NULL").fetchall()
+        indexes = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND "
+            "tbl_name='inventory_numbers' AND sql IS NOT NULL"
+        ).fetchall()
         for name, _ in indexes:
             con.execute(f'DROP INDEX "{name}"')
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format
-        insert = (f"INSERT INTO inventory_numbers ({', '.join(INVENTORY_COLUMNS)}) "
-                  f"VALUES (?, ?, ?, ?, ?, ?, 'mobile', 1, 1, ?, '{now}')")
+        insert = (
+            f"INSERT INTO inventory_numbers ({', '.join(INVENTORY_COLUMNS)}) "
+            f"VALUES (?, ?, ?, ?, ?, ?, 'mobile', 1, 1, ?, '{now}')"
+        )
         con.execute("BEGIN")
         for batch in batches:
             con.executemany(insert, batch)
@@ -189,7 +204,8 @@ def _load_sqlite(database_url: str, batches: Iterator[list[Row]], stock: Counter
         con.execute("BEGIN")
         con.executemany(
             f"INSERT INTO number_area_stock ({', '.join(STOCK_COLUMNS)}) VALUES (?, ?, ?, 'mobile', 1, 1, ?)",
-            [(*key, n) for key, n in stock.items()])
+            [(*key, n) for key, n in stock.items()],
+        )
         con.execute("COMMIT")
         con.execute("PRAGMA journal_mode=WAL")  # what mpaas runs with
     finally:
@@ -208,27 +224,32 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _load_postgresql(database_url: str, batches: Iterator[list[Row]], stock: Counter,
-                     advance: Callable[[int], None]) -> None:
+def _load_postgresql(
+    database_url: str, batches: Iterator[list[Row]], stock: Counter, advance: Callable[[int], None]
+) -> None:
     import psycopg
 
     with psycopg.connect(_psycopg_conninfo(database_url)) as con:
-        _refuse_non_empty(con.execute("SELECT count(*) FROM (SELECT 1 FROM inventory_numbers LIMIT 1) s")
-                          .fetchone()[0])
+        _refuse_non_empty(con.execute("SELECT count(*) FROM (SELECT 1 FROM inventory_numbers LIMIT 1) s").fetchone()[0])
         con.execute("SET maintenance_work_mem = '1GB'")  # this session only: index builds sort in memory
         con.execute("SET synchronous_commit = off")
         indexes = con.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
             "AND i.tablename = 'inventory_numbers' AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conname = i.indexname)").fetchall()  # constraint indexes (the primary key) stay
+            "WHERE c.conname = i.indexname)"
+        ).fetchall()  # constraint indexes (the primary key) stay
         for name, _ in indexes:
             con.execute(f'DROP INDEX "{name}"')
         now = datetime.now(UTC).isoformat()
         with con.cursor().copy(f"COPY inventory_numbers ({', '.join(INVENTORY_COLUMNS)}) FROM STDIN") as copy:
             for batch in batches:
-                copy.write("".join(f"{number}\t{ngp}\t{area}\t{zipcode}\t{state}\t{_copy_text(city)}\tmobile\tt\tt\t"
-                                   f"{status}\t{now}\n"
-                                   for number, ngp, area, zipcode, state, city, status in batch))
+                copy.write(
+                    "".join(
+                        f"{number}\t{ngp}\t{area}\t{zipcode}\t{state}\t{_copy_text(city)}\tmobile\tt\tt\t"
+                        f"{status}\t{now}\n"
+                        for number, ngp, area, zipcode, state, city, status in batch
+                    )
+                )
                 count_stock(stock, batch)
                 advance(len(batch))
         for _, ddl in indexes:
@@ -247,12 +268,13 @@ def _load_postgresql(database_url: str, batches: Iterator[list[Row]], stock: Cou
 
 def _refuse_non_empty(found: int) -> None:
     if found:
-        raise RuntimeError("inventory_numbers is not empty: seed_inventory only loads an empty inventory "
-                           "(its deterministic numbers could collide with rows already there)")
+        raise RuntimeError(
+            "inventory_numbers is not empty: seed_inventory only loads an empty inventory "
+            "(its deterministic numbers could collide with rows already there)"
+        )
 
 
-def seed(database_url: str, count: int, progress: bool = True, seed_value: int = 0,
-         assigned: int = 0) -> SeedReport:
+def seed(database_url: str, count: int, progress: bool = True, seed_value: int = 0, assigned: int = 0) -> SeedReport:
     """Migrate `database_url` (an mpaas SQLAlchemy URL: sqlite+aiosqlite:///file or postgresql+psycopg://...)
     and load `count` numbers plus their exact per-area stock. The inventory must be empty.
 
@@ -267,12 +289,18 @@ def seed(database_url: str, count: int, progress: bool = True, seed_value: int =
     is_sqlite = database_url.startswith("sqlite")
     load = _load_sqlite if is_sqlite else _load_postgresql
     stock: Counter = Counter()
-    with _progress_bar(progress, count, f"Seeding {count:,} numbers ({'SQLite' if is_sqlite else 'PostgreSQL'})") \
-            as advance:
+    with _progress_bar(
+        progress, count, f"Seeding {count:,} numbers ({'SQLite' if is_sqlite else 'PostgreSQL'})"
+    ) as advance:
         load(database_url, generate_rows(count, seed_value, assigned), stock, advance)
-    return SeedReport(database=make_url(database_url).render_as_string(hide_password=True), rows=count,
-                      assigned=assigned, stock_rows=len(stock), area_codes=len({key[1] for key in stock}),
-                      seconds=round(time.perf_counter() - started, 1))
+    return SeedReport(
+        database=make_url(database_url).render_as_string(hide_password=True),
+        rows=count,
+        assigned=assigned,
+        stock_rows=len(stock),
+        area_codes=len({key[1] for key in stock}),
+        seconds=round(time.perf_counter() - started, 1),
+    )
 
 
 @contextmanager
@@ -291,8 +319,14 @@ def _progress_bar(enabled: bool, total: int, description: str) -> Iterator[Calla
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=Console(stderr=True)) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
 
@@ -302,20 +336,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("database_url", help="sqlite+aiosqlite:////path/mpaas.db or postgresql+psycopg://user@host/db")
     p.add_argument("count", type=int, help="Numbers to load, e.g. 10000000.")
     p.add_argument("--seed", type=int, default=0, help="Another seed gives other lines and ZIPs.")
-    p.add_argument("--assigned", type=int, default=0,
-                   help="Load the first N numbers (lowest, and first in physical order) as assigned.")
+    p.add_argument(
+        "--assigned",
+        type=int,
+        default=0,
+        help="Load the first N numbers (lowest, and first in physical order) as assigned.",
+    )
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
     if args.database_url.startswith("sqlite"):
         Path(_sqlite_path(args.database_url)).parent.mkdir(parents=True, exist_ok=True)
     try:
-        report = seed(args.database_url, args.count, progress=not args.no_progress, seed_value=args.seed,
-                      assigned=args.assigned)
+        report = seed(
+            args.database_url, args.count, progress=not args.no_progress, seed_value=args.seed, assigned=args.assigned
+        )
     except (RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"seeded {report.rows:,} numbers ({report.assigned:,} assigned; {report.area_codes} area codes with "
-          f"stock, {report.stock_rows:,} stock rows) into {report.database} in {report.seconds} s")
+    print(
+        f"seeded {report.rows:,} numbers ({report.assigned:,} assigned; {report.area_codes} area codes with "
+        f"stock, {report.stock_rows:,} stock rows) into {report.database} in {report.seconds} s"
+    )
     return 0
 
 

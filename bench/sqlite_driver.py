@@ -52,10 +52,13 @@ async def main(statements: int) -> dict:
         for _ in range(3):
             results["stock"].append(await measure(f"sqlite+aiosqlite:///{path}", statements))
             results["one_hop"].append(await measure(f"sqlite+mpaas_aiosqlite:///{path}", statements))
-    figures = {name: {key: round(statistics.median(r[key] for r in runs), 1) for key in runs[0]}
-               for name, runs in results.items()}
-    figures["ratio_one_hop_vs_stock"] = {key: round(figures["one_hop"][key] / figures["stock"][key], 2)
-                                         for key in figures["stock"]}
+    figures = {
+        name: {key: round(statistics.median(r[key] for r in runs), 1) for key in runs[0]}
+        for name, runs in results.items()
+    }
+    figures["ratio_one_hop_vs_stock"] = {
+        key: round(figures["one_hop"][key] / figures["stock"][key], 2) for key in figures["stock"]
+    }
     return figures
 
 
@@ -65,7 +68,9 @@ if __name__ == "__main__":
     figures = asyncio.run(main(parser.parse_args().statements))
     for name in ("stock", "one_hop"):
         f = figures[name]
-        print(f"{name:8} SELECT {f['select_cpu_us']:.0f} us CPU ({f['select_wall_us']:.0f} us wall), "
-              f"20-row INSERT {f['insert20_cpu_us']:.0f} us CPU")
+        print(
+            f"{name:8} SELECT {f['select_cpu_us']:.0f} us CPU ({f['select_wall_us']:.0f} us wall), "
+            f"20-row INSERT {f['insert20_cpu_us']:.0f} us CPU"
+        )
     print("one-hop / stock:", figures["ratio_one_hop_vs_stock"])
     print(json.dumps(figures))

@@ -78,8 +78,14 @@ def build_packets(numbers: list[str], count: int) -> list[bytes]:
 def build_batches(numbers: list[str], count: int, size: int) -> list[bytes]:
     batches, records = [], []
     for i in range(count):
-        records.append({"RecordId": f"http-{i}", "PhoneNumber": numbers[i % len(numbers)],
-                        "Bytes": random.randint(20_000, 80_000), "Timestamp": "2026-01-30T12:00:00Z"})
+        records.append(
+            {
+                "RecordId": f"http-{i}",
+                "PhoneNumber": numbers[i % len(numbers)],
+                "Bytes": random.randint(20_000, 80_000),
+                "Timestamp": "2026-01-30T12:00:00Z",
+            }
+        )
         if len(records) == size:
             batches.append(json.dumps({"Records": records}).encode())
             records = []
@@ -138,20 +144,23 @@ async def send_http(base: str, batches: list[bytes], count: int, concurrency: in
     queue = list(batches)
     headers = {"Authorization": f"Bearer {OPERATOR}", "Content-Type": "application/json"}
     async with httpx2.AsyncClient(base_url=base, timeout=60) as client:
+
         async def worker():
             while queue:
                 body = queue.pop()
                 r = await client.post("/ops/v1/usage", content=body, headers=headers)
                 assert r.status_code == 200, r.text
+
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return count / (time.perf_counter() - start)
 
 
 async def token(client: httpx2.AsyncClient, cred, base: str, path: str) -> dict:
-    r = await client.post("/v1.0/OAuth2/tokens", json={"AccountKey": cred.account_key,
-                                                       "AccountSecret": cred.account_secret,
-                                                       "ApiEndpoint": base + path})
+    r = await client.post(
+        "/v1.0/OAuth2/tokens",
+        json={"AccountKey": cred.account_key, "AccountSecret": cred.account_secret, "ApiEndpoint": base + path},
+    )
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
@@ -163,19 +172,43 @@ async def setup(platform: Platform, base: str, count: int) -> list[str]:
         cred = await create_distributor(session, name="Bench", rate_limit=0, now=now)
     async with httpx2.AsyncClient(base_url=base, timeout=60) as client:
         h = await token(client, cred, base, "/v1.0/message/routes")
-        route = (await client.post("/v1.0/message/routes", headers=h, json={
-            "RouteName": "bench", "MessageUrl": "http://127.0.0.1:9/in", "MessageUrlMethod": "POST"})).json()["MessageRouteId"]
+        route = (
+            await client.post(
+                "/v1.0/message/routes",
+                headers=h,
+                json={"RouteName": "bench", "MessageUrl": "http://127.0.0.1:9/in", "MessageUrlMethod": "POST"},
+            )
+        ).json()["MessageRouteId"]
         h = await token(client, cred, base, "/v1.0/numbers/provision")
         numbers = []
         for _ in range(count):
-            r = await client.post("/v1.0/numbers/provision", headers=h, json={
-                "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-                "MessageRouteId": route, "ProductType": "Sms+Data", "DataEnabled": True})
+            r = await client.post(
+                "/v1.0/numbers/provision",
+                headers=h,
+                json={
+                    "NumberType": "mvno",
+                    "MessageType": "p2p",
+                    "MessageEnabled": True,
+                    "VoiceEnabled": False,
+                    "MessageRouteId": route,
+                    "ProductType": "Sms+Data",
+                    "DataEnabled": True,
+                },
+            )
             numbers.append(r.json()["PhoneNumberAssigned"])
         h = await token(client, cred, base, "/v1.0/numbers/data-usage")
-        r = await client.post("/v1.0/numbers/data-usage", headers=h, json={
-            "ValueUnit": "KB", "NotifyValue": 500, "ThrottleValue": 1000, "ThrottleSpeed": "1-mbps",
-            "LimitValue": 2000, "PhoneNumbers": [{"Number": n} for n in numbers]})
+        r = await client.post(
+            "/v1.0/numbers/data-usage",
+            headers=h,
+            json={
+                "ValueUnit": "KB",
+                "NotifyValue": 500,
+                "ThrottleValue": 1000,
+                "ThrottleSpeed": "1-mbps",
+                "LimitValue": 2000,
+                "PhoneNumbers": [{"Number": n} for n in numbers],
+            },
+        )
         assert r.status_code == 200, r.text
     return numbers
 
@@ -184,8 +217,9 @@ async def policies(base: str, numbers: list[str]) -> dict:
     seen: dict[str, int] = {}
     async with httpx2.AsyncClient(base_url=base) as client:
         for n in numbers:
-            r = await client.get("/ops/v1/policy", params={"PhoneNumber": n},
-                                 headers={"Authorization": f"Bearer {OPERATOR}"})
+            r = await client.get(
+                "/ops/v1/policy", params={"PhoneNumber": n}, headers={"Authorization": f"Bearer {OPERATOR}"}
+            )
             seen[r.json()["Behavior"]] = seen.get(r.json()["Behavior"], 0) + 1
     return seen
 
@@ -206,9 +240,15 @@ async def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="mpaas-bench-usage-"))
     try:
         http_port, radius_port = free_port(), free_port(socket.SOCK_DGRAM)
-        settings = Settings(data_dir=tmp, seed_inventory_count=0, operator_token=OPERATOR, rate_limit_per_minute=0,
-                            radius_addr=f"127.0.0.1:{radius_port}", radius_secret=SECRET.decode(),
-                            database_url=None)
+        settings = Settings(
+            data_dir=tmp,
+            seed_inventory_count=0,
+            operator_token=OPERATOR,
+            rate_limit_per_minute=0,
+            radius_addr=f"127.0.0.1:{radius_port}",
+            radius_secret=SECRET.decode(),
+            database_url=None,
+        )
         migrate.upgrade(settings.resolved_database_url())
         platform = Platform.build(settings)
         app = create_app(settings, platform)
@@ -230,12 +270,18 @@ async def main() -> None:
         server.should_exit = True
         await serving
         figures = {
-            "radius_parse_records_per_s": round(parse_r), "radius_records_per_s": round(radius_rate),
+            "radius_parse_records_per_s": round(parse_r),
+            "radius_records_per_s": round(radius_rate),
             "radius_ratio_vs_parse": round(radius_rate / parse_r, 4),
-            "http_parse_records_per_s": round(parse_h), "http_records_per_s": round(http_rate),
+            "http_parse_records_per_s": round(parse_h),
+            "http_records_per_s": round(http_rate),
             "http_ratio_vs_parse": round(http_rate / parse_h, 4),
-            "radius_records": radius_n, "http_records": http_n, "http_batch": args.batch, "numbers": args.numbers,
-            "policy_after_load": behaviors, "cores": os.cpu_count(),
+            "radius_records": radius_n,
+            "http_records": http_n,
+            "http_batch": args.batch,
+            "numbers": args.numbers,
+            "policy_after_load": behaviors,
+            "cores": os.cpu_count(),
         }
         print(f"{'path':<22}{'records/s':>12}{'parse alone':>14}{'ratio':>9}")
         print(f"{'RADIUS (UDP loopback)':<22}{radius_rate:>12,.0f}{parse_r:>14,.0f}{radius_rate / parse_r:>9.3f}")

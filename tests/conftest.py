@@ -44,8 +44,13 @@ def settings(tmp_path, migrated_template) -> Settings:
     else:
         _reset_database(url)
     return Settings(
-        data_dir=tmp_path, database_url=url, seed_inventory_count=0, operator_token=OPERATOR_TOKEN,
-        sandbox_receipt_delay_seconds=0.05, worker_poll_seconds=0.05, rate_limit_per_minute=0,
+        data_dir=tmp_path,
+        database_url=url,
+        seed_inventory_count=0,
+        operator_token=OPERATOR_TOKEN,
+        sandbox_receipt_delay_seconds=0.05,
+        worker_poll_seconds=0.05,
+        rate_limit_per_minute=0,
     )
 
 
@@ -100,9 +105,14 @@ class Api:
     async def token(self, path: str) -> str:
         key = path.lower()
         if key not in self.tokens:
-            response = await self.http.post("/v1.0/OAuth2/tokens", json={
-                "AccountKey": self.credential.account_key, "AccountSecret": self.credential.account_secret,
-                "ApiEndpoint": f"{BASE_URL}{path}"})
+            response = await self.http.post(
+                "/v1.0/OAuth2/tokens",
+                json={
+                    "AccountKey": self.credential.account_key,
+                    "AccountSecret": self.credential.account_secret,
+                    "ApiEndpoint": f"{BASE_URL}{path}",
+                },
+            )
             assert response.status_code == 200, response.text
             self.tokens[key] = response.json()["token"]
         return self.tokens[key]
@@ -138,9 +148,17 @@ async def other_api(platform, http) -> Api:
     return Api(http, await new_distributor(platform, "Globex"))
 
 
-async def add_inventory(platform: Platform, count: int, area_codes: list[str] | None = None, seed: int = 1) -> list[str]:
-    rows = list(inventory_data.generate(count, seed=seed, area_codes=area_codes,
-                                        exclude=(await inventory.existing_numbers(platform.db)).__contains__))
+async def add_inventory(
+    platform: Platform, count: int, area_codes: list[str] | None = None, seed: int = 1
+) -> list[str]:
+    rows = list(
+        inventory_data.generate(
+            count,
+            seed=seed,
+            area_codes=area_codes,
+            exclude=(await inventory.existing_numbers(platform.db)).__contains__,
+        )
+    )
     await inventory.load(platform.db, rows, platform.clock.now())
     return [r.number for r in rows]
 
@@ -164,10 +182,24 @@ async def make_voice_route(api: Api, **overrides) -> str:
 
 
 async def provision(api: Api, route_id: str, **overrides) -> dict:
-    body = {"NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-            "MessageRouteId": route_id, "ProductType": "Sms+Data", **overrides}
+    body = {
+        "NumberType": "mvno",
+        "MessageType": "p2p",
+        "MessageEnabled": True,
+        "VoiceEnabled": False,
+        "MessageRouteId": route_id,
+        "ProductType": "Sms+Data",
+        **overrides,
+    }
     return await api.ok("POST", "/v1.0/numbers/provision", json=body)
 
 
-__all__ = ["Api", "FrozenClock", "add_inventory", "make_message_route", "make_voice_route", "new_distributor",
-           "provision"]
+__all__ = [
+    "Api",
+    "FrozenClock",
+    "add_inventory",
+    "make_message_route",
+    "make_voice_route",
+    "new_distributor",
+    "provision",
+]

@@ -61,13 +61,15 @@ def env(**extra: str) -> dict[str, str]:
 
 def mpaas(*args: str, environ: dict[str, str], cwd: Path, log_name: str) -> subprocess.Popen:
     log = open(cwd / log_name, "wb")
-    return subprocess.Popen([sys.executable, "-m", "mpaas.cli", *args], stdout=log, stderr=subprocess.STDOUT,
-                            env=environ, cwd=cwd)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mpaas.cli", *args], stdout=log, stderr=subprocess.STDOUT, env=environ, cwd=cwd
+    )
 
 
 def run_mpaas(*args: str, environ: dict[str, str], cwd: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "mpaas.cli", *args], capture_output=True, text=True, env=environ,
-                          cwd=cwd, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "mpaas.cli", *args], capture_output=True, text=True, env=environ, cwd=cwd, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -164,9 +166,23 @@ def callback_receiver():
 def start_smsc_sim(environ: dict[str, str], receipt_delay: float = 0.2):
     """`mpaas smsc-sim` on free ports; returns (process, SMPP port, stats function)."""
     port, control = free_port(), free_port()
-    sim = subprocess.Popen([sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port), "--control-port",
-                            str(control), "--receipt-delay", str(receipt_delay)], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.STDOUT, env=environ)
+    sim = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mpaas.cli",
+            "smsc-sim",
+            "--port",
+            str(port),
+            "--control-port",
+            str(control),
+            "--receipt-delay",
+            str(receipt_delay),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        env=environ,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -184,17 +200,38 @@ def prepare_sender(base: str, credential: dict, callback_url: str, route_name: s
     client = httpx2.Client(timeout=10)
 
     def auth(path):
-        token = client.post(f"{base}/v1.0/OAuth2/tokens", json={
-            "AccountKey": credential["AccountKey"], "AccountSecret": credential["AccountSecret"],
-            "ApiEndpoint": f"{base}{path}"}).json()["token"]
+        token = client.post(
+            f"{base}/v1.0/OAuth2/tokens",
+            json={
+                "AccountKey": credential["AccountKey"],
+                "AccountSecret": credential["AccountSecret"],
+                "ApiEndpoint": f"{base}{path}",
+            },
+        ).json()["token"]
         return {"Authorization": f"Bearer {token}"}
 
-    route = client.post(f"{base}/v1.0/message/routes", headers=auth("/v1.0/message/routes"), json={
-        "RouteName": route_name, "MessageUrl": callback_url, "MessageUrlMethod": "POST",
-        "CallbackMessageUrl": callback_url}).json()["MessageRouteId"]
-    source = client.post(f"{base}/v1.0/numbers/provision", headers=auth("/v1.0/numbers/provision"), json={
-        "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-        "MessageRouteId": route, "ProductType": "Sms-Only"}).json()["PhoneNumberAssigned"]
+    route = client.post(
+        f"{base}/v1.0/message/routes",
+        headers=auth("/v1.0/message/routes"),
+        json={
+            "RouteName": route_name,
+            "MessageUrl": callback_url,
+            "MessageUrlMethod": "POST",
+            "CallbackMessageUrl": callback_url,
+        },
+    ).json()["MessageRouteId"]
+    source = client.post(
+        f"{base}/v1.0/numbers/provision",
+        headers=auth("/v1.0/numbers/provision"),
+        json={
+            "NumberType": "mvno",
+            "MessageType": "p2p",
+            "MessageEnabled": True,
+            "VoiceEnabled": False,
+            "MessageRouteId": route,
+            "ProductType": "Sms-Only",
+        },
+    ).json()["PhoneNumberAssigned"]
     return source, auth("/v1.0/message/outbound")
 
 
@@ -209,5 +246,6 @@ def wait_settled(accepted: list[str], callbacks: Callbacks, statuses_of, timeout
             return delivered
         assert time.monotonic() < deadline, (
             f"not settled: {sum(s != 'Delivered' for s in statuses.values())} not Delivered, "
-            f"{sum(not delivered.get(m) for m in accepted)} without a Delivered callback")
+            f"{sum(not delivered.get(m) for m in accepted)} without a Delivered callback"
+        )
         time.sleep(0.2)

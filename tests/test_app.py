@@ -9,8 +9,12 @@ from mpaas.core.http.server import iter_routes
 
 async def test_openapi_lists_every_route(app, http):
     document = (await http.get("/openapi.json")).json()
-    served = {(path, method.lower()) for path, route in iter_routes(app.routes)
-              if isinstance(route, APIRoute) and route.include_in_schema for method in route.methods}
+    served = {
+        (path, method.lower())
+        for path, route in iter_routes(app.routes)
+        if isinstance(route, APIRoute) and route.include_in_schema
+        for method in route.methods
+    }
     documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
     assert served == documented
     assert "/v1.0/OAuth2/tokens" in document["paths"]
@@ -59,8 +63,9 @@ async def test_openapi_security_errors_and_examples(app, http):
     for path, ops in document["paths"].items():
         for method, op in ops.items():
             if path.startswith("/v1.0"):
-                assert op["summary"] == SUMMARIES.get(f"{method.upper()} {path.lower()}"), \
+                assert op["summary"] == SUMMARIES.get(f"{method.upper()} {path.lower()}"), (
                     f"{method.upper()} {path}: not a vendor operation, or not under its vendor name"
+                )
     token_op = document["paths"]["/v1.0/OAuth2/tokens"]["post"]
     assert token_op["summary"] == "Generate API Token"
     assert token_op["requestBody"]["content"]["application/json"]["example"]["AccountKey"].startswith("DID-")

@@ -90,8 +90,7 @@ def test_inventory_generate_adds_numbers_in_the_area_code(data_dir) -> None:
 def test_inventory_generate_is_deterministic_for_a_seed(tmp_path) -> None:
     runs = []
     for name in ("a", "b"):
-        result = mpaas(tmp_path / name, "inventory", "generate", "--count", "50", "--area-code", "212",
-                       "--seed", "7")
+        result = mpaas(tmp_path / name, "inventory", "generate", "--count", "50", "--area-code", "212", "--seed", "7")
         assert result.exit_code == 0, result.output
         runs.append(inventory(tmp_path / name))
     assert runs[0] == runs[1] and len(runs[0]) == 50
@@ -139,12 +138,18 @@ def test_inventory_import_minimal_columns_any_header_case(tmp_path, data_dir) ->
     assert stored == {("+18015550100", "801", "84043", "UT", "Lehi"), ("+18015550101", "801", "84043", "UT", "Lehi")}
 
 
-@pytest.mark.parametrize("content, where", [
-    ("Number,ZipCode\n+18015550100,84043\n+18015550101,84043\n+1801555,84043\n+18015550102,84043\n",
-     "line 4, column Number"),
-    ("Number,ZipCode\n+18015550100,84043\n+18015550101,8404\n", "line 3, column ZipCode"),
-    ("Number,AreaCode\n+18015550100,801\n", "line 1, column ZipCode"),
-], ids=["bad-number", "bad-zip", "missing-column"])
+@pytest.mark.parametrize(
+    "content, where",
+    [
+        (
+            "Number,ZipCode\n+18015550100,84043\n+18015550101,84043\n+1801555,84043\n+18015550102,84043\n",
+            "line 4, column Number",
+        ),
+        ("Number,ZipCode\n+18015550100,84043\n+18015550101,8404\n", "line 3, column ZipCode"),
+        ("Number,AreaCode\n+18015550100,801\n", "line 1, column ZipCode"),
+    ],
+    ids=["bad-number", "bad-zip", "missing-column"],
+)
 def test_inventory_import_bad_csv_names_the_line_and_changes_nothing(tmp_path, data_dir, content, where) -> None:
     seeded = mpaas(data_dir, "inventory", "generate", "--count", "10", "--area-code", "212")
     assert seeded.exit_code == 0, seeded.output
@@ -181,12 +186,15 @@ def test_admin_create_distributor_json(data_dir) -> None:
     assert len(credential["AccountSecret"]) >= 16
 
     [(name, rate_limit, secret_hash)] = query(
-        data_dir, "SELECT name, rate_limit_per_minute, secret_hash FROM distributors WHERE id = ?",
-        credential["AccountKey"])
+        data_dir,
+        "SELECT name, rate_limit_per_minute, secret_hash FROM distributors WHERE id = ?",
+        credential["AccountKey"],
+    )
     assert (name, rate_limit) == ("Acme Wireless", 0)
     assert credential["AccountSecret"] not in secret_hash  # stored hashed
     assert query(data_dir, "SELECT distributor_id FROM accounts WHERE id = ?", credential["AccountId"]) == [
-        (credential["AccountKey"],)]
+        (credential["AccountKey"],)
+    ]
 
 
 def test_admin_create_distributor_default_output_and_limits(data_dir) -> None:
@@ -205,8 +213,7 @@ def test_admin_create_distributor_default_output_and_limits(data_dir) -> None:
 
 
 def test_sandbox_inbound_to_an_unprovisioned_number(data_dir) -> None:
-    result = mpaas(data_dir, "sandbox", "inbound", "--from", "+18015737111", "--to", "+18017771234",
-                   "--body", "hello?")
+    result = mpaas(data_dir, "sandbox", "inbound", "--from", "+18015737111", "--to", "+18017771234", "--body", "hello?")
     assert result.exit_code != 0
     message = flat(result.stderr)
     assert "error:" in message
@@ -216,16 +223,14 @@ def test_sandbox_inbound_to_an_unprovisioned_number(data_dir) -> None:
 
 
 def test_sandbox_inbound_rejects_a_bad_sender(data_dir) -> None:
-    result = mpaas(data_dir, "sandbox", "inbound", "--from", "not-a-number", "--to", "+18017771234",
-                   "--body", "hello?")
+    result = mpaas(data_dir, "sandbox", "inbound", "--from", "not-a-number", "--to", "+18017771234", "--body", "hello?")
     assert result.exit_code != 0
     assert "The From field must be an E.164 number" in flat(result.stderr)
 
 
 def test_sandbox_inbound_needs_the_sandbox_carrier(data_dir, monkeypatch) -> None:
     monkeypatch.setenv("MPAAS_SMPP_URL", "smpp://mpaas:secret@127.0.0.1:2775")
-    result = mpaas(data_dir, "sandbox", "inbound", "--from", "+18015737111", "--to", "+18017771234",
-                   "--body", "hello?")
+    result = mpaas(data_dir, "sandbox", "inbound", "--from", "+18015737111", "--to", "+18017771234", "--body", "hello?")
     assert result.exit_code != 0
     assert "only while the sandbox carrier is active" in flat(result.stderr)
 

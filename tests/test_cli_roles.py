@@ -47,14 +47,30 @@ def cluster(tmp_path_factory):
 
 
 def _credential(environ, workdir, rate_limit: int) -> dict:
-    return json.loads(run_mpaas("admin", "create-distributor", "--name", f"limit {rate_limit}", "--rate-limit",
-                                str(rate_limit), "--json", environ=environ, cwd=workdir))
+    return json.loads(
+        run_mpaas(
+            "admin",
+            "create-distributor",
+            "--name",
+            f"limit {rate_limit}",
+            "--rate-limit",
+            str(rate_limit),
+            "--json",
+            environ=environ,
+            cwd=workdir,
+        )
+    )
 
 
 async def _token(client: httpx2.AsyncClient, base: str, credential: dict, path: str) -> httpx2.Response:
-    return await client.post(f"{base}/v1.0/OAuth2/tokens", json={
-        "AccountKey": credential["AccountKey"], "AccountSecret": credential["AccountSecret"],
-        "ApiEndpoint": f"{base}{path}"})
+    return await client.post(
+        f"{base}/v1.0/OAuth2/tokens",
+        json={
+            "AccountKey": credential["AccountKey"],
+            "AccountSecret": credential["AccountSecret"],
+            "ApiEndpoint": f"{base}{path}",
+        },
+    )
 
 
 async def test_200_concurrent_provisions_for_50_numbers_assign_exactly_50(cluster):
@@ -62,16 +78,33 @@ async def test_200_concurrent_provisions_for_50_numbers_assign_exactly_50(cluste
     credential = _credential(environ, workdir, 0)
     async with httpx2.AsyncClient(timeout=60, limits=httpx2.Limits(max_connections=PROVISIONS)) as client:
         route_token = (await _token(client, base, credential, "/v1.0/message/routes")).json()["token"]
-        route = (await client.post(f"{base}/v1.0/message/routes", headers={"Authorization": f"Bearer {route_token}"},
-                                   json={"RouteName": "r", "MessageUrl": "http://127.0.0.1:9/in",
-                                         "MessageUrlMethod": "POST",
-                                         "CallbackMessageUrl": "http://127.0.0.1:9/status"})).json()
+        route = (
+            await client.post(
+                f"{base}/v1.0/message/routes",
+                headers={"Authorization": f"Bearer {route_token}"},
+                json={
+                    "RouteName": "r",
+                    "MessageUrl": "http://127.0.0.1:9/in",
+                    "MessageUrlMethod": "POST",
+                    "CallbackMessageUrl": "http://127.0.0.1:9/status",
+                },
+            )
+        ).json()
         token = (await _token(client, base, credential, "/v1.0/numbers/provision")).json()["token"]
-        body = {"NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-                "MessageRouteId": route["MessageRouteId"], "ProductType": "Sms-Only"}
-        responses = await asyncio.gather(*(
-            client.post(f"{base}/v1.0/numbers/provision", headers={"Authorization": f"Bearer {token}"}, json=body)
-            for _ in range(PROVISIONS)))
+        body = {
+            "NumberType": "mvno",
+            "MessageType": "p2p",
+            "MessageEnabled": True,
+            "VoiceEnabled": False,
+            "MessageRouteId": route["MessageRouteId"],
+            "ProductType": "Sms-Only",
+        }
+        responses = await asyncio.gather(
+            *(
+                client.post(f"{base}/v1.0/numbers/provision", headers={"Authorization": f"Bearer {token}"}, json=body)
+                for _ in range(PROVISIONS)
+            )
+        )
     won = [r.json()["PhoneNumberAssigned"] for r in responses if r.status_code == 200]
     lost = [r for r in responses if r.status_code != 200]
     assert len(won) == INVENTORY and len(set(won)) == INVENTORY
@@ -93,8 +126,9 @@ async def test_one_credentials_limit_holds_across_four_processes(cluster):
         token = (await _token(client, base, credential, "/v1.0/account/message/routes")).json()["token"]
         statuses = []
         for _ in range(40):
-            response = await client.get(f"{base}/v1.0/account/message/routes",
-                                        headers={"Authorization": f"Bearer {token}"})
+            response = await client.get(
+                f"{base}/v1.0/account/message/routes", headers={"Authorization": f"Bearer {token}"}
+            )
             statuses.append(response.status_code)
     # The token request counted too: 1 + 19 fit in 20, the rest are refused wherever they land.
     assert statuses == [200] * 19 + [429] * 21

@@ -108,8 +108,9 @@ def receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             rec = holder[0]
             with rec.lock:
-                rec.requests.append(Received(self.command, self.path,
-                                             {k.lower(): v for k, v in self.headers.items()}, body))
+                rec.requests.append(
+                    Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
             self.send_response(204)
             self.end_headers()
 
@@ -146,9 +147,14 @@ class Server:
         return self.log.read_text(errors="replace")[-4000:]
 
     def token(self, client: httpx2.Client, path: str, key: str | None = None, secret: str | None = None) -> str:
-        response = client.post(f"{self.base}/v1.0/oauth2/tokens", json={
-            "AccountKey": key or self.key, "AccountSecret": secret or self.secret,
-            "ApiEndpoint": f"{self.base}{path}"})
+        response = client.post(
+            f"{self.base}/v1.0/oauth2/tokens",
+            json={
+                "AccountKey": key or self.key,
+                "AccountSecret": secret or self.secret,
+                "ApiEndpoint": f"{self.base}{path}",
+            },
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["successful"] is True
@@ -165,12 +171,18 @@ def server(tmp_path_factory) -> Iterator[Server]:
     """`mpaas serve` on a free port with a fresh data dir, small inventory and fast receipts."""
     data_dir = tmp_path_factory.mktemp("e2e-data")
     port = _free_port()
-    env = _clean_env(MPAAS_SEED_INVENTORY_COUNT="2000", MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS="0.2",
-                     MPAAS_WORKER_POLL_SECONDS="0.1")
+    env = _clean_env(
+        MPAAS_SEED_INVENTORY_COUNT="2000", MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS="0.2", MPAAS_WORKER_POLL_SECONDS="0.1"
+    )
     log = data_dir / "serve.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(mpaas_command("serve", "--port", str(port), "--data-dir", str(data_dir)),
-                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
+        proc = subprocess.Popen(
+            mpaas_command("serve", "--port", str(port), "--data-dir", str(data_dir)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=data_dir,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
@@ -216,15 +228,24 @@ def quickstart(server: Server, receiver: Receiver) -> Quickstart:
     script = "set -euo pipefail\n" + quickstart_block()
     env = {**server.env, "BASE": server.base, "KEY": server.key, "SECRET": server.secret, "HOOK": receiver.url}
     try:
-        done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=120,
-                              cwd=server.data_dir)
+        done = subprocess.run(
+            ["bash", "-c", script], env=env, capture_output=True, text=True, timeout=120, cwd=server.data_dir
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the README quickstart did not finish in 120 s:\n{exc.stdout}\n{exc.stderr}")
-    assert done.returncode == 0, (f"the README quickstart failed ({done.returncode})\n--- stdout\n{done.stdout}\n"
-                                  f"--- stderr\n{done.stderr}\n--- server\n{server.output()}")
+    assert done.returncode == 0, (
+        f"the README quickstart failed ({done.returncode})\n--- stdout\n{done.stdout}\n"
+        f"--- stderr\n{done.stderr}\n--- server\n{server.output()}"
+    )
     values = dict(re.findall(r"^([A-Z_]+)=(\S+)$", done.stdout, re.M))
-    for name, prefix in (("MRID", "MRID-"), ("CRID", "CRID-"), ("SUBSCRIBER_ID", "TSUID-"), ("NUMBER", "+1801"),
-                         ("NUMBER_ID", "NID-"), ("MESSAGE_ID", "TMID-")):
+    for name, prefix in (
+        ("MRID", "MRID-"),
+        ("CRID", "CRID-"),
+        ("SUBSCRIBER_ID", "TSUID-"),
+        ("NUMBER", "+1801"),
+        ("NUMBER_ID", "NID-"),
+        ("MESSAGE_ID", "TMID-"),
+    ):
         assert values.get(name, "").startswith(prefix), f"{name} not printed as expected:\n{done.stdout}"
     return Quickstart(done.stdout, values)
 
@@ -234,8 +255,11 @@ def test_quickstart_message_is_delivered(server: Server, quickstart: Quickstart)
     assert "Status: Delivered" in quickstart.stdout
     with httpx2.Client(timeout=10) as client:
         token = server.token(client, "/v1.0/message/details")
-        response = client.get(f"{server.base}/v1.0/message/details", params={"MessageId": message_id},
-                              headers={"Authorization": f"Bearer {token}"})
+        response = client.get(
+            f"{server.base}/v1.0/message/details",
+            params={"MessageId": message_id},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert response.status_code == 200, response.text
         details = response.json()
         assert details["MessageId"] == message_id
@@ -244,8 +268,11 @@ def test_quickstart_message_is_delivered(server: Server, quickstart: Quickstart)
         assert details["To"] == HANDSET
         assert details["Body"] == "Hello from mpaas!"
         # The token is scoped to the endpoint it was minted for.
-        other = client.get(f"{server.base}/v1.0/message/routes", params={"MessageRouteId": quickstart.values["MRID"]},
-                           headers={"Authorization": f"Bearer {token}"})
+        other = client.get(
+            f"{server.base}/v1.0/message/routes",
+            params={"MessageRouteId": quickstart.values["MRID"]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert other.status_code == 403, other.text
         assert other.json()["StatusCode"] == 403
 
@@ -262,8 +289,12 @@ def test_quickstart_status_callback_reaches_the_receiver(receiver: Receiver, qui
     message_id = quickstart.values["MESSAGE_ID"]
 
     def delivered(r: Received) -> bool:
-        return (r.method == "POST" and r.path == "/status" and r.json().get("MessageId") == message_id
-                and r.json().get("Status") == "Delivered")
+        return (
+            r.method == "POST"
+            and r.path == "/status"
+            and r.json().get("MessageId") == message_id
+            and r.json().get("Status") == "Delivered"
+        )
 
     callback = receiver.wait_for(delivered, f"POST /status with MessageId {message_id} and Status Delivered")
     _signed(callback)
@@ -280,8 +311,13 @@ def test_quickstart_status_callback_reaches_the_receiver(receiver: Receiver, qui
 
 def _inbound(body: str, number: str):
     def match(r: Received) -> bool:
-        return r.method == "POST" and r.path == "/sms" and r.json().get("Message_Body") == body \
+        return (
+            r.method == "POST"
+            and r.path == "/sms"
+            and r.json().get("Message_Body") == body
             and r.json().get("To") == number
+        )
+
     return match
 
 
@@ -304,13 +340,29 @@ def test_quickstart_inbound_message_reaches_message_url(receiver: Receiver, quic
     _assert_inbound_contract(request, number, "Hi back!")
 
 
-def test_cli_sandbox_inbound_reaches_the_running_server(server: Server, receiver: Receiver,
-                                                         quickstart: Quickstart) -> None:
+def test_cli_sandbox_inbound_reaches_the_running_server(
+    server: Server, receiver: Receiver, quickstart: Quickstart
+) -> None:
     """The README's other way to inject a reply: the CLI writes to the database, the server's workers deliver."""
     number = quickstart.values["NUMBER"]
-    done = subprocess.run(mpaas_command("sandbox", "inbound", "--from", HANDSET, "--to", number,
-                                        "--body", "Sent with the CLI", "--data-dir", str(server.data_dir)),
-                          env=server.env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        mpaas_command(
+            "sandbox",
+            "inbound",
+            "--from",
+            HANDSET,
+            "--to",
+            number,
+            "--body",
+            "Sent with the CLI",
+            "--data-dir",
+            str(server.data_dir),
+        ),
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     printed = json.loads(done.stdout)
     assert printed["Status"] == "Received" and printed["MessageId"].startswith("TMID-")
@@ -320,9 +372,15 @@ def test_cli_sandbox_inbound_reaches_the_running_server(server: Server, receiver
 
 
 def test_admin_create_distributor_while_serving(server: Server) -> None:
-    done = subprocess.run(mpaas_command("admin", "create-distributor", "--name", "Second Distributor",
-                                        "--data-dir", str(server.data_dir), "--json"),
-                          env=server.env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        mpaas_command(
+            "admin", "create-distributor", "--name", "Second Distributor", "--data-dir", str(server.data_dir), "--json"
+        ),
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     credential = json.loads(done.stdout)
     assert set(credential) == {"AccountKey", "AccountSecret", "AccountId"}
@@ -333,18 +391,25 @@ def test_admin_create_distributor_while_serving(server: Server) -> None:
     assert credential["AccountKey"] != server.key
 
     with httpx2.Client(timeout=10) as client:
-        token = server.token(client, "/v1.0/account/message/routes", credential["AccountKey"],
-                             credential["AccountSecret"])
-        response = client.get(f"{server.base}/v1.0/account/message/routes",
-                              headers={"Authorization": f"Bearer {token}"})
+        token = server.token(
+            client, "/v1.0/account/message/routes", credential["AccountKey"], credential["AccountSecret"]
+        )
+        response = client.get(
+            f"{server.base}/v1.0/account/message/routes", headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.status_code == 200, response.text
         # The new credential sees its own (empty) account, not the demo account's routes.
         assert response.json()["AccountID"] == credential["AccountId"]
         assert response.json()["TotalRoutes"] == 0
 
-        wrong = client.post(f"{server.base}/v1.0/oauth2/tokens", json={
-            "AccountKey": credential["AccountKey"], "AccountSecret": "not-the-secret",
-            "ApiEndpoint": f"{server.base}/v1.0/account/message/routes"})
+        wrong = client.post(
+            f"{server.base}/v1.0/oauth2/tokens",
+            json={
+                "AccountKey": credential["AccountKey"],
+                "AccountSecret": "not-the-secret",
+                "ApiEndpoint": f"{server.base}/v1.0/account/message/routes",
+            },
+        )
         assert wrong.status_code == 401
 
 
@@ -369,7 +434,9 @@ def _as_documented(value) -> str:
 def test_readme_documents_every_setting() -> None:
     table = _readme_settings_table()
     expected = {f"MPAAS_{name.upper()}": _as_documented(f.default) for name, f in Settings.model_fields.items()}
-    assert set(table) == set(expected), (f"README configuration table is out of sync with config.py: missing "
-                                         f"{sorted(set(expected) - set(table))}, extra {sorted(set(table) - set(expected))}")
+    assert set(table) == set(expected), (
+        f"README configuration table is out of sync with config.py: missing "
+        f"{sorted(set(expected) - set(table))}, extra {sorted(set(table) - set(expected))}"
+    )
     wrong = {name: (table[name], default) for name, default in expected.items() if table[name] != default}
     assert not wrong, f"README defaults differ from config.py (README, config.py): {wrong}"

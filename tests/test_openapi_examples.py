@@ -23,8 +23,10 @@ async def test_every_operation_has_a_response_example(app, http):
         content = op["responses"].get("200", {}).get("content", {}).get("application/json", {})
         if "example" not in content and not content.get("examples"):
             missing.append(where)
-    assert not missing, ("200 responses without an example (run `python tools/record_openapi_examples.py --write` "
-                         f"and extend its script if needed): {missing}")
+    assert not missing, (
+        "200 responses without an example (run `python tools/record_openapi_examples.py --write` "
+        f"and extend its script if needed): {missing}"
+    )
 
 
 async def test_every_body_has_a_request_example(app, http):
@@ -41,14 +43,17 @@ async def test_every_body_has_a_request_example(app, http):
 
 def test_vendor_examples_keep_priority():
     """enrich: the vendor's example first, the recorded one only where the vendor has none."""
+
     def op() -> dict:
         return {"responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}}}}
 
     document = {"paths": {"/v1.0/account/products": {"get": op()}, "/v1.0/new/thing": {"get": op()}}}
     recorded = {"GET /v1.0/account/products": {"recorded": True}, "GET /v1.0/new/thing": {"Thing": 1}}
     enrich(document, recorded=recorded)
-    ok = {path: ops["get"]["responses"]["200"]["content"]["application/json"]["example"]
-          for path, ops in document["paths"].items()}
+    ok = {
+        path: ops["get"]["responses"]["200"]["content"]["application/json"]["example"]
+        for path, ops in document["paths"].items()
+    }
     assert ok == {"/v1.0/account/products": EXAMPLES["GET /v1.0/account/products"], "/v1.0/new/thing": {"Thing": 1}}
 
 

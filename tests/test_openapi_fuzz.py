@@ -91,8 +91,10 @@ def _report_case_count(request):
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None and CASES["count"]:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\nschemathesis: {CASES['count']} cases across {len(CASES['operations'])} "
-                                f"operations ({MAX_EXAMPLES} examples per operation and mode, derandomized)")
+            reporter.write_line(
+                f"\nschemathesis: {CASES['count']} cases across {len(CASES['operations'])} "
+                f"operations ({MAX_EXAMPLES} examples per operation and mode, derandomized)"
+            )
 
 
 def _served_operations() -> list[tuple[str, str]]:
@@ -111,10 +113,17 @@ KNOWN_5XX: dict[tuple[str, str], str] = {}
 
 
 def _operation_params() -> list:
-    return [pytest.param(method, path, id=f"{method} {path}",
-                         marks=[pytest.mark.xfail(reason=KNOWN_5XX[(method, path)], strict=False)]
-                         if (method, path) in KNOWN_5XX else [])
-            for method, path in _served_operations()]
+    return [
+        pytest.param(
+            method,
+            path,
+            id=f"{method} {path}",
+            marks=[pytest.mark.xfail(reason=KNOWN_5XX[(method, path)], strict=False)]
+            if (method, path) in KNOWN_5XX
+            else [],
+        )
+        for method, path in _served_operations()
+    ]
 
 
 @pytest.mark.parametrize(("method", "path"), _operation_params())
@@ -122,8 +131,14 @@ def _operation_params() -> list:
 def test_every_operation(fuzz_schema, auth_for, method, path, mode):
     operation = fuzz_schema[path][method]
 
-    @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         CASES["count"] += 1
@@ -136,6 +151,7 @@ def test_every_operation(fuzz_schema, auth_for, method, path, mode):
 
 # ------------------------------------------------------------------------------ malformed bodies, explicitly
 
+
 def _post_paths(app) -> list[str]:
     return sorted(path for path, ops in app.openapi()["paths"].items() if "post" in ops)
 
@@ -147,8 +163,17 @@ MALFORMED = {
     "deep_nesting": NESTED.encode(),
     "deep_nesting_object": ('{"a":' * 50_000 + "1" + "}" * 50_000).encode(),
     "huge_string": json.dumps({"Name": "x" * 2_000_000, "RouteName": "y" * 2_000_000}).encode(),
-    "wrong_types": json.dumps({"AccountId": {"$gt": ""}, "Name": 12, "Email": [1, 2], "To": "nobody",
-                               "MessageEnabled": "maybe", "PageNumber": "one", "Body": None}).encode(),
+    "wrong_types": json.dumps(
+        {
+            "AccountId": {"$gt": ""},
+            "Name": 12,
+            "Email": [1, 2],
+            "To": "nobody",
+            "MessageEnabled": "maybe",
+            "PageNumber": "one",
+            "Body": None,
+        }
+    ).encode(),
     "array_root": b"[1, 2, 3]",
     "scalar_root": b'"just a string"',
     "truncated": b'{"RouteName": "Main',

@@ -22,8 +22,11 @@ async def test_a_distributor_token_is_not_an_operator_token(api):
 
 
 async def test_create_distributor(http):
-    response = await http.post("/ops/v1/distributors", json={"Name": "Initech", "RateLimit": 0},
-                               headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    response = await http.post(
+        "/ops/v1/distributors",
+        json={"Name": "Initech", "RateLimit": 0},
+        headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"},
+    )
     data = response.json()
     assert set(data) == {"AccountKey", "AccountSecret", "AccountId"}
     assert data["AccountKey"].startswith("DID-") and data["AccountId"].startswith("AID-")
@@ -32,8 +35,9 @@ async def test_create_distributor(http):
 
 
 async def test_create_distributor_validation(http):
-    response = await http.post("/ops/v1/distributors", json={"RateLimit": -1},
-                               headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    response = await http.post(
+        "/ops/v1/distributors", json={"RateLimit": -1}, headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    )
     assert response.status_code == 400
     assert response.json()["Message"] == "The Name field is required."
 

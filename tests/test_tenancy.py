@@ -8,11 +8,17 @@ from conftest import make_message_route, make_voice_route, provision
 async def test_distributors_are_isolated(api, other_api, numbers):
     route = await make_message_route(api)
     voice = await make_voice_route(api)
-    subscriber = await api.ok("POST", "/v1.0/subscribers/create", json={
-        "Name": "A", "Email": "a@example.com", "PhoneNumbers": [], "Role": "Subscriber", "Password": "password1"})
+    subscriber = await api.ok(
+        "POST",
+        "/v1.0/subscribers/create",
+        json={"Name": "A", "Email": "a@example.com", "PhoneNumbers": [], "Role": "Subscriber", "Password": "password1"},
+    )
     number = await provision(api, route)
-    message = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": number["PhoneNumberAssigned"], "To": [{"Number": "+18015737111"}], "Body": "mine"})
+    message = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={"From": number["PhoneNumberAssigned"], "To": [{"Number": "+18015737111"}], "Body": "mine"},
+    )
 
     reads = [
         ("/v1.0/message/routes", {"MessageRouteId": route}),
@@ -38,8 +44,10 @@ async def test_distributors_are_isolated(api, other_api, numbers):
         assert (await other_api.post(path, body)).status_code == 404, path
 
     # The AccountId of another distributor is refused outright.
-    response = await other_api.post("/v1.0/message/routes", {
-        "RouteName": "x", "MessageUrl": "https://e.com/x", "MessageUrlMethod": "POST", "AccountId": api.account_id})
+    response = await other_api.post(
+        "/v1.0/message/routes",
+        {"RouteName": "x", "MessageUrl": "https://e.com/x", "MessageUrlMethod": "POST", "AccountId": api.account_id},
+    )
     assert response.json() == {"StatusCode": 400, "Message": "Invalid AccountId"}
     response = await other_api.get("/v1.0/account/message/routes", AccountId=api.account_id)
     assert response.status_code == 400
@@ -49,7 +57,9 @@ async def test_distributors_are_isolated(api, other_api, numbers):
     assert (await other_api.ok("GET", "/v1.0/numbers/inventory"))["TotalResults"] == 0
 
     # Nothing of the owner's changed.
-    assert (await api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": route}))["RouteName"] == \
-        "Main SMS Webhook"
+    assert (await api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": route}))[
+        "RouteName"
+    ] == "Main SMS Webhook"
     assert (await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": subscriber["SubscriberId"]}))[
-        "Name"] == "A"
+        "Name"
+    ] == "A"

@@ -29,8 +29,7 @@ BASE_URL = "http://testserver"
 OPERATOR_TOKEN = "record-examples-operator"
 HANDSET = "+18015737111"
 OUTPUT = Path(__file__).with_name("recorded_examples.json")
-ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT",
-           "Zip": "84043"}
+ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT", "Zip": "84043"}
 
 
 def key(method: str, path: str) -> str:
@@ -55,18 +54,25 @@ class Recorder:
         if lowered == "/v1.0/oauth2/tokens" or lowered.startswith("/sandbox/"):
             return {}
         if lowered not in self.tokens:
-            response = await self.http.post("/v1.0/OAuth2/tokens", json={
-                "AccountKey": self.account_key, "AccountSecret": self.account_secret,
-                "ApiEndpoint": f"{BASE_URL}{path}"})
+            response = await self.http.post(
+                "/v1.0/OAuth2/tokens",
+                json={
+                    "AccountKey": self.account_key,
+                    "AccountSecret": self.account_secret,
+                    "ApiEndpoint": f"{BASE_URL}{path}",
+                },
+            )
             response.raise_for_status()
             self.tokens[lowered] = response.json()["token"]
         return {"Authorization": f"Bearer {self.tokens[lowered]}"}
 
-    async def call(self, method: str, path: str, *, json_body: Any = None, params: dict | None = None,
-                   record: bool = True) -> Any:
+    async def call(
+        self, method: str, path: str, *, json_body: Any = None, params: dict | None = None, record: bool = True
+    ) -> Any:
         """The JSON body of a 200 (recorded unless `record` is false), else None (the failure is noted)."""
-        response = await self.http.request(method, path, json=json_body, params=params,
-                                           headers=await self._headers(path))
+        response = await self.http.request(
+            method, path, json=json_body, params=params, headers=await self._headers(path)
+        )
         name = key(method, path)
         if response.status_code != 200:
             self.failures.setdefault(name, f"{response.status_code} {response.text[:200]}")
@@ -102,11 +108,19 @@ def _get(body: Any, field: str) -> Any:
 async def script(r: Recorder, account_id: str, now) -> None:
     """Every operation, in an order that gives each list something to list."""
     # Routes.
-    message_route = _get(await r.post("/v1.0/message/routes", {
-        "RouteName": "Main SMS Webhook", "MessageUrl": "http://127.0.0.1:9/in", "MessageUrlMethod": "POST"}),
-        "MessageRouteId")
-    voice_route = _get(await r.post("/v1.0/voice/routes", {
-        "RouteName": "Main SIP Trunk", "RouteType": "Trunk", "TrunkIp1": "20.87.87.87"}), "CallRouteId")
+    message_route = _get(
+        await r.post(
+            "/v1.0/message/routes",
+            {"RouteName": "Main SMS Webhook", "MessageUrl": "http://127.0.0.1:9/in", "MessageUrlMethod": "POST"},
+        ),
+        "MessageRouteId",
+    )
+    voice_route = _get(
+        await r.post(
+            "/v1.0/voice/routes", {"RouteName": "Main SIP Trunk", "RouteType": "Trunk", "TrunkIp1": "20.87.87.87"}
+        ),
+        "CallRouteId",
+    )
     await r.get("/v1.0/account/message/routes")
     await r.get("/v1.0/account/voice/routes")
     if voice_route:
@@ -115,54 +129,110 @@ async def script(r: Recorder, account_id: str, now) -> None:
         await r.get("/v1.0/message/routes", MessageRouteId=message_route)
 
     # Numbers.
-    await r.post("/v1.0/webhook/create", {"WebhookUrl": "http://127.0.0.1:9/events",
-                                          "SubscribedEvents": "Order_Update, New_Sms"})
-    provisioned = await r.post("/v1.0/numbers/provision", {
-        "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": True,
-        "DataEnabled": True, "MessageRouteId": message_route, "VoiceRouteId": voice_route,
-        "ProductType": "Sms+Data"})
+    await r.post(
+        "/v1.0/webhook/create", {"WebhookUrl": "http://127.0.0.1:9/events", "SubscribedEvents": "Order_Update, New_Sms"}
+    )
+    provisioned = await r.post(
+        "/v1.0/numbers/provision",
+        {
+            "NumberType": "mvno",
+            "MessageType": "p2p",
+            "MessageEnabled": True,
+            "VoiceEnabled": True,
+            "DataEnabled": True,
+            "MessageRouteId": message_route,
+            "VoiceRouteId": voice_route,
+            "ProductType": "Sms+Data",
+        },
+    )
     number = _get(provisioned, "PhoneNumberAssigned")
     if _get(provisioned, "OrderId"):
         await r.get("/v1.0/numbers/order", OrderId=provisioned["OrderId"])
-    second = _get(await r.post("/v1.0/numbers/provision", {
-        "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-        "MessageRouteId": message_route, "ProductType": "Sms+Data"}, record=False), "PhoneNumberAssigned")
+    second = _get(
+        await r.post(
+            "/v1.0/numbers/provision",
+            {
+                "NumberType": "mvno",
+                "MessageType": "p2p",
+                "MessageEnabled": True,
+                "VoiceEnabled": False,
+                "MessageRouteId": message_route,
+                "ProductType": "Sms+Data",
+            },
+            record=False,
+        ),
+        "PhoneNumberAssigned",
+    )
     if number:
         await r.get("/v1.0/numbers/details", PhoneNumber=number)
         await r.post("/v1.0/numbers/e911address/update", {"PhoneNumber": number, **ADDRESS})
         await r.get("/v1.0/numbers/e911address", PhoneNumber=number)
-        await r.post("/v1.0/numbers/data-usage", {
-            "ValueUnit": "MB", "NotifyValue": 10, "ThrottleValue": 15, "ThrottleSpeed": "1-mbps", "LimitValue": 20,
-            "PhoneNumbers": [{"Number": number}]})
-        await r.post("/ops/v1/usage", {"Records": [{"RecordId": "r1", "PhoneNumber": number, "Bytes": 12_000_000,
-                                                    "Timestamp": (now - timedelta(minutes=5)).isoformat()}]})
+        await r.post(
+            "/v1.0/numbers/data-usage",
+            {
+                "ValueUnit": "MB",
+                "NotifyValue": 10,
+                "ThrottleValue": 15,
+                "ThrottleSpeed": "1-mbps",
+                "LimitValue": 20,
+                "PhoneNumbers": [{"Number": number}],
+            },
+        )
+        await r.post(
+            "/ops/v1/usage",
+            {
+                "Records": [
+                    {
+                        "RecordId": "r1",
+                        "PhoneNumber": number,
+                        "Bytes": 12_000_000,
+                        "Timestamp": (now - timedelta(minutes=5)).isoformat(),
+                    }
+                ]
+            },
+        )
         await r.get("/ops/v1/policy", PhoneNumber=number)
     await r.get("/v1.0/numbers/inventory", PageNumber="1", TotalNumbersRequested=2)
     if second:
         effective = now.strftime("%m/%d/%Y")
-        await r.post("/v1.0/numbers/status", {"StatusChange": "cancel", "EffectiveDate": effective,
-                                              "PhoneNumbers": [{"Number": second}]}, record=False)
+        await r.post(
+            "/v1.0/numbers/status",
+            {"StatusChange": "cancel", "EffectiveDate": effective, "PhoneNumbers": [{"Number": second}]},
+            record=False,
+        )
         await r.post("/v1.0/numbers/reactivate", {"PhoneNumber": second})
 
     # Porting, reported by the operator (sandbox porting is off).
-    port = await r.post("/v1.0/numbers/portin", {
-        "PortInNumber": "+13136398790", "CurrentCarrierName": "Verizon", "CurrentAccountNumber": "46512222",
-        "CurrentAccountPassword": "0000", "TargetPortinClassification": "mvno", "SubscriberName": "Jane Doe",
-        "CurrentBillingAddress": ADDRESS})
+    port = await r.post(
+        "/v1.0/numbers/portin",
+        {
+            "PortInNumber": "+13136398790",
+            "CurrentCarrierName": "Verizon",
+            "CurrentAccountNumber": "46512222",
+            "CurrentAccountPassword": "0000",
+            "TargetPortinClassification": "mvno",
+            "SubscriberName": "Jane Doe",
+            "CurrentBillingAddress": ADDRESS,
+        },
+    )
     if _get(port, "OrderId"):
         await r.post("/ops/v1/port-orders/status", {"OrderId": port["OrderId"], "Status": "InProgress"})
 
     # Messages: one out, one in.
     if number:
-        sent = await r.post("/v1.0/message/outbound", {
-            "From": number, "To": [{"Number": HANDSET}], "Body": "Hello there!!!"})
+        sent = await r.post(
+            "/v1.0/message/outbound", {"From": number, "To": [{"Number": HANDSET}], "Body": "Hello there!!!"}
+        )
         inbound = await r.post("/sandbox/v1/inbound", {"From": HANDSET, "To": number, "Body": "Hi back"})
         if _get(sent, "MessageId"):
             await wait_for(lambda: _delivered(r, sent["MessageId"]))
             await r.get("/v1.0/message/details", MessageId=sent["MessageId"])
         if _get(inbound, "MessageId"):
-            await wait_for(lambda: r.call("GET", "/ext/v1/messages/webhook-attempts",
-                                          params={"MessageId": inbound["MessageId"]}, record=False))
+            await wait_for(
+                lambda: r.call(
+                    "GET", "/ext/v1/messages/webhook-attempts", params={"MessageId": inbound["MessageId"]}, record=False
+                )
+            )
             await r.get("/ext/v1/messages/webhook-attempts", MessageId=inbound["MessageId"])
         await r.get("/v1.0/message/search", PhoneNumber=number)
 
@@ -181,22 +251,48 @@ async def script(r: Recorder, account_id: str, now) -> None:
     await r.get("/ops/v1/carriers")
 
     # Subscribers.
-    subscriber = _get(await r.post("/v1.0/subscribers/create", {
-        "Name": "Jane Doe", "Email": "jane@example.com", "PhoneNumbers": [], "Role": "Subscriber",
-        "Password": "a-long-password"}), "SubscriberId")
+    subscriber = _get(
+        await r.post(
+            "/v1.0/subscribers/create",
+            {
+                "Name": "Jane Doe",
+                "Email": "jane@example.com",
+                "PhoneNumbers": [],
+                "Role": "Subscriber",
+                "Password": "a-long-password",
+            },
+        ),
+        "SubscriberId",
+    )
 
     # Catalog: products, packages (with items), services.
-    product = _get(await r.post("/v1.0/products", {"SKU": "SIM", "Description": "SIM card", "Type": "esim",
-                                                   "Cost": 5, "BillingFrequency": "NRC"}), "ProductId")
-    package = _get(await r.post("/v1.0/packages", {
-        "PackageName": "Basic", "Type": "esim", "Price": 31, "Monthly": True,
-        "PackageItems": [{"ProductId": product}] if product else []}), "PackageId")
+    product = _get(
+        await r.post(
+            "/v1.0/products",
+            {"SKU": "SIM", "Description": "SIM card", "Type": "esim", "Cost": 5, "BillingFrequency": "NRC"},
+        ),
+        "ProductId",
+    )
+    package = _get(
+        await r.post(
+            "/v1.0/packages",
+            {
+                "PackageName": "Basic",
+                "Type": "esim",
+                "Price": 31,
+                "Monthly": True,
+                "PackageItems": [{"ProductId": product}] if product else [],
+            },
+        ),
+        "PackageId",
+    )
     if package:
         await r.get("/v1.0/packages/items", PackageId=package)
     await r.get("/v1.0/account/packages")
     await r.get("/v1.0/account/products")
-    service = _get(await r.post("/v1.0/services", {"ServiceName": "Caller Id", "Cost": 1.23, "Monthly": True}),
-                   "ServiceId")
+    service = _get(
+        await r.post("/v1.0/services", {"ServiceName": "Caller Id", "Cost": 1.23, "Monthly": True}), "ServiceId"
+    )
     if service:
         await r.post("/v1.0/services/update", {"ServiceId": service, "Cost": 2.34})
         await r.get("/v1.0/account/services")
@@ -205,20 +301,53 @@ async def script(r: Recorder, account_id: str, now) -> None:
     # Subscriptions, thresholds, features and their assignments.
     subscription = None
     if subscriber and package:
-        subscription = _get(await r.post("/v1.0/subscriptions", {
-            "SubscriberId": subscriber, "PackageId": package, "Type": "mvno"}), "SubscriptionId")
-    threshold = _get(await r.post("/v1.0/subscriptions/thresholds/add", {
-        "ThresholdName": "80% Data Alert", "ThresholdType": "Data", "ThresholdAmount": 80, "ThresholdUnit": "MB",
-        "ThresholdAction": "Alert"}), "ThresholdId")
-    sms_cap = _get(await r.post("/v1.0/subscriptions/thresholds/add", {
-        "ThresholdName": "SMS alert", "ThresholdType": "SMS", "ThresholdAmount": 1, "ThresholdUnit": "Count",
-        "ThresholdAction": "Alert"}, record=False), "ThresholdId")
-    feature = _get(await r.post("/v1.0/subscriptions/features/add", {
-        "FeatureName": "International Roaming", "FeatureType": "Roaming",
-        "FeatureDescription": "Enables data and voice while roaming internationally."}), "FeatureId")
+        subscription = _get(
+            await r.post("/v1.0/subscriptions", {"SubscriberId": subscriber, "PackageId": package, "Type": "mvno"}),
+            "SubscriptionId",
+        )
+    threshold = _get(
+        await r.post(
+            "/v1.0/subscriptions/thresholds/add",
+            {
+                "ThresholdName": "80% Data Alert",
+                "ThresholdType": "Data",
+                "ThresholdAmount": 80,
+                "ThresholdUnit": "MB",
+                "ThresholdAction": "Alert",
+            },
+        ),
+        "ThresholdId",
+    )
+    sms_cap = _get(
+        await r.post(
+            "/v1.0/subscriptions/thresholds/add",
+            {
+                "ThresholdName": "SMS alert",
+                "ThresholdType": "SMS",
+                "ThresholdAmount": 1,
+                "ThresholdUnit": "Count",
+                "ThresholdAction": "Alert",
+            },
+            record=False,
+        ),
+        "ThresholdId",
+    )
+    feature = _get(
+        await r.post(
+            "/v1.0/subscriptions/features/add",
+            {
+                "FeatureName": "International Roaming",
+                "FeatureType": "Roaming",
+                "FeatureDescription": "Enables data and voice while roaming internationally.",
+            },
+        ),
+        "FeatureId",
+    )
     if threshold:
-        await r.post("/v1.0/subscriptions/thresholds/update", {"ThresholdId": threshold, "ThresholdAmount": 2,
-                                                                "ThresholdUnit": "GB"})
+        await r.post(
+            "/v1.0/subscriptions/thresholds/update",
+            {"ThresholdId": threshold, "ThresholdAmount": 2, "ThresholdUnit": "GB"},
+        )
         await r.get("/v1.0/subscriptions/thresholds", ThresholdId=threshold)
     if feature:
         await r.post("/v1.0/subscriptions/features/update", {"FeatureId": feature, "FeatureType": "VoIP"})
@@ -227,20 +356,34 @@ async def script(r: Recorder, account_id: str, now) -> None:
         await r.get("/v1.0/subscriptions", SubscriptionId=subscription)
         await r.get("/v1.0/account/subscriptions")
         if threshold:
-            assignment = _get(await r.post("/v1.0/subscriptions/thresholds/assignments/add", {
-                "ThresholdId": threshold, "SubscriptionId": subscription}), "ThresholdAssignmentId")
+            assignment = _get(
+                await r.post(
+                    "/v1.0/subscriptions/thresholds/assignments/add",
+                    {"ThresholdId": threshold, "SubscriptionId": subscription},
+                ),
+                "ThresholdAssignmentId",
+            )
             if assignment:
                 await r.get("/v1.0/subscriptions/thresholds/assignments", ThresholdId=threshold)
                 if sms_cap:
-                    await r.post("/v1.0/subscriptions/thresholds/assignments/update", {
-                        "ThresholdAssignmentId": assignment, "ThresholdId": sms_cap})
+                    await r.post(
+                        "/v1.0/subscriptions/thresholds/assignments/update",
+                        {"ThresholdAssignmentId": assignment, "ThresholdId": sms_cap},
+                    )
         if feature:
-            assignment = _get(await r.post("/v1.0/subscriptions/features/assignments/add", {
-                "FeatureId": feature, "SubscriptionId": subscription}), "FeatureAssignmentId")
+            assignment = _get(
+                await r.post(
+                    "/v1.0/subscriptions/features/assignments/add",
+                    {"FeatureId": feature, "SubscriptionId": subscription},
+                ),
+                "FeatureAssignmentId",
+            )
             if assignment:
                 await r.get("/v1.0/subscriptions/features/assignments", FeatureId=feature)
-                await r.post("/v1.0/subscriptions/features/assignments/update", {
-                    "FeatureAssignmentId": assignment, "SubscriptionId": subscription})
+                await r.post(
+                    "/v1.0/subscriptions/features/assignments/update",
+                    {"FeatureAssignmentId": assignment, "SubscriptionId": subscription},
+                )
                 await r.post("/v1.0/subscriptions/features/assignments/delete", {"FeatureAssignmentId": assignment})
         # Usage past the SMS alert: a threshold event to show.
         await r.post("/ops/v1/billing/usage", {"SubscriptionId": subscription, "Kind": "SMS", "Amount": 2})
@@ -256,19 +399,27 @@ async def script(r: Recorder, account_id: str, now) -> None:
     await r.get("/ext/v1/billing/statement", Period=period)
 
     # A second account (after this, calls need an AccountId).
-    created = await r.post("/v1.0/account/create", {
-        "AccountName": "Telegent Account 3", "AccountAdmin": "jerome@joonto.com", "BillingAddress": ADDRESS})
+    created = await r.post(
+        "/v1.0/account/create",
+        {"AccountName": "Telegent Account 3", "AccountAdmin": "jerome@joonto.com", "BillingAddress": ADDRESS},
+    )
     if _get(created, "AccountId"):
         await r.post("/v1.0/account/update", {"AccountId": created["AccountId"], "AccountName": "Telegent Account 3.1"})
     await r.get("/v1.0/distributor/accounts")
 
     # Deletions last.
     if subscription and threshold:
-        assignments = await r.call("GET", "/v1.0/subscriptions/thresholds/assignments",
-                                   params={"ThresholdId": sms_cap}, record=False) or []
+        assignments = (
+            await r.call(
+                "GET", "/v1.0/subscriptions/thresholds/assignments", params={"ThresholdId": sms_cap}, record=False
+            )
+            or []
+        )
         for item in assignments:
-            await r.post("/v1.0/subscriptions/thresholds/assignments/delete",
-                         {"ThresholdAssignmentId": item["ThresholdAssignmentId"]})
+            await r.post(
+                "/v1.0/subscriptions/thresholds/assignments/delete",
+                {"ThresholdAssignmentId": item["ThresholdAssignmentId"]},
+            )
     if threshold:
         await r.post("/v1.0/subscriptions/thresholds/delete", {"ThresholdId": threshold})
     if feature:
@@ -296,9 +447,16 @@ async def record(data_dir: Path) -> tuple[dict[str, Any], dict[str, str], list[s
     from mpaas.numbers.inventory import store as inventory
     from mpaas.roles.platform import Platform
 
-    settings = Settings(data_dir=data_dir, database_url=None, seed_inventory_count=0, operator_token=OPERATOR_TOKEN,
-                        sandbox_receipt_delay_seconds=0.05, worker_poll_seconds=0.05, rate_limit_per_minute=0,
-                        sandbox_porting=False)
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=None,
+        seed_inventory_count=0,
+        operator_token=OPERATOR_TOKEN,
+        sandbox_receipt_delay_seconds=0.05,
+        worker_poll_seconds=0.05,
+        rate_limit_per_minute=0,
+        sandbox_porting=False,
+    )
     platform = Platform.build(settings)
     app = create_app(settings, platform)
     async with app.router.lifespan_context(app):

@@ -20,8 +20,9 @@ Every `/v1.0` call needs `Authorization: Bearer <token>` where the token comes f
 Errors always use the envelope `{"StatusCode": n, "Message": "..."}`."""
 
 
-def create_app(settings: Settings | None = None, platform: Platform | None = None, *,
-               run_workers: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, platform: Platform | None = None, *, run_workers: bool = True
+) -> FastAPI:
     """Build the API. The lifespan starts the platform (and, in the all-in-one role, its workers)."""
     from mpaas.auth.endpoints import router as auth_router
     from mpaas.billing.endpoints import router as billing_router
@@ -55,9 +56,22 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.runtime = runtime
     install_error_handlers(app)
     install_openapi(app)
-    for router in (auth_router, routes_router, numbers_router, subscribers_router, messaging_router,
-                   sandbox_router, ops_router, webhooks_router, number_lifecycle_router, number_usage_router,
-                   number_ops_router, distributors_router, catalog_router, billing_router):
+    for router in (
+        auth_router,
+        routes_router,
+        numbers_router,
+        subscribers_router,
+        messaging_router,
+        sandbox_router,
+        ops_router,
+        webhooks_router,
+        number_lifecycle_router,
+        number_usage_router,
+        number_ops_router,
+        distributors_router,
+        catalog_router,
+        billing_router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -37,23 +37,24 @@ async def ensure_demo_distributor(platform: Platform) -> IssuedCredential:
     async with platform.db.write() as session:
         existing = await repository.find_distributor_by_name(session, DEMO_NAME)
         if existing is None:
-            issued = await create_distributor(session, name=DEMO_NAME, rate_limit=None, now=platform.clock.now(),
-                                              account_name="Demo Account")
+            issued = await create_distributor(
+                session, name=DEMO_NAME, rate_limit=None, now=platform.clock.now(), account_name="Demo Account"
+            )
         else:
             saved = json.loads(path.read_text()) if path.exists() else {}
             if saved.get("AccountKey") == existing.id:
                 return IssuedCredential(saved["AccountKey"], saved["AccountSecret"], saved["AccountId"])
             secret = new_secret(24)
-            await session.execute(update(Distributor).where(Distributor.id == existing.id)
-                                  .values(secret_hash=hash_secret(secret)))
+            await session.execute(
+                update(Distributor).where(Distributor.id == existing.id).values(secret_hash=hash_secret(secret))
+            )
             account_ids = await repository.account_ids_of(session, existing.id)
             issued = IssuedCredential(existing.id, secret, account_ids[0])
     _write_private(path, json.dumps(issued.as_wire(), indent=2) + "\n")
     return issued
 
 
-async def ensure_inventory(platform: Platform, count: int,
-                           progress: Callable[[int], None] | None = None) -> int:
+async def ensure_inventory(platform: Platform, count: int, progress: Callable[[int], None] | None = None) -> int:
     """Generate the default sandbox inventory when the inventory is empty. Returns numbers added."""
     if count <= 0 or not await inventory.inventory_is_empty(platform.db):
         return 0

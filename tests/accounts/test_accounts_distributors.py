@@ -12,20 +12,29 @@ async def operator_post(http, path: str, body: dict, token: str = OPERATOR_TOKEN
 
 
 async def test_operator_creates_distributor_and_it_can_authenticate(http):
-    response = await operator_post(http, "/v1.0/distributor/create",
-                                   {"DistributorName": "Telegent Account 2", "BillingAddress": ADDRESS})
+    response = await operator_post(
+        http, "/v1.0/distributor/create", {"DistributorName": "Telegent Account 2", "BillingAddress": ADDRESS}
+    )
     assert response.status_code == 200, response.text
     created = response.json()
     assert created["DistributorId"].startswith("DID-") and created["AccountKey"] == created["DistributorId"]
     assert created["Secret"] and created["TotalAccounts"] == 1 and created["AccountId"].startswith("AID-")
     assert created["BillingAddress"] == ADDRESS
     assert created["MailingAddress"] == dict.fromkeys(ADDRESS)
-    token = await http.post("/v1.0/OAuth2/tokens", json={
-        "AccountKey": created["AccountKey"], "AccountSecret": created["Secret"],
-        "ApiEndpoint": f"{BASE_URL}/v1.0/distributor"})
+    token = await http.post(
+        "/v1.0/OAuth2/tokens",
+        json={
+            "AccountKey": created["AccountKey"],
+            "AccountSecret": created["Secret"],
+            "ApiEndpoint": f"{BASE_URL}/v1.0/distributor",
+        },
+    )
     assert token.status_code == 200
-    details = await http.get("/v1.0/distributor", params={"DistributorId": created["DistributorId"]},
-                             headers={"Authorization": f"Bearer {token.json()['token']}"})
+    details = await http.get(
+        "/v1.0/distributor",
+        params={"DistributorId": created["DistributorId"]},
+        headers={"Authorization": f"Bearer {token.json()['token']}"},
+    )
     assert details.status_code == 200
     assert details.json()["DistributorName"] == "Telegent Account 2" and details.json()["Secret"] is None
 
@@ -41,15 +50,29 @@ async def test_distributor_token_cannot_create_distributors(api: Api, http):
 
 
 async def test_account_create_get_update(api: Api):
-    created = await api.ok("POST", "/v1.0/account/create", json={
-        "AccountName": "Telegent Account 3", "AccountAdmin": "jerome@joonto.com", "BillingAddress": ADDRESS,
-        "MailingAddress": {"Street1": None, "City": None}})
+    created = await api.ok(
+        "POST",
+        "/v1.0/account/create",
+        json={
+            "AccountName": "Telegent Account 3",
+            "AccountAdmin": "jerome@joonto.com",
+            "BillingAddress": ADDRESS,
+            "MailingAddress": {"Street1": None, "City": None},
+        },
+    )
     assert created["AccountId"].startswith("AID-") and created["TotalSubscribers"] == 0
     assert created["BillingAddress"] == ADDRESS
     got = await api.ok("GET", "/v1.0/account", params={"AccountId": created["AccountId"]})
     assert got == created
-    updated = await api.ok("POST", "/v1.0/account/update", json={
-        "AccountId": created["AccountId"], "AccountName": "Telegent Account 3.1", "BillingAddress": {"City": "Provo"}})
+    updated = await api.ok(
+        "POST",
+        "/v1.0/account/update",
+        json={
+            "AccountId": created["AccountId"],
+            "AccountName": "Telegent Account 3.1",
+            "BillingAddress": {"City": "Provo"},
+        },
+    )
     assert updated["AccountName"] == "Telegent Account 3.1"
     assert updated["BillingAddress"] == {**ADDRESS, "City": "Provo"}
     # With two accounts, update without AccountId is ambiguous.
@@ -69,8 +92,9 @@ async def test_tenancy_between_distributors(api: Api, other_api: Api):
     assert (await other_api.get("/v1.0/account", AccountId=api.account_id)).status_code == 400  # Invalid AccountId
     response = await other_api.get("/v1.0/distributor", DistributorId=api.credential.account_key)
     assert response.status_code == 404
-    response = await other_api.post("/v1.0/distributor/update", {"DistributorId": api.credential.account_key,
-                                                                 "DistributorName": "Hijacked"})
+    response = await other_api.post(
+        "/v1.0/distributor/update", {"DistributorId": api.credential.account_key, "DistributorName": "Hijacked"}
+    )
     assert response.status_code == 404
     accounts = await other_api.ok("GET", "/v1.0/distributor/accounts")
     assert [a["AccountId"] for a in accounts["Results"]] == [other_api.account_id]
@@ -78,14 +102,19 @@ async def test_tenancy_between_distributors(api: Api, other_api: Api):
 
 async def test_distributor_update_and_lists(api: Api):
     did = api.credential.account_key
-    updated = await api.ok("POST", "/v1.0/distributor/update", json={
-        "DistributorId": did, "DistributorName": "Acme 2.1", "MailingAddress": ADDRESS})
+    updated = await api.ok(
+        "POST",
+        "/v1.0/distributor/update",
+        json={"DistributorId": did, "DistributorName": "Acme 2.1", "MailingAddress": ADDRESS},
+    )
     assert updated["DistributorName"] == "Acme 2.1" and updated["MailingAddress"] == ADDRESS
     assert updated["TotalAccounts"] == 1
     await api.ok("POST", "/v1.0/account/create", json={"AccountName": "Second"})
     accounts = await api.ok("GET", "/v1.0/distributor/accounts", params={"Filter": "Active"})
     assert accounts["TotalAccounts"] == 2 and accounts["Filter"] == "Active"
-    assert {"AccountId", "AccountName", "TotalSubscribers", "BillingAddress", "MailingAddress"} <= set(accounts["Results"][0])
+    assert {"AccountId", "AccountName", "TotalSubscribers", "BillingAddress", "MailingAddress"} <= set(
+        accounts["Results"][0]
+    )
     bad = await api.get("/v1.0/distributor/accounts", Filter="Some")
     assert bad.status_code == 400 and "All, Active, Inactive" in bad.json()["Message"]
     for path in ("/v1.0/distributor/products", "/v1.0/distributor/packages", "/v1.0/distributor/subscriptions"):
@@ -95,9 +124,17 @@ async def test_distributor_update_and_lists(api: Api):
 
 async def test_distributor_subscribers_paged(api: Api):
     for i in range(5):
-        await api.ok("POST", "/v1.0/subscribers/create", json={
-            "Name": f"User {i}", "Email": f"user{i}@example.com", "PhoneNumbers": [], "Role": "Subscriber",
-            "Password": "a-long-password"})
+        await api.ok(
+            "POST",
+            "/v1.0/subscribers/create",
+            json={
+                "Name": f"User {i}",
+                "Email": f"user{i}@example.com",
+                "PhoneNumbers": [],
+                "Role": "Subscriber",
+                "Password": "a-long-password",
+            },
+        )
     page = await api.ok("GET", "/v1.0/distributor/subscribers", params={"PageNumber": 2, "TotalPerPage": 2})
     assert page["PageNumber"] == 2 and page["TotalSubscribers"] == 5
     assert [s["Name"] for s in page["Subscribers"]] == ["User 2", "User 3"]
@@ -109,9 +146,12 @@ async def test_distributor_subscribers_paged(api: Api):
 
 
 async def test_account_lists(api: Api):
-    for path, total in (("/v1.0/account/services", "TotalServices"), ("/v1.0/account/products", "TotalProducts"),
-                        ("/v1.0/account/packages", "TotalPackages"),
-                        ("/v1.0/account/subscriptions", "TotalSubscriptions")):
+    for path, total in (
+        ("/v1.0/account/services", "TotalServices"),
+        ("/v1.0/account/products", "TotalProducts"),
+        ("/v1.0/account/packages", "TotalPackages"),
+        ("/v1.0/account/subscriptions", "TotalSubscriptions"),
+    ):
         listed = await api.ok("GET", path, params={"Filter": "Inactive"})
         assert listed[total] == 0 and listed["Filter"] == "Inactive" and listed["Results"] == []
         assert (await api.get(path, Filter="bogus")).status_code == 400

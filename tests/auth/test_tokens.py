@@ -51,15 +51,23 @@ async def test_missing_account_key(api):
 
 
 async def test_wrong_secret_is_401(api):
-    response = await api.http.post("/v1.0/OAuth2/tokens", json={
-        "AccountKey": api.credential.account_key, "AccountSecret": "wrong", "ApiEndpoint": "/v1.0/message/routes"})
+    response = await api.http.post(
+        "/v1.0/OAuth2/tokens",
+        json={
+            "AccountKey": api.credential.account_key,
+            "AccountSecret": "wrong",
+            "ApiEndpoint": "/v1.0/message/routes",
+        },
+    )
     assert response.status_code == 401
     assert response.json()["StatusCode"] == 401
 
 
 async def test_unknown_key_is_401(api):
-    response = await api.http.post("/v1.0/OAuth2/tokens", json={
-        "AccountKey": "DID-00000000-0000-0000-0000-000000000000", "AccountSecret": "x", "ApiEndpoint": "/v1.0/x"})
+    response = await api.http.post(
+        "/v1.0/OAuth2/tokens",
+        json={"AccountKey": "DID-00000000-0000-0000-0000-000000000000", "AccountSecret": "x", "ApiEndpoint": "/v1.0/x"},
+    )
     assert response.status_code == 401
 
 
@@ -89,8 +97,9 @@ async def test_scope_ignores_host_query_and_case(api):
 
 async def test_token_is_not_valid_for_the_token_of_another_path_prefix(api):
     token = (await _mint(api, f"{BASE_URL}/v1.0/message/routes")).json()["token"]
-    response = await api.http.post("/v1.0/message/routes/update", json={"MessageRouteId": "MRID-x"},
-                                   headers={"Authorization": f"Bearer {token}"})
+    response = await api.http.post(
+        "/v1.0/message/routes/update", json={"MessageRouteId": "MRID-x"}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 403
 
 
@@ -124,12 +133,14 @@ async def test_a_token_stops_working_when_its_distributor_is_deactivated_or_its_
     headers = {"Authorization": f"Bearer {token}"}
     assert (await api.http.get("/v1.0/account/message/routes", headers=headers)).status_code == 200
     async with platform.db.write() as session:
-        await session.execute(update(Account).where(Account.distributor_id == api.credential.account_key)
-                              .values(active=False))
+        await session.execute(
+            update(Account).where(Account.distributor_id == api.credential.account_key).values(active=False)
+        )
     response = await api.http.get("/v1.0/account/message/routes", headers=headers)
     # Authenticated (not 401), with no account left to act for.
     assert (response.status_code, response.json()["Message"]) == (400, "Invalid AccountId")
     async with platform.db.write() as session:
-        await session.execute(update(Distributor).where(Distributor.id == api.credential.account_key)
-                              .values(active=False))
+        await session.execute(
+            update(Distributor).where(Distributor.id == api.credential.account_key).values(active=False)
+        )
     assert (await api.http.get("/v1.0/account/message/routes", headers=headers)).status_code == 401

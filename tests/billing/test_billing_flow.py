@@ -40,18 +40,41 @@ async def wait_run(platform, period: str, timeout: float = 10.0):
 
 
 async def setup_subscription(api: Api) -> tuple[str, str, str]:
-    product = await api.ok("POST", "/v1.0/products", json={"SKU": "SIM", "Description": "SIM card", "Type": "esim",
-                                                             "Cost": 5, "BillingFrequency": "NRC"})
-    basic = await api.ok("POST", "/v1.0/packages", json={"PackageName": "Basic", "Type": "esim", "Price": 31,
-                                                           "Monthly": True,
-                                                           "PackageItems": [{"ProductId": product["ProductId"]}]})
-    plus = await api.ok("POST", "/v1.0/packages", json={"PackageName": "Plus", "Type": "esim", "Price": 62,
-                                                          "Monthly": True})
-    subscriber = await api.ok("POST", "/v1.0/subscribers/create", json={
-        "Name": "Payer", "Email": "payer@example.com", "PhoneNumbers": [], "Role": "Subscriber",
-        "Password": "a-long-password"})
-    sub = await api.ok("POST", "/v1.0/subscriptions", json={"SubscriberId": subscriber["SubscriberId"],
-                                                             "PackageId": basic["PackageId"], "Type": "mvno"})
+    product = await api.ok(
+        "POST",
+        "/v1.0/products",
+        json={"SKU": "SIM", "Description": "SIM card", "Type": "esim", "Cost": 5, "BillingFrequency": "NRC"},
+    )
+    basic = await api.ok(
+        "POST",
+        "/v1.0/packages",
+        json={
+            "PackageName": "Basic",
+            "Type": "esim",
+            "Price": 31,
+            "Monthly": True,
+            "PackageItems": [{"ProductId": product["ProductId"]}],
+        },
+    )
+    plus = await api.ok(
+        "POST", "/v1.0/packages", json={"PackageName": "Plus", "Type": "esim", "Price": 62, "Monthly": True}
+    )
+    subscriber = await api.ok(
+        "POST",
+        "/v1.0/subscribers/create",
+        json={
+            "Name": "Payer",
+            "Email": "payer@example.com",
+            "PhoneNumbers": [],
+            "Role": "Subscriber",
+            "Password": "a-long-password",
+        },
+    )
+    sub = await api.ok(
+        "POST",
+        "/v1.0/subscriptions",
+        json={"SubscriberId": subscriber["SubscriberId"], "PackageId": basic["PackageId"], "Type": "mvno"},
+    )
     return sub["SubscriptionId"], basic["PackageId"], plus["PackageId"]
 
 
@@ -64,8 +87,9 @@ async def test_billing_cycle(api: Api, http, platform, clock):
     # Jan 20: switch to Plus (62.00): credit 12 days of Basic, charge 12 days of Plus.
     move(api, clock, datetime(2026, 1, 20, 8, tzinfo=UTC))
     await api.ok("POST", "/v1.0/subscriptions/update", json={"SubscriptionId": sid, "PackageId": plus})
-    statement = await api.ok("GET", "/ext/v1/billing/statement", params={"Period": "2026-01",
-                                                                         "AccountId": api.account_id})
+    statement = await api.ok(
+        "GET", "/ext/v1/billing/statement", params={"Period": "2026-01", "AccountId": api.account_id}
+    )
     assert statement["Total"] == "39.00" and statement["TotalCharges"] == 4 and statement["Currency"] == "USD"
     assert {line["PackageName"]: line["Amount"] for line in statement["Lines"]} == {"Basic": "15.00", "Plus": "24.00"}
 
@@ -127,14 +151,43 @@ def test_statement_cli(tmp_path):
         try:
             credential = await new_distributor(platform, "Cli Co")
             async with platform.db.write() as session:
-                session.add(Package(id="PID-cli", distributor_id=credential.account_key, name="Unlimited Talk",
-                                    type="esim", price=31, monthly=True, active=True, created_at=at))
-                session.add(Subscriber(id="TSUID-cli", account_id=credential.account_id, name="n", email="c@x.io",
-                                       email_key="c@x.io", role="Subscriber", password_hash="x", phone_numbers=[],
-                                       created_at=at, updated_at=at))
+                session.add(
+                    Package(
+                        id="PID-cli",
+                        distributor_id=credential.account_key,
+                        name="Unlimited Talk",
+                        type="esim",
+                        price=31,
+                        monthly=True,
+                        active=True,
+                        created_at=at,
+                    )
+                )
+                session.add(
+                    Subscriber(
+                        id="TSUID-cli",
+                        account_id=credential.account_id,
+                        name="n",
+                        email="c@x.io",
+                        email_key="c@x.io",
+                        role="Subscriber",
+                        password_hash="x",
+                        phone_numbers=[],
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
                 await session.flush()
-                sub = Subscription(id="SUB-cli", account_id=credential.account_id, subscriber_id="TSUID-cli",
-                                   package_id="PID-cli", type="mvno", active=True, created_at=at, updated_at=at)
+                sub = Subscription(
+                    id="SUB-cli",
+                    account_id=credential.account_id,
+                    subscriber_id="TSUID-cli",
+                    package_id="PID-cli",
+                    type="mvno",
+                    active=True,
+                    created_at=at,
+                    updated_at=at,
+                )
                 session.add(sub)
                 await session.flush()
                 await billing.subscription_started(session, sub, at, "USD")
@@ -143,12 +196,14 @@ def test_statement_cli(tmp_path):
             await platform.close()
 
     account = asyncio.run(seed())
-    result = CliRunner().invoke(cli, ["billing", "statement", "--account", account, "--period", "2026-01",
-                                      "--data-dir", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["billing", "statement", "--account", account, "--period", "2026-01", "--data-dir", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "Unlimited Talk" in result.output and "22.00" in result.output and "Total" in result.output
-    bad = CliRunner().invoke(cli, ["billing", "statement", "--account", "AID-nope", "--period", "2026-01",
-                                   "--data-dir", str(tmp_path)])
+    bad = CliRunner().invoke(
+        cli, ["billing", "statement", "--account", "AID-nope", "--period", "2026-01", "--data-dir", str(tmp_path)]
+    )
     assert bad.exit_code == 2
     run = CliRunner().invoke(cli, ["billing", "run", "--period", "2026-02", "--data-dir", str(tmp_path)])
     assert run.exit_code == 0 and "Billed 1 of 1" in run.output, run.output

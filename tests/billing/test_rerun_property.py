@@ -16,9 +16,13 @@ from mpaas.models import Charge, Package, Subscriber, Subscription
 
 _ids = itertools.count()
 _credentials: dict = {}
-population = st.lists(st.tuples(st.integers(0, 59), st.decimals(min_value=Decimal("0"), max_value=Decimal("500"),
-                                                                  places=2), st.booleans()),
-                      min_size=1, max_size=8)
+population = st.lists(
+    st.tuples(
+        st.integers(0, 59), st.decimals(min_value=Decimal("0"), max_value=Decimal("500"), places=2), st.booleans()
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 async def _ledger(platform) -> list[tuple]:
@@ -40,14 +44,43 @@ async def test_rerunning_a_period_changes_nothing(platform, subs, period_offset)
         for days, price, deleted in subs:
             n = next(_ids)
             at = base + timedelta(days=days)
-            session.add(Package(id=f"PID-{n}", distributor_id=credential.account_key, name=f"P{n}", type="t",
-                                price=price, monthly=True, active=True, created_at=at))
-            session.add(Subscriber(id=f"TSUID-{n}", account_id=credential.account_id, name="n", email=f"{n}@x.io",
-                                   email_key=f"{n}@x.io", role="Subscriber", password_hash="x", phone_numbers=[],
-                                   created_at=at, updated_at=at))
+            session.add(
+                Package(
+                    id=f"PID-{n}",
+                    distributor_id=credential.account_key,
+                    name=f"P{n}",
+                    type="t",
+                    price=price,
+                    monthly=True,
+                    active=True,
+                    created_at=at,
+                )
+            )
+            session.add(
+                Subscriber(
+                    id=f"TSUID-{n}",
+                    account_id=credential.account_id,
+                    name="n",
+                    email=f"{n}@x.io",
+                    email_key=f"{n}@x.io",
+                    role="Subscriber",
+                    password_hash="x",
+                    phone_numbers=[],
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
             await session.flush()
-            sub = Subscription(id=f"SUB-{n}", account_id=credential.account_id, subscriber_id=f"TSUID-{n}",
-                               package_id=f"PID-{n}", type="mvno", active=True, created_at=at, updated_at=at)
+            sub = Subscription(
+                id=f"SUB-{n}",
+                account_id=credential.account_id,
+                subscriber_id=f"TSUID-{n}",
+                package_id=f"PID-{n}",
+                type="mvno",
+                active=True,
+                created_at=at,
+                updated_at=at,
+            )
             session.add(sub)
             await session.flush()
             await billing.subscription_started(session, sub, at, "USD")
@@ -63,11 +96,23 @@ async def test_rerunning_a_period_changes_nothing(platform, subs, period_offset)
     assert await _ledger(platform) == first
     # One in-advance MRC line per subscription live at the period's start or created within it.
     start = now()
-    expected = sum(1 for days, _, deleted in subs
-                   if (base + timedelta(days=days)).month == start.month
-                   or (base + timedelta(days=days) < start and not deleted))
+    expected = sum(
+        1
+        for days, _, deleted in subs
+        if (base + timedelta(days=days)).month == start.month or (base + timedelta(days=days) < start and not deleted)
+    )
     async with platform.db.read() as session:
-        billed = (await session.execute(select(Charge).where(
-            Charge.period == period, Charge.kind == "MRC",
-            Charge.subscription_id.in_([f"SUB-{n}" for n in range(first_id, first_id + len(subs))])))).scalars().all()
+        billed = (
+            (
+                await session.execute(
+                    select(Charge).where(
+                        Charge.period == period,
+                        Charge.kind == "MRC",
+                        Charge.subscription_id.in_([f"SUB-{n}" for n in range(first_id, first_id + len(subs))]),
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(billed) == expected

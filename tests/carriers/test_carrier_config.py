@@ -23,20 +23,23 @@ def test_url_defaults():
     assert parse_smpp_url("smpp://a:b@h:1?throughput=0").throughput is None
 
 
-@pytest.mark.parametrize("url,needle", [
-    ("http://a:b@h:1", "expected smpp://"),
-    ("smpp://:pw@h:2775", "system_id is missing"),
-    ("smpp://averyveryverylongsystemid:pw@h:2775", "system_id is longer than 15"),
-    ("smpp://a:password123@h:2775", "password is longer than 8"),
-    ("smpp://a:b@:2775", "host is missing"),
-    ("smpp://a:b@h:99999", "port"),
-    ("smpp://a:b@h:2775?window=0", "window must be between 1 and 1000"),
-    ("smpp://a:b@h:2775?window=ten", "window must be a whole number"),
-    ("smpp://a:b@h:2775?throughput=-5", "throughput"),
-    ("smpp://a:b@h:2775?throughput=abc", "throughput must be a number"),
-    ("smpp://a:b@h:2775?speed=9", "unknown setting 'speed'"),
-    ("smpp://a:b@h:2775?dlr_id=weird", "dlr_id must be one of"),
-])
+@pytest.mark.parametrize(
+    "url,needle",
+    [
+        ("http://a:b@h:1", "expected smpp://"),
+        ("smpp://:pw@h:2775", "system_id is missing"),
+        ("smpp://averyveryverylongsystemid:pw@h:2775", "system_id is longer than 15"),
+        ("smpp://a:password123@h:2775", "password is longer than 8"),
+        ("smpp://a:b@:2775", "host is missing"),
+        ("smpp://a:b@h:99999", "port"),
+        ("smpp://a:b@h:2775?window=0", "window must be between 1 and 1000"),
+        ("smpp://a:b@h:2775?window=ten", "window must be a whole number"),
+        ("smpp://a:b@h:2775?throughput=-5", "throughput"),
+        ("smpp://a:b@h:2775?throughput=abc", "throughput must be a number"),
+        ("smpp://a:b@h:2775?speed=9", "unknown setting 'speed'"),
+        ("smpp://a:b@h:2775?dlr_id=weird", "dlr_id must be one of"),
+    ],
+)
 def test_url_errors(url, needle):
     with pytest.raises(CarrierConfigError) as info:
         parse_smpp_url(url)
@@ -70,24 +73,37 @@ def test_file_good(tmp_path):
     assert carriers[1].port == 2776 and carriers[1].window == 5 and carriers[1].default
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("", "no carriers"),
-    ("[[carriers]]\nurl='smpp://a:b@h'\n", "name is required"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nprefixes=['+1']\n[[carriers]]\nname='a'\nurl='smpp://a:b@h'\n",
-     "used twice"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nprefixes=['44']\n", "prefix '44' is not '+' followed by digits"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nprefixes=['+1']\n[[carriers]]\nname='b'\nurl='smpp://a:b@h'\n"
-     "prefixes=['+1']\n", "prefix +1 is already routed to 'a'"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\ncolour='red'\n", "unknown key(s) colour"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nhost='x'\n", "either url or host"),
-    ("[[carriers]]\nname='a'\nhost='h'\nsystem_id='a'\npassword='toolongpassword'\nprefixes=['+1']\n",
-     "password is longer than 8"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\n", "nothing would route"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\ndefault=true\n[[carriers]]\nname='b'\nurl='smpp://a:b@h'\n"
-     "default=true\n", "more than one default"),
-    ("[[carriers]\n", "not valid TOML"),
-    ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nwindow=0\ndefault=true\n", "window must be between"),
-])
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("", "no carriers"),
+        ("[[carriers]]\nurl='smpp://a:b@h'\n", "name is required"),
+        (
+            "[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nprefixes=['+1']\n[[carriers]]\nname='a'\nurl='smpp://a:b@h'\n",
+            "used twice",
+        ),
+        ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nprefixes=['44']\n", "prefix '44' is not '+' followed by digits"),
+        (
+            "[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nprefixes=['+1']\n[[carriers]]\nname='b'\nurl='smpp://a:b@h'\n"
+            "prefixes=['+1']\n",
+            "prefix +1 is already routed to 'a'",
+        ),
+        ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\ncolour='red'\n", "unknown key(s) colour"),
+        ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nhost='x'\n", "either url or host"),
+        (
+            "[[carriers]]\nname='a'\nhost='h'\nsystem_id='a'\npassword='toolongpassword'\nprefixes=['+1']\n",
+            "password is longer than 8",
+        ),
+        ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\n", "nothing would route"),
+        (
+            "[[carriers]]\nname='a'\nurl='smpp://a:b@h'\ndefault=true\n[[carriers]]\nname='b'\nurl='smpp://a:b@h'\n"
+            "default=true\n",
+            "more than one default",
+        ),
+        ("[[carriers]\n", "not valid TOML"),
+        ("[[carriers]]\nname='a'\nurl='smpp://a:b@h'\nwindow=0\ndefault=true\n", "window must be between"),
+    ],
+)
 def test_file_errors(tmp_path, text, needle):
     path = tmp_path / "carriers.toml"
     path.write_text(text)
@@ -103,8 +119,7 @@ def test_missing_file(tmp_path):
 
 def test_build_connector(tmp_path):
     assert isinstance(build_connector(Settings(data_dir=tmp_path)), SandboxConnector)
-    assert isinstance(build_connector(Settings(data_dir=tmp_path, smpp_url="smpp://a:b@127.0.0.1:2775")),
-                      SmppConnector)
+    assert isinstance(build_connector(Settings(data_dir=tmp_path, smpp_url="smpp://a:b@127.0.0.1:2775")), SmppConnector)
     path = tmp_path / "carriers.toml"
     path.write_text(GOOD)
     router = build_connector(Settings(data_dir=tmp_path, carriers_file=path))

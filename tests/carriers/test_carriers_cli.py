@@ -34,9 +34,23 @@ def wait_port(port: int, timeout: float = 10.0) -> None:
 @pytest.fixture
 def sim_process():
     port, ctl = free_port(), free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port), "--control-port",
-                             str(ctl), "--outcome", "+1500555=UNDELIV"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mpaas.cli",
+            "smsc-sim",
+            "--port",
+            str(port),
+            "--control-port",
+            str(ctl),
+            "--outcome",
+            "+1500555=UNDELIV",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_port(port)
         wait_port(ctl)
@@ -66,23 +80,30 @@ def run(args, env):
 
 def test_carriers_list_binds_to_the_sim(sim_process, tmp_path):
     port, ctl = sim_process
-    result = run(["carriers", "list", "--json", "--data-dir", str(tmp_path)],
-                 {"MPAAS_SMPP_URL": f"smpp://mpaas:secret@127.0.0.1:{port}?window=7&throughput=25"})
+    result = run(
+        ["carriers", "list", "--json", "--data-dir", str(tmp_path)],
+        {"MPAAS_SMPP_URL": f"smpp://mpaas:secret@127.0.0.1:{port}?window=7&throughput=25"},
+    )
     assert result.exit_code == 0, result.output
     [state] = json.loads(result.output)
     assert state["bound"] is True and state["window"] == 7 and state["throughput"] == 25
     assert state["host"] == f"127.0.0.1:{port}"
-    result = run(["carriers", "list", "--json", "--data-dir", str(tmp_path)],
-                 {"MPAAS_SMPP_URL": f"smpp://mpaas:wrong@127.0.0.1:{port}"})
+    result = run(
+        ["carriers", "list", "--json", "--data-dir", str(tmp_path)],
+        {"MPAAS_SMPP_URL": f"smpp://mpaas:wrong@127.0.0.1:{port}"},
+    )
     [state] = json.loads(result.output)
     assert result.exit_code == 0 and state["bound"] is False and "ESME_RINVPASWD" in state["last_error"]
-    result = run(["carriers", "list", "--data-dir", str(tmp_path)],
-                 {"MPAAS_SMPP_URL": f"smpp://mpaas:secret@127.0.0.1:{port}"})
+    result = run(
+        ["carriers", "list", "--data-dir", str(tmp_path)], {"MPAAS_SMPP_URL": f"smpp://mpaas:secret@127.0.0.1:{port}"}
+    )
     assert result.exit_code == 0 and "yes" in result.output
     status, stats = control(ctl, "GET", "/stats")
     assert status == 200 and stats["binds"] == 2 and stats["bind_refusals"] == 1
-    assert control(ctl, "POST", "/personality", {"personality": "throttled", "throttle_per_second": 3}) \
-        == (200, {"personality": "throttled"})
+    assert control(ctl, "POST", "/personality", {"personality": "throttled", "throttle_per_second": 3}) == (
+        200,
+        {"personality": "throttled"},
+    )
     assert control(ctl, "POST", "/personality", {"personality": "bogus"})[0] == 400
     assert control(ctl, "POST", "/mo", {"from": "+1", "to": "+2", "body": "queued"}) == (200, {"parts": 1})
 

@@ -19,8 +19,10 @@ from mpaas.carriers.receipts import (
 
 
 def test_spec_text():
-    r = parse_receipt("id:0123456789 sub:001 dlvrd:001 submit date:2611270512 done date:2611270513 "
-                      "stat:DELIVRD err:000 text:Hello world, how are")
+    r = parse_receipt(
+        "id:0123456789 sub:001 dlvrd:001 submit date:2611270512 done date:2611270513 "
+        "stat:DELIVRD err:000 text:Hello world, how are"
+    )
     assert r.message_id == "0123456789" and r.state == "DELIVRD" and r.error_code is None
     assert r.submitted == 1 and r.delivered == 1
     assert r.submit_date == datetime(2026, 11, 27, 5, 12) and r.done_date == datetime(2026, 11, 27, 5, 13)
@@ -28,8 +30,10 @@ def test_spec_text():
 
 
 def test_seconds_in_dates_long_ids_and_case():
-    r = parse_receipt("ID:a1b2c3d4-e5f6-7788-99aa-bbccddeeff00 SUB:001 DLVRD:000 SUBMIT DATE:261127051200 "
-                      "DONE DATE:261127051359 STAT:UNDELIV ERR:034 Text:x")
+    r = parse_receipt(
+        "ID:a1b2c3d4-e5f6-7788-99aa-bbccddeeff00 SUB:001 DLVRD:000 SUBMIT DATE:261127051200 "
+        "DONE DATE:261127051359 STAT:UNDELIV ERR:034 Text:x"
+    )
     assert r.message_id == "a1b2c3d4-e5f6-7788-99aa-bbccddeeff00"
     assert r.state == "UNDELIV" and r.error_code == "034" and not r.is_success and r.is_final
     assert r.done_date == datetime(2026, 11, 27, 5, 13, 59)
@@ -41,8 +45,11 @@ def test_text_containing_keywords_is_kept_whole():
 
 
 def test_tlvs_win_over_text_and_alone():
-    tlvs = {TLV_RECEIPTED_MESSAGE_ID: b"ABC123\x00", TLV_MESSAGE_STATE: bytes([5]),
-            TLV_NETWORK_ERROR_CODE: bytes([3, 0, 27])}
+    tlvs = {
+        TLV_RECEIPTED_MESSAGE_ID: b"ABC123\x00",
+        TLV_MESSAGE_STATE: bytes([5]),
+        TLV_NETWORK_ERROR_CODE: bytes([3, 0, 27]),
+    }
     r = parse_receipt("id:zzz stat:DELIVRD err:000", tlvs)
     assert (r.message_id, r.state, r.error_code) == ("ABC123", "UNDELIV", "27")
     r = parse_receipt("", {TLV_RECEIPTED_MESSAGE_ID: b"42\x00", TLV_MESSAGE_STATE: bytes([2])})
@@ -53,12 +60,28 @@ def test_no_id_is_none():
     assert parse_receipt("stat:DELIVRD err:000") is None
 
 
-@pytest.mark.parametrize("raw,state", [
-    ("DELIVRD", "DELIVRD"), ("delivered", "DELIVRD"), ("EXPIRED", "EXPIRED"), ("DELETED", "DELETED"),
-    ("UNDELIV", "UNDELIV"), ("ACCEPTD", "ACCEPTD"), ("UNKNOWN", "UNKNOWN"), ("REJECTD", "REJECTD"),
-    ("REJECTED", "REJECTD"), ("ENROUTE", "ENROUTE"), ("SCHEDLD", "SCHEDLD"), ("SKIPPED", "SKIPPED"),
-    ("2", "DELIVRD"), (5, "UNDELIV"), (8, "REJECTD"), ("weird", "UNKNOWN"), (None, "UNKNOWN"),
-])
+@pytest.mark.parametrize(
+    "raw,state",
+    [
+        ("DELIVRD", "DELIVRD"),
+        ("delivered", "DELIVRD"),
+        ("EXPIRED", "EXPIRED"),
+        ("DELETED", "DELETED"),
+        ("UNDELIV", "UNDELIV"),
+        ("ACCEPTD", "ACCEPTD"),
+        ("UNKNOWN", "UNKNOWN"),
+        ("REJECTD", "REJECTD"),
+        ("REJECTED", "REJECTD"),
+        ("ENROUTE", "ENROUTE"),
+        ("SCHEDLD", "SCHEDLD"),
+        ("SKIPPED", "SKIPPED"),
+        ("2", "DELIVRD"),
+        (5, "UNDELIV"),
+        (8, "REJECTD"),
+        ("weird", "UNKNOWN"),
+        (None, "UNKNOWN"),
+    ],
+)
 def test_state_mapping(raw, state):
     assert normalize_state(raw) == state
 

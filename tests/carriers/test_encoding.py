@@ -171,7 +171,9 @@ def test_plain_text_shortcut_encodes_as_the_table_does(text):
     assert encoding.gsm7_encode(text) == _by_table_encode(text)
 
 
-@given(st.binary(max_size=300) | st.text(alphabet="id:0123 stat:DELIVRD err:000 text:$@_", max_size=200)
-       .map(lambda t: t.encode("ascii")))
+@given(
+    st.binary(max_size=300)
+    | st.text(alphabet="id:0123 stat:DELIVRD err:000 text:$@_", max_size=200).map(lambda t: t.encode("ascii"))
+)
 def test_plain_septets_shortcut_decodes_as_the_table_does(data):
     assert encoding.gsm7_decode(data) == _by_table_decode(data)

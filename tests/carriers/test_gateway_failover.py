@@ -67,8 +67,10 @@ def test_standby_gateway_takes_the_bind_and_nothing_is_lost(tmp_path):
         stats = smsc_stats()
         assert stats["distinct"] >= len(accepted)
         assert all(d["count"] <= 2 for d in stats["duplicate_messages"])
-        print(f"\nfailover: accepted {len(accepted)}, standby held the bind {takeover:.1f} s after the kill; "
-              f"SMSC received {stats['distinct']} messages, {stats['duplicates']} duplicate submits")
+        print(
+            f"\nfailover: accepted {len(accepted)}, standby held the bind {takeover:.1f} s after the kill; "
+            f"SMSC received {stats['distinct']} messages, {stats['duplicates']} duplicate submits"
+        )
     finally:
         stop(*procs)
         sim.terminate()
@@ -76,8 +78,19 @@ def test_standby_gateway_takes_the_bind_and_nothing_is_lost(tmp_path):
 
 
 def _send_and_kill(base, environ, workdir, callback_url, holder) -> tuple[list[str], float]:
-    credential = json.loads(run_mpaas("admin", "create-distributor", "--name", "Failover", "--rate-limit", "0",
-                                      "--json", environ=environ, cwd=workdir))
+    credential = json.loads(
+        run_mpaas(
+            "admin",
+            "create-distributor",
+            "--name",
+            "Failover",
+            "--rate-limit",
+            "0",
+            "--json",
+            environ=environ,
+            cwd=workdir,
+        )
+    )
     source, headers = prepare_sender(base, credential, callback_url, "failover")
     accepted: list[str] = []
     lock = threading.Lock()
@@ -86,8 +99,12 @@ def _send_and_kill(base, environ, workdir, callback_url, holder) -> tuple[list[s
     def send(i: int) -> None:
         # A distinct destination per message, so the SMSC can count each message's copies.
         to = [{"Number": f"+1801555{1000 + i * PER_REQUEST + j:04d}"} for j in range(PER_REQUEST)]
-        response = httpx2.post(f"{base}/v1.0/message/outbound", headers=headers, timeout=30,
-                               json={"From": source, "To": to, "Body": f"failover {i}"})
+        response = httpx2.post(
+            f"{base}/v1.0/message/outbound",
+            headers=headers,
+            timeout=30,
+            json={"From": source, "To": to, "Body": f"failover {i}"},
+        )
         assert response.status_code == 200, response.text
         with lock:
             accepted.extend(m["MessageId"] for m in response.json()["Messages"])
@@ -104,5 +121,8 @@ def _send_and_kill(base, environ, workdir, callback_url, holder) -> tuple[list[s
 
 def _wait_settled(url, accepted, callbacks) -> None:
     with psycopg.connect(libpq_dsn(url), autocommit=True) as conn:
-        wait_settled(accepted, callbacks, lambda ids: dict(
-            conn.execute("SELECT id, status FROM messages WHERE id = ANY(%s)", (ids,)).fetchall()))
+        wait_settled(
+            accepted,
+            callbacks,
+            lambda ids: dict(conn.execute("SELECT id, status FROM messages WHERE id = ANY(%s)", (ids,)).fetchall()),
+        )

@@ -47,9 +47,19 @@ async def until(predicate, timeout=3.0):
 
 
 def settings_for(port: int, **overrides) -> SmppSettings:
-    base = SmppSettings(name="sim", host="127.0.0.1", port=port, system_id="mpaas", password="secret",
-                        response_timeout_seconds=0.5, reconnect_min_seconds=0.05, reconnect_max_seconds=0.2,
-                        bind_wait_seconds=1.0, connect_timeout_seconds=1.0, bind_timeout_seconds=1.0)
+    base = SmppSettings(
+        name="sim",
+        host="127.0.0.1",
+        port=port,
+        system_id="mpaas",
+        password="secret",
+        response_timeout_seconds=0.5,
+        reconnect_min_seconds=0.05,
+        reconnect_max_seconds=0.2,
+        bind_wait_seconds=1.0,
+        connect_timeout_seconds=1.0,
+        bind_timeout_seconds=1.0,
+    )
     return replace(base, **overrides)
 
 
@@ -138,11 +148,17 @@ async def test_generic_nack_is_transient(sim, connect):
         await conn.submit(sms())
 
 
-@pytest.mark.parametrize("status,kind", [
-    (pdu.ESME_RINVDSTADR, CarrierRejected), (pdu.ESME_RINVMSGLEN, CarrierRejected), (0x401, CarrierRejected),
-    (pdu.ESME_RSYSERR, CarrierUnavailable), (pdu.ESME_RMSGQFUL, CarrierThrottled),
-    (pdu.ESME_RTHROTTLED, CarrierThrottled),
-])
+@pytest.mark.parametrize(
+    "status,kind",
+    [
+        (pdu.ESME_RINVDSTADR, CarrierRejected),
+        (pdu.ESME_RINVMSGLEN, CarrierRejected),
+        (0x401, CarrierRejected),
+        (pdu.ESME_RSYSERR, CarrierUnavailable),
+        (pdu.ESME_RMSGQFUL, CarrierThrottled),
+        (pdu.ESME_RTHROTTLED, CarrierThrottled),
+    ],
+)
 async def test_error_on_submit(sim, connect, status, kind):
     sim.set_personality("error_on_submit", error_status=status)
     conn, _ = await connect(throttle_retry_seconds=2.5)
@@ -361,22 +377,32 @@ async def test_bind_refused_after_start_keeps_retrying(sim, connect):
     assert (await conn.submit(sms(1))).carrier_id
 
 
-@pytest.mark.parametrize("number,expected", [
-    ("+18015550100", ("18015550100", 1, 1)),
-    ("18015550100", ("18015550100", 1, 1)),
-    ("12345", ("12345", 3, 0)),  # short code
-    ("MPAAS", ("MPAAS", 5, 0)),  # alphanumeric sender
-])
+@pytest.mark.parametrize(
+    "number,expected",
+    [
+        ("+18015550100", ("18015550100", 1, 1)),
+        ("18015550100", ("18015550100", 1, 1)),
+        ("12345", ("12345", 3, 0)),  # short code
+        ("MPAAS", ("MPAAS", 5, 0)),  # alphanumeric sender
+    ],
+)
 def test_outbound_addresses(number, expected):
     address = pdu.address(number)
     assert (address.number, int(address.ton), int(address.npi)) == expected
 
 
-@pytest.mark.parametrize("number,ton,expected", [
-    ("447700900123", 1, "+447700900123"), ("+447700900123", 1, "+447700900123"),
-    ("+44 7700 900123", 0, "+447700900123"), ("00447700900123", 0, "+447700900123"),
-    ("8015550100", 2, "+18015550100"), ("18015550100", 0, "+18015550100"), ("12345", 3, "12345"),
-    ("MPAAS", 5, "MPAAS"),
-])
+@pytest.mark.parametrize(
+    "number,ton,expected",
+    [
+        ("447700900123", 1, "+447700900123"),
+        ("+447700900123", 1, "+447700900123"),
+        ("+44 7700 900123", 0, "+447700900123"),
+        ("00447700900123", 0, "+447700900123"),
+        ("8015550100", 2, "+18015550100"),
+        ("18015550100", 0, "+18015550100"),
+        ("12345", 3, "12345"),
+        ("MPAAS", 5, "MPAAS"),
+    ],
+)
 def test_inbound_addresses_to_e164(number, ton, expected):
     assert pdu.to_e164(number, ton) == expected

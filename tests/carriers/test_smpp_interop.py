@@ -39,21 +39,46 @@ async def test_connector_against_smpp34_server():
             elif isinstance(event, smpp34.SubmitSmEvent):
                 n += 1
                 message_id = f"S{n}"
-                seen.append((event.source_addr, event.source_addr_ton, event.destination_addr,
-                             event.dest_addr_ton, event.data_coding, event.esm_class, event.registered_delivery,
-                             bytes(event.short_message)))
+                seen.append(
+                    (
+                        event.source_addr,
+                        event.source_addr_ton,
+                        event.destination_addr,
+                        event.dest_addr_ton,
+                        event.data_coding,
+                        event.esm_class,
+                        event.registered_delivery,
+                        bytes(event.short_message),
+                    )
+                )
                 event.accept(message_id)
                 esme = esmes.get(event.session_id) or next(iter(esmes.values()))
                 text = format_receipt(message_id, "DELIVRD").encode("ascii")
-                await esme.deliver_sm(event.source_addr, text, source_addr=event.destination_addr,
-                                      source_addr_ton=1, source_addr_npi=1, dest_addr_ton=1, dest_addr_npi=1,
-                                      esm_class=0x04,
-                                      tlvs=[smpp34.Tlv(TLV_RECEIPTED_MESSAGE_ID, message_id.encode() + b"\x00"),
-                                            smpp34.Tlv(TLV_MESSAGE_STATE, bytes([2]))])
+                await esme.deliver_sm(
+                    event.source_addr,
+                    text,
+                    source_addr=event.destination_addr,
+                    source_addr_ton=1,
+                    source_addr_npi=1,
+                    dest_addr_ton=1,
+                    dest_addr_npi=1,
+                    esm_class=0x04,
+                    tlvs=[
+                        smpp34.Tlv(TLV_RECEIPTED_MESSAGE_ID, message_id.encode() + b"\x00"),
+                        smpp34.Tlv(TLV_MESSAGE_STATE, bytes([2])),
+                    ],
+                )
                 if n == 1:  # and one MO message
-                    await esme.deliver_sm("18015550100", "héllo".encode("latin-1"), source_addr="447700900123",
-                                          source_addr_ton=1, source_addr_npi=1, dest_addr_ton=1, dest_addr_npi=1,
-                                          data_coding=3)
+                    await esme.deliver_sm(
+                        "18015550100",
+                        "héllo".encode("latin-1"),
+                        source_addr="447700900123",
+                        source_addr_ton=1,
+                        source_addr_npi=1,
+                        dest_addr_ton=1,
+                        dest_addr_npi=1,
+                        data_coding=3,
+                    )
 
     task = asyncio.create_task(smsc())
     connector = SmppConnector(settings_for(port, enquire_link_seconds=0.2))
@@ -62,8 +87,9 @@ async def test_connector_against_smpp34_server():
         await connector.start(events)
         assert connector.state()["bound"]
         one = await connector.submit(OutboundSms("m1", "+12125550100", "+18015550100", "hello from mpaas"))
-        many = await asyncio.gather(*(connector.submit(OutboundSms(f"m{i}", "+12125550100", "+18015550100",
-                                                                   f"n{i} 😀")) for i in range(20)))
+        many = await asyncio.gather(
+            *(connector.submit(OutboundSms(f"m{i}", "+12125550100", "+18015550100", f"n{i} 😀")) for i in range(20))
+        )
         assert one.carrier_id == "S1" and len({r.carrier_id for r in many}) == 20
         await until(lambda: len(events.receipts) == 21 and events.inbound, timeout=5)
         assert {r[1] for r in events.receipts} == {"S1"} | {r.carrier_id for r in many}
@@ -87,8 +113,16 @@ async def test_smpp34_client_against_our_simulator():
     try:
         client = smpp34.Client("127.0.0.1", sim.port, "mpaas", "secret", bind_type="TRX")
         session = await client.connect()
-        resp = await session.submit_sm("18015550100", b"hi sim", source_addr="12125550100", source_addr_ton=1,
-                                       source_addr_npi=1, dest_addr_ton=1, dest_addr_npi=1, registered_delivery=1)
+        resp = await session.submit_sm(
+            "18015550100",
+            b"hi sim",
+            source_addr="12125550100",
+            source_addr_ton=1,
+            source_addr_npi=1,
+            dest_addr_ton=1,
+            dest_addr_npi=1,
+            registered_delivery=1,
+        )
         assert resp.is_success and resp.message_id == sim.accepted[0].message_id
         event = await asyncio.wait_for(session.next(), 3)
         assert isinstance(event, smpp34.DeliverSmEvent) and event.esm_class == 0x04

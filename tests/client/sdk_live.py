@@ -72,12 +72,19 @@ def live_server(request, tmp_path_factory, migrated_template) -> LiveServer:
 def _start(tmp_path_factory, migrated_template):
     data_dir = tmp_path_factory.mktemp("sdk-live")
     shutil.copy(migrated_template, data_dir / "mpaas.db")
-    settings = Settings(data_dir=data_dir, seed_inventory_count=0, operator_token="sdk-operator",
-                        sandbox_receipt_delay_seconds=0.05, worker_poll_seconds=0.05, rate_limit_per_minute=0)
+    settings = Settings(
+        data_dir=data_dir,
+        seed_inventory_count=0,
+        operator_token="sdk-operator",
+        sandbox_receipt_delay_seconds=0.05,
+        worker_poll_seconds=0.05,
+        rate_limit_per_minute=0,
+    )
     credential = asyncio.run(_seed(settings))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

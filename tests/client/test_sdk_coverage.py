@@ -9,8 +9,10 @@ from mpaas.client.scaffold import missing_operations, render
 async def test_every_served_operation_has_a_row(app):
     document = app.openapi()
     missing = missing_operations(document)
-    assert not missing, ("operations served but not in mpaas.client.operations.OPERATIONS; "
-                         "`python -m mpaas.client.scaffold` prints their rows:\n" + render(document))
+    assert not missing, (
+        "operations served but not in mpaas.client.operations.OPERATIONS; "
+        "`python -m mpaas.client.scaffold` prints their rows:\n" + render(document)
+    )
     served = {(m.upper(), p.lower()) for p, ops in document["paths"].items() for m in ops}
     stale = [op.name for op in OPERATIONS if (op.method, op.path.lower()) not in served]
     assert not stale, f"rows for operations the server does not serve: {stale}"

@@ -13,13 +13,21 @@ from mpaas.client.scaffold import operation_name
 
 
 def test_response_keeps_and_exposes_every_field():
-    sent = SendOutboundMessageResponse.model_validate({
-        "MessageId": "TMID-1", "Status": "Queued", "From": "+18015550000", "Cost": 0.0045,
-        "To": [{"Number": "+18015737111"}], "CampaignId": "TCID-x", "AccountID": "AID-1"})
+    sent = SendOutboundMessageResponse.model_validate(
+        {
+            "MessageId": "TMID-1",
+            "Status": "Queued",
+            "From": "+18015550000",
+            "Cost": 0.0045,
+            "To": [{"Number": "+18015737111"}],
+            "CampaignId": "TCID-x",
+            "AccountID": "AID-1",
+        }
+    )
     assert sent.message_id == "TMID-1" and sent.from_ == "+18015550000"
     assert sent.cost == Decimal("0.0045")
-    assert sent.campaign_id == "TCID-x"            # undeclared, read in snake_case
-    assert sent.account_id == "AID-1"              # `AccountID` casing too
+    assert sent.campaign_id == "TCID-x"  # undeclared, read in snake_case
+    assert sent.account_id == "AID-1"  # `AccountID` casing too
     assert sent["AccountID"] == "AID-1"
     assert sent.to_wire()["CampaignId"] == "TCID-x"
     nested = WireResponse.model_validate({"Results": [{"PhoneNumber": "+1"}], "Account": {"AccountId": "AID-2"}})
@@ -30,14 +38,20 @@ def test_response_keeps_and_exposes_every_field():
 
 
 def test_requests_serialize_to_wire_names_and_keep_extras():
-    request = CreateMessageRouteRequest(route_name="R", message_url="http://x", message_url_method="POST",
-                                        SomethingNew=1)
-    assert request.to_wire() == {"RouteName": "R", "MessageUrl": "http://x", "MessageUrlMethod": "POST",
-                                 "SomethingNew": 1}
+    request = CreateMessageRouteRequest(
+        route_name="R", message_url="http://x", message_url_method="POST", SomethingNew=1
+    )
+    assert request.to_wire() == {
+        "RouteName": "R",
+        "MessageUrl": "http://x",
+        "MessageUrlMethod": "POST",
+        "SomethingNew": 1,
+    }
     op = resolve("message_route_details")
     assert build_request(op, None, {"message_route_id": "MRID-1"}) == {"params": {"MessageRouteId": "MRID-1"}}
     assert build_request(resolve("list_message_routes"), {"AccountId": "AID-1"}, {}) == {
-        "params": {"AccountId": "AID-1"}}
+        "params": {"AccountId": "AID-1"}
+    }
     with pytest.raises(MpaasApiError) as caught:
         build_request(resolve("create_message_route"), None, {"route_name": "R"})
     assert caught.value.status_code == 400 and caught.value.message == "The MessageUrl field is required."

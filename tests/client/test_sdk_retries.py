@@ -16,8 +16,12 @@ TOKEN = {"token": "t0k3n", "successful": True, "tokenExpiry": "01/01/2099 12:00:
 
 
 def _envelope(status: int, message: str = "nope", headers: dict | None = None) -> Response:
-    return Response(json.dumps({"StatusCode": status, "Message": message}), status=status,
-                    headers=headers or {}, content_type="application/json")
+    return Response(
+        json.dumps({"StatusCode": status, "Message": message}),
+        status=status,
+        headers=headers or {},
+        content_type="application/json",
+    )
 
 
 def _ok(body: dict | list) -> Response:
@@ -56,8 +60,11 @@ def test_backoff_schedule():
 
 @pytest.mark.parametrize("status", [408, 429, 500, 503, 504])
 def test_retryable_statuses_back_off_and_succeed(vendor, status):
-    seen = _script(vendor, "/v1.0/account/voice/routes",
-                   [_envelope(status), _envelope(status), _envelope(status), _ok({"TotalRoutes": 0})])
+    seen = _script(
+        vendor,
+        "/v1.0/account/voice/routes",
+        [_envelope(status), _envelope(status), _envelope(status), _ok({"TotalRoutes": 0})],
+    )
     sleeps: list[float] = []
     with Client(vendor.url_for("/"), "DID-x", "s", sleep=sleeps.append) as client:
         assert client.list_voice_routes().total_routes == 0
@@ -66,8 +73,9 @@ def test_retryable_statuses_back_off_and_succeed(vendor, status):
 
 
 def test_retry_after_is_honoured(vendor):
-    _script(vendor, "/v1.0/account/voice/routes",
-            [_envelope(429, headers={"Retry-After": "7"}), _ok({"TotalRoutes": 1})])
+    _script(
+        vendor, "/v1.0/account/voice/routes", [_envelope(429, headers={"Retry-After": "7"}), _ok({"TotalRoutes": 1})]
+    )
     sleeps: list[float] = []
     with Client(vendor.url_for("/"), "DID-x", "s", sleep=sleeps.append) as client:
         assert client.list_voice_routes().total_routes == 1
@@ -102,8 +110,9 @@ def test_token_endpoint_is_retried_too(httpserver):
     _script(httpserver, "/v1.0/OAuth2/tokens", [_envelope(503), _ok(TOKEN)])
     seen = _script(httpserver, "/v1.0/account/voice/routes", [_ok({"TotalRoutes": 2})])
     sleeps: list[float] = []
-    with Client(httpserver.url_for("/"), "DID-x", "s", sleep=sleeps.append,
-                scope_base="https://api.telegent.com") as client:
+    with Client(
+        httpserver.url_for("/"), "DID-x", "s", sleep=sleeps.append, scope_base="https://api.telegent.com"
+    ) as client:
         assert client.list_voice_routes().total_routes == 2
     assert sleeps == [1]
     assert seen[0].headers["Authorization"] == "Bearer t0k3n"
@@ -130,8 +139,11 @@ def test_connection_failures_are_retried_then_reported():
 
 
 async def test_async_retries_with_injected_sleep(vendor):
-    _script(vendor, "/v1.0/account/voice/routes",
-            [_envelope(504), _envelope(429, headers={"Retry-After": "3"}), _ok({"TotalRoutes": 5})])
+    _script(
+        vendor,
+        "/v1.0/account/voice/routes",
+        [_envelope(504), _envelope(429, headers={"Retry-After": "3"}), _ok({"TotalRoutes": 5})],
+    )
     sleeps: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:

@@ -20,25 +20,35 @@ def client(live_server) -> Client:
 
 
 def test_quickstart_walk(client: Client):
-    route = client.create_message_route(route_name="Main", message_url="http://127.0.0.1:9/in",
-                                        message_url_method="POST")
+    route = client.create_message_route(
+        route_name="Main", message_url="http://127.0.0.1:9/in", message_url_method="POST"
+    )
     assert route.message_route_id.startswith("MRID-")
     assert route.account_id.startswith("AID-")
     voice = client.create_voice_route(route_name="Trunk", route_type="Trunk", trunk_ip_1="20.87.87.87")
     assert voice.call_route_id.startswith("CRID-")
-    available = client.search_available_numbers(number_type="mobile", message_type="p2p", area_code="801",
-                                                message_enabled=True, voice_enabled=False)
+    available = client.search_available_numbers(
+        number_type="mobile", message_type="p2p", area_code="801", message_enabled=True, voice_enabled=False
+    )
     assert available.results_total > 0
-    subscriber = client.create_subscriber(name="Jo User", email="jo.sdk@example.com", phone_numbers=[],
-                                          role="Subscriber", password="a-temporary-password")
+    subscriber = client.create_subscriber(
+        name="Jo User", email="jo.sdk@example.com", phone_numbers=[], role="Subscriber", password="a-temporary-password"
+    )
     assert subscriber.subscriber_id.startswith("TSUID-")
-    number = client.number_provision(number_type="mvno", message_type="p2p", message_enabled=True,
-                                     voice_enabled=False, message_route_id=route.message_route_id,
-                                     product_type="Sms+Data", area_code="801",
-                                     assigned_subscriber_id=subscriber.subscriber_id)
+    number = client.number_provision(
+        number_type="mvno",
+        message_type="p2p",
+        message_enabled=True,
+        voice_enabled=False,
+        message_route_id=route.message_route_id,
+        product_type="Sms+Data",
+        area_code="801",
+        assigned_subscriber_id=subscriber.subscriber_id,
+    )
     assert number.phone_number_assigned.startswith("+1801")
-    sent = client.send_outbound_message(from_=number.phone_number_assigned, to=[{"Number": HANDSET}],
-                                        body="Hello from the SDK")
+    sent = client.send_outbound_message(
+        from_=number.phone_number_assigned, to=[{"Number": HANDSET}], body="Hello from the SDK"
+    )
     assert sent.message_id.startswith("TMID-")
     details = client.message_details(message_id=sent.message_id)
     assert details.message_id == sent.message_id
@@ -50,8 +60,9 @@ def test_quickstart_walk(client: Client):
 
 def test_one_token_per_endpoint_reused(client: Client):
     for _ in range(3):
-        client.create_message_route(CreateMessageRouteRequest(route_name="R", message_url="http://127.0.0.1:9/x",
-                                                              message_url_method="GET"))
+        client.create_message_route(
+            CreateMessageRouteRequest(route_name="R", message_url="http://127.0.0.1:9/x", message_url_method="GET")
+        )
     listed = client.list_message_routes()
     assert listed.total_routes >= 3
     assert client.mints == 2  # one for /v1.0/message/routes, one for /v1.0/account/message/routes
@@ -80,13 +91,15 @@ def test_concurrent_threads_mint_once_per_endpoint(live_server):
 
 def test_token_reminted_shortly_before_expiry(live_server):
     now = [1_000.0]
-    with Client(live_server.base_url, live_server.key, live_server.secret, clock=lambda: now[0],
-                refresh_margin=60) as client:
+    with Client(
+        live_server.base_url, live_server.key, live_server.secret, clock=lambda: now[0], refresh_margin=60
+    ) as client:
         client.list_voice_routes()
         client.list_voice_routes()
         assert client.mints == 1
         # The server's tokens live 15 minutes; the client renews 60 s before tokenExpiry by its own clock.
         import time
+
         now[0] = time.time() + live_server.settings.token_lifetime_seconds - 59
         client.list_voice_routes()
         assert client.mints == 2
@@ -129,8 +142,9 @@ def test_bad_credentials_raise_401(live_server):
 
 def test_scope_host_is_configurable(live_server):
     # The server compares scopes by path, so a token named for the vendor's host still works here.
-    with Client(live_server.base_url, live_server.key, live_server.secret,
-                scope_base="https://api.telegent.com") as client:
+    with Client(
+        live_server.base_url, live_server.key, live_server.secret, scope_base="https://api.telegent.com"
+    ) as client:
         assert client.list_message_routes().account_id.startswith("AID-")
 
 

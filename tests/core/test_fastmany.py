@@ -13,23 +13,40 @@ from mpaas.core.db import fastmany
 from mpaas.models.base import Money, UTCDateTime
 
 metadata = MetaData()
-PLAIN = Table("fastmany_plain", metadata, Column("id", String(16), primary_key=True), Column("n", Integer),
-              Column("at", UTCDateTime), Column("doc", JSON), Column("cost", Money), Column("state", String(16)))
+PLAIN = Table(
+    "fastmany_plain",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("n", Integer),
+    Column("at", UTCDateTime),
+    Column("doc", JSON),
+    Column("cost", Money),
+    Column("state", String(16)),
+)
 FAST = Table("fastmany_fast", metadata, *(Column(c.name, c.type, primary_key=c.primary_key) for c in PLAIN.c))
 
 NOW = datetime(2026, 11, 27, 13, 0, 0, 123456, tzinfo=UTC)
 ROWS = [
     {"id": "a", "n": 1, "at": NOW, "doc": {"k": [1, "x"], "u": "é"}, "cost": Decimal("0.0075"), "state": "Queued"},
-    {"id": "b", "n": None, "at": NOW.astimezone(timezone(timedelta(hours=-7))), "doc": None, "cost": None,
-     "state": "Sent"},
+    {
+        "id": "b",
+        "n": None,
+        "at": NOW.astimezone(timezone(timedelta(hours=-7))),
+        "doc": None,
+        "cost": None,
+        "state": "Sent",
+    },
     {"id": "c", "n": 3, "at": NOW + timedelta(seconds=1), "doc": [], "cost": Decimal("12.5"), "state": "Queued"},
 ]
 
 
 def _update(table):
     """Bindparams from the rows and literal constants of the statement (the OR of open states)."""
-    return (update(table).where(table.c.id == bindparam("b_id"), or_(table.c.state == "Queued", table.c.state == "Sent"))
-            .values(state=bindparam("b_state"), at=bindparam("b_now"), cost=bindparam("b_cost")))
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), or_(table.c.state == "Queued", table.c.state == "Sent"))
+        .values(state=bindparam("b_state"), at=bindparam("b_now"), cost=bindparam("b_cost"))
+    )
 
 
 UPDATE_PLAIN, UPDATE_FAST = _update(PLAIN), _update(FAST)
@@ -56,9 +73,11 @@ async def _raw(db, table) -> list[tuple]:
 
 async def test_inserts_and_updates_store_what_the_plain_path_stores(db):
     later = NOW + timedelta(minutes=5)
-    updates = [{"b_id": "a", "b_state": "Delivered", "b_now": later, "b_cost": Decimal("0.01")},
-               {"b_id": "c", "b_state": "Failed", "b_now": later, "b_cost": None},
-               {"b_id": "zz", "b_state": "Failed", "b_now": later, "b_cost": None}]
+    updates = [
+        {"b_id": "a", "b_state": "Delivered", "b_now": later, "b_cost": Decimal("0.01")},
+        {"b_id": "c", "b_state": "Failed", "b_now": later, "b_cost": None},
+        {"b_id": "zz", "b_state": "Failed", "b_now": later, "b_cost": None},
+    ]
     async with db.write() as session:
         await session.execute(PLAIN.insert(), ROWS)
         await session.execute(UPDATE_PLAIN, updates)

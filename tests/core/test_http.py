@@ -24,11 +24,14 @@ async def test_plural_messages_path_does_not_exist(api):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"{not json", "The request body is not valid JSON."),
-    (b"[1, 2]", "The request body must be a JSON object."),
-    (b'"text"', "The request body must be a JSON object."),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"{not json", "The request body is not valid JSON."),
+        (b"[1, 2]", "The request body must be a JSON object."),
+        (b'"text"', "The request body must be a JSON object."),
+    ],
+)
 async def test_malformed_bodies(http, content, message):
     response = await http.post("/v1.0/OAuth2/tokens", content=content, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
@@ -42,8 +45,9 @@ async def test_missing_body(http):
 
 
 async def test_wrong_type_names_field(api):
-    response = await api.post("/v1.0/numbers/availability", {"NumberType": "mobile", "MessageEnabled": "maybe",
-                                                             "VoiceEnabled": True})
+    response = await api.post(
+        "/v1.0/numbers/availability", {"NumberType": "mobile", "MessageEnabled": "maybe", "VoiceEnabled": True}
+    )
     assert response.status_code == 400
     assert response.json()["Message"].startswith("The MessageEnabled field")
 

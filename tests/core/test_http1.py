@@ -24,8 +24,14 @@ class RawServer:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 request = head + await reader.readexactly(length)
                 self.requests.append(request)
                 answer = self.reply(request)
@@ -71,11 +77,14 @@ async def test_concurrency_is_bounded_by_the_pool_size():
     assert server.connections <= 3
 
 
-@pytest.mark.parametrize("answer,status", [
-    (b"HTTP/1.1 204 No Content\r\n\r\n", 204),
-    (b"HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nfail\r\n0\r\n\r\n", 500),
-    (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 200),
-])
+@pytest.mark.parametrize(
+    "answer,status",
+    [
+        (b"HTTP/1.1 204 No Content\r\n\r\n", 204),
+        (b"HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nfail\r\n0\r\n\r\n", 500),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 200),
+    ],
+)
 async def test_reads_each_framing_and_reuses_the_connection(answer, status):
     async with RawServer(lambda _: answer) as server:
         pool = OriginPool("http", "127.0.0.1", server.port, 1, 5.0)
@@ -144,12 +153,15 @@ async def test_an_http10_answer_without_keep_alive_is_not_reused():
     assert server.connections == 2
 
 
-@pytest.mark.parametrize("answer", [
-    b"HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n",  # more than a webhook answer may be
-    b"HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\n{}",  # conflicting lengths
-    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",  # a garbled chunk size
-    b"HTTP/1.1 200 OK\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",  # a head over 64 KiB
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n",  # more than a webhook answer may be
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\n{}",  # conflicting lengths
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",  # a garbled chunk size
+        b"HTTP/1.1 200 OK\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",  # a head over 64 KiB
+    ],
+)
 async def test_oversized_or_malformed_answers_are_errors(answer):
     async with RawServer(lambda _: answer) as server:
         pool = OriginPool("http", "127.0.0.1", server.port, 1, 2.0)
@@ -158,12 +170,15 @@ async def test_oversized_or_malformed_answers_are_errors(answer):
         pool.close()
 
 
-@pytest.mark.parametrize("method,target,headers", [
-    ("POST", "/", [("Authorization", "Bearer x\r\nX-Injected: 1")]),  # a line break in a route's token
-    ("POST", "/", [("Bad Name", "v")]),
-    ("POST", "/a b", []),
-    ("PO ST", "/", []),
-])
+@pytest.mark.parametrize(
+    "method,target,headers",
+    [
+        ("POST", "/", [("Authorization", "Bearer x\r\nX-Injected: 1")]),  # a line break in a route's token
+        ("POST", "/", [("Bad Name", "v")]),
+        ("POST", "/a b", []),
+        ("PO ST", "/", []),
+    ],
+)
 async def test_requests_that_could_split_the_head_are_refused_before_sending(method, target, headers):
     async with RawServer(lambda _: OK) as server:
         pool = OriginPool("http", "127.0.0.1", server.port, 1, 2.0)

@@ -14,8 +14,10 @@ from processes import env, free_port, mpaas, stop, wait_healthy
 
 from mpaas.roles import api_processes as http_workers
 
-pytestmark = pytest.mark.skipif(not http_workers.reuseport_supported() or not os.path.isdir("/proc/self/fd"),
-                                reason="SO_REUSEPORT and /proc are Linux's")
+pytestmark = pytest.mark.skipif(
+    not http_workers.reuseport_supported() or not os.path.isdir("/proc/self/fd"),
+    reason="SO_REUSEPORT and /proc are Linux's",
+)
 
 CONNECTIONS = 32
 
@@ -97,8 +99,7 @@ def test_connections_opened_together_spread_over_the_workers(api_workers):
 
 def test_a_second_api_on_the_same_port_is_refused(api_workers):
     _, port, environ, tmp_path = api_workers
-    second = mpaas("api", "--workers", "2", "--port", str(port), environ=environ, cwd=tmp_path,
-                   log_name="second.log")
+    second = mpaas("api", "--workers", "2", "--port", str(port), environ=environ, cwd=tmp_path, log_name="second.log")
     try:
         assert second.wait(timeout=60) == 1
     finally:

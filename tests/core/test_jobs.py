@@ -134,8 +134,11 @@ async def test_a_claim_that_would_find_nothing_on_sqlite_takes_no_write_lock(que
         probe = queue._claim_statements[("due?", None, None)].compile(queue.db.read_engine.sync_engine)
         raw = await session.connection()
         values = probe.construct_params({"b_now": clock.now().isoformat()})
-        plan = (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + str(probe),
-                                          tuple(values[name] for name in probe.positiontup))).all()
+        plan = (
+            await raw.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + str(probe), tuple(values[name] for name in probe.positiontup)
+            )
+        ).all()
         steps = [row[-1] for row in plan]
         assert not any(step.startswith("SCAN jobs") for step in steps), steps  # off the status index
 

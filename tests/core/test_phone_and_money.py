@@ -8,15 +8,18 @@ from mpaas.core.phone import normalize_e164
 from mpaas.models.base import Money
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("+18015737111", "+18015737111"),
-    ("18015737111", "+18015737111"),
-    (" +1 801 573 7111 ", "+18015737111"),
-    ("+442071234567", "+442071234567"),
-    ("+1234", None),
-    ("", None),
-    ("hello", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("+18015737111", "+18015737111"),
+        ("18015737111", "+18015737111"),
+        (" +1 801 573 7111 ", "+18015737111"),
+        ("+442071234567", "+442071234567"),
+        ("+1234", None),
+        ("", None),
+        ("hello", None),
+    ],
+)
 def test_normalize(raw, expected):
     assert normalize_e164(raw) == expected
 

@@ -13,8 +13,10 @@ async def test_limit_per_credential(platform, http):
         statuses.append(response.status_code)
     # The token request counted too: 1 mint + 4 calls fit in 5.
     assert statuses == [200, 200, 200, 200, 429]
-    assert response.json() == {"StatusCode": 429, "Message": (
-        "Too many requests: rate limit exceeded. Slow your request cadence and retry after a short delay.")}
+    assert response.json() == {
+        "StatusCode": 429,
+        "Message": ("Too many requests: rate limit exceeded. Slow your request cadence and retry after a short delay."),
+    }
     assert int(response.headers["Retry-After"]) >= 1
     assert response.headers["X-RateLimit-Limit"] == "5"
     assert response.headers["X-RateLimit-Remaining"] == "0"

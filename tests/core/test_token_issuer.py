@@ -5,12 +5,15 @@ import pytest
 from mpaas.core.security.tokens import TokenError, TokenIssuer, scope_of
 
 
-@pytest.mark.parametrize("endpoint,scope", [
-    ("https://api.telegent.com/v1.0/numbers/provision", "/v1.0/numbers/provision"),
-    ("http://127.0.0.1:8080/V1.0/Numbers/Provision?x=1", "/v1.0/numbers/provision"),
-    ("/v1.0/numbers/provision/", "/v1.0/numbers/provision"),
-    ("v1.0/numbers/provision", "/v1.0/numbers/provision"),
-])
+@pytest.mark.parametrize(
+    "endpoint,scope",
+    [
+        ("https://api.telegent.com/v1.0/numbers/provision", "/v1.0/numbers/provision"),
+        ("http://127.0.0.1:8080/V1.0/Numbers/Provision?x=1", "/v1.0/numbers/provision"),
+        ("/v1.0/numbers/provision/", "/v1.0/numbers/provision"),
+        ("v1.0/numbers/provision", "/v1.0/numbers/provision"),
+    ],
+)
 def test_scope_of(endpoint, scope):
     assert scope_of(endpoint) == scope
 

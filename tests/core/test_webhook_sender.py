@@ -7,10 +7,13 @@ import pytest
 from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookSender, WebhookTarget
 
 
-@pytest.mark.parametrize("target", [
-    WebhookTarget("http://127.0.0.1:9/hook", "POST", "Bearer", None, "token\r\nX-Injected: yes"),
-    WebhookTarget("ftp://127.0.0.1/hook"),
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        WebhookTarget("http://127.0.0.1:9/hook", "POST", "Bearer", None, "token\r\nX-Injected: yes"),
+        WebhookTarget("ftp://127.0.0.1/hook"),
+    ],
+)
 async def test_unsafe_or_unsupported_targets_are_forbidden_without_connecting(target):
     sender = WebhookSender(timeout_seconds=1.0)
     with pytest.raises(WebhookForbidden):
@@ -18,10 +21,13 @@ async def test_unsafe_or_unsupported_targets_are_forbidden_without_connecting(ta
     await sender.close()
 
 
-@pytest.mark.parametrize("target", [
-    WebhookTarget("http://127.0.0.1:99999/hook"),  # port out of range
-    WebhookTarget("http:///hook"),  # no host
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        WebhookTarget("http://127.0.0.1:99999/hook"),  # port out of range
+        WebhookTarget("http:///hook"),  # no host
+    ],
+)
 async def test_malformed_urls_are_forbidden_every_time(target):
     sender = WebhookSender(timeout_seconds=1.0)
     for _ in range(2):  # parsed URLs are cached; a refusal is not
@@ -37,7 +43,12 @@ def test_signature_is_the_documented_hmac_whatever_was_signed_before():
 
     from mpaas.core.http.webhook_sender import sign
 
-    for secret, ts, body in [("s1", "100", b"{}"), ("s2", "100", b"{}"), ("s1", "101", b'{"A":1}'), ("s1", "100", b"{}")]:
+    for secret, ts, body in [
+        ("s1", "100", b"{}"),
+        ("s2", "100", b"{}"),
+        ("s1", "101", b'{"A":1}'),
+        ("s1", "100", b"{}"),
+    ]:
         expected = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
         assert sign(secret, ts, body) == "sha256=" + expected
 
@@ -62,8 +73,13 @@ async def test_requests_in_flight_to_one_receiver_are_capped_by_the_setting(tmp_
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                                  if line.lower().startswith(b"content-length")))
+                length = int(
+                    next(
+                        line.split(b":")[1]
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length")
+                    )
+                )
                 await reader.readexactly(length)
                 open_now += 1
                 most = max(most, open_now)
@@ -78,8 +94,14 @@ async def test_requests_in_flight_to_one_receiver_are_capped_by_the_setting(tmp_
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
     try:
-        await asyncio.gather(*(platform.webhooks.send(WebhookTarget(url), {"N": n}, signing_secret="s",
-                                                      event_id=f"EVT-{n}", timestamp=1) for n in range(5)))
+        await asyncio.gather(
+            *(
+                platform.webhooks.send(
+                    WebhookTarget(url), {"N": n}, signing_secret="s", event_id=f"EVT-{n}", timestamp=1
+                )
+                for n in range(5)
+            )
+        )
     finally:
         await platform.webhooks.close()
         server.close()
@@ -96,8 +118,9 @@ async def _receiver():
     async def handle(reader, writer):
         head = await reader.readuntil(b"\r\n\r\n")
         targets.append(head.split(b" ")[1])
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length")))
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
         await reader.readexactly(length)
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         await writer.drain()
@@ -115,13 +138,23 @@ async def test_an_internationalized_url_is_sent_percent_encoded():
     sender = WebhookSender(timeout_seconds=5.0)
     try:
         for path in ("/hooks/café?team=équipe ü&x=%41", "/plain/path?a=1&b=%7E"):
-            assert await sender.send(WebhookTarget(f"http://127.0.0.1:{port}{path}"), {"A": 1}, signing_secret="s",
-                                     event_id="EVT-1", timestamp=1) == 200
+            assert (
+                await sender.send(
+                    WebhookTarget(f"http://127.0.0.1:{port}{path}"),
+                    {"A": 1},
+                    signing_secret="s",
+                    event_id="EVT-1",
+                    timestamp=1,
+                )
+                == 200
+            )
     finally:
         await sender.close()
         server.close()
-    assert targets == [b"/hooks/caf%C3%A9?team=%C3%A9quipe%20%C3%BC&x=%41",
-                       b"/plain/path?a=1&b=%7E"]  # already valid: unchanged, byte for byte
+    assert targets == [
+        b"/hooks/caf%C3%A9?team=%C3%A9quipe%20%C3%BC&x=%41",
+        b"/plain/path?a=1&b=%7E",
+    ]  # already valid: unchanged, byte for byte
 
 
 def test_an_internationalized_host_name_is_sent_as_idna():
@@ -138,11 +171,24 @@ async def test_private_destinations_are_forbidden_when_only_public_ones_are_allo
     try:
         for host in ("127.0.0.1", "localhost"):
             with pytest.raises(WebhookForbidden, match="private or reserved address"):
-                await public_only.send(WebhookTarget(f"http://{host}:{port}/hook"), {"A": 1}, signing_secret="s",
-                                       event_id="EVT-1", timestamp=1)
+                await public_only.send(
+                    WebhookTarget(f"http://{host}:{port}/hook"),
+                    {"A": 1},
+                    signing_secret="s",
+                    event_id="EVT-1",
+                    timestamp=1,
+                )
         assert targets == []
-        assert await anything.send(WebhookTarget(f"http://127.0.0.1:{port}/hook"), {"A": 1}, signing_secret="s",
-                                   event_id="EVT-1", timestamp=1) == 200
+        assert (
+            await anything.send(
+                WebhookTarget(f"http://127.0.0.1:{port}/hook"),
+                {"A": 1},
+                signing_secret="s",
+                event_id="EVT-1",
+                timestamp=1,
+            )
+            == 200
+        )
         assert targets == [b"/hook"]
     finally:
         await public_only.close()
@@ -174,8 +220,13 @@ async def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
     sender = WebhookSender(timeout_seconds=5.0, allow_private=False)
     try:
         with pytest.raises(WebhookUnreachable):
-            await sender.send(WebhookTarget("https://rebind.example/hook"), {"A": 1}, signing_secret="s",
-                              event_id="EVT-1", timestamp=1)
+            await sender.send(
+                WebhookTarget("https://rebind.example/hook"),
+                {"A": 1},
+                signing_secret="s",
+                event_id="EVT-1",
+                timestamp=1,
+            )
     finally:
         await sender.close()
     assert lookups == ["rebind.example"]

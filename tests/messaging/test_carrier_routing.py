@@ -15,9 +15,19 @@ from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 
 
 def _settings(name: str, port: int) -> SmppSettings:
-    return SmppSettings(name=name, host="127.0.0.1", port=port, system_id="mpaas", password="secret",
-                        response_timeout_seconds=2.0, reconnect_min_seconds=0.05, reconnect_max_seconds=0.2,
-                        bind_wait_seconds=2.0, connect_timeout_seconds=1.0, bind_timeout_seconds=1.0)
+    return SmppSettings(
+        name=name,
+        host="127.0.0.1",
+        port=port,
+        system_id="mpaas",
+        password="secret",
+        response_timeout_seconds=2.0,
+        reconnect_min_seconds=0.05,
+        reconnect_max_seconds=0.2,
+        bind_wait_seconds=2.0,
+        connect_timeout_seconds=1.0,
+        bind_timeout_seconds=1.0,
+    )
 
 
 @pytest.fixture
@@ -49,9 +59,14 @@ async def _status(api, message_id: str, timeout: float = 10.0) -> str:
 
 async def test_each_carriers_receipts_settle_its_messages(api, numbers, sims):
     source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
-    sent = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+442071234567"}], "Body": "hello"})
+    sent = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={"From": source, "To": [{"Number": "+18015737111"}, {"Number": "+442071234567"}], "Body": "hello"},
+    )
     by_recipient = {m["To"]: m["MessageId"] for m in sent["Messages"]}
-    assert [await _status(api, by_recipient[to]) for to in ("+18015737111", "+442071234567")] == \
-        ["Delivered", "Delivered"]
+    assert [await _status(api, by_recipient[to]) for to in ("+18015737111", "+442071234567")] == [
+        "Delivered",
+        "Delivered",
+    ]
     assert [len(sim.accepted) for sim in sims] == [1, 1]  # one message through each carrier

@@ -36,8 +36,14 @@ def _free_port() -> int:
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MPAAS_")}
-    env.update(MPAAS_SEED_INVENTORY_COUNT="300", MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS="0.3",
-               MPAAS_WORKER_POLL_SECONDS="0.1", MPAAS_RATE_LIMIT_PER_MINUTE="0", PYTHONUNBUFFERED="1", **extra)
+    env.update(
+        MPAAS_SEED_INVENTORY_COUNT="300",
+        MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS="0.3",
+        MPAAS_WORKER_POLL_SECONDS="0.1",
+        MPAAS_RATE_LIMIT_PER_MINUTE="0",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
     return env
 
 
@@ -57,8 +63,13 @@ def carrier(request, tmp_path):
 
 def _start(data_dir: Path, port: int, extra: dict[str, str]) -> subprocess.Popen:
     log = open(data_dir / f"serve-{port}.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "mpaas.cli", "serve", "--port", str(port), "--data-dir",
-                             str(data_dir)], stdout=log, stderr=subprocess.STDOUT, env=_env(**extra), cwd=data_dir)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mpaas.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=_env(**extra),
+        cwd=data_dir,
+    )
     deadline = time.monotonic() + 60
     while True:
         assert proc.poll() is None, (data_dir / f"serve-{port}.log").read_text()
@@ -84,9 +95,26 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
     proc = _start(tmp_path, port, extra)
     base = f"http://127.0.0.1:{port}"
     try:
-        created = subprocess.run([sys.executable, "-m", "mpaas.cli", "admin", "create-distributor", "--name", "Crash",
-                                  "--rate-limit", "0", "--json", "--data-dir", str(tmp_path)],
-                                 capture_output=True, text=True, env=_env(), check=True)
+        created = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mpaas.cli",
+                "admin",
+                "create-distributor",
+                "--name",
+                "Crash",
+                "--rate-limit",
+                "0",
+                "--json",
+                "--data-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            check=True,
+        )
         credential = json.loads(created.stdout)
         source, send_headers = prepare_sender(base, credential, callbacks.url, "crash")
 
@@ -102,8 +130,12 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
             # A distinct destination per message, so the SMSC can count each message's copies.
             to = [{"Number": f"+1801555{1000 + i * per_request + j:04d}"} for j in range(per_request)]
             try:
-                response = httpx2.post(f"{target or base}/v1.0/message/outbound", headers=send_headers, timeout=10, json={
-                    "From": source, "To": to, "Body": f"crash test {i}"})
+                response = httpx2.post(
+                    f"{target or base}/v1.0/message/outbound",
+                    headers=send_headers,
+                    timeout=10,
+                    json={"From": source, "To": to, "Body": f"crash test {i}"},
+                )
             except httpx2.TransportError:
                 return  # the server is gone: these were never accepted
             if response.status_code == 200:
@@ -128,14 +160,22 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
         proc = _start(tmp_path, new_port, extra)  # restart on the same data dir
         # The client sends what the dead server never accepted (tokens are scoped by path, so they still work).
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda i: send(i, f"http://127.0.0.1:{new_port}"),
-                          [i for i in range(messages // per_request) if i not in sent_batches]))
+            list(
+                pool.map(
+                    lambda i: send(i, f"http://127.0.0.1:{new_port}"),
+                    [i for i in range(messages // per_request) if i not in sent_batches],
+                )
+            )
         assert len(accepted) == messages
+
         def statuses_of(ids):
             db = sqlite3.connect(f"file:{tmp_path / 'mpaas.db'}?mode=ro", uri=True)
             try:
-                return dict(db.execute(f"SELECT id, status FROM messages WHERE id IN ({','.join('?' * len(ids))})",
-                                       ids).fetchall())
+                return dict(
+                    db.execute(
+                        f"SELECT id, status FROM messages WHERE id IN ({','.join('?' * len(ids))})", ids
+                    ).fetchall()
+                )
             finally:
                 db.close()
 
@@ -145,13 +185,30 @@ def test_sigkill_loses_nothing(tmp_path, callbacks, carrier):
         with callbacks.lock:
             total = sum(1 for e in callbacks.events if e.get("Status") == "Delivered" and e["MessageId"] in accepted)
         stats = smsc_stats()
-        report = (f"\n{name}: accepted {len(accepted)}, in flight at the kill {in_flight}, "
-                  f"Delivered callbacks {total} (re-sent duplicates {total - len(accepted)})")
+        report = (
+            f"\n{name}: accepted {len(accepted)}, in flight at the kill {in_flight}, "
+            f"Delivered callbacks {total} (re-sent duplicates {total - len(accepted)})"
+        )
         if stats is not None:
             # The restarted server holds its bind: `mpaas carriers list --server` reads it from the process.
-            listed = subprocess.run([sys.executable, "-m", "mpaas.cli", "carriers", "list", "--server",
-                                     f"http://127.0.0.1:{new_port}", "--json", "--data-dir", str(tmp_path)],
-                                    capture_output=True, text=True, env=_env(), timeout=30)
+            listed = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "mpaas.cli",
+                    "carriers",
+                    "list",
+                    "--server",
+                    f"http://127.0.0.1:{new_port}",
+                    "--json",
+                    "--data-dir",
+                    str(tmp_path),
+                ],
+                capture_output=True,
+                text=True,
+                env=_env(),
+                timeout=30,
+            )
             assert listed.returncode == 0, listed.stderr
             assert [c["bound"] for c in json.loads(listed.stdout)] == [True]
             # Every accepted message reached the SMSC, none more than twice (a submit the SMSC answered just

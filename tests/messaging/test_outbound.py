@@ -23,8 +23,11 @@ async def wait_status(api, message_id: str, wanted: str, timeout: float = 10.0) 
 
 async def test_send_is_queued_then_delivered(api, numbers):
     source = await _number(api)
-    data = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+18015737111"}], "Body": "Hello there!!!", "CampaignId": "JCID-1"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "Hello there!!!", "CampaignId": "JCID-1"},
+    )
     assert data["MessageId"].startswith("TMID-")
     assert data["Status"] == "Queued"
     assert data["Direction"] == "Outbound"
@@ -43,8 +46,9 @@ async def test_send_is_queued_then_delivered(api, numbers):
 
 async def test_configured_destinations_fail(api, numbers):
     source = await _number(api)
-    data = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+15005550006"}], "Body": "x"})
+    data = await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+15005550006"}], "Body": "x"}
+    )
     details = await wait_status(api, data["MessageId"], "Failed")
     assert details["Status"] == "Failed"
     assert details["ErrorCode"] == "UNDELIV"
@@ -52,9 +56,15 @@ async def test_configured_destinations_fail(api, numbers):
 
 async def test_one_message_per_recipient(api, numbers):
     source = await _number(api)
-    data = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+15005550006"}, {"Number": "+18015737111"}],
-        "Body": "hi"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={
+            "From": source,
+            "To": [{"Number": "+18015737111"}, {"Number": "+15005550006"}, {"Number": "+18015737111"}],
+            "Body": "hi",
+        },
+    )
     assert [m["To"] for m in data["Messages"]] == ["+18015737111", "+15005550006"]
     assert len({m["MessageId"] for m in data["Messages"]}) == 2
     assert data["Cost"] == 0.009
@@ -65,20 +75,29 @@ async def test_one_message_per_recipient(api, numbers):
 
 async def test_cost_counts_segments(api, numbers):
     source = await _number(api)
-    long_gsm = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
-                                                                    "Body": "a" * 161})
+    long_gsm = await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "a" * 161}
+    )
     assert Decimal(str(long_gsm["Cost"])) == Decimal("0.0090")
-    unicode = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
-                                                                   "Body": "é€😀" * 30})
+    unicode = await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "é€😀" * 30}
+    )
     assert unicode["Segment"] == 2
 
 
 async def test_mms_is_stored(api, numbers):
     source = await _number(api)
-    data = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+18015737111"}], "Body": "pic",
-        "MmsMedia": [{"MediaUrl": "https://example.com/a.png"}],
-        "MmsBase64": [{"Base64": "aGVsbG8=", "BaseType": "image/png"}]})
+    data = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={
+            "From": source,
+            "To": [{"Number": "+18015737111"}],
+            "Body": "pic",
+            "MmsMedia": [{"MediaUrl": "https://example.com/a.png"}],
+            "MmsBase64": [{"Base64": "aGVsbG8=", "BaseType": "image/png"}],
+        },
+    )
     assert data["MessageType"] == "mms"
     assert data["MmsMedia"] == [{"MediaUrl": "https://example.com/a.png"}]
     assert data["MmsBase64"] == [{"Base64": "aGVsbG8=", "BaseType": "image/png"}]
@@ -86,8 +105,9 @@ async def test_mms_is_stored(api, numbers):
 
 async def test_from_must_be_own_number(api, other_api, numbers):
     foreign = await _number(other_api)
-    response = await api.post("/v1.0/message/outbound", {"From": foreign, "To": [{"Number": "+18015737111"}],
-                                                         "Body": "x"})
+    response = await api.post(
+        "/v1.0/message/outbound", {"From": foreign, "To": [{"Number": "+18015737111"}], "Body": "x"}
+    )
     assert response.status_code == 400
     assert response.json()["Message"] == "Phone number does not belong to account"
 
@@ -95,16 +115,18 @@ async def test_from_must_be_own_number(api, other_api, numbers):
 async def test_from_must_be_messaging_enabled(api, numbers):
     route = await make_message_route(api)
     source = (await provision(api, route, MessageEnabled=False, ProductType="Data-Only"))["PhoneNumberAssigned"]
-    response = await api.post("/v1.0/message/outbound", {"From": source, "To": [{"Number": "+18015737111"}],
-                                                         "Body": "x"})
+    response = await api.post(
+        "/v1.0/message/outbound", {"From": source, "To": [{"Number": "+18015737111"}], "Body": "x"}
+    )
     assert response.status_code == 400
     assert "not enabled for messaging" in response.json()["Message"]
 
 
 async def test_to_validated_per_recipient(api, numbers):
     source = await _number(api)
-    response = await api.post("/v1.0/message/outbound", {
-        "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+1234"}], "Body": "x"})
+    response = await api.post(
+        "/v1.0/message/outbound", {"From": source, "To": [{"Number": "+18015737111"}, {"Number": "+1234"}], "Body": "x"}
+    )
     assert response.status_code == 400
     assert response.json()["Message"].startswith("The To[1].Number field must be a valid E.164 number")
     response = await api.post("/v1.0/message/outbound", {"From": source, "To": [], "Body": "x"})
@@ -123,8 +145,9 @@ async def test_rejected_send_stores_nothing(api, numbers, platform):
     from mpaas.models import Job, Message
 
     source = await _number(api)
-    await api.post("/v1.0/message/outbound", {"From": source, "To": [{"Number": "+18015737111"},
-                                                                     {"Number": "bad"}], "Body": "x"})
+    await api.post(
+        "/v1.0/message/outbound", {"From": source, "To": [{"Number": "+18015737111"}, {"Number": "bad"}], "Body": "x"}
+    )
     async with platform.db.read() as session:
         assert (await session.execute(select(func.count()).select_from(Message))).scalar_one() == 0
         kinds = (await session.execute(select(Job.kind))).scalars().all()
@@ -149,8 +172,9 @@ async def test_many_recipients_settle_together(api, numbers, platform):
     deadline = asyncio.get_running_loop().time() + 15
     while True:
         async with platform.db.read() as session:
-            delivered = (await session.execute(select(func.count()).select_from(Message)
-                                               .where(Message.status == "Delivered"))).scalar_one()
+            delivered = (
+                await session.execute(select(func.count()).select_from(Message).where(Message.status == "Delivered"))
+            ).scalar_one()
         if delivered == 50 or asyncio.get_running_loop().time() > deadline:
             break
         await asyncio.sleep(0.1)

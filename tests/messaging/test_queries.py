@@ -11,8 +11,11 @@ async def _setup(api, http):
     source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
     ids = []
     for i in range(3):
-        sent = await api.ok("POST", "/v1.0/message/outbound", json={
-            "From": source, "To": [{"Number": "+18015737111"}], "Body": f"m{i}", "CampaignId": "JCID-1"})
+        sent = await api.ok(
+            "POST",
+            "/v1.0/message/outbound",
+            json={"From": source, "To": [{"Number": "+18015737111"}], "Body": f"m{i}", "CampaignId": "JCID-1"},
+        )
         ids.append(sent["MessageId"])
     inbound = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": source, "Body": "in"})
     ids.append(inbound.json()["MessageId"])
@@ -66,8 +69,9 @@ async def test_device_delivery(api, numbers, http):
     assert (await api.post("/v1.0/message/device-delivery", {"MessageId": "TMID-x"})).status_code == 404
 
 
-async def test_details_finds_a_message_by_its_id_in_any_casing_through_the_primary_key(api, other_api, numbers, http,
-                                                                                    platform):
+async def test_details_finds_a_message_by_its_id_in_any_casing_through_the_primary_key(
+    api, other_api, numbers, http, platform
+):
     from sqlalchemy import event
 
     _source, ids = await _setup(api, http)
@@ -89,6 +93,5 @@ async def test_details_finds_a_message_by_its_id_in_any_casing_through_the_prima
         statement, parameters = statements[-1]
         async with platform.db.read() as session:
             raw = await session.connection()
-            plan = [row[-1] for row in (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
-                                                                  parameters)).all()]
+            plan = [row[-1] for row in (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)).all()]
         assert any("USING INDEX sqlite_autoindex_messages" in step or "PRIMARY KEY" in step for step in plan), plan

@@ -71,8 +71,9 @@ def carrier(platform):
 
 async def _send(api, body="hello"):
     source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
-    return await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
-                                                                "Body": body})
+    return await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}], "Body": body}
+    )
 
 
 async def _final(api, message_id, timeout=10.0):
@@ -90,8 +91,9 @@ async def test_receipt_before_submit_response(api, numbers, carrier):
     assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"
 
 
-async def test_receipts_before_submit_response_twice_over_are_kept_once_and_applied_once(api, numbers, carrier,
-                                                                                      platform):
+async def test_receipts_before_submit_response_twice_over_are_kept_once_and_applied_once(
+    api, numbers, carrier, platform
+):
     """The second copy meets the first's early row (the upsert's conflict path); both go when the submit is
     recorded, and the message settles once."""
     from sqlalchemy import func, select
@@ -103,13 +105,15 @@ async def test_receipts_before_submit_response_twice_over_are_kept_once_and_appl
     assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"
     async with platform.db.read() as session:
         early = (await session.execute(select(func.count()).select_from(EarlyReceipt))).scalar_one()
-        webhooks = (await session.execute(select(func.count()).select_from(Job)
-                                          .where(Job.kind == "webhook.deliver"))).scalar_one()
+        webhooks = (
+            await session.execute(select(func.count()).select_from(Job).where(Job.kind == "webhook.deliver"))
+        ).scalar_one()
     assert early == 0 and webhooks == 2
 
 
-async def test_a_receipt_during_its_submit_batch_is_stored_with_the_submit_not_as_early(api, numbers, carrier,
-                                                                                       platform):
+async def test_a_receipt_during_its_submit_batch_is_stored_with_the_submit_not_as_early(
+    api, numbers, carrier, platform
+):
     """The first message's receipt comes while the batch waits for the second's response: it is parked and
     written by the batch's own transaction, never as an early receipt (insert, read back, delete)."""
     from sqlalchemy import event
@@ -125,8 +129,11 @@ async def test_a_receipt_during_its_submit_batch_is_stored_with_the_submit_not_a
     event.listen(platform.db.write_engine.sync_engine, "before_cursor_execute", capture)
     try:
         source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
-        sent = await api.ok("POST", "/v1.0/message/outbound", json={
-            "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+18015737112"}], "Body": "hello"})
+        sent = await api.ok(
+            "POST",
+            "/v1.0/message/outbound",
+            json={"From": source, "To": [{"Number": "+18015737111"}, {"Number": "+18015737112"}], "Body": "hello"},
+        )
         for message in sent["Messages"]:
             assert (await _final(api, message["MessageId"]))["Status"] == "Delivered"
     finally:
@@ -135,7 +142,8 @@ async def test_a_receipt_during_its_submit_batch_is_stored_with_the_submit_not_a
 
 
 async def test_receipts_parked_for_a_batch_whose_transaction_fails_are_stored_the_usual_way(
-        api, numbers, carrier, platform, monkeypatch):
+    api, numbers, carrier, platform, monkeypatch
+):
     from mpaas.messaging import bulk
 
     record_submits, calls = bulk.record_submits, []
@@ -150,8 +158,11 @@ async def test_receipts_parked_for_a_batch_whose_transaction_fails_are_stored_th
     carrier.receipt_at_once = True
     carrier.slow_submits = {"+18015737112": 0.3}
     source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
-    sent = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+18015737111"}, {"Number": "+18015737112"}], "Body": "hello"})
+    sent = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={"From": source, "To": [{"Number": "+18015737111"}, {"Number": "+18015737112"}], "Body": "hello"},
+    )
     for message in sent["Messages"]:
         assert (await _final(api, message["MessageId"]))["Status"] == "Delivered"
     assert len(carrier.submits) == 4  # the failed batch's two, again
@@ -185,8 +196,9 @@ async def test_duplicate_receipts_change_nothing(api, numbers, carrier, platform
     assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"
     await asyncio.sleep(0.2)
     async with platform.db.read() as session:
-        webhooks = (await session.execute(select(func.count()).select_from(Job)
-                                          .where(Job.kind == "webhook.deliver"))).scalar_one()
+        webhooks = (
+            await session.execute(select(func.count()).select_from(Job).where(Job.kind == "webhook.deliver"))
+        ).scalar_one()
     assert webhooks == 2  # Sent and Delivered, once each
 
 

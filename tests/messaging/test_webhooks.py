@@ -24,8 +24,12 @@ async def _signing_secret(platform, account_id: str) -> str:
 def _verify(secret: str, request) -> bool:
     """The recipe in docs/webhooks.md."""
     content = request.get_data() if request.method != "GET" else request.query_string
-    expected = "sha256=" + hmac.new(secret.encode(), request.headers["X-Mpaas-Timestamp"].encode() + b"." + content,
-                                    hashlib.sha256).hexdigest()
+    expected = (
+        "sha256="
+        + hmac.new(
+            secret.encode(), request.headers["X-Mpaas-Timestamp"].encode() + b"." + content, hashlib.sha256
+        ).hexdigest()
+    )
     return hmac.compare_digest(expected, request.headers["X-Mpaas-Signature"])
 
 
@@ -49,12 +53,16 @@ def receiver(httpserver):
 
 
 async def test_status_callbacks_signed(api, numbers, platform, receiver):
-    route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"),
-                                     CallbackMessageAuthenticationType="Bearer",
-                                     CallbackMessagePasswordToken="cb-token")
+    route = await make_message_route(
+        api,
+        CallbackMessageUrl=receiver.url_for("/cb"),
+        CallbackMessageAuthenticationType="Bearer",
+        CallbackMessagePasswordToken="cb-token",
+    )
     source = (await provision(api, route))["PhoneNumberAssigned"]
-    sent = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
-                                                                "Body": "hi"})
+    sent = await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "hi"}
+    )
     await _until(lambda: len(_received(receiver, "/cb")) >= 2)
     secret = await _signing_secret(platform, api.account_id)
     callbacks = _received(receiver, "/cb")
@@ -74,18 +82,55 @@ async def test_a_status_callback_carries_every_documented_field(api, numbers, pl
 
     route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"))
     source = (await provision(api, route))["PhoneNumberAssigned"]
-    sent = await api.ok("POST", "/v1.0/message/outbound", json={
-        "From": source, "To": [{"Number": "+18015737111"}], "Body": "x" * 200, "CampaignId": "CMP-7"})
+    sent = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "x" * 200, "CampaignId": "CMP-7"},
+    )
     await _until(lambda: len(_received(receiver, "/cb")) >= 2)
     details = await api.ok("GET", "/v1.0/message/details", params={"MessageId": sent["MessageId"]})
     sent_event, delivered = [json.loads(r.get_data()) for r in _received(receiver, "/cb")]
-    assert list(delivered) == ["EventId", "EventType", "MessageId", "Status", "Direction", "From", "To", "Owner",
-                               "ErrorCode", "Segment", "Cost", "CampaignId", "Timestamp"]
-    assert {k: delivered[k] for k in ("EventType", "MessageId", "Status", "Direction", "From", "To", "Owner",
-                                      "ErrorCode", "Segment", "CampaignId")} == {
-        "EventType": "message.status", "MessageId": sent["MessageId"], "Status": "Delivered",
-        "Direction": "Outbound", "From": source, "To": "+18015737111", "Owner": source, "ErrorCode": None,
-        "Segment": 2, "CampaignId": "CMP-7"}
+    assert list(delivered) == [
+        "EventId",
+        "EventType",
+        "MessageId",
+        "Status",
+        "Direction",
+        "From",
+        "To",
+        "Owner",
+        "ErrorCode",
+        "Segment",
+        "Cost",
+        "CampaignId",
+        "Timestamp",
+    ]
+    assert {
+        k: delivered[k]
+        for k in (
+            "EventType",
+            "MessageId",
+            "Status",
+            "Direction",
+            "From",
+            "To",
+            "Owner",
+            "ErrorCode",
+            "Segment",
+            "CampaignId",
+        )
+    } == {
+        "EventType": "message.status",
+        "MessageId": sent["MessageId"],
+        "Status": "Delivered",
+        "Direction": "Outbound",
+        "From": source,
+        "To": "+18015737111",
+        "Owner": source,
+        "ErrorCode": None,
+        "Segment": 2,
+        "CampaignId": "CMP-7",
+    }
     assert delivered["Cost"] == sent_event["Cost"] and delivered["Cost"] > 0
     assert str(delivered["Cost"]) in json.dumps(details)  # the message's own cost
     sent_at, delivered_at = (datetime.fromisoformat(e["Timestamp"]) for e in (sent_event, delivered))
@@ -99,23 +144,43 @@ async def test_a_status_callback_queued_whole_is_delivered_as_stored(api, number
 
     route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"))
     source = (await provision(api, route))["PhoneNumberAssigned"]
-    sent = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
-                                                                "Body": "hi"})
+    sent = await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "hi"}
+    )
     await _until(lambda: len(_received(receiver, "/cb")) >= 2)
-    stored = {"EventId": "EVT-OLD", "EventType": "message.status", "MessageId": sent["MessageId"],
-              "Status": "Delivered", "Note": "as queued by the earlier version"}
+    stored = {
+        "EventId": "EVT-OLD",
+        "EventType": "message.status",
+        "MessageId": sent["MessageId"],
+        "Status": "Delivered",
+        "Note": "as queued by the earlier version",
+    }
     async with platform.db.write() as session:
-        enqueue(session, platform.clock.now(), WEBHOOK_JOB, {
-            "target": "callback", "message_id": sent["MessageId"], "event_id": "EVT-OLD",
-            "event_type": "message.status", "payload": stored})
+        enqueue(
+            session,
+            platform.clock.now(),
+            WEBHOOK_JOB,
+            {
+                "target": "callback",
+                "message_id": sent["MessageId"],
+                "event_id": "EVT-OLD",
+                "event_type": "message.status",
+                "payload": stored,
+            },
+        )
     platform.jobs.notify()
     await _until(lambda: len(_received(receiver, "/cb")) >= 3)
     assert json.loads(_received(receiver, "/cb")[2].get_data()) == stored
 
 
 async def test_inbound_reaches_message_url(api, numbers, platform, receiver, http):
-    route = await make_message_route(api, MessageUrl=receiver.url_for("/in"), MessageAuthenticationType="Basic",
-                                     MessageUsername="admin", MessagePasswordToken="s3cret")
+    route = await make_message_route(
+        api,
+        MessageUrl=receiver.url_for("/in"),
+        MessageAuthenticationType="Basic",
+        MessageUsername="admin",
+        MessagePasswordToken="s3cret",
+    )
     owner = (await provision(api, route))["PhoneNumberAssigned"]
     response = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "Hi back"})
     assert response.status_code == 200

@@ -29,7 +29,9 @@ async def test_area_code_first_then_zip(api, platform):
     both = await api.ok("POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801", "ZipCode": zipcode})
     assert {a["AreaCode"] for a in both["AvailableNumberAreas"]} == {801}
     # An empty area falls back to the ZipCode.
-    fallback = await api.ok("POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "907", "ZipCode": zipcode})
+    fallback = await api.ok(
+        "POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "907", "ZipCode": zipcode}
+    )
     assert {a["Zipcode"] for a in fallback["AvailableNumberAreas"]} == {zipcode}
     assert fallback["ResultsTotal"] >= 1
     assert zips
@@ -57,8 +59,9 @@ async def test_page_beyond_last_is_empty(api, numbers):
 async def test_specific_numbers_for_older_clients(api, numbers):
     default = await api.ok("POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801"})
     assert len(default["NumbersAvailable"]) == 12
-    wanted = await api.ok("POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801",
-                                                                       "TotalNumbersRequested": 3})
+    wanted = await api.ok(
+        "POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801", "TotalNumbersRequested": 3}
+    )
     assert len(wanted["NumbersAvailable"]) == 3
     assert all(n["Number"].startswith("+1801") for n in wanted["NumbersAvailable"])
 

@@ -7,8 +7,13 @@ from collections import Counter
 
 from conftest import add_inventory, make_message_route
 
-BODY = {"NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-        "ProductType": "Sms-Only"}
+BODY = {
+    "NumberType": "mvno",
+    "MessageType": "p2p",
+    "MessageEnabled": True,
+    "VoiceEnabled": False,
+    "ProductType": "Sms-Only",
+}
 
 
 async def test_last_ten_numbers_of_an_area(api, platform):
@@ -27,8 +32,11 @@ async def test_last_ten_numbers_of_an_area(api, platform):
     assert all(n.startswith("+1801") for n in ok)
     failures = Counter(r.json()["Message"] for r in responses if r.status_code != 200)
     assert failures == {"No available numbers match the request; check POST /v1.0/numbers/availability.": 40}
-    availability = await api.ok("POST", "/v1.0/numbers/availability", json={
-        "NumberType": "mobile", "MessageEnabled": True, "VoiceEnabled": False, "AreaCode": "801"})
+    availability = await api.ok(
+        "POST",
+        "/v1.0/numbers/availability",
+        json={"NumberType": "mobile", "MessageEnabled": True, "VoiceEnabled": False, "AreaCode": "801"},
+    )
     assert availability["ResultsTotal"] == 0
 
 
@@ -41,8 +49,10 @@ async def test_same_named_number_twenty_times(api, other_api, platform):
 
     async def attempt(i):
         client = api if i % 2 else other_api
-        return await client.post("/v1.0/numbers/provision", {**BODY, "MessageRouteId": routes[id(client)],
-                                                            "PhoneNumbers": [{"Number": wanted}]})
+        return await client.post(
+            "/v1.0/numbers/provision",
+            {**BODY, "MessageRouteId": routes[id(client)], "PhoneNumbers": [{"Number": wanted}]},
+        )
 
     responses = await asyncio.gather(*(attempt(i) for i in range(20)))
     winners = [r for r in responses if r.status_code == 200]

@@ -41,14 +41,22 @@ async def _number(api) -> str:
 
 
 async def _limits(api, number, **kw):
-    body = {"ValueUnit": "MB", "NotifyValue": 10, "ThrottleValue": 15, "ThrottleSpeed": "1-mbps", "LimitValue": 20,
-            "PhoneNumbers": [{"Number": number}], **kw}
+    body = {
+        "ValueUnit": "MB",
+        "NotifyValue": 10,
+        "ThrottleValue": 15,
+        "ThrottleSpeed": "1-mbps",
+        "LimitValue": 20,
+        "PhoneNumbers": [{"Number": number}],
+        **kw,
+    }
     return await api.post("/v1.0/numbers/data-usage", body)
 
 
 async def _info(api, number) -> dict:
-    return (await api.ok("POST", "/v1.0/numbers/data-usage/info", json={"PhoneNumbers": [{"Number": number}]})
-            )["PhoneNumbers"][0]
+    return (await api.ok("POST", "/v1.0/numbers/data-usage/info", json={"PhoneNumbers": [{"Number": number}]}))[
+        "PhoneNumbers"
+    ][0]
 
 
 async def _usage(http, *records):
@@ -59,11 +67,17 @@ async def _usage(http, *records):
 
 async def test_limits_settings_and_info(api, numbers):
     number = await _number(api)
-    assert await _info(api, number) == {"Number": number, "Status": "ACTIVE", "StatusMessage": "", "Used": "0 B",
-                                        "Remaining": "20 MB", "CurrentBehavior": "Active"}
+    assert await _info(api, number) == {
+        "Number": number,
+        "Status": "ACTIVE",
+        "StatusMessage": "",
+        "Used": "0 B",
+        "Remaining": "20 MB",
+        "CurrentBehavior": "Active",
+    }
     r = await _limits(api, number)
     assert r.status_code == 200 and r.json()["Status"] == "Complete" and r.json()["LimitValue"] == 20
-    s = (await api.ok("POST", "/v1.0/numbers/data-usage/settings", json={"PhoneNumbers": [{"Number": number}]}))
+    s = await api.ok("POST", "/v1.0/numbers/data-usage/settings", json={"PhoneNumbers": [{"Number": number}]})
     item = s["PhoneNumbers"][0]
     assert (item["NotifyValue"], item["ThrottleValue"], item["LimitValue"]) == (10, 15, 20)
     assert item["ThrottleSpeed"] == "thr1024kbps" and s["Status"] == "Complete"
@@ -111,8 +125,16 @@ async def test_ops_endpoints_need_operator_token(api, http, numbers):
     assert r.status_code == 404
 
 
-def _send(port: int, number: str, session_id: str, status: str, in_octets: int, out_octets: int = 0,
-          gigawords: int = 0, secret: bytes = b"s3cret") -> int:
+def _send(
+    port: int,
+    number: str,
+    session_id: str,
+    status: str,
+    in_octets: int,
+    out_octets: int = 0,
+    gigawords: int = 0,
+    secret: bytes = b"s3cret",
+) -> int:
     client = Client(server="127.0.0.1", acctport=port, secret=secret, dict=radius.dictionary())
     client.timeout, client.retries = (2 if secret == b"s3cret" else 0.5), 1
     req = client.CreateAcctPacket()
@@ -156,9 +178,19 @@ async def test_radius_wrong_secret_gets_no_answer(app, api, numbers, platform):
 async def test_renewal_on_the_31st_across_february(api, http, numbers, clock, platform):
     number = await _number(api)
     await _usage(http, {"RecordId": "a", "PhoneNumber": number, "Bytes": 3 * MB})
-    data = await api.ok("POST", "/v1.0/numbers/data-usage/update-renewal-info", json={
-        "PhoneNumbers": [{"Number": number}], "ResetUsage": False, "AutoRenew": True, "PeriodType": "M",
-        "PeriodValue": 1, "RenewalDay": 31, "TimeZone": "America/Denver"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/data-usage/update-renewal-info",
+        json={
+            "PhoneNumbers": [{"Number": number}],
+            "ResetUsage": False,
+            "AutoRenew": True,
+            "PeriodType": "M",
+            "PeriodValue": 1,
+            "RenewalDay": 31,
+            "TimeZone": "America/Denver",
+        },
+    )
     assert data["PhoneNumbers"][0]["Status"] == "Success"
     settings = await api.ok("POST", "/v1.0/numbers/data-usage/settings", json={"PhoneNumbers": [{"Number": number}]})
     # Jan 31 00:00 in Denver is 07:00 UTC
@@ -180,12 +212,21 @@ async def test_renewal_on_the_31st_across_february(api, http, numbers, clock, pl
 
 async def test_renewal_validation(api, numbers):
     number = await _number(api)
-    r = await api.post("/v1.0/numbers/data-usage/update-renewal-info", {
-        "PhoneNumbers": [{"Number": number}], "AutoRenew": True, "PeriodType": "W", "RenewalDay": 8})
+    r = await api.post(
+        "/v1.0/numbers/data-usage/update-renewal-info",
+        {"PhoneNumbers": [{"Number": number}], "AutoRenew": True, "PeriodType": "W", "RenewalDay": 8},
+    )
     assert r.status_code == 400 and "between 1 and 7" in r.json()["Message"]
-    r = await api.post("/v1.0/numbers/data-usage/update-renewal-info", {
-        "PhoneNumbers": [{"Number": number}], "AutoRenew": True, "PeriodType": "M", "RenewalDay": 1,
-        "TimeZone": "Mars/Olympus"})
+    r = await api.post(
+        "/v1.0/numbers/data-usage/update-renewal-info",
+        {
+            "PhoneNumbers": [{"Number": number}],
+            "AutoRenew": True,
+            "PeriodType": "M",
+            "RenewalDay": 1,
+            "TimeZone": "Mars/Olympus",
+        },
+    )
     assert r.status_code == 400
 
 

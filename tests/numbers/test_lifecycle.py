@@ -34,9 +34,19 @@ async def _wait(predicate, seconds=3.0):
 async def test_update_number(api, numbers):
     number = await _number(api)
     voice = await make_voice_route(api)
-    data = await api.ok("POST", "/v1.0/numbers/update", json={
-        "Number": number, "VoiceEnabled": True, "VoiceRouteId": voice, "CnamFirstName": "Test",
-        "CnamLastName": "User", "ProductType": "data-only", "Classification": "IoT"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/update",
+        json={
+            "Number": number,
+            "VoiceEnabled": True,
+            "VoiceRouteId": voice,
+            "CnamFirstName": "Test",
+            "CnamLastName": "User",
+            "ProductType": "data-only",
+            "Classification": "IoT",
+        },
+    )
     assert data["UpdateOrderStatus"] == "Complete" and data["UpdateOrderId"].startswith("JNUOID-")
     assert data["VoiceRouteId"] == voice and data["ProductType"] == "Data-Only" and data["Classification"] == "IoT"
     details = (await _details(api, number)).json()
@@ -59,8 +69,10 @@ async def test_park_activate_cancel_reactivate(api, numbers):
     number = await _number(api)
 
     async def change(kind):
-        return await api.post("/v1.0/numbers/status", {"StatusChange": kind, "EffectiveDate": "03/10/2026",
-                                                       "PhoneNumbers": [{"Number": number}]})
+        return await api.post(
+            "/v1.0/numbers/status",
+            {"StatusChange": kind, "EffectiveDate": "03/10/2026", "PhoneNumbers": [{"Number": number}]},
+        )
 
     r = await change("park")
     assert r.status_code == 200 and r.json()["OrderStatus"] == "Complete" and r.json()["ChangeType"] == "park"
@@ -81,8 +93,11 @@ async def test_park_activate_cancel_reactivate(api, numbers):
 async def test_reactivation_window_closes(api, numbers, clock, platform):
     platform.settings.number_aging_days = 90
     number = await _number(api)
-    await api.ok("POST", "/v1.0/numbers/status", json={"StatusChange": "cancel", "EffectiveDate": "03/10/2026",
-                                                       "PhoneNumbers": [{"Number": number}]})
+    await api.ok(
+        "POST",
+        "/v1.0/numbers/status",
+        json={"StatusChange": "cancel", "EffectiveDate": "03/10/2026", "PhoneNumbers": [{"Number": number}]},
+    )
     clock.advance(days=31)
     r = await api.post("/v1.0/numbers/reactivate", {"PhoneNumber": number})
     assert r.status_code == 400 and "reactivation window" in r.json()["Message"]
@@ -93,8 +108,11 @@ async def test_cancelled_number_ages_back_to_inventory(api, numbers, clock, plat
     before = (await api.ok("POST", "/v1.0/numbers/availability", json=body))["ResultsTotal"]
     number = await _number(api)
     assert (await api.ok("POST", "/v1.0/numbers/availability", json=body))["ResultsTotal"] == before - 1
-    await api.ok("POST", "/v1.0/numbers/status", json={"StatusChange": "cancel", "EffectiveDate": "03/10/2026",
-                                                       "PhoneNumbers": [{"Number": number}]})
+    await api.ok(
+        "POST",
+        "/v1.0/numbers/status",
+        json={"StatusChange": "cancel", "EffectiveDate": "03/10/2026", "PhoneNumbers": [{"Number": number}]},
+    )
     clock.advance(days=30, seconds=1)
     api.tokens.clear()
     platform.jobs.notify()
@@ -111,8 +129,11 @@ async def _gone(api, number) -> bool:
 
 async def test_scheduled_status_change(api, numbers, clock, platform):
     number = await _number(api)
-    data = await api.ok("POST", "/v1.0/numbers/status", json={"StatusChange": "park", "EffectiveDate": "3/12/2026",
-                                                              "PhoneNumbers": [{"Number": number}]})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/status",
+        json={"StatusChange": "park", "EffectiveDate": "3/12/2026", "PhoneNumbers": [{"Number": number}]},
+    )
     assert data["OrderStatus"] == "Pending"
     order_id = data["OrderId"]
     await asyncio.sleep(0.2)
@@ -131,35 +152,54 @@ async def test_scheduled_status_change(api, numbers, clock, platform):
 async def test_swap_replace_swap_sim(api, numbers, platform):
     platform.settings.number_swap_fee = __import__("decimal").Decimal("2.50")
     number = await _number(api)
-    data = await api.ok("POST", "/v1.0/numbers/status", json={"StatusChange": "swap", "EffectiveDate": "01/01/2026",
-                                                              "PhoneNumbers": [{"Number": number}]})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/status",
+        json={"StatusChange": "swap", "EffectiveDate": "01/01/2026", "PhoneNumbers": [{"Number": number}]},
+    )
     new = data["Numbers"][0]["Number"]
     assert new != number and new.startswith("+1801") and data["Fee"] == "2.50"
     assert (await _details(api, number)).status_code == 404
-    data = await api.ok("POST", "/v1.0/numbers/status", json={"StatusChange": "replace", "AreaCode": "212",
-                                                              "EffectiveDate": "01/01/2026",
-                                                              "PhoneNumbers": [{"Number": new}]})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/status",
+        json={
+            "StatusChange": "replace",
+            "AreaCode": "212",
+            "EffectiveDate": "01/01/2026",
+            "PhoneNumbers": [{"Number": new}],
+        },
+    )
     newer = data["Numbers"][0]["Number"]
     assert newer.startswith("+1212")
     old_iccid = (await _details(api, newer)).json()["Iccid"]
-    data = await api.ok("POST", "/v1.0/numbers/status", json={"StatusChange": "swap-sim", "EffectiveDate": "01/01/2026",
-                                                              "PhoneNumbers": [{"Number": newer}]})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/status",
+        json={"StatusChange": "swap-sim", "EffectiveDate": "01/01/2026", "PhoneNumbers": [{"Number": newer}]},
+    )
     assert data["Numbers"][0]["QrCode"].startswith("LPA:1$")
     assert (await _details(api, newer)).json()["Iccid"] != old_iccid
 
 
 async def test_status_errors(api, other_api, numbers):
     number = await _number(api)
-    r = await api.post("/v1.0/numbers/status", {"StatusChange": "explode", "EffectiveDate": "01/01/2026",
-                                                "PhoneNumbers": [{"Number": number}]})
+    r = await api.post(
+        "/v1.0/numbers/status",
+        {"StatusChange": "explode", "EffectiveDate": "01/01/2026", "PhoneNumbers": [{"Number": number}]},
+    )
     assert r.status_code == 400
     r = await api.post("/v1.0/numbers/status", {"StatusChange": "park", "PhoneNumbers": [{"Number": number}]})
     assert r.json()["Message"] == "The EffectiveDate field is required."
-    r = await api.post("/v1.0/numbers/status", {"StatusChange": "park", "EffectiveDate": "2026/31/12",
-                                                "PhoneNumbers": [{"Number": number}]})
+    r = await api.post(
+        "/v1.0/numbers/status",
+        {"StatusChange": "park", "EffectiveDate": "2026/31/12", "PhoneNumbers": [{"Number": number}]},
+    )
     assert r.status_code == 400 and "MM/DD/YYYY" in r.json()["Message"]
-    r = await other_api.post("/v1.0/numbers/status", {"StatusChange": "park", "EffectiveDate": "01/01/2026",
-                                                      "PhoneNumbers": [{"Number": number}]})
+    r = await other_api.post(
+        "/v1.0/numbers/status",
+        {"StatusChange": "park", "EffectiveDate": "01/01/2026", "PhoneNumbers": [{"Number": number}]},
+    )
     assert r.status_code == 404
 
 
@@ -175,13 +215,27 @@ async def test_refresh_nnid_and_device(api, numbers):
 async def test_e911(api, other_api, numbers):
     number = await _number(api)
     assert (await api.ok("GET", "/v1.0/numbers/e911address", params={"PhoneNumber": number}))["E911Address"] is None
-    body = {"PhoneNumber": number, "Street1": "2701 N Thanksgiving Way", "Street2": "", "City": "Lehi",
-            "State": "UT", "Zip": "84043-6330"}
+    body = {
+        "PhoneNumber": number,
+        "Street1": "2701 N Thanksgiving Way",
+        "Street2": "",
+        "City": "Lehi",
+        "State": "UT",
+        "Zip": "84043-6330",
+    }
     assert await api.ok("POST", "/v1.0/numbers/e911address/update", json=body) == {
-        "PhoneNumber": number, "Status": "Success", "StatusMessage": ""}
+        "PhoneNumber": number,
+        "Status": "Success",
+        "StatusMessage": "",
+    }
     got = await api.ok("GET", "/v1.0/numbers/e911address", params={"PhoneNumber": number})
-    assert got["E911Address"] == {"Street1": "2701 N THANKSGIVING WAY", "Street2": None, "City": "LEHI",
-                                  "State": "UT", "Zip": "84043-6330"}
+    assert got["E911Address"] == {
+        "Street1": "2701 N THANKSGIVING WAY",
+        "Street2": None,
+        "City": "LEHI",
+        "State": "UT",
+        "Zip": "84043-6330",
+    }
     for bad in ({"State": "XX"}, {"Zip": "8404"}, {"Zip": "84043-63"}):
         r = await api.post("/v1.0/numbers/e911address/update", {**body, **bad})
         assert r.status_code == 400, bad
@@ -199,16 +253,33 @@ async def test_voicemail(api, numbers):
         assert r.status_code == 400, pin
     r = await api.post("/v1.0/numbers/voicemail/update", {"PhoneNumber": number, "Email": "a@b.co"})
     assert r.status_code == 400
-    data = await api.ok("POST", "/v1.0/numbers/voicemail/activate", json={
-        "PhoneNumber": number, "PIN": "7395", "FirstName": "John", "LastName": "Doe", "Email": "user@example.com"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/voicemail/activate",
+        json={
+            "PhoneNumber": number,
+            "PIN": "7395",
+            "FirstName": "John",
+            "LastName": "Doe",
+            "Email": "user@example.com",
+        },
+    )
     assert data == {"PhoneNumber": number, "VoicemailActivated": True, "Successful": True}
-    assert (await api.post("/v1.0/numbers/voicemail/activate", {"PhoneNumber": number, "PIN": "7395"})).status_code == 400
-    data = await api.ok("POST", "/v1.0/numbers/voicemail/update", json={"PhoneNumber": number,
-                                                                         "Email": "new@example.com"})
+    assert (
+        await api.post("/v1.0/numbers/voicemail/activate", {"PhoneNumber": number, "PIN": "7395"})
+    ).status_code == 400
+    data = await api.ok(
+        "POST", "/v1.0/numbers/voicemail/update", json={"PhoneNumber": number, "Email": "new@example.com"}
+    )
     assert data["Message"] == "Voicemail settings updated"
     info = await api.ok("POST", "/v1.0/numbers/voicemail/info", json={"PhoneNumber": number})
-    assert info == {"PhoneNumber": number, "VoicemailEnabled": True, "Email": "new@example.com", "FirstName": "John",
-                    "LastName": "Doe"}
+    assert info == {
+        "PhoneNumber": number,
+        "VoicemailEnabled": True,
+        "Email": "new@example.com",
+        "FirstName": "John",
+        "LastName": "Doe",
+    }
     data = await api.ok("POST", "/v1.0/numbers/voicemail/delete", json={"PhoneNumber": number})
     assert data == {"PhoneNumber": number, "Successful": True, "Message": "Voicemail removed"}
 
@@ -216,8 +287,9 @@ async def test_voicemail(api, numbers):
 async def test_sims(api, other_api, numbers):
     route = await make_message_route(api)
     number = (await provision(api, route, ICCID="8901240397190195850"))["PhoneNumberAssigned"]
-    data = await api.ok("POST", "/v1.0/sims/update-status", json={"ICCID": "8901240397190195850",
-                                                                   "SimStatus": "Suspended"})
+    data = await api.ok(
+        "POST", "/v1.0/sims/update-status", json={"ICCID": "8901240397190195850", "SimStatus": "Suspended"}
+    )
     assert data == {"ICCID": "8901240397190195850", "SimStatus": "Suspended", "Successful": True}
     r = await other_api.post("/v1.0/sims/update-status", {"ICCID": "8901240397190195850", "SimStatus": "Active"})
     assert r.status_code == 404
@@ -225,8 +297,11 @@ async def test_sims(api, other_api, numbers):
     assert data["SimStatus"] == "Empty"
     assert (await _details(api, number)).json()["Iccid"] is None
     # attach it again through MSISDN
-    data = await api.ok("POST", "/v1.0/sims/update-status", json={"ICCID": "8901240397190195850", "MSISDN": number,
-                                                                   "SimStatus": "Active"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/sims/update-status",
+        json={"ICCID": "8901240397190195850", "MSISDN": number, "SimStatus": "Active"},
+    )
     assert (await _details(api, number)).json()["Iccid"] == "8901240397190195850"
     r = await api.post("/v1.0/sims/update-status", {"ICCID": "8901240397190195850", "SimStatus": "Broken"})
     assert r.status_code == 400

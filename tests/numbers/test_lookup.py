@@ -22,8 +22,11 @@ async def test_order_errors(api):
 async def test_number_details(api, numbers):
     route = await make_message_route(api)
     data = await provision(api, route)
-    for params in ({"Number": data["PhoneNumberAssigned"]}, {"PhoneNumber": data["PhoneNumberAssigned"]},
-                   {"ICCID": data["ICCID"]}):
+    for params in (
+        {"Number": data["PhoneNumberAssigned"]},
+        {"PhoneNumber": data["PhoneNumberAssigned"]},
+        {"ICCID": data["ICCID"]},
+    ):
         details = await api.ok("GET", "/v1.0/numbers", params=params)
         assert details["Number"] == data["PhoneNumberAssigned"]
         assert details["TNID"] == data["PhoneNumberId"]

@@ -12,14 +12,20 @@ from conftest import OPERATOR_TOKEN, make_message_route, provision
 from mpaas.numbers import calendar
 
 OPS = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
-ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT",
-           "Zip": "84043"}
+ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT", "Zip": "84043"}
 
 
 def _portin(number: str, **kw) -> dict:
-    return {"PortInNumber": number, "CurrentCarrierName": "Verizon", "CurrentAccountNumber": "46512222",
-            "CurrentAccountPassword": "0000", "TargetPortinClassification": "mvno", "SubscriberName": "Jane Doe",
-            "CurrentBillingAddress": ADDRESS, **kw}
+    return {
+        "PortInNumber": number,
+        "CurrentCarrierName": "Verizon",
+        "CurrentAccountNumber": "46512222",
+        "CurrentAccountPassword": "0000",
+        "TargetPortinClassification": "mvno",
+        "SubscriberName": "Jane Doe",
+        "CurrentBillingAddress": ADDRESS,
+        **kw,
+    }
 
 
 async def _order(api, order_id) -> dict:
@@ -36,15 +42,22 @@ async def _until(api, order_id, status, seconds=4.0) -> dict:
 
 
 async def test_eligibility(api, numbers):
-    data = await api.ok("POST", "/v1.0/numbers/portin/eligibility",
-                        json={"PhoneNumber": "+13136398786", "TargetClassification": "Mobile"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/portin/eligibility",
+        json={"PhoneNumber": "+13136398786", "TargetClassification": "Mobile"},
+    )
     assert data["Eligible"] is True and data["Message"] == "Number is eligible for port-in"
-    data = await api.ok("POST", "/v1.0/numbers/portin/eligibility",
-                        json={"PhoneNumber": "+13136399900", "TargetClassification": "Mobile"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/numbers/portin/eligibility",
+        json={"PhoneNumber": "+13136399900", "TargetClassification": "Mobile"},
+    )
     assert data["Eligible"] is False
     mine = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
-    data = await api.ok("POST", "/v1.0/numbers/portin/eligibility",
-                        json={"PhoneNumber": mine, "TargetClassification": "Mobile"})
+    data = await api.ok(
+        "POST", "/v1.0/numbers/portin/eligibility", json={"PhoneNumber": mine, "TargetClassification": "Mobile"}
+    )
     assert data["Eligible"] is False
 
 
@@ -67,8 +80,9 @@ async def test_resolution_required_then_corrected(api, numbers, platform):
     order = await _until(api, data["OrderId"], "ResolutionRequired")
     assert order["OrderStatusMessage"] == "1P-Other"
     await asyncio.sleep(0.01)
-    upd = await api.ok("POST", "/v1.0/numbers/portin/update", json={"OrderId": data["OrderId"],
-                                                                     "CurrentAccountPassword": "1234"})
+    upd = await api.ok(
+        "POST", "/v1.0/numbers/portin/update", json={"OrderId": data["OrderId"], "CurrentAccountPassword": "1234"}
+    )
     assert upd == {"OrderId": data["OrderId"], "Status": "Updated", "Message": "Port-in order updated successfully"}
     await _until(api, data["OrderId"], "Complete")
 
@@ -80,7 +94,9 @@ async def test_cancel_and_validation(api, other_api, numbers, platform):
     r = await api.post("/v1.0/numbers/portin", _portin("+13136398787"))
     assert r.status_code == 400  # already an open order
     assert await api.ok("POST", "/v1.0/numbers/portin/cancel", json={"OrderId": data["OrderId"]}) == {
-        "OrderId": data["OrderId"], "Status": "Cancelled"}
+        "OrderId": data["OrderId"],
+        "Status": "Cancelled",
+    }
     r = await api.post("/v1.0/numbers/portin", _portin("+13136398788", CurrentBillingAddress={**ADDRESS, "Zip": "1"}))
     assert r.status_code == 400
     r = await api.post("/v1.0/numbers/portin", _portin("+13136398788", CurrentAccountPassword=""))
@@ -107,17 +123,23 @@ async def test_operator_reports_with_sandbox_off(api, http, numbers, platform):
     data = await api.ok("POST", "/v1.0/numbers/portin", json=_portin("+13136398790"))
     await asyncio.sleep(0.1)
     assert (await _order(api, data["OrderId"]))["OrderStatus"] == "Pending"
-    r = await http.post("/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "ResolutionRequired",
-                                                            "Code": "6B"}, headers=OPS)
+    r = await http.post(
+        "/ops/v1/port-orders/status",
+        json={"OrderId": data["OrderId"], "Status": "ResolutionRequired", "Code": "6B"},
+        headers=OPS,
+    )
     assert r.status_code == 200 and r.json()["OrderStatusMessage"] == "6B"
-    r = await http.post("/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "InProgress"},
-                        headers=OPS)
+    r = await http.post(
+        "/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "InProgress"}, headers=OPS
+    )
     assert r.status_code == 200
-    r = await http.post("/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Complete"},
-                        headers=OPS)
+    r = await http.post(
+        "/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Complete"}, headers=OPS
+    )
     assert r.status_code == 200
-    r = await http.post("/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Cancelled"},
-                        headers=OPS)
+    r = await http.post(
+        "/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Cancelled"}, headers=OPS
+    )
     assert r.status_code == 409
     assert (await http.post("/ops/v1/port-orders/status", json={"OrderId": data["OrderId"]})).status_code == 401
 
@@ -128,8 +150,9 @@ async def test_port_out(api, http, numbers):
     assert r.status_code == 400
     data = await api.ok("POST", "/v1.0/numbers/portout", json={"PortOutNumber": number, "PortOutPIN": "1234"})
     assert data["Status"] == "Pending" and data["PhoneNumber"] == number
-    r = await http.post("/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Complete"},
-                        headers=OPS)
+    r = await http.post(
+        "/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Complete"}, headers=OPS
+    )
     assert r.status_code == 200
     assert (await api.get("/v1.0/numbers", Number=number)).status_code == 404
     assert (await _order(api, data["OrderId"]))["OrderType"] == "portout"

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from conftest import Api, make_message_route, make_voice_route, new_distributor, provision
 
-BASE = {"NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-        "ProductType": "Sms+Data"}
+BASE = {
+    "NumberType": "mvno",
+    "MessageType": "p2p",
+    "MessageEnabled": True,
+    "VoiceEnabled": False,
+    "ProductType": "Sms+Data",
+}
 
 
 async def test_provision_response_shape(api, numbers):
@@ -53,8 +58,9 @@ async def test_voice_route_required_when_voice_enabled(api, numbers):
 
 async def test_iot_is_p2p_only(api, numbers):
     route = await make_message_route(api)
-    response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": route, "NumberType": "iot",
-                                                          "MessageType": "a2p"})
+    response = await api.post(
+        "/v1.0/numbers/provision", {**BASE, "MessageRouteId": route, "NumberType": "iot", "MessageType": "a2p"}
+    )
     assert response.status_code == 400
     assert response.json()["Message"].startswith("NumberType / MessageType mismatch")
     assert (await provision(api, route, NumberType="iot"))["OrderStatus"] == "Complete"
@@ -66,19 +72,24 @@ async def test_product_type_required_and_case_insensitive(api, numbers):
     response = await api.post("/v1.0/numbers/provision", {**body, "MessageRouteId": route})
     assert response.json()["Message"] == "The ProductType field is required."
     response = await api.post("/v1.0/numbers/provision", {**body, "MessageRouteId": route, "ProductType": "voice"})
-    assert response.json()["Message"] == ("The ProductType field must be one of: Sms-Only, Data-Only, Sms+Data, "
-                                          "Sms+Data+Voice.")
+    assert response.json()["Message"] == (
+        "The ProductType field must be one of: Sms-Only, Data-Only, Sms+Data, Sms+Data+Voice."
+    )
     data = await provision(api, route, ProductType="sms+data+voice")
     details = await api.ok("GET", "/v1.0/numbers", params={"Number": data["PhoneNumberAssigned"]})
     assert details["ProductType"] == "Sms+Data+Voice"
 
 
 async def test_subscriber_must_belong_to_account(api, other_api, numbers):
-    foreign = await other_api.ok("POST", "/v1.0/subscribers/create", json={
-        "Name": "x", "Email": "x@example.com", "PhoneNumbers": [], "Role": "Subscriber", "Password": "password1"})
+    foreign = await other_api.ok(
+        "POST",
+        "/v1.0/subscribers/create",
+        json={"Name": "x", "Email": "x@example.com", "PhoneNumbers": [], "Role": "Subscriber", "Password": "password1"},
+    )
     route = await make_message_route(api)
-    response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": route,
-                                                          "AssignedSubscriberId": foreign["SubscriberId"]})
+    response = await api.post(
+        "/v1.0/numbers/provision", {**BASE, "MessageRouteId": route, "AssignedSubscriberId": foreign["SubscriberId"]}
+    )
     assert response.status_code == 400
     assert "AssignedSubscriberId" in response.json()["Message"]
 
@@ -89,15 +100,21 @@ async def test_account_id_required_with_several_accounts(platform, http, numbers
 
     credential = await new_distributor(platform, "Multi")
     async with platform.db.write() as session:
-        second = repository.add_account(session, id=ids.new_id(ids.ACCOUNT), distributor_id=credential.account_key,
-                                        company_name="Second", now=platform.clock.now())
+        second = repository.add_account(
+            session,
+            id=ids.new_id(ids.ACCOUNT),
+            distributor_id=credential.account_key,
+            company_name="Second",
+            now=platform.clock.now(),
+        )
     api = Api(http, credential)
     route = await make_message_route(api, AccountId=second.id)
     response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": route})
     assert response.status_code == 400
     assert "AccountId" in response.json()["Message"]
-    response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": route,
-                                                          "AccountId": "AID-not-theirs"})
+    response = await api.post(
+        "/v1.0/numbers/provision", {**BASE, "MessageRouteId": route, "AccountId": "AID-not-theirs"}
+    )
     assert response.json()["Message"] == "Invalid AccountId"
     data = await provision(api, route, AccountId=second.id)
     assert data["OrderStatus"] == "Complete"
@@ -107,23 +124,30 @@ async def test_named_number(api, other_api, numbers):
     wanted = numbers[3]
     data = await provision(api, await make_message_route(api), PhoneNumbers=[{"Number": wanted}])
     assert data["PhoneNumberAssigned"] == wanted
-    response = await other_api.post("/v1.0/numbers/provision", {
-        **BASE, "MessageRouteId": await make_message_route(other_api), "PhoneNumbers": [{"Number": wanted}]})
+    response = await other_api.post(
+        "/v1.0/numbers/provision",
+        {**BASE, "MessageRouteId": await make_message_route(other_api), "PhoneNumbers": [{"Number": wanted}]},
+    )
     assert response.status_code == 400
     assert response.json()["Message"] == "Phone number already in use"
 
 
 async def test_named_number_not_in_inventory(api, numbers):
-    response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": await make_message_route(api),
-                                                          "PhoneNumbers": [{"Number": "+12025550123"}]})
+    response = await api.post(
+        "/v1.0/numbers/provision",
+        {**BASE, "MessageRouteId": await make_message_route(api), "PhoneNumbers": [{"Number": "+12025550123"}]},
+    )
     assert response.status_code == 400
     assert "not in the number inventory" in response.json()["Message"]
 
 
 async def test_zip_then_any(api, numbers):
     route = await make_message_route(api)
-    details = await api.ok("POST", "/v1.0/numbers/availability", json={
-        "NumberType": "mobile", "MessageEnabled": True, "VoiceEnabled": False, "AreaCode": "212"})
+    details = await api.ok(
+        "POST",
+        "/v1.0/numbers/availability",
+        json={"NumberType": "mobile", "MessageEnabled": True, "VoiceEnabled": False, "AreaCode": "212"},
+    )
     zipcode = details["AvailableNumberAreas"][0]["Zipcode"]
     by_zip = await provision(api, route, AreaCode="907", ZipCode=zipcode)
     assert by_zip["ZipCode"] == zipcode
@@ -144,7 +168,8 @@ async def test_inventory_exhausted(api, platform):
 
 @pytest.mark.parametrize("iccid", ["123", "8901240397190195850XYZ"])
 async def test_bad_iccid(api, numbers, iccid):
-    response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": await make_message_route(api),
-                                                          "ICCID": iccid})
+    response = await api.post(
+        "/v1.0/numbers/provision", {**BASE, "MessageRouteId": await make_message_route(api), "ICCID": iccid}
+    )
     assert response.status_code == 400
     assert "ICCID" in response.json()["Message"]

@@ -45,14 +45,26 @@ async def test_operator_reports_follow_the_port_machine(api, http, platform, clo
     platform.settings.sandbox_porting = False
     number = f"+1313639{8000 + int(clock.now().timestamp()) % 900:04d}"
     clock.advance(seconds=1)
-    order_id = (await api.ok("POST", "/v1.0/numbers/portin", json={
-        "PortInNumber": number, "CurrentCarrierName": "Verizon", "CurrentAccountNumber": "1",
-        "CurrentAccountPassword": "0000", "CurrentBillingAddress": {"Street1": "1 Main", "City": "Lehi",
-                                                                     "State": "UT", "Zip": "84043"}}))["OrderId"]
+    order_id = (
+        await api.ok(
+            "POST",
+            "/v1.0/numbers/portin",
+            json={
+                "PortInNumber": number,
+                "CurrentCarrierName": "Verizon",
+                "CurrentAccountNumber": "1",
+                "CurrentAccountPassword": "0000",
+                "CurrentBillingAddress": {"Street1": "1 Main", "City": "Lehi", "State": "UT", "Zip": "84043"},
+            },
+        )
+    )["OrderId"]
     state = porting.PENDING
     for wanted in path:
-        r = await http.post("/ops/v1/port-orders/status", json={"OrderId": order_id, "Status": wanted, "Code": "6B"},
-                            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+        r = await http.post(
+            "/ops/v1/port-orders/status",
+            json={"OrderId": order_id, "Status": wanted, "Code": "6B"},
+            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"},
+        )
         if wanted in porting.PORT_TRANSITIONS[state]:
             assert r.status_code == 200, r.text
             state = wanted
@@ -89,9 +101,15 @@ async def test_no_sequence_of_calls_reaches_a_forbidden_state(api, platform, clo
         if action == "reactivate":
             response = await api.post("/v1.0/numbers/reactivate", {"PhoneNumber": number})
         else:
-            response = await api.post("/v1.0/numbers/status", {
-                "StatusChange": action, "EffectiveDate": "01/01/2026", "AreaCode": "801",
-                "PhoneNumbers": [{"Number": number}]})
+            response = await api.post(
+                "/v1.0/numbers/status",
+                {
+                    "StatusChange": action,
+                    "EffectiveDate": "01/01/2026",
+                    "AreaCode": "801",
+                    "PhoneNumbers": [{"Number": number}],
+                },
+            )
         allowed = lifecycle.next_state(state, action)
         if allowed is None:
             assert response.status_code == 400, (state, action, response.text)

@@ -42,7 +42,8 @@ async def stock_and_recount(platform) -> tuple[Counter, Counter]:
     both = union_all(
         select(literal("stock").label("side"), *stock_cols, NumberAreaStock.available.label("n")),
         select(literal("recount").label("side"), *inv_cols, func.count().label("n"))
-        .where(InventoryNumber.status == AVAILABLE).group_by(*inv_cols),
+        .where(InventoryNumber.status == AVAILABLE)
+        .group_by(*inv_cols),
     )
     async with platform.db.read() as session:
         rows = (await session.execute(both)).all()
@@ -55,8 +56,11 @@ async def stock_and_recount(platform) -> tuple[Counter, Counter]:
 
 async def assert_stock_exact(platform, when: str) -> int:
     stock, recount = await stock_and_recount(platform)
-    drift = {key: (stock.get(key, 0), recount.get(key, 0)) for key in stock.keys() | recount.keys()
-             if stock.get(key, 0) != recount.get(key, 0)}
+    drift = {
+        key: (stock.get(key, 0), recount.get(key, 0))
+        for key in stock.keys() | recount.keys()
+        if stock.get(key, 0) != recount.get(key, 0)
+    }
     assert not drift, f"{when}: stock != recount for {len(drift)} keys, (stock, recount): {drift}"
     return sum(recount.values())
 
@@ -76,8 +80,9 @@ async def wait_for_jobs(platform, kinds: tuple[str, ...], seconds: float = 8.0) 
 class Mix:
     """The random user: remembers which numbers it holds so releases name real numbers."""
 
-    def __init__(self, api, rng: random.Random, message_route: str, voice_route: str, inventory: list[str],
-                 zipcodes: list[str]):
+    def __init__(
+        self, api, rng: random.Random, message_route: str, voice_route: str, inventory: list[str], zipcodes: list[str]
+    ):
         self.api, self.rng = api, rng
         self.message_route, self.voice_route = message_route, voice_route
         self.inventory, self.zipcodes = inventory, zipcodes
@@ -87,9 +92,18 @@ class Mix:
     async def provision(self, kind: str, **search) -> None:
         if self.rng.random() < 0.25:  # voice-capable claims filter on the other capability column
             search.update(VoiceEnabled=True, VoiceRouteId=self.voice_route)
-        response = await self.api.post("/v1.0/numbers/provision", {
-            "NumberType": "mvno", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": False,
-            "MessageRouteId": self.message_route, "ProductType": "Sms+Data", **search})
+        response = await self.api.post(
+            "/v1.0/numbers/provision",
+            {
+                "NumberType": "mvno",
+                "MessageType": "p2p",
+                "MessageEnabled": True,
+                "VoiceEnabled": False,
+                "MessageRouteId": self.message_route,
+                "ProductType": "Sms+Data",
+                **search,
+            },
+        )
         if self._accepted(response, kind):
             self.held.append(response.json()["PhoneNumberAssigned"])
 
@@ -97,8 +111,10 @@ class Mix:
         if not self.held:
             return
         number = self.held.pop(self.rng.randrange(len(self.held)))
-        response = await self.api.post("/v1.0/numbers/status", {
-            "StatusChange": change, "EffectiveDate": PAST_DATE, "PhoneNumbers": [{"Number": number}], **extra})
+        response = await self.api.post(
+            "/v1.0/numbers/status",
+            {"StatusChange": change, "EffectiveDate": PAST_DATE, "PhoneNumbers": [{"Number": number}], **extra},
+        )
         if self._accepted(response, change) and change != "cancel":
             self.held.append(response.json()["Numbers"][0]["Number"])
         elif response.status_code != 200:
@@ -109,8 +125,9 @@ class Mix:
             self.done[kind] += 1
             return True
         message = response.json().get("Message", "")
-        assert response.status_code == 400 and any(s in message for s in EXPECTED_REFUSALS), \
+        assert response.status_code == 400 and any(s in message for s in EXPECTED_REFUSALS), (
             f"{kind}: {response.status_code} {response.text}"
+        )
         self.done[f"{kind} refused"] += 1
         return False
 
@@ -135,10 +152,20 @@ class Mix:
 
 
 async def port_in(api, number: str, route: str) -> None:
-    await api.ok("POST", "/v1.0/numbers/portin", json={
-        "PortInNumber": number, "CurrentCarrierName": "Verizon", "CurrentAccountNumber": "46512222",
-        "CurrentAccountPassword": "0000", "TargetPortinClassification": "mvno", "SubscriberName": "Jane Doe",
-        "CurrentBillingAddress": PORT_ADDRESS, "MessageRouteId": route})
+    await api.ok(
+        "POST",
+        "/v1.0/numbers/portin",
+        json={
+            "PortInNumber": number,
+            "CurrentCarrierName": "Verizon",
+            "CurrentAccountNumber": "46512222",
+            "CurrentAccountPassword": "0000",
+            "TargetPortinClassification": "mvno",
+            "SubscriberName": "Jane Doe",
+            "CurrentBillingAddress": PORT_ADDRESS,
+            "MessageRouteId": route,
+        },
+    )
 
 
 async def test_stock_equals_recount_after_random_claims_and_releases(api, platform):
@@ -183,6 +210,5 @@ async def test_stock_equals_recount_after_random_claims_and_releases(api, platfo
     available = await assert_stock_exact(platform, "after every release")
     assert available == len(inventory) + len(FRESH_PORT_INS)  # everything is back, the port-ins too
     # The mix really did a bit of everything.
-    for kind in ("claim by area", "claim by zip", "claim by number", "claim unfiltered", "cancel", "swap",
-                 "replace"):
+    for kind in ("claim by area", "claim by zip", "claim by number", "claim unfiltered", "cancel", "swap", "replace"):
         assert mix.done[kind] >= 5, mix.done

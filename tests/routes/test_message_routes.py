@@ -6,9 +6,15 @@ from conftest import MESSAGE_ROUTE, make_message_route, provision
 
 
 async def test_create_echoes_contract_fields(api):
-    body = {**MESSAGE_ROUTE, "MessageAuthenticationType": "Basic", "MessageUsername": "admin",
-            "MessagePasswordToken": "pw", "CallbackMessageUrl": "https://example.com/cb",
-            "CallbackMessageUrlMethod": "GET", "InboundBypass": True}
+    body = {
+        **MESSAGE_ROUTE,
+        "MessageAuthenticationType": "Basic",
+        "MessageUsername": "admin",
+        "MessagePasswordToken": "pw",
+        "CallbackMessageUrl": "https://example.com/cb",
+        "CallbackMessageUrlMethod": "GET",
+        "InboundBypass": True,
+    }
     data = await api.ok("POST", "/v1.0/message/routes", json=body)
     assert data["MessageRouteId"].startswith("MRID-")
     assert data["AccountId"] == api.account_id
@@ -20,8 +26,11 @@ async def test_create_echoes_contract_fields(api):
 
 
 async def test_create_accepts_any_key_casing(api):
-    data = await api.ok("POST", "/v1.0/message/routes", json={
-        "routename": "lower", "MESSAGEURL": "https://example.com/x", "messageUrlMethod": "post"})
+    data = await api.ok(
+        "POST",
+        "/v1.0/message/routes",
+        json={"routename": "lower", "MESSAGEURL": "https://example.com/x", "messageUrlMethod": "post"},
+    )
     assert data["RouteName"] == "lower"
     assert data["MessageUrlMethod"] == "POST"
 
@@ -76,8 +85,11 @@ async def test_details_unknown_is_404(api):
 
 async def test_update_is_partial(api):
     route_id = await make_message_route(api, CallbackMessageUrl="https://e.com/cb")
-    data = await api.ok("POST", "/v1.0/message/routes/update", json={
-        "MessageRouteId": route_id, "RouteName": "Renamed", "MessageRouteEnabled": False})
+    data = await api.ok(
+        "POST",
+        "/v1.0/message/routes/update",
+        json={"MessageRouteId": route_id, "RouteName": "Renamed", "MessageRouteEnabled": False},
+    )
     assert data["RouteName"] == "Renamed"
     assert data["MessageRouteEnabled"] is False
     assert data["CallbackMessageUrl"] == "https://e.com/cb"

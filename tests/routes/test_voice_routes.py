@@ -5,17 +5,42 @@ from __future__ import annotations
 from conftest import make_message_route, make_voice_route, provision
 
 FULL = {
-    "RouteName": "Main SIP Trunk", "RouteType": "Trunk", "VoiceUrl": "https://domain.com", "VoiceUrlMethod": "POST",
-    "VoiceAuthenticationType": "Basic", "VoiceUsername": "admin", "VoicePasswordToken": "pw",
-    "CallbackVoiceUrl": "https://apiendpoint.com", "CallbackVoiceUrlMethod": "POST", "TrunkIp1": "20.87.87.87",
-    "TrunkIp2": "20.87.87.86", "TrunkPort1": "5061", "TrunkPort2": "5060", "TrunkTransport1": "UDP",
-    "TrunkTransport2": "TCP", "TrunkUri1": "https://pstn.example.com", "TrunkUri2": "https://pstn2.example.com",
-    "TrunkEnabled1": True, "TrunkEnabled2": False, "Trunk1Priortiy": 10, "Trunk1Weight": 10, "Trunk2Priortiy": 20,
-    "Trunk2Weight": 20, "HeaderManipulation": "HMI8802029", "EnableSipRefer": True,
-    "TransferCallerId": "Transferee/Transferor", "SymmetricRtp": True, "EnableTrpSecureTrunk": True,
-    "EnablePstnTransfer": True, "IpWhitelist": [{"IpAddress": "20.20.10.10"}, {"IpAddress": "20.20.10.20"}],
-    "CnamLookup": True, "TerminationUriSubdomain": "client", "EnableCallStreaming": True,
-    "WssUri": "wss://192.67.88.2", "IntelligentRouteEnabled": True, "RouteEnabled": True,
+    "RouteName": "Main SIP Trunk",
+    "RouteType": "Trunk",
+    "VoiceUrl": "https://domain.com",
+    "VoiceUrlMethod": "POST",
+    "VoiceAuthenticationType": "Basic",
+    "VoiceUsername": "admin",
+    "VoicePasswordToken": "pw",
+    "CallbackVoiceUrl": "https://apiendpoint.com",
+    "CallbackVoiceUrlMethod": "POST",
+    "TrunkIp1": "20.87.87.87",
+    "TrunkIp2": "20.87.87.86",
+    "TrunkPort1": "5061",
+    "TrunkPort2": "5060",
+    "TrunkTransport1": "UDP",
+    "TrunkTransport2": "TCP",
+    "TrunkUri1": "https://pstn.example.com",
+    "TrunkUri2": "https://pstn2.example.com",
+    "TrunkEnabled1": True,
+    "TrunkEnabled2": False,
+    "Trunk1Priortiy": 10,
+    "Trunk1Weight": 10,
+    "Trunk2Priortiy": 20,
+    "Trunk2Weight": 20,
+    "HeaderManipulation": "HMI8802029",
+    "EnableSipRefer": True,
+    "TransferCallerId": "Transferee/Transferor",
+    "SymmetricRtp": True,
+    "EnableTrpSecureTrunk": True,
+    "EnablePstnTransfer": True,
+    "IpWhitelist": [{"IpAddress": "20.20.10.10"}, {"IpAddress": "20.20.10.20"}],
+    "CnamLookup": True,
+    "TerminationUriSubdomain": "client",
+    "EnableCallStreaming": True,
+    "WssUri": "wss://192.67.88.2",
+    "IntelligentRouteEnabled": True,
+    "RouteEnabled": True,
 }
 
 
@@ -58,8 +83,9 @@ async def test_details_uses_callrouteid_query(api):
 
 async def test_update_partial_keeps_other_fields(api):
     route_id = (await api.ok("POST", "/v1.0/voice/routes", json=FULL))["CallRouteId"]
-    data = await api.ok("POST", "/v1.0/voice/routes/update", json={"CallRouteId": route_id, "Trunk1Priortiy": 5,
-                                                                    "RouteEnabled": False})
+    data = await api.ok(
+        "POST", "/v1.0/voice/routes/update", json={"CallRouteId": route_id, "Trunk1Priortiy": 5, "RouteEnabled": False}
+    )
     assert data["Trunk1Priortiy"] == 5
     assert data["Trunk2Priortiy"] == 20
     assert data["RouteEnabled"] is False
@@ -75,8 +101,9 @@ async def test_delete(api):
 
 async def test_delete_refused_while_numbers_use_it(api, numbers):
     route_id = await make_voice_route(api)
-    await provision(api, await make_message_route(api), VoiceEnabled=True, VoiceRouteId=route_id,
-                    ProductType="Sms+Data+Voice")
+    await provision(
+        api, await make_message_route(api), VoiceEnabled=True, VoiceRouteId=route_id, ProductType="Sms+Data+Voice"
+    )
     response = await api.post("/v1.0/voice/routes/delete", {"CallRouteId": route_id})
     assert response.status_code == 400
     assert "used by 1 number" in response.json()["Message"]

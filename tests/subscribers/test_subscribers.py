@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from conftest import make_message_route, provision
 
-BODY = {"Name": "Jerome User", "Email": "jerome@example.com", "PhoneNumbers": ["+18015551234"],
-        "Role": "Subscriber", "Password": "a-long-password"}
+BODY = {
+    "Name": "Jerome User",
+    "Email": "jerome@example.com",
+    "PhoneNumbers": ["+18015551234"],
+    "Role": "Subscriber",
+    "Password": "a-long-password",
+}
 
 
 async def test_create_and_get(api):
@@ -69,8 +74,11 @@ async def test_get_requires_id_and_404s(api):
 
 async def test_update_partial(api):
     created = await api.ok("POST", "/v1.0/subscribers/create", json=BODY)
-    updated = await api.ok("POST", "/v1.0/subscribers/update", json={
-        "SubscriberId": created["SubscriberId"], "Name": "Jerome 2", "Role": "manager"})
+    updated = await api.ok(
+        "POST",
+        "/v1.0/subscribers/update",
+        json={"SubscriberId": created["SubscriberId"], "Name": "Jerome 2", "Role": "manager"},
+    )
     assert updated["Name"] == "Jerome 2"
     assert updated["Role"] == "Manager"
     assert updated["Email"] == BODY["Email"]

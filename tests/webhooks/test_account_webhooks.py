@@ -8,9 +8,15 @@ import json
 import pytest
 from conftest import make_message_route, provision
 
-BODY = {"WebhookUrl": "https://api.example.com/events", "Method": "POST", "DataFormat": "json",
-        "AuthenticationType": "Basic", "AuthenticationUsername": "u", "AuthenticationPassword": "p",
-        "SubscribedEvents": "Order_Update, New_SMS"}
+BODY = {
+    "WebhookUrl": "https://api.example.com/events",
+    "Method": "POST",
+    "DataFormat": "json",
+    "AuthenticationType": "Basic",
+    "AuthenticationUsername": "u",
+    "AuthenticationPassword": "p",
+    "SubscribedEvents": "Order_Update, New_SMS",
+}
 
 
 async def test_create_get_list_update_delete(api):
@@ -23,9 +29,18 @@ async def test_create_get_list_update_delete(api):
     assert fetched == created
     listing = await api.ok("GET", "/v1.0/account/webhooks")
     assert listing == [created]
-    updated = await api.ok("POST", "/v1.0/webhook/update", json={
-        "WebhookId": created["WebhookId"], "Method": "put", "DataFormat": "XML", "AuthenticationType": "Bearer",
-        "AuthenticationToken": "tok", "SubscribedEvents": ["New_Sms"]})
+    updated = await api.ok(
+        "POST",
+        "/v1.0/webhook/update",
+        json={
+            "WebhookId": created["WebhookId"],
+            "Method": "put",
+            "DataFormat": "XML",
+            "AuthenticationType": "Bearer",
+            "AuthenticationToken": "tok",
+            "SubscribedEvents": ["New_Sms"],
+        },
+    )
     assert (updated["Method"], updated["DataFormat"], updated["AuthenticationType"]) == ("PUT", "xml", "Bearer")
     assert updated["SubscribedEvents"] == "New_Sms"
     assert updated["WebhookUrl"] == BODY["WebhookUrl"]
@@ -34,15 +49,21 @@ async def test_create_get_list_update_delete(api):
     assert (await api.get("/v1.0/webhook", WebhookId=created["WebhookId"])).status_code == 404
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"SubscribedEvents": "New_Sms, Nope"}, "The SubscribedEvents field has an unknown event 'Nope'"),
-    ({"SubscribedEvents": ""}, "The SubscribedEvents field must name at least one of"),
-    ({"Method": "GET"}, "The Method field must be one of: POST, PUT."),
-    ({"DataFormat": "csv"}, "The DataFormat field must be one of: json, xml."),
-    ({"WebhookUrl": "ftp://x"}, "The WebhookUrl field must be an absolute http:// or https:// URL."),
-    ({"AuthenticationType": "Token"}, "The AuthenticationToken field is required when AuthenticationType is Token."),
-    ({"AuthenticationPassword": None}, "The AuthenticationUsername and AuthenticationPassword fields are required"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"SubscribedEvents": "New_Sms, Nope"}, "The SubscribedEvents field has an unknown event 'Nope'"),
+        ({"SubscribedEvents": ""}, "The SubscribedEvents field must name at least one of"),
+        ({"Method": "GET"}, "The Method field must be one of: POST, PUT."),
+        ({"DataFormat": "csv"}, "The DataFormat field must be one of: json, xml."),
+        ({"WebhookUrl": "ftp://x"}, "The WebhookUrl field must be an absolute http:// or https:// URL."),
+        (
+            {"AuthenticationType": "Token"},
+            "The AuthenticationToken field is required when AuthenticationType is Token.",
+        ),
+        ({"AuthenticationPassword": None}, "The AuthenticationUsername and AuthenticationPassword fields are required"),
+    ],
+)
 async def test_validation(api, change, message):
     response = await api.post("/v1.0/webhook/create", {**BODY, **change})
     assert response.status_code == 400
@@ -67,13 +88,31 @@ async def _until(predicate, timeout=10.0):
 async def test_new_sms_delivered_json_and_xml(api, numbers, httpserver, http):
     httpserver.expect_request("/json").respond_with_data("ok")
     httpserver.expect_request("/xml").respond_with_data("ok")
-    await api.ok("POST", "/v1.0/webhook/create", json={
-        "WebhookUrl": httpserver.url_for("/json"), "AuthenticationType": "Token", "AuthenticationToken": "tkn",
-        "SubscribedEvents": "New_Sms"})
-    await api.ok("POST", "/v1.0/webhook/create", json={
-        "WebhookUrl": httpserver.url_for("/xml"), "Method": "PUT", "DataFormat": "xml", "SubscribedEvents": "New_Sms"})
-    await api.ok("POST", "/v1.0/webhook/create", json={
-        "WebhookUrl": httpserver.url_for("/orders"), "SubscribedEvents": "Order_Update"})
+    await api.ok(
+        "POST",
+        "/v1.0/webhook/create",
+        json={
+            "WebhookUrl": httpserver.url_for("/json"),
+            "AuthenticationType": "Token",
+            "AuthenticationToken": "tkn",
+            "SubscribedEvents": "New_Sms",
+        },
+    )
+    await api.ok(
+        "POST",
+        "/v1.0/webhook/create",
+        json={
+            "WebhookUrl": httpserver.url_for("/xml"),
+            "Method": "PUT",
+            "DataFormat": "xml",
+            "SubscribedEvents": "New_Sms",
+        },
+    )
+    await api.ok(
+        "POST",
+        "/v1.0/webhook/create",
+        json={"WebhookUrl": httpserver.url_for("/orders"), "SubscribedEvents": "Order_Update"},
+    )
     owner = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
     sent = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "a < b"})
     await _until(lambda: len([r for r, _ in httpserver.log if r.path in ("/json", "/xml")]) >= 2)
@@ -100,8 +139,9 @@ async def test_attempts_listed_per_message(api, numbers, httpserver, http):
     httpserver.expect_request("/cb").respond_with_data("ok")
     route = await make_message_route(api, CallbackMessageUrl=httpserver.url_for("/cb"))
     source = (await provision(api, route))["PhoneNumberAssigned"]
-    sent = await api.ok("POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}],
-                                                                "Body": "x"})
+    sent = await api.ok(
+        "POST", "/v1.0/message/outbound", json={"From": source, "To": [{"Number": "+18015737111"}], "Body": "x"}
+    )
 
     async def attempts():
         return await api.ok("GET", "/ext/v1/messages/webhook-attempts", params={"MessageId": sent["MessageId"]})
@@ -123,8 +163,11 @@ async def other_attempts(api, message_id):
 
 async def test_order_update_on_provision(api, numbers, httpserver):
     httpserver.expect_request("/orders").respond_with_data("ok")
-    await api.ok("POST", "/v1.0/webhook/create", json={"WebhookUrl": httpserver.url_for("/orders"),
-                                                       "SubscribedEvents": "Order_Update"})
+    await api.ok(
+        "POST",
+        "/v1.0/webhook/create",
+        json={"WebhookUrl": httpserver.url_for("/orders"), "SubscribedEvents": "Order_Update"},
+    )
     order = await provision(api, await make_message_route(api))
     await _until(lambda: any(r.path == "/orders" for r, _ in httpserver.log))
     event = json.loads(next(r for r, _ in httpserver.log if r.path == "/orders").get_data())

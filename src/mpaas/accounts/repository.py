@@ -31,7 +31,8 @@ async def find_distributor_by_name(session: AsyncSession, name: str) -> Distribu
 
 async def account_ids_of(session: AsyncSession, distributor_id: str) -> list[str]:
     result = await session.execute(
-        select(Account.id).where(Account.distributor_id == distributor_id, Account.active.is_(True))
+        select(Account.id)
+        .where(Account.distributor_id == distributor_id, Account.active.is_(True))
         .order_by(Account.created_at, Account.id)
     )
     return list(result.scalars().all())
@@ -41,8 +42,11 @@ _DISTRIBUTORS, _ACCOUNTS = Distributor.__table__, Account.__table__
 # Every request's principal: the distributor (active?) and its active accounts in one statement, built once.
 PRINCIPAL_ACCOUNTS = (
     select(_DISTRIBUTORS.c.active, _ACCOUNTS.c.id)
-    .select_from(_DISTRIBUTORS.outerjoin(_ACCOUNTS, and_(_ACCOUNTS.c.distributor_id == _DISTRIBUTORS.c.id,
-                                                         _ACCOUNTS.c.active.is_(True))))
+    .select_from(
+        _DISTRIBUTORS.outerjoin(
+            _ACCOUNTS, and_(_ACCOUNTS.c.distributor_id == _DISTRIBUTORS.c.id, _ACCOUNTS.c.active.is_(True))
+        )
+    )
     .where(_DISTRIBUTORS.c.id == bindparam("b_distributor"))
     .order_by(_ACCOUNTS.c.created_at, _ACCOUNTS.c.id)
 )
@@ -64,16 +68,24 @@ async def accounts_of(session: AsyncSession, distributor_id: str) -> list[Accoun
     return list(result.scalars().all())
 
 
-def add_distributor(session: AsyncSession, *, id: str, name: str, secret_hash: str, rate_limit: int | None,
-                    now: datetime) -> Distributor:
-    row = Distributor(id=id, name=name, secret_hash=secret_hash, rate_limit_per_minute=rate_limit, active=True,
-                      created_at=now)
+def add_distributor(
+    session: AsyncSession, *, id: str, name: str, secret_hash: str, rate_limit: int | None, now: datetime
+) -> Distributor:
+    row = Distributor(
+        id=id, name=name, secret_hash=secret_hash, rate_limit_per_minute=rate_limit, active=True, created_at=now
+    )
     session.add(row)
     return row
 
 
 def add_account(session: AsyncSession, *, id: str, distributor_id: str, company_name: str, now: datetime) -> Account:
-    row = Account(id=id, distributor_id=distributor_id, company_name=company_name,
-                  webhook_signing_secret=new_secret(32), active=True, created_at=now)
+    row = Account(
+        id=id,
+        distributor_id=distributor_id,
+        company_name=company_name,
+        webhook_signing_secret=new_secret(32),
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     return row

@@ -23,8 +23,9 @@ class IssuedCredential:
         return {"AccountKey": self.account_key, "AccountSecret": self.account_secret, "AccountId": self.account_id}
 
 
-async def create_distributor(session: AsyncSession, *, name: str, rate_limit: int | None, now: datetime,
-                             account_name: str | None = None) -> IssuedCredential:
+async def create_distributor(
+    session: AsyncSession, *, name: str, rate_limit: int | None, now: datetime, account_name: str | None = None
+) -> IssuedCredential:
     """A distributor (whose id is the AccountKey) with one account. The secret is returned once, stored hashed."""
     if not name or not name.strip():
         raise bad_request("The Name field is required.")
@@ -32,13 +33,20 @@ async def create_distributor(session: AsyncSession, *, name: str, rate_limit: in
         raise bad_request("The RateLimit field must be 0 (unlimited) or a positive number of requests per minute.")
     secret = new_secret(24)
     distributor = repository.add_distributor(
-        session, id=ids.new_id(ids.DISTRIBUTOR), name=name.strip(), secret_hash=hash_secret(secret),
-        rate_limit=rate_limit, now=now,
+        session,
+        id=ids.new_id(ids.DISTRIBUTOR),
+        name=name.strip(),
+        secret_hash=hash_secret(secret),
+        rate_limit=rate_limit,
+        now=now,
     )
     await session.flush()  # no ORM relationships: the distributor row must exist before its account
     account = repository.add_account(
-        session, id=ids.new_id(ids.ACCOUNT), distributor_id=distributor.id,
-        company_name=account_name or name.strip(), now=now,
+        session,
+        id=ids.new_id(ids.ACCOUNT),
+        distributor_id=distributor.id,
+        company_name=account_name or name.strip(),
+        now=now,
     )
     await session.flush()
     return IssuedCredential(distributor.id, secret, account.id)

@@ -16,10 +16,23 @@ router = APIRouter(tags=["OAuth2"])
 BAD_CREDENTIALS = "Unauthorized: AccountKey or AccountSecret is invalid."
 
 
-@router.post("/v1.0/OAuth2/tokens", summary="Generate API Token",
-             responses={200: {"content": {"application/json": {"example": {
-                 "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...", "successful": True,
-                 "tokenExpiry": "05/02/2025 06:36:13 PM"}}}}})
+@router.post(
+    "/v1.0/OAuth2/tokens",
+    summary="Generate API Token",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "successful": True,
+                        "tokenExpiry": "05/02/2025 06:36:13 PM",
+                    }
+                }
+            }
+        }
+    },
+)
 async def generate_token(body: TokenRequest, request: Request, response: Response) -> dict:
     platform = platform_of(request)
     async with platform.db.read() as session:

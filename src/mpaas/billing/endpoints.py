@@ -34,20 +34,30 @@ def _period(value: str | None, request: Request) -> str:
 
 
 @router.get("/ext/v1/billing/charges", summary="Charges of an account in a period")
-async def charges(request: Request, who: Principal = Depends(principal),
-                  account_id: str | None = Query(None, alias="AccountId"),
-                  period: str | None = Query(None, alias="Period")) -> dict:
+async def charges(
+    request: Request,
+    who: Principal = Depends(principal),
+    account_id: str | None = Query(None, alias="AccountId"),
+    period: str | None = Query(None, alias="Period"),
+) -> dict:
     account, wanted = who.resolve_account(account_id), _period(period, request)
     async with platform_of(request).db.read() as session:
         rows = await repository.charges(session, account, wanted)
-    return {"AccountId": account, "Period": wanted, "TotalCharges": len(rows),
-            "Charges": [statement.charge_wire(c) for c in rows]}
+    return {
+        "AccountId": account,
+        "Period": wanted,
+        "TotalCharges": len(rows),
+        "Charges": [statement.charge_wire(c) for c in rows],
+    }
 
 
 @router.get("/ext/v1/billing/statement", summary="Statement of an account for a period")
-async def get_statement(request: Request, who: Principal = Depends(principal),
-                        account_id: str | None = Query(None, alias="AccountId"),
-                        period: str | None = Query(None, alias="Period")) -> dict:
+async def get_statement(
+    request: Request,
+    who: Principal = Depends(principal),
+    account_id: str | None = Query(None, alias="AccountId"),
+    period: str | None = Query(None, alias="Period"),
+) -> dict:
     account, wanted = who.resolve_account(account_id), _period(period, request)
     platform = platform_of(request)
     async with platform.db.read() as session:
@@ -56,15 +66,29 @@ async def get_statement(request: Request, who: Principal = Depends(principal),
 
 
 @router.get("/ext/v1/billing/threshold-events", summary="Threshold crossings (alerts, pauses, restrictions)")
-async def threshold_events(request: Request, who: Principal = Depends(principal),
-                           account_id: str | None = Query(None, alias="AccountId"),
-                           period: str | None = Query(None, alias="Period")) -> dict:
+async def threshold_events(
+    request: Request,
+    who: Principal = Depends(principal),
+    account_id: str | None = Query(None, alias="AccountId"),
+    period: str | None = Query(None, alias="Period"),
+) -> dict:
     accounts, wanted = who.visible_accounts(account_id), _period(period, request)
     async with platform_of(request).db.read() as session:
         rows = await repository.account_events(session, accounts, wanted)
-    return {"Period": wanted, "Events": [
-        {"ThresholdId": e.threshold_id, "SubscriptionId": e.subscription_id, "AccountId": e.account_id,
-         "Action": e.action, "Usage": e.usage, "CreatedOn": e.created_at.isoformat()} for e in rows]}
+    return {
+        "Period": wanted,
+        "Events": [
+            {
+                "ThresholdId": e.threshold_id,
+                "SubscriptionId": e.subscription_id,
+                "AccountId": e.account_id,
+                "Action": e.action,
+                "Usage": e.usage,
+                "CreatedOn": e.created_at.isoformat(),
+            }
+            for e in rows
+        ],
+    }
 
 
 class RunRequest(WireModel):
@@ -93,8 +117,12 @@ async def get_run(request: Request, period: str = Query(..., alias="Period")) ->
         run = await repository.billing_run(session, wanted)
     if run is None:
         raise missing("billing run", wanted)
-    return {"Period": run.period, "Status": run.status, "SubscriptionsBilled": run.subscriptions_billed,
-            "CompletedOn": run.completed_at.isoformat() if run.completed_at else None}
+    return {
+        "Period": run.period,
+        "Status": run.status,
+        "SubscriptionsBilled": run.subscriptions_billed,
+        "CompletedOn": run.completed_at.isoformat() if run.completed_at else None,
+    }
 
 
 class UsageReport(WireModel):
@@ -111,5 +139,9 @@ async def report_usage(body: UsageReport, request: Request) -> dict:
         if sub is None:
             raise missing("subscription", body.subscription_id)
         total = await enforcement.record_usage(session, sub, body.kind, body.amount, platform.clock.now())
-    return {"SubscriptionId": sub.id, "Kind": body.kind, "Period": engine.period_of(platform.clock.now()),
-            "Usage": total}
+    return {
+        "SubscriptionId": sub.id,
+        "Kind": body.kind,
+        "Period": engine.period_of(platform.clock.now()),
+        "Usage": total,
+    }

@@ -31,23 +31,45 @@ def limit_of(threshold: Threshold) -> int:
 
 def _paused_error(number: str, subscription_id: str, name: str, period: str) -> Exception:
     resumes = engine.period_start(engine.next_period(period)).date().isoformat()
-    return bad_request(f"Messaging from {number} is paused: subscription {subscription_id} reached its threshold "
-                       f"\"{name}\" for {period}. Sending resumes when the next billing period starts on {resumes}.")
+    return bad_request(
+        f"Messaging from {number} is paused: subscription {subscription_id} reached its threshold "
+        f'"{name}" for {period}. Sending resumes when the next billing period starts on {resumes}.'
+    )
 
 
-async def _evaluate(session: AsyncSession, sub: Subscription, kind: str, total: int, period: str,
-                    now: datetime, thresholds: list[Threshold]) -> None:
+async def _evaluate(
+    session: AsyncSession,
+    sub: Subscription,
+    kind: str,
+    total: int,
+    period: str,
+    now: datetime,
+    thresholds: list[Threshold],
+) -> None:
     from mpaas.webhooks.service import emit
 
     for threshold in thresholds:
         if threshold.threshold_type == kind and total >= limit_of(threshold):
-            if await repository.record_event(session, threshold=threshold, subscription=sub, period=period,
-                                             usage_value=total, now=now):
+            if await repository.record_event(
+                session, threshold=threshold, subscription=sub, period=period, usage_value=total, now=now
+            ):
                 # The notification: account webhooks subscribed to Threshold_Alert (an mpaas extension).
-                await emit(session, sub.account_id, "Threshold_Alert", {
-                    "SubscriptionId": sub.id, "ThresholdId": threshold.id, "ThresholdName": threshold.name,
-                    "ThresholdType": threshold.threshold_type, "ThresholdAction": threshold.action,
-                    "Period": period, "Usage": total, "Limit": limit_of(threshold)}, now)
+                await emit(
+                    session,
+                    sub.account_id,
+                    "Threshold_Alert",
+                    {
+                        "SubscriptionId": sub.id,
+                        "ThresholdId": threshold.id,
+                        "ThresholdName": threshold.name,
+                        "ThresholdType": threshold.threshold_type,
+                        "ThresholdAction": threshold.action,
+                        "Period": period,
+                        "Usage": total,
+                        "Limit": limit_of(threshold),
+                    },
+                    now,
+                )
 
 
 async def check_can_send(session: AsyncSession, number: PhoneNumber, now: datetime, messages: int = 1) -> None:
@@ -67,8 +89,7 @@ async def check_can_send(session: AsyncSession, number: PhoneNumber, now: dateti
             raise _paused_error(number.number, sub.id, name, period)
     used = await repository.usage(session, sub.id, period, "SMS")
     for threshold in thresholds:
-        if (threshold.threshold_type == "SMS" and threshold.action == "Pause"
-                and used + messages > limit_of(threshold)):
+        if threshold.threshold_type == "SMS" and threshold.action == "Pause" and used + messages > limit_of(threshold):
             # The refusal rolls the sender's transaction back; the counter already stands at the limit, so
             # every later send of the period is refused the same way.
             raise _paused_error(number.number, sub.id, threshold.name, period)
@@ -76,13 +97,13 @@ async def check_can_send(session: AsyncSession, number: PhoneNumber, now: dateti
     await _evaluate(session, sub, "SMS", total, period, now, [t for t in thresholds if t.action != "Pause"])
 
 
-async def record_usage(session: AsyncSession, subscription: Subscription, kind: str, amount: int,
-                       now: datetime) -> int:
+async def record_usage(session: AsyncSession, subscription: Subscription, kind: str, amount: int, now: datetime) -> int:
     """Add Data (bytes) or Voice (minutes) or SMS usage and apply every threshold it crosses."""
     period = engine.period_of(now)
     total = await repository.add_usage(session, subscription.id, period, kind, amount)
-    await _evaluate(session, subscription, kind, total, period, now,
-                    await repository.assigned_thresholds(session, subscription.id))
+    await _evaluate(
+        session, subscription, kind, total, period, now, await repository.assigned_thresholds(session, subscription.id)
+    )
     return total
 
 
@@ -93,8 +114,9 @@ async def is_restricted(session: AsyncSession, number: PhoneNumber, now: datetim
     return any(e.action == "Restrict" for e in await repository.events(session, sub.id, engine.period_of(now)))
 
 
-async def record_number_usage(session: AsyncSession, number: PhoneNumber, kind: str, amount: int,
-                              now: datetime) -> None:
+async def record_number_usage(
+    session: AsyncSession, number: PhoneNumber, kind: str, amount: int, now: datetime
+) -> None:
     """Usage measured on a number (data from the network) counts against its live subscription's thresholds."""
     sub = await repository.live_subscription_for_number(session, number.id)
     if sub is not None and amount > 0:

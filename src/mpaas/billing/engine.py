@@ -95,8 +95,9 @@ class PackagePrice:
     nrc: Decimal
 
 
-def package_price(package_id: str, name: str, price: Decimal, monthly: bool,
-                  items: list[tuple[Decimal, bool]]) -> PackagePrice:
+def package_price(
+    package_id: str, name: str, price: Decimal, monthly: bool, items: list[tuple[Decimal, bool]]
+) -> PackagePrice:
     mrc = (price if monthly else ZERO) + sum((p for p, m in items if m), ZERO)
     nrc = (ZERO if monthly else price) + sum((p for p, m in items if not m), ZERO)
     return PackagePrice(package_id, name, mrc, nrc)

@@ -20,12 +20,32 @@ RUN_JOB = "billing.run"
 RUN_BATCH = 2000
 
 
-def _line(sub: Subscription | tuple, price: PackagePrice, *, key: str, period: str, kind: str, description: str,
-          amount: Decimal, currency: str, now: datetime) -> dict:
+def _line(
+    sub: Subscription | tuple,
+    price: PackagePrice,
+    *,
+    key: str,
+    period: str,
+    kind: str,
+    description: str,
+    amount: Decimal,
+    currency: str,
+    now: datetime,
+) -> dict:
     sub_id, account_id = (sub.id, sub.account_id) if isinstance(sub, Subscription) else (sub[0], sub[1])
-    return {"key": key, "account_id": account_id, "subscription_id": sub_id, "package_id": price.package_id,
-            "package_name": price.name, "period": period, "kind": kind, "description": description,
-            "amount": amount, "currency": currency, "created_at": now}
+    return {
+        "key": key,
+        "account_id": account_id,
+        "subscription_id": sub_id,
+        "package_id": price.package_id,
+        "package_name": price.name,
+        "period": period,
+        "kind": kind,
+        "description": description,
+        "amount": amount,
+        "currency": currency,
+        "created_at": now,
+    }
 
 
 def mrc_key(subscription_id: str, period: str) -> str:
@@ -37,22 +57,48 @@ async def _price(session: AsyncSession, package_id: str) -> PackagePrice:
     return (await repository.package_prices(session, [package_id]))[package_id]
 
 
-async def _open_period(session: AsyncSession, sub: Subscription, price: PackagePrice, period: str, currency: str,
-                       now: datetime) -> None:
+async def _open_period(
+    session: AsyncSession, sub: Subscription, price: PackagePrice, period: str, currency: str, now: datetime
+) -> None:
     """Make sure the period's in-advance MRC is on the ledger before anything changes within the period."""
-    await repository.insert_charges(session, [_line(
-        sub, price, key=mrc_key(sub.id, period), period=period, kind="MRC",
-        description=f"{price.name}: monthly charge {period}",
-        amount=engine.opening_amount(price.mrc, 1, 1), currency=currency, now=now)])
+    await repository.insert_charges(
+        session,
+        [
+            _line(
+                sub,
+                price,
+                key=mrc_key(sub.id, period),
+                period=period,
+                kind="MRC",
+                description=f"{price.name}: monthly charge {period}",
+                amount=engine.opening_amount(price.mrc, 1, 1),
+                currency=currency,
+                now=now,
+            )
+        ],
+    )
 
 
-async def _nrc(session: AsyncSession, sub: Subscription, price: PackagePrice, period: str, currency: str,
-               now: datetime) -> None:
+async def _nrc(
+    session: AsyncSession, sub: Subscription, price: PackagePrice, period: str, currency: str, now: datetime
+) -> None:
     if price.nrc > 0:
-        await repository.insert_charges(session, [_line(
-            sub, price, key=f"{sub.id}:nrc:{price.package_id}", period=period, kind="NRC",
-            description=f"{price.name}: one-time charge", amount=engine.round_money(price.nrc), currency=currency,
-            now=now)])
+        await repository.insert_charges(
+            session,
+            [
+                _line(
+                    sub,
+                    price,
+                    key=f"{sub.id}:nrc:{price.package_id}",
+                    period=period,
+                    kind="NRC",
+                    description=f"{price.name}: one-time charge",
+                    amount=engine.round_money(price.nrc),
+                    currency=currency,
+                    now=now,
+                )
+            ],
+        )
 
 
 async def subscription_started(session: AsyncSession, sub: Subscription, now: datetime, currency: str) -> None:
@@ -61,15 +107,28 @@ async def subscription_started(session: AsyncSession, sub: Subscription, now: da
     period = engine.period_of(now)
     days, total = engine.days_left(now), engine.days_in(period)
     await _nrc(session, sub, price, period, currency, now)
-    await repository.insert_charges(session, [_line(
-        sub, price, key=mrc_key(sub.id, period), period=period, kind="MRC",
-        description=f"{price.name}: monthly charge {period}, {days}/{total} days",
-        amount=engine.opening_amount(price.mrc, days, total), currency=currency, now=now)])
+    await repository.insert_charges(
+        session,
+        [
+            _line(
+                sub,
+                price,
+                key=mrc_key(sub.id, period),
+                period=period,
+                kind="MRC",
+                description=f"{price.name}: monthly charge {period}, {days}/{total} days",
+                amount=engine.opening_amount(price.mrc, days, total),
+                currency=currency,
+                now=now,
+            )
+        ],
+    )
     await schedule_run(session, engine.next_period(period), now)
 
 
-async def package_changed(session: AsyncSession, sub: Subscription, old_package_id: str, now: datetime,
-                          currency: str) -> None:
+async def package_changed(
+    session: AsyncSession, sub: Subscription, old_package_id: str, now: datetime, currency: str
+) -> None:
     """Credit the old package and charge the new one over the days left in the period."""
     old, new = await _price(session, old_package_id), await _price(session, sub.package_id)
     period = engine.period_of(now)
@@ -77,14 +136,33 @@ async def package_changed(session: AsyncSession, sub: Subscription, old_package_
     await _open_period(session, sub, old, period, currency, now)
     change = uuid.uuid4().hex  # two changes at the same instant are still two changes
     credit, charge = engine.change_amounts(old.mrc, new.mrc, days, total)
-    await repository.insert_charges(session, [
-        _line(sub, old, key=f"{sub.id}:{period}:credit:{change}", period=period, kind="Credit",
-              description=f"{old.name}: unused {days}/{total} days", amount=credit,
-              currency=currency, now=now),
-        _line(sub, new, key=f"{sub.id}:{period}:change:{change}", period=period, kind="Proration",
-              description=f"{new.name}: {days}/{total} days", amount=charge,
-              currency=currency, now=now),
-    ])
+    await repository.insert_charges(
+        session,
+        [
+            _line(
+                sub,
+                old,
+                key=f"{sub.id}:{period}:credit:{change}",
+                period=period,
+                kind="Credit",
+                description=f"{old.name}: unused {days}/{total} days",
+                amount=credit,
+                currency=currency,
+                now=now,
+            ),
+            _line(
+                sub,
+                new,
+                key=f"{sub.id}:{period}:change:{change}",
+                period=period,
+                kind="Proration",
+                description=f"{new.name}: {days}/{total} days",
+                amount=charge,
+                currency=currency,
+                now=now,
+            ),
+        ],
+    )
     await _nrc(session, sub, new, period, currency, now)
 
 
@@ -95,6 +173,7 @@ async def subscription_ended(session: AsyncSession, sub: Subscription, now: date
 
 
 # The run --------------------------------------------------------------------------------------------------
+
 
 async def schedule_run(session: AsyncSession, period: str, now: datetime) -> bool:
     """Create the period's run (once) and its job, due when the period starts. True if newly scheduled."""
@@ -114,8 +193,15 @@ class RunResult:
     charged: int = 0
 
 
-async def run_period(db, period: str, now_fn: Callable[[], datetime], currency: str, *,
-                     batch_size: int = RUN_BATCH, progress: Callable[[int], None] | None = None) -> RunResult:
+async def run_period(
+    db,
+    period: str,
+    now_fn: Callable[[], datetime],
+    currency: str,
+    *,
+    batch_size: int = RUN_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
     """Bill every live subscription its in-advance MRC for `period`. One write transaction per batch; a
     crash mid-run loses nothing and a re-run (or a second run) charges nothing twice."""
     engine.parse_period(period)
@@ -135,9 +221,19 @@ async def run_period(db, period: str, now_fn: Callable[[], datetime], currency: 
             lines = []
             for sub_id, account_id, package_id in rows:
                 price = prices[package_id]
-                lines.append(_line((sub_id, account_id), price, key=mrc_key(sub_id, period), period=period,
-                                   kind="MRC", description=f"{price.name}: monthly charge {period}",
-                                   amount=engine.opening_amount(price.mrc, 1, 1), currency=currency, now=now))
+                lines.append(
+                    _line(
+                        (sub_id, account_id),
+                        price,
+                        key=mrc_key(sub_id, period),
+                        period=period,
+                        kind="MRC",
+                        description=f"{price.name}: monthly charge {period}",
+                        amount=engine.opening_amount(price.mrc, 1, 1),
+                        currency=currency,
+                        now=now,
+                    )
+                )
             result.charged += await repository.insert_charges(session, lines)
         result.examined += len(rows)
         after = rows[-1][0]
@@ -163,8 +259,9 @@ def batch_handlers(platform) -> dict:
         failures = []
         for job in jobs:
             try:
-                await run_period(platform.db, job.payload["period"], platform.clock.now,
-                                 platform.settings.billing_currency)
+                await run_period(
+                    platform.db, job.payload["period"], platform.clock.now, platform.settings.billing_currency
+                )
                 async with platform.db.write() as session:
                     await platform.jobs.complete(session, job)
             except Exception as exc:  # recorded by the worker, retried with backoff

@@ -48,24 +48,48 @@ async def build(session: AsyncSession, account_id: str, period: str, currency: s
         line.subscriptions.add(charge.subscription_id)
         line.amount += charge.amount
     currencies = {c.currency for c in charges}
-    return Statement(account.id, account.company_name, period, currencies.pop() if len(currencies) == 1 else currency,
-                     charges, list(lines.values()), sum((c.amount for c in charges), Decimal("0")))
+    return Statement(
+        account.id,
+        account.company_name,
+        period,
+        currencies.pop() if len(currencies) == 1 else currency,
+        charges,
+        list(lines.values()),
+        sum((c.amount for c in charges), Decimal("0")),
+    )
 
 
 def charge_wire(charge: Charge) -> dict:
-    return {"ChargeId": charge.id, "SubscriptionId": charge.subscription_id, "PackageId": charge.package_id,
-            "PackageName": charge.package_name, "Period": charge.period, "Kind": charge.kind,
-            "Description": charge.description, "Amount": amount_text(charge.amount), "Currency": charge.currency,
-            "CreatedOn": charge.created_at.isoformat()}
+    return {
+        "ChargeId": charge.id,
+        "SubscriptionId": charge.subscription_id,
+        "PackageId": charge.package_id,
+        "PackageName": charge.package_name,
+        "Period": charge.period,
+        "Kind": charge.kind,
+        "Description": charge.description,
+        "Amount": amount_text(charge.amount),
+        "Currency": charge.currency,
+        "CreatedOn": charge.created_at.isoformat(),
+    }
 
 
 def statement_wire(statement: Statement) -> dict:
     return {
-        "AccountId": statement.account_id, "AccountName": statement.account_name, "Period": statement.period,
-        "Currency": statement.currency, "Rounding": "ROUND_HALF_EVEN to 0.01 per charge",
-        "Lines": [{"PackageId": line.package_id, "PackageName": line.package_name,
-                   "Subscriptions": len(line.subscriptions), "Amount": amount_text(line.amount)}
-                  for line in statement.lines],
+        "AccountId": statement.account_id,
+        "AccountName": statement.account_name,
+        "Period": statement.period,
+        "Currency": statement.currency,
+        "Rounding": "ROUND_HALF_EVEN to 0.01 per charge",
+        "Lines": [
+            {
+                "PackageId": line.package_id,
+                "PackageName": line.package_name,
+                "Subscriptions": len(line.subscriptions),
+                "Amount": amount_text(line.amount),
+            }
+            for line in statement.lines
+        ],
         "TotalCharges": len(statement.charges),
         "Total": amount_text(statement.total),
     }

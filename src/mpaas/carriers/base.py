@@ -33,8 +33,7 @@ class SubmitResult:
 
 
 class CarrierEvents(Protocol):
-    async def on_receipt(self, carrier: str, carrier_message_id: str, state: str,
-                         error_code: str | None) -> None: ...
+    async def on_receipt(self, carrier: str, carrier_message_id: str, state: str, error_code: str | None) -> None: ...
 
     # source and destination in E.164; concatenated parts already reassembled.
     async def on_inbound(self, carrier: str, source: str, destination: str, body: str) -> None: ...

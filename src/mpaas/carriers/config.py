@@ -68,23 +68,43 @@ class SmppSettings:
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _PREFIX = re.compile(r"^\+\d{1,15}$")
 _DLR_MODES = ("asis", "hex2dec", "dec2hex")
-_TUNABLES = {"throughput", "window", "enquire_link", "response_timeout", "system_type", "dlr_id",
-             "bind_timeout", "reconnect_max"}
+_TUNABLES = {
+    "throughput",
+    "window",
+    "enquire_link",
+    "response_timeout",
+    "system_type",
+    "dlr_id",
+    "bind_timeout",
+    "reconnect_max",
+}
 
 
-def _number(where: str, key: str, value, *, integer: bool = False, minimum: float = 0, maximum: float | None = None,
-            allow_zero: bool = False):
+def _number(
+    where: str,
+    key: str,
+    value,
+    *,
+    integer: bool = False,
+    minimum: float = 0,
+    maximum: float | None = None,
+    allow_zero: bool = False,
+):
     try:
         number = int(value) if integer else float(value)
         if integer and isinstance(value, str) and not value.strip().lstrip("+").isdigit():
             raise ValueError
     except (TypeError, ValueError):
-        raise CarrierConfigError(f"{where}: {key} must be a {'whole ' if integer else ''}number, got {value!r}") \
-            from None
+        raise CarrierConfigError(
+            f"{where}: {key} must be a {'whole ' if integer else ''}number, got {value!r}"
+        ) from None
     if isinstance(value, bool):
         raise CarrierConfigError(f"{where}: {key} must be a number, got {value!r}")
-    if (number < minimum or (number == 0 and not allow_zero and minimum == 0)
-            or (maximum is not None and number > maximum)):
+    if (
+        number < minimum
+        or (number == 0 and not allow_zero and minimum == 0)
+        or (maximum is not None and number > maximum)
+    ):
         bounds = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"greater than {minimum:g}"
         raise CarrierConfigError(f"{where}: {key} must be {bounds}, got {value!r}")
     return number
@@ -137,8 +157,9 @@ def _check_credentials(where: str, system_id: str, password: str, host: str, por
 def parse_smpp_url(url: str, name: str = "smpp", where: str = "MPAAS_SMPP_URL") -> SmppSettings:
     parts = urlsplit(url.strip())
     if parts.scheme != "smpp":
-        raise CarrierConfigError(f"{where}: expected smpp://system_id:password@host:port, got scheme "
-                                 f"{parts.scheme or '(none)'!r}")
+        raise CarrierConfigError(
+            f"{where}: expected smpp://system_id:password@host:port, got scheme {parts.scheme or '(none)'!r}"
+        )
     try:
         port = parts.port or 2775
     except ValueError:
@@ -147,8 +168,9 @@ def parse_smpp_url(url: str, name: str = "smpp", where: str = "MPAAS_SMPP_URL") 
     _check_credentials(where, system_id, password, parts.hostname or "", port)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     values = _apply_tunables(where, query, {})
-    return SmppSettings(name=name, host=parts.hostname or "", port=port, system_id=system_id, password=password,
-                        **values)
+    return SmppSettings(
+        name=name, host=parts.hostname or "", port=port, system_id=system_id, password=password, **values
+    )
 
 
 _FILE_KEYS = {"name", "url", "host", "port", "system_id", "password", "prefixes", "default"} | _TUNABLES
@@ -158,8 +180,9 @@ def parse_carriers(data: dict, source: str = "carriers file") -> list[SmppSettin
     entries = data.get("carriers")
     unknown = set(data) - {"carriers"}
     if unknown:
-        raise CarrierConfigError(f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
-                                 "expected [[carriers]] tables")
+        raise CarrierConfigError(
+            f"{source}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected [[carriers]] tables"
+        )
     if not isinstance(entries, list) or not entries:
         raise CarrierConfigError(f"{source}: no carriers; add at least one [[carriers]] table")
     result: list[SmppSettings] = []
@@ -190,11 +213,17 @@ def parse_carriers(data: dict, source: str = "carriers file") -> list[SmppSettin
             if not isinstance(system_id, str) or not isinstance(password, str) or not isinstance(host, str):
                 raise CarrierConfigError(f"{where}: host, system_id and password must be text")
             _check_credentials(where, system_id, password, host, port)
-            settings = SmppSettings(name=name, host=host, port=port, system_id=system_id, password=password,
-                                    **_apply_tunables(where, tunables, {}))
+            settings = SmppSettings(
+                name=name,
+                host=host,
+                port=port,
+                system_id=system_id,
+                password=password,
+                **_apply_tunables(where, tunables, {}),
+            )
         prefixes = entry.get("prefixes", [])
         if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
-            raise CarrierConfigError(f"{where}: prefixes must be a list of strings like \"+44\"")
+            raise CarrierConfigError(f'{where}: prefixes must be a list of strings like "+44"')
         for prefix in prefixes:
             if not _PREFIX.match(prefix):
                 raise CarrierConfigError(f"{where}: prefix {prefix!r} is not '+' followed by digits")
@@ -225,4 +254,3 @@ def load_carriers_file(path: Path | str) -> list[SmppSettings]:
     except tomllib.TOMLDecodeError as exc:
         raise CarrierConfigError(f"{source}: not valid TOML: {exc}") from None
     return parse_carriers(data, source)
-

@@ -13,8 +13,11 @@ class CarrierDispatcher:
         if default is not None and default not in self.connectors:
             self.connectors.append(default)
         # longest prefix first
-        self._table = sorted(((prefix, connector) for connector, prefixes in routes for prefix in prefixes),
-                             key=lambda item: len(item[0]), reverse=True)
+        self._table = sorted(
+            ((prefix, connector) for connector, prefixes in routes for prefix in prefixes),
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
         self.default = default
 
     def route(self, destination: str) -> Connector | None:
@@ -40,9 +43,13 @@ class CarrierDispatcher:
             await connector.stop()
 
     def state(self) -> dict:
-        return {"name": self.name, "kind": "router", "bound": all(c.state().get("bound") for c in self.connectors),
-                "carriers": [c.state() for c in self.connectors],
-                "default": self.default.name if self.default is not None else None}
+        return {
+            "name": self.name,
+            "kind": "router",
+            "bound": all(c.state().get("bound") for c in self.connectors),
+            "carriers": [c.state() for c in self.connectors],
+            "default": self.default.name if self.default is not None else None,
+        }
 
     async def submit(self, sms: OutboundSms) -> SubmitResult:
         connector = self.route(sms.destination)

@@ -22,11 +22,23 @@ ESM_UDHI = 0x40
 ESCAPE = 0x1B
 
 # GSM 03.38 default alphabet, code point = index; 0x1B is the escape to the extension table.
-GSM7_TABLE = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-              "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_TABLE = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 assert len(GSM7_TABLE) == 128
-GSM7_EXT_TABLE = {0x0A: "\f", 0x14: "^", 0x28: "{", 0x29: "}", 0x2F: "\\", 0x3C: "[", 0x3D: "~", 0x3E: "]",
-                  0x40: "|", 0x65: "€"}
+GSM7_EXT_TABLE = {
+    0x0A: "\f",
+    0x14: "^",
+    0x28: "{",
+    0x29: "}",
+    0x2F: "\\",
+    0x3C: "[",
+    0x3D: "~",
+    0x3E: "]",
+    0x40: "|",
+    0x65: "€",
+}
 _ENC_BASIC = {ch: i for i, ch in enumerate(GSM7_TABLE) if i != ESCAPE}
 _ENC_EXT = {ch: code for code, ch in GSM7_EXT_TABLE.items()}
 
@@ -155,11 +167,11 @@ def split_udh(short_message: bytes) -> tuple[Concat | None, bytes]:
     if not short_message:
         return None, b""
     udhl = short_message[0]
-    header, payload = short_message[1:1 + udhl], short_message[1 + udhl:]
+    header, payload = short_message[1 : 1 + udhl], short_message[1 + udhl :]
     i, concat = 0, None
     while i + 1 < len(header):
         iei, iel = header[i], header[i + 1]
-        data = header[i + 2:i + 2 + iel]
+        data = header[i + 2 : i + 2 + iel]
         if iei == 0x00 and iel == 3 and len(data) == 3:
             concat = Concat(data[0], data[1], data[2])
         elif iei == 0x08 and iel == 4 and len(data) == 4:
@@ -186,8 +198,7 @@ class Reassembler:
         self.clock = clock
         self._pending: dict[tuple, _Pending] = {}
 
-    def add(self, source: str, destination: str, concat: Concat | None, payload: bytes,
-            data_coding: int) -> str | None:
+    def add(self, source: str, destination: str, concat: Concat | None, payload: bytes, data_coding: int) -> str | None:
         """Returns the full text once every part is in, else None."""
         if concat is None or concat.total <= 1:
             return decode(payload, data_coding)

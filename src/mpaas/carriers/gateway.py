@@ -79,9 +79,14 @@ class Gateway:
         await connector.start(events)
         self.connector, self.holding = connector, True
         handlers = batch_handlers(platform)
-        self._worker = Worker(platform.jobs, {}, poll_seconds=settings.worker_poll_seconds,
-                              batch_size=settings.worker_batch_size, kinds=submits,
-                              batch_handlers={SUBMIT_JOB: handlers[SUBMIT_JOB]})
+        self._worker = Worker(
+            platform.jobs,
+            {},
+            poll_seconds=settings.worker_poll_seconds,
+            batch_size=settings.worker_batch_size,
+            kinds=submits,
+            batch_handlers={SUBMIT_JOB: handlers[SUBMIT_JOB]},
+        )
         self._worker_task = asyncio.create_task(self._worker.run(), name="mpaas-gateway-submits")
 
     async def _watch(self) -> None:

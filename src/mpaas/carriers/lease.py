@@ -52,9 +52,15 @@ class AdvisoryLockLease:
                 # server's (set for this session through `options`) notice a holder whose host died without
                 # closing its socket, and release the lock for the standby.
                 self._conn = await psycopg.AsyncConnection.connect(
-                    self.dsn, autocommit=True, keepalives=1, keepalives_idle=5, keepalives_interval=2,
-                    keepalives_count=3, application_name="mpaas gateway",
-                    options="-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3")
+                    self.dsn,
+                    autocommit=True,
+                    keepalives=1,
+                    keepalives_idle=5,
+                    keepalives_interval=2,
+                    keepalives_count=3,
+                    application_name="mpaas gateway",
+                    options="-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3",
+                )
             row = await (await self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))).fetchone()
             return bool(row and row[0])
         except Exception as exc:

@@ -31,8 +31,14 @@ class LoopResult:
         return self.count / self.receipt_seconds if self.receipt_seconds else None
 
 
-async def bare_submit_loop(url: str, count: int, wait_receipts: bool = True, timeout: float = 120.0,
-                           source: str = "+18015550100", destination: str = "+12125550100") -> LoopResult:
+async def bare_submit_loop(
+    url: str,
+    count: int,
+    wait_receipts: bool = True,
+    timeout: float = 120.0,
+    source: str = "+18015550100",
+    destination: str = "+12125550100",
+) -> LoopResult:
     class Counter:
         receipts = 0
 
@@ -47,8 +53,12 @@ async def bare_submit_loop(url: str, count: int, wait_receipts: bool = True, tim
     await connector.start(events)
     try:
         start = time.perf_counter()
-        await asyncio.gather(*(connector.submit(OutboundSms(f"bench{i}", source, destination, f"bench {start} {i}"))
-                               for i in range(count)))
+        await asyncio.gather(
+            *(
+                connector.submit(OutboundSms(f"bench{i}", source, destination, f"bench {start} {i}"))
+                for i in range(count)
+            )
+        )
         submitted = time.perf_counter() - start
         received = None
         if wait_receipts:

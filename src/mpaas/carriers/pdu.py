@@ -127,6 +127,7 @@ def cstring(value: str) -> bytes:
 @dataclass
 class ShortMessage:
     """A submit_sm or deliver_sm body, octets as sent."""
+
     service_type: str
     source_ton: int
     source_npi: int
@@ -178,16 +179,33 @@ def parse_sm(body: bytes) -> ShortMessage:
     esm_class, protocol_id, priority = octet(), octet(), octet()
     schedule, validity = cstr(), cstr()
     registered, replace, data_coding, default_id, sm_length = octet(), octet(), octet(), octet(), octet()
-    short_message = body[i:i + sm_length]
+    short_message = body[i : i + sm_length]
     i += sm_length
     tlvs: dict[int, bytes] = {}
     while i + 4 <= len(body):
         tag, length = struct.unpack_from("!HH", body, i)
-        tlvs[tag] = body[i + 4:i + 4 + length]
+        tlvs[tag] = body[i + 4 : i + 4 + length]
         i += 4 + length
-    return ShortMessage(service_type, s_ton, s_npi, source, d_ton, d_npi, destination, esm_class, protocol_id,
-                        priority, schedule, validity, registered, replace, data_coding, default_id, short_message,
-                        tlvs)
+    return ShortMessage(
+        service_type,
+        s_ton,
+        s_npi,
+        source,
+        d_ton,
+        d_npi,
+        destination,
+        esm_class,
+        protocol_id,
+        priority,
+        schedule,
+        validity,
+        registered,
+        replace,
+        data_coding,
+        default_id,
+        short_message,
+        tlvs,
+    )
 
 
 def parse_bind(body: bytes) -> tuple[str, str, str, int]:
@@ -230,25 +248,57 @@ def to_e164(number: str, ton: int) -> str:
     return number
 
 
-def build_sm(cls: type[SubmitSm], seq: int, source: PhoneNumber, destination: PhoneNumber, payload: bytes,
-             data_coding: int, esm_class: int = 0, registered_delivery: int = 0,
-             optional_params: list[OptionalParam] | None = None, text: str = " ") -> bytes:
+def build_sm(
+    cls: type[SubmitSm],
+    seq: int,
+    source: PhoneNumber,
+    destination: PhoneNumber,
+    payload: bytes,
+    data_coding: int,
+    esm_class: int = 0,
+    registered_delivery: int = 0,
+    optional_params: list[OptionalParam] | None = None,
+    text: str = " ",
+) -> bytes:
     """A submit_sm or deliver_sm PDU through aiosmpplib, with a pre-encoded short_message."""
     encoding = "ucs2" if data_coding == 0x08 else "latin_1" if data_coding == 0x03 else None
-    msg = cls(sequence_num=seq, short_message=text or " ", source=source, destination=destination,
-              esm_class=esm_class, registered_delivery=registered_delivery, encoding=encoding,
-              optional_params=optional_params or [], auto_message_payload=False)
+    msg = cls(
+        sequence_num=seq,
+        short_message=text or " ",
+        source=source,
+        destination=destination,
+        esm_class=esm_class,
+        registered_delivery=registered_delivery,
+        encoding=encoding,
+        optional_params=optional_params or [],
+        auto_message_payload=False,
+    )
     if payload:
         msg.set_encoded_message(payload)
     return msg.pdu()
 
 
-def build_submit(seq: int, source: str, destination: str, payload: bytes, data_coding: int, esm_class: int,
-                 registered_delivery: int = 1) -> bytes:
-    return build_sm(SubmitSm, seq, address(source), address(destination), payload, data_coding, esm_class,
-                    registered_delivery)
+def build_submit(
+    seq: int,
+    source: str,
+    destination: str,
+    payload: bytes,
+    data_coding: int,
+    esm_class: int,
+    registered_delivery: int = 1,
+) -> bytes:
+    return build_sm(
+        SubmitSm, seq, address(source), address(destination), payload, data_coding, esm_class, registered_delivery
+    )
 
 
-def build_deliver(seq: int, source: PhoneNumber, destination: PhoneNumber, payload: bytes, data_coding: int,
-                  esm_class: int = 0, optional_params: list[OptionalParam] | None = None) -> bytes:
+def build_deliver(
+    seq: int,
+    source: PhoneNumber,
+    destination: PhoneNumber,
+    payload: bytes,
+    data_coding: int,
+    esm_class: int = 0,
+    optional_params: list[OptionalParam] | None = None,
+) -> bytes:
     return build_sm(DeliverSm, seq, source, destination, payload, data_coding, esm_class, 0, optional_params)

@@ -17,8 +17,18 @@ TLV_NETWORK_ERROR_CODE = 0x0423
 TLV_MESSAGE_STATE = 0x0427
 
 # message_state TLV values (SMPP 3.4 5.3.2.35; SKIPPED is 5.0).
-MESSAGE_STATES = {0: "SCHEDLD", 1: "ENROUTE", 2: "DELIVRD", 3: "EXPIRED", 4: "DELETED", 5: "UNDELIV",
-                  6: "ACCEPTD", 7: "UNKNOWN", 8: "REJECTD", 9: "SKIPPED"}
+MESSAGE_STATES = {
+    0: "SCHEDLD",
+    1: "ENROUTE",
+    2: "DELIVRD",
+    3: "EXPIRED",
+    4: "DELETED",
+    5: "UNDELIV",
+    6: "ACCEPTD",
+    7: "UNKNOWN",
+    8: "REJECTD",
+    9: "SKIPPED",
+}
 STATE_CODES = {name: code for code, name in MESSAGE_STATES.items()}
 FINAL_STATES = {"DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "UNKNOWN", "REJECTD", "SKIPPED"}
 SUCCESS_STATES = {"DELIVRD"}
@@ -26,14 +36,27 @@ SUCCESS_STATES = {"DELIVRD"}
 
 # Spellings seen from SMSCs, mapped to the 7-letter canonical stat.
 _STATE_ALIASES = {
-    "DELIVERED": "DELIVRD", "DELIVRD": "DELIVRD", "DELIVR": "DELIVRD",
-    "EXPIRED": "EXPIRED", "EXPIRD": "EXPIRED",
-    "DELETED": "DELETED", "DELETD": "DELETED",
-    "UNDELIV": "UNDELIV", "UNDELIVERABLE": "UNDELIV", "UNDELIVERED": "UNDELIV", "FAILED": "UNDELIV",
-    "ACCEPTD": "ACCEPTD", "ACCEPTED": "ACCEPTD",
-    "UNKNOWN": "UNKNOWN", "UNKNOWM": "UNKNOWN",
-    "REJECTD": "REJECTD", "REJECTED": "REJECTD",
-    "ENROUTE": "ENROUTE", "SCHEDLD": "SCHEDLD", "SCHEDULED": "SCHEDLD", "SKIPPED": "SKIPPED",
+    "DELIVERED": "DELIVRD",
+    "DELIVRD": "DELIVRD",
+    "DELIVR": "DELIVRD",
+    "EXPIRED": "EXPIRED",
+    "EXPIRD": "EXPIRED",
+    "DELETED": "DELETED",
+    "DELETD": "DELETED",
+    "UNDELIV": "UNDELIV",
+    "UNDELIVERABLE": "UNDELIV",
+    "UNDELIVERED": "UNDELIV",
+    "FAILED": "UNDELIV",
+    "ACCEPTD": "ACCEPTD",
+    "ACCEPTED": "ACCEPTD",
+    "UNKNOWN": "UNKNOWN",
+    "UNKNOWM": "UNKNOWN",
+    "REJECTD": "REJECTD",
+    "REJECTED": "REJECTD",
+    "ENROUTE": "ENROUTE",
+    "SCHEDLD": "SCHEDLD",
+    "SCHEDULED": "SCHEDLD",
+    "SKIPPED": "SKIPPED",
 }
 
 _FIELD = re.compile(r"(?i)\b(id|sub|dlvrd|submit date|submit_date|done date|done_date|stat|err|text)\s*:")
@@ -75,8 +98,14 @@ def _parse_date(value: str) -> datetime | None:
         return None
     yy = int(value[0:2])
     try:
-        return datetime(yy + (2000 if yy < 69 else 1900), int(value[2:4]), int(value[4:6]), int(value[6:8]),
-                        int(value[8:10]), int(value[10:12]) if len(value) == 12 else 0)
+        return datetime(
+            yy + (2000 if yy < 69 else 1900),
+            int(value[2:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]) if len(value) == 12 else 0,
+        )
     except ValueError:
         return None
 
@@ -109,9 +138,9 @@ def parse_text(text: str) -> dict[str, str]:
         key = m.group(1).lower().replace("_", " ")
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         if key == "text":
-            fields[key] = text[m.end():]
+            fields[key] = text[m.end() :]
             break
-        fields.setdefault(key, text[m.end():end].strip())
+        fields.setdefault(key, text[m.end() : end].strip())
     return fields
 
 
@@ -150,18 +179,31 @@ def parse_receipt(text: str, tlvs: dict[int, bytes] | None = None, id_mode: str 
         if not error or error.strip("0") == "":
             error = None  # 000 / 0: no error
     return Receipt(
-        message_id=normalize_id(message_id, id_mode), state=state, error_code=error,
-        submitted=_int(fields.get("sub")), delivered=_int(fields.get("dlvrd")),
-        submit_date=_parse_date(fields.get("submit date", "")), done_date=_parse_date(fields.get("done date", "")),
+        message_id=normalize_id(message_id, id_mode),
+        state=state,
+        error_code=error,
+        submitted=_int(fields.get("sub")),
+        delivered=_int(fields.get("dlvrd")),
+        submit_date=_parse_date(fields.get("submit date", "")),
+        done_date=_parse_date(fields.get("done date", "")),
         text=fields.get("text"),
     )
 
 
-def format_receipt(message_id: str, state: str, error: int = 0, submit_date: datetime | None = None,
-                   done_date: datetime | None = None, text: str = "", delivered: int | None = None) -> str:
+def format_receipt(
+    message_id: str,
+    state: str,
+    error: int = 0,
+    submit_date: datetime | None = None,
+    done_date: datetime | None = None,
+    text: str = "",
+    delivered: int | None = None,
+) -> str:
     """The de-facto receipt text (what the simulator sends)."""
     sd = submit_date.strftime("%y%m%d%H%M") if submit_date else ""
     dd = done_date.strftime("%y%m%d%H%M") if done_date else ""
     dl = (1 if state == "DELIVRD" else 0) if delivered is None else delivered
-    return (f"id:{message_id} sub:001 dlvrd:{dl:03d} submit date:{sd} done date:{dd} "
-            f"stat:{state} err:{error:03d} text:{text[:20]}")
+    return (
+        f"id:{message_id} sub:001 dlvrd:{dl:03d} submit date:{sd} done date:{dd} "
+        f"stat:{state} err:{error:03d} text:{text[:20]}"
+    )

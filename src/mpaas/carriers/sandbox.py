@@ -27,11 +27,23 @@ class SandboxConnector:
         self.events = None
 
     def state(self) -> dict:
-        return {"name": self.name, "kind": "sandbox", "bound": True, "host": None, "window": None,
-                "in_flight": 0, "throughput": None, "submitted": self.submitted}
+        return {
+            "name": self.name,
+            "kind": "sandbox",
+            "bound": True,
+            "host": None,
+            "window": None,
+            "in_flight": 0,
+            "throughput": None,
+            "submitted": self.submitted,
+        }
 
     async def submit(self, sms: OutboundSms) -> SubmitResult:
         state = "UNDELIV" if self.fail_prefixes and sms.destination.startswith(self.fail_prefixes) else "DELIVRD"
         self.submitted += 1
-        return SubmitResult(carrier_id=uuid.uuid4().hex[:20], receipt_state=state,
-                            receipt_delay_seconds=self.receipt_delay_seconds, carrier=self.name)
+        return SubmitResult(
+            carrier_id=uuid.uuid4().hex[:20],
+            receipt_state=state,
+            receipt_delay_seconds=self.receipt_delay_seconds,
+            carrier=self.name,
+        )

@@ -45,8 +45,14 @@ from mpaas.carriers.config import SmppSettings
 log = logging.getLogger("mpaas.carriers.smpp")
 
 THROTTLE_STATUSES = {pdu.ESME_RTHROTTLED, pdu.ESME_RMSGQFUL}
-TRANSIENT_STATUSES = {pdu.ESME_RINVBNDSTS, pdu.ESME_RSYSERR, pdu.ESME_RSUBMITFAIL, pdu.ESME_RX_T_APPN,
-                      pdu.ESME_RDELIVERYFAILURE, pdu.ESME_RUNKNOWNERR}
+TRANSIENT_STATUSES = {
+    pdu.ESME_RINVBNDSTS,
+    pdu.ESME_RSYSERR,
+    pdu.ESME_RSUBMITFAIL,
+    pdu.ESME_RX_T_APPN,
+    pdu.ESME_RDELIVERYFAILURE,
+    pdu.ESME_RUNKNOWNERR,
+}
 BIND_AUTH_STATUSES = {pdu.ESME_RINVPASWD, pdu.ESME_RINVSYSID}
 
 
@@ -116,8 +122,7 @@ class SmppConnector:
         self._task = asyncio.create_task(self._run(), name=f"smpp-{self.name}")
         s = self.settings
         try:
-            await asyncio.wait_for(self._first_attempt.wait(),
-                                   s.connect_timeout_seconds + s.bind_timeout_seconds + 1)
+            await asyncio.wait_for(self._first_attempt.wait(), s.connect_timeout_seconds + s.bind_timeout_seconds + 1)
         except TimeoutError:
             pass
         if self._fatal:
@@ -153,11 +158,22 @@ class SmppConnector:
 
     def state(self) -> dict:
         s = self.settings
-        return {"name": self.name, "kind": "smpp", "bound": self._bound.is_set(), "host": f"{s.host}:{s.port}",
-                "system_id": s.system_id, "window": s.window, "in_flight": self.in_flight,
-                "throughput": s.throughput, "binds": self.binds, "submitted_parts": self.submitted_parts,
-                "receipts": self.receipts, "inbound": self.inbound, "last_error": self.last_error,
-                "prefixes": list(s.prefixes)}
+        return {
+            "name": self.name,
+            "kind": "smpp",
+            "bound": self._bound.is_set(),
+            "host": f"{s.host}:{s.port}",
+            "system_id": s.system_id,
+            "window": s.window,
+            "in_flight": self.in_flight,
+            "throughput": s.throughput,
+            "binds": self.binds,
+            "submitted_parts": self.submitted_parts,
+            "receipts": self.receipts,
+            "inbound": self.inbound,
+            "last_error": self.last_error,
+            "prefixes": list(s.prefixes),
+        }
 
     @property
     def bound(self) -> bool:
@@ -209,8 +225,7 @@ class SmppConnector:
 
     async def _session(self) -> None:
         s = self.settings
-        reader, raw_writer = await asyncio.wait_for(asyncio.open_connection(s.host, s.port),
-                                                    s.connect_timeout_seconds)
+        reader, raw_writer = await asyncio.wait_for(asyncio.open_connection(s.host, s.port), s.connect_timeout_seconds)
         writer = pdu.CoalescingWriter(raw_writer)
         sock = writer.get_extra_info("socket")
         if sock is not None:
@@ -218,8 +233,11 @@ class SmppConnector:
         enquire: asyncio.Task | None = None
         try:
             seq = self._next_seq()
-            writer.write(BindTransceiver(sequence_num=seq, system_id=s.system_id, password=s.password,
-                                         system_type=s.system_type).pdu())
+            writer.write(
+                BindTransceiver(
+                    sequence_num=seq, system_id=s.system_id, password=s.password, system_type=s.system_type
+                ).pdu()
+            )
             await writer.drain()
             while True:
                 command_id, status, rseq, _ = await asyncio.wait_for(pdu.read_pdu(reader), s.bind_timeout_seconds)
@@ -230,8 +248,10 @@ class SmppConnector:
             if status != pdu.ESME_ROK or command_id == pdu.GENERIC_NACK:
                 name = pdu.status_name(status)
                 if status in BIND_AUTH_STATUSES:
-                    raise CarrierBindError(f"carrier {self.name!r} ({s.host}:{s.port}) refused bind_transceiver for "
-                                           f"system_id {s.system_id!r}: {name} (check system_id and password)")
+                    raise CarrierBindError(
+                        f"carrier {self.name!r} ({s.host}:{s.port}) refused bind_transceiver for "
+                        f"system_id {s.system_id!r}: {name} (check system_id and password)"
+                    )
                 raise pdu.ConnectionClosed(f"bind_transceiver refused: {name}")
             self.binds += 1
             self.last_error = None
@@ -300,7 +320,8 @@ class SmppConnector:
             sm = pdu.parse_sm(body)
             # message type bits 2-5: 0x04 SMSC delivery receipt, 0x08/0x10 SME acks, 0x20 intermediate notification
             is_receipt = (sm.esm_class & 0x3C) != 0 or (
-                receipts.TLV_RECEIPTED_MESSAGE_ID in sm.tlvs and receipts.TLV_MESSAGE_STATE in sm.tlvs)
+                receipts.TLV_RECEIPTED_MESSAGE_ID in sm.tlvs and receipts.TLV_MESSAGE_STATE in sm.tlvs
+            )
             if is_receipt:
                 text = encoding.decode(sm.payload, sm.data_coding)
                 receipt = receipts.parse_receipt(text, sm.tlvs, self.settings.dlr_id)
@@ -313,8 +334,7 @@ class SmppConnector:
                 if sm.esm_class & encoding.ESM_UDHI:
                     concat, payload = encoding.split_udh(sm.payload)
                 elif 0x020C in sm.tlvs:  # sar_msg_ref_num, sar_total_segments, sar_segment_seqnum
-                    concat = encoding.Concat(sm.tlv_int(0x020C) or 0, sm.tlv_int(0x020E) or 1,
-                                             sm.tlv_int(0x020F) or 1)
+                    concat = encoding.Concat(sm.tlv_int(0x020C) or 0, sm.tlv_int(0x020E) or 1, sm.tlv_int(0x020F) or 1)
                     payload = sm.payload
                 else:
                     concat, payload = None, sm.payload
@@ -345,7 +365,8 @@ class SmppConnector:
         if len(encoded.parts) == 1:  # most messages: no gather (a task and a future per message)
             return SubmitResult(carrier_id=await self._submit_part(sms, encoded, encoded.parts[0]), carrier=self.name)
         results = await asyncio.gather(
-            *(self._submit_part(sms, encoded, part) for part in encoded.parts), return_exceptions=True)
+            *(self._submit_part(sms, encoded, part) for part in encoded.parts), return_exceptions=True
+        )
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:
             for kind in (CarrierRejected, CarrierThrottled, CarrierUnavailable):
@@ -365,8 +386,9 @@ class SmppConnector:
                 try:
                     await asyncio.wait_for(self._bound.wait(), s.bind_wait_seconds)
                 except TimeoutError:
-                    raise CarrierUnavailable(f"carrier {self.name}: not bound ({self.last_error or 'connecting'})") \
-                        from None
+                    raise CarrierUnavailable(
+                        f"carrier {self.name}: not bound ({self.last_error or 'connecting'})"
+                    ) from None
             writer = self._writer
             if writer is None:
                 raise CarrierUnavailable(f"carrier {self.name}: not bound")
@@ -374,8 +396,17 @@ class SmppConnector:
             fut = asyncio.get_running_loop().create_future()
             self._pending[seq] = fut
             try:
-                writer.write(pdu.build_submit(seq, sms.source, sms.destination, payload, encoded.data_coding,
-                                              encoded.esm_class, registered_delivery=1))
+                writer.write(
+                    pdu.build_submit(
+                        seq,
+                        sms.source,
+                        sms.destination,
+                        payload,
+                        encoded.data_coding,
+                        encoded.esm_class,
+                        registered_delivery=1,
+                    )
+                )
             except Exception:
                 self._pending.pop(seq, None)
                 raise
@@ -384,8 +415,9 @@ class SmppConnector:
                 command_id, status, body = await asyncio.wait_for(fut, s.response_timeout_seconds)
             except TimeoutError:
                 self._pending.pop(seq, None)
-                raise CarrierUnavailable(f"carrier {self.name}: no submit_sm_resp within "
-                                         f"{s.response_timeout_seconds:g}s") from None
+                raise CarrierUnavailable(
+                    f"carrier {self.name}: no submit_sm_resp within {s.response_timeout_seconds:g}s"
+                ) from None
             finally:
                 self.in_flight -= 1
         if command_id == pdu.GENERIC_NACK or status != pdu.ESME_ROK:

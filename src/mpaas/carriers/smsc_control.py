@@ -31,8 +31,11 @@ async def serve_control(sim: SmscSim, host: str, port: int) -> asyncio.base_even
         except Exception as exc:  # a malformed request gets a 400
             status, payload = 400, {"error": str(exc)}
         data = json.dumps(payload).encode()
-        writer.write(f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\nContent-Type: application/json\r\n"
-                     f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode() + data)
+        writer.write(
+            f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
+            + data
+        )
         try:
             await writer.drain()
         finally:
@@ -46,8 +49,14 @@ async def dispatch(sim: SmscSim, method: str, path: str, body: bytes) -> tuple[i
     if method == "GET" and path == "/stats":
         return 200, sim.stats()
     if method == "POST" and path == "/mo":
-        parts = await sim.inject_mo(data["from"], data["to"], data["body"], data.get("concat", "udh8"),
-                                     bool(data.get("plus", False)), wait=False)
+        parts = await sim.inject_mo(
+            data["from"],
+            data["to"],
+            data["body"],
+            data.get("concat", "udh8"),
+            bool(data.get("plus", False)),
+            wait=False,
+        )
         return 200, {"parts": parts}
     if method == "POST" and path == "/personality":
         options = {k: v for k, v in data.items() if k != "personality"}

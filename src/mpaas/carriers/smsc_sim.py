@@ -64,8 +64,16 @@ from mpaas.carriers.smsc_control import serve_control
 
 log = logging.getLogger("mpaas.carriers.smsc_sim")
 
-PERSONALITIES = ("normal", "no_response", "generic_nack", "error_on_submit", "unbind_on_submit", "throttled",
-                 "receipt_before_response", "drop_mid_stream")
+PERSONALITIES = (
+    "normal",
+    "no_response",
+    "generic_nack",
+    "error_on_submit",
+    "unbind_on_submit",
+    "throttled",
+    "receipt_before_response",
+    "drop_mid_stream",
+)
 ERROR_STATES = {"UNDELIV": 1, "EXPIRED": 27, "REJECTD": 11, "DELETED": 6, "UNKNOWN": 99}
 
 
@@ -195,14 +203,24 @@ class SmscSim:
         return {key: n for key, n in self.counts.items() if n > 1}
 
     def stats(self) -> dict:
-        return {"personality": self.config.personality, "submits_received": self.submits_received,
-                "accepted": len(self.accepted), "distinct": len(self.counts),
-                "duplicates": sum(n - 1 for n in self.counts.values() if n > 1), "binds": self.binds,
-                "bind_refusals": self.bind_refusals, "sessions": len([s for s in self.sessions if s.mode]),
-                "receipts_sent": self.receipts_sent, "receipts_acked": self.receipts_acked,
-                "mo_acked": self.mo_acked, "queued": len(self._queue),
-                "duplicate_messages": [{"source": k[0], "destination": k[1], "text": k[2], "count": n}
-                                       for k, n in list(self.duplicates().items())[:100]]}
+        return {
+            "personality": self.config.personality,
+            "submits_received": self.submits_received,
+            "accepted": len(self.accepted),
+            "distinct": len(self.counts),
+            "duplicates": sum(n - 1 for n in self.counts.values() if n > 1),
+            "binds": self.binds,
+            "bind_refusals": self.bind_refusals,
+            "sessions": len([s for s in self.sessions if s.mode]),
+            "receipts_sent": self.receipts_sent,
+            "receipts_acked": self.receipts_acked,
+            "mo_acked": self.mo_acked,
+            "queued": len(self._queue),
+            "duplicate_messages": [
+                {"source": k[0], "destination": k[1], "text": k[2], "count": n}
+                for k, n in list(self.duplicates().items())[:100]
+            ],
+        }
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, self.config.host, self.config.port)
@@ -284,8 +302,11 @@ class SmscSim:
 
     def _bind(self, session: _Session, command_id: int, seq: int, body: bytes) -> None:
         system_id, password, _, _ = pdu.parse_bind(body)
-        resp_cls = {pdu.BIND_TRANSCEIVER: BindTransceiverResp, pdu.BIND_TRANSMITTER: BindTransmitterResp,
-                    pdu.BIND_RECEIVER: BindReceiverResp}[command_id]
+        resp_cls = {
+            pdu.BIND_TRANSCEIVER: BindTransceiverResp,
+            pdu.BIND_TRANSMITTER: BindTransmitterResp,
+            pdu.BIND_RECEIVER: BindReceiverResp,
+        }[command_id]
         if session.mode:
             status = SmppCommandStatus.ESME_RALYBND
         elif system_id != self.config.system_id:
@@ -339,13 +360,23 @@ class SmscSim:
                 return
             self._throttle_window.append(now)
 
-        concat, payload = (encoding.split_udh(sm.payload) if sm.esm_class & encoding.ESM_UDHI
-                           else (None, sm.payload))
+        concat, payload = encoding.split_udh(sm.payload) if sm.esm_class & encoding.ESM_UDHI else (None, sm.payload)
         text = encoding.decode(payload, sm.data_coding)
         message_id = str(next(self._ids))
-        record = SimSubmit(message_id, sm.source, sm.destination, text, concat, sm.data_coding,
-                           sm.registered_delivery, sm.source_ton, sm.source_npi, sm.dest_ton, sm.dest_npi,
-                           time.monotonic())
+        record = SimSubmit(
+            message_id,
+            sm.source,
+            sm.destination,
+            text,
+            concat,
+            sm.data_coding,
+            sm.registered_delivery,
+            sm.source_ton,
+            sm.source_npi,
+            sm.dest_ton,
+            sm.dest_npi,
+            time.monotonic(),
+        )
         self.accepted.append(record)
         full = self._reassembler.add(sm.source, sm.destination, concat, payload, sm.data_coding)
         if full is not None:  # a whole message (a single part, or the last missing part of a concatenated one)
@@ -379,16 +410,20 @@ class SmscSim:
         if self.config.receipt_tlvs:
             # network_error_code: network type 3 (GSM) + 2-octet code (aiosmpplib packs it as an ASCII octet string)
             code = min(error, 0x7F7F)
-            params = [OptionalParam(RECEIPTED_MESSAGE_ID, receipt_id),
-                      OptionalParam(MESSAGE_STATE, receipts.STATE_CODES.get(state, 7)),
-                      OptionalParam(NETWORK_ERROR_CODE, "\x03" + chr(code >> 8 & 0x7F) + chr(code & 0x7F))]
-        safe = "".join(ch if ch != "\x1b" and (ch in encoding.GSM7_TABLE or ch in encoding._ENC_EXT) else "?"
-                       for ch in text)
+            params = [
+                OptionalParam(RECEIPTED_MESSAGE_ID, receipt_id),
+                OptionalParam(MESSAGE_STATE, receipts.STATE_CODES.get(state, 7)),
+                OptionalParam(NETWORK_ERROR_CODE, "\x03" + chr(code >> 8 & 0x7F) + chr(code & 0x7F)),
+            ]
+        safe = "".join(
+            ch if ch != "\x1b" and (ch in encoding.GSM7_TABLE or ch in encoding._ENC_EXT) else "?" for ch in text
+        )
         # the receipt goes from the message's destination back to its source
         source = PhoneNumber(sm.destination, _ton(sm.dest_ton), NPI.ISDN if sm.dest_ton == 1 else NPI.UNKNOWN)
         destination = PhoneNumber(sm.source[:20], _ton(sm.source_ton), NPI.ISDN if sm.source_ton == 1 else NPI.UNKNOWN)
-        return _Deliverable(source, destination, encoding.gsm7_encode(safe), encoding.DATA_CODING_GSM7, 0x04, params,
-                            "receipt")
+        return _Deliverable(
+            source, destination, encoding.gsm7_encode(safe), encoding.DATA_CODING_GSM7, 0x04, params, "receipt"
+        )
 
     async def _receipt_later(self, record: SimSubmit, sm: pdu.ShortMessage) -> None:
         await asyncio.sleep(self.config.receipt_delay_seconds)
@@ -410,8 +445,11 @@ class SmscSim:
             seq = session.next_seq()
             fut = asyncio.get_running_loop().create_future()
             session.pending[seq] = fut
-            session.writer.write(pdu.build_deliver(seq, item.source, item.destination, item.payload, item.data_coding,
-                                                   item.esm_class, item.params))
+            session.writer.write(
+                pdu.build_deliver(
+                    seq, item.source, item.destination, item.payload, item.data_coding, item.esm_class, item.params
+                )
+            )
             if item.kind == "receipt":
                 self.receipts_sent += 1
             if not wait:
@@ -440,8 +478,9 @@ class SmscSim:
             await asyncio.sleep(self.config.redeliver_seconds)
             await self._deliver(item)
 
-    async def inject_mo(self, source: str, destination: str, body: str, concat: str = "udh8",
-                        plus: bool = False, wait: bool = True) -> int:
+    async def inject_mo(
+        self, source: str, destination: str, body: str, concat: str = "udh8", plus: bool = False, wait: bool = True
+    ) -> int:
         """Send an MO message (split into parts as a handset would) to a bound ESME; returns the part count.
         `concat`: udh8 (IE 0x00), udh16 (IE 0x08) or sar (SAR TLVs, no UDH). `plus` keeps '+' in addresses."""
         encoded = encoding.encode_message(body)
@@ -462,12 +501,16 @@ class SmscSim:
                     esm_class = encoding.ESM_UDHI
                 elif concat == "sar":
                     payload = raw
-                    params = [OptionalParam(SAR_MSG_REF_NUM, ref), OptionalParam(SAR_TOTAL_SEGMENTS, total),
-                              OptionalParam(SAR_SEGMENT_SEQNUM, seq_no)]
+                    params = [
+                        OptionalParam(SAR_MSG_REF_NUM, ref),
+                        OptionalParam(SAR_TOTAL_SEGMENTS, total),
+                        OptionalParam(SAR_SEGMENT_SEQNUM, seq_no),
+                    ]
                 else:
                     esm_class = encoding.ESM_UDHI
-            items.append(_Deliverable(addr(source), addr(destination), payload, encoded.data_coding, esm_class,
-                                      params, "mo"))
+            items.append(
+                _Deliverable(addr(source), addr(destination), payload, encoded.data_coding, esm_class, params, "mo")
+            )
         if wait:
             for item in items:
                 await self._deliver(item)

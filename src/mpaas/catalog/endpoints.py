@@ -25,9 +25,11 @@ def _currency(request: Request) -> str:
 
 # Products ---------------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/products", summary="Product Details")
-async def get_product(request: Request, who: Principal = Depends(principal),
-                      product_id: str | None = Query(None, alias="ProductId")) -> dict:
+async def get_product(
+    request: Request, who: Principal = Depends(principal), product_id: str | None = Query(None, alias="ProductId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         return presenters.product(await service.get_product(session, who, _need(product_id, "ProductId")))
 
@@ -55,9 +57,11 @@ async def delete_product(body: s.ProductRef, request: Request, who: Principal = 
 
 # Packages ---------------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/packages", summary="Get Package Details")
-async def get_package(request: Request, who: Principal = Depends(principal),
-                      package_id: str | None = Query(None, alias="PackageId")) -> dict:
+async def get_package(
+    request: Request, who: Principal = Depends(principal), package_id: str | None = Query(None, alias="PackageId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         return presenters.package(await service.get_package(session, who, _need(package_id, "PackageId")))
 
@@ -70,8 +74,9 @@ async def create_package(body: s.CreatePackage, request: Request, who: Principal
 
 
 @router.get("/v1.0/packages/subscriptions", summary="Get Package Subscriptions")
-async def package_subscriptions(request: Request, who: Principal = Depends(principal),
-                                package_id: str | None = Query(None, alias="PackageId")) -> dict:
+async def package_subscriptions(
+    request: Request, who: Principal = Depends(principal), package_id: str | None = Query(None, alias="PackageId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         package = await service.get_package(session, who, _need(package_id, "PackageId"))
         subs = await repository.subscriptions(session, who.account_ids, package_id=package.id, include_deleted=True)
@@ -93,11 +98,14 @@ async def delete_package(body: s.PackageRef, request: Request, who: Principal = 
 
 
 @router.get("/v1.0/packages/items", summary="Get Package Items")
-async def package_items(request: Request, who: Principal = Depends(principal),
-                        package_id: str | None = Query(None, alias="PackageId")) -> list:
+async def package_items(
+    request: Request, who: Principal = Depends(principal), package_id: str | None = Query(None, alias="PackageId")
+) -> list:
     async with platform_of(request).db.read() as session:
         package = await service.get_package(session, who, _need(package_id, "PackageId"))
-        return [presenters.package_item(i, who.distributor_id) for i in await repository.package_items(session, package.id)]
+        return [
+            presenters.package_item(i, who.distributor_id) for i in await repository.package_items(session, package.id)
+        ]
 
 
 @router.post("/v1.0/packages/items/add", summary="Add Package Item")
@@ -118,16 +126,19 @@ async def update_package_item(body: s.UpdatePackageItem, request: Request, who: 
 async def delete_package_item(body: s.PackageItemRef, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        row = await service.delete_package_item(session, who, body.package_id, body.package_item_id,
-                                                platform.clock.now())
+        row = await service.delete_package_item(
+            session, who, body.package_id, body.package_item_id, platform.clock.now()
+        )
     return {"PackageItemId": row.id, "PackageId": row.package_id, "PackageItemStatus": "Deleted"}
 
 
 # Services ---------------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/services", summary="Get Service Details")
-async def get_service(request: Request, who: Principal = Depends(principal),
-                      service_id: str | None = Query(None, alias="ServiceId")) -> dict:
+async def get_service(
+    request: Request, who: Principal = Depends(principal), service_id: str | None = Query(None, alias="ServiceId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         return presenters.service(await service.get_service(session, who, _need(service_id, "ServiceId")))
 
@@ -154,8 +165,9 @@ async def delete_service(body: s.ServiceRef, request: Request, who: Principal = 
 
 
 @router.get("/v1.0/services/items", summary="Get Service Items")
-async def service_items(request: Request, who: Principal = Depends(principal),
-                        service_id: str | None = Query(None, alias="ServiceId")) -> dict:
+async def service_items(
+    request: Request, who: Principal = Depends(principal), service_id: str | None = Query(None, alias="ServiceId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         row = await service.get_service(session, who, _need(service_id, "ServiceId"))
         items = [i for i in await repository.service_items(session, row.id) if i.active]
@@ -187,16 +199,23 @@ async def delete_service_item(body: s.ServiceItemBody, request: Request, who: Pr
 
 # Subscriptions ----------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/subscriptions", summary="Get Subscription Details")
-async def get_subscription(request: Request, who: Principal = Depends(principal),
-                           subscription_id: str | None = Query(None, alias="SubscriptionId")) -> dict:
+async def get_subscription(
+    request: Request,
+    who: Principal = Depends(principal),
+    subscription_id: str | None = Query(None, alias="SubscriptionId"),
+) -> dict:
     async with platform_of(request).db.read() as session:
         return presenters.subscription(
-            await service.get_subscription(session, who, _need(subscription_id, "SubscriptionId")))
+            await service.get_subscription(session, who, _need(subscription_id, "SubscriptionId"))
+        )
 
 
 @router.post("/v1.0/subscriptions", summary="Create Subscription")
-async def create_subscription(body: s.CreateSubscription, request: Request, who: Principal = Depends(principal)) -> dict:
+async def create_subscription(
+    body: s.CreateSubscription, request: Request, who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         row = await service.create_subscription(session, who, body, platform.clock.now(), _currency(request))
@@ -205,27 +224,33 @@ async def create_subscription(body: s.CreateSubscription, request: Request, who:
 
 
 @router.post("/v1.0/subscriptions/update", summary="Update Subscription")
-async def update_subscription(body: s.UpdateSubscription, request: Request, who: Principal = Depends(principal)) -> dict:
+async def update_subscription(
+    body: s.UpdateSubscription, request: Request, who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         return presenters.subscription(
-            await service.update_subscription(session, who, body, platform.clock.now(), _currency(request)))
+            await service.update_subscription(session, who, body, platform.clock.now(), _currency(request))
+        )
 
 
 @router.post("/v1.0/subscriptions/delete", summary="Delete Subscription")
 async def delete_subscription(body: s.SubscriptionRef, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        row = await service.delete_subscription(session, who, body.subscription_id, platform.clock.now(),
-                                                _currency(request))
+        row = await service.delete_subscription(
+            session, who, body.subscription_id, platform.clock.now(), _currency(request)
+        )
     return {"SubscriptionId": row.id, "SubscriptionStatus": "Deleted"}
 
 
 # Thresholds -------------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/subscriptions/thresholds", summary="Get Threshold")
-async def get_threshold(request: Request, who: Principal = Depends(principal),
-                        threshold_id: str | None = Query(None, alias="ThresholdId")) -> dict:
+async def get_threshold(
+    request: Request, who: Principal = Depends(principal), threshold_id: str | None = Query(None, alias="ThresholdId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         return presenters.threshold(await service.get_threshold(session, who, _need(threshold_id, "ThresholdId")))
 
@@ -252,43 +277,52 @@ async def delete_threshold(body: s.ThresholdRef, request: Request, who: Principa
 
 
 @router.get("/v1.0/subscriptions/thresholds/assignments", summary="Get Threshold Assignments")
-async def threshold_assignments(request: Request, who: Principal = Depends(principal),
-                                threshold_id: str | None = Query(None, alias="ThresholdId")) -> list:
+async def threshold_assignments(
+    request: Request, who: Principal = Depends(principal), threshold_id: str | None = Query(None, alias="ThresholdId")
+) -> list:
     async with platform_of(request).db.read() as session:
         threshold = await service.get_threshold(session, who, _need(threshold_id, "ThresholdId"))
-        return [presenters.threshold_assignment(a) for a in await repository.threshold_assignments(session, threshold.id)]
+        return [
+            presenters.threshold_assignment(a) for a in await repository.threshold_assignments(session, threshold.id)
+        ]
 
 
 @router.post("/v1.0/subscriptions/thresholds/assignments/add", summary="Create Threshold Assignment")
-async def assign_threshold(body: s.CreateThresholdAssignment, request: Request,
-                           who: Principal = Depends(principal)) -> dict:
+async def assign_threshold(
+    body: s.CreateThresholdAssignment, request: Request, who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         return presenters.threshold_assignment(await service.assign_threshold(session, who, body, platform.clock.now()))
 
 
 @router.post("/v1.0/subscriptions/thresholds/assignments/update", summary="Update Threshold Assignment")
-async def update_threshold_assignment(body: s.UpdateThresholdAssignment, request: Request,
-                                      who: Principal = Depends(principal)) -> dict:
+async def update_threshold_assignment(
+    body: s.UpdateThresholdAssignment, request: Request, who: Principal = Depends(principal)
+) -> dict:
     async with platform_of(request).db.write() as session:
         return presenters.threshold_assignment(await service.update_threshold_assignment(session, who, body))
 
 
 @router.post("/v1.0/subscriptions/thresholds/assignments/delete", summary="Delete Threshold Assignment")
-async def delete_threshold_assignment(body: s.ThresholdAssignmentRef, request: Request,
-                                      who: Principal = Depends(principal)) -> dict:
+async def delete_threshold_assignment(
+    body: s.ThresholdAssignmentRef, request: Request, who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        row = await service.delete_threshold_assignment(session, who, body.threshold_assignment_id,
-                                                        platform.clock.now())
+        row = await service.delete_threshold_assignment(
+            session, who, body.threshold_assignment_id, platform.clock.now()
+        )
     return {"ThresholdAssignmentId": row.id, "ThresholdAssignmentStatus": "Deleted"}
 
 
 # Features ---------------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/subscriptions/features", summary="Get Feature")
-async def get_feature(request: Request, who: Principal = Depends(principal),
-                      feature_id: str | None = Query(None, alias="FeatureId")) -> dict:
+async def get_feature(
+    request: Request, who: Principal = Depends(principal), feature_id: str | None = Query(None, alias="FeatureId")
+) -> dict:
     async with platform_of(request).db.read() as session:
         return presenters.feature(await service.get_feature(session, who, _need(feature_id, "FeatureId")))
 
@@ -315,31 +349,35 @@ async def delete_feature(body: s.FeatureRef, request: Request, who: Principal = 
 
 
 @router.get("/v1.0/subscriptions/features/assignments", summary="Get Feature Assignments")
-async def feature_assignments(request: Request, who: Principal = Depends(principal),
-                              feature_id: str | None = Query(None, alias="FeatureId")) -> list:
+async def feature_assignments(
+    request: Request, who: Principal = Depends(principal), feature_id: str | None = Query(None, alias="FeatureId")
+) -> list:
     async with platform_of(request).db.read() as session:
         feature = await service.get_feature(session, who, _need(feature_id, "FeatureId"))
         return [presenters.feature_assignment(a) for a in await repository.feature_assignments(session, feature.id)]
 
 
 @router.post("/v1.0/subscriptions/features/assignments/add", summary="Create Feature Assignment")
-async def assign_feature(body: s.CreateFeatureAssignment, request: Request,
-                         who: Principal = Depends(principal)) -> dict:
+async def assign_feature(
+    body: s.CreateFeatureAssignment, request: Request, who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         return presenters.feature_assignment(await service.assign_feature(session, who, body, platform.clock.now()))
 
 
 @router.post("/v1.0/subscriptions/features/assignments/update", summary="Update Feature Assignment")
-async def update_feature_assignment(body: s.UpdateFeatureAssignment, request: Request,
-                                    who: Principal = Depends(principal)) -> dict:
+async def update_feature_assignment(
+    body: s.UpdateFeatureAssignment, request: Request, who: Principal = Depends(principal)
+) -> dict:
     async with platform_of(request).db.write() as session:
         return presenters.feature_assignment(await service.update_feature_assignment(session, who, body))
 
 
 @router.post("/v1.0/subscriptions/features/assignments/delete", summary="Delete Feature Assignment")
-async def delete_feature_assignment(body: s.FeatureAssignmentRef, request: Request,
-                                    who: Principal = Depends(principal)) -> dict:
+async def delete_feature_assignment(
+    body: s.FeatureAssignmentRef, request: Request, who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
         row = await service.delete_feature_assignment(session, who, body.feature_assignment_id, platform.clock.now())

@@ -44,8 +44,7 @@ class CreateProduct(WireModel):
     type: Required = Field(alias="Type", examples=["esim"])
     sub_type: Optional = Field(default=None, alias="SubType")
     cost: MoneyIn = Field(alias="Cost", examples=[12.34])
-    billing_frequency: Annotated[str, one_of(*BILLING_FREQUENCIES)] = Field(alias="BillingFrequency",
-                                                                            examples=["MRC"])
+    billing_frequency: Annotated[str, one_of(*BILLING_FREQUENCIES)] = Field(alias="BillingFrequency", examples=["MRC"])
 
 
 class UpdateProduct(WireModel):
@@ -55,8 +54,9 @@ class UpdateProduct(WireModel):
     type: Optional = Field(default=None, alias="Type")
     sub_type: Optional = Field(default=None, alias="SubType")
     cost: MoneyIn | None = Field(default=None, alias="Cost")
-    billing_frequency: Annotated[str | None, one_of(*BILLING_FREQUENCIES)] = Field(default=None,
-                                                                                   alias="BillingFrequency")
+    billing_frequency: Annotated[str | None, one_of(*BILLING_FREQUENCIES)] = Field(
+        default=None, alias="BillingFrequency"
+    )
     active: WireBool | None = Field(default=None, alias="Active", description="Extension: deactivate/reactivate")
 
 
@@ -67,8 +67,9 @@ class ProductRef(WireModel):
 class NewPackageItem(WireModel):
     product_id: Required = Field(alias="ProductId")
     price: MoneyIn | None = Field(default=None, alias="Price", description="Defaults to the product's Cost")
-    monthly: WireBool | None = Field(default=None, alias="Monthly",
-                                     description="Defaults to the product's BillingFrequency == MRC")
+    monthly: WireBool | None = Field(
+        default=None, alias="Monthly", description="Defaults to the product's BillingFrequency == MRC"
+    )
     type: Optional = Field(default=None, alias="Type")
 
 
@@ -176,8 +177,7 @@ class UpdateThreshold(WireModel):
     threshold_type: Annotated[str | None, one_of(*THRESHOLD_TYPES)] = Field(default=None, alias="ThresholdType")
     threshold_amount: int | None = Field(default=None, alias="ThresholdAmount", gt=0)
     threshold_unit: Annotated[str | None, one_of(*THRESHOLD_UNITS)] = Field(default=None, alias="ThresholdUnit")
-    threshold_action: Annotated[str | None, one_of(*THRESHOLD_ACTIONS)] = Field(default=None,
-                                                                                alias="ThresholdAction")
+    threshold_action: Annotated[str | None, one_of(*THRESHOLD_ACTIONS)] = Field(default=None, alias="ThresholdAction")
 
 
 class ThresholdRef(WireModel):

@@ -69,6 +69,7 @@ def _set(row, body, pairs: dict[str, str], *, required: tuple[str, ...] = ()) ->
 
 # Products ---------------------------------------------------------------------------------------------------
 
+
 async def get_product(session: AsyncSession, who: Principal, product_id: str) -> Product:
     row = await repository.product(session, product_id, who.distributor_id)
     if row is None:
@@ -77,9 +78,18 @@ async def get_product(session: AsyncSession, who: Principal, product_id: str) ->
 
 
 async def create_product(session: AsyncSession, who: Principal, body: CreateProduct, now: datetime) -> Product:
-    row = Product(id=ids.new_id(PRODUCT), distributor_id=who.distributor_id, sku=body.sku,
-                  description=body.description, type=body.type, sub_type=body.sub_type, cost=body.cost,
-                  billing_frequency=body.billing_frequency, active=True, created_at=now)
+    row = Product(
+        id=ids.new_id(PRODUCT),
+        distributor_id=who.distributor_id,
+        sku=body.sku,
+        description=body.description,
+        type=body.type,
+        sub_type=body.sub_type,
+        cost=body.cost,
+        billing_frequency=body.billing_frequency,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
@@ -87,9 +97,20 @@ async def create_product(session: AsyncSession, who: Principal, body: CreateProd
 
 async def update_product(session: AsyncSession, who: Principal, body: UpdateProduct) -> Product:
     row = await get_product(session, who, body.product_id)
-    _set(row, body, {"sku": "sku", "description": "description", "type": "type", "sub_type": "sub_type",
-                     "cost": "cost", "billing_frequency": "billing_frequency", "active": "active"},
-         required=("sku", "description", "type", "billing_frequency"))
+    _set(
+        row,
+        body,
+        {
+            "sku": "sku",
+            "description": "description",
+            "type": "type",
+            "sub_type": "sub_type",
+            "cost": "cost",
+            "billing_frequency": "billing_frequency",
+            "active": "active",
+        },
+        required=("sku", "description", "type", "billing_frequency"),
+    )
     await session.flush()
     return row
 
@@ -98,14 +119,17 @@ async def delete_product(session: AsyncSession, who: Principal, product_id: str,
     row = await get_product(session, who, product_id)
     used_by = await repository.packages_using_product(session, row.id)
     if used_by:
-        raise bad_request(f"Product {row.id} is in use by package(s) {', '.join(used_by)}; remove it from those "
-                          "packages first (POST /v1.0/packages/items/delete).")
+        raise bad_request(
+            f"Product {row.id} is in use by package(s) {', '.join(used_by)}; remove it from those "
+            "packages first (POST /v1.0/packages/items/delete)."
+        )
     row.deleted_at, row.active = now, False
     await session.flush()
     return row
 
 
 # Packages ---------------------------------------------------------------------------------------------------
+
 
 async def get_package(session: AsyncSession, who: Principal, package_id: str) -> Package:
     row = await repository.package(session, package_id, who.distributor_id)
@@ -114,25 +138,48 @@ async def get_package(session: AsyncSession, who: Principal, package_id: str) ->
     return row
 
 
-async def _new_item(session: AsyncSession, who: Principal, package: Package, item: NewPackageItem, now: datetime,
-                    index: int | None = None) -> PackageItem:
+async def _new_item(
+    session: AsyncSession,
+    who: Principal,
+    package: Package,
+    item: NewPackageItem,
+    now: datetime,
+    index: int | None = None,
+) -> PackageItem:
     product = await repository.product(session, item.product_id, who.distributor_id)
     if product is None:
         where = f"PackageItems[{index}].ProductId" if index is not None else "ProductId"
-        raise bad_request(f"The {where} field names a product that does not exist or belongs to another "
-                          f"distributor ({item.product_id}).")
-    row = PackageItem(id=ids.new_id(PACKAGE_ITEM), package_id=package.id, product_id=product.id, type=item.type,
-                      price=item.price if item.price is not None else product.cost,
-                      monthly=item.monthly if item.monthly is not None else product.billing_frequency == "MRC",
-                      active=True, created_at=now)
+        raise bad_request(
+            f"The {where} field names a product that does not exist or belongs to another "
+            f"distributor ({item.product_id})."
+        )
+    row = PackageItem(
+        id=ids.new_id(PACKAGE_ITEM),
+        package_id=package.id,
+        product_id=product.id,
+        type=item.type,
+        price=item.price if item.price is not None else product.cost,
+        monthly=item.monthly if item.monthly is not None else product.billing_frequency == "MRC",
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     return row
 
 
 async def create_package(session: AsyncSession, who: Principal, body: CreatePackage, now: datetime) -> Package:
-    row = Package(id=ids.new_id(PACKAGE), distributor_id=who.distributor_id, name=body.package_name,
-                  description=body.description, subscriber_ref=body.subscriber_id, type=body.type,
-                  price=body.price, monthly=body.monthly, active=True, created_at=now)
+    row = Package(
+        id=ids.new_id(PACKAGE),
+        distributor_id=who.distributor_id,
+        name=body.package_name,
+        description=body.description,
+        subscriber_ref=body.subscriber_id,
+        type=body.type,
+        price=body.price,
+        monthly=body.monthly,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     for i, item in enumerate(body.package_items):
@@ -143,9 +190,20 @@ async def create_package(session: AsyncSession, who: Principal, body: CreatePack
 
 async def update_package(session: AsyncSession, who: Principal, body: UpdatePackage) -> Package:
     row = await get_package(session, who, body.package_id)
-    _set(row, body, {"package_name": "name", "description": "description", "subscriber_id": "subscriber_ref",
-                     "type": "type", "price": "price", "monthly": "monthly", "active": "active"},
-         required=("package_name", "type"))
+    _set(
+        row,
+        body,
+        {
+            "package_name": "name",
+            "description": "description",
+            "subscriber_id": "subscriber_ref",
+            "type": "type",
+            "price": "price",
+            "monthly": "monthly",
+            "active": "active",
+        },
+        required=("package_name", "type"),
+    )
     await session.flush()
     return row
 
@@ -154,8 +212,10 @@ async def delete_package(session: AsyncSession, who: Principal, package_id: str,
     row = await get_package(session, who, package_id)
     in_use = await repository.active_subscription_count(session, row.id)
     if in_use:
-        raise bad_request(f"Package {row.id} has {in_use} active subscription(s); delete those subscriptions first "
-                          "(POST /v1.0/subscriptions/delete).")
+        raise bad_request(
+            f"Package {row.id} has {in_use} active subscription(s); delete those subscriptions first "
+            "(POST /v1.0/subscriptions/delete)."
+        )
     row.deleted_at, row.active = now, False
     await session.flush()
     return row
@@ -183,8 +243,9 @@ async def update_package_item(session: AsyncSession, who: Principal, body: Updat
     return row
 
 
-async def delete_package_item(session: AsyncSession, who: Principal, package_id: str, item_id: str,
-                              now: datetime) -> PackageItem:
+async def delete_package_item(
+    session: AsyncSession, who: Principal, package_id: str, item_id: str, now: datetime
+) -> PackageItem:
     row = await get_package_item(session, who, package_id, item_id)
     row.deleted_at, row.active = now, False
     await session.flush()
@@ -192,6 +253,7 @@ async def delete_package_item(session: AsyncSession, who: Principal, package_id:
 
 
 # Services ---------------------------------------------------------------------------------------------------
+
 
 async def get_service(session: AsyncSession, who: Principal, service_id: str) -> Service:
     row = await repository.service(session, service_id, who.distributor_id)
@@ -201,8 +263,15 @@ async def get_service(session: AsyncSession, who: Principal, service_id: str) ->
 
 
 async def create_service(session: AsyncSession, who: Principal, body: CreateService, now: datetime) -> Service:
-    row = Service(id=ids.new_id(SERVICE), distributor_id=who.distributor_id, name=body.service_name, cost=body.cost,
-                  monthly=body.monthly, active=True, created_at=now)
+    row = Service(
+        id=ids.new_id(SERVICE),
+        distributor_id=who.distributor_id,
+        name=body.service_name,
+        cost=body.cost,
+        monthly=body.monthly,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
@@ -210,8 +279,12 @@ async def create_service(session: AsyncSession, who: Principal, body: CreateServ
 
 async def update_service(session: AsyncSession, who: Principal, body: UpdateService) -> Service:
     row = await get_service(session, who, body.service_id)
-    _set(row, body, {"service_name": "name", "cost": "cost", "monthly": "monthly", "active": "active"},
-         required=("service_name",))
+    _set(
+        row,
+        body,
+        {"service_name": "name", "cost": "cost", "monthly": "monthly", "active": "active"},
+        required=("service_name",),
+    )
     await session.flush()
     return row
 
@@ -220,8 +293,10 @@ async def delete_service(session: AsyncSession, who: Principal, service_id: str,
     row = await get_service(session, who, service_id)
     items = [i for i in await repository.service_items(session, row.id) if i.active]
     if items:
-        raise bad_request(f"Service {row.id} still has {len(items)} active pricing item(s); delete them first "
-                          "(POST /v1.0/services/items/delete).")
+        raise bad_request(
+            f"Service {row.id} still has {len(items)} active pricing item(s); delete them first "
+            "(POST /v1.0/services/items/delete)."
+        )
     row.deleted_at, row.active = now, False
     await session.flush()
     return row
@@ -231,9 +306,16 @@ async def add_service_item(session: AsyncSession, who: Principal, body: ServiceI
     service = await get_service(session, who, body.service_id)
     if body.price is None:
         raise bad_request("The Price field is required.")
-    row = ServiceItem(id=ids.new_id(SERVICE_ITEM), service_id=service.id, aggregator_ref=body.aggregator_id,
-                      distributor_ref=body.distributor_id, price=body.price,
-                      monthly=True if body.monthly is None else body.monthly, active=True, created_at=now)
+    row = ServiceItem(
+        id=ids.new_id(SERVICE_ITEM),
+        service_id=service.id,
+        aggregator_ref=body.aggregator_id,
+        distributor_ref=body.distributor_id,
+        price=body.price,
+        monthly=True if body.monthly is None else body.monthly,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
@@ -241,8 +323,13 @@ async def add_service_item(session: AsyncSession, who: Principal, body: ServiceI
 
 async def _matching_items(session: AsyncSession, who: Principal, body: ServiceItemBody) -> list[ServiceItem]:
     service = await get_service(session, who, body.service_id)
-    items = [i for i in await repository.service_items(session, service.id, distributor_ref=body.distributor_id,
-                                                       aggregator_ref=body.aggregator_id) if i.active]
+    items = [
+        i
+        for i in await repository.service_items(
+            session, service.id, distributor_ref=body.distributor_id, aggregator_ref=body.aggregator_id
+        )
+        if i.active
+    ]
     if not items:
         raise missing("service item of service", service.id)
     return items
@@ -267,6 +354,7 @@ async def delete_service_items(session: AsyncSession, who: Principal, body: Serv
 
 # Subscriptions ----------------------------------------------------------------------------------------------
 
+
 async def get_subscription(session: AsyncSession, who: Principal, subscription_id: str) -> Subscription:
     row = await repository.subscription(session, subscription_id, who.account_ids)
     if row is None:
@@ -277,8 +365,9 @@ async def get_subscription(session: AsyncSession, who: Principal, subscription_i
 async def _usable_package(session: AsyncSession, who: Principal, package_id: str) -> Package:
     package = await repository.package(session, package_id, who.distributor_id)
     if package is None:
-        raise bad_request(f"The PackageId field names a package that does not exist or belongs to another "
-                          f"distributor ({package_id}).")
+        raise bad_request(
+            f"The PackageId field names a package that does not exist or belongs to another distributor ({package_id})."
+        )
     if not package.active:
         raise bad_request(f"Package {package.id} is inactive; new subscriptions cannot use it.")
     return package
@@ -290,20 +379,30 @@ async def _number_for(session: AsyncSession, ref: str, account_id: str, subscrip
         raise bad_request(f"The TNID field names a phone number that is not in the subscriber's account ({ref}).")
     taken = await repository.live_subscription_for_number(session, number.id)
     if taken is not None and taken.id != subscription_id:
-        raise bad_request(f"Phone number {number.number} already has subscription {taken.id}; one subscription "
-                          "per number.")
+        raise bad_request(
+            f"Phone number {number.number} already has subscription {taken.id}; one subscription per number."
+        )
     return number.id
 
 
-async def create_subscription(session: AsyncSession, who: Principal, body: CreateSubscription, now: datetime,
-                              currency: str) -> Subscription:
+async def create_subscription(
+    session: AsyncSession, who: Principal, body: CreateSubscription, now: datetime, currency: str
+) -> Subscription:
     subscriber = await repository.subscriber(session, body.subscriber_id, who.account_ids)
     if subscriber is None:
         raise missing("subscriber", body.subscriber_id)
     package = await _usable_package(session, who, body.package_id)
-    row = Subscription(id=ids.new_id(SUBSCRIPTION), account_id=subscriber.account_id, subscriber_id=subscriber.id,
-                       package_id=package.id, type=body.type, iccid=body.iccid, active=True, created_at=now,
-                       updated_at=now)
+    row = Subscription(
+        id=ids.new_id(SUBSCRIPTION),
+        account_id=subscriber.account_id,
+        subscriber_id=subscriber.id,
+        package_id=package.id,
+        type=body.type,
+        iccid=body.iccid,
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
     if body.tnid:
         row.phone_number_id = await _number_for(session, body.tnid, subscriber.account_id, None)
     session.add(row)
@@ -312,15 +411,18 @@ async def create_subscription(session: AsyncSession, who: Principal, body: Creat
     return row
 
 
-async def update_subscription(session: AsyncSession, who: Principal, body: UpdateSubscription, now: datetime,
-                              currency: str) -> Subscription:
+async def update_subscription(
+    session: AsyncSession, who: Principal, body: UpdateSubscription, now: datetime, currency: str
+) -> Subscription:
     row = await get_subscription(session, who, body.subscription_id)
     sent = body.model_fields_set
     if "subscriber_id" in sent and body.subscriber_id:
         subscriber = await repository.subscriber(session, body.subscriber_id, [row.account_id])
         if subscriber is None:
-            raise bad_request("The SubscriberId field must name a subscriber of the subscription's account "
-                              "(use POST /v1.0/subscribers/transfer to move between accounts).")
+            raise bad_request(
+                "The SubscriberId field must name a subscriber of the subscription's account "
+                "(use POST /v1.0/subscribers/transfer to move between accounts)."
+            )
         row.subscriber_id = subscriber.id
     if "tnid" in sent:
         row.phone_number_id = (await _number_for(session, body.tnid, row.account_id, row.id)) if body.tnid else None
@@ -339,8 +441,9 @@ async def update_subscription(session: AsyncSession, who: Principal, body: Updat
     return row
 
 
-async def delete_subscription(session: AsyncSession, who: Principal, subscription_id: str, now: datetime,
-                              currency: str) -> Subscription:
+async def delete_subscription(
+    session: AsyncSession, who: Principal, subscription_id: str, now: datetime, currency: str
+) -> Subscription:
     row = await get_subscription(session, who, subscription_id)
     await billing.subscription_ended(session, row, now, currency)
     row.deleted_at, row.active, row.updated_at = now, False, now
@@ -351,6 +454,7 @@ async def delete_subscription(session: AsyncSession, who: Principal, subscriptio
 
 
 # Thresholds -------------------------------------------------------------------------------------------------
+
 
 def _check_unit(threshold_type: str, unit: str) -> None:
     allowed = UNITS_BY_TYPE[threshold_type]
@@ -367,9 +471,17 @@ async def get_threshold(session: AsyncSession, who: Principal, threshold_id: str
 
 async def create_threshold(session: AsyncSession, who: Principal, body: CreateThreshold, now: datetime) -> Threshold:
     _check_unit(body.threshold_type, body.threshold_unit)
-    row = Threshold(id=ids.new_id(THRESHOLD), account_id=who.resolve_account(body.account_id),
-                    name=body.threshold_name, threshold_type=body.threshold_type, amount=body.threshold_amount,
-                    unit=body.threshold_unit, action=body.threshold_action, active=True, created_at=now)
+    row = Threshold(
+        id=ids.new_id(THRESHOLD),
+        account_id=who.resolve_account(body.account_id),
+        name=body.threshold_name,
+        threshold_type=body.threshold_type,
+        amount=body.threshold_amount,
+        unit=body.threshold_unit,
+        action=body.threshold_action,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
@@ -377,9 +489,18 @@ async def create_threshold(session: AsyncSession, who: Principal, body: CreateTh
 
 async def update_threshold(session: AsyncSession, who: Principal, body: UpdateThreshold) -> Threshold:
     row = await get_threshold(session, who, body.threshold_id)
-    _set(row, body, {"threshold_name": "name", "threshold_type": "threshold_type", "threshold_amount": "amount",
-                     "threshold_unit": "unit", "threshold_action": "action"},
-         required=("threshold_name", "threshold_type", "threshold_amount", "threshold_unit", "threshold_action"))
+    _set(
+        row,
+        body,
+        {
+            "threshold_name": "name",
+            "threshold_type": "threshold_type",
+            "threshold_amount": "amount",
+            "threshold_unit": "unit",
+            "threshold_action": "action",
+        },
+        required=("threshold_name", "threshold_type", "threshold_amount", "threshold_unit", "threshold_action"),
+    )
     _check_unit(row.threshold_type, row.unit)
     await session.flush()
     return row
@@ -405,20 +526,27 @@ async def _same_account(threshold_account: str, subscription: Subscription, kind
         raise bad_request(f"The {kind} and the subscription belong to different accounts.")
 
 
-async def assign_threshold(session: AsyncSession, who: Principal, body: CreateThresholdAssignment,
-                           now: datetime) -> ThresholdAssignment:
+async def assign_threshold(
+    session: AsyncSession, who: Principal, body: CreateThresholdAssignment, now: datetime
+) -> ThresholdAssignment:
     threshold = await get_threshold(session, who, body.threshold_id)
     subscription = await get_subscription(session, who, body.subscription_id)
     await _same_account(threshold.account_id, subscription, "threshold")
-    row = ThresholdAssignment(id=ids.new_id(THRESHOLD_ASSIGNMENT), threshold_id=threshold.id,
-                              subscription_id=subscription.id, active=True, created_at=now)
+    row = ThresholdAssignment(
+        id=ids.new_id(THRESHOLD_ASSIGNMENT),
+        threshold_id=threshold.id,
+        subscription_id=subscription.id,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
 
 
-async def update_threshold_assignment(session: AsyncSession, who: Principal,
-                                      body: UpdateThresholdAssignment) -> ThresholdAssignment:
+async def update_threshold_assignment(
+    session: AsyncSession, who: Principal, body: UpdateThresholdAssignment
+) -> ThresholdAssignment:
     row = await get_threshold_assignment(session, who, body.threshold_assignment_id)
     threshold = await get_threshold(session, who, body.threshold_id or row.threshold_id)
     subscription = await get_subscription(session, who, body.subscription_id or row.subscription_id)
@@ -428,8 +556,9 @@ async def update_threshold_assignment(session: AsyncSession, who: Principal,
     return row
 
 
-async def delete_threshold_assignment(session: AsyncSession, who: Principal, assignment_id: str,
-                                      now: datetime) -> ThresholdAssignment:
+async def delete_threshold_assignment(
+    session: AsyncSession, who: Principal, assignment_id: str, now: datetime
+) -> ThresholdAssignment:
     row = await get_threshold_assignment(session, who, assignment_id)
     row.deleted_at, row.active = now, False
     await session.flush()
@@ -437,6 +566,7 @@ async def delete_threshold_assignment(session: AsyncSession, who: Principal, ass
 
 
 # Features ---------------------------------------------------------------------------------------------------
+
 
 async def get_feature(session: AsyncSession, who: Principal, feature_id: str) -> Feature:
     row = await repository.feature(session, feature_id, who.account_ids)
@@ -446,8 +576,15 @@ async def get_feature(session: AsyncSession, who: Principal, feature_id: str) ->
 
 
 async def create_feature(session: AsyncSession, who: Principal, body: CreateFeature, now: datetime) -> Feature:
-    row = Feature(id=ids.new_id(FEATURE), account_id=who.resolve_account(body.account_id), name=body.feature_name,
-                  feature_type=body.feature_type, description=body.feature_description, active=True, created_at=now)
+    row = Feature(
+        id=ids.new_id(FEATURE),
+        account_id=who.resolve_account(body.account_id),
+        name=body.feature_name,
+        feature_type=body.feature_type,
+        description=body.feature_description,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
@@ -455,8 +592,12 @@ async def create_feature(session: AsyncSession, who: Principal, body: CreateFeat
 
 async def update_feature(session: AsyncSession, who: Principal, body: UpdateFeature) -> Feature:
     row = await get_feature(session, who, body.feature_id)
-    _set(row, body, {"feature_name": "name", "feature_type": "feature_type",
-                     "feature_description": "description"}, required=("feature_name",))
+    _set(
+        row,
+        body,
+        {"feature_name": "name", "feature_type": "feature_type", "feature_description": "description"},
+        required=("feature_name",),
+    )
     await session.flush()
     return row
 
@@ -476,20 +617,27 @@ async def get_feature_assignment(session: AsyncSession, who: Principal, assignme
     return row
 
 
-async def assign_feature(session: AsyncSession, who: Principal, body: CreateFeatureAssignment,
-                         now: datetime) -> FeatureAssignment:
+async def assign_feature(
+    session: AsyncSession, who: Principal, body: CreateFeatureAssignment, now: datetime
+) -> FeatureAssignment:
     feature = await get_feature(session, who, body.feature_id)
     subscription = await get_subscription(session, who, body.subscription_id)
     await _same_account(feature.account_id, subscription, "feature")
-    row = FeatureAssignment(id=ids.new_id(FEATURE_ASSIGNMENT), feature_id=feature.id,
-                            subscription_id=subscription.id, active=True, created_at=now)
+    row = FeatureAssignment(
+        id=ids.new_id(FEATURE_ASSIGNMENT),
+        feature_id=feature.id,
+        subscription_id=subscription.id,
+        active=True,
+        created_at=now,
+    )
     session.add(row)
     await session.flush()
     return row
 
 
-async def update_feature_assignment(session: AsyncSession, who: Principal,
-                                    body: UpdateFeatureAssignment) -> FeatureAssignment:
+async def update_feature_assignment(
+    session: AsyncSession, who: Principal, body: UpdateFeatureAssignment
+) -> FeatureAssignment:
     row = await get_feature_assignment(session, who, body.feature_assignment_id)
     feature = await get_feature(session, who, body.feature_id or row.feature_id)
     subscription = await get_subscription(session, who, body.subscription_id or row.subscription_id)
@@ -499,8 +647,9 @@ async def update_feature_assignment(session: AsyncSession, who: Principal,
     return row
 
 
-async def delete_feature_assignment(session: AsyncSession, who: Principal, assignment_id: str,
-                                    now: datetime) -> FeatureAssignment:
+async def delete_feature_assignment(
+    session: AsyncSession, who: Principal, assignment_id: str, now: datetime
+) -> FeatureAssignment:
     row = await get_feature_assignment(session, who, assignment_id)
     row.deleted_at, row.active = now, False
     await session.flush()

@@ -19,13 +19,14 @@ from mpaas.client import Client, MpaasApiError
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-BaseUrl = typer.Option("http://127.0.0.1:8080", "--base-url", envvar="MPAAS_API_URL",
-                       help="The API's base URL (MPAAS_API_URL).")
+BaseUrl = typer.Option(
+    "http://127.0.0.1:8080", "--base-url", envvar="MPAAS_API_URL", help="The API's base URL (MPAAS_API_URL)."
+)
 Key = typer.Option(..., "--key", envvar="MPAAS_ACCOUNT_KEY", help="AccountKey, DID-... (MPAAS_ACCOUNT_KEY).")
-Secret = typer.Option(..., "--secret", envvar="MPAAS_ACCOUNT_SECRET",
-                      help="AccountSecret (MPAAS_ACCOUNT_SECRET).")
-ScopeBase = typer.Option(None, "--scope-base", help="Scheme and host to name in each token's ApiEndpoint "
-                         "(default: the base URL).")
+Secret = typer.Option(..., "--secret", envvar="MPAAS_ACCOUNT_SECRET", help="AccountSecret (MPAAS_ACCOUNT_SECRET).")
+ScopeBase = typer.Option(
+    None, "--scope-base", help="Scheme and host to name in each token's ApiEndpoint (default: the base URL)."
+)
 
 
 def _fail(exc: MpaasApiError) -> None:
@@ -41,15 +42,19 @@ def _ok(label: str, value: Any) -> None:
     console.print(f"  [green]✓[/green] {label}: [bold]{escape(str(value))}[/bold]")
 
 
-def quickstart(base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
-               scope_base: str | None = ScopeBase,
-               area_code: str = typer.Option("801", "--area-code", help="Where to look for a number."),
-               to: str = typer.Option("+18015737111", "--to", help="Handset the test message goes to (E.164)."),
-               message_url: str = typer.Option("https://example.com/mpaas/inbound", "--message-url",
-                                               help="Where the message route sends inbound SMS."),
-               voice: bool = typer.Option(True, "--voice/--no-voice", help="Step 3 (voice route, MVNO only)."),
-               wait: float = typer.Option(10.0, "--wait", min=0, help="Seconds to wait for a delivery receipt.")
-               ) -> None:
+def quickstart(
+    base_url: str = BaseUrl,
+    key: str = Key,
+    secret: str = Secret,
+    scope_base: str | None = ScopeBase,
+    area_code: str = typer.Option("801", "--area-code", help="Where to look for a number."),
+    to: str = typer.Option("+18015737111", "--to", help="Handset the test message goes to (E.164)."),
+    message_url: str = typer.Option(
+        "https://example.com/mpaas/inbound", "--message-url", help="Where the message route sends inbound SMS."
+    ),
+    voice: bool = typer.Option(True, "--voice/--no-voice", help="Step 3 (voice route, MVNO only)."),
+    wait: float = typer.Option(10.0, "--wait", min=0, help="Seconds to wait for a delivery receipt."),
+) -> None:
     """Walk the vendor's seven quickstart steps against a server and leave a test message."""
     summary: dict[str, str] = {}
     with Client(base_url, key, secret, scope_base=scope_base) as api:
@@ -59,16 +64,18 @@ def quickstart(base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
             _ok("Token for /v1.0/message/routes", "minted (one token per endpoint, cached by the SDK)")
 
             _step(2, "Create message route")
-            route = api.create_message_route(route_name="Quickstart SMS", message_url=message_url,
-                                             message_url_method="POST")
+            route = api.create_message_route(
+                route_name="Quickstart SMS", message_url=message_url, message_url_method="POST"
+            )
             summary["MessageRouteId"] = route.message_route_id
             _ok("MessageRouteId", route.message_route_id)
 
             _step(3, "Create voice route (optional, MVNO only)")
             voice_route_id = None
             if voice:
-                trunk = api.create_voice_route(route_name="Quickstart SIP Trunk", route_type="Trunk",
-                                               trunk_ip_1="20.87.87.87")
+                trunk = api.create_voice_route(
+                    route_name="Quickstart SIP Trunk", route_type="Trunk", trunk_ip_1="20.87.87.87"
+                )
                 voice_route_id = trunk.call_route_id
                 summary["CallRouteId"] = voice_route_id
                 _ok("CallRouteId", voice_route_id)
@@ -76,8 +83,9 @@ def quickstart(base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
                 console.print("  [dim]skipped (--no-voice)[/dim]")
 
             _step(4, "Check available phone numbers")
-            available = api.search_available_numbers(number_type="mobile", message_type="p2p", area_code=area_code,
-                                                     message_enabled=True, voice_enabled=voice)
+            available = api.search_available_numbers(
+                number_type="mobile", message_type="p2p", area_code=area_code, message_enabled=True, voice_enabled=voice
+            )
             _ok(f"Numbers available in {area_code}", available.results_total)
             if not available.results_total:
                 err.print(f"[red]✗[/red] no numbers available in area code {escape(area_code)}; try --area-code")
@@ -85,17 +93,27 @@ def quickstart(base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
 
             _step(5, "Create subscriber")
             subscriber = api.create_subscriber(
-                name="Quickstart Subscriber", email=f"quickstart.{secrets.token_hex(4)}@example.com",
-                phone_numbers=[], role="Subscriber", password=secrets.token_urlsafe(12))
+                name="Quickstart Subscriber",
+                email=f"quickstart.{secrets.token_hex(4)}@example.com",
+                phone_numbers=[],
+                role="Subscriber",
+                password=secrets.token_urlsafe(12),
+            )
             summary["SubscriberId"] = subscriber.subscriber_id
             _ok("SubscriberId", subscriber.subscriber_id)
 
             _step(6, "Provision phone number")
             order = api.number_provision(
-                number_type="mvno", message_type="p2p", message_enabled=True, voice_enabled=voice,
-                message_route_id=route.message_route_id, voice_route_id=voice_route_id, area_code=area_code,
+                number_type="mvno",
+                message_type="p2p",
+                message_enabled=True,
+                voice_enabled=voice,
+                message_route_id=route.message_route_id,
+                voice_route_id=voice_route_id,
+                area_code=area_code,
                 product_type="Sms+Data+Voice" if voice else "Sms+Data",
-                assigned_subscriber_id=subscriber.subscriber_id)
+                assigned_subscriber_id=subscriber.subscriber_id,
+            )
             if not order.phone_number_assigned:
                 err.print(f"[red]✗[/red] provisioning did not assign a number: {escape(str(order.to_wire()))}")
                 raise typer.Exit(1)
@@ -105,8 +123,9 @@ def quickstart(base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
             _ok("PhoneNumberId", order.phone_number_id)
 
             _step(7, "Send a test message")
-            sent = api.send_outbound_message(from_=order.phone_number_assigned, to=[{"Number": to}],
-                                             body="Hello from the mpaas quickstart!")
+            sent = api.send_outbound_message(
+                from_=order.phone_number_assigned, to=[{"Number": to}], body="Hello from the mpaas quickstart!"
+            )
             summary["MessageId"] = sent.message_id
             _ok("MessageId", sent.message_id)
             status = sent.status
@@ -125,14 +144,18 @@ def quickstart(base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
     console.print(table)
 
 
-def api_call(method: str = typer.Argument(..., help="GET or POST."),
-             path: str = typer.Argument(..., help="e.g. /v1.0/numbers?Number=%2B18015551234"),
-             data: str | None = typer.Option(None, "--data", "-d",
-                                                help="JSON: the body of a POST, the query of a GET."),
-             base_url: str = BaseUrl, key: str = Key, secret: str = Secret,
-             scope_base: str | None = ScopeBase,
-             operator_token: str | None = typer.Option(None, "--operator-token", envvar="MPAAS_OPERATOR_TOKEN",
-                                                          help="For /ops paths (MPAAS_OPERATOR_TOKEN).")) -> None:
+def api_call(
+    method: str = typer.Argument(..., help="GET or POST."),
+    path: str = typer.Argument(..., help="e.g. /v1.0/numbers?Number=%2B18015551234"),
+    data: str | None = typer.Option(None, "--data", "-d", help="JSON: the body of a POST, the query of a GET."),
+    base_url: str = BaseUrl,
+    key: str = Key,
+    secret: str = Secret,
+    scope_base: str | None = ScopeBase,
+    operator_token: str | None = typer.Option(
+        None, "--operator-token", envvar="MPAAS_OPERATOR_TOKEN", help="For /ops paths (MPAAS_OPERATOR_TOKEN)."
+    ),
+) -> None:
     """Call any endpoint; the token for it is minted for you. Prints the JSON response."""
     method = method.upper()
     payload = None
@@ -143,8 +166,13 @@ def api_call(method: str = typer.Argument(..., help="GET or POST."),
             err.print(f"[red]✗[/red] --data is not valid JSON: {escape(str(exc))}")
             raise typer.Exit(2) from None
     lowered = path.lower()
-    auth = "operator" if lowered.startswith("/ops/") else "none" if (
-        lowered.startswith("/sandbox/") or lowered.startswith("/v1.0/oauth2/")) else "token"
+    auth = (
+        "operator"
+        if lowered.startswith("/ops/")
+        else "none"
+        if (lowered.startswith("/sandbox/") or lowered.startswith("/v1.0/oauth2/"))
+        else "token"
+    )
     with Client(base_url, key, secret, scope_base=scope_base, operator_token=operator_token) as api:
         try:
             if method == "GET":
@@ -155,6 +183,9 @@ def api_call(method: str = typer.Argument(..., help="GET or POST."),
             if exc.body is not None and not isinstance(exc.body, str):
                 console.print(JSON(json.dumps(exc.body)))
             _fail(exc)
-    wire = [r.to_wire() if hasattr(r, "to_wire") else r for r in result] if isinstance(result, list) else (
-        result.to_wire() if hasattr(result, "to_wire") else result)
+    wire = (
+        [r.to_wire() if hasattr(r, "to_wire") else r for r in result]
+        if isinstance(result, list)
+        else (result.to_wire() if hasattr(result, "to_wire") else result)
+    )
     console.print(JSON(json.dumps(wire)))

@@ -18,11 +18,13 @@ STATUSES = (PENDING, RUNNING, DONE, DEAD)
 
 
 @jobs_app.command("list")
-def list_command(status: str | None = typer.Option(None, "--status", help=f"One of {', '.join(STATUSES)}."),
-                 kind: str | None = typer.Option(None, "--kind", help="e.g. message.submit, webhook.deliver"),
-                 limit: int = typer.Option(50, "--limit", min=1, max=10_000),
-                 as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
-                 data_dir: Path | None = typer.Option(None, "--data-dir", help="As for mpaas serve.")) -> None:
+def list_command(
+    status: str | None = typer.Option(None, "--status", help=f"One of {', '.join(STATUSES)}."),
+    kind: str | None = typer.Option(None, "--kind", help="e.g. message.submit, webhook.deliver"),
+    limit: int = typer.Option(50, "--limit", min=1, max=10_000),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="As for mpaas serve."),
+) -> None:
     """Counts per status, then the most recently changed jobs (dead ones show their last error)."""
     from mpaas.cli.main import _settings, _with_platform
     from mpaas.core.jobs.queue import count_by_status, list_jobs
@@ -38,22 +40,41 @@ def list_command(status: str | None = typer.Option(None, "--status", help=f"One 
     counts, jobs = _with_platform(_settings(data_dir), work)
     if as_json:
         for job in jobs:
-            print(json.dumps({"id": job.id, "kind": job.kind, "status": job.status, "attempts": job.attempts,
-                              "max_attempts": job.max_attempts, "run_at": job.run_at.isoformat(),
-                              "last_error": job.last_error, "payload": job.payload}))
+            print(
+                json.dumps(
+                    {
+                        "id": job.id,
+                        "kind": job.kind,
+                        "status": job.status,
+                        "attempts": job.attempts,
+                        "max_attempts": job.max_attempts,
+                        "run_at": job.run_at.isoformat(),
+                        "last_error": job.last_error,
+                        "payload": job.payload,
+                    }
+                )
+            )
         return
     console.print("  ".join(f"{s}: {counts.get(s, 0)}" for s in STATUSES))
     table = Table("id", "kind", "status", "attempts", "run at (UTC)", "last error")
     for job in jobs:
-        table.add_row(str(job.id), job.kind, job.status, f"{job.attempts}/{job.max_attempts}",
-                      job.run_at.strftime("%Y-%m-%d %H:%M:%S"), escape((job.last_error or "")[:80]))
+        table.add_row(
+            str(job.id),
+            job.kind,
+            job.status,
+            f"{job.attempts}/{job.max_attempts}",
+            job.run_at.strftime("%Y-%m-%d %H:%M:%S"),
+            escape((job.last_error or "")[:80]),
+        )
     console.print(table)
 
 
 @jobs_app.command("redrive")
-def redrive_command(job_ids: list[int] | None = typer.Argument(None, help="Ids of dead jobs to run again."),
-                    all_dead: bool = typer.Option(False, "--all-dead", help="Every dead job."),
-                    data_dir: Path | None = typer.Option(None, "--data-dir", help="As for mpaas serve.")) -> None:
+def redrive_command(
+    job_ids: list[int] | None = typer.Argument(None, help="Ids of dead jobs to run again."),
+    all_dead: bool = typer.Option(False, "--all-dead", help="Every dead job."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="As for mpaas serve."),
+) -> None:
     """Put dead jobs back in the queue with fresh attempts; a running server picks them up within a poll."""
     from mpaas.cli.main import _settings, _with_platform
     from mpaas.core.jobs.queue import redrive

@@ -18,9 +18,12 @@ from mpaas.core import eventloop
 from mpaas.core.db import migrate
 from mpaas.roles.platform import Platform
 
-app = typer.Typer(help="mpaas: a self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.",
-                  pretty_exceptions_enable=False,
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="mpaas: a self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.",
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
 admin_app = typer.Typer(help="Platform administration.", no_args_is_help=True)
 inventory_app = typer.Typer(help="The sandbox number inventory.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Sandbox carrier tools.", no_args_is_help=True)
@@ -54,8 +57,12 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
-DataDir = typer.Option(None, "--data-dir", help="Where the SQLite database and generated secrets live "
-                       "(default ./data; MPAAS_DATA_DIR). MPAAS_DATABASE_URL overrides the database.")
+DataDir = typer.Option(
+    None,
+    "--data-dir",
+    help="Where the SQLite database and generated secrets live "
+    "(default ./data; MPAAS_DATA_DIR). MPAAS_DATABASE_URL overrides the database.",
+)
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -94,8 +101,14 @@ def _display_url(url: str) -> str:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
 
 
 def _check_carriers(settings: Settings) -> None:
@@ -111,9 +124,11 @@ def _check_carriers(settings: Settings) -> None:
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-          port: int = typer.Option(8080, help="TCP port."),
-          data_dir: Path | None = DataDir) -> None:
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8080, help="TCP port."),
+    data_dir: Path | None = DataDir,
+) -> None:
     """Run the all-in-one platform: API, workers and sandbox carrier in one process."""
     import uvicorn
 
@@ -133,8 +148,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         if await inventory_is_empty(platform.db) and settings.seed_inventory_count > 0:
             with _progress() as progress:
                 task = progress.add_task("Seeding sandbox inventory", total=settings.seed_inventory_count)
-                await ensure_inventory(platform, settings.seed_inventory_count,
-                                       lambda n: progress.advance(task, n))
+                await ensure_inventory(platform, settings.seed_inventory_count, lambda n: progress.advance(task, n))
         return demo
 
     demo = _with_platform(settings, seed)
@@ -160,12 +174,16 @@ def admin_migrate(data_dir: Path | None = DataDir) -> None:
 
 @admin_app.command("create-distributor")
 def create_distributor_command(
-        name: str = typer.Option(..., "--name", help="Distributor name."),
-        data_dir: Path | None = DataDir,
-        rate_limit: int | None = typer.Option(None, "--rate-limit", min=0,
-                                                 help="Requests per minute for the credential; 0 = unlimited "
-                                                      "(default MPAAS_RATE_LIMIT_PER_MINUTE, itself 50)."),
-        as_json: bool = typer.Option(False, "--json", help="Print only the JSON credential.")) -> None:
+    name: str = typer.Option(..., "--name", help="Distributor name."),
+    data_dir: Path | None = DataDir,
+    rate_limit: int | None = typer.Option(
+        None,
+        "--rate-limit",
+        min=0,
+        help="Requests per minute for the credential; 0 = unlimited (default MPAAS_RATE_LIMIT_PER_MINUTE, itself 50).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print only the JSON credential."),
+) -> None:
     """Create a distributor with one account and print its credential (the secret is shown only once)."""
     from mpaas.accounts.service import create_distributor
 
@@ -184,11 +202,12 @@ def create_distributor_command(
 
 
 @inventory_app.command("generate")
-def inventory_generate(count: int = typer.Option(..., "--count", min=1, help="How many numbers to add."),
-                       area_code: list[str] = typer.Option(None, "--area-code",
-                                                           help="Only these area codes (repeatable)."),
-                       seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
-                       data_dir: Path | None = DataDir) -> None:
+def inventory_generate(
+    count: int = typer.Option(..., "--count", min=1, help="How many numbers to add."),
+    area_code: list[str] = typer.Option(None, "--area-code", help="Only these area codes (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
+    data_dir: Path | None = DataDir,
+) -> None:
     """Add realistic US mobile numbers (real area codes and ZIPs) to the inventory."""
     from mpaas.numbers.inventory import data as inventory_data
     from mpaas.numbers.inventory import store as inventory
@@ -198,12 +217,12 @@ def inventory_generate(count: int = typer.Option(..., "--count", min=1, help="Ho
     async def work(platform: Platform) -> int:
         known = await inventory.existing_numbers(platform.db)
         try:
-            rows = inventory_data.generate(count, seed=seed, area_codes=area_code or None,
-                                           exclude=known.__contains__)
+            rows = inventory_data.generate(count, seed=seed, area_codes=area_code or None, exclude=known.__contains__)
             with _progress() as progress:
                 task = progress.add_task("Generating numbers", total=count)
-                return await inventory.load(platform.db, rows, platform.clock.now(),
-                                            lambda n: progress.advance(task, n))
+                return await inventory.load(
+                    platform.db, rows, platform.clock.now(), lambda n: progress.advance(task, n)
+                )
         except ValueError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
@@ -213,10 +232,16 @@ def inventory_generate(count: int = typer.Option(..., "--count", min=1, help="Ho
 
 
 @inventory_app.command("import")
-def inventory_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                                 help="CSV with columns Number, ZipCode and optionally "
-                                                      "AreaCode, NGP, State, RateCenter (docs/inventory.md)."),
-                     data_dir: Path | None = DataDir) -> None:
+def inventory_import(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="CSV with columns Number, ZipCode and optionally AreaCode, NGP, State, RateCenter (docs/inventory.md).",
+    ),
+    data_dir: Path | None = DataDir,
+) -> None:
     """Import numbers from a CSV file; rows already in the inventory are skipped."""
     from mpaas.numbers.inventory import data as inventory_data
     from mpaas.numbers.inventory import store as inventory
@@ -238,10 +263,12 @@ def inventory_import(file: Path = typer.Argument(..., exists=True, dir_okay=Fals
 
 
 @sandbox_app.command("inbound")
-def sandbox_inbound(from_: str = typer.Option(..., "--from", help="Sender, E.164."),
-                    to: str = typer.Option(..., "--to", help="A provisioned number of the platform, E.164."),
-                    body: str = typer.Option(..., "--body", help="Message text."),
-                    data_dir: Path | None = DataDir) -> None:
+def sandbox_inbound(
+    from_: str = typer.Option(..., "--from", help="Sender, E.164."),
+    to: str = typer.Option(..., "--to", help="A provisioned number of the platform, E.164."),
+    body: str = typer.Option(..., "--body", help="Message text."),
+    data_dir: Path | None = DataDir,
+) -> None:
     """Inject an inbound SMS as if a handset had sent it; a running `mpaas serve` delivers its webhook."""
     from mpaas.core.errors import ApiError
     from mpaas.messaging import service
@@ -254,8 +281,9 @@ def sandbox_inbound(from_: str = typer.Option(..., "--from", help="Sender, E.164
 
     async def work(platform: Platform):
         async with platform.db.write() as session:
-            return await service.receive_inbound(session, InboundRequest(From=from_, To=to, Body=body),
-                                                 platform.clock.now())
+            return await service.receive_inbound(
+                session, InboundRequest(From=from_, To=to, Body=body), platform.clock.now()
+            )
 
     try:
         message = _with_platform(settings, work)
@@ -266,27 +294,39 @@ def sandbox_inbound(from_: str = typer.Option(..., "--from", help="Sender, E.164
 
 
 @app.command("smsc-sim")
-def smsc_sim(port: int = typer.Option(2775, help="SMPP port to listen on."),
-             host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-             system_id: str = typer.Option("mpaas", "--system-id", help="system_id ESMEs must bind with."),
-             password: str = typer.Option("secret", help="Password ESMEs must bind with (others are refused)."),
-             receipt_delay: float = typer.Option(0.05, "--receipt-delay", min=0,
-                                                 help="Seconds from submit_sm_resp to the delivery receipt."),
-             outcome: list[str] = typer.Option(None, "--outcome", help="PREFIX=STAT, e.g. +1500555=UNDELIV "
-                                               "(repeatable; the longest prefix wins; default DELIVRD)."),
-             personality: str = typer.Option("normal", help="Fault personality: normal, no_response, "
-                                             "generic_nack, error_on_submit, unbind_on_submit, throttled, "
-                                             "receipt_before_response, drop_mid_stream."),
-             throttle: int = typer.Option(10, "--throttle", min=1, help="msg/s accepted by the throttled "
-                                          "personality."),
-             drop_after: int = typer.Option(5, "--drop-after", min=0, help="Submits accepted per connection "
-                                            "before drop_mid_stream drops it."),
-             error_status: int = typer.Option(8, "--error-status", help="command_status of error_on_submit "
-                                              "(default 8 = ESME_RSYSERR)."),
-             receipt_id_hex: bool = typer.Option(False, "--receipt-id-hex", help="Receipts carry the message id "
-                                                 "in hex (SMPP 3.3 style)."),
-             control_port: int | None = typer.Option(None, "--control-port", help="HTTP control port: POST /mo, "
-                                                        "POST /personality, POST /outcomes, GET /stats.")) -> None:
+def smsc_sim(
+    port: int = typer.Option(2775, help="SMPP port to listen on."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    system_id: str = typer.Option("mpaas", "--system-id", help="system_id ESMEs must bind with."),
+    password: str = typer.Option("secret", help="Password ESMEs must bind with (others are refused)."),
+    receipt_delay: float = typer.Option(
+        0.05, "--receipt-delay", min=0, help="Seconds from submit_sm_resp to the delivery receipt."
+    ),
+    outcome: list[str] = typer.Option(
+        None,
+        "--outcome",
+        help="PREFIX=STAT, e.g. +1500555=UNDELIV (repeatable; the longest prefix wins; default DELIVRD).",
+    ),
+    personality: str = typer.Option(
+        "normal",
+        help="Fault personality: normal, no_response, "
+        "generic_nack, error_on_submit, unbind_on_submit, throttled, "
+        "receipt_before_response, drop_mid_stream.",
+    ),
+    throttle: int = typer.Option(10, "--throttle", min=1, help="msg/s accepted by the throttled personality."),
+    drop_after: int = typer.Option(
+        5, "--drop-after", min=0, help="Submits accepted per connection before drop_mid_stream drops it."
+    ),
+    error_status: int = typer.Option(
+        8, "--error-status", help="command_status of error_on_submit (default 8 = ESME_RSYSERR)."
+    ),
+    receipt_id_hex: bool = typer.Option(
+        False, "--receipt-id-hex", help="Receipts carry the message id in hex (SMPP 3.3 style)."
+    ),
+    control_port: int | None = typer.Option(
+        None, "--control-port", help="HTTP control port: POST /mo, POST /personality, POST /outcomes, GET /stats."
+    ),
+) -> None:
     """A carrier-side SMPP 3.4 server (SMSC simulator) for trials and tests."""
     from mpaas.carriers.smsc_sim import PERSONALITIES, SimConfig, SmscSim
 
@@ -300,20 +340,35 @@ def smsc_sim(port: int = typer.Option(2775, help="SMPP port to listen on."),
     if personality not in PERSONALITIES:
         err.print(f"[red]error:[/red] unknown personality {escape(personality)} (known: {', '.join(PERSONALITIES)})")
         raise typer.Exit(2)
-    config = SimConfig(host=host, port=port, system_id=system_id, password=password,
-                       receipt_delay_seconds=receipt_delay, outcomes=outcomes, personality=personality,
-                       throttle_per_second=throttle, drop_after=drop_after, error_status=error_status,
-                       receipt_id_hex=receipt_id_hex)
+    config = SimConfig(
+        host=host,
+        port=port,
+        system_id=system_id,
+        password=password,
+        receipt_delay_seconds=receipt_delay,
+        outcomes=outcomes,
+        personality=personality,
+        throttle_per_second=throttle,
+        drop_after=drop_after,
+        error_status=error_status,
+        receipt_id_hex=receipt_id_hex,
+    )
 
     async def run() -> None:
         sim = SmscSim(config)
         await sim.start()
-        console.print(f"smsc-sim listening on {host}:{sim.port} (system_id {system_id}, personality {personality})",
-                      markup=False, highlight=False)
+        console.print(
+            f"smsc-sim listening on {host}:{sim.port} (system_id {system_id}, personality {personality})",
+            markup=False,
+            highlight=False,
+        )
         if control_port is not None:
             bound = await sim.start_control(control_port)
-            console.print(f"control API on http://{host}:{bound} (POST /mo, /personality, /outcomes; GET /stats)",
-                          markup=False, highlight=False)
+            console.print(
+                f"control API on http://{host}:{bound} (POST /mo, /personality, /outcomes; GET /stats)",
+                markup=False,
+                highlight=False,
+            )
         import signal
 
         stop = asyncio.Event()
@@ -335,14 +390,21 @@ def smsc_sim(port: int = typer.Option(2775, help="SMPP port to listen on."),
 
 
 @carriers_app.command("list")
-def carriers_list(connect: bool = typer.Option(True, "--connect/--no-connect",
-                                               help="Try a bind to each carrier to report its state."),
-                  timeout: float = typer.Option(3.0, help="Seconds to wait for each bind."),
-                  as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-                  server: str | None = typer.Option(None, "--server", help="A running mpaas (e.g. "
-                                                       "http://127.0.0.1:8080): show the binds it holds, read "
-                                                       "from GET /ops/v1/carriers with the operator token."),
-                  data_dir: Path | None = DataDir) -> None:
+def carriers_list(
+    connect: bool = typer.Option(
+        True, "--connect/--no-connect", help="Try a bind to each carrier to report its state."
+    ),
+    timeout: float = typer.Option(3.0, help="Seconds to wait for each bind."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    server: str | None = typer.Option(
+        None,
+        "--server",
+        help="A running mpaas (e.g. "
+        "http://127.0.0.1:8080): show the binds it holds, read "
+        "from GET /ops/v1/carriers with the operator token.",
+    ),
+    data_dir: Path | None = DataDir,
+) -> None:
     """Show each configured carrier and its bind state (MPAAS_CARRIERS_FILE, MPAAS_SMPP_URL or the sandbox)."""
     if server:
         _print_carriers(_running_carriers(server, _settings(data_dir)), as_json)
@@ -394,8 +456,9 @@ def _running_carriers(server: str, settings: Settings) -> list[dict]:
         err.print("[red]error:[/red] no operator token: set MPAAS_OPERATOR_TOKEN or pass the server's --data-dir")
         raise typer.Exit(2)
     try:
-        response = httpx2.get(server.rstrip("/") + "/ops/v1/carriers", headers={"Authorization": f"Bearer {token}"},
-                              timeout=10)
+        response = httpx2.get(
+            server.rstrip("/") + "/ops/v1/carriers", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
     except httpx2.HTTPError as exc:
         err.print(f"[red]error:[/red] {escape(server)} did not answer: {escape(str(exc))}")
         raise typer.Exit(2) from None
@@ -414,9 +477,16 @@ def _print_carriers(states: list[dict], as_json: bool) -> None:
     table = Table("name", "kind", "host", "bound", "window", "throughput", "prefixes", "last error")
     for s in states:
         bound = "-" if s.get("bound") is None else ("yes" if s.get("bound") else "no")
-        table.add_row(s["name"], s.get("kind", ""), str(s.get("host") or "-"), bound, str(s.get("window") or "-"),
-                      str(s.get("throughput") or "unlimited"), ",".join(s.get("prefixes") or []) or "-",
-                      escape(str(s.get("last_error") or "")))
+        table.add_row(
+            s["name"],
+            s.get("kind", ""),
+            str(s.get("host") or "-"),
+            bound,
+            str(s.get("window") or "-"),
+            str(s.get("throughput") or "unlimited"),
+            ",".join(s.get("prefixes") or []) or "-",
+            escape(str(s.get("last_error") or "")),
+        )
     console.print(table)
 
 
@@ -435,9 +505,11 @@ def _period_or_exit(period: str) -> None:
 
 
 @billing_app.command("statement")
-def billing_statement(account: str = typer.Option(..., "--account", help="Account id (AID-...)."),
-                      period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."),
-                      data_dir: Path | None = DataDir) -> None:
+def billing_statement(
+    account: str = typer.Option(..., "--account", help="Account id (AID-...)."),
+    period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."),
+    data_dir: Path | None = DataDir,
+) -> None:
     """Print an account's statement for a period: every charge by package, and the total."""
     from rich.table import Table
 
@@ -456,27 +528,50 @@ def billing_statement(account: str = typer.Option(..., "--account", help="Accoun
     except ApiError as exc:
         err.print(f"[red]error:[/red] {escape(exc.message)}")
         raise typer.Exit(2) from None
-    table = Table(title=f"Statement {built.period}: {escape(built.account_name)} ({built.account_id})",
-                  caption=f"Amounts in {built.currency}, rounded half-even to 0.01 per charge")
-    for column, justify in (("Package", "left"), ("Subscription", "left"), ("Charge", "left"),
-                            ("Description", "left"), ("Amount", "right")):
+    table = Table(
+        title=f"Statement {built.period}: {escape(built.account_name)} ({built.account_id})",
+        caption=f"Amounts in {built.currency}, rounded half-even to 0.01 per charge",
+    )
+    for column, justify in (
+        ("Package", "left"),
+        ("Subscription", "left"),
+        ("Charge", "left"),
+        ("Description", "left"),
+        ("Amount", "right"),
+    ):
         table.add_column(column, justify=justify)
     for charge in built.charges:
-        table.add_row(escape(charge.package_name), charge.subscription_id, charge.kind, escape(charge.description),
-                      statement.amount_text(charge.amount))
+        table.add_row(
+            escape(charge.package_name),
+            charge.subscription_id,
+            charge.kind,
+            escape(charge.description),
+            statement.amount_text(charge.amount),
+        )
     table.add_section()
     for line in built.lines:
-        table.add_row(escape(line.package_name), f"{len(line.subscriptions)} subscription(s)", "Subtotal", "",
-                      statement.amount_text(line.amount))
+        table.add_row(
+            escape(line.package_name),
+            f"{len(line.subscriptions)} subscription(s)",
+            "Subtotal",
+            "",
+            statement.amount_text(line.amount),
+        )
     table.add_section()
-    table.add_row("[bold]Total[/bold]", "", "", f"{len(built.charges)} charge(s)",
-                  f"[bold]{statement.amount_text(built.total)} {built.currency}[/bold]")
+    table.add_row(
+        "[bold]Total[/bold]",
+        "",
+        "",
+        f"{len(built.charges)} charge(s)",
+        f"[bold]{statement.amount_text(built.total)} {built.currency}[/bold]",
+    )
     console.print(table)
 
 
 @billing_app.command("run")
-def billing_run(period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."),
-                data_dir: Path | None = DataDir) -> None:
+def billing_run(
+    period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."), data_dir: Path | None = DataDir
+) -> None:
     """Bill every live subscription its MRC for a period now (idempotent: a second run charges nothing)."""
     from mpaas.billing import service
 
@@ -490,8 +585,13 @@ def billing_run(period: str = typer.Option(..., "--period", help="Billing period
             total = await repository.count_subscriptions(session)
         with _progress() as progress:
             task = progress.add_task(f"Billing {period}", total=total)
-            return await service.run_period(platform.db, period, platform.clock.now, settings.billing_currency,
-                                            progress=lambda n: progress.advance(task, n))
+            return await service.run_period(
+                platform.db,
+                period,
+                platform.clock.now,
+                settings.billing_currency,
+                progress=lambda n: progress.advance(task, n),
+            )
 
     result = _with_platform(settings, work)
     console.print(f"Billed {result.charged} of {result.examined} live subscriptions for {period}.")

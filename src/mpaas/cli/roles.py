@@ -42,10 +42,17 @@ def check_redis(settings) -> None:
         raise typer.Exit(2) from None
 
 
-def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8080, help="TCP port."),
-        workers: int = typer.Option(1, "--workers", min=1, help="HTTP worker processes (uvicorn), each with its own SO_REUSEPORT socket on the port."),
-        data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
+def api(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8080, help="TCP port."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="HTTP worker processes (uvicorn), each with its own SO_REUSEPORT socket on the port.",
+    ),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR)."),
+) -> None:
     """Run the HTTP API only (no jobs, no carrier binds); run any number behind a load balancer."""
     import uvicorn
 
@@ -56,8 +63,9 @@ def api(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     if data_dir is not None:  # the uvicorn workers build their settings from the environment
         os.environ["MPAAS_DATA_DIR"] = str(data_dir)
     limits = "Redis (shared)" if settings.redis_url else "memory (per process)"
-    err.print(f"mpaas api on http://{host}:{port}: {workers} process(es), database {escape(shown)}, "
-              f"rate limits in {limits}")
+    err.print(
+        f"mpaas api on http://{host}:{port}: {workers} process(es), database {escape(shown)}, rate limits in {limits}"
+    )
     if workers > 1 and settings.is_sqlite:
         err.print("[yellow]note:[/yellow] several API processes on SQLite share one writer; use PostgreSQL.")
     from mpaas.core.http.nodelay import HTTP_PROTOCOL

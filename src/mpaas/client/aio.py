@@ -18,11 +18,22 @@ from mpaas.client.operations import OPERATIONS, Operation
 class AsyncClient:
     """See `Client`; here one `asyncio.Lock` per endpoint keeps concurrent tasks to one mint each."""
 
-    def __init__(self, base_url: str, account_key: str, account_secret: str, *, scope_base: str | None = None,
-                 operator_token: str | None = None, retry: RetryPolicy | None = None,
-                 refresh_margin: float = 60.0, timeout: float = 30.0, sleep: core.Sleep = asyncio.sleep,
-                 clock: core.Clock = time.time, transport: httpx2.AsyncBaseTransport | None = None,
-                 http: httpx2.AsyncClient | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        account_key: str,
+        account_secret: str,
+        *,
+        scope_base: str | None = None,
+        operator_token: str | None = None,
+        retry: RetryPolicy | None = None,
+        refresh_margin: float = 60.0,
+        timeout: float = 30.0,
+        sleep: core.Sleep = asyncio.sleep,
+        clock: core.Clock = time.time,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        http: httpx2.AsyncClient | None = None,
+    ):
         self.base_url = core.normalize_base(base_url)
         self.scope_base = core.normalize_base(scope_base or self.base_url)
         self.account_key = account_key
@@ -78,9 +89,15 @@ class AsyncClient:
             current = self._tokens.get(key)
             if current and self._clock() < current.refresh_at and (not force or current is not cached):
                 return current.value
-            response = await self._send("POST", core.TOKEN_PATH, json={
-                "AccountKey": self.account_key, "AccountSecret": self.account_secret,
-                "ApiEndpoint": f"{self.scope_base}{path.split('?', 1)[0]}"})
+            response = await self._send(
+                "POST",
+                core.TOKEN_PATH,
+                json={
+                    "AccountKey": self.account_key,
+                    "AccountSecret": self.account_secret,
+                    "ApiEndpoint": f"{self.scope_base}{path.split('?', 1)[0]}",
+                },
+            )
             core.raise_for(response)
             fresh = core.cached_token(core.decode(response), self._clock(), self.refresh_margin)
             self.mints += 1
@@ -96,24 +113,35 @@ class AsyncClient:
             return {"Authorization": f"Bearer {self.operator_token}"}
         return {"Authorization": f"Bearer {await self.token(path, force=force)}"}
 
-    async def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-                      auth: str = "token", operation: Operation | None = None) -> Any:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        auth: str = "token",
+        operation: Operation | None = None,
+    ) -> Any:
         method = method.upper()
         minted = self.mints
-        response = await self._send(method, path, headers=await self._auth_headers(auth, path),
-                                    params=params, json=json)
+        response = await self._send(
+            method, path, headers=await self._auth_headers(auth, path), params=params, json=json
+        )
         if response.status_code == 401 and auth == "token" and self.mints == minted:
             # A cached token was refused (e.g. the server's signing key rotated): re-authenticate once, as
             # the 401 message asks. A token minted for this very call is never retried.
-            response = await self._send(method, path, headers=await self._auth_headers(auth, path, force=True),
-                                        params=params, json=json)
+            response = await self._send(
+                method, path, headers=await self._auth_headers(auth, path, force=True), params=params, json=json
+            )
         core.raise_for(response)
         return core.parse(operation, response)
 
     async def call(self, operation: Operation | str, request: WireRequest | dict | None = None, /, **fields) -> Any:
         op = core.resolve(operation)
-        return await self.request(op.method, op.path, auth=op.auth, operation=op,
-                                  **core.build_request(op, request, fields))
+        return await self.request(
+            op.method, op.path, auth=op.auth, operation=op, **core.build_request(op, request, fields)
+        )
 
 
 def _bind(op: Operation):

@@ -125,8 +125,11 @@ def build_request(op: Operation, request: WireRequest | dict | None, fields: dic
         if request is None:
             model = op.request.model_validate(fields)
         elif isinstance(request, op.request):
-            model = op.request.model_validate({**request.model_dump(by_alias=True, exclude_unset=True), **fields}) \
-                if fields else request
+            model = (
+                op.request.model_validate({**request.model_dump(by_alias=True, exclude_unset=True), **fields})
+                if fields
+                else request
+            )
         elif isinstance(request, dict):
             model = op.request.model_validate({**request, **fields})
         else:
@@ -185,13 +188,19 @@ def should_retry(status_code: int) -> bool:
 
 def signature_of(op: Operation) -> inspect.Signature:
     """`(request=None, /, *, field=..., ...)` so help() and IDEs show the operation's fields."""
-    params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_ONLY, default=None,
-                                annotation=op.request or None)]
+    params = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_ONLY, default=None, annotation=op.request or None)
+    ]
     if op.request is not None:
         for name, field in op.request.model_fields.items():
-            params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                                            default=None if not field.is_required() else inspect.Parameter.empty,
-                                            annotation=field.annotation))
+            params.append(
+                inspect.Parameter(
+                    name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None if not field.is_required() else inspect.Parameter.empty,
+                    annotation=field.annotation,
+                )
+            )
     return inspect.Signature(params, return_annotation=op.response)
 
 

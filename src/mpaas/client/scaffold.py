@@ -120,8 +120,10 @@ def render_parts(document: dict) -> tuple[str, str]:
             models.append(f"class {request}(WireRequest):\n" + "\n".join(fields) + "\n")
         models.append(f"class {stem}Response(WireResponse):\n    pass\n")
         auth = _auth_of(path)
-        rows.append(f'    Operation("{name}", "{method}", "{path}", {request}, '
-                    f'{stem}Response, "{summary}"' + (f', auth="{auth}"' if auth != "token" else "") + "),")
+        rows.append(
+            f'    Operation("{name}", "{method}", "{path}", {request}, '
+            f'{stem}Response, "{summary}"' + (f', auth="{auth}"' if auth != "token" else "") + "),"
+        )
     return "\n\n".join(models), "\n".join(rows)
 
 

@@ -29,11 +29,22 @@ class Client:
       server's `Retry-After`); `sleep` is injectable for tests. Every failure is an `MpaasApiError`.
     """
 
-    def __init__(self, base_url: str, account_key: str, account_secret: str, *, scope_base: str | None = None,
-                 operator_token: str | None = None, retry: RetryPolicy | None = None,
-                 refresh_margin: float = 60.0, timeout: float = 30.0, sleep: core.Sleep = time.sleep,
-                 clock: core.Clock = time.time, transport: httpx2.BaseTransport | None = None,
-                 http: httpx2.Client | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        account_key: str,
+        account_secret: str,
+        *,
+        scope_base: str | None = None,
+        operator_token: str | None = None,
+        retry: RetryPolicy | None = None,
+        refresh_margin: float = 60.0,
+        timeout: float = 30.0,
+        sleep: core.Sleep = time.sleep,
+        clock: core.Clock = time.time,
+        transport: httpx2.BaseTransport | None = None,
+        http: httpx2.Client | None = None,
+    ):
         self.base_url = core.normalize_base(base_url)
         self.scope_base = core.normalize_base(scope_base or self.base_url)
         self.account_key = account_key
@@ -94,9 +105,15 @@ class Client:
             # Another thread may have minted while this one waited for the lock.
             if current and self._clock() < current.refresh_at and (not force or current is not cached):
                 return current.value
-            response = self._send("POST", core.TOKEN_PATH, json={
-                "AccountKey": self.account_key, "AccountSecret": self.account_secret,
-                "ApiEndpoint": f"{self.scope_base}{path.split('?', 1)[0]}"})
+            response = self._send(
+                "POST",
+                core.TOKEN_PATH,
+                json={
+                    "AccountKey": self.account_key,
+                    "AccountSecret": self.account_secret,
+                    "ApiEndpoint": f"{self.scope_base}{path.split('?', 1)[0]}",
+                },
+            )
             core.raise_for(response)
             fresh = core.cached_token(core.decode(response), self._clock(), self.refresh_margin)
             self.mints += 1
@@ -113,8 +130,16 @@ class Client:
         return {"Authorization": f"Bearer {self.token(path, force=force)}"}
 
     # -- calls
-    def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-                auth: str = "token", operation: Operation | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        auth: str = "token",
+        operation: Operation | None = None,
+    ) -> Any:
         """Any call by method and path (tokens, retries and errors handled); the decoded response."""
         method = method.upper()
         minted = self.mints
@@ -122,8 +147,9 @@ class Client:
         if response.status_code == 401 and auth == "token" and self.mints == minted:
             # A cached token was refused (e.g. the server's signing key rotated): re-authenticate once, as
             # the 401 message asks. A token minted for this very call is never retried.
-            response = self._send(method, path, headers=self._auth_headers(auth, path, force=True),
-                                  params=params, json=json)
+            response = self._send(
+                method, path, headers=self._auth_headers(auth, path, force=True), params=params, json=json
+            )
         core.raise_for(response)
         return core.parse(operation, response)
 

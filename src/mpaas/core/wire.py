@@ -24,7 +24,11 @@ class WireModel(BaseModel):
         for name, field in cls.model_fields.items():
             wire = field.alias or name
             by_lower[wire.lower()] = wire
-            for extra in (field.json_schema_extra or {}).get("x-aliases", []) if isinstance(field.json_schema_extra, dict) else []:
+            for extra in (
+                (field.json_schema_extra or {}).get("x-aliases", [])
+                if isinstance(field.json_schema_extra, dict)
+                else []
+            ):
                 by_lower[extra.lower()] = wire
         out: dict[str, Any] = {}
         for key, value in data.items():
@@ -103,5 +107,7 @@ def OptionalText(max_length: int):
 
     Use this rather than `Annotated[Optional, Field(max_length=n)]`: there the length constraint lands on
     `str | None` and an explicit JSON null makes pydantic raise TypeError (a 500) instead of accepting it."""
-    return Annotated[Annotated[str, Field(max_length=max_length)] | None,
-                     BeforeValidator(lambda v: (_strip(v) or None) if isinstance(v, str) else v)]
+    return Annotated[
+        Annotated[str, Field(max_length=max_length)] | None,
+        BeforeValidator(lambda v: (_strip(v) or None) if isinstance(v, str) else v),
+    ]

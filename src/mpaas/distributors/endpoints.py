@@ -21,8 +21,10 @@ from mpaas.subscribers.service import present as present_subscriber
 
 router = APIRouter(tags=["Accounts and Distributors"])
 
-OPERATOR_ONLY = ("Forbidden: only the platform operator may create distributors. Call POST /v1.0/distributor/create "
-                 "with the operator bearer token (MPAAS_OPERATOR_TOKEN, as for /ops/v1), not a distributor token.")
+OPERATOR_ONLY = (
+    "Forbidden: only the platform operator may create distributors. Call POST /v1.0/distributor/create "
+    "with the operator bearer token (MPAAS_OPERATOR_TOKEN, as for /ops/v1), not a distributor token."
+)
 MAX_PER_PAGE = 1000
 
 
@@ -52,9 +54,11 @@ async def operator_only(request: Request) -> None:
 
 # Accounts ---------------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/account", summary="Get Account Details")
-async def get_account(request: Request, who: Principal = Depends(principal),
-                      account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def get_account(
+    request: Request, who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
+) -> dict:
     if not account_id:
         raise required("AccountId")
     async with platform_of(request).db.read() as session:
@@ -76,64 +80,94 @@ async def update_account(body: UpdateAccount, request: Request, who: Principal =
 
 
 @router.get("/v1.0/account/services", summary="Get Services")
-async def account_services(request: Request, who: Principal = Depends(principal),
-                           filter_: str | None = Query(None, alias="Filter"),
-                           account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def account_services(
+    request: Request,
+    who: Principal = Depends(principal),
+    filter_: str | None = Query(None, alias="Filter"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     wanted = _filter(filter_)
     who.visible_accounts(account_id)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.services(session, who.distributor_id, wanted)
-    return {"AggregatorId": presenters.AGGREGATOR_ID, "TotalServices": len(rows), "Filter": wanted,
-            "Results": [presenters.service(r) for r in rows]}
+    return {
+        "AggregatorId": presenters.AGGREGATOR_ID,
+        "TotalServices": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.service(r) for r in rows],
+    }
 
 
 @router.get("/v1.0/account/products", summary="Get Products")
-async def account_products(request: Request, who: Principal = Depends(principal),
-                           filter_: str | None = Query(None, alias="Filter"),
-                           account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def account_products(
+    request: Request,
+    who: Principal = Depends(principal),
+    filter_: str | None = Query(None, alias="Filter"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     wanted = _filter(filter_)
     who.visible_accounts(account_id)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.products(session, who.distributor_id, wanted)
-    return {"DistributorId": who.distributor_id, "TotalProducts": len(rows), "Filter": wanted,
-            "Results": [presenters.product(r) for r in rows]}
+    return {
+        "DistributorId": who.distributor_id,
+        "TotalProducts": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.product(r) for r in rows],
+    }
 
 
 @router.get("/v1.0/account/packages", summary="Get Packages")
-async def account_packages(request: Request, who: Principal = Depends(principal),
-                           filter_: str | None = Query(None, alias="Filter"),
-                           account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def account_packages(
+    request: Request,
+    who: Principal = Depends(principal),
+    filter_: str | None = Query(None, alias="Filter"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     wanted = _filter(filter_)
     who.visible_accounts(account_id)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.packages(session, who.distributor_id, wanted)
-    return {"DistributorId": who.distributor_id, "TotalPackages": len(rows), "Filter": wanted,
-            "Results": [presenters.package(r) for r in rows]}
+    return {
+        "DistributorId": who.distributor_id,
+        "TotalPackages": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.package(r) for r in rows],
+    }
 
 
 @router.get("/v1.0/account/subscriptions", summary="Get Subscriptions")
-async def account_subscriptions(request: Request, who: Principal = Depends(principal),
-                                filter_: str | None = Query(None, alias="Filter"),
-                                account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def account_subscriptions(
+    request: Request,
+    who: Principal = Depends(principal),
+    filter_: str | None = Query(None, alias="Filter"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     wanted = _filter(filter_)
     resolved = who.resolve_account(account_id)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.subscriptions(session, [resolved], wanted, include_deleted=True)
-    return {"AccountId": resolved, "TotalSubscriptions": len(rows), "Filter": wanted,
-            "Results": [presenters.subscription(r) for r in rows]}
+    return {
+        "AccountId": resolved,
+        "TotalSubscriptions": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.subscription(r) for r in rows],
+    }
 
 
 @router.get("/v1.0/account/workgroups", summary="Get Account's Workgroups")
-async def account_workgroups(who: Principal = Depends(principal),
-                             account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def account_workgroups(
+    who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
+) -> dict:
     """Workgroups have no domain yet: always the contract's empty list."""
     who.visible_accounts(account_id)
     return {"Workgroups": []}
 
 
 @router.get("/v1.0/account/schedules", summary="Get Account Schedules")
-async def account_schedules(who: Principal = Depends(principal),
-                            account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def account_schedules(
+    who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
+) -> dict:
     """Schedules have no domain yet: always the contract's empty list."""
     resolved = who.resolve_account(account_id)
     return {"AccountID": resolved, "TotalSchedules": 0, "Results": []}
@@ -141,9 +175,13 @@ async def account_schedules(who: Principal = Depends(principal),
 
 # Distributors -----------------------------------------------------------------------------------------------
 
+
 @router.get("/v1.0/distributor", summary="Get Distributor Details")
-async def get_distributor(request: Request, who: Principal = Depends(principal),
-                          distributor_id: str | None = Query(None, alias="DistributorId")) -> dict:
+async def get_distributor(
+    request: Request,
+    who: Principal = Depends(principal),
+    distributor_id: str | None = Query(None, alias="DistributorId"),
+) -> dict:
     if not distributor_id:
         raise required("DistributorId")
     own = service.own_distributor(who, distributor_id)
@@ -151,8 +189,9 @@ async def get_distributor(request: Request, who: Principal = Depends(principal),
         return await service.distributor_record(session, own)
 
 
-@router.post("/v1.0/distributor/create", summary="Create Distributor (operator token)",
-             dependencies=[Depends(operator_only)])
+@router.post(
+    "/v1.0/distributor/create", summary="Create Distributor (operator token)", dependencies=[Depends(operator_only)]
+)
 async def create_distributor(body: CreateDistributor, request: Request) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
@@ -168,8 +207,9 @@ async def update_distributor(body: UpdateDistributor, request: Request, who: Pri
 
 
 @router.get("/v1.0/distributor/accounts", summary="Get Accounts")
-async def distributor_accounts(request: Request, who: Principal = Depends(principal),
-                               filter_: str | None = Query(None, alias="Filter")) -> dict:
+async def distributor_accounts(
+    request: Request, who: Principal = Depends(principal), filter_: str | None = Query(None, alias="Filter")
+) -> dict:
     wanted = _filter(filter_)
     async with platform_of(request).db.read() as session:
         rows = await service.list_accounts(session, who.distributor_id, wanted)
@@ -177,50 +217,70 @@ async def distributor_accounts(request: Request, who: Principal = Depends(princi
 
 
 @router.get("/v1.0/distributor/subscribers", summary="Get Subscribers")
-async def distributor_subscribers(request: Request, who: Principal = Depends(principal),
-                                  page_number: int = Query(1, alias="PageNumber"),
-                                  total_per_page: int = Query(10, alias="TotalPerPage")) -> dict:
+async def distributor_subscribers(
+    request: Request,
+    who: Principal = Depends(principal),
+    page_number: int = Query(1, alias="PageNumber"),
+    total_per_page: int = Query(10, alias="TotalPerPage"),
+) -> dict:
     if page_number < 1:
         raise bad_request("The PageNumber field must be 1 or more.")
     if not 1 <= total_per_page <= MAX_PER_PAGE:
         raise bad_request(f"The TotalPerPage field must be between 1 and {MAX_PER_PAGE}.")
     async with platform_of(request).db.read() as session:
-        total, subscribers = await repository.subscribers_page(session, who.account_ids,
-                                                               (page_number - 1) * total_per_page, total_per_page)
+        total, subscribers = await repository.subscribers_page(
+            session, who.account_ids, (page_number - 1) * total_per_page, total_per_page
+        )
         subs = await catalog_repo.subscriptions_of_subscribers(session, [x.id for x in subscribers])
         by_subscriber: dict[str, list] = {}
         for sub in subs:
             by_subscriber.setdefault(sub.subscriber_id, []).append(presenters.subscription(sub))
-        records = [{**await present_subscriber(session, x), "Subscriptions": by_subscriber.get(x.id, [])}
-                   for x in subscribers]
+        records = [
+            {**await present_subscriber(session, x), "Subscriptions": by_subscriber.get(x.id, [])} for x in subscribers
+        ]
     return {"PageNumber": page_number, "TotalSubscribers": total, "Subscribers": records}
 
 
 @router.get("/v1.0/distributor/products", summary="Get Distributor Product List")
-async def distributor_products(request: Request, who: Principal = Depends(principal),
-                               filter_: str | None = Query(None, alias="Filter")) -> dict:
+async def distributor_products(
+    request: Request, who: Principal = Depends(principal), filter_: str | None = Query(None, alias="Filter")
+) -> dict:
     wanted = _filter(filter_)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.products(session, who.distributor_id, wanted)
-    return {"DistributorId": who.distributor_id, "TotalProducts": len(rows), "Filter": wanted,
-            "Results": [presenters.product(r) for r in rows]}
+    return {
+        "DistributorId": who.distributor_id,
+        "TotalProducts": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.product(r) for r in rows],
+    }
 
 
 @router.get("/v1.0/distributor/packages", summary="Get Distributor Package List")
-async def distributor_packages(request: Request, who: Principal = Depends(principal),
-                               filter_: str | None = Query(None, alias="Filter")) -> dict:
+async def distributor_packages(
+    request: Request, who: Principal = Depends(principal), filter_: str | None = Query(None, alias="Filter")
+) -> dict:
     wanted = _filter(filter_)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.packages(session, who.distributor_id, wanted)
-    return {"DistributorId": who.distributor_id, "TotalPackages": len(rows), "Filter": wanted,
-            "Results": [presenters.package(r) for r in rows]}
+    return {
+        "DistributorId": who.distributor_id,
+        "TotalPackages": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.package(r) for r in rows],
+    }
 
 
 @router.get("/v1.0/distributor/subscriptions", summary="Get Distributor Subscription List")
-async def distributor_subscriptions(request: Request, who: Principal = Depends(principal),
-                                    filter_: str | None = Query(None, alias="Filter")) -> dict:
+async def distributor_subscriptions(
+    request: Request, who: Principal = Depends(principal), filter_: str | None = Query(None, alias="Filter")
+) -> dict:
     wanted = _filter(filter_)
     async with platform_of(request).db.read() as session:
         rows = await catalog_repo.subscriptions(session, who.account_ids, wanted, include_deleted=True)
-    return {"DistributorId": who.distributor_id, "TotalSubscriptions": len(rows), "Filter": wanted,
-            "Results": [presenters.subscription(r) for r in rows]}
+    return {
+        "DistributorId": who.distributor_id,
+        "TotalSubscriptions": len(rows),
+        "Filter": wanted,
+        "Results": [presenters.subscription(r) for r in rows],
+    }

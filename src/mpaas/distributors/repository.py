@@ -18,8 +18,10 @@ async def subscriber_counts(session: AsyncSession, account_ids: Sequence[str]) -
     if not account_ids:
         return {}
     result = await session.execute(
-        select(Subscriber.account_id, func.count()).where(Subscriber.account_id.in_(account_ids))
-        .group_by(Subscriber.account_id))
+        select(Subscriber.account_id, func.count())
+        .where(Subscriber.account_id.in_(account_ids))
+        .group_by(Subscriber.account_id)
+    )
     return {row[0]: row[1] for row in result.all()}
 
 
@@ -35,17 +37,27 @@ async def account(session: AsyncSession, account_id: str) -> Account | None:
 
 
 async def count_accounts(session: AsyncSession, distributor_id: str) -> int:
-    result = await session.execute(select(func.count()).select_from(Account)
-                                   .where(Account.distributor_id == distributor_id))
+    result = await session.execute(
+        select(func.count()).select_from(Account).where(Account.distributor_id == distributor_id)
+    )
     return result.scalar_one()
 
 
-async def subscribers_page(session: AsyncSession, account_ids: Sequence[str], offset: int,
-                           limit: int) -> tuple[int, list[Subscriber]]:
+async def subscribers_page(
+    session: AsyncSession, account_ids: Sequence[str], offset: int, limit: int
+) -> tuple[int, list[Subscriber]]:
     if not account_ids:
         return 0, []
-    total = (await session.execute(select(func.count()).select_from(Subscriber)
-                                   .where(Subscriber.account_id.in_(account_ids)))).scalar_one()
-    rows = await session.execute(select(Subscriber).where(Subscriber.account_id.in_(account_ids))
-                                 .order_by(Subscriber.created_at, Subscriber.id).offset(offset).limit(limit))
+    total = (
+        await session.execute(
+            select(func.count()).select_from(Subscriber).where(Subscriber.account_id.in_(account_ids))
+        )
+    ).scalar_one()
+    rows = await session.execute(
+        select(Subscriber)
+        .where(Subscriber.account_id.in_(account_ids))
+        .order_by(Subscriber.created_at, Subscriber.id)
+        .offset(offset)
+        .limit(limit)
+    )
     return total, list(rows.scalars().all())

@@ -26,9 +26,17 @@ ADDRESS_FIELDS = ("Street1", "Street2", "City", "State", "Zip", "Country")
 def _address(value: Address | None) -> dict:
     if value is None:
         return {}
-    return {wire: getattr(value, name) for name, wire in (
-        ("street1", "Street1"), ("street2", "Street2"), ("city", "City"), ("state", "State"), ("zip", "Zip"),
-        ("country", "Country"))}
+    return {
+        wire: getattr(value, name)
+        for name, wire in (
+            ("street1", "Street1"),
+            ("street2", "Street2"),
+            ("city", "City"),
+            ("state", "State"),
+            ("zip", "Zip"),
+            ("country", "Country"),
+        )
+    }
 
 
 def _merge(old: dict, new: Address | None) -> dict:
@@ -48,8 +56,15 @@ def address_wire(stored: dict | None) -> dict:
     return {key: stored.get(key) for key in ADDRESS_FIELDS}
 
 
-async def _save_profile(session: AsyncSession, owner_id: str, now: datetime, *, admin_email: str | None = None,
-                        billing: Address | None = None, mailing: Address | None = None) -> Profile:
+async def _save_profile(
+    session: AsyncSession,
+    owner_id: str,
+    now: datetime,
+    *,
+    admin_email: str | None = None,
+    billing: Address | None = None,
+    mailing: Address | None = None,
+) -> Profile:
     row = await repository.profile(session, owner_id)
     if row is None:
         row = Profile(owner_id=owner_id, admin_email=None, billing_address={}, mailing_address={}, updated_at=now)
@@ -63,6 +78,7 @@ async def _save_profile(session: AsyncSession, owner_id: str, now: datetime, *, 
 
 
 # Accounts ---------------------------------------------------------------------------------------------------
+
 
 def present_account(account: Account, profile: Profile | None, subscribers: int) -> dict:
     return {
@@ -88,11 +104,18 @@ async def get_account(session: AsyncSession, who: Principal, account_id: str | N
 
 
 async def create_account(session: AsyncSession, who: Principal, body: CreateAccount, now: datetime) -> dict:
-    account = accounts_repo.add_account(session, id=ids.new_id(ids.ACCOUNT), distributor_id=who.distributor_id,
-                                        company_name=body.account_name, now=now)
+    account = accounts_repo.add_account(
+        session, id=ids.new_id(ids.ACCOUNT), distributor_id=who.distributor_id, company_name=body.account_name, now=now
+    )
     await session.flush()
-    await _save_profile(session, account.id, now, admin_email=body.account_admin, billing=body.billing_address,
-                        mailing=body.mailing_address)
+    await _save_profile(
+        session,
+        account.id,
+        now,
+        admin_email=body.account_admin,
+        billing=body.billing_address,
+        mailing=body.mailing_address,
+    )
     await session.flush()
     return await account_record(session, account)
 
@@ -106,8 +129,14 @@ async def update_account(session: AsyncSession, who: Principal, body: UpdateAcco
         if not body.account_name:
             raise bad_request("The AccountName field cannot be cleared.")
         account.company_name = body.account_name
-    await _save_profile(session, account.id, now, admin_email=body.account_admin, billing=body.billing_address,
-                        mailing=body.mailing_address)
+    await _save_profile(
+        session,
+        account.id,
+        now,
+        admin_email=body.account_admin,
+        billing=body.billing_address,
+        mailing=body.mailing_address,
+    )
     await session.flush()
     return await account_record(session, account)
 
@@ -124,8 +153,10 @@ async def list_accounts(session: AsyncSession, distributor_id: str, filter_: str
 
 # Distributors -----------------------------------------------------------------------------------------------
 
-def present_distributor(distributor: Distributor, profile: Profile | None, total_accounts: int,
-                        secret: str | None = None) -> dict:
+
+def present_distributor(
+    distributor: Distributor, profile: Profile | None, total_accounts: int, secret: str | None = None
+) -> dict:
     return {
         "DistributorId": distributor.id,
         "DistributorName": distributor.name,
@@ -149,13 +180,18 @@ async def distributor_record(session: AsyncSession, distributor_id: str, secret:
     distributor = await accounts_repo.get_distributor(session, distributor_id)
     if distributor is None:
         raise missing("distributor", distributor_id)
-    return present_distributor(distributor, await repository.profile(session, distributor.id),
-                               await repository.count_accounts(session, distributor.id), secret)
+    return present_distributor(
+        distributor,
+        await repository.profile(session, distributor.id),
+        await repository.count_accounts(session, distributor.id),
+        secret,
+    )
 
 
 async def create(session: AsyncSession, body: CreateDistributor, now: datetime) -> tuple[IssuedCredential, dict]:
-    issued = await create_distributor(session, name=body.distributor_name, rate_limit=body.rate_limit, now=now,
-                                      account_name=body.account_name)
+    issued = await create_distributor(
+        session, name=body.distributor_name, rate_limit=body.rate_limit, now=now, account_name=body.account_name
+    )
     await _save_profile(session, issued.account_key, now, billing=body.billing_address, mailing=body.mailing_address)
     await session.flush()
     record = await distributor_record(session, issued.account_key, issued.account_secret)

@@ -40,26 +40,33 @@ PARTS = MessagePart.__table__
 INSERT_JOBS = JOBS.insert()
 INSERT_MESSAGES = MESSAGES.insert()
 INSERT_PARTS = PARTS.insert()
-SUBMITTED = (update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"))
-             .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"),
-                     updated_at=bindparam("b_now")))
+SUBMITTED = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id == bindparam("b_id"))
+    .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"), updated_at=bindparam("b_now"))
+)
 # `or_` of equalities, not IN: an expanding IN cannot go into an executemany.
-FINISHED = (update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"),
-                                   or_(*(MESSAGES.c.status == status for status in OPEN_STATUSES)))
-            .values(status=bindparam("b_status"), error_code=bindparam("b_error"), updated_at=bindparam("b_now")))
-RECEIPTED = (update(PARTS).where(PARTS.c.carrier == bindparam("b_carrier"),
-                                 PARTS.c.carrier_message_id == bindparam("b_cmid"))
-             .values(state=bindparam("b_state"), error_code=bindparam("b_error"), updated_at=bindparam("b_now")))
+FINISHED = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id == bindparam("b_id"), or_(*(MESSAGES.c.status == status for status in OPEN_STATUSES)))
+    .values(status=bindparam("b_status"), error_code=bindparam("b_error"), updated_at=bindparam("b_now"))
+)
+RECEIPTED = (
+    update(PARTS)
+    .where(PARTS.c.carrier == bindparam("b_carrier"), PARTS.c.carrier_message_id == bindparam("b_cmid"))
+    .values(state=bindparam("b_state"), error_code=bindparam("b_error"), updated_at=bindparam("b_now"))
+)
 
 # What the batch transactions read of a message: its status decides whether an event is due. The event's
 # other fields are read when the callback is delivered (status_job).
 STATUS_OF = select(MESSAGES.c.id, MESSAGES.c.status).where(MESSAGES.c.id.in_(bindparam("b_ids", expanding=True)))
 OPEN_STATUS_OF = STATUS_OF.where(MESSAGES.c.status.in_(OPEN_STATUSES))
-PARTS_OF = (select(PARTS.c.message_id, PARTS.c.part_index, PARTS.c.parts_total, PARTS.c.state, PARTS.c.error_code)
-            .where(PARTS.c.message_id.in_(bindparam("b_ids", expanding=True))))
-PARTS_BY_CARRIER_ID = (select(PARTS.c.carrier, PARTS.c.carrier_message_id, PARTS.c.message_id, PARTS.c.state)
-                       .where(PARTS.c.carrier == bindparam("b_carrier"),
-                              PARTS.c.carrier_message_id.in_(bindparam("b_ids", expanding=True))))
+PARTS_OF = select(PARTS.c.message_id, PARTS.c.part_index, PARTS.c.parts_total, PARTS.c.state, PARTS.c.error_code).where(
+    PARTS.c.message_id.in_(bindparam("b_ids", expanding=True))
+)
+PARTS_BY_CARRIER_ID = select(PARTS.c.carrier, PARTS.c.carrier_message_id, PARTS.c.message_id, PARTS.c.state).where(
+    PARTS.c.carrier == bindparam("b_carrier"), PARTS.c.carrier_message_id.in_(bindparam("b_ids", expanding=True))
+)
 
 # Receipts that came before their submit was recorded. The upsert is one statement run per row (executemany),
 # not a multi-row VALUES: SQLAlchemy compiled that afresh for every batch size, 16 ms a time under the write
@@ -69,14 +76,16 @@ EARLY = EarlyReceipt.__table__
 
 def _early_upsert(insert):
     statement = insert(EARLY)
-    return statement.on_conflict_do_update(index_elements=[EARLY.c.carrier, EARLY.c.carrier_message_id],
-                                           set_={"state": statement.excluded.state,
-                                                 "error_code": statement.excluded.error_code})
+    return statement.on_conflict_do_update(
+        index_elements=[EARLY.c.carrier, EARLY.c.carrier_message_id],
+        set_={"state": statement.excluded.state, "error_code": statement.excluded.error_code},
+    )
 
 
 EARLY_UPSERT = {"sqlite": _early_upsert(sqlite.insert), "postgresql": _early_upsert(postgresql.insert)}
-_EARLY_OF = and_(EARLY.c.carrier == bindparam("b_carrier"),
-                 EARLY.c.carrier_message_id.in_(bindparam("b_ids", expanding=True)))
+_EARLY_OF = and_(
+    EARLY.c.carrier == bindparam("b_carrier"), EARLY.c.carrier_message_id.in_(bindparam("b_ids", expanding=True))
+)
 EARLY_OF = select(EARLY.c.carrier, EARLY.c.carrier_message_id, EARLY.c.state, EARLY.c.error_code).where(_EARLY_OF)
 DELETE_EARLY = delete(EARLY).where(_EARLY_OF)
 
@@ -90,8 +99,16 @@ class Receipt:
 
 
 def job_row(now: datetime, kind: str, payload: dict, *, delay_seconds: float = 0.0, max_attempts: int = 8) -> dict:
-    return {"kind": kind, "payload": payload, "status": PENDING, "run_at": now + timedelta(seconds=delay_seconds),
-            "attempts": 0, "max_attempts": max_attempts, "created_at": now, "updated_at": now}
+    return {
+        "kind": kind,
+        "payload": payload,
+        "status": PENDING,
+        "run_at": now + timedelta(seconds=delay_seconds),
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def status_job(message, status: str, error_code: str | None, now: datetime) -> dict:
@@ -100,10 +117,20 @@ def status_job(message, status: str, error_code: str | None, now: datetime) -> d
     callback is delivered (webhooks/delivery.py): building and storing the whole event here, inside the
     write transaction, was a fifth of a receipt batch's time, and every claim and completion of the job
     rewrote it again."""
-    return job_row(now, WEBHOOK_JOB, {
-        "target": "callback", "message_id": message.id, "event_id": ids.new_id(ids.EVENT),
-        "event_type": "message.status", "status": status, "error_code": error_code, "at": iso(now)},
-        max_attempts=WEBHOOK_MAX_ATTEMPTS)
+    return job_row(
+        now,
+        WEBHOOK_JOB,
+        {
+            "target": "callback",
+            "message_id": message.id,
+            "event_id": ids.new_id(ids.EVENT),
+            "event_type": "message.status",
+            "status": status,
+            "error_code": error_code,
+            "at": iso(now),
+        },
+        max_attempts=WEBHOOK_MAX_ATTEMPTS,
+    )
 
 
 async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
@@ -122,8 +149,11 @@ async def finish_messages(session: AsyncSession, outcomes: dict[str, tuple[str, 
     rows = await _status_rows(session, outcomes, open_only=True)
     if not rows:
         return
-    await fastmany.executemany(session, FINISHED, [
-        {"b_id": mid, "b_status": outcomes[mid][0], "b_error": outcomes[mid][1], "b_now": now} for mid in rows])
+    await fastmany.executemany(
+        session,
+        FINISHED,
+        [{"b_id": mid, "b_status": outcomes[mid][0], "b_error": outcomes[mid][1], "b_now": now} for mid in rows],
+    )
     await insert_jobs(session, [status_job(row, *outcomes[mid], now) for mid, row in rows.items()])
 
 
@@ -156,8 +186,9 @@ async def lock_correlation(session: AsyncSession, carriers: Iterable[str]) -> No
     if session.bind.dialect.name != "postgresql":
         return
     for carrier in sorted(set(carriers)):
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                              {"key": f"mpaas receipts {carrier}"})
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"mpaas receipts {carrier}"}
+        )
 
 
 async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now: datetime) -> None:
@@ -179,14 +210,20 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
         error = None if state == DELIVERED else (r.error_code or (state if state in FAILED_STATES else None))
         if key not in known:
             if key not in early or state in FINAL_STATES:
-                early[key] = {"carrier": r.carrier, "carrier_message_id": r.carrier_message_id, "state": state,
-                              "error_code": error, "received_at": now}
+                early[key] = {
+                    "carrier": r.carrier,
+                    "carrier_message_id": r.carrier_message_id,
+                    "state": state,
+                    "error_code": error,
+                    "received_at": now,
+                }
             continue
         if state_now[key] in FINAL_STATES:
             continue  # a duplicate receipt changes nothing
         state_now[key] = state
-        updates.append({"b_carrier": r.carrier, "b_cmid": r.carrier_message_id, "b_state": state, "b_error": error,
-                        "b_now": now})
+        updates.append(
+            {"b_carrier": r.carrier, "b_cmid": r.carrier_message_id, "b_state": state, "b_error": error, "b_now": now}
+        )
         touched.add(known[key].message_id)
     if early:
         await fastmany.executemany(session, EARLY_UPSERT[session.bind.dialect.name], list(early.values()))
@@ -195,8 +232,13 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
         await _settle(session, touched, now)
 
 
-async def record_submits(session: AsyncSession, connector: str, accepted: dict[str, SubmitResult],
-                         now: datetime, receipts: Sequence[Receipt] = ()) -> None:
+async def record_submits(
+    session: AsyncSession,
+    connector: str,
+    accepted: dict[str, SubmitResult],
+    now: datetime,
+    receipts: Sequence[Receipt] = (),
+) -> None:
     """Store what the carriers accepted: carrier ids, parts, `Sent` and its callback, announced receipts; then
     apply receipts that arrived before the mapping existed (stored early, and `receipts`, held back in
     memory for this transaction). Parts are keyed by the carrier that took them (SubmitResult.carrier),
@@ -213,18 +255,34 @@ async def record_submits(session: AsyncSession, connector: str, accepted: dict[s
             continue
         carrier = carrier_of[mid]
         opened = row.status == "Queued"
-        message_updates.append({"b_id": mid, "b_carrier_id": result.carrier_id,
-                                "b_status": "Sent" if opened else row.status, "b_now": now})
+        message_updates.append(
+            {"b_id": mid, "b_carrier_id": result.carrier_id, "b_status": "Sent" if opened else row.status, "b_now": now}
+        )
         if opened:  # a receipt may already have settled it
             jobs.append(status_job(row, "Sent", None, now))
         part_ids = result.all_ids
         for index, part_id in enumerate(part_ids):
-            parts.append({"carrier": carrier, "carrier_message_id": part_id, "message_id": mid, "part_index": index,
-                          "parts_total": len(part_ids), "state": None, "error_code": None, "updated_at": now})
+            parts.append(
+                {
+                    "carrier": carrier,
+                    "carrier_message_id": part_id,
+                    "message_id": mid,
+                    "part_index": index,
+                    "parts_total": len(part_ids),
+                    "state": None,
+                    "error_code": None,
+                    "updated_at": now,
+                }
+            )
             if result.receipt_state is not None:
-                jobs.append(job_row(now, RECEIPT_JOB, {"carrier": carrier, "carrier_id": part_id,
-                                                       "state": result.receipt_state},
-                                    delay_seconds=result.receipt_delay_seconds or 0.0))
+                jobs.append(
+                    job_row(
+                        now,
+                        RECEIPT_JOB,
+                        {"carrier": carrier, "carrier_id": part_id, "state": result.receipt_state},
+                        delay_seconds=result.receipt_delay_seconds or 0.0,
+                    )
+                )
     await fastmany.executemany(session, SUBMITTED, message_updates)
     await fastmany.executemany(session, INSERT_PARTS, parts)
     await insert_jobs(session, jobs)
@@ -238,5 +296,8 @@ async def record_submits(session: AsyncSession, connector: str, accepted: dict[s
             await session.execute(DELETE_EARLY, {"b_carrier": carrier, "b_ids": [e.carrier_message_id for e in found]})
             early += found
     if early or receipts:
-        await apply_receipts(session, [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code)
-                                       for e in early] + list(receipts), now)
+        await apply_receipts(
+            session,
+            [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code) for e in early] + list(receipts),
+            now,
+        )

@@ -28,8 +28,9 @@ async def send_outbound(body: OutboundRequest, request: Request, who: Principal 
 
 
 @router.get("/v1.0/message/details", summary="Message Details")
-async def message_details(request: Request, who: Principal = Depends(principal),
-                          message_id: str | None = Query(None, alias="MessageId")) -> dict:
+async def message_details(
+    request: Request, who: Principal = Depends(principal), message_id: str | None = Query(None, alias="MessageId")
+) -> dict:
     if not message_id:
         raise required("MessageId")
     async with platform_of(request).db.read() as session:
@@ -40,25 +41,39 @@ async def message_details(request: Request, who: Principal = Depends(principal),
 
 
 @router.get("/v1.0/message/search", summary="Message Search")
-async def message_search(request: Request, who: Principal = Depends(principal),
-                         phone_number: str | None = Query(None, alias="PhoneNumber"),
-                         page: int | None = Query(None, alias="Page"),
-                         results: int | None = Query(None, alias="Results"),
-                         start_date: str | None = Query(None, alias="StartDate"),
-                         end_date: str | None = Query(None, alias="EndDate"),
-                         direction: str | None = Query(None, alias="Direction"),
-                         message_type: str | None = Query(None, alias="MessageType")) -> dict:
+async def message_search(
+    request: Request,
+    who: Principal = Depends(principal),
+    phone_number: str | None = Query(None, alias="PhoneNumber"),
+    page: int | None = Query(None, alias="Page"),
+    results: int | None = Query(None, alias="Results"),
+    start_date: str | None = Query(None, alias="StartDate"),
+    end_date: str | None = Query(None, alias="EndDate"),
+    direction: str | None = Query(None, alias="Direction"),
+    message_type: str | None = Query(None, alias="MessageType"),
+) -> dict:
     async with platform_of(request).db.read() as session:
-        return await queries.search(session, who, phone_number=phone_number, page=page, results=results,
-                                    start_date=start_date, end_date=end_date, direction=direction,
-                                    message_type=message_type)
+        return await queries.search(
+            session,
+            who,
+            phone_number=phone_number,
+            page=page,
+            results=results,
+            start_date=start_date,
+            end_date=end_date,
+            direction=direction,
+            message_type=message_type,
+        )
 
 
 @router.get("/v1.0/message/filter", summary="Filter Messages")
-async def message_filter(request: Request, who: Principal = Depends(principal),
-                         phone_number: str | None = Query(None, alias="PhoneNumber"),
-                         page: int | None = Query(None, alias="Page"),
-                         results: int | None = Query(None, alias="Results")) -> dict:
+async def message_filter(
+    request: Request,
+    who: Principal = Depends(principal),
+    phone_number: str | None = Query(None, alias="PhoneNumber"),
+    page: int | None = Query(None, alias="Page"),
+    results: int | None = Query(None, alias="Results"),
+) -> dict:
     async with platform_of(request).db.read() as session:
         return await queries.filter_messages(session, who, phone_number=phone_number, page=page, results=results)
 

@@ -8,8 +8,9 @@ from mpaas.core.wire import iso, money
 from mpaas.models import Message
 
 
-def status_event(message: Message, event_id: str, at: datetime | str, *, status: str | None = None,
-                 error_code: str | None = None) -> dict:
+def status_event(
+    message: Message, event_id: str, at: datetime | str, *, status: str | None = None, error_code: str | None = None
+) -> dict:
     """Sent to the route's CallbackMessageUrl on every status change of an outbound message. `message` may be
     an ORM object or a row of the same columns; `status`/`error_code` override it (a row read before or
     after the change); `at` is when it changed (or that time already in wire form)."""

@@ -104,7 +104,7 @@ class PipelineEvents:
     async def _flush(self) -> None:
         await asyncio.sleep(self.gather_seconds)  # let concurrent reports join the group
         while self._pending:
-            group, self._pending = self._pending[:self.max_group], self._pending[self.max_group:]
+            group, self._pending = self._pending[: self.max_group], self._pending[self.max_group :]
             try:
                 async with self.platform.db.write() as session:
                     await bulk.apply_receipts(session, [r for r, _ in group], self.platform.clock.now())
@@ -120,8 +120,9 @@ class PipelineEvents:
 
     async def on_inbound(self, carrier: str, source: str, destination: str, body: str) -> None:
         async with self.platform.db.write() as session:
-            await service.receive_inbound(session, InboundRequest(From=source, To=destination, Body=body),
-                                          self.platform.clock.now())
+            await service.receive_inbound(
+                session, InboundRequest(From=source, To=destination, Body=body), self.platform.clock.now()
+            )
         self.platform.jobs.notify()
 
 
@@ -134,6 +135,7 @@ def job_handlers(platform: Platform) -> dict[str, Handler]:
             failures = await batches[kind]([job])
             if failures:
                 raise failures[0][1]
+
         return run
 
     return {kind: single(kind) for kind in batches}
@@ -150,8 +152,9 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
     # lease, after these handlers may have been made (and a worker process never needs it).
     async def _submit_one(connector, message, events: PipelineEvents | None, expected: list):
         try:
-            result = await connector.submit(OutboundSms(message.id, message.from_number, message.to_number,
-                                                        message.body))
+            result = await connector.submit(
+                OutboundSms(message.id, message.from_number, message.to_number, message.body)
+            )
         except Exception as exc:  # sorted out below, per message
             return exc
         if events is not None and result is not None:
@@ -178,8 +181,9 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
         async with platform.db.quick_read() as session:
             loaded = await repository.submittable(session, list(message_of.values()))
         sendable = [job for job in jobs if message_of[job.id] in loaded]
-        outcomes = await asyncio.gather(*(_submit_one(connector, loaded[message_of[job.id]], events, expected)
-                                          for job in sendable))
+        outcomes = await asyncio.gather(
+            *(_submit_one(connector, loaded[message_of[job.id]], events, expected) for job in sendable)
+        )
         outcome_of = {job.id: outcome for job, outcome in zip(sendable, outcomes)}
         failures: list[tuple[ClaimedJob, Exception]] = []
         accepted: dict[str, SubmitResult] = {}
@@ -223,12 +227,26 @@ def batch_handlers(platform: Platform) -> dict[str, BatchHandler]:
     async def receipt(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         """Receipts a carrier announced at submit time (the sandbox), applied when they are due."""
         async with platform.db.write() as session:
-            await bulk.apply_receipts(session, [
-                bulk.Receipt(job.payload.get("carrier") or connector_of(platform).name, job.payload["carrier_id"],
-                             job.payload["state"]) for job in jobs], platform.clock.now())
+            await bulk.apply_receipts(
+                session,
+                [
+                    bulk.Receipt(
+                        job.payload.get("carrier") or connector_of(platform).name,
+                        job.payload["carrier_id"],
+                        job.payload["state"],
+                    )
+                    for job in jobs
+                ],
+                platform.clock.now(),
+            )
             await queue.complete_many(session, jobs)
         queue.notify()
         return []
 
-    return {SUBMIT_JOB: submit, RECEIPT_JOB: receipt, DELIVER_JOB: delivery.make_batch_handler(platform),
-            **number_handlers(platform), **billing_handlers(platform)}
+    return {
+        SUBMIT_JOB: submit,
+        RECEIPT_JOB: receipt,
+        DELIVER_JOB: delivery.make_batch_handler(platform),
+        **number_handlers(platform),
+        **billing_handlers(platform),
+    }

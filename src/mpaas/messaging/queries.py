@@ -49,41 +49,86 @@ def _dollars(value: Decimal) -> str:
 def search_item(m: Message) -> dict:
     media = m.media or {}
     return {
-        "MessageID": m.id, "Direction": m.direction, "Type": m.type, "CampaignID": m.campaign_id,
-        "Cost": _dollars(m.cost), "Status": m.status, "To": [{"Number": m.to_number}], "From": m.from_number,
-        "Owner": m.owner, "Body": m.body, "MmsMedia": media.get("MmsMedia", []),
-        "MmsBase64": media.get("MmsBase64", []), "MessageType": m.message_type, "CreatedOn": iso(m.created_at),
+        "MessageID": m.id,
+        "Direction": m.direction,
+        "Type": m.type,
+        "CampaignID": m.campaign_id,
+        "Cost": _dollars(m.cost),
+        "Status": m.status,
+        "To": [{"Number": m.to_number}],
+        "From": m.from_number,
+        "Owner": m.owner,
+        "Body": m.body,
+        "MmsMedia": media.get("MmsMedia", []),
+        "MmsBase64": media.get("MmsBase64", []),
+        "MessageType": m.message_type,
+        "CreatedOn": iso(m.created_at),
     }
 
 
-async def search(session: AsyncSession, principal: Principal, *, phone_number: str | None, page: int | None,
-                 results: int | None, start_date: str | None, end_date: str | None, direction: str | None,
-                 message_type: str | None) -> dict:
+async def search(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    phone_number: str | None,
+    page: int | None,
+    results: int | None,
+    start_date: str | None,
+    end_date: str | None,
+    direction: str | None,
+    message_type: str | None,
+) -> dict:
     number = _number(phone_number)
     page, results = _page(page, results)
     start, end = _date(start_date, "StartDate"), _date(end_date, "EndDate")
     total, rows = await repository.page_for_number(
-        session, principal.account_ids, number, offset=(page - 1) * results, limit=results, start=start,
-        end=end + timedelta(days=1) if end else None, direction=direction, message_type=message_type)
-    return {"PhoneNumber": number, "ResultsTotalRecords": total, "ResultsPages": math.ceil(total / results),
-            "Page": page, "Results": [search_item(m) for m in rows]}
+        session,
+        principal.account_ids,
+        number,
+        offset=(page - 1) * results,
+        limit=results,
+        start=start,
+        end=end + timedelta(days=1) if end else None,
+        direction=direction,
+        message_type=message_type,
+    )
+    return {
+        "PhoneNumber": number,
+        "ResultsTotalRecords": total,
+        "ResultsPages": math.ceil(total / results),
+        "Page": page,
+        "Results": [search_item(m) for m in rows],
+    }
 
 
-async def filter_messages(session: AsyncSession, principal: Principal, *, phone_number: str | None,
-                          page: int | None, results: int | None) -> dict:
+async def filter_messages(
+    session: AsyncSession, principal: Principal, *, phone_number: str | None, page: int | None, results: int | None
+) -> dict:
     number = _number(phone_number)
     page, results = _page(page, results)
-    total, rows = await repository.page_for_number(session, principal.account_ids, number,
-                                                   offset=(page - 1) * results, limit=results)
-    return {"Messages": [{
-        "MessageId": m.id, "From": m.from_number, "To": m.to_number, "Body": m.body,
-        "Direction": m.direction.lower(), "Status": m.status.lower(),
-        "CreatedAt": m.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")} for m in rows],
-        "Page": page, "Results": results, "Total": total}
+    total, rows = await repository.page_for_number(
+        session, principal.account_ids, number, offset=(page - 1) * results, limit=results
+    )
+    return {
+        "Messages": [
+            {
+                "MessageId": m.id,
+                "From": m.from_number,
+                "To": m.to_number,
+                "Body": m.body,
+                "Direction": m.direction.lower(),
+                "Status": m.status.lower(),
+                "CreatedAt": m.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+            for m in rows
+        ],
+        "Page": page,
+        "Results": results,
+        "Total": total,
+    }
 
 
-async def report_device_delivery(session: AsyncSession, principal: Principal, message_id: str,
-                                 now: datetime) -> dict:
+async def report_device_delivery(session: AsyncSession, principal: Principal, message_id: str, now: datetime) -> dict:
     """The handset confirmed the message (beyond the carrier's receipt). The first report's time is kept."""
     message = await repository.get_message(session, message_id, principal.account_ids)
     if message is None:
@@ -91,10 +136,15 @@ async def report_device_delivery(session: AsyncSession, principal: Principal, me
     if message.direction != "Outbound":
         raise bad_request(f"Message {message.id} is inbound; device delivery applies to outbound messages.")
     if message.status == "Failed":
-        raise bad_request(f"Message {message.id} failed at the carrier ({message.error_code}); a device cannot "
-                          "have received it.")
+        raise bad_request(
+            f"Message {message.id} failed at the carrier ({message.error_code}); a device cannot have received it."
+        )
     if message.device_delivered_at is None:
         message.device_delivered_at = now
         await session.flush()
-    return {"MessageId": message.id, "DeviceDeliveryStatus": "Delivered",
-            "DeliveredOn": iso(message.device_delivered_at), "DeviceType": "mobile"}
+    return {
+        "MessageId": message.id,
+        "DeviceDeliveryStatus": "Delivered",
+        "DeliveredOn": iso(message.device_delivered_at),
+        "DeviceType": "mobile",
+    }

@@ -11,8 +11,9 @@ from mpaas.models import Account, Message, MessageRoute, PhoneNumber
 
 
 async def number_in_accounts(session: AsyncSession, number: str, account_ids: Sequence[str]) -> PhoneNumber | None:
-    result = await session.execute(select(PhoneNumber).where(PhoneNumber.number == number,
-                                                             PhoneNumber.account_id.in_(account_ids)))
+    result = await session.execute(
+        select(PhoneNumber).where(PhoneNumber.number == number, PhoneNumber.account_id.in_(account_ids))
+    )
     return result.scalar_one_or_none()
 
 
@@ -29,7 +30,9 @@ def canonical_message_id(message_id: str) -> str:
     return f"{prefix.upper()}{dash}{rest.lower()}"
 
 
-async def get_message(session: AsyncSession, message_id: str, account_ids: Sequence[str] | None = None) -> Message | None:
+async def get_message(
+    session: AsyncSession, message_id: str, account_ids: Sequence[str] | None = None
+) -> Message | None:
     stmt = select(Message).where(Message.id == canonical_message_id(message_id))
     if account_ids is not None:
         stmt = stmt.where(Message.account_id.in_(account_ids))
@@ -39,8 +42,10 @@ async def get_message(session: AsyncSession, message_id: str, account_ids: Seque
 async def submittable(session: AsyncSession, message_ids: list[str]) -> dict:
     """Rows of the messages still waiting for their first submit (Queued, no carrier id yet)."""
     result = await session.execute(
-        select(Message.id, Message.from_number, Message.to_number, Message.body)
-        .where(Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None)))
+        select(Message.id, Message.from_number, Message.to_number, Message.body).where(
+            Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None)
+        )
+    )
     return {row.id: row for row in result.all()}
 
 
@@ -53,15 +58,26 @@ async def signing_secret(session: AsyncSession, account_id: str) -> str:
     return result.scalar_one()
 
 
-async def page_for_number(session: AsyncSession, account_ids: Sequence[str], number: str, *, offset: int, limit: int,
-                          start=None, end=None, direction: str | None = None,
-                          message_type: str | None = None) -> tuple[int, list[Message]]:
+async def page_for_number(
+    session: AsyncSession,
+    account_ids: Sequence[str],
+    number: str,
+    *,
+    offset: int,
+    limit: int,
+    start=None,
+    end=None,
+    direction: str | None = None,
+    message_type: str | None = None,
+) -> tuple[int, list[Message]]:
     """Messages of the caller's accounts that involve `number` (as the platform number or the other party),
     newest first."""
     from sqlalchemy import or_
 
-    conditions = [Message.account_id.in_(account_ids),
-                  or_(Message.owner == number, Message.from_number == number, Message.to_number == number)]
+    conditions = [
+        Message.account_id.in_(account_ids),
+        or_(Message.owner == number, Message.from_number == number, Message.to_number == number),
+    ]
     if start is not None:
         conditions.append(Message.created_at >= start)
     if end is not None:
@@ -71,6 +87,7 @@ async def page_for_number(session: AsyncSession, account_ids: Sequence[str], num
     if message_type:
         conditions.append(func.lower(Message.message_type) == message_type.lower())
     total = (await session.execute(select(func.count()).select_from(Message).where(*conditions))).scalar_one()
-    rows = await session.execute(select(Message).where(*conditions)
-                                 .order_by(Message.created_at.desc(), Message.id).offset(offset).limit(limit))
+    rows = await session.execute(
+        select(Message).where(*conditions).order_by(Message.created_at.desc(), Message.id).offset(offset).limit(limit)
+    )
     return int(total), list(rows.scalars().all())

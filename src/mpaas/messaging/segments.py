@@ -65,7 +65,7 @@ def plan(text: str) -> SegmentPlan:
     if PLAIN_GSM7.fullmatch(text):  # one septet per character: the same split, without counting each
         if len(text) <= GSM7_SINGLE:
             return SegmentPlan("GSM7", [text])
-        return SegmentPlan("GSM7", [text[i:i + GSM7_PART] for i in range(0, len(text), GSM7_PART)])
+        return SegmentPlan("GSM7", [text[i : i + GSM7_PART] for i in range(0, len(text), GSM7_PART)])
     if is_gsm7(text):
         return SegmentPlan("GSM7", _split(text, "GSM7", GSM7_SINGLE, GSM7_PART))
     return SegmentPlan("UCS2", _split(text, "UCS2", UCS2_SINGLE, UCS2_PART))

@@ -52,13 +52,15 @@ class PreparedSend:
     """An outbound send checked and laid out before the write transaction, so the transaction that holds
     SQLite's single write lock only counts usage and inserts (every millisecond of Python inside it is a
     millisecond no other writer, in this process or another, can commit)."""
+
     number: object  # the sending PhoneNumber, as read
     rows: list[dict]  # message rows by column name
     jobs: list[dict]  # their submit jobs
 
 
-async def prepare_outbound(session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime,
-                           cost_per_segment: Decimal) -> PreparedSend:
+async def prepare_outbound(
+    session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime, cost_per_segment: Decimal
+) -> PreparedSend:
     """Validate a send and build its rows; reads only. A number released between this read and the write
     is the same as a send that came just before the release."""
     source = normalize_e164(body.from_)
@@ -86,14 +88,32 @@ async def prepare_outbound(session: AsyncSession, principal: Principal, body: Ou
     for dest in dict.fromkeys(destinations):  # one message per distinct recipient
         message_id = ids.new_id(ids.MESSAGE)
         batch_id = batch_id or message_id
-        rows.append(dict(
-            id=message_id, account_id=number.account_id, batch_id=batch_id, direction="Outbound",
-            type=number.message_type, message_type=kind, from_number=source, to_number=dest,
-            owner=source, body=body.body, campaign_id=body.campaign_id, media=media, segments=parts,
-            encoding=segment_plan.encoding, cost=cost_per_segment * parts, status="Queued",
-            carrier_id=None, error_code=None, message_route_id=number.message_route_id,
-            device_delivered_at=None, created_at=now, updated_at=now,
-        ))
+        rows.append(
+            dict(
+                id=message_id,
+                account_id=number.account_id,
+                batch_id=batch_id,
+                direction="Outbound",
+                type=number.message_type,
+                message_type=kind,
+                from_number=source,
+                to_number=dest,
+                owner=source,
+                body=body.body,
+                campaign_id=body.campaign_id,
+                media=media,
+                segments=parts,
+                encoding=segment_plan.encoding,
+                cost=cost_per_segment * parts,
+                status="Queued",
+                carrier_id=None,
+                error_code=None,
+                message_route_id=number.message_route_id,
+                device_delivered_at=None,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         submit_jobs.append(bulk.job_row(now, SUBMIT_JOB, {"message_id": message_id}))
     return PreparedSend(number, rows, submit_jobs)
 
@@ -127,8 +147,9 @@ def outbound_response(sent: Sent, body: OutboundRequest) -> dict:
         "MmsBase64": (first.media or {}).get("MmsBase64", []),
         "Segment": first.segments,
         # One message per recipient, each with its own id and status (docs/compatibility.md).
-        "Messages": [{"MessageId": m.id, "To": m.to_number, "Status": m.status, "Cost": money(m.cost)}
-                     for m in sent.messages],
+        "Messages": [
+            {"MessageId": m.id, "To": m.to_number, "Status": m.status, "Cost": money(m.cost)} for m in sent.messages
+        ],
     }
 
 
@@ -174,18 +195,41 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
         raise not_found(f"Not found: {destination} is not a messaging-enabled number on this platform.")
     plan = segments.plan(body.body)
     message = Message(
-        id=ids.new_id(ids.MESSAGE), account_id=number.account_id, direction="Inbound", type=number.message_type,
-        message_type="sms", from_number=source, to_number=destination, owner=destination, body=body.body,
-        media={}, segments=plan.count, encoding=plan.encoding, cost=Decimal("0"), status="Received",
-        message_route_id=number.message_route_id, created_at=now, updated_at=now,
+        id=ids.new_id(ids.MESSAGE),
+        account_id=number.account_id,
+        direction="Inbound",
+        type=number.message_type,
+        message_type="sms",
+        from_number=source,
+        to_number=destination,
+        owner=destination,
+        body=body.body,
+        media={},
+        segments=plan.count,
+        encoding=plan.encoding,
+        cost=Decimal("0"),
+        status="Received",
+        message_route_id=number.message_route_id,
+        created_at=now,
+        updated_at=now,
     )
     message.batch_id = message.id
     session.add(message)
     event_id = ids.new_id(ids.EVENT)
     inbound = events.inbound_event(message, event_id)
-    enqueue(session, now, WEBHOOK_JOB, {"target": "inbound", "message_id": message.id, "event_id": event_id,
-                                        "event_type": "message.inbound", "payload": inbound},
-            max_attempts=WEBHOOK_MAX_ATTEMPTS)
+    enqueue(
+        session,
+        now,
+        WEBHOOK_JOB,
+        {
+            "target": "inbound",
+            "message_id": message.id,
+            "event_id": event_id,
+            "event_type": "message.inbound",
+            "payload": inbound,
+        },
+        max_attempts=WEBHOOK_MAX_ATTEMPTS,
+    )
     data = {k: v for k, v in inbound.items() if k != "EventId"}
     await account_webhooks.emit(session, message.account_id, "New_Sms", data, now)
     await session.flush()

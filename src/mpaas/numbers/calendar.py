@@ -67,10 +67,17 @@ def _observed(day: date) -> date:
 def us_federal_holidays(year: int) -> set[date]:
     """The days US carriers do not port numbers (federal holidays, as observed)."""
     return {
-        _observed(date(year, 1, 1)), _nth_weekday(year, 1, 0, 3), _nth_weekday(year, 2, 0, 3),
-        _last_weekday(year, 5, 0), _observed(date(year, 6, 19)), _observed(date(year, 7, 4)),
-        _nth_weekday(year, 9, 0, 1), _nth_weekday(year, 10, 0, 2), _observed(date(year, 11, 11)),
-        _nth_weekday(year, 11, 3, 4), _observed(date(year, 12, 25)),
+        _observed(date(year, 1, 1)),
+        _nth_weekday(year, 1, 0, 3),
+        _nth_weekday(year, 2, 0, 3),
+        _last_weekday(year, 5, 0),
+        _observed(date(year, 6, 19)),
+        _observed(date(year, 7, 4)),
+        _nth_weekday(year, 9, 0, 1),
+        _nth_weekday(year, 10, 0, 2),
+        _observed(date(year, 11, 11)),
+        _nth_weekday(year, 11, 3, 4),
+        _observed(date(year, 12, 25)),
     }
 
 

@@ -28,12 +28,14 @@ async def order_changed(session: AsyncSession, order: NumberOrder, now: datetime
     await emit(session, order.account_id, "Order_Update", present_order(order), now)
 
 
-async def usage_threshold_crossed(session: AsyncSession, account_id: str, number: str, level: str,
-                                  used_bytes: int, now: datetime) -> None:
+async def usage_threshold_crossed(
+    session: AsyncSession, account_id: str, number: str, level: str, used_bytes: int, now: datetime
+) -> None:
     """`level` is Notify, Throttle or Limit: the notification goes to account webhooks subscribed to the
     `Usage_Threshold` event (an mpaas extension; docs/webhooks.md)."""
     from mpaas.webhooks.service import emit
 
     log.info("data usage of %s crossed its %s value (%d bytes used)", number, level, used_bytes)
-    await emit(session, account_id, "Usage_Threshold",
-               {"PhoneNumber": number, "Level": level, "UsedBytes": used_bytes}, now)
+    await emit(
+        session, account_id, "Usage_Threshold", {"PhoneNumber": number, "Level": level, "UsedBytes": used_bytes}, now
+    )

@@ -23,8 +23,9 @@ def handlers(platform: Platform) -> dict[str, Handler]:
 
     async def release(job: ClaimedJob) -> None:
         async with platform.db.write() as session:
-            await lifecycle.release_if_due(session, job.payload["phone_number_id"], job.payload["cancelled_at"],
-                                           platform.clock.now())
+            await lifecycle.release_if_due(
+                session, job.payload["phone_number_id"], job.payload["cancelled_at"], platform.clock.now()
+            )
             await platform.jobs.complete(session, job)
 
     async def port_advance(job: ClaimedJob) -> None:
@@ -38,8 +39,12 @@ def handlers(platform: Platform) -> dict[str, Handler]:
             await usage.renew_if_due(session, job.payload, platform.clock.now())
             await platform.jobs.complete(session, job)
 
-    singles = {lifecycle.STATUS_JOB: status_change, lifecycle.RELEASE_JOB: release,
-               porting.ADVANCE_JOB: port_advance, usage.RENEWAL_JOB: renewal}
+    singles = {
+        lifecycle.STATUS_JOB: status_change,
+        lifecycle.RELEASE_JOB: release,
+        porting.ADVANCE_JOB: port_advance,
+        usage.RENEWAL_JOB: renewal,
+    }
     return {kind: _as_batch(handler) for kind, handler in singles.items()}
 
 

@@ -40,12 +40,21 @@ def _capability_filter(model, message_enabled: bool, voice_enabled: bool) -> lis
     return conditions
 
 
-async def claim_one(session: AsyncSession, now: datetime, *, message_enabled: bool, voice_enabled: bool,
-                    area_code: str | None = None, zipcode: str | None = None,
-                    number: str | None = None) -> InventoryNumber | None:
+async def claim_one(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    message_enabled: bool,
+    voice_enabled: bool,
+    area_code: str | None = None,
+    zipcode: str | None = None,
+    number: str | None = None,
+) -> InventoryNumber | None:
     """Take one available number matching the filter, or None when there is none."""
-    conditions = [InventoryNumber.status == AVAILABLE,
-                  *_capability_filter(InventoryNumber, message_enabled, voice_enabled)]
+    conditions = [
+        InventoryNumber.status == AVAILABLE,
+        *_capability_filter(InventoryNumber, message_enabled, voice_enabled),
+    ]
     if area_code:
         conditions.append(InventoryNumber.area_code == area_code)
     if zipcode:
@@ -57,11 +66,13 @@ async def claim_one(session: AsyncSession, now: datetime, *, message_enabled: bo
     else:
         pick = _first_available_by_index(select(InventoryNumber.number).where(*conditions), area_code, zipcode)
         target = InventoryNumber.number == pick.limit(1).with_for_update(skip_locked=True).scalar_subquery()
-    stmt = (update(InventoryNumber)
-            .where(target, *conditions)
-            .values(status=ASSIGNED, updated_at=now)
-            .returning(InventoryNumber)
-            .execution_options(synchronize_session=False))
+    stmt = (
+        update(InventoryNumber)
+        .where(target, *conditions)
+        .values(status=ASSIGNED, updated_at=now)
+        .returning(InventoryNumber)
+        .execution_options(synchronize_session=False)
+    )
     row = (await session.execute(stmt)).scalar_one_or_none()
     if row is not None:
         await adjust_stock(session, row, -1)
@@ -78,21 +89,32 @@ async def adjust_stock(session: AsyncSession, row: InventoryNumber, delta: int) 
     if delta > 0:
         await _add_to_stock(session, row, delta)
         return
-    key = and_(NumberAreaStock.ngp == row.ngp, NumberAreaStock.area_code == row.area_code,
-               NumberAreaStock.zipcode == row.zipcode, NumberAreaStock.number_type == row.number_type,
-               NumberAreaStock.message_capable == row.message_capable,
-               NumberAreaStock.voice_capable == row.voice_capable)
+    key = and_(
+        NumberAreaStock.ngp == row.ngp,
+        NumberAreaStock.area_code == row.area_code,
+        NumberAreaStock.zipcode == row.zipcode,
+        NumberAreaStock.number_type == row.number_type,
+        NumberAreaStock.message_capable == row.message_capable,
+        NumberAreaStock.voice_capable == row.voice_capable,
+    )
     await session.execute(update(NumberAreaStock).where(key).values(available=NumberAreaStock.available + delta))
 
 
 async def _add_to_stock(session: AsyncSession, row: InventoryNumber, delta: int) -> None:
     dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(NumberAreaStock).values(
-        ngp=row.ngp, area_code=row.area_code, zipcode=row.zipcode, number_type=row.number_type,
-        message_capable=row.message_capable, voice_capable=row.voice_capable, available=delta)
+        ngp=row.ngp,
+        area_code=row.area_code,
+        zipcode=row.zipcode,
+        number_type=row.number_type,
+        message_capable=row.message_capable,
+        voice_capable=row.voice_capable,
+        available=delta,
+    )
     stmt = stmt.on_conflict_do_update(
         index_elements=["ngp", "area_code", "zipcode", "number_type", "message_capable", "voice_capable"],
-        set_={"available": NumberAreaStock.available + stmt.excluded.available})
+        set_={"available": NumberAreaStock.available + stmt.excluded.available},
+    )
     await session.execute(stmt)
 
 
@@ -102,8 +124,11 @@ async def inventory_status(session: AsyncSession, number: str) -> str | None:
 
 
 def _stock_filter(message_enabled: bool, voice_enabled: bool, area_code: str | None, zipcode: str | None) -> list:
-    conditions = [NumberAreaStock.available > 0, NumberAreaStock.number_type == "mobile",
-                  *_capability_filter(NumberAreaStock, message_enabled, voice_enabled)]
+    conditions = [
+        NumberAreaStock.available > 0,
+        NumberAreaStock.number_type == "mobile",
+        *_capability_filter(NumberAreaStock, message_enabled, voice_enabled),
+    ]
     if area_code:
         conditions.append(NumberAreaStock.area_code == area_code)
     if zipcode:
@@ -111,31 +136,57 @@ def _stock_filter(message_enabled: bool, voice_enabled: bool, area_code: str | N
     return conditions
 
 
-async def count_available(session: AsyncSession, *, message_enabled: bool, voice_enabled: bool,
-                          area_code: str | None = None, zipcode: str | None = None) -> int:
+async def count_available(
+    session: AsyncSession,
+    *,
+    message_enabled: bool,
+    voice_enabled: bool,
+    area_code: str | None = None,
+    zipcode: str | None = None,
+) -> int:
     conditions = _stock_filter(message_enabled, voice_enabled, area_code, zipcode)
     result = await session.execute(select(func.coalesce(func.sum(NumberAreaStock.available), 0)).where(*conditions))
     return int(result.scalar_one())
 
 
-async def available_areas(session: AsyncSession, *, message_enabled: bool, voice_enabled: bool,
-                          area_code: str | None, zipcode: str | None, offset: int, limit: int,
-                          randomized: bool) -> list[tuple[str, str, str]]:
+async def available_areas(
+    session: AsyncSession,
+    *,
+    message_enabled: bool,
+    voice_enabled: bool,
+    area_code: str | None,
+    zipcode: str | None,
+    offset: int,
+    limit: int,
+    randomized: bool,
+) -> list[tuple[str, str, str]]:
     conditions = _stock_filter(message_enabled, voice_enabled, area_code, zipcode)
     # GROUP BY, not DISTINCT: PostgreSQL refuses ORDER BY random() over a DISTINCT select list.
-    stmt = (select(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode)
-            .where(*conditions)
-            .group_by(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode))
-    order = (func.random(),) if randomized else (NumberAreaStock.area_code, NumberAreaStock.zipcode,
-                                                 NumberAreaStock.ngp)
+    stmt = (
+        select(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode)
+        .where(*conditions)
+        .group_by(NumberAreaStock.ngp, NumberAreaStock.area_code, NumberAreaStock.zipcode)
+    )
+    order = (
+        (func.random(),) if randomized else (NumberAreaStock.area_code, NumberAreaStock.zipcode, NumberAreaStock.ngp)
+    )
     result = await session.execute(stmt.order_by(*order).offset(offset).limit(limit))
     return [tuple(r) for r in result.all()]
 
 
-async def sample_available_numbers(session: AsyncSession, *, message_enabled: bool, voice_enabled: bool,
-                                   area_code: str | None, zipcode: str | None, limit: int) -> list[str]:
-    conditions = [InventoryNumber.status == AVAILABLE,
-                  *_capability_filter(InventoryNumber, message_enabled, voice_enabled)]
+async def sample_available_numbers(
+    session: AsyncSession,
+    *,
+    message_enabled: bool,
+    voice_enabled: bool,
+    area_code: str | None,
+    zipcode: str | None,
+    limit: int,
+) -> list[str]:
+    conditions = [
+        InventoryNumber.status == AVAILABLE,
+        *_capability_filter(InventoryNumber, message_enabled, voice_enabled),
+    ]
     if area_code:
         conditions.append(InventoryNumber.area_code == area_code)
     if zipcode:
@@ -146,13 +197,17 @@ async def sample_available_numbers(session: AsyncSession, *, message_enabled: bo
 
 
 async def get_order(session: AsyncSession, order_id: str, account_ids: Sequence[str]) -> NumberOrder | None:
-    result = await session.execute(select(NumberOrder).where(func.lower(NumberOrder.id) == order_id.lower(),
-                                                             NumberOrder.account_id.in_(account_ids)))
+    result = await session.execute(
+        select(NumberOrder).where(
+            func.lower(NumberOrder.id) == order_id.lower(), NumberOrder.account_id.in_(account_ids)
+        )
+    )
     return result.scalar_one_or_none()
 
 
-async def find_number(session: AsyncSession, account_ids: Sequence[str], *, number: str | None = None,
-                      iccid: str | None = None) -> PhoneNumber | None:
+async def find_number(
+    session: AsyncSession, account_ids: Sequence[str], *, number: str | None = None, iccid: str | None = None
+) -> PhoneNumber | None:
     stmt = select(PhoneNumber).where(PhoneNumber.account_id.in_(account_ids))
     if number:
         stmt = stmt.where(PhoneNumber.number == number)
@@ -162,8 +217,9 @@ async def find_number(session: AsyncSession, account_ids: Sequence[str], *, numb
     return result.scalar_one_or_none()
 
 
-async def page_numbers(session: AsyncSession, account_id: str, *, status: str | None, offset: int,
-                       limit: int) -> tuple[int, list[PhoneNumber]]:
+async def page_numbers(
+    session: AsyncSession, account_id: str, *, status: str | None, offset: int, limit: int
+) -> tuple[int, list[PhoneNumber]]:
     base = select(PhoneNumber).where(PhoneNumber.account_id == account_id)
     if status:
         base = base.where(func.lower(PhoneNumber.status) == status.lower())
@@ -178,6 +234,7 @@ async def existing_numbers(session: AsyncSession, numbers: Iterable[str]) -> set
 
 
 # --- lifecycle (issue 4) -------------------------------------------------------------------------
+
 
 async def iccid_holder(session: AsyncSession, iccid: str) -> PhoneNumber | None:
     """The number holding a SIM, in any account (an ICCID is one physical card)."""
@@ -206,10 +263,12 @@ async def rename_number_refs(session: AsyncSession, old: str, new: str) -> None:
 
 async def return_to_inventory(session: AsyncSession, row: InventoryNumber, now: datetime) -> None:
     """Make an inventory number available again and count it back into its area's stock."""
-    result = await session.execute(update(InventoryNumber)
-                                   .where(InventoryNumber.number == row.number, InventoryNumber.status != AVAILABLE)
-                                   .values(status=AVAILABLE, updated_at=now)
-                                   .execution_options(synchronize_session=False))
+    result = await session.execute(
+        update(InventoryNumber)
+        .where(InventoryNumber.number == row.number, InventoryNumber.status != AVAILABLE)
+        .values(status=AVAILABLE, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount:
         await adjust_stock(session, row, +1)
 
@@ -230,8 +289,9 @@ async def detach_number(session: AsyncSession, row: PhoneNumber) -> None:
         for fk in table.foreign_keys:
             if fk.column.table.name == "phone_numbers" and fk.parent.nullable:
                 await session.execute(table.update().where(fk.parent == row.id).values({fk.parent.name: None}))
-    await session.execute(delete(PhoneNumber).where(PhoneNumber.id == row.id)
-                          .execution_options(synchronize_session=False))
+    await session.execute(
+        delete(PhoneNumber).where(PhoneNumber.id == row.id).execution_options(synchronize_session=False)
+    )
     if row in session:
         session.expunge(row)
 

@@ -101,8 +101,9 @@ class UpdateNumberRequest(WireModel):
 
 
 class StatusChangeRequest(WireModel):
-    status_change: Annotated[str | None, one_of(*STATUS_CHANGES)] = Field(default=None, alias="StatusChange",
-                                                                        examples=["park"])
+    status_change: Annotated[str | None, one_of(*STATUS_CHANGES)] = Field(
+        default=None, alias="StatusChange", examples=["park"]
+    )
     effective_date: Optional = Field(default=None, alias="EffectiveDate", examples=["12/31/2023"])
     area_code: AreaCode = Field(default=None, alias="AreaCode")
     zip_code: ZipCode = Field(default=None, alias="ZipCode")
@@ -112,6 +113,7 @@ class StatusChangeRequest(WireModel):
 
 class PhoneNumberRequest(WireModel):
     """Calls naming one number: reactivate, refresh-nnid, device-details, voicemail info/delete."""
+
     phone_number: Optional = Field(default=None, alias="PhoneNumber", examples=["+18015551234"])
     account_id: Optional = Field(default=None, alias="AccountId")
 
@@ -140,8 +142,7 @@ class SimStatusRequest(WireModel):
 
 # --- data usage (issue 4) ------------------------------------------------------------------------
 
-THROTTLE_SPEEDS = ("64-kbps", "128-kbps", "256-kbps", "512-kbps", "1-mbps", "5-mbps", "20-mbps", "50-mbps",
-                   "100-mbps")
+THROTTLE_SPEEDS = ("64-kbps", "128-kbps", "256-kbps", "512-kbps", "1-mbps", "5-mbps", "20-mbps", "50-mbps", "100-mbps")
 VALUE_UNITS = ("KB", "MB", "GB", "TB")
 
 
@@ -181,7 +182,8 @@ class UsageBatch(WireModel):
 
 class PortStatusReport(WireModel):
     order_id: Optional = Field(default=None, alias="OrderId")
-    status: Annotated[str | None, one_of("Pending", "InProgress", "ResolutionRequired", "Complete", "Cancelled")] = Field(
-        default=None, alias="Status")
+    status: Annotated[str | None, one_of("Pending", "InProgress", "ResolutionRequired", "Complete", "Cancelled")] = (
+        Field(default=None, alias="Status")
+    )
     code: Optional = Field(default=None, alias="Code", examples=["1P-Other"])
     message: Optional = Field(default=None, alias="Message")

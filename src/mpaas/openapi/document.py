@@ -30,12 +30,30 @@ PUBLIC_ERRORS = (400, 404, 405, 429, 500)
 
 # Placeholders for identifiers, by field name (telegent-api.md §1.4).
 ID_PREFIXES = {
-    "accountid": "AID-", "subscriberid": "TSUID-", "messagerouteid": "MRID-", "callrouteid": "CRID-",
-    "voicerouteid": "CRID-", "phonenumberid": "NID-", "tnid": "TNID-", "orderid": "JNUOID-", "messageid": "TMID-",
-    "productid": "PRID-", "packageid": "PID-", "packageitemid": "PIID-", "serviceid": "SID-",
-    "subscriptionid": "SUB-", "webhookid": "WID-", "distributorid": "DID-", "accountkey": "DID-",
-    "workgroupid": "WID-", "filterid": "MFID-", "thresholdid": "THID-", "featureid": "FEID-",
-    "campaignid": "TCID-", "assignedsubscriberid": "TSUID-", "newaccountid": "AID-",
+    "accountid": "AID-",
+    "subscriberid": "TSUID-",
+    "messagerouteid": "MRID-",
+    "callrouteid": "CRID-",
+    "voicerouteid": "CRID-",
+    "phonenumberid": "NID-",
+    "tnid": "TNID-",
+    "orderid": "JNUOID-",
+    "messageid": "TMID-",
+    "productid": "PRID-",
+    "packageid": "PID-",
+    "packageitemid": "PIID-",
+    "serviceid": "SID-",
+    "subscriptionid": "SUB-",
+    "webhookid": "WID-",
+    "distributorid": "DID-",
+    "accountkey": "DID-",
+    "workgroupid": "WID-",
+    "filterid": "MFID-",
+    "thresholdid": "THID-",
+    "featureid": "FEID-",
+    "campaignid": "TCID-",
+    "assignedsubscriberid": "TSUID-",
+    "newaccountid": "AID-",
 }
 RECORDED_EXAMPLES = Path(__file__).with_name("recorded_examples.json")
 
@@ -109,13 +127,17 @@ def _request_example(schema: dict[str, Any]) -> dict[str, Any]:
 def _error_response(status: int) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": STANDARD_MESSAGES[status],
-        "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"},
-            "example": {"StatusCode": status, "Message": STANDARD_MESSAGES[status]}}},
+        "content": {
+            "application/json": {
+                "schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"},
+                "example": {"StatusCode": status, "Message": STANDARD_MESSAGES[status]},
+            }
+        },
     }
     if status == 429:
-        response["headers"] = {"Retry-After": {"description": "Seconds to wait before retrying.",
-                                               "schema": {"type": "integer"}}}
+        response["headers"] = {
+            "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
+        }
     return response
 
 
@@ -136,16 +158,27 @@ def enrich(document: dict[str, Any], recorded: dict[str, Any] | None = None) -> 
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas[ERROR_SCHEMA] = {
-        "title": "Error envelope", "type": "object", "required": ["StatusCode"], "additionalProperties": False,
-        "properties": {"StatusCode": {"type": "integer", "format": "int32"},
-                       "Message": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+        "title": "Error envelope",
+        "type": "object",
+        "required": ["StatusCode"],
+        "additionalProperties": False,
+        "properties": {
+            "StatusCode": {"type": "integer", "format": "int32"},
+            "Message": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        },
     }
     components["securitySchemes"] = {
-        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                       "description": "A token from POST /v1.0/OAuth2/tokens, scoped to this operation's URL "
-                                      "by its ApiEndpoint."},
-        "operatorAuth": {"type": "http", "scheme": "bearer",
-                         "description": "The operator token (MPAAS_OPERATOR_TOKEN) for /ops/v1."},
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A token from POST /v1.0/OAuth2/tokens, scoped to this operation's URL by its ApiEndpoint.",
+        },
+        "operatorAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The operator token (MPAAS_OPERATOR_TOKEN) for /ops/v1.",
+        },
     }
     for path, operations in document.get("paths", {}).items():
         for method, op in operations.items():
@@ -215,16 +248,19 @@ def _serve_docs_offline(app: FastAPI) -> None:
     async def swagger_ui(request: Request):
         root = request.scope.get("root_path", "")
         return get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - Swagger UI",
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - Swagger UI",
             oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
             swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
-            swagger_ui_parameters=app.swagger_ui_parameters)
+            swagger_ui_parameters=app.swagger_ui_parameters,
+        )
 
 
 def install_openapi(app: FastAPI) -> None:
     """The finished document at `app.openapi()` (and /openapi.json), and /docs served offline."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = enrich(FastAPI.openapi(app))

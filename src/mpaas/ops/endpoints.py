@@ -23,16 +23,16 @@ async def operator(request: Request) -> None:
 
 class CreateDistributor(WireModel):
     name: Required = Field(alias="Name", examples=["Acme Wireless"])
-    rate_limit: int | None = Field(default=None, alias="RateLimit", ge=0,
-                                   description="Requests per minute for the credential; 0 = unlimited")
+    rate_limit: int | None = Field(
+        default=None, alias="RateLimit", ge=0, description="Requests per minute for the credential; 0 = unlimited"
+    )
 
 
 @router.post("/distributors", dependencies=[Depends(operator)], summary="Create a distributor with one account")
 async def create(body: CreateDistributor, request: Request) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        issued = await create_distributor(session, name=body.name, rate_limit=body.rate_limit,
-                                          now=platform.clock.now())
+        issued = await create_distributor(session, name=body.name, rate_limit=body.rate_limit, now=platform.clock.now())
     return issued.as_wire()
 
 

@@ -102,12 +102,15 @@ class Supervisor:
                 quick = time.monotonic() - started < QUICK_EXIT_SECONDS
                 self.quick_exits = self.quick_exits + 1 if quick else 0
                 if self.quick_exits >= QUICK_EXITS_ALLOWED:
-                    print(f"mpaas api: worker processes keep exiting at start (last code {process.exitcode}); "
-                          "stopping", file=sys.stderr)
+                    print(
+                        f"mpaas api: worker processes keep exiting at start (last code {process.exitcode}); stopping",
+                        file=sys.stderr,
+                    )
                     self.stopping, status = True, 1
                     break
-                print(f"mpaas api: worker {process.pid} exited with {process.exitcode}; starting another",
-                      file=sys.stderr)
+                print(
+                    f"mpaas api: worker {process.pid} exited with {process.exitcode}; starting another", file=sys.stderr
+                )
                 time.sleep(RESTART_PAUSE_SECONDS if quick else 0)
                 self.children[i] = self._start_one()
         self._terminate_all()

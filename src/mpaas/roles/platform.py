@@ -30,11 +30,16 @@ class Platform:
         clock = clock or SystemClock()
         db = Database(settings.resolved_database_url(), pool_size=settings.database_pool_size)
         return cls(
-            settings=settings, db=db, clock=clock,
+            settings=settings,
+            db=db,
+            clock=clock,
             jobs=JobQueue(db, clock, lease_seconds=settings.job_lease_seconds),
             rate_limiter=RateLimiter(settings.redis_url),
-            webhooks=WebhookSender(settings.webhook_timeout_seconds, settings.webhook_allow_private,
-                                   settings.webhook_connections_per_destination),
+            webhooks=WebhookSender(
+                settings.webhook_timeout_seconds,
+                settings.webhook_allow_private,
+                settings.webhook_connections_per_destination,
+            ),
         )
 
     async def start(self) -> None:

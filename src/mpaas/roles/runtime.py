@@ -59,10 +59,14 @@ class Runtime:
             from mpaas.messaging.pipeline import batch_handlers, job_handlers
 
             s = self.platform.settings
-            self.worker = Worker(self.platform.jobs, job_handlers(self.platform),
-                                 poll_seconds=s.worker_poll_seconds, batch_size=s.worker_batch_size,
-                                 batch_handlers=batch_handlers(self.platform),
-                                 exclude_kinds=frozenset({SUBMIT_JOB}))
+            self.worker = Worker(
+                self.platform.jobs,
+                job_handlers(self.platform),
+                poll_seconds=s.worker_poll_seconds,
+                batch_size=s.worker_batch_size,
+                batch_handlers=batch_handlers(self.platform),
+                exclude_kinds=frozenset({SUBMIT_JOB}),
+            )
             self._task = asyncio.create_task(self.worker.run(), name="mpaas-worker")
             if s.job_retention_hours > 0:
                 self._pruner = asyncio.create_task(self._prune_forever(), name="mpaas-job-pruner")

@@ -29,9 +29,12 @@ async def create_message_route(body: CreateMessageRoute, request: Request, who: 
 
 
 @router.get("/v1.0/message/routes", tags=["Message"], summary="Message Route Details")
-async def get_message_route(request: Request, who: Principal = Depends(principal),
-                            message_route_id: str | None = Query(None, alias="MessageRouteId"),
-                            account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def get_message_route(
+    request: Request,
+    who: Principal = Depends(principal),
+    message_route_id: str | None = Query(None, alias="MessageRouteId"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     if not message_route_id:
         raise required("MessageRouteId")
     async with platform_of(request).db.read() as session:
@@ -55,13 +58,17 @@ async def delete_message_route(body: DeleteMessageRoute, request: Request, who: 
 
 
 @router.get("/v1.0/account/message/routes", tags=["Accounts"], summary="List Message Routes")
-async def list_message_routes(request: Request, who: Principal = Depends(principal),
-                              account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def list_message_routes(
+    request: Request, who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
+) -> dict:
     account = who.resolve_account(account_id)
     async with platform_of(request).db.read() as session:
         routes = await service.repository.list_message_routes(session, account)
-    return {"AccountID": account, "TotalRoutes": len(routes),
-            "Results": [presenters.message_route(r, account_key="AccountID") for r in routes]}
+    return {
+        "AccountID": account,
+        "TotalRoutes": len(routes),
+        "Results": [presenters.message_route(r, account_key="AccountID") for r in routes],
+    }
 
 
 @router.post("/v1.0/voice/routes", tags=["Voice"], summary="Create Voice Route")
@@ -73,9 +80,12 @@ async def create_voice_route(body: CreateVoiceRoute, request: Request, who: Prin
 
 
 @router.get("/v1.0/voice/routes", tags=["Voice"], summary="Get Voice Route Details")
-async def get_voice_route(request: Request, who: Principal = Depends(principal),
-                          call_route_id: str | None = Query(None, alias="CallRouteID"),
-                          account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def get_voice_route(
+    request: Request,
+    who: Principal = Depends(principal),
+    call_route_id: str | None = Query(None, alias="CallRouteID"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     if not call_route_id:
         raise required("CallRouteID")
     async with platform_of(request).db.read() as session:
@@ -99,10 +109,14 @@ async def delete_voice_route(body: DeleteVoiceRoute, request: Request, who: Prin
 
 
 @router.get("/v1.0/account/voice/routes", tags=["Accounts"], summary="List Voice Routes")
-async def list_voice_routes(request: Request, who: Principal = Depends(principal),
-                            account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def list_voice_routes(
+    request: Request, who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
+) -> dict:
     account = who.resolve_account(account_id)
     async with platform_of(request).db.read() as session:
         routes = await service.repository.list_voice_routes(session, account)
-    return {"AccountID": account, "TotalRoutes": len(routes),
-            "Results": [presenters.voice_route(r, listing=True) for r in routes]}
+    return {
+        "AccountID": account,
+        "TotalRoutes": len(routes),
+        "Results": [presenters.voice_route(r, listing=True) for r in routes],
+    }

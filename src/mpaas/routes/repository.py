@@ -12,15 +12,17 @@ from mpaas.models import MessageRoute, PhoneNumber, VoiceRoute
 
 async def get_message_route(session: AsyncSession, route_id: str, account_ids: Sequence[str]) -> MessageRoute | None:
     result = await session.execute(
-        select(MessageRoute).where(func.lower(MessageRoute.id) == route_id.lower(),
-                                   MessageRoute.account_id.in_(account_ids))
+        select(MessageRoute).where(
+            func.lower(MessageRoute.id) == route_id.lower(), MessageRoute.account_id.in_(account_ids)
+        )
     )
     return result.scalar_one_or_none()
 
 
 async def list_message_routes(session: AsyncSession, account_id: str) -> list[MessageRoute]:
     result = await session.execute(
-        select(MessageRoute).where(MessageRoute.account_id == account_id)
+        select(MessageRoute)
+        .where(MessageRoute.account_id == account_id)
         .order_by(MessageRoute.created_at, MessageRoute.id)
     )
     return list(result.scalars().all())

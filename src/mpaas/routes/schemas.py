@@ -55,8 +55,9 @@ class MessageRouteFields(WireModel):
 
 class CreateMessageRoute(MessageRouteFields):
     route_name: Required = Field(alias="RouteName", examples=["Main SMS Webhook"])
-    message_url: Annotated[Required, AfterValidator(_http_url)] = Field(alias="MessageUrl",
-                                                                        examples=["https://example.com/sms"])
+    message_url: Annotated[Required, AfterValidator(_http_url)] = Field(
+        alias="MessageUrl", examples=["https://example.com/sms"]
+    )
     message_url_method: Annotated[str, one_of(*METHODS)] = Field(alias="MessageUrlMethod", examples=["POST"])
 
 
@@ -109,13 +110,15 @@ class VoiceRouteFields(WireModel):
     trunk2_weight: int | None = Field(default=None, alias="Trunk2Weight")
     header_manipulation: Optional = Field(default=None, alias="HeaderManipulation")
     enable_sip_refer: WireBool | None = Field(default=None, alias="EnableSipRefer")
-    transfer_caller_id: Annotated[str | None, one_of(*TRANSFER_CALLER_IDS)] = Field(default=None,
-                                                                                   alias="TransferCallerId")
+    transfer_caller_id: Annotated[str | None, one_of(*TRANSFER_CALLER_IDS)] = Field(
+        default=None, alias="TransferCallerId"
+    )
     symmetric_rtp: WireBool | None = Field(default=None, alias="SymmetricRtp")
     enable_trp_secure_trunk: WireBool | None = Field(default=None, alias="EnableTrpSecureTrunk")
     enable_pstn_transfer: WireBool | None = Field(default=None, alias="EnablePstnTransfer")
-    ip_whitelist: list[IpAddress] | None = Field(default=None, alias="IpWhitelist",
-                                                 json_schema_extra={"x-aliases": ["IpWhiteList"]})
+    ip_whitelist: list[IpAddress] | None = Field(
+        default=None, alias="IpWhitelist", json_schema_extra={"x-aliases": ["IpWhiteList"]}
+    )
     cnam_lookup: WireBool | None = Field(default=None, alias="CnamLookup")
     termination_uri_subdomain: Optional = Field(default=None, alias="TerminationUriSubdomain")
     enable_call_streaming: WireBool | None = Field(default=None, alias="EnableCallStreaming")

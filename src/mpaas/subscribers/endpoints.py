@@ -22,9 +22,12 @@ async def create_subscriber(body: CreateSubscriber, request: Request, who: Princ
 
 
 @router.get("/v1.0/subscribers/get", summary="Get Subscriber Details")
-async def get_subscriber(request: Request, who: Principal = Depends(principal),
-                         subscriber_id: str | None = Query(None, alias="SubscriberId"),
-                         account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def get_subscriber(
+    request: Request,
+    who: Principal = Depends(principal),
+    subscriber_id: str | None = Query(None, alias="SubscriberId"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     if not subscriber_id:
         raise required("SubscriberId")
     async with platform_of(request).db.read() as session:

@@ -12,8 +12,9 @@ from mpaas.models import Account, PhoneNumber, Subscriber
 
 async def get(session: AsyncSession, subscriber_id: str, account_ids: Sequence[str]) -> Subscriber | None:
     result = await session.execute(
-        select(Subscriber).where(func.lower(Subscriber.id) == subscriber_id.lower(),
-                                 Subscriber.account_id.in_(account_ids))
+        select(Subscriber).where(
+            func.lower(Subscriber.id) == subscriber_id.lower(), Subscriber.account_id.in_(account_ids)
+        )
     )
     return result.scalar_one_or_none()
 
@@ -44,11 +45,21 @@ async def move_to_account(session: AsyncSession, subscriber: Subscriber, from_ac
 
     listed = list(subscriber.phone_numbers or [])
     await session.execute(
-        update(PhoneNumber).where(
+        update(PhoneNumber)
+        .where(
             PhoneNumber.account_id == from_account,
-            or_(PhoneNumber.subscriber_id == subscriber.id,
-                and_(PhoneNumber.number.in_(listed), PhoneNumber.subscriber_id.is_(None))))
-        .values(account_id=to_account).execution_options(synchronize_session=False))
-    await session.execute(update(Subscription).where(Subscription.subscriber_id == subscriber.id)
-                          .values(account_id=to_account).execution_options(synchronize_session=False))
+            or_(
+                PhoneNumber.subscriber_id == subscriber.id,
+                and_(PhoneNumber.number.in_(listed), PhoneNumber.subscriber_id.is_(None)),
+            ),
+        )
+        .values(account_id=to_account)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.subscriber_id == subscriber.id)
+        .values(account_id=to_account)
+        .execution_options(synchronize_session=False)
+    )
     subscriber.account_id = to_account

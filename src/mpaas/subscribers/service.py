@@ -24,9 +24,16 @@ async def create(session: AsyncSession, principal: Principal, body: CreateSubscr
     if await repository.email_taken(session, email_key):
         raise bad_request(EMAIL_EXISTS)
     subscriber = Subscriber(
-        id=ids.new_id(ids.SUBSCRIBER), account_id=account_id, name=body.name, email=body.email,
-        email_key=email_key, role=body.role, password_hash=await hash_secret_off_loop(body.password),
-        phone_numbers=list(dict.fromkeys(body.phone_numbers)), created_at=now, updated_at=now,
+        id=ids.new_id(ids.SUBSCRIBER),
+        account_id=account_id,
+        name=body.name,
+        email=body.email,
+        email_key=email_key,
+        role=body.role,
+        password_hash=await hash_secret_off_loop(body.password),
+        phone_numbers=list(dict.fromkeys(body.phone_numbers)),
+        created_at=now,
+        updated_at=now,
     )
     session.add(subscriber)
     try:
@@ -36,8 +43,9 @@ async def create(session: AsyncSession, principal: Principal, body: CreateSubscr
     return subscriber
 
 
-async def find(session: AsyncSession, principal: Principal, subscriber_id: str,
-               account_id: str | None = None) -> Subscriber:
+async def find(
+    session: AsyncSession, principal: Principal, subscriber_id: str, account_id: str | None = None
+) -> Subscriber:
     subscriber = await repository.get(session, subscriber_id, principal.visible_accounts(account_id))
     if subscriber is None:
         raise missing("subscriber", subscriber_id)
@@ -87,13 +95,17 @@ async def transfer(session: AsyncSession, principal: Principal, body: TransferSu
 
 async def present(session: AsyncSession, subscriber: Subscriber) -> dict:
     """The contract's subscriber record; PhoneNumbers also lists the numbers assigned to the subscriber."""
-    numbers = list(dict.fromkeys([*subscriber.phone_numbers, *await repository.assigned_numbers(session, subscriber.id)]))
+    numbers = list(
+        dict.fromkeys([*subscriber.phone_numbers, *await repository.assigned_numbers(session, subscriber.id)])
+    )
     return {
         "SubscriberId": subscriber.id,
         "Name": subscriber.name,
         "Email": subscriber.email,
         "PhoneNumbers": numbers,
         "Role": subscriber.role,
-        "Account": {"AccountId": subscriber.account_id,
-                    "CompanyName": await repository.company_name(session, subscriber.account_id)},
+        "Account": {
+            "AccountId": subscriber.account_id,
+            "CompanyName": await repository.company_name(session, subscriber.account_id),
+        },
     }

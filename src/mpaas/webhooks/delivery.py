@@ -38,9 +38,20 @@ class Destination:
 
 # What resolving a route webhook reads of its message: the route, and the fields of a status event. Of those,
 # status and error code come from the job instead; the rest never change once the message is accepted.
-EVENT_COLUMNS = (Message.id, Message.account_id, Message.message_route_id, Message.status, Message.direction,
-                 Message.from_number, Message.to_number, Message.owner, Message.error_code, Message.segments,
-                 Message.cost, Message.campaign_id)
+EVENT_COLUMNS = (
+    Message.id,
+    Message.account_id,
+    Message.message_route_id,
+    Message.status,
+    Message.direction,
+    Message.from_number,
+    Message.to_number,
+    Message.owner,
+    Message.error_code,
+    Message.segments,
+    Message.cost,
+    Message.campaign_id,
+)
 
 
 # resolve_all's reads, built once, through the tables: the rows are only read (the ORM's entity loading and
@@ -56,8 +67,13 @@ def event_body(payload: dict, destination: Destination) -> dict:
     """What is sent: the stored event, or a status event completed with the message's fields."""
     if "payload" in payload:
         return payload["payload"]
-    return events.status_event(destination.message, payload["event_id"], payload["at"], status=payload["status"],
-                               error_code=payload["error_code"])
+    return events.status_event(
+        destination.message,
+        payload["event_id"],
+        payload["at"],
+        status=payload["status"],
+        error_code=payload["error_code"],
+    )
 
 
 def _route_target(route, kind: str) -> WebhookTarget | None:
@@ -67,19 +83,29 @@ def _route_target(route, kind: str) -> WebhookTarget | None:
     if kind == "inbound":
         if not route.message_url:
             return None
-        return WebhookTarget(route.message_url, route.message_url_method or "POST", route.message_authentication_type,
-                             route.message_username, route.message_password_token)
+        return WebhookTarget(
+            route.message_url,
+            route.message_url_method or "POST",
+            route.message_authentication_type,
+            route.message_username,
+            route.message_password_token,
+        )
     if not route.callback_message_url:
         return None
-    return WebhookTarget(route.callback_message_url, route.callback_message_url_method or "POST",
-                         route.callback_message_authentication_type, route.callback_message_username,
-                         route.callback_message_password_token)
+    return WebhookTarget(
+        route.callback_message_url,
+        route.callback_message_url_method or "POST",
+        route.callback_message_authentication_type,
+        route.callback_message_username,
+        route.callback_message_password_token,
+    )
 
 
 async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Destination | None]:
     """Where each event goes, with a handful of set-wise reads for the whole batch."""
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
+
     async def rows(statement, keys) -> dict:
         return {row.id: row for row in (await session.execute(statement, {"b_ids": list(keys)})).all()} if keys else {}
 
@@ -95,16 +121,19 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
             if hook is None or not hook.active or hook.account_id != p["account_id"]:
                 out.append(None)
                 continue
-            credential = (hook.authentication_password if hook.authentication_type == "Basic"
-                          else hook.authentication_token)
-            target = WebhookTarget(hook.url, hook.method, hook.authentication_type, hook.authentication_username,
-                                   credential)
+            credential = (
+                hook.authentication_password if hook.authentication_type == "Basic" else hook.authentication_token
+            )
+            target = WebhookTarget(
+                hook.url, hook.method, hook.authentication_type, hook.authentication_username, credential
+            )
             out.append(Destination(target, hook.account_id, secrets[hook.account_id], hook.data_format, hook.id))
             continue
         message = messages.get(p.get("message_id"))
         target = _route_target(routes.get(message.message_route_id) if message else None, p["target"])
-        out.append(Destination(target, message.account_id, secrets[message.account_id], message=message)
-                   if target else None)
+        out.append(
+            Destination(target, message.account_id, secrets[message.account_id], message=message) if target else None
+        )
     return out
 
 
@@ -120,9 +149,13 @@ def make_batch_handler(platform: Platform):
         status_code, error, retry = None, None, False
         try:
             status_code = await platform.webhooks.send(
-                destination.target, event_body(payload, destination), signing_secret=destination.signing_secret,
-                event_id=payload["event_id"], timestamp=int(attempted_at.timestamp()),
-                data_format=destination.data_format)
+                destination.target,
+                event_body(payload, destination),
+                signing_secret=destination.signing_secret,
+                event_id=payload["event_id"],
+                timestamp=int(attempted_at.timestamp()),
+                data_format=destination.data_format,
+            )
         except WebhookForbidden as exc:  # settings forbid this destination; retrying cannot help
             error = str(exc)
         except WebhookRejected as exc:
@@ -130,11 +163,19 @@ def make_batch_handler(platform: Platform):
         except WebhookUnreachable as exc:  # refused, reset, timed out: the receiver may come back
             error, retry = f"{type(exc).__name__}: {exc}", True
         row = dict(
-            event_id=payload["event_id"], account_id=destination.account_id, message_id=payload.get("message_id"),
-            webhook_id=destination.webhook_id, event_type=payload.get("event_type") or payload["target"],
-            url=destination.target.url, method=destination.target.method, attempt=job.attempts,
-            status_code=status_code, error=error, duration_ms=int((time.monotonic() - started) * 1000),
-            created_at=attempted_at)
+            event_id=payload["event_id"],
+            account_id=destination.account_id,
+            message_id=payload.get("message_id"),
+            webhook_id=destination.webhook_id,
+            event_type=payload.get("event_type") or payload["target"],
+            url=destination.target.url,
+            method=destination.target.method,
+            attempt=job.attempts,
+            status_code=status_code,
+            error=error,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            created_at=attempted_at,
+        )
         return row, retry, error
 
     async def deliver(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
@@ -142,8 +183,11 @@ def make_batch_handler(platform: Platform):
         async with platform.db.quick_read() as session:
             destinations = await resolve_all(session, [job.payload for job in jobs])
         results = await asyncio.gather(*(attempt(job, d) for job, d in zip(jobs, destinations)))
-        failures = [(job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))
-                    for job, (row, retry, error) in zip(jobs, results) if retry]
+        failures = [
+            (job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))
+            for job, (row, retry, error) in zip(jobs, results)
+            if retry
+        ]
         rows = [row for row, _retry, _error in results if row is not None]
         async with platform.db.write() as session:
             await fastmany.executemany(session, INSERT_ATTEMPTS, rows)  # Core, not ORM

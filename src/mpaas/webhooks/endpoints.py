@@ -16,9 +16,12 @@ router = APIRouter()
 
 
 @router.get("/v1.0/webhook", tags=["Webhooks"], summary="Get Webhook")
-async def get_webhook(request: Request, who: Principal = Depends(principal),
-                      webhook_id: str | None = Query(None, alias="WebhookId"),
-                      account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def get_webhook(
+    request: Request,
+    who: Principal = Depends(principal),
+    webhook_id: str | None = Query(None, alias="WebhookId"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     if not webhook_id:
         raise required("WebhookId")
     async with platform_of(request).db.read() as session:
@@ -47,17 +50,22 @@ async def delete_webhook(body: DeleteWebhook, request: Request, who: Principal =
 
 
 @router.get("/v1.0/account/webhooks", tags=["Accounts"], summary="Get Account Webhooks")
-async def account_webhooks(request: Request, who: Principal = Depends(principal),
-                           account_id: str | None = Query(None, alias="AccountId")) -> list:
+async def account_webhooks(
+    request: Request, who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
+) -> list:
     account = who.resolve_account(account_id)
     async with platform_of(request).db.read() as session:
         return [service.present(h) for h in await repository.list_for_account(session, account)]
 
 
-@router.get("/ext/v1/messages/webhook-attempts", tags=["Extensions"],
-            summary="Webhook delivery attempts of a message (mpaas extension)")
-async def message_webhook_attempts(request: Request, who: Principal = Depends(principal),
-                                   message_id: str | None = Query(None, alias="MessageId")) -> dict:
+@router.get(
+    "/ext/v1/messages/webhook-attempts",
+    tags=["Extensions"],
+    summary="Webhook delivery attempts of a message (mpaas extension)",
+)
+async def message_webhook_attempts(
+    request: Request, who: Principal = Depends(principal), message_id: str | None = Query(None, alias="MessageId")
+) -> dict:
     if not message_id:
         raise required("MessageId")
     async with platform_of(request).db.read() as session:
@@ -65,7 +73,22 @@ async def message_webhook_attempts(request: Request, who: Principal = Depends(pr
         if message is None:
             raise missing("message", message_id)
         attempts = await repository.attempts_for_message(session, message.id)
-    return {"MessageId": message.id, "TotalAttempts": len(attempts), "Attempts": [{
-        "EventId": a.event_id, "EventType": a.event_type, "WebhookId": a.webhook_id, "Url": a.url,
-        "Method": a.method, "Attempt": a.attempt, "StatusCode": a.status_code, "Error": a.error,
-        "DurationMs": a.duration_ms, "AttemptedOn": iso(a.created_at)} for a in attempts]}
+    return {
+        "MessageId": message.id,
+        "TotalAttempts": len(attempts),
+        "Attempts": [
+            {
+                "EventId": a.event_id,
+                "EventType": a.event_type,
+                "WebhookId": a.webhook_id,
+                "Url": a.url,
+                "Method": a.method,
+                "Attempt": a.attempt,
+                "StatusCode": a.status_code,
+                "Error": a.error,
+                "DurationMs": a.duration_ms,
+                "AttemptedOn": iso(a.created_at),
+            }
+            for a in attempts
+        ],
+    }

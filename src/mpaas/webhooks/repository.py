@@ -11,14 +11,20 @@ from mpaas.models import AccountWebhook, WebhookAttempt
 
 
 async def get(session: AsyncSession, webhook_id: str, account_ids: Sequence[str]) -> AccountWebhook | None:
-    result = await session.execute(select(AccountWebhook).where(
-        func.lower(AccountWebhook.id) == webhook_id.lower(), AccountWebhook.account_id.in_(account_ids)))
+    result = await session.execute(
+        select(AccountWebhook).where(
+            func.lower(AccountWebhook.id) == webhook_id.lower(), AccountWebhook.account_id.in_(account_ids)
+        )
+    )
     return result.scalar_one_or_none()
 
 
 async def list_for_account(session: AsyncSession, account_id: str) -> list[AccountWebhook]:
-    result = await session.execute(select(AccountWebhook).where(AccountWebhook.account_id == account_id)
-                                   .order_by(AccountWebhook.created_at, AccountWebhook.id))
+    result = await session.execute(
+        select(AccountWebhook)
+        .where(AccountWebhook.account_id == account_id)
+        .order_by(AccountWebhook.created_at, AccountWebhook.id)
+    )
     return list(result.scalars().all())
 
 
@@ -28,6 +34,9 @@ async def subscribed(session: AsyncSession, account_id: str, event: str) -> list
 
 
 async def attempts_for_message(session: AsyncSession, message_id: str) -> list[WebhookAttempt]:
-    result = await session.execute(select(WebhookAttempt).where(WebhookAttempt.message_id == message_id)
-                                   .order_by(WebhookAttempt.created_at, WebhookAttempt.id))
+    result = await session.execute(
+        select(WebhookAttempt)
+        .where(WebhookAttempt.message_id == message_id)
+        .order_by(WebhookAttempt.created_at, WebhookAttempt.id)
+    )
     return list(result.scalars().all())

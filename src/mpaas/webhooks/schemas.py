@@ -10,8 +10,15 @@ from mpaas.core.wire import Optional, Required, WireModel, one_of
 from mpaas.routes.schemas import _http_url
 
 # The contract's events; the vendor's samples also spell New_Sms as New_SMS.
-CONTRACT_EVENTS = ("Order_Update", "New_Sms", "Call_Completed", "Call_On_Hold", "Call_Recording",
-                   "Call_In_Progress", "Call_Ringing")
+CONTRACT_EVENTS = (
+    "Order_Update",
+    "New_Sms",
+    "Call_Completed",
+    "Call_On_Hold",
+    "Call_Recording",
+    "Call_In_Progress",
+    "Call_Ringing",
+)
 # mpaas extensions: a number's data usage crossed its Notify/Throttle/Limit value; a subscription crossed one
 # of its billing thresholds (the contract names these notifications but no event for them).
 EXTENSION_EVENTS = ("Usage_Threshold", "Threshold_Alert")
@@ -61,9 +68,11 @@ class WebhookFields(WireModel):
 
 class CreateWebhook(WebhookFields):
     webhook_url: Annotated[Required, AfterValidator(_http_url)] = Field(
-        alias="WebhookUrl", max_length=255, examples=["https://api.example.com/telegent/events"])
+        alias="WebhookUrl", max_length=255, examples=["https://api.example.com/telegent/events"]
+    )
     subscribed_events: Annotated[list[str], BeforeValidator(_events)] = Field(
-        alias="SubscribedEvents", examples=["Order_Update, New_Sms"])
+        alias="SubscribedEvents", examples=["Order_Update, New_Sms"]
+    )
 
 
 class UpdateWebhook(WebhookFields):

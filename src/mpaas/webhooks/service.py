@@ -21,9 +21,13 @@ DELIVER_JOB = "webhook.deliver"
 MAX_ATTEMPTS = 12
 
 COLUMNS = {
-    "webhook_url": "url", "method": "method", "data_format": "data_format",
-    "authentication_type": "authentication_type", "authentication_username": "authentication_username",
-    "authentication_password": "authentication_password", "authentication_token": "authentication_token",
+    "webhook_url": "url",
+    "method": "method",
+    "data_format": "data_format",
+    "authentication_type": "authentication_type",
+    "authentication_username": "authentication_username",
+    "authentication_password": "authentication_password",
+    "authentication_token": "authentication_token",
 }
 
 
@@ -37,17 +41,27 @@ def _apply(hook: AccountWebhook, body: WebhookFields) -> None:
 
 def _check(hook: AccountWebhook) -> None:
     if hook.authentication_type == "Basic" and not (hook.authentication_username and hook.authentication_password):
-        raise bad_request("The AuthenticationUsername and AuthenticationPassword fields are required when "
-                          "AuthenticationType is Basic.")
+        raise bad_request(
+            "The AuthenticationUsername and AuthenticationPassword fields are required when "
+            "AuthenticationType is Basic."
+        )
     if hook.authentication_type in ("Token", "Bearer") and not hook.authentication_token:
-        raise bad_request(f"The AuthenticationToken field is required when AuthenticationType is "
-                          f"{hook.authentication_type}.")
+        raise bad_request(
+            f"The AuthenticationToken field is required when AuthenticationType is {hook.authentication_type}."
+        )
 
 
 async def create(session: AsyncSession, principal: Principal, body: CreateWebhook, now: datetime) -> AccountWebhook:
-    hook = AccountWebhook(id=ids.new_id(WEBHOOK_PREFIX), account_id=principal.resolve_account(body.account_id),
-                          method="POST", data_format="json", authentication_type="None", active=True,
-                          created_at=now, updated_at=now)
+    hook = AccountWebhook(
+        id=ids.new_id(WEBHOOK_PREFIX),
+        account_id=principal.resolve_account(body.account_id),
+        method="POST",
+        data_format="json",
+        authentication_type="None",
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
     _apply(hook, body)
     hook.method = hook.method or "POST"
     hook.data_format = hook.data_format or "json"
@@ -91,12 +105,28 @@ async def emit(session: AsyncSession, account_id: str, event: str, data: dict, n
     hooks = await repository.subscribed(session, account_id, event)
     for hook in hooks:
         event_id = ids.new_id(ids.EVENT)
-        payload = {"EventId": event_id, "EventType": event, "AccountId": account_id, "OccurredOn": iso(now),
-                   "Data": data}
-        enqueue(session, now, DELIVER_JOB, {"target": "account", "webhook_id": hook.id, "account_id": account_id,
-                                            "message_id": data.get("Message_ID") or data.get("MessageId"),
-                                            "event_id": event_id, "event_type": event, "payload": payload},
-                max_attempts=MAX_ATTEMPTS)
+        payload = {
+            "EventId": event_id,
+            "EventType": event,
+            "AccountId": account_id,
+            "OccurredOn": iso(now),
+            "Data": data,
+        }
+        enqueue(
+            session,
+            now,
+            DELIVER_JOB,
+            {
+                "target": "account",
+                "webhook_id": hook.id,
+                "account_id": account_id,
+                "message_id": data.get("Message_ID") or data.get("MessageId"),
+                "event_id": event_id,
+                "event_type": event,
+                "payload": payload,
+            },
+            max_attempts=MAX_ATTEMPTS,
+        )
     return len(hooks)
 
 

@@ -24,8 +24,9 @@ from mpaas.core.db.writelock import FileWriteLock
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def _sqlite_engine(url: str, *, immediate: bool, inline: bool, pool_size: int,
-                   own_checkpoints: bool = False) -> AsyncEngine:
+def _sqlite_engine(
+    url: str, *, immediate: bool, inline: bool, pool_size: int, own_checkpoints: bool = False
+) -> AsyncEngine:
     """`immediate`: transactions take the write lock at BEGIN. `inline`: statements run on the event loop's
     thread, not their connection's (core/db/sqlite_driver.py). `own_checkpoints`: this engine's commits never
     checkpoint the WAL (a WalCheckpointer does)."""
@@ -68,13 +69,15 @@ class Database:
         database_file = _database_file(url) if self.is_sqlite else None
         if self.is_sqlite:
             # Writes run on the event loop's thread; reads on their connection's thread, except quick ones.
-            self.write_engine = _sqlite_engine(url, immediate=True, inline=True, pool_size=4,
-                                               own_checkpoints=database_file is not None)
+            self.write_engine = _sqlite_engine(
+                url, immediate=True, inline=True, pool_size=4, own_checkpoints=database_file is not None
+            )
             self.read_engine = _sqlite_engine(url, immediate=False, inline=False, pool_size=8)
             self.quick_read_engine = _sqlite_engine(url, immediate=False, inline=True, pool_size=4)
         else:
-            self.write_engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size,
-                                                    pool_pre_ping=True)
+            self.write_engine = create_async_engine(
+                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
             self.read_engine = self.quick_read_engine = self.write_engine
         # SQLite has one writer at a time. Waiting for it inside SQLite's busy handler means sleeping and
         # retrying (tails of a second under load); an asyncio lock queues this process's writers in order

@@ -216,7 +216,7 @@ registry.register(f"sqlite.{INLINE_DRIVER}", __name__, "InlineDialect")
 
 def _with_driver(url: str, driver: str) -> str:
     prefix = "sqlite+aiosqlite:"
-    return f"sqlite+{driver}:" + url[len(prefix):] if url.startswith(prefix) else url
+    return f"sqlite+{driver}:" + url[len(prefix) :] if url.startswith(prefix) else url
 
 
 def one_hop_url(url: str) -> str:

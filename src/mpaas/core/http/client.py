@@ -65,8 +65,7 @@ class _Connection:
         self.writer.close()
 
 
-def request_head(method: str, target: str, host_header: str, headers: list[tuple[str, str]],
-                 body_length: int) -> bytes:
+def request_head(method: str, target: str, host_header: str, headers: list[tuple[str, str]], body_length: int) -> bytes:
     """The request line and headers, refusing anything that could split the head (CR, LF, NUL) or is not
     a token where HTTP wants one. A route's credentials end up in Authorization, so this is user input."""
     if not _TOKEN.fullmatch(method):
@@ -111,8 +110,9 @@ class _Response:
 class OriginPool:
     """Keep-alive connections to one scheme://host:port, at most `size` in use at once."""
 
-    def __init__(self, scheme: str, host: str, port: int, size: int, timeout_seconds: float, *,
-                 public_only: bool = False):
+    def __init__(
+        self, scheme: str, host: str, port: int, size: int, timeout_seconds: float, *, public_only: bool = False
+    ):
         if scheme not in ("http", "https"):
             raise HttpError(f"unsupported URL scheme {scheme!r}")
         self.scheme, self.host, self.port = scheme, host, port
@@ -145,8 +145,12 @@ class OriginPool:
             async with asyncio.timeout(self.timeout_seconds):
                 address = await self._checked_address() if self.public_only else self.host
                 reader, writer = await asyncio.open_connection(
-                    address, self.port, ssl=self._ssl, server_hostname=self.host if self._ssl else None,
-                    limit=MAX_HEAD_BYTES)
+                    address,
+                    self.port,
+                    ssl=self._ssl,
+                    server_hostname=self.host if self._ssl else None,
+                    limit=MAX_HEAD_BYTES,
+                )
         except (TimeoutError, OSError, ssl.SSLError) as exc:
             raise HttpError(f"cannot connect to {self.host_header}: {exc!r}") from None
         return _Connection(reader, writer)
@@ -186,7 +190,14 @@ class OriginPool:
         except _StaleConnection:
             conn.close()
             raise
-        except (TimeoutError, OSError, ssl.SSLError, asyncio.LimitOverrunError, asyncio.IncompleteReadError, ValueError) as exc:
+        except (
+            TimeoutError,
+            OSError,
+            ssl.SSLError,
+            asyncio.LimitOverrunError,
+            asyncio.IncompleteReadError,
+            ValueError,
+        ) as exc:
             conn.close()
             if reused and not received and not isinstance(exc, asyncio.TimeoutError):
                 raise _StaleConnection() from None  # e.g. reset on write: the request never got through

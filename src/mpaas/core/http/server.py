@@ -43,7 +43,7 @@ def validation_message(exc: RequestValidationError) -> str:
     msg = str(error.get("msg", "is invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+            msg = msg[len(prefix) :]
     if kind.endswith("_type") or kind.endswith("_parsing"):
         msg = f"has an invalid value ({msg[0].lower() + msg[1:]})"
     elif not msg.startswith(("must", "is", "has")):
@@ -52,8 +52,11 @@ def validation_message(exc: RequestValidationError) -> str:
 
 
 def envelope(status: int, message: str | None = None, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"StatusCode": status, "Message": message or STANDARD_MESSAGES.get(status, "Error")},
-                        status_code=status, headers=headers)
+    return JSONResponse(
+        {"StatusCode": status, "Message": message or STANDARD_MESSAGES.get(status, "Error")},
+        status_code=status,
+        headers=headers,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -68,8 +71,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException):
         # Starlette's own 404/405 become the vendor's texts; anything else keeps its status.
-        return envelope(exc.status_code, STANDARD_MESSAGES.get(exc.status_code, str(exc.detail)),
-                        getattr(exc, "headers", None))
+        return envelope(
+            exc.status_code, STANDARD_MESSAGES.get(exc.status_code, str(exc.detail)), getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):

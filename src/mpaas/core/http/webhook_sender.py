@@ -129,18 +129,31 @@ class WebhookSender:
     def _pool(self, scheme: str, host: str, port: int) -> OriginPool:
         key = (scheme, host, port)
         if key not in self._pools:
-            self._pools[key] = OriginPool(scheme, host, port, self.per_destination, self.timeout_seconds,
-                                          public_only=not self.allow_private)
+            self._pools[key] = OriginPool(
+                scheme, host, port, self.per_destination, self.timeout_seconds, public_only=not self.allow_private
+            )
         return self._pools[key]
 
-    async def send(self, target: WebhookTarget, payload: dict, *, signing_secret: str, event_id: str,
-                   timestamp: int, data_format: str = "json") -> int:
+    async def send(
+        self,
+        target: WebhookTarget,
+        payload: dict,
+        *,
+        signing_secret: str,
+        event_id: str,
+        timestamp: int,
+        data_format: str = "json",
+    ) -> int:
         """Deliver one event; returns the 2xx status. Raises WebhookRejected (other status),
         WebhookUnreachable (no answer) or WebhookForbidden (settings forbid the destination)."""
         scheme, host, port, path, url_query = _destination(target.url)
         ts = str(timestamp)
-        headers = [("X-Mpaas-Timestamp", ts), ("X-Mpaas-Event-Id", event_id), ("User-Agent", "mpaas-webhooks/1"),
-                   *_auth_header(target).items()]
+        headers = [
+            ("X-Mpaas-Timestamp", ts),
+            ("X-Mpaas-Event-Id", event_id),
+            ("User-Agent", "mpaas-webhooks/1"),
+            *_auth_header(target).items(),
+        ]
         method = (target.method or "POST").upper()
         if method == "GET":
             query = urlencode({k: "" if v is None else v for k, v in payload.items()})

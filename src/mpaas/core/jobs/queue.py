@@ -36,9 +36,11 @@ log = logging.getLogger("mpaas.jobs")
 JOBS = Job.__table__
 
 # Built once, as the claims are: building a statement per batch cost as much as SQLite running it.
-COMPLETE = (update(JOBS).where(JOBS.c.id.in_(bindparam("b_ids", expanding=True)),
-                               JOBS.c.locked_by == bindparam("b_worker"))
-            .values(status=DONE, lease_until=None, updated_at=bindparam("b_now")))
+COMPLETE = (
+    update(JOBS)
+    .where(JOBS.c.id.in_(bindparam("b_ids", expanding=True)), JOBS.c.locked_by == bindparam("b_worker"))
+    .values(status=DONE, lease_until=None, updated_at=bindparam("b_now"))
+)
 
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
@@ -69,10 +71,25 @@ class RetryLater(Exception):
         super().__init__(reason)
 
 
-def enqueue(session: AsyncSession, now: datetime, kind: str, payload: dict[str, Any], *,
-            delay_seconds: float = 0.0, max_attempts: int = 8) -> Job:
-    job = Job(kind=kind, payload=payload, status=PENDING, run_at=now + timedelta(seconds=delay_seconds),
-              attempts=0, max_attempts=max_attempts, created_at=now, updated_at=now)
+def enqueue(
+    session: AsyncSession,
+    now: datetime,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    delay_seconds: float = 0.0,
+    max_attempts: int = 8,
+) -> Job:
+    job = Job(
+        kind=kind,
+        payload=payload,
+        status=PENDING,
+        run_at=now + timedelta(seconds=delay_seconds),
+        attempts=0,
+        max_attempts=max_attempts,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(job)
     return job
 
@@ -126,8 +143,9 @@ class JobQueue:
         if self.remote is not None:
             await self.remote.close()
 
-    async def claim(self, limit: int, *, kinds: frozenset[str] | None = None,
-                    exclude_kinds: frozenset[str] | None = None) -> list:
+    async def claim(
+        self, limit: int, *, kinds: frozenset[str] | None = None, exclude_kinds: frozenset[str] | None = None
+    ) -> list:
         """Lease up to `limit` due jobs (optionally only of `kinds`, or none of `exclude_kinds`), as
         ClaimedJobs.
 
@@ -141,16 +159,24 @@ class JobQueue:
             return []
         async with self.db.write() as session:
             dialect = session.bind.dialect.name
-            rows = list((await session.execute(self._claim_statement(dialect, True, kinds, exclude_kinds),
-                                               {**values, "b_limit": limit})).all())
+            rows = list(
+                (
+                    await session.execute(
+                        self._claim_statement(dialect, True, kinds, exclude_kinds), {**values, "b_limit": limit}
+                    )
+                ).all()
+            )
             if len(rows) < limit:
-                rows += (await session.execute(self._claim_statement(dialect, False, kinds, exclude_kinds),
-                                               {**values, "b_limit": limit - len(rows)})).all()
+                rows += (
+                    await session.execute(
+                        self._claim_statement(dialect, False, kinds, exclude_kinds),
+                        {**values, "b_limit": limit - len(rows)},
+                    )
+                ).all()
         # Payloads are decoded here, after the transaction: on SQLite it holds the one write lock.
         return [ClaimedJob(r.id, r.kind, json.loads(r.payload), RUNNING, r.attempts, r.max_attempts) for r in rows]
 
-    async def _any_due(self, now: datetime, kinds: frozenset[str] | None,
-                       exclude_kinds: frozenset[str] | None) -> bool:
+    async def _any_due(self, now: datetime, kinds: frozenset[str] | None, exclude_kinds: frozenset[str] | None) -> bool:
         """Whether a claim would find anything, asked in a read transaction. On SQLite a claim takes the one
         write lock of every process on the file, and half the claims of a pipeline run found nothing (polls
         while idle or between batches): 369 of 724 in bench/pipeline.py's roles layout. A read beside the writers
@@ -178,8 +204,9 @@ class JobQueue:
         expired = of_kinds(and_(c.status == RUNNING, c.lease_until < now))
         return select(or_(pending, expired))
 
-    def _claim_statement(self, dialect: str, expired: bool, kinds: frozenset[str] | None,
-                         exclude_kinds: frozenset[str] | None):
+    def _claim_statement(
+        self, dialect: str, expired: bool, kinds: frozenset[str] | None, exclude_kinds: frozenset[str] | None
+    ):
         """Built once per shape and kept: building the statement cost as much as SQLite running it."""
         key = (dialect, expired, kinds, exclude_kinds)
         if key not in self._claim_statements:
@@ -211,8 +238,13 @@ class JobQueue:
         return (
             update(JOBS)
             .where(chosen)
-            .values(status=RUNNING, attempts=c.attempts + 1, locked_by=self.worker_id,
-                    lease_until=bindparam("b_lease"), updated_at=now)
+            .values(
+                status=RUNNING,
+                attempts=c.attempts + 1,
+                locked_by=self.worker_id,
+                lease_until=bindparam("b_lease"),
+                updated_at=now,
+            )
             .returning(c.id, c.kind, cast(c.payload, Text).label("payload"), c.attempts, c.max_attempts)
         )
 
@@ -223,8 +255,10 @@ class JobQueue:
         now = self.clock.now()
         async with self.db.write() as session:
             result = await session.execute(
-                update(Job).where(Job.status == RUNNING, Job.kind.in_(sorted(kinds)))
-                .values(status=PENDING, lease_until=None, run_at=now, locked_by=None, updated_at=now))
+                update(Job)
+                .where(Job.status == RUNNING, Job.kind.in_(sorted(kinds)))
+                .values(status=PENDING, lease_until=None, run_at=now, locked_by=None, updated_at=now)
+            )
         return result.rowcount or 0
 
     async def prune_done(self, older_than: timedelta, batch: int = 5_000) -> int:
@@ -234,11 +268,16 @@ class JobQueue:
         removed = 0
         while True:
             # run_at <= updated_at for a done job, so the (status, run_at) index narrows the range.
-            oldest = (select(Job.id).where(Job.status == DONE, Job.run_at < cutoff, Job.updated_at < cutoff)
-                      .order_by(Job.run_at).limit(batch))
+            oldest = (
+                select(Job.id)
+                .where(Job.status == DONE, Job.run_at < cutoff, Job.updated_at < cutoff)
+                .order_by(Job.run_at)
+                .limit(batch)
+            )
             async with self.db.write() as session:
-                result = await session.execute(delete(Job).where(Job.id.in_(oldest.scalar_subquery()))
-                                               .execution_options(synchronize_session=False))
+                result = await session.execute(
+                    delete(Job).where(Job.id.in_(oldest.scalar_subquery())).execution_options(synchronize_session=False)
+                )
             removed += result.rowcount or 0
             if (result.rowcount or 0) < batch:
                 return removed
@@ -248,18 +287,27 @@ class JobQueue:
 
     async def complete_many(self, session: AsyncSession, jobs: list[ClaimedJob]) -> None:
         if jobs:
-            await session.execute(COMPLETE, {"b_ids": [j.id for j in jobs], "b_worker": self.worker_id,
-                                             "b_now": self.clock.now()})
+            await session.execute(
+                COMPLETE, {"b_ids": [j.id for j in jobs], "b_worker": self.worker_id, "b_now": self.clock.now()}
+            )
 
-    async def fail(self, job: ClaimedJob, error: str, delay_seconds: float | None = None, count_attempt: bool = True) -> None:
+    async def fail(
+        self, job: ClaimedJob, error: str, delay_seconds: float | None = None, count_attempt: bool = True
+    ) -> None:
         now = self.clock.now()
         attempts = job.attempts if count_attempt else job.attempts - 1
         if count_attempt and attempts >= job.max_attempts:
             values = {"status": DEAD, "last_error": error[:2000], "lease_until": None, "updated_at": now}
         else:
             delay = backoff_seconds(attempts) if delay_seconds is None else delay_seconds
-            values = {"status": PENDING, "attempts": attempts, "last_error": error[:2000], "lease_until": None,
-                      "run_at": now + timedelta(seconds=delay), "updated_at": now}
+            values = {
+                "status": PENDING,
+                "attempts": attempts,
+                "last_error": error[:2000],
+                "lease_until": None,
+                "run_at": now + timedelta(seconds=delay),
+                "updated_at": now,
+            }
         async with self.db.write() as session:
             await session.execute(update(JOBS).where(JOBS.c.id == job.id).values(**values))
 
@@ -275,10 +323,18 @@ class Worker:
     (job, exception) pairs that failed, which the worker records (RetryLater uncounted, others with backoff).
     Other kinds run one job per task."""
 
-    def __init__(self, queue: JobQueue, handlers: dict[str, Handler], *, poll_seconds: float = 0.5,
-                 batch_size: int = 100, concurrency: int = 256,
-                 batch_handlers: dict[str, BatchHandler] | None = None,
-                 kinds: frozenset[str] | None = None, exclude_kinds: frozenset[str] | None = None):
+    def __init__(
+        self,
+        queue: JobQueue,
+        handlers: dict[str, Handler],
+        *,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+        concurrency: int = 256,
+        batch_handlers: dict[str, BatchHandler] | None = None,
+        kinds: frozenset[str] | None = None,
+        exclude_kinds: frozenset[str] | None = None,
+    ):
         self.queue = queue
         self.kinds = kinds  # claim only these kinds (a gateway: carrier submits) ...
         self.exclude_kinds = exclude_kinds  # ... or every kind but these (a worker beside gateways)
@@ -369,8 +425,9 @@ class Worker:
             await asyncio.gather(*self._inflight, return_exceptions=True)
 
 
-async def list_jobs(session: AsyncSession, *, status: str | None = None, kind: str | None = None,
-                    limit: int = 50) -> list[Job]:
+async def list_jobs(
+    session: AsyncSession, *, status: str | None = None, kind: str | None = None, limit: int = 50
+) -> list[Job]:
     stmt = select(Job)
     if status:
         stmt = stmt.where(Job.status == status)
@@ -387,14 +444,16 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     return {status: int(n) for status, n in rows.all()}
 
 
-async def redrive(session: AsyncSession, now: datetime, *, job_ids: list[int] | None = None,
-                  all_dead: bool = False) -> int:
+async def redrive(
+    session: AsyncSession, now: datetime, *, job_ids: list[int] | None = None, all_dead: bool = False
+) -> int:
     """Give dead jobs a fresh set of attempts, due now. Only dead jobs move; returns how many did."""
     stmt = update(Job).where(Job.status == DEAD)
     if job_ids:
         stmt = stmt.where(Job.id.in_(job_ids))
     elif not all_dead:
         return 0
-    result = await session.execute(stmt.values(status=PENDING, attempts=0, run_at=now, lease_until=None,
-                                               locked_by=None, updated_at=now))
+    result = await session.execute(
+        stmt.values(status=PENDING, attempts=0, run_at=now, lease_until=None, locked_by=None, updated_at=now)
+    )
     return result.rowcount or 0

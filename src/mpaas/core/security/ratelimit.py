@@ -46,8 +46,9 @@ def storage_for(redis_url: str | None) -> Storage:
         return MemoryStorage()
     if not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"MPAAS_REDIS_URL must be a redis://, rediss:// or unix:// URL, got {redis_url!r}")
-    return RedisStorage(redis_url.replace("unix://", "redis+unix://", 1), implementation="redispy",
-                        key_prefix=KEY_PREFIX)
+    return RedisStorage(
+        redis_url.replace("unix://", "redis+unix://", 1), implementation="redispy", key_prefix=KEY_PREFIX
+    )
 
 
 class RateLimiter:

@@ -57,7 +57,10 @@ class TokenIssuer:
     def verify(self, token: str, now: datetime) -> TokenClaims:
         try:
             claims = jwt.decode(
-                token, self._key, algorithms=[ALGORITHM], issuer=ISSUER,
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
                 options={"require": ["exp", "sub", "scope", "iss"], "verify_exp": False},
             )
         except jwt.PyJWTError as exc:
@@ -66,6 +69,8 @@ class TokenIssuer:
         if int(claims["exp"]) <= int(now.timestamp()):
             raise TokenError("expired")
         return TokenClaims(
-            distributor_id=claims["sub"], scope=claims["scope"], rate_limit=int(claims.get("rl", 0)),
+            distributor_id=claims["sub"],
+            scope=claims["scope"],
+            rate_limit=int(claims.get("rl", 0)),
             expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=now.tzinfo),
         )

@@ -26,8 +26,18 @@ async def _add_stock(session: AsyncSession, counts: Counter) -> None:
     if not counts:
         return
     dialect_insert = _upsert(session.bind.dialect.name)
-    rows = [{"ngp": k[0], "area_code": k[1], "zipcode": k[2], "number_type": "mobile", "message_capable": True,
-             "voice_capable": True, "available": n} for k, n in counts.items()]
+    rows = [
+        {
+            "ngp": k[0],
+            "area_code": k[1],
+            "zipcode": k[2],
+            "number_type": "mobile",
+            "message_capable": True,
+            "voice_capable": True,
+            "available": n,
+        }
+        for k, n in counts.items()
+    ]
     stmt = dialect_insert(NumberAreaStock).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["ngp", "area_code", "zipcode", "number_type", "message_capable", "voice_capable"],
@@ -48,8 +58,9 @@ async def inventory_is_empty(db: Database) -> bool:
         return (await session.execute(select(InventoryNumber.number).limit(1))).first() is None
 
 
-async def load(db: Database, rows: Iterable[InventoryRow], now: datetime,
-               progress: Callable[[int], None] | None = None) -> int:
+async def load(
+    db: Database, rows: Iterable[InventoryRow], now: datetime, progress: Callable[[int], None] | None = None
+) -> int:
     """Insert new available numbers in batches (one transaction each); numbers already present are skipped.
     Returns how many were added."""
     known = await existing_numbers(db)
@@ -63,12 +74,25 @@ async def load(db: Database, rows: Iterable[InventoryRow], now: datetime,
                 fresh.append(row)
         if fresh:
             async with db.write() as session:
-                await session.execute(insert(InventoryNumber), [
-                    {"number": r.number, "ngp": r.ngp, "area_code": r.area_code, "zipcode": r.zipcode,
-                     "state": r.state, "rate_center": r.rate_center, "number_type": "mobile",
-                     "message_capable": True, "voice_capable": True, "status": "available", "updated_at": now}
-                    for r in fresh
-                ])
+                await session.execute(
+                    insert(InventoryNumber),
+                    [
+                        {
+                            "number": r.number,
+                            "ngp": r.ngp,
+                            "area_code": r.area_code,
+                            "zipcode": r.zipcode,
+                            "state": r.state,
+                            "rate_center": r.rate_center,
+                            "number_type": "mobile",
+                            "message_capable": True,
+                            "voice_capable": True,
+                            "status": "available",
+                            "updated_at": now,
+                        }
+                        for r in fresh
+                    ],
+                )
                 await _add_stock(session, Counter((r.ngp, r.area_code, r.zipcode) for r in fresh))
             added += len(fresh)
         if progress:

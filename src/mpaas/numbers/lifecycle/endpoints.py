@@ -32,8 +32,9 @@ async def update_number(body: UpdateNumberRequest, request: Request, who: Princi
 async def change_status(body: StatusChangeRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        result = await lifecycle.change_status(session, who, body, platform.clock.now(),
-                                               NumberPolicy.of(platform.settings))
+        result = await lifecycle.change_status(
+            session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings)
+        )
     platform.jobs.notify()
     return result
 
@@ -42,8 +43,7 @@ async def change_status(body: StatusChangeRequest, request: Request, who: Princi
 async def reactivate(body: PhoneNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        return await lifecycle.reactivate(session, who, body, platform.clock.now(),
-                                          NumberPolicy.of(platform.settings))
+        return await lifecycle.reactivate(session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings))
 
 
 @router.post("/v1.0/numbers/refresh-nnid", summary="Numbers - Refresh NNID")
@@ -60,9 +60,12 @@ async def device_details(body: PhoneNumberRequest, request: Request, who: Princi
 
 
 @router.get("/v1.0/numbers/e911address", summary="Numbers - Get E911 Address")
-async def get_e911(request: Request, who: Principal = Depends(principal),
-                   phone_number: str | None = Query(None, alias="PhoneNumber"),
-                   account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def get_e911(
+    request: Request,
+    who: Principal = Depends(principal),
+    phone_number: str | None = Query(None, alias="PhoneNumber"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     async with platform_of(request).db.read() as session:
         return await lifecycle.get_e911(session, who, phone_number, account_id)
 

@@ -65,7 +65,65 @@ STATES = (AVAILABLE, ACTIVE, PARKED, CANCELLED, RELEASED, PORTED_OUT)
 SWAP_CHANGES = ("swap", "replace", "swap-sim")
 
 US_STATES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"])
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+        "GU",
+        "VI",
+        "AS",
+        "MP",
+    ]
+)
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -80,8 +138,9 @@ def transition(row: PhoneNumber, action: str, now: datetime) -> str:
     target = next_state(row.status, action)
     if target is None:
         allowed = " or ".join(sorted(TRANSITIONS.get(action, {}))) or "no state"
-        raise bad_request(f"Phone number {row.number} is {row.status}; {action} is allowed only when the "
-                          f"number is {allowed}.")
+        raise bad_request(
+            f"Phone number {row.number} is {row.status}; {action} is allowed only when the number is {allowed}."
+        )
     if target in (ACTIVE, PARKED, CANCELLED):
         row.status = target
     row.cancelled_at = now if target == CANCELLED else None
@@ -99,16 +158,22 @@ class NumberPolicy:
 
     @classmethod
     def of(cls, s: Settings) -> NumberPolicy:
-        return cls(calendar.zone(s.numbers_time_zone), s.number_reactivate_days, s.number_aging_days,
-                   Decimal(s.number_swap_fee), s.esim_smdp_address)
+        return cls(
+            calendar.zone(s.numbers_time_zone),
+            s.number_reactivate_days,
+            s.number_aging_days,
+            Decimal(s.number_swap_fee),
+            s.esim_smdp_address,
+        )
 
 
 def _e164(raw: str | None, field: str) -> str:
     return required_e164(raw, field)
 
 
-async def find(session: AsyncSession, principal: Principal, raw: str | None, account_id: str | None,
-               field: str = "PhoneNumber") -> PhoneNumber:
+async def find(
+    session: AsyncSession, principal: Principal, raw: str | None, account_id: str | None, field: str = "PhoneNumber"
+) -> PhoneNumber:
     """The caller's number, or 404 (another account's number does not exist for the caller)."""
     number = _e164(raw, field)
     row = await repository.find_number(session, principal.visible_accounts(account_id), number=number)
@@ -117,25 +182,36 @@ async def find(session: AsyncSession, principal: Principal, raw: str | None, acc
     return row
 
 
-async def find_live(session: AsyncSession, principal: Principal, raw: str | None, account_id: str | None,
-                    field: str = "PhoneNumber") -> PhoneNumber:
+async def find_live(
+    session: AsyncSession, principal: Principal, raw: str | None, account_id: str | None, field: str = "PhoneNumber"
+) -> PhoneNumber:
     row = await find(session, principal, raw, account_id, field)
     if row.status == CANCELLED:
-        raise bad_request(f"Phone number {row.number} is Cancelled; reactivate it first with "
-                          "POST /v1.0/numbers/reactivate.")
+        raise bad_request(
+            f"Phone number {row.number} is Cancelled; reactivate it first with POST /v1.0/numbers/reactivate."
+        )
     return row
 
 
-def new_order(account_id: str, order_type: str, numbers: list[str], status: str, now: datetime,
-              fee: Decimal | None = None) -> NumberOrder:
-    return NumberOrder(id=ids.new_id(ids.NUMBER_ORDER), account_id=account_id, order_type=order_type,
-                       status=status, numbers=numbers, fee=fee, created_at=now, updated_at=now)
+def new_order(
+    account_id: str, order_type: str, numbers: list[str], status: str, now: datetime, fee: Decimal | None = None
+) -> NumberOrder:
+    return NumberOrder(
+        id=ids.new_id(ids.NUMBER_ORDER),
+        account_id=account_id,
+        order_type=order_type,
+        status=status,
+        numbers=numbers,
+        fee=fee,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 # --- update ----------------------------------------------------------------------------------------
 
-async def update_number(session: AsyncSession, principal: Principal, body: UpdateNumberRequest,
-                        now: datetime) -> dict:
+
+async def update_number(session: AsyncSession, principal: Principal, body: UpdateNumberRequest, now: datetime) -> dict:
     row = await find_live(session, principal, body.number, body.account_id, field="Number")
     account = (row.account_id,)
     number_type = {"MVNO": "mvno", "IoT": "iot"}.get(body.classification or "", row.number_type)
@@ -158,8 +234,9 @@ async def update_number(session: AsyncSession, principal: Principal, body: Updat
     if body.assigned_subscriber_id:
         subscriber = await subscribers_repository.get(session, body.assigned_subscriber_id, account)
         if subscriber is None:
-            raise bad_request(f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account "
-                              f"{row.account_id}.")
+            raise bad_request(
+                f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account {row.account_id}."
+            )
         row.subscriber_id = subscriber.id
     if body.iccid and body.iccid != row.iccid:
         if await repository.iccid_holder(session, body.iccid) is not None:
@@ -182,19 +259,30 @@ async def update_number(session: AsyncSession, principal: Principal, body: Updat
     await session.flush()
     await events.order_changed(session, order, now)
     return {
-        "Number": row.number, "Tnid": row.id, "UpdateOrderId": order.id, "UpdateOrderDate": iso(now),
-        "UpdateOrderStatus": order.status, "MessageType": row.message_type, "MessageEnabled": row.message_enabled,
+        "Number": row.number,
+        "Tnid": row.id,
+        "UpdateOrderId": order.id,
+        "UpdateOrderDate": iso(now),
+        "UpdateOrderStatus": order.status,
+        "MessageType": row.message_type,
+        "MessageEnabled": row.message_enabled,
         "Classification": {"mvno": "MVNO", "iot": "IoT"}.get(row.number_type, row.number_type),
-        "VoiceEnabled": row.voice_enabled, "MessageRouteId": row.message_route_id,
-        "VoiceRouteId": row.voice_route_id, "Iccid": row.iccid, "CnamFirstName": row.cnam_first_name,
-        "CnamLastName": row.cnam_last_name, "ProductType": row.product_type,
+        "VoiceEnabled": row.voice_enabled,
+        "MessageRouteId": row.message_route_id,
+        "VoiceRouteId": row.voice_route_id,
+        "Iccid": row.iccid,
+        "CnamFirstName": row.cnam_first_name,
+        "CnamLastName": row.cnam_last_name,
+        "ProductType": row.product_type,
     }
 
 
 # --- status changes --------------------------------------------------------------------------------
 
-async def change_status(session: AsyncSession, principal: Principal, body: StatusChangeRequest, now: datetime,
-                        policy: NumberPolicy) -> dict:
+
+async def change_status(
+    session: AsyncSession, principal: Principal, body: StatusChangeRequest, now: datetime, policy: NumberPolicy
+) -> dict:
     if not body.status_change:
         raise required("StatusChange")
     if not body.effective_date:
@@ -225,29 +313,50 @@ async def change_status(session: AsyncSession, principal: Principal, body: Statu
     await session.flush()
     run_at = calendar.local_midnight(effective, policy.tz)
     if run_at > now:
-        enqueue(session, now, STATUS_JOB, {"order_id": order.id, "change": change, "area_code": body.area_code,
-                                           "zip_code": body.zip_code},
-                delay_seconds=(run_at - now).total_seconds())
+        enqueue(
+            session,
+            now,
+            STATUS_JOB,
+            {"order_id": order.id, "change": change, "area_code": body.area_code, "zip_code": body.zip_code},
+            delay_seconds=(run_at - now).total_seconds(),
+        )
         items = [{"Number": r.number, "QrCode": r.qr_code} for r in rows]
     else:
-        items = [await apply_change(session, row, change, now, policy, body.area_code, body.zip_code)
-                 for row in rows]
+        items = [await apply_change(session, row, change, now, policy, body.area_code, body.zip_code) for row in rows]
         order.status, order.numbers = "Complete", [i["Number"] for i in items]
     await events.order_changed(session, order, now)
-    response = {"OrderId": order.id, "OrderDate": iso(now), "OrderStatus": order.status, "ChangeType": change,
-                "EffectiveDate": effective.strftime("%Y-%m-%dT00:00:00"), "Numbers": items}
+    response = {
+        "OrderId": order.id,
+        "OrderDate": iso(now),
+        "OrderStatus": order.status,
+        "ChangeType": change,
+        "EffectiveDate": effective.strftime("%Y-%m-%dT00:00:00"),
+        "Numbers": items,
+    }
     if fee is not None:
         response["Fee"] = str(fee)
     return response
 
 
-async def apply_change(session: AsyncSession, row: PhoneNumber, change: str, now: datetime, policy: NumberPolicy,
-                       area_code: str | None = None, zip_code: str | None = None) -> dict:
+async def apply_change(
+    session: AsyncSession,
+    row: PhoneNumber,
+    change: str,
+    now: datetime,
+    policy: NumberPolicy,
+    area_code: str | None = None,
+    zip_code: str | None = None,
+) -> dict:
     """Carry out one number's status change; returns its `Numbers` item."""
     transition(row, change, now)
     if change == "cancel":
-        enqueue(session, now, RELEASE_JOB, {"phone_number_id": row.id, "cancelled_at": iso(now)},
-                delay_seconds=policy.aging_days * 86400)
+        enqueue(
+            session,
+            now,
+            RELEASE_JOB,
+            {"phone_number_id": row.id, "cancelled_at": iso(now)},
+            delay_seconds=policy.aging_days * 86400,
+        )
     elif change in ("swap", "replace"):
         await _move_to_new_number(session, row, change, now, area_code, zip_code)
     elif change == "swap-sim":
@@ -256,12 +365,16 @@ async def apply_change(session: AsyncSession, row: PhoneNumber, change: str, now
     return {"Number": row.number, "QrCode": row.qr_code}
 
 
-async def _move_to_new_number(session: AsyncSession, row: PhoneNumber, change: str, now: datetime,
-                              area_code: str | None, zip_code: str | None) -> None:
+async def _move_to_new_number(
+    session: AsyncSession, row: PhoneNumber, change: str, now: datetime, area_code: str | None, zip_code: str | None
+) -> None:
     old = await repository.get_inventory(session, row.number)
     caps = {"message_enabled": row.message_enabled, "voice_enabled": row.voice_enabled}
-    searches = ([{"area_code": old.area_code}] if change == "swap" else
-                [s for s in ({"area_code": area_code}, {"zipcode": zip_code}) if next(iter(s.values()))] + [{}])
+    searches = (
+        [{"area_code": old.area_code}]
+        if change == "swap"
+        else [s for s in ({"area_code": area_code}, {"zipcode": zip_code}) if next(iter(s.values()))] + [{}]
+    )
     claimed = None
     for search in searches:
         claimed = await repository.claim_one(session, now, **search, **caps)
@@ -291,8 +404,13 @@ async def run_scheduled_change(session: AsyncSession, payload: dict, now: dateti
                 row = await repository.find_number(session, (order.account_id,), number=number)
                 if row is None:
                     raise bad_request(f"Phone number {number} is no longer on the account.")
-                done.append((await apply_change(session, row, change, now, policy, payload.get("area_code"),
-                                                payload.get("zip_code")))["Number"])
+                done.append(
+                    (
+                        await apply_change(
+                            session, row, change, now, policy, payload.get("area_code"), payload.get("zip_code")
+                        )
+                    )["Number"]
+                )
         order.status, order.status_message, order.numbers = "Complete", None, done
     except ApiError as exc:
         order.status, order.status_message = "Error", exc.message
@@ -302,21 +420,31 @@ async def run_scheduled_change(session: AsyncSession, payload: dict, now: dateti
 
 # --- cancel, reactivate, release -------------------------------------------------------------------
 
-async def reactivate(session: AsyncSession, principal: Principal, body: PhoneNumberRequest, now: datetime,
-                     policy: NumberPolicy) -> dict:
+
+async def reactivate(
+    session: AsyncSession, principal: Principal, body: PhoneNumberRequest, now: datetime, policy: NumberPolicy
+) -> dict:
     row = await find(session, principal, body.phone_number, body.account_id)
     if row.status == CANCELLED and row.cancelled_at is not None:
         deadline = row.cancelled_at + timedelta(days=min(policy.reactivate_days, policy.aging_days))
         if now > deadline:
-            raise bad_request(f"Phone number {row.number} was cancelled on {row.cancelled_at:%m/%d/%Y}; the "
-                              f"{policy.reactivate_days}-day reactivation window has closed.")
+            raise bad_request(
+                f"Phone number {row.number} was cancelled on {row.cancelled_at:%m/%d/%Y}; the "
+                f"{policy.reactivate_days}-day reactivation window has closed."
+            )
     transition(row, "reactivate", now)
     order = new_order(row.account_id, "reactivate", [row.number], "Complete", now)
     session.add(order)
     await session.flush()
     await events.order_changed(session, order, now)
-    return {"PhoneNumber": row.number, "AccountId": row.account_id, "Status": row.status, "OrderId": order.id,
-            "OrderDate": iso(now), "Successful": True}
+    return {
+        "PhoneNumber": row.number,
+        "AccountId": row.account_id,
+        "Status": row.status,
+        "OrderId": order.id,
+        "OrderDate": iso(now),
+        "Successful": True,
+    }
 
 
 async def release_if_due(session: AsyncSession, phone_number_id: str, cancelled_at: str, now: datetime) -> bool:
@@ -332,8 +460,8 @@ async def release_if_due(session: AsyncSession, phone_number_id: str, cancelled_
 
 # --- NNID, device ----------------------------------------------------------------------------------
 
-async def refresh_nnid(session: AsyncSession, principal: Principal, body: PhoneNumberRequest,
-                       now: datetime) -> dict:
+
+async def refresh_nnid(session: AsyncSession, principal: Principal, body: PhoneNumberRequest, now: datetime) -> dict:
     row = await find_live(session, principal, body.phone_number, body.account_id)
     row.nnid, row.updated_at = f"NNID-{secrets.token_hex(8).upper()}", now
     return {"PhoneNumber": row.number, "NNID": row.nnid, "Successful": True}
@@ -343,9 +471,13 @@ async def device_details(session: AsyncSession, principal: Principal, body: Phon
     row = await find(session, principal, body.phone_number, body.account_id)
     imei = await usage_repository.imei_of(session, row.id)
     return {
-        "AccountId": row.account_id, "PhoneNumber": row.number,
+        "AccountId": row.account_id,
+        "PhoneNumber": row.number,
         "NumberType": {"mvno": "MVNO", "iot": "IoT"}.get(row.number_type, row.number_type),
-        "IMEI": imei, "DeviceModel": None, "DeviceName": None, "TAC": imei[:8] if imei else None,
+        "IMEI": imei,
+        "DeviceModel": None,
+        "DeviceName": None,
+        "TAC": imei[:8] if imei else None,
         "Status": "Success",
         "StatusMessage": "" if imei else "No device has reported this number to the network yet.",
     }
@@ -353,14 +485,26 @@ async def device_details(session: AsyncSession, principal: Principal, body: Phon
 
 # --- E911 ------------------------------------------------------------------------------------------
 
+
 def _e911_view(row: PhoneNumber, address: NumberE911 | None) -> dict:
-    return {"PhoneNumber": row.number, "AccountId": row.account_id, "E911Address": None if address is None else {
-        "Street1": address.street1, "Street2": address.street2, "City": address.city, "State": address.state,
-        "Zip": address.zip}}
+    return {
+        "PhoneNumber": row.number,
+        "AccountId": row.account_id,
+        "E911Address": None
+        if address is None
+        else {
+            "Street1": address.street1,
+            "Street2": address.street2,
+            "City": address.city,
+            "State": address.state,
+            "Zip": address.zip,
+        },
+    }
 
 
-async def get_e911(session: AsyncSession, principal: Principal, phone_number: str | None,
-                   account_id: str | None) -> dict:
+async def get_e911(
+    session: AsyncSession, principal: Principal, phone_number: str | None, account_id: str | None
+) -> dict:
     row = await find(session, principal, phone_number, account_id)
     return _e911_view(row, await session.get(NumberE911, row.id))
 
@@ -387,6 +531,7 @@ async def update_e911(session: AsyncSession, principal: Principal, body: E911Upd
 
 # --- voicemail -------------------------------------------------------------------------------------
 
+
 def check_pin(pin: str, number: str) -> None:
     """4 to 10 digits; not one repeated digit, not a straight run (1234, 9876), not the number's last digits."""
     if not re.fullmatch(r"\d{4,10}", pin):
@@ -408,36 +553,51 @@ def _check_email(email: str | None) -> None:
 async def voicemail_info(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
     row = await find(session, principal, body.phone_number, body.account_id)
     box = await session.get(NumberVoicemail, row.id)
-    return {"PhoneNumber": row.number, "VoicemailEnabled": box is not None, "Email": box.email if box else None,
-            "FirstName": box.first_name if box else None, "LastName": box.last_name if box else None}
+    return {
+        "PhoneNumber": row.number,
+        "VoicemailEnabled": box is not None,
+        "Email": box.email if box else None,
+        "FirstName": box.first_name if box else None,
+        "LastName": box.last_name if box else None,
+    }
 
 
-async def voicemail_activate(session: AsyncSession, principal: Principal, body: VoicemailRequest,
-                             now: datetime) -> dict:
+async def voicemail_activate(
+    session: AsyncSession, principal: Principal, body: VoicemailRequest, now: datetime
+) -> dict:
     row = await find_live(session, principal, body.phone_number, body.account_id)
     if not body.pin:
         raise required("PIN")
     check_pin(body.pin, row.number)
     _check_email(body.email)
     if await session.get(NumberVoicemail, row.id) is not None:
-        raise bad_request(f"Voicemail is already active on {row.number}; change it with "
-                          "POST /v1.0/numbers/voicemail/update.")
-    session.add(NumberVoicemail(phone_number_id=row.id, pin_hash=await hash_secret_off_loop(body.pin),
-                                email=body.email, first_name=body.first_name, last_name=body.last_name,
-                                created_at=now, updated_at=now))
+        raise bad_request(
+            f"Voicemail is already active on {row.number}; change it with POST /v1.0/numbers/voicemail/update."
+        )
+    session.add(
+        NumberVoicemail(
+            phone_number_id=row.id,
+            pin_hash=await hash_secret_off_loop(body.pin),
+            email=body.email,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     return {"PhoneNumber": row.number, "VoicemailActivated": True, "Successful": True}
 
 
 async def _box(session: AsyncSession, row: PhoneNumber) -> NumberVoicemail:
     box = await session.get(NumberVoicemail, row.id)
     if box is None:
-        raise bad_request(f"Voicemail is not active on {row.number}; activate it with "
-                          "POST /v1.0/numbers/voicemail/activate.")
+        raise bad_request(
+            f"Voicemail is not active on {row.number}; activate it with POST /v1.0/numbers/voicemail/activate."
+        )
     return box
 
 
-async def voicemail_update(session: AsyncSession, principal: Principal, body: VoicemailRequest,
-                           now: datetime) -> dict:
+async def voicemail_update(session: AsyncSession, principal: Principal, body: VoicemailRequest, now: datetime) -> dict:
     row = await find_live(session, principal, body.phone_number, body.account_id)
     box = await _box(session, row)
     if body.pin:
@@ -459,12 +619,12 @@ async def voicemail_delete(session: AsyncSession, principal: Principal, body: Ph
 
 # --- SIMs ------------------------------------------------------------------------------------------
 
+
 def sim_status_of(row: PhoneNumber) -> str:
     return row.sim_status or ("Active" if row.iccid else "Empty")
 
 
-async def sim_update_status(session: AsyncSession, principal: Principal, body: SimStatusRequest,
-                            now: datetime) -> dict:
+async def sim_update_status(session: AsyncSession, principal: Principal, body: SimStatusRequest, now: datetime) -> dict:
     if not body.iccid:
         raise required("ICCID")
     if not body.sim_status:
@@ -494,8 +654,7 @@ async def _clear(row: PhoneNumber, iccid: str, now: datetime) -> dict:
     return {"ICCID": iccid, "SimStatus": "Empty", "Successful": True}
 
 
-async def sim_clear_status(session: AsyncSession, principal: Principal, body: SimStatusRequest,
-                           now: datetime) -> dict:
+async def sim_clear_status(session: AsyncSession, principal: Principal, body: SimStatusRequest, now: datetime) -> dict:
     if not body.iccid:
         raise required("ICCID")
     row = await repository.find_number(session, principal.visible_accounts(body.account_id), iccid=body.iccid)

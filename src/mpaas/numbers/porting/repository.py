@@ -16,6 +16,9 @@ async def get(session: AsyncSession, order_id: str) -> PortRequest | None:
 
 async def open_port_for(session: AsyncSession, number: str) -> NumberOrder | None:
     result = await session.execute(
-        select(NumberOrder).join(PortRequest, PortRequest.order_id == NumberOrder.id)
-        .where(PortRequest.number == number, PortRequest.direction == "in", NumberOrder.status.in_(OPEN)).limit(1))
+        select(NumberOrder)
+        .join(PortRequest, PortRequest.order_id == NumberOrder.id)
+        .where(PortRequest.number == number, PortRequest.direction == "in", NumberOrder.status.in_(OPEN))
+        .limit(1)
+    )
     return result.scalar_one_or_none()

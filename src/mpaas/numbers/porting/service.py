@@ -42,7 +42,12 @@ ADVANCE_JOB = "numbers.port_advance"
 PORTED = "ported"  # inventory status of a number that left for another carrier
 
 PENDING, IN_PROGRESS, RESOLUTION, COMPLETE, CANCELLED = (
-    "Pending", "InProgress", "ResolutionRequired", "Complete", "Cancelled")
+    "Pending",
+    "InProgress",
+    "ResolutionRequired",
+    "Complete",
+    "Cancelled",
+)
 OPEN = (PENDING, IN_PROGRESS, RESOLUTION)
 PORT_TRANSITIONS: dict[str, set[str]] = {
     PENDING: {IN_PROGRESS, RESOLUTION, COMPLETE, CANCELLED},
@@ -126,8 +131,13 @@ def _address(address: Address | None, required_all: bool) -> dict | None:
         raise bad_request("CurrentBillingAddress.State must be a two-letter US state abbreviation such as UT.")
     if not lifecycle.ZIP_RE.fullmatch(address.zip):
         raise bad_request("CurrentBillingAddress.Zip must be a 5-digit ZIP code or ZIP+4.")
-    return {"Street1": address.street1, "Street2": address.street2, "City": address.city,
-            "State": address.state.upper(), "Zip": address.zip}
+    return {
+        "Street1": address.street1,
+        "Street2": address.street2,
+        "City": address.city,
+        "State": address.state.upper(),
+        "Zip": address.zip,
+    }
 
 
 def port_date(raw: str | None, now: datetime, policy: NumberPolicy) -> str:
@@ -139,11 +149,15 @@ def port_date(raw: str | None, now: datetime, policy: NumberPolicy) -> str:
     if wanted is None:
         raise bad_request("The PortInDate field must be a date, YYYY-MM-DD or MM/DD/YYYY.")
     if not calendar.is_business_day(wanted):
-        raise bad_request(f"PortInDate {wanted:%m/%d/%Y} is not a business day (ports run Monday to Friday, "
-                          "outside US federal holidays).")
+        raise bad_request(
+            f"PortInDate {wanted:%m/%d/%Y} is not a business day (ports run Monday to Friday, "
+            "outside US federal holidays)."
+        )
     if wanted < earliest:
-        raise bad_request(f"PortInDate must be on or after {earliest:%m/%d/%Y}: a port needs one full business "
-                          "day, and requests after 4 PM count from the next business day.")
+        raise bad_request(
+            f"PortInDate must be on or after {earliest:%m/%d/%Y}: a port needs one full business "
+            "day, and requests after 4 PM count from the next business day."
+        )
     return wanted.isoformat()
 
 
@@ -152,8 +166,13 @@ async def eligibility(session: AsyncSession, body: EligibilityRequest) -> dict:
     if not body.target_classification:
         raise required("TargetClassification")
     eligible, message = await _portable(session, number)
-    return {"PhoneNumber": number, "Eligible": eligible, "CurrentCarrier": SANDBOX_CARRIER, "NumberType": "mobile",
-            "Message": message}
+    return {
+        "PhoneNumber": number,
+        "Eligible": eligible,
+        "CurrentCarrier": SANDBOX_CARRIER,
+        "NumberType": "mobile",
+        "Message": message,
+    }
 
 
 async def _portable(session: AsyncSession, number: str) -> tuple[bool, str]:
@@ -169,12 +188,21 @@ async def _portable(session: AsyncSession, number: str) -> tuple[bool, str]:
     return True, "Number is eligible for port-in"
 
 
-async def port_in(session: AsyncSession, principal: Principal, body: PortInRequest, now: datetime,
-                  policy: NumberPolicy, sandbox: bool, sandbox_seconds: float) -> dict:
+async def port_in(
+    session: AsyncSession,
+    principal: Principal,
+    body: PortInRequest,
+    now: datetime,
+    policy: NumberPolicy,
+    sandbox: bool,
+    sandbox_seconds: float,
+) -> dict:
     number = _number(body.port_in_number, "PortInNumber")
-    for value, field in ((body.current_carrier_name, "CurrentCarrierName"),
-                         (body.current_account_number, "CurrentAccountNumber"),
-                         (body.current_account_password, "CurrentAccountPassword")):
+    for value, field in (
+        (body.current_carrier_name, "CurrentCarrierName"),
+        (body.current_account_number, "CurrentAccountNumber"),
+        (body.current_account_password, "CurrentAccountPassword"),
+    ):
         if not value:
             raise required(field)
     address = _address(body.current_billing_address, True)
@@ -188,16 +216,34 @@ async def port_in(session: AsyncSession, principal: Principal, body: PortInReque
     order = lifecycle.new_order(account_id, "portin", [number], PENDING, now)
     session.add(order)
     await session.flush()
-    session.add(PortRequest(order_id=order.id, direction="in", number=number, carrier_name=body.current_carrier_name,
-                            account_number=body.current_account_number,
-                            account_password=body.current_account_password, billing_address=address,
-                            iccid=body.iccid, classification=classification, subscriber_name=body.subscriber_name,
-                            port_date=date, updated_at=now, **targets))
+    session.add(
+        PortRequest(
+            order_id=order.id,
+            direction="in",
+            number=number,
+            carrier_name=body.current_carrier_name,
+            account_number=body.current_account_number,
+            account_password=body.current_account_password,
+            billing_address=address,
+            iccid=body.iccid,
+            classification=classification,
+            subscriber_name=body.subscriber_name,
+            port_date=date,
+            updated_at=now,
+            **targets,
+        )
+    )
     if sandbox:
         _sandbox_schedule(session, order, now, sandbox_seconds)
     await events.order_changed(session, order, now)
-    return {"OrderId": order.id, "OrderDate": iso(now), "Status": order.status, "PhoneNumber": number,
-            "ICCID": body.iccid, "PortInDate": date}
+    return {
+        "OrderId": order.id,
+        "OrderDate": iso(now),
+        "Status": order.status,
+        "PhoneNumber": number,
+        "ICCID": body.iccid,
+        "PortInDate": date,
+    }
 
 
 async def _targets(session: AsyncSession, account_id: str, body: PortInRequest) -> dict:
@@ -212,8 +258,9 @@ async def _targets(session: AsyncSession, account_id: str, body: PortInRequest) 
         out["voice_route_id"] = body.voice_route_id
     if body.assigned_subscriber_id:
         if await subscribers_repository.get(session, body.assigned_subscriber_id, (account_id,)) is None:
-            raise bad_request(f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account "
-                              f"{account_id}.")
+            raise bad_request(
+                f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account {account_id}."
+            )
         out["subscriber_id"] = body.assigned_subscriber_id
     return out
 
@@ -224,8 +271,9 @@ def _sandbox_schedule(session: AsyncSession, order: NumberOrder, now: datetime, 
     enqueue(session, now, ADVANCE_JOB, {"order_id": order.id, "to": "answer"}, delay_seconds=seconds)
 
 
-async def _order(session: AsyncSession, principal: Principal, order_id: str | None, account_id: str | None,
-                 direction: str = "in") -> tuple[NumberOrder, PortRequest]:
+async def _order(
+    session: AsyncSession, principal: Principal, order_id: str | None, account_id: str | None, direction: str = "in"
+) -> tuple[NumberOrder, PortRequest]:
     if not order_id:
         raise required("OrderId")
     order = await repository.get_order(session, order_id, principal.visible_accounts(account_id))
@@ -235,8 +283,15 @@ async def _order(session: AsyncSession, principal: Principal, order_id: str | No
     return order, port
 
 
-async def update_port_in(session: AsyncSession, principal: Principal, body: PortInUpdateRequest, now: datetime,
-                         policy: NumberPolicy, sandbox: bool, sandbox_seconds: float) -> dict:
+async def update_port_in(
+    session: AsyncSession,
+    principal: Principal,
+    body: PortInUpdateRequest,
+    now: datetime,
+    policy: NumberPolicy,
+    sandbox: bool,
+    sandbox_seconds: float,
+) -> dict:
     order, port = await _order(session, principal, body.order_id, body.account_id)
     if order.status not in OPEN:
         raise bad_request(f"Port-in order {order.id} is {order.status}; only open orders can be updated.")
@@ -258,8 +313,9 @@ async def update_port_in(session: AsyncSession, principal: Principal, body: Port
     return {"OrderId": order.id, "Status": "Updated", "Message": "Port-in order updated successfully"}
 
 
-async def cancel_port_in(session: AsyncSession, principal: Principal, body: OrderRequest, now: datetime,
-                         policy: NumberPolicy) -> dict:
+async def cancel_port_in(
+    session: AsyncSession, principal: Principal, body: OrderRequest, now: datetime, policy: NumberPolicy
+) -> dict:
     order, _port = await _order(session, principal, body.order_id, body.account_id)
     if order.status not in OPEN:
         raise bad_request(f"Port-in order {order.id} is {order.status}; only pending orders can be cancelled.")
@@ -268,8 +324,7 @@ async def cancel_port_in(session: AsyncSession, principal: Principal, body: Orde
 
 
 async def port_out(session: AsyncSession, principal: Principal, body: PortOutRequest, now: datetime) -> dict:
-    row = await lifecycle.find_live(session, principal, body.port_out_number, body.account_id,
-                                    field="PortOutNumber")
+    row = await lifecycle.find_live(session, principal, body.port_out_number, body.account_id, field="PortOutNumber")
     if not body.port_out_pin:
         raise required("PortOutPIN")
     if not re.fullmatch(r"\d{4,10}", body.port_out_pin):
@@ -278,14 +333,16 @@ async def port_out(session: AsyncSession, principal: Principal, body: PortOutReq
     order = lifecycle.new_order(row.account_id, "portout", [row.number], PENDING, now)
     session.add(order)
     await session.flush()
-    session.add(PortRequest(order_id=order.id, direction="out", number=row.number, phone_number_id=row.id,
-                            updated_at=now))
+    session.add(
+        PortRequest(order_id=order.id, direction="out", number=row.number, phone_number_id=row.id, updated_at=now)
+    )
     await events.order_changed(session, order, now)
     return {"OrderId": order.id, "OrderDate": iso(now), "Status": order.status, "PhoneNumber": row.number}
 
 
-async def set_status(session: AsyncSession, order: NumberOrder, status: str, message: str | None, now: datetime,
-                     policy: NumberPolicy) -> None:
+async def set_status(
+    session: AsyncSession, order: NumberOrder, status: str, message: str | None, now: datetime, policy: NumberPolicy
+) -> None:
     """Move a port order along PORT_TRANSITIONS; completing it moves the number."""
     if status not in PORT_TRANSITIONS.get(order.status, set()):
         raise ApiError(409, f"Port order {order.id} is {order.status}; it cannot become {status}.")
@@ -301,18 +358,28 @@ async def set_status(session: AsyncSession, order: NumberOrder, status: str, mes
     await events.order_changed(session, order, now)
 
 
-async def _complete_port_in(session: AsyncSession, order: NumberOrder, port: PortRequest, now: datetime,
-                            smdp_address: str) -> None:
+async def _complete_port_in(
+    session: AsyncSession, order: NumberOrder, port: PortRequest, now: datetime, smdp_address: str
+) -> None:
     inv = await repository.get_inventory(session, port.number)
     address = port.billing_address or {}
     if inv is None:
-        inv = InventoryNumber(number=port.number, ngp="PORT", area_code=port.number[2:5],
-                              zipcode=(address.get("Zip") or "00000")[:5], state=address.get("State"),
-                              number_type="mobile", status=ASSIGNED, updated_at=now)
+        inv = InventoryNumber(
+            number=port.number,
+            ngp="PORT",
+            area_code=port.number[2:5],
+            zipcode=(address.get("Zip") or "00000")[:5],
+            state=address.get("State"),
+            number_type="mobile",
+            status=ASSIGNED,
+            updated_at=now,
+        )
         session.add(inv)
     elif inv.status == AVAILABLE:
-        if await repository.claim_one(session, now, number=port.number, message_enabled=False,
-                                      voice_enabled=False) is None:
+        if (
+            await repository.claim_one(session, now, number=port.number, message_enabled=False, voice_enabled=False)
+            is None
+        ):
             raise bad_request(f"Phone number {port.number} was taken while the port was in progress.")
     elif inv.status == ASSIGNED:
         raise bad_request(f"Phone number {port.number} is already active on this platform.")
@@ -321,12 +388,27 @@ async def _complete_port_in(session: AsyncSession, order: NumberOrder, port: Por
     iccid, qr = port.iccid, None
     if not iccid:
         iccid, qr = esim.new_iccid(), esim.activation_code(smdp_address)
-    row = PhoneNumber(id=lifecycle.ids.new_id(lifecycle.ids.PHONE_NUMBER), account_id=order.account_id,
-                      number=port.number, number_type=port.classification or "mvno", message_type="p2p",
-                      message_enabled=bool(port.message_route_id), voice_enabled=bool(port.voice_route_id),
-                      data_enabled=True, message_route_id=port.message_route_id, voice_route_id=port.voice_route_id,
-                      subscriber_id=port.subscriber_id, iccid=iccid, qr_code=qr, product_type="Sms+Data",
-                      status=ACTIVE, order_id=order.id, zipcode=inv.zipcode, created_at=now, updated_at=now)
+    row = PhoneNumber(
+        id=lifecycle.ids.new_id(lifecycle.ids.PHONE_NUMBER),
+        account_id=order.account_id,
+        number=port.number,
+        number_type=port.classification or "mvno",
+        message_type="p2p",
+        message_enabled=bool(port.message_route_id),
+        voice_enabled=bool(port.voice_route_id),
+        data_enabled=True,
+        message_route_id=port.message_route_id,
+        voice_route_id=port.voice_route_id,
+        subscriber_id=port.subscriber_id,
+        iccid=iccid,
+        qr_code=qr,
+        product_type="Sms+Data",
+        status=ACTIVE,
+        order_id=order.id,
+        zipcode=inv.zipcode,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(row)
     await session.flush()
     port.phone_number_id = row.id
@@ -371,8 +453,15 @@ async def _was_corrected(session: AsyncSession, order: NumberOrder) -> bool:
     return port.updated_at > order.created_at
 
 
-async def operator_report(session: AsyncSession, order_id: str | None, status: str | None, code: str | None,
-                          message: str | None, now: datetime, policy: NumberPolicy) -> dict:
+async def operator_report(
+    session: AsyncSession,
+    order_id: str | None,
+    status: str | None,
+    code: str | None,
+    message: str | None,
+    now: datetime,
+    policy: NumberPolicy,
+) -> dict:
     if not order_id:
         raise required("OrderId")
     if not status:

@@ -18,8 +18,9 @@ MAX_PAGE_SIZE = 1000
 
 
 @router.post("/v1.0/numbers/availability", summary="Search Available Numbers")
-async def search_availability(body: AvailabilityRequest, request: Request,
-                              _who: Principal = Depends(principal)) -> dict:
+async def search_availability(
+    body: AvailabilityRequest, request: Request, _who: Principal = Depends(principal)
+) -> dict:
     platform = platform_of(request)
     async with platform.db.read() as session:
         return await service.availability(session, body, platform.clock.now())
@@ -29,14 +30,16 @@ async def search_availability(body: AvailabilityRequest, request: Request,
 async def provision_number(body: ProvisionRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        provisioned = await service.provision(session, who, body, platform.clock.now(),
-                                              platform.settings.esim_smdp_address)
+        provisioned = await service.provision(
+            session, who, body, platform.clock.now(), platform.settings.esim_smdp_address
+        )
     return service.provision_response(provisioned)
 
 
 @router.get("/v1.0/numbers/order", summary="Order ID Details")
-async def order_details(request: Request, who: Principal = Depends(principal),
-                        order_id: str | None = Query(None, alias="OrderId")) -> dict:
+async def order_details(
+    request: Request, who: Principal = Depends(principal), order_id: str | None = Query(None, alias="OrderId")
+) -> dict:
     if not order_id:
         raise required("OrderId")
     async with platform_of(request).db.read() as session:
@@ -47,11 +50,14 @@ async def order_details(request: Request, who: Principal = Depends(principal),
 
 
 @router.get("/v1.0/numbers", summary="Number Details")
-async def number_details(request: Request, who: Principal = Depends(principal),
-                         number: str | None = Query(None, alias="Number"),
-                         phone_number: str | None = Query(None, alias="PhoneNumber"),
-                         iccid: str | None = Query(None, alias="ICCID"),
-                         account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def number_details(
+    request: Request,
+    who: Principal = Depends(principal),
+    number: str | None = Query(None, alias="Number"),
+    phone_number: str | None = Query(None, alias="PhoneNumber"),
+    iccid: str | None = Query(None, alias="ICCID"),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     raw = number or phone_number
     if not raw and not iccid:
         raise required("Number")
@@ -66,12 +72,14 @@ async def number_details(request: Request, who: Principal = Depends(principal),
 
 
 @router.get("/v1.0/numbers/inventory", summary="Numbers Inventory")
-async def numbers_inventory(request: Request, who: Principal = Depends(principal),
-                            page_number: str | None = Query(None, alias="PageNumber"),
-                            filter: str | None = Query(None, alias="Filter"),
-                            total_numbers_requested: int | None = Query(None, alias="TotalNumbersRequested",
-                                                                        ge=1, le=MAX_PAGE_SIZE),
-                            account_id: str | None = Query(None, alias="AccountId")) -> dict:
+async def numbers_inventory(
+    request: Request,
+    who: Principal = Depends(principal),
+    page_number: str | None = Query(None, alias="PageNumber"),
+    filter: str | None = Query(None, alias="Filter"),
+    total_numbers_requested: int | None = Query(None, alias="TotalNumbersRequested", ge=1, le=MAX_PAGE_SIZE),
+    account_id: str | None = Query(None, alias="AccountId"),
+) -> dict:
     try:
         page = int(page_number or 1)
     except ValueError:
@@ -82,7 +90,13 @@ async def numbers_inventory(request: Request, who: Principal = Depends(principal
     account = who.resolve_account(account_id)
     status = None if not filter or filter.lower() == "all" else filter
     async with platform_of(request).db.read() as session:
-        total, rows = await repository.page_numbers(session, account, status=status, offset=(page - 1) * size,
-                                                    limit=size)
-    return {"AccountId": account, "TotalResults": total, "PageNumber": page, "Filter": filter or "All",
-            "PhoneNumbers": [presenters.inventory_item(n) for n in rows]}
+        total, rows = await repository.page_numbers(
+            session, account, status=status, offset=(page - 1) * size, limit=size
+        )
+    return {
+        "AccountId": account,
+        "TotalResults": total,
+        "PageNumber": page,
+        "Filter": filter or "All",
+        "PhoneNumbers": [presenters.inventory_item(n) for n in rows],
+    }

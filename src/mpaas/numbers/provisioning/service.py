@@ -38,11 +38,20 @@ async def availability(session: AsyncSession, body: AvailabilityRequest, now: da
     randomized = not area and not zipcode
     total = await repository.count_available(session, area_code=area, zipcode=zipcode, **caps)
     areas = await repository.available_areas(
-        session, area_code=area, zipcode=zipcode, offset=(body.page_number - 1) * AREAS_PER_PAGE,
-        limit=AREAS_PER_PAGE, randomized=randomized, **caps)
+        session,
+        area_code=area,
+        zipcode=zipcode,
+        offset=(body.page_number - 1) * AREAS_PER_PAGE,
+        limit=AREAS_PER_PAGE,
+        randomized=randomized,
+        **caps,
+    )
     wanted = DEFAULT_SAMPLE_NUMBERS if body.total_numbers_requested is None else body.total_numbers_requested
-    numbers = await repository.sample_available_numbers(session, area_code=area, zipcode=zipcode, limit=wanted,
-                                                        **caps) if wanted else []
+    numbers = (
+        await repository.sample_available_numbers(session, area_code=area, zipcode=zipcode, limit=wanted, **caps)
+        if wanted
+        else []
+    )
     return {
         "RequestId": f"T-{secrets.randbelow(100000):05d}",
         "RequestDate": iso(now),
@@ -90,8 +99,9 @@ async def _claim(session: AsyncSession, body: ProvisionRequest, now: datetime) -
     raise bad_request("No available numbers match the request; check POST /v1.0/numbers/availability.")
 
 
-async def provision(session: AsyncSession, principal: Principal, body: ProvisionRequest, now: datetime,
-                    smdp_address: str) -> Provisioned:
+async def provision(
+    session: AsyncSession, principal: Principal, body: ProvisionRequest, now: datetime, smdp_address: str
+) -> Provisioned:
     if not body.message_route_id:
         raise bad_request(MESSAGE_ROUTE_REQUIRED)
     account_id = principal.resolve_account(body.account_id)
@@ -112,8 +122,9 @@ async def provision(session: AsyncSession, principal: Principal, body: Provision
     if body.assigned_subscriber_id:
         subscriber = await subscribers_repository.get(session, body.assigned_subscriber_id, (account_id,))
         if subscriber is None:
-            raise bad_request(f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account "
-                              f"{account_id}.")
+            raise bad_request(
+                f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account {account_id}."
+            )
         subscriber_id = subscriber.id
     if body.iccid and await repository.find_number(session, principal.account_ids, iccid=body.iccid):
         raise bad_request(f"ICCID {body.iccid} is already assigned to another number.")
@@ -122,15 +133,35 @@ async def provision(session: AsyncSession, principal: Principal, body: Provision
     iccid, qr_code = body.iccid, None
     if not iccid:  # no physical SIM: issue an eSIM profile
         iccid, qr_code = esim.new_iccid(), esim.activation_code(smdp_address)
-    order = NumberOrder(id=ids.new_id(ids.NUMBER_ORDER), account_id=account_id, order_type="provision",
-                        status="Complete", numbers=[claimed.number], created_at=now, updated_at=now)
+    order = NumberOrder(
+        id=ids.new_id(ids.NUMBER_ORDER),
+        account_id=account_id,
+        order_type="provision",
+        status="Complete",
+        numbers=[claimed.number],
+        created_at=now,
+        updated_at=now,
+    )
     number = PhoneNumber(
-        id=ids.new_id(ids.PHONE_NUMBER), account_id=account_id, number=claimed.number,
-        number_type=body.number_type, message_type=body.message_type, message_enabled=body.message_enabled,
-        voice_enabled=body.voice_enabled, data_enabled=bool(body.data_enabled), message_route_id=route.id,
-        voice_route_id=voice_route_id, subscriber_id=subscriber_id, iccid=iccid, qr_code=qr_code,
-        product_type=body.product_type, status="Active", order_id=order.id, zipcode=claimed.zipcode,
-        created_at=now, updated_at=now,
+        id=ids.new_id(ids.PHONE_NUMBER),
+        account_id=account_id,
+        number=claimed.number,
+        number_type=body.number_type,
+        message_type=body.message_type,
+        message_enabled=body.message_enabled,
+        voice_enabled=body.voice_enabled,
+        data_enabled=bool(body.data_enabled),
+        message_route_id=route.id,
+        voice_route_id=voice_route_id,
+        subscriber_id=subscriber_id,
+        iccid=iccid,
+        qr_code=qr_code,
+        product_type=body.product_type,
+        status="Active",
+        order_id=order.id,
+        zipcode=claimed.zipcode,
+        created_at=now,
+        updated_at=now,
     )
     session.add_all([order, number])
     await session.flush()

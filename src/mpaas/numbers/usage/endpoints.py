@@ -47,8 +47,9 @@ async def data_usage_info(body: NumbersRequest, request: Request, who: Principal
 async def update_renewal(body: RenewalInfoRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        result = await usage.update_renewal(session, who, body, platform.clock.now(),
-                                            platform.settings.numbers_time_zone)
+        result = await usage.update_renewal(
+            session, who, body, platform.clock.now(), platform.settings.numbers_time_zone
+        )
     platform.jobs.notify()
     return result
 
@@ -67,8 +68,9 @@ def _sandbox(platform) -> tuple[bool, float]:
 async def port_in(body: PortInRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        result = await porting.port_in(session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings),
-                                       *_sandbox(platform))
+        result = await porting.port_in(
+            session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings), *_sandbox(platform)
+        )
     platform.jobs.notify()
     return result
 
@@ -77,8 +79,9 @@ async def port_in(body: PortInRequest, request: Request, who: Principal = Depend
 async def port_in_update(body: PortInUpdateRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        result = await porting.update_port_in(session, who, body, platform.clock.now(),
-                                              NumberPolicy.of(platform.settings), *_sandbox(platform))
+        result = await porting.update_port_in(
+            session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings), *_sandbox(platform)
+        )
     platform.jobs.notify()
     return result
 
@@ -87,8 +90,9 @@ async def port_in_update(body: PortInUpdateRequest, request: Request, who: Princ
 async def port_in_cancel(body: OrderRequest, request: Request, who: Principal = Depends(principal)) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        return await porting.cancel_port_in(session, who, body, platform.clock.now(),
-                                            NumberPolicy.of(platform.settings))
+        return await porting.cancel_port_in(
+            session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings)
+        )
 
 
 @router.post("/v1.0/numbers/portout", summary="Numbers - Port Out")
@@ -116,5 +120,12 @@ async def get_policy(request: Request, phone_number: str | None = Query(None, al
 async def port_order_status(body: PortStatusReport, request: Request) -> dict:
     platform = platform_of(request)
     async with platform.db.write() as session:
-        return await porting.operator_report(session, body.order_id, body.status, body.code, body.message,
-                                             platform.clock.now(), NumberPolicy.of(platform.settings))
+        return await porting.operator_report(
+            session,
+            body.order_id,
+            body.status,
+            body.code,
+            body.message,
+            platform.clock.now(),
+            NumberPolicy.of(platform.settings),
+        )

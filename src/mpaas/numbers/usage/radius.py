@@ -134,8 +134,9 @@ class AccountingProtocol(asyncio.DatagramProtocol):
         if not records:
             return
         async with self.platform.db.write() as session:
-            await usage.radius_batch(session, records, self.platform.clock.now(),
-                                     self.platform.settings.numbers_time_zone)
+            await usage.radius_batch(
+                session, records, self.platform.clock.now(), self.platform.settings.numbers_time_zone
+            )
 
     async def close(self) -> None:
         if self.consumer is not None:
@@ -160,7 +161,8 @@ class RadiusListener:
         loop = asyncio.get_running_loop()
         self.transport, self.protocol = await loop.create_datagram_endpoint(
             lambda: AccountingProtocol(self.platform, s.radius_secret.encode()),
-            local_addr=(host or "0.0.0.0", int(port)))
+            local_addr=(host or "0.0.0.0", int(port)),
+        )
         bound = self.transport.get_extra_info("sockname")[:2]
         log.info("RADIUS accounting listening on %s:%s", *bound)
         return bound

@@ -26,8 +26,10 @@ async def imei_of(session: AsyncSession, phone_number_id: str) -> str | None:
 async def plans_for(session: AsyncSession, numbers: Sequence[str]) -> dict[str, tuple[DataPlan | None, PhoneNumber]]:
     """Account numbers among `numbers`, each with its plan (None when it has none yet)."""
     result = await session.execute(
-        select(PhoneNumber, DataPlan).outerjoin(DataPlan, DataPlan.phone_number_id == PhoneNumber.id)
-        .where(PhoneNumber.number.in_(list(numbers))))
+        select(PhoneNumber, DataPlan)
+        .outerjoin(DataPlan, DataPlan.phone_number_id == PhoneNumber.id)
+        .where(PhoneNumber.number.in_(list(numbers)))
+    )
     return {row.number: (plan, row) for row, plan in result.all()}
 
 
@@ -42,8 +44,7 @@ async def insert_new_records(session: AsyncSession, records: list[dict]) -> set[
     # Core executemany of one cached statement (SQLAlchemy batches it into multi-row INSERTs, "insertmanyvalues"),
     # not the ORM and not .values(list), whose per-call compile of N value tuples dominated the profile.
     table = UsageRecord.__table__
-    stmt = (_insert(session, table).on_conflict_do_nothing(index_elements=["record_id"])
-            .returning(table.c.record_id))
+    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["record_id"]).returning(table.c.record_id)
     return set((await session.execute(stmt, records)).scalars().all())
 
 
@@ -51,7 +52,9 @@ async def get_radius_session(session: AsyncSession, session_id: str, number: str
     return await session.get(RadiusSession, (session_id, number))
 
 
-async def radius_sessions(session: AsyncSession, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RadiusSession]:
+async def radius_sessions(
+    session: AsyncSession, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], RadiusSession]:
     """The stored sessions among `keys` (session id, number), in one query."""
     if not keys:
         return {}

@@ -31,11 +31,20 @@ RENEWAL_JOB = "numbers.usage_renewal"
 # Usage records repeat the same few numbers; parsing one with phonenumbers costs ~100 us.
 _e164 = lru_cache(maxsize=65536)(normalize_e164)
 DEFAULT_LIMIT_MB = 20
-UNIT_BYTES = {"KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
+UNIT_BYTES = {"KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
 # The speed a billing Restrict applies when the number's own data plan names none.
 RESTRICT_SPEED = "1-mbps"
-SPEED_KBPS = {"64-kbps": 64, "128-kbps": 128, "256-kbps": 256, "512-kbps": 512, "1-mbps": 1024, "5-mbps": 5120,
-              "20-mbps": 20480, "50-mbps": 51200, "100-mbps": 102400}
+SPEED_KBPS = {
+    "64-kbps": 64,
+    "128-kbps": 128,
+    "256-kbps": 256,
+    "512-kbps": 512,
+    "1-mbps": 1024,
+    "5-mbps": 5120,
+    "20-mbps": 20480,
+    "50-mbps": 51200,
+    "100-mbps": 102400,
+}
 
 
 def carrier_speed(speed: str | None) -> str | None:
@@ -69,10 +78,26 @@ def behavior(plan: DataPlan, number_status: str = ACTIVE) -> str:
 
 
 def new_plan(row: PhoneNumber, now: datetime, time_zone: str) -> DataPlan:
-    return DataPlan(phone_number_id=row.id, number=row.number, value_unit="MB", notify_value=None,
-                    throttle_value=None, throttle_speed=None, limit_value=DEFAULT_LIMIT_MB, used_bytes=0,
-                    behavior=BEHAVIOR_ACTIVE, notified=False, period_type="M", period_value=1, renewal_day=None,
-                    auto_renew=False, time_zone=time_zone, next_renewal_at=None, imei=None, updated_at=now)
+    return DataPlan(
+        phone_number_id=row.id,
+        number=row.number,
+        value_unit="MB",
+        notify_value=None,
+        throttle_value=None,
+        throttle_speed=None,
+        limit_value=DEFAULT_LIMIT_MB,
+        used_bytes=0,
+        behavior=BEHAVIOR_ACTIVE,
+        notified=False,
+        period_type="M",
+        period_value=1,
+        renewal_day=None,
+        auto_renew=False,
+        time_zone=time_zone,
+        next_renewal_at=None,
+        imei=None,
+        updated_at=now,
+    )
 
 
 async def _plan(session: AsyncSession, row: PhoneNumber, now: datetime, time_zone: str) -> DataPlan:
@@ -97,6 +122,7 @@ def _numbers(body: NumbersRequest) -> list[str]:
 
 # --- limits ----------------------------------------------------------------------------------------
 
+
 def check_limits(notify: int | None, throttle: int | None, limit: int, speed: str | None) -> None:
     if notify is not None and throttle is not None and notify >= throttle:
         raise bad_request("NotifyValue must be less than ThrottleValue")
@@ -108,8 +134,9 @@ def check_limits(notify: int | None, throttle: int | None, limit: int, speed: st
         raise bad_request("ThrottleSpeed is required when ThrottleValue is set.")
 
 
-async def set_limits(session: AsyncSession, principal: Principal, body: DataUsageRequest, now: datetime,
-                     time_zone: str) -> dict:
+async def set_limits(
+    session: AsyncSession, principal: Principal, body: DataUsageRequest, now: datetime, time_zone: str
+) -> dict:
     if not body.value_unit:
         raise required("ValueUnit")
     limit = body.limit_value or DEFAULT_LIMIT_MB
@@ -117,14 +144,25 @@ async def set_limits(session: AsyncSession, principal: Principal, body: DataUsag
     for number in _numbers(body):
         row = await lifecycle.find_live(session, principal, number, body.account_id, field="PhoneNumbers.Number")
         plan = await _plan(session, row, now, time_zone)
-        plan.value_unit, plan.notify_value, plan.throttle_value = body.value_unit, body.notify_value, body.throttle_value
+        plan.value_unit, plan.notify_value, plan.throttle_value = (
+            body.value_unit,
+            body.notify_value,
+            body.throttle_value,
+        )
         plan.throttle_speed, plan.limit_value, plan.updated_at = body.throttle_speed, limit, now
         plan.behavior = behavior(plan, row.status)
         notify = _bytes(plan, plan.notify_value)
         plan.notified = notify is not None and plan.used_bytes >= notify
-    return {"Status": "Complete", "StatusMessage": "", "ValueUnit": body.value_unit, "NotifyValue": body.notify_value,
-            "ThrottleValue": body.throttle_value, "ThrottleSpeed": body.throttle_speed, "LimitValue": limit,
-            "PhoneNumbers": [{"Number": n} for n in _numbers(body)]}
+    return {
+        "Status": "Complete",
+        "StatusMessage": "",
+        "ValueUnit": body.value_unit,
+        "NotifyValue": body.notify_value,
+        "ThrottleValue": body.throttle_value,
+        "ThrottleSpeed": body.throttle_speed,
+        "LimitValue": limit,
+        "PhoneNumbers": [{"Number": n} for n in _numbers(body)],
+    }
 
 
 async def _per_number(session: AsyncSession, principal: Principal, body: NumbersRequest, view) -> dict:
@@ -133,9 +171,13 @@ async def _per_number(session: AsyncSession, principal: Principal, body: Numbers
     for number in _numbers(body):
         row = await repository.find_number(session, accounts, number=number)
         if row is None:
-            items.append({"Number": number, "Status": "Error",
-                          "StatusMessage": f"Not found: number {number} does not exist or belongs to a different "
-                                           "account."})
+            items.append(
+                {
+                    "Number": number,
+                    "Status": "Error",
+                    "StatusMessage": f"Not found: number {number} does not exist or belongs to a different account.",
+                }
+            )
             continue
         plan = await usage_repository.get_plan(session, row.id) or new_plan(row, row.updated_at, "UTC")
         items.append({"Number": number, **view(row, plan)})
@@ -143,19 +185,38 @@ async def _per_number(session: AsyncSession, principal: Principal, body: Numbers
 
 
 async def settings_of(session: AsyncSession, principal: Principal, body: NumbersRequest) -> dict:
-    return await _per_number(session, principal, body, lambda row, plan: {
-        "Status": "Success", "StatusMessage": "", "NotifyValue": plan.notify_value, "LimitValue": plan.limit_value,
-        "ThrottleValue": plan.throttle_value, "ThrottleSpeed": carrier_speed(plan.throttle_speed),
-        "ValueUnit": plan.value_unit, "PeriodType": plan.period_type, "RenewalDay": plan.renewal_day,
-        "AutoRenew": plan.auto_renew, "TimeZone": plan.time_zone, "NextRenewalDate": iso(plan.next_renewal_at)})
+    return await _per_number(
+        session,
+        principal,
+        body,
+        lambda row, plan: {
+            "Status": "Success",
+            "StatusMessage": "",
+            "NotifyValue": plan.notify_value,
+            "LimitValue": plan.limit_value,
+            "ThrottleValue": plan.throttle_value,
+            "ThrottleSpeed": carrier_speed(plan.throttle_speed),
+            "ValueUnit": plan.value_unit,
+            "PeriodType": plan.period_type,
+            "RenewalDay": plan.renewal_day,
+            "AutoRenew": plan.auto_renew,
+            "TimeZone": plan.time_zone,
+            "NextRenewalDate": iso(plan.next_renewal_at),
+        },
+    )
 
 
 async def info_of(session: AsyncSession, principal: Principal, body: NumbersRequest) -> dict:
     def view(row: PhoneNumber, plan: DataPlan) -> dict:
         limit = _bytes(plan, plan.limit_value)
         current = behavior(plan, row.status)
-        out = {"Status": row.status.upper(), "StatusMessage": "", "Used": human_bytes(plan.used_bytes),
-               "Remaining": human_bytes(max(0, limit - plan.used_bytes)), "CurrentBehavior": current}
+        out = {
+            "Status": row.status.upper(),
+            "StatusMessage": "",
+            "Used": human_bytes(plan.used_bytes),
+            "Remaining": human_bytes(max(0, limit - plan.used_bytes)),
+            "CurrentBehavior": current,
+        }
         if current == BEHAVIOR_THROTTLED:
             out["ThrottleSpeed"] = plan.throttle_speed
         return out
@@ -164,6 +225,7 @@ async def info_of(session: AsyncSession, principal: Principal, body: NumbersRequ
 
 
 # --- usage from the network ------------------------------------------------------------------------
+
 
 async def add_usage(session: AsyncSession, plan: DataPlan, row: PhoneNumber, nbytes: int, now: datetime) -> None:
     """Count `nbytes` against the plan and react to every threshold crossed on the way."""
@@ -200,20 +262,36 @@ async def ingest(session: AsyncSession, records: list[UsageRecordIn], now: datet
         seen.add(record.record_id)
         if record.imei:
             imeis[number] = record.imei
-        rows.append({"record_id": record.record_id, "number": number, "bytes": record.bytes,
-                     "occurred_at": record.timestamp or now, "received_at": now})
+        rows.append(
+            {
+                "record_id": record.record_id,
+                "number": number,
+                "bytes": record.bytes,
+                "occurred_at": record.timestamp or now,
+                "received_at": now,
+            }
+        )
     new_ids = await usage_repository.insert_new_records(session, rows)
     per_number: dict[str, int] = defaultdict(int)
     for r in rows:
         if r["record_id"] in new_ids:
             per_number[r["number"]] += r["bytes"]
     unknown = await apply_usage(session, per_number, now, time_zone, imeis)
-    return {"Accepted": len(new_ids), "Duplicates": len(rows) - len(new_ids), "Invalid": len(invalid),
-            "UnknownNumbers": sorted(unknown)}
+    return {
+        "Accepted": len(new_ids),
+        "Duplicates": len(rows) - len(new_ids),
+        "Invalid": len(invalid),
+        "UnknownNumbers": sorted(unknown),
+    }
 
 
-async def apply_usage(session: AsyncSession, per_number: dict[str, int], now: datetime, time_zone: str,
-                      imeis: dict[str, str] | None = None) -> set[str]:
+async def apply_usage(
+    session: AsyncSession,
+    per_number: dict[str, int],
+    now: datetime,
+    time_zone: str,
+    imeis: dict[str, str] | None = None,
+) -> set[str]:
     """Add usage per number (one plan lookup per number); returns numbers no account holds."""
     wanted = set(per_number) | set(imeis or {})
     if not wanted:
@@ -232,14 +310,23 @@ async def apply_usage(session: AsyncSession, per_number: dict[str, int], now: da
     return wanted - set(found)
 
 
-async def radius_accounting(session: AsyncSession, session_id: str, number: str, status: str, octets: int,
-                            imei: str | None, now: datetime, time_zone: str) -> int:
+async def radius_accounting(
+    session: AsyncSession,
+    session_id: str,
+    number: str,
+    status: str,
+    octets: int,
+    imei: str | None,
+    now: datetime,
+    time_zone: str,
+) -> int:
     """One Accounting-Request; see `radius_batch`. Returns the bytes counted."""
     return await radius_batch(session, [(session_id, number, status, octets, imei)], now, time_zone)
 
 
-async def radius_batch(session: AsyncSession, requests: list[tuple[str, str, str, int, str | None]],
-                       now: datetime, time_zone: str) -> int:
+async def radius_batch(
+    session: AsyncSession, requests: list[tuple[str, str, str, int, str | None]], now: datetime, time_zone: str
+) -> int:
     """Accounting-Requests (session id, number, status, octets, IMEI). Counters are running totals per
     session: only growth past the highest total seen counts, so duplicates and late Interim-Updates add
     nothing (and the order of requests inside a batch does not matter). Returns the bytes counted."""
@@ -287,13 +374,19 @@ async def policy(session: AsyncSession, raw: str | None, now: datetime) -> dict:
     if current == BEHAVIOR_ACTIVE and await is_restricted(session, row, now):
         # A billing threshold with the Restrict action throttles data until its period ends.
         current, speed = BEHAVIOR_THROTTLED, speed or RESTRICT_SPEED
-    return {"PhoneNumber": number, "NumberStatus": row.status, "Behavior": current,
-            "ThrottleSpeed": speed if current == BEHAVIOR_THROTTLED else None,
-            "ThrottleKbps": SPEED_KBPS.get(speed) if current == BEHAVIOR_THROTTLED else None,
-            "UsedBytes": plan.used_bytes, "LimitBytes": _bytes(plan, plan.limit_value)}
+    return {
+        "PhoneNumber": number,
+        "NumberStatus": row.status,
+        "Behavior": current,
+        "ThrottleSpeed": speed if current == BEHAVIOR_THROTTLED else None,
+        "ThrottleKbps": SPEED_KBPS.get(speed) if current == BEHAVIOR_THROTTLED else None,
+        "UsedBytes": plan.used_bytes,
+        "LimitBytes": _bytes(plan, plan.limit_value),
+    }
 
 
 # --- renewal ---------------------------------------------------------------------------------------
+
 
 def next_renewal(plan: DataPlan, after: date) -> date:
     """The first renewal date strictly after `after` (a local date in the plan's zone). Monthly renewals
@@ -310,8 +403,13 @@ def _schedule(session: AsyncSession, plan: DataPlan, after: date, now: datetime)
     tz = calendar.zone(plan.time_zone)
     at = calendar.local_midnight(next_renewal(plan, after), tz)
     plan.next_renewal_at = at
-    enqueue(session, now, RENEWAL_JOB, {"phone_number_id": plan.phone_number_id, "due": iso(at)},
-            delay_seconds=max(0.0, (at - now).total_seconds()))
+    enqueue(
+        session,
+        now,
+        RENEWAL_JOB,
+        {"phone_number_id": plan.phone_number_id, "due": iso(at)},
+        delay_seconds=max(0.0, (at - now).total_seconds()),
+    )
 
 
 def reset(plan: DataPlan, status: str, now: datetime) -> None:
@@ -319,10 +417,14 @@ def reset(plan: DataPlan, status: str, now: datetime) -> None:
     plan.behavior = behavior(plan, status)
 
 
-async def update_renewal(session: AsyncSession, principal: Principal, body: RenewalInfoRequest, now: datetime,
-                         default_zone: str) -> dict:
-    for field, value in (("AutoRenew", body.auto_renew), ("PeriodType", body.period_type),
-                         ("RenewalDay", body.renewal_day)):
+async def update_renewal(
+    session: AsyncSession, principal: Principal, body: RenewalInfoRequest, now: datetime, default_zone: str
+) -> dict:
+    for field, value in (
+        ("AutoRenew", body.auto_renew),
+        ("PeriodType", body.period_type),
+        ("RenewalDay", body.renewal_day),
+    ):
         if value is None:
             raise required(field)
     top = 31 if body.period_type == "M" else 7
@@ -362,13 +464,23 @@ async def renew_if_due(session: AsyncSession, payload: dict, now: datetime) -> b
         nxt = calendar.add_months(renewed_on, plan.period_value, plan.renewal_day or 1)
         at = calendar.local_midnight(nxt, tz)
         plan.next_renewal_at = at
-        enqueue(session, now, RENEWAL_JOB, {"phone_number_id": plan.phone_number_id, "due": iso(at)},
-                delay_seconds=max(0.0, (at - now).total_seconds()))
+        enqueue(
+            session,
+            now,
+            RENEWAL_JOB,
+            {"phone_number_id": plan.phone_number_id, "due": iso(at)},
+            delay_seconds=max(0.0, (at - now).total_seconds()),
+        )
     elif plan.period_type == "W" and plan.period_value > 1:
         at = calendar.local_midnight(renewed_on + timedelta(days=7 * plan.period_value), tz)
         plan.next_renewal_at = at
-        enqueue(session, now, RENEWAL_JOB, {"phone_number_id": plan.phone_number_id, "due": iso(at)},
-                delay_seconds=max(0.0, (at - now).total_seconds()))
+        enqueue(
+            session,
+            now,
+            RENEWAL_JOB,
+            {"phone_number_id": plan.phone_number_id, "due": iso(at)},
+            delay_seconds=max(0.0, (at - now).total_seconds()),
+        )
     else:
         _schedule(session, plan, renewed_on, now)
     return True

@@ -1,18 +1,30 @@
-"""The request's principal: bearer token verified, endpoint scope checked, rate limit counted."""
+"""Every authentication and authorization check of the HTTP API, as request dependencies.
+
+- `Caller`: a distributor's bearer token verified, its endpoint scope checked, its rate limit counted, and
+  the distributor still active with its accounts (the principal every `/v1.0` and `/ext/v1` handler acts as).
+- `Operator`: the operator's bearer token (`MPAAS_OPERATOR_TOKEN`), for `/ops/v1`.
+- `OperatorOnly`: the operator's token on a `/v1.0` operation the contract gives distributors, where a
+  genuine distributor token is told it is not allowed (403) rather than not authenticated (401).
+"""
 
 from __future__ import annotations
 
-from fastapi import Request, Response
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
 
 from mpaas.accounts import repository
 from mpaas.accounts.service import Principal
 from mpaas.core.errors import ApiError
+from mpaas.core.security.operator import load_operator_token, token_matches
 from mpaas.core.security.tokens import TokenError, scope_of
+from mpaas.dependencies import PlatformDep, platform_of
 from mpaas.roles.platform import Platform
 
-
-def platform_of(request: Request) -> Platform:
-    return request.app.state.platform
+OPERATOR_ONLY = (
+    "Forbidden: only the platform operator may create distributors. Call POST /v1.0/distributor/create "
+    "with the operator bearer token (MPAAS_OPERATOR_TOKEN, as for /ops/v1), not a distributor token."
+)
 
 
 async def apply_rate_limit(platform: Platform, key: str, per_minute: int, response: Response) -> None:
@@ -22,14 +34,19 @@ async def apply_rate_limit(platform: Platform, key: str, per_minute: int, respon
     response.headers.update(decision.headers())
 
 
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 async def principal(request: Request, response: Response) -> Principal:
     platform = platform_of(request)
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = _bearer(request)
+    if token is None:
         raise ApiError(401)
     try:
-        claims = platform.tokens.verify(token.strip(), platform.clock.now())
+        claims = platform.tokens.verify(token, platform.clock.now())
     except TokenError:
         raise ApiError(401) from None
     if claims.scope != scope_of(request.url.path):
@@ -40,3 +57,27 @@ async def principal(request: Request, response: Response) -> Principal:
     if account_ids is None:  # the distributor was removed or deactivated after the token was issued
         raise ApiError(401)
     return Principal(distributor_id=claims.distributor_id, account_ids=tuple(account_ids))
+
+
+async def operator(request: Request, platform: PlatformDep) -> None:
+    token = _bearer(request)
+    if token is None or not token_matches(load_operator_token(platform.settings), token):
+        raise ApiError(401, "Unauthorized: the operator bearer token (MPAAS_OPERATOR_TOKEN) is missing or invalid.")
+
+
+async def operator_only(request: Request, platform: PlatformDep) -> None:
+    token = _bearer(request)
+    if token is None:
+        raise ApiError(401)
+    if token_matches(load_operator_token(platform.settings), token):
+        return
+    try:  # a genuine distributor token: authenticated, but not allowed to do this
+        platform.tokens.verify(token, platform.clock.now())
+    except TokenError:
+        raise ApiError(401) from None
+    raise ApiError(403, OPERATOR_ONLY)
+
+
+Caller = Annotated[Principal, Depends(principal)]
+Operator = Depends(operator)  # for `dependencies=[Operator]` on a router or an operation
+OperatorOnly = Depends(operator_only)

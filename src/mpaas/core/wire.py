@@ -40,6 +40,21 @@ class WireModel(BaseModel):
         return out
 
 
+class WireResponse(BaseModel):
+    """A response body: the contract's names (PascalCase by default, an explicit alias where the contract
+    spells a name otherwise), serialized by alias. `extra="forbid"`: a presenter that returns a field its
+    model does not declare fails in the tests, instead of the field silently vanishing from the wire.
+
+    Handlers return the presenter's dict and name the model as their return type; FastAPI validates the dict
+    against it and the OpenAPI document shows it. Field types keep values as they are: money is `Money`
+    (an int stays an int on the wire), and a shape the contract leaves open is `Any`."""
+
+    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="forbid")
+
+
+Money = int | float  # what `money()` returns: 0 stays 0, 0.0045 stays 0.0045
+
+
 def one_of(*allowed: str, case_insensitive: bool = True):
     """A string restricted to `allowed`, canonicalized to the contract's spelling."""
     canonical = {a.lower(): a for a in allowed}

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.carriers.base import SubmitResult
 from mpaas.core import ids
 from mpaas.core.db import fastmany
-from mpaas.core.jobs.queue import JOBS
+from mpaas.core.jobs.queue import JOBS, mark_jobs_written
 from mpaas.core.wire import iso
 from mpaas.models import EarlyReceipt, Message, MessagePart
 from mpaas.models.jobs import PENDING
@@ -134,6 +134,7 @@ def status_job(message, status: str, error_code: str | None, now: datetime) -> d
 
 
 async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
+    mark_jobs_written(session)
     await fastmany.executemany(session, INSERT_JOBS, rows)  # Core, not ORM: no unit-of-work bookkeeping
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from mpaas.core.wire import Optional, Required, WireBool, WireModel, one_of
+from mpaas.core.wire import Optional, Required, WireBool, WireModel, WireResponse, one_of
 
 METHODS = ("GET", "POST")
 AUTH_TYPES = ("None", "Basic", "Bearer")
@@ -146,3 +146,116 @@ class UpdateVoiceRoute(VoiceRouteFields):
 class DeleteVoiceRoute(WireModel):
     call_route_id: Required = Field(alias="CallRouteId")
     account_id: Optional = Field(default=None, alias="AccountId")
+
+
+# Responses (the contract's examples: field names, casing and the two spellings of the IP list).
+
+
+class MessageRouteAttributes(WireResponse):
+    message_route_id: str
+    route_name: str | None
+    message_url: str | None
+    message_url_method: str | None
+    message_route_enabled: bool | None
+    message_authentication_type: str | None
+    message_username: str | None
+    message_password_token: str | None
+    callback_message_url: str | None
+    callback_message_url_method: str | None
+    callback_message_authentication_type: str | None
+    callback_message_username: str | None
+    callback_message_password_token: str | None
+    inbound_bypass: bool | None
+    outbound_bypass: bool | None
+    intelligent_route_enabled: bool | None
+
+
+class MessageRouteOut(MessageRouteAttributes):
+    account_id: str
+
+
+class ListedMessageRoute(MessageRouteAttributes):
+    """In the account listing the account's key is spelled `AccountID`."""
+
+    account_id: str = Field(alias="AccountID")
+
+
+class MessageRouteList(WireResponse):
+    account_id: str = Field(alias="AccountID")
+    total_routes: int
+    results: list[ListedMessageRoute]
+
+
+class MessageRouteDeleted(WireResponse):
+    message_route_status: str
+    mrid: str = Field(alias="MRID")
+
+
+class IpEntry(WireResponse):
+    ip_address: str
+
+
+class VoiceRouteAttributes(WireResponse):
+    route_name: str | None
+    route_type: str | None
+    voice_url: str | None
+    voice_url_method: str | None
+    voice_authentication_type: str | None
+    voice_username: str | None
+    voice_password_token: str | None
+    callback_voice_url: str | None
+    callback_voice_url_method: str | None
+    trunk_ip1: str | None
+    trunk_ip2: str | None
+    trunk_port1: str | None
+    trunk_port2: str | None
+    trunk_transport1: str | None
+    trunk_transport2: str | None
+    trunk_uri1: str | None
+    trunk_uri2: str | None
+    trunk_enabled1: bool | None
+    trunk_enabled2: bool | None
+    trunk1_priortiy: int | None
+    trunk1_weight: int | None
+    trunk2_priortiy: int | None
+    trunk2_weight: int | None
+    header_manipulation: str | None
+    enable_sip_refer: bool | None
+    transfer_caller_id: str | None
+    symmetric_rtp: bool | None
+    enable_trp_secure_trunk: bool | None
+    enable_pstn_transfer: bool | None
+    cnam_lookup: bool | None
+    termination_uri_subdomain: str | None
+    enable_call_streaming: bool | None
+    wss_uri: str | None
+    intelligent_route_enabled: bool | None
+    route_enabled: bool | None
+
+
+class VoiceRouteOut(VoiceRouteAttributes):
+    """Details and create/update answers: `AccountId`, and the list spelled `IpWhiteList`."""
+
+    call_route_id: str
+    account_id: str
+    ip_white_list: list[IpEntry]
+
+
+class ListedVoiceRoute(VoiceRouteAttributes):
+    """The account listing: `CallRouteStatus`, `AccountID`, and the list spelled `IpWhitelist`."""
+
+    call_route_status: str
+    call_route_id: str
+    account_id: str = Field(alias="AccountID")
+    ip_whitelist: list[IpEntry]
+
+
+class VoiceRouteList(WireResponse):
+    account_id: str = Field(alias="AccountID")
+    total_routes: int
+    results: list[ListedVoiceRoute]
+
+
+class VoiceRouteDeleted(WireResponse):
+    call_route_status: str
+    call_route_id: str

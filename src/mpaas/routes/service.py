@@ -184,3 +184,18 @@ async def delete_voice_route(session: AsyncSession, principal: Principal, route_
     await session.delete(route)
     await session.flush()
     return route.id
+
+
+async def list_message_routes(
+    session: AsyncSession, principal: Principal, account_id: str | None
+) -> tuple[str, list[MessageRoute]]:
+    """The account the listing is of (the caller's only one, or the `AccountId` given) and its routes."""
+    account = principal.resolve_account(account_id)
+    return account, await repository.list_message_routes(session, account)
+
+
+async def list_voice_routes(
+    session: AsyncSession, principal: Principal, account_id: str | None
+) -> tuple[str, list[VoiceRoute]]:
+    account = principal.resolve_account(account_id)
+    return account, await repository.list_voice_routes(session, account)

@@ -71,6 +71,18 @@ class RetryLater(Exception):
         super().__init__(reason)
 
 
+JOBS_WRITTEN = "mpaas.jobs_written"  # session.info key: this transaction wrote jobs
+
+
+def mark_jobs_written(session: AsyncSession) -> None:
+    """Note that the session's transaction wrote jobs, so whoever commits it wakes the workers after."""
+    session.info[JOBS_WRITTEN] = True
+
+
+def jobs_written(session: AsyncSession) -> bool:
+    return bool(session.info.get(JOBS_WRITTEN))
+
+
 def enqueue(
     session: AsyncSession,
     now: datetime,
@@ -80,6 +92,7 @@ def enqueue(
     delay_seconds: float = 0.0,
     max_attempts: int = 8,
 ) -> Job:
+    mark_jobs_written(session)
     job = Job(
         kind=kind,
         payload=payload,

@@ -622,6 +622,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="AreaCode for availability (default 801 if seeded, else the most common area in a blank search).",
     )
+    p.add_argument(
+        "--recipients",
+        type=int,
+        default=1,
+        help="Recipients per POST /v1.0/message/outbound (1-100; default 1). req/s counts requests.",
+    )
     p.add_argument("--receipt-delay", type=float, default=0.05, help="MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS.")
     p.add_argument(
         "--drain-timeout",
@@ -843,7 +849,10 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
             def outbound(i: int):
                 body = {
                     "From": senders[i % len(senders)],
-                    "To": [{"Number": f"{OUTBOUND_TO_PREFIX}{i % 10000:04d}"}],
+                    "To": [
+                        {"Number": f"{OUTBOUND_TO_PREFIX}{(i * args.recipients + k) % 10000:04d}"}
+                        for k in range(args.recipients)
+                    ],
                     "Body": "Hello from the bench",
                 }
                 return client.post(out_url, content=json.dumps(body).encode(), headers=out_headers)
@@ -988,6 +997,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {
         "bench": "mpaas-api",
         "quick": args.quick,
+        "outbound_recipients": args.recipients,
         "inventory": args.inventory,
         "concurrency": args.concurrency,
         "warmup_s": args.warmup,

@@ -1,51 +1,42 @@
-"""Subscriber endpoints: create, get, update."""
+"""Subscriber endpoints: create, get, update, transfer."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from typing import Any
 
-from mpaas.accounts.service import Principal
-from mpaas.auth.dependencies import platform_of, principal
+from fastapi import APIRouter, Query
+
+from mpaas.auth.dependencies import Caller
 from mpaas.core.errors import required
+from mpaas.dependencies import Now, ReadSession, WriteSession
 from mpaas.subscribers import service
-from mpaas.subscribers.schemas import CreateSubscriber, TransferSubscriber, UpdateSubscriber
+from mpaas.subscribers.schemas import CreateSubscriber, SubscriberOut, TransferSubscriber, UpdateSubscriber
 
 router = APIRouter(tags=["Subscribers"])
 
 
-@router.post("/v1.0/subscribers/create", summary="Create Subscriber")
-async def create_subscriber(body: CreateSubscriber, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        subscriber = await service.create(session, who, body, platform.clock.now())
-        return await service.present(session, subscriber)
+@router.post("/v1.0/subscribers/create", summary="Create Subscriber", response_model=SubscriberOut)
+async def create_subscriber(body: CreateSubscriber, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.present(session, await service.create(session, who, body, now))
 
 
-@router.get("/v1.0/subscribers/get", summary="Get Subscriber Details")
+@router.get("/v1.0/subscribers/get", summary="Get Subscriber Details", response_model=SubscriberOut)
 async def get_subscriber(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
     subscriber_id: str | None = Query(None, alias="SubscriberId"),
     account_id: str | None = Query(None, alias="AccountId"),
-) -> dict:
+) -> dict[str, Any]:
     if not subscriber_id:
         raise required("SubscriberId")
-    async with platform_of(request).db.read() as session:
-        subscriber = await service.find(session, who, subscriber_id, account_id)
-        return await service.present(session, subscriber)
+    return await service.present(session, await service.find(session, who, subscriber_id, account_id))
 
 
-@router.post("/v1.0/subscribers/update", summary="Update Subscriber")
-async def update_subscriber(body: UpdateSubscriber, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        subscriber = await service.update(session, who, body, platform.clock.now())
-        return await service.present(session, subscriber)
+@router.post("/v1.0/subscribers/update", summary="Update Subscriber", response_model=SubscriberOut)
+async def update_subscriber(body: UpdateSubscriber, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.present(session, await service.update(session, who, body, now))
 
 
-@router.post("/v1.0/subscribers/transfer", summary="Transfer Subscriber")
-async def transfer_subscriber(body: TransferSubscriber, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        subscriber = await service.transfer(session, who, body, platform.clock.now())
-        return await service.present(session, subscriber)
+@router.post("/v1.0/subscribers/transfer", summary="Transfer Subscriber", response_model=SubscriberOut)
+async def transfer_subscriber(body: TransferSubscriber, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.present(session, await service.transfer(session, who, body, now))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.models import Account, PhoneNumber, Subscriber
+from mpaas.models import Account, PhoneNumber, Subscriber, Subscription
 
 
 async def get(session: AsyncSession, subscriber_id: str, account_ids: Sequence[str]) -> Subscriber | None:
@@ -39,10 +39,6 @@ async def company_name(session: AsyncSession, account_id: str) -> str:
 async def move_to_account(session: AsyncSession, subscriber: Subscriber, from_account: str, to_account: str) -> None:
     """Transfer: the subscriber, the numbers it holds (assigned to it, or listed on it and unassigned) and its
     subscriptions move together, in the caller's transaction."""
-    from sqlalchemy import and_, or_, update
-
-    from mpaas.models import Subscription
-
     listed = list(subscriber.phone_numbers or [])
     await session.execute(
         update(PhoneNumber)

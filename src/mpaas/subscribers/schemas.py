@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from mpaas.core.phone import is_e164_shape
-from mpaas.core.wire import Optional, Required, WireModel, one_of
+from mpaas.core.wire import Optional, Required, WireModel, WireResponse, one_of
 
 ROLES = ("Subscriber", "Manager", "Account Admin")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -53,3 +53,20 @@ class TransferSubscriber(WireModel):
     subscriber_id: Required = Field(alias="SubscriberId")
     from_account_id: Required = Field(alias="FromAccountId")
     to_account_id: Required = Field(alias="ToAccountId")
+
+
+# Responses (the contract's Subscriber record).
+
+
+class SubscriberAccount(WireResponse):
+    account_id: str
+    company_name: str
+
+
+class SubscriberOut(WireResponse):
+    subscriber_id: str
+    name: str
+    email: str
+    phone_numbers: list[str]
+    role: str
+    account: SubscriberAccount

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,7 +94,7 @@ async def transfer(session: AsyncSession, principal: Principal, body: TransferSu
     return subscriber
 
 
-async def present(session: AsyncSession, subscriber: Subscriber) -> dict:
+async def present(session: AsyncSession, subscriber: Subscriber) -> dict[str, Any]:
     """The contract's subscriber record; PhoneNumbers also lists the numbers assigned to the subscriber."""
     numbers = list(
         dict.fromkeys([*subscriber.phone_numbers, *await repository.assigned_numbers(session, subscriber.id)])

@@ -2,93 +2,72 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from typing import Any
 
-from mpaas.accounts.service import Principal
-from mpaas.auth.dependencies import platform_of, principal
-from mpaas.core.errors import missing, required
-from mpaas.core.wire import iso
-from mpaas.messaging import repository as messages
-from mpaas.webhooks import repository, service
-from mpaas.webhooks.schemas import CreateWebhook, DeleteWebhook, UpdateWebhook
+from fastapi import APIRouter, Query
+
+from mpaas.auth.dependencies import Caller
+from mpaas.core.errors import required
+from mpaas.dependencies import Now, ReadSession, WriteSession
+from mpaas.webhooks import queries, service
+from mpaas.webhooks.schemas import (
+    CreateWebhook,
+    DeleteWebhook,
+    MessageWebhookAttempts,
+    UpdateWebhook,
+    WebhookDeleted,
+    WebhookOut,
+)
 
 router = APIRouter()
 
 
-@router.get("/v1.0/webhook", tags=["Webhooks"], summary="Get Webhook")
+@router.get("/v1.0/webhook", tags=["Webhooks"], summary="Get Webhook", response_model=WebhookOut)
 async def get_webhook(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
     webhook_id: str | None = Query(None, alias="WebhookId"),
     account_id: str | None = Query(None, alias="AccountId"),
-) -> dict:
+) -> dict[str, Any]:
     if not webhook_id:
         raise required("WebhookId")
-    async with platform_of(request).db.read() as session:
-        return service.present(await service.find(session, who, webhook_id, account_id))
+    return service.present(await service.find(session, who, webhook_id, account_id))
 
 
-@router.post("/v1.0/webhook/create", tags=["Webhooks"], summary="Create Webhook")
-async def create_webhook(body: CreateWebhook, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return service.present(await service.create(session, who, body, platform.clock.now()))
+@router.post("/v1.0/webhook/create", tags=["Webhooks"], summary="Create Webhook", response_model=WebhookOut)
+async def create_webhook(body: CreateWebhook, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return service.present(await service.create(session, who, body, now))
 
 
-@router.post("/v1.0/webhook/update", tags=["Webhooks"], summary="Update Webhook")
-async def update_webhook(body: UpdateWebhook, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return service.present(await service.update(session, who, body, platform.clock.now()))
+@router.post("/v1.0/webhook/update", tags=["Webhooks"], summary="Update Webhook", response_model=WebhookOut)
+async def update_webhook(body: UpdateWebhook, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return service.present(await service.update(session, who, body, now))
 
 
-@router.post("/v1.0/webhook/delete", tags=["Webhooks"], summary="Delete Webhook")
-async def delete_webhook(body: DeleteWebhook, request: Request, who: Principal = Depends(principal)) -> dict:
-    async with platform_of(request).db.write() as session:
-        webhook_id = await service.delete(session, who, body)
+@router.post("/v1.0/webhook/delete", tags=["Webhooks"], summary="Delete Webhook", response_model=WebhookDeleted)
+async def delete_webhook(body: DeleteWebhook, who: Caller, session: WriteSession) -> dict[str, Any]:
+    webhook_id = await service.delete(session, who, body)
     return {"WebhookId": webhook_id, "WebhookStatus": "Deleted"}
 
 
-@router.get("/v1.0/account/webhooks", tags=["Accounts"], summary="Get Account Webhooks")
+@router.get(
+    "/v1.0/account/webhooks", tags=["Accounts"], summary="Get Account Webhooks", response_model=list[WebhookOut]
+)
 async def account_webhooks(
-    request: Request, who: Principal = Depends(principal), account_id: str | None = Query(None, alias="AccountId")
-) -> list:
-    account = who.resolve_account(account_id)
-    async with platform_of(request).db.read() as session:
-        return [service.present(h) for h in await repository.list_for_account(session, account)]
+    who: Caller, session: ReadSession, account_id: str | None = Query(None, alias="AccountId")
+) -> list[dict[str, Any]]:
+    return [service.present(h) for h in await queries.account_webhooks(session, who, account_id)]
 
 
 @router.get(
     "/ext/v1/messages/webhook-attempts",
     tags=["Extensions"],
     summary="Webhook delivery attempts of a message (mpaas extension)",
+    response_model=MessageWebhookAttempts,
 )
 async def message_webhook_attempts(
-    request: Request, who: Principal = Depends(principal), message_id: str | None = Query(None, alias="MessageId")
-) -> dict:
+    who: Caller, session: ReadSession, message_id: str | None = Query(None, alias="MessageId")
+) -> dict[str, Any]:
     if not message_id:
         raise required("MessageId")
-    async with platform_of(request).db.read() as session:
-        message = await messages.get_message(session, message_id, who.account_ids)
-        if message is None:
-            raise missing("message", message_id)
-        attempts = await repository.attempts_for_message(session, message.id)
-    return {
-        "MessageId": message.id,
-        "TotalAttempts": len(attempts),
-        "Attempts": [
-            {
-                "EventId": a.event_id,
-                "EventType": a.event_type,
-                "WebhookId": a.webhook_id,
-                "Url": a.url,
-                "Method": a.method,
-                "Attempt": a.attempt,
-                "StatusCode": a.status_code,
-                "Error": a.error,
-                "DurationMs": a.duration_ms,
-                "AttemptedOn": iso(a.created_at),
-            }
-            for a in attempts
-        ],
-    }
+    return await queries.message_attempts(session, who, message_id)

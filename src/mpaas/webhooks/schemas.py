@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from mpaas.core.wire import Optional, Required, WireModel, one_of
+from mpaas.core.wire import Optional, Required, WireModel, WireResponse, one_of
 from mpaas.routes.schemas import _http_url
 
 # The contract's events; the vendor's samples also spell New_Sms as New_SMS.
@@ -83,3 +83,48 @@ class UpdateWebhook(WebhookFields):
 class DeleteWebhook(WireModel):
     webhook_id: Required = Field(alias="WebhookId")
     account_id: Optional = Field(default=None, alias="AccountId")
+
+
+# Responses.
+
+
+class WebhookOut(WireResponse):
+    """Webhook_Result. SubscribedEvents is the comma-separated list, as the contract sends it."""
+
+    webhook_id: str
+    account_id: str
+    webhook_url: str
+    method: str
+    data_format: str
+    authentication_type: str
+    authentication_username: str | None
+    authentication_password: str | None
+    authentication_token: str | None
+    subscribed_events: str
+    active: bool
+
+
+class WebhookDeleted(WireResponse):
+    webhook_id: str
+    webhook_status: str
+
+
+class WebhookAttemptOut(WireResponse):
+    """One delivery attempt (mpaas extension). WebhookId is null for a message route's callback."""
+
+    event_id: str
+    event_type: str
+    webhook_id: str | None
+    url: str
+    method: str
+    attempt: int
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+    attempted_on: str | None
+
+
+class MessageWebhookAttempts(WireResponse):
+    message_id: str
+    total_attempts: int
+    attempts: list[WebhookAttemptOut]

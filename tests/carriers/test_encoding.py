@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mpaas.carriers import encoding
+from mpaas.carriers import encoding, segments
 from mpaas.carriers.encoding import (
     Concat,
     Reassembler,
@@ -14,7 +14,6 @@ from mpaas.carriers.encoding import (
     split_udh,
     ucs2_decode,
 )
-from mpaas.messaging import segments
 
 GSM_CHARS = sorted(set(encoding.GSM7_TABLE) - {"\x1b"} | set(encoding.GSM7_EXT_TABLE.values()))
 gsm_text = st.text(alphabet=GSM_CHARS, max_size=700)

@@ -10,7 +10,7 @@ import pytest
 from conftest import make_message_route, provision
 
 from mpaas.carriers.base import CarrierRejected, CarrierThrottled, CarrierUnavailable, OutboundSms, SubmitResult
-from mpaas.messaging.segments import plan
+from mpaas.carriers.segments import plan
 
 
 class ScriptedCarrier:

@@ -1,9 +1,9 @@
 """SMS text on the wire: GSM-7 (3GPP TS 23.038, with the extension table) or UCS-2, chosen per message,
 split into concatenated parts with a UDH, and MO parts reassembled.
 
-Segmentation is `mpaas.messaging.segments.plan()` (the same plan pricing counts): 160/153 septets in GSM-7
-(extension characters take two), 70/67 UTF-16 units in UCS-2; an escape pair or a surrogate pair is never
-split. Over SMPP GSM-7 goes unpacked (one septet per octet, data_coding 0), as SMSCs expect.
+Segmentation is `segments.plan()` (carriers/segments.py; messaging prices a send by the same plan): 160/153
+septets in GSM-7 (extension characters take two), 70/67 UTF-16 units in UCS-2; an escape pair or a surrogate
+pair is never split. Over SMPP GSM-7 goes unpacked (one septet per octet, data_coding 0), as SMSCs expect.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from mpaas.messaging import segments
+from mpaas.carriers import segments
 
 DATA_CODING_GSM7 = 0x00
 DATA_CODING_LATIN1 = 0x03

@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.billing.enforcement import check_can_send
+from mpaas.carriers import segments
 from mpaas.core import ids
 from mpaas.core.db import fastmany
 from mpaas.core.errors import bad_request, not_found
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
-from mpaas.messaging import bulk, events, repository, segments
+from mpaas.messaging import bulk, events, repository
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
 from mpaas.models import Message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mpaas.messaging.segments import GSM7_BASIC, GSM7_EXTENSION, plan
+from mpaas.carriers.segments import GSM7_BASIC, GSM7_EXTENSION, plan
 
 gsm_text = st.text(alphabet=sorted(GSM7_BASIC | GSM7_EXTENSION), max_size=800)
 any_text = st.text(max_size=400)
@@ -71,7 +71,7 @@ MIXED = st.text(alphabet=st.sampled_from(list("aZ09 .,!?\n\r#%") + list("$@_`[^â
 
 @given(MIXED)
 def test_the_plain_text_shortcut_plans_what_the_character_count_plans(text):
-    from mpaas.messaging.segments import GSM7_PART, GSM7_SINGLE, UCS2_PART, UCS2_SINGLE, _split, is_gsm7
+    from mpaas.carriers.segments import GSM7_PART, GSM7_SINGLE, UCS2_PART, UCS2_SINGLE, _split, is_gsm7
 
     if is_gsm7(text):
         expected = ("GSM7", _split(text, "GSM7", GSM7_SINGLE, GSM7_PART))

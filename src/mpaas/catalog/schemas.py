@@ -1,4 +1,5 @@
-"""Request bodies: products, packages (+items), services (+items), subscriptions, thresholds, features."""
+"""Wire shapes of the catalog: request bodies and responses of products, packages (+items), services (+items),
+subscriptions, thresholds and features (telegent-api.md; the responses are what `catalog.presenters` builds)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from mpaas.core.wire import Optional, Required, WireBool, WireModel, one_of
+from mpaas.core.wire import Money, Optional, Required, WireBool, WireModel, WireResponse, one_of
 
 BILLING_FREQUENCIES = ("MRC", "NRC")
 SUBSCRIPTION_TYPES = ("mvno", "iot")
@@ -230,3 +231,181 @@ class UpdateFeatureAssignment(WireModel):
 
 class FeatureAssignmentRef(WireModel):
     feature_assignment_id: Required = Field(alias="FeatureAssignmentId")
+
+
+# Responses (field order is the presenters', which is the order on the wire).
+
+
+class ProductOut(WireResponse):
+    product_id: str
+    sku: str = Field(alias="SKU")
+    description: str
+    aggregator_id: str
+    distributor_id: str
+    type: str
+    sub_type: str | None
+    cost: Money
+    billing_frequency: str
+    active: bool
+
+
+class ProductDeleted(WireResponse):
+    product_id: str
+    product_status: str
+
+
+class SubscriptionOut(WireResponse):
+    subscription_id: str
+    subscriber_id: str
+    tnid: str | None = Field(alias="TNID")
+    iccid: str | None = Field(alias="ICCID")
+    package_id: str
+    type: str
+    active: bool
+
+
+class PackageOut(WireResponse):
+    package_id: str
+    package_name: str
+    description: str | None
+    distributor_id: str
+    aggregator_id: str
+    subscriber_id: str | None
+    type: str
+    price: Money
+    monthly: bool
+    active: bool
+
+
+class PackageSubscriptions(PackageOut):
+    subscriptions: list[SubscriptionOut]
+
+
+class PackageDeleted(WireResponse):
+    package_id: str
+    package_status: str
+
+
+class PackageItemOut(WireResponse):
+    package_item_id: str
+    package_id: str
+    product_id: str
+    aggregator_id: str
+    distributor_id: str
+    type: str | None
+    price: Money
+    monthly: bool
+    active: bool
+
+
+class PackageItemDeleted(WireResponse):
+    package_item_id: str
+    package_id: str
+    package_item_status: str
+
+
+class ServiceOut(WireResponse):
+    service_id: str
+    service_name: str
+    cost: Money
+    monthly: bool
+    active: bool
+
+
+class ServiceDeleted(WireResponse):
+    service_id: str
+    service_status: str
+
+
+class ServiceItemOut(WireResponse):
+    """Service items have no id on the wire: a service's item is named by its scope (distributor, aggregator)."""
+
+    price: Money
+    monthly: bool
+    active: bool
+    distributor_id: str | None
+    aggregator_id: str | None
+
+
+class ServiceItems(WireResponse):
+    service_id: str
+    items: list[ServiceItemOut]
+
+
+class ServiceItemAdded(WireResponse):
+    service_id: str
+    price: Money
+    monthly: bool
+    active: bool
+    distributor_id: str | None
+    aggregator_id: str | None
+    successful: bool
+
+
+class ServiceItemUpdated(WireResponse):
+    price: Money
+    monthly: bool
+    successful: bool
+
+
+class Successful(WireResponse):
+    successful: bool
+
+
+class SubscriptionDeleted(WireResponse):
+    subscription_id: str
+    subscription_status: str
+
+
+class ThresholdOut(WireResponse):
+    threshold_id: str
+    account_id: str
+    threshold_name: str
+    threshold_type: str
+    threshold_amount: int
+    threshold_unit: str
+    threshold_action: str
+    active: bool
+
+
+class ThresholdDeleted(WireResponse):
+    threshold_id: str
+    threshold_status: str
+
+
+class ThresholdAssignmentOut(WireResponse):
+    threshold_assignment_id: str
+    threshold_id: str
+    subscription_id: str
+    active: bool
+
+
+class ThresholdAssignmentDeleted(WireResponse):
+    threshold_assignment_id: str
+    threshold_assignment_status: str
+
+
+class FeatureOut(WireResponse):
+    feature_id: str
+    account_id: str
+    feature_name: str
+    feature_type: str | None
+    feature_description: str | None
+    active: bool
+
+
+class FeatureDeleted(WireResponse):
+    feature_id: str
+    feature_status: str
+
+
+class FeatureAssignmentOut(WireResponse):
+    feature_assignment_id: str
+    feature_id: str
+    subscription_id: str
+    active: bool
+
+
+class FeatureAssignmentDeleted(WireResponse):
+    feature_assignment_id: str
+    feature_assignment_status: str

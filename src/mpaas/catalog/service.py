@@ -221,6 +221,21 @@ async def delete_package(session: AsyncSession, who: Principal, package_id: str,
     return row
 
 
+async def package_subscriptions(
+    session: AsyncSession, who: Principal, package_id: str
+) -> tuple[Package, list[Subscription]]:
+    """The package and every subscription of the caller's accounts on it, deleted ones included."""
+    package = await get_package(session, who, package_id)
+    return package, await repository.subscriptions(
+        session, who.account_ids, package_id=package.id, include_deleted=True
+    )
+
+
+async def package_items(session: AsyncSession, who: Principal, package_id: str) -> list[PackageItem]:
+    package = await get_package(session, who, package_id)
+    return await repository.package_items(session, package.id)
+
+
 async def add_package_item(session: AsyncSession, who: Principal, body: AddPackageItem, now: datetime) -> PackageItem:
     package = await get_package(session, who, body.package_id)
     row = await _new_item(session, who, package, body, now)
@@ -260,6 +275,13 @@ async def get_service(session: AsyncSession, who: Principal, service_id: str) ->
     if row is None:
         raise missing("service", service_id)
     return row
+
+
+async def active_service_items(
+    session: AsyncSession, who: Principal, service_id: str
+) -> tuple[Service, list[ServiceItem]]:
+    row = await get_service(session, who, service_id)
+    return row, [i for i in await repository.service_items(session, row.id) if i.active]
 
 
 async def create_service(session: AsyncSession, who: Principal, body: CreateService, now: datetime) -> Service:
@@ -521,6 +543,11 @@ async def get_threshold_assignment(session: AsyncSession, who: Principal, assign
     return row
 
 
+async def threshold_assignments(session: AsyncSession, who: Principal, threshold_id: str) -> list[ThresholdAssignment]:
+    threshold = await get_threshold(session, who, threshold_id)
+    return await repository.threshold_assignments(session, threshold.id)
+
+
 async def _same_account(threshold_account: str, subscription: Subscription, kind: str) -> None:
     if threshold_account != subscription.account_id:
         raise bad_request(f"The {kind} and the subscription belong to different accounts.")
@@ -615,6 +642,11 @@ async def get_feature_assignment(session: AsyncSession, who: Principal, assignme
     if row is None:
         raise missing("feature assignment", assignment_id)
     return row
+
+
+async def feature_assignments(session: AsyncSession, who: Principal, feature_id: str) -> list[FeatureAssignment]:
+    feature = await get_feature(session, who, feature_id)
+    return await repository.feature_assignments(session, feature.id)
 
 
 async def assign_feature(

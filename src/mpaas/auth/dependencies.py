@@ -15,6 +15,7 @@ from fastapi import Depends, Request, Response
 
 from mpaas.accounts import repository
 from mpaas.accounts.service import Principal
+from mpaas.auth.service import count_request
 from mpaas.core.errors import ApiError
 from mpaas.core.security.operator import load_operator_token, token_matches
 from mpaas.core.security.tokens import TokenError, scope_of
@@ -28,10 +29,7 @@ OPERATOR_ONLY = (
 
 
 async def apply_rate_limit(platform: Platform, key: str, per_minute: int, response: Response) -> None:
-    decision = await platform.rate_limiter.hit(key, per_minute)
-    if not decision.allowed:
-        raise ApiError(429, headers=decision.headers())
-    response.headers.update(decision.headers())
+    response.headers.update(await count_request(platform, key, per_minute))
 
 
 def _bearer(request: Request) -> str | None:

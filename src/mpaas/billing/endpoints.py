@@ -7,25 +7,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field
+from fastapi import APIRouter, Query
 
-from mpaas.accounts.service import Principal
-from mpaas.auth.dependencies import platform_of, principal
-from mpaas.billing import enforcement, engine, repository, service, statement
-from mpaas.core.errors import bad_request, missing
-from mpaas.core.jobs.queue import enqueue
-from mpaas.core.wire import Required, WireModel, one_of
-from mpaas.ops.endpoints import operator
+from mpaas.auth.dependencies import Caller, Operator
+from mpaas.billing import enforcement, engine, service, statement
+from mpaas.billing.schemas import (
+    Charges,
+    RunOut,
+    RunQueued,
+    RunRequest,
+    StatementOut,
+    ThresholdEvents,
+    UsageRecorded,
+    UsageReport,
+)
+from mpaas.core.errors import bad_request
+from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
 
 router = APIRouter(tags=["Billing (extension)"])
 
 
-def _period(value: str | None, request: Request) -> str:
+def _period(value: str | None, now: datetime) -> str:
+    """The `Period` asked for (YYYY-MM), the current one when none is given."""
     if not value:
-        return engine.period_of(platform_of(request).clock.now())
+        return engine.period_of(now)
     try:
         engine.parse_period(value)
     except ValueError:
@@ -33,16 +41,16 @@ def _period(value: str | None, request: Request) -> str:
     return value.strip()
 
 
-@router.get("/ext/v1/billing/charges", summary="Charges of an account in a period")
+@router.get("/ext/v1/billing/charges", summary="Charges of an account in a period", response_model=Charges)
 async def charges(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
+    now: Now,
     account_id: str | None = Query(None, alias="AccountId"),
     period: str | None = Query(None, alias="Period"),
-) -> dict:
-    account, wanted = who.resolve_account(account_id), _period(period, request)
-    async with platform_of(request).db.read() as session:
-        rows = await repository.charges(session, account, wanted)
+) -> dict[str, Any]:
+    account, wanted = who.resolve_account(account_id), _period(period, now)
+    rows = await statement.charges(session, account, wanted)
     return {
         "AccountId": account,
         "Period": wanted,
@@ -51,97 +59,56 @@ async def charges(
     }
 
 
-@router.get("/ext/v1/billing/statement", summary="Statement of an account for a period")
+@router.get("/ext/v1/billing/statement", summary="Statement of an account for a period", response_model=StatementOut)
 async def get_statement(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
+    now: Now,
+    settings: SettingsDep,
     account_id: str | None = Query(None, alias="AccountId"),
     period: str | None = Query(None, alias="Period"),
-) -> dict:
-    account, wanted = who.resolve_account(account_id), _period(period, request)
-    platform = platform_of(request)
-    async with platform.db.read() as session:
-        built = await statement.build(session, account, wanted, platform.settings.billing_currency)
-    return statement.statement_wire(built)
+) -> dict[str, Any]:
+    account, wanted = who.resolve_account(account_id), _period(period, now)
+    return statement.statement_wire(await statement.build(session, account, wanted, settings.billing_currency))
 
 
-@router.get("/ext/v1/billing/threshold-events", summary="Threshold crossings (alerts, pauses, restrictions)")
+@router.get(
+    "/ext/v1/billing/threshold-events",
+    summary="Threshold crossings (alerts, pauses, restrictions)",
+    response_model=ThresholdEvents,
+)
 async def threshold_events(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
+    now: Now,
     account_id: str | None = Query(None, alias="AccountId"),
     period: str | None = Query(None, alias="Period"),
-) -> dict:
-    accounts, wanted = who.visible_accounts(account_id), _period(period, request)
-    async with platform_of(request).db.read() as session:
-        rows = await repository.account_events(session, accounts, wanted)
-    return {
-        "Period": wanted,
-        "Events": [
-            {
-                "ThresholdId": e.threshold_id,
-                "SubscriptionId": e.subscription_id,
-                "AccountId": e.account_id,
-                "Action": e.action,
-                "Usage": e.usage,
-                "CreatedOn": e.created_at.isoformat(),
-            }
-            for e in rows
-        ],
-    }
+) -> dict[str, Any]:
+    accounts, wanted = who.visible_accounts(account_id), _period(period, now)
+    rows = await enforcement.threshold_events(session, accounts, wanted)
+    return {"Period": wanted, "Events": [statement.threshold_event_wire(e) for e in rows]}
 
 
-class RunRequest(WireModel):
-    period: Required = Field(alias="Period", examples=["2026-01"])
-
-
-@router.post("/ops/v1/billing/runs", dependencies=[Depends(operator)], summary="Start a period's billing run")
-async def start_run(body: RunRequest, request: Request) -> dict:
-    platform = platform_of(request)
-    period = _period(body.period, request)
-    now = platform.clock.now()
-    if engine.period_start(period) > now:
-        raise bad_request(f"Period {period} has not started; MRC is billed when a period starts.")
-    async with platform.db.write() as session:
-        await service.schedule_run(session, period, now)
-        # An explicit run always gets a job now; the ledger's keys make an extra run charge nothing.
-        enqueue(session, now, service.RUN_JOB, {"period": period})
-    platform.jobs.notify()
+@router.post(
+    "/ops/v1/billing/runs", dependencies=[Operator], summary="Start a period's billing run", response_model=RunQueued
+)
+async def start_run(body: RunRequest, session: WriteSession, now: Now) -> dict[str, Any]:
+    period = _period(body.period, now)
+    await service.start_run(session, period, now)  # its job wakes the workers once the session commits
     return {"Period": period, "Status": "Queued"}
 
 
-@router.get("/ops/v1/billing/runs", dependencies=[Depends(operator)], summary="A period's billing run")
-async def get_run(request: Request, period: str = Query(..., alias="Period")) -> dict:
-    wanted = _period(period, request)
-    async with platform_of(request).db.read() as session:
-        run = await repository.billing_run(session, wanted)
-    if run is None:
-        raise missing("billing run", wanted)
-    return {
-        "Period": run.period,
-        "Status": run.status,
-        "SubscriptionsBilled": run.subscriptions_billed,
-        "CompletedOn": run.completed_at.isoformat() if run.completed_at else None,
-    }
+@router.get("/ops/v1/billing/runs", dependencies=[Operator], summary="A period's billing run", response_model=RunOut)
+async def get_run(session: ReadSession, now: Now, period: str = Query(..., alias="Period")) -> dict[str, Any]:
+    return statement.run_wire(await service.find_run(session, _period(period, now)))
 
 
-class UsageReport(WireModel):
-    subscription_id: Required = Field(alias="SubscriptionId")
-    kind: Annotated[str, one_of("Data", "SMS", "Voice")] = Field(alias="Kind")
-    amount: int = Field(alias="Amount", gt=0, description="Data: bytes; Voice: minutes; SMS: messages")
-
-
-@router.post("/ops/v1/billing/usage", dependencies=[Depends(operator)], summary="Report usage of a subscription")
-async def report_usage(body: UsageReport, request: Request) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        sub = await repository.live_subscription(session, body.subscription_id)
-        if sub is None:
-            raise missing("subscription", body.subscription_id)
-        total = await enforcement.record_usage(session, sub, body.kind, body.amount, platform.clock.now())
-    return {
-        "SubscriptionId": sub.id,
-        "Kind": body.kind,
-        "Period": engine.period_of(platform.clock.now()),
-        "Usage": total,
-    }
+@router.post(
+    "/ops/v1/billing/usage",
+    dependencies=[Operator],
+    summary="Report usage of a subscription",
+    response_model=UsageRecorded,
+)
+async def report_usage(body: UsageReport, session: WriteSession, now: Now) -> dict[str, Any]:
+    sub, total = await enforcement.report_usage(session, body.subscription_id, body.kind, body.amount, now)
+    return {"SubscriptionId": sub.id, "Kind": body.kind, "Period": engine.period_of(now), "Usage": total}

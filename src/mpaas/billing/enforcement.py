@@ -14,13 +14,15 @@ counters and events are keyed by period.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing import engine, repository
-from mpaas.core.errors import bad_request
-from mpaas.models import PhoneNumber, Subscription, Threshold
+from mpaas.core.errors import bad_request, missing
+from mpaas.models import PhoneNumber, Subscription, Threshold, ThresholdEvent
+from mpaas.webhooks.service import emit
 
 UNIT_SCALE = {"Count": 1, "MB": 1 << 20, "GB": 1 << 30}
 
@@ -46,30 +48,29 @@ async def _evaluate(
     now: datetime,
     thresholds: list[Threshold],
 ) -> None:
-    from mpaas.webhooks.service import emit
-
     for threshold in thresholds:
-        if threshold.threshold_type == kind and total >= limit_of(threshold):
-            if await repository.record_event(
-                session, threshold=threshold, subscription=sub, period=period, usage_value=total, now=now
-            ):
-                # The notification: account webhooks subscribed to Threshold_Alert (an mpaas extension).
-                await emit(
-                    session,
-                    sub.account_id,
-                    "Threshold_Alert",
-                    {
-                        "SubscriptionId": sub.id,
-                        "ThresholdId": threshold.id,
-                        "ThresholdName": threshold.name,
-                        "ThresholdType": threshold.threshold_type,
-                        "ThresholdAction": threshold.action,
-                        "Period": period,
-                        "Usage": total,
-                        "Limit": limit_of(threshold),
-                    },
-                    now,
-                )
+        if threshold.threshold_type != kind or total < limit_of(threshold):
+            continue
+        if await repository.record_event(
+            session, threshold=threshold, subscription=sub, period=period, usage_value=total, now=now
+        ):
+            # The notification: account webhooks subscribed to Threshold_Alert (an mpaas extension).
+            await emit(
+                session,
+                sub.account_id,
+                "Threshold_Alert",
+                {
+                    "SubscriptionId": sub.id,
+                    "ThresholdId": threshold.id,
+                    "ThresholdName": threshold.name,
+                    "ThresholdType": threshold.threshold_type,
+                    "ThresholdAction": threshold.action,
+                    "Period": period,
+                    "Usage": total,
+                    "Limit": limit_of(threshold),
+                },
+                now,
+            )
 
 
 async def check_can_send(session: AsyncSession, number: PhoneNumber, now: datetime, messages: int = 1) -> None:
@@ -105,6 +106,21 @@ async def record_usage(session: AsyncSession, subscription: Subscription, kind: 
         session, subscription, kind, total, period, now, await repository.assigned_thresholds(session, subscription.id)
     )
     return total
+
+
+async def report_usage(
+    session: AsyncSession, subscription_id: str, kind: str, amount: int, now: datetime
+) -> tuple[Subscription, int]:
+    """Usage reported by the operator for a live subscription: (the subscription, its period's new total)."""
+    sub = await repository.live_subscription(session, subscription_id)
+    if sub is None:
+        raise missing("subscription", subscription_id)
+    return sub, await record_usage(session, sub, kind, amount, now)
+
+
+async def threshold_events(session: AsyncSession, account_ids: Sequence[str], period: str) -> list[ThresholdEvent]:
+    """The crossings recorded for these accounts in `period` (GET /ext/v1/billing/threshold-events)."""
+    return await repository.account_events(session, account_ids, period)
 
 
 async def is_restricted(session: AsyncSession, number: PhoneNumber, now: datetime) -> bool:

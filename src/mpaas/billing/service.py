@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing import engine, repository
 from mpaas.billing.engine import PackagePrice
+from mpaas.core import errors
 from mpaas.core.jobs.queue import enqueue
 from mpaas.models import BillingRun, Subscription
 
@@ -186,6 +187,23 @@ async def schedule_run(session: AsyncSession, period: str, now: datetime) -> boo
     return True
 
 
+async def start_run(session: AsyncSession, period: str, now: datetime) -> None:
+    """The operator starts a period's run now (POST /ops/v1/billing/runs); a period not yet started is refused."""
+    if engine.period_start(period) > now:
+        raise errors.bad_request(f"Period {period} has not started; MRC is billed when a period starts.")
+    await schedule_run(session, period, now)
+    # An explicit run always gets a job now; the ledger's keys make an extra run charge nothing.
+    enqueue(session, now, RUN_JOB, {"period": period})
+
+
+async def find_run(session: AsyncSession, period: str) -> BillingRun:
+    """A period's run (GET /ops/v1/billing/runs); 404 when it was never scheduled."""
+    run = await repository.billing_run(session, period)
+    if run is None:
+        raise errors.missing("billing run", period)
+    return run
+
+
 @dataclass
 class RunResult:
     period: str
@@ -249,23 +267,3 @@ async def run_period(
         run.subscriptions_billed = (run.subscriptions_billed or 0) + result.charged
         await schedule_run(session, engine.next_period(period), now)
     return result
-
-
-def batch_handlers(platform) -> dict:
-    """Registered by `mpaas.messaging.pipeline`: `billing.run` bills its period, then schedules the next one.
-    Runs of a claimed batch go one after the other; a failed run is retried by the worker."""
-
-    async def run(jobs: list) -> list:
-        failures = []
-        for job in jobs:
-            try:
-                await run_period(
-                    platform.db, job.payload["period"], platform.clock.now, platform.settings.billing_currency
-                )
-                async with platform.db.write() as session:
-                    await platform.jobs.complete(session, job)
-            except Exception as exc:  # recorded by the worker, retried with backoff
-                failures.append((job, exc))
-        return failures
-
-    return {RUN_JOB: run}

@@ -1,5 +1,6 @@
 """Per-account, per-period statements built from the ledger: lines grouped by package, a total that is the
-exact sum of the charges."""
+exact sum of the charges. Also the billing extension's presenters: the wire records of charges, statements,
+threshold events and runs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing import engine, repository
 from mpaas.core.errors import missing
-from mpaas.models import Charge
+from mpaas.models import BillingRun, Charge, ThresholdEvent
 
 
 @dataclass
@@ -59,6 +60,11 @@ async def build(session: AsyncSession, account_id: str, period: str, currency: s
     )
 
 
+async def charges(session: AsyncSession, account_id: str, period: str) -> list[Charge]:
+    """An account's charges in a period, in the order they were written."""
+    return await repository.charges(session, account_id, period)
+
+
 def charge_wire(charge: Charge) -> dict:
     return {
         "ChargeId": charge.id,
@@ -92,4 +98,24 @@ def statement_wire(statement: Statement) -> dict:
         ],
         "TotalCharges": len(statement.charges),
         "Total": amount_text(statement.total),
+    }
+
+
+def threshold_event_wire(event: ThresholdEvent) -> dict:
+    return {
+        "ThresholdId": event.threshold_id,
+        "SubscriptionId": event.subscription_id,
+        "AccountId": event.account_id,
+        "Action": event.action,
+        "Usage": event.usage,
+        "CreatedOn": event.created_at.isoformat(),
+    }
+
+
+def run_wire(run: BillingRun) -> dict:
+    return {
+        "Period": run.period,
+        "Status": run.status,
+        "SubscriptionsBilled": run.subscriptions_billed,
+        "CompletedOn": run.completed_at.isoformat() if run.completed_at else None,
     }

@@ -129,29 +129,28 @@ class Server:
         # Always a fresh SQLite file in the temp dir.
         self.env = server_env(inventory, receipt_delay, drop=("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR"))
         self.proc: subprocess.Popen | None = None
-        self._log_file = None
 
     def start(self) -> None:
-        self._log_file = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mpaas.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(self.data_dir),
-            ],
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=self.env,
-            start_new_session=True,
-        )
+        with open(self.log_path, "wb") as log_file:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "mpaas.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--data-dir",
+                    str(self.data_dir),
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env,
+                start_new_session=True,
+            )
 
     @property
     def pid(self) -> int:
@@ -219,9 +218,6 @@ class Server:
                     self.proc.wait(timeout=5)
             except ProcessLookupError:
                 pass
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
 
 
 # --------------------------------------------------------------------------------------- webhook receiver
@@ -768,7 +764,7 @@ async def _run(args: argparse.Namespace, server: Server, receiver: Receiver, res
             }
 
         senders = []
-        for k in range(args.numbers):
+        for _ in range(args.numbers):
             provisioned = await api.ok("/v1.0/numbers/provision", provision_body(area_code))
             senders.append(provisioned["PhoneNumberAssigned"])
         result["senders"] = senders

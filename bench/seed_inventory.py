@@ -133,7 +133,7 @@ def generate_rows(count: int, seed: int = 0, assigned: int = 0) -> Iterator[list
     areas = _areas()
     batch: list[Row] = []
     produced = 0
-    for area, quota in zip(areas, _quotas(count, [a.capacity for a in areas])):
+    for area, quota in zip(areas, _quotas(count, [a.capacity for a in areas]), strict=True):
         if not quota:
             continue
         rng = random.Random(f"{seed}:{area.code}")
@@ -146,7 +146,7 @@ def generate_rows(count: int, seed: int = 0, assigned: int = 0) -> Iterator[list
             lines = sorted(rng.sample(range(LINES_PER_EXCHANGE), wanted))
             places = rng.choices(area.places, k=wanted)
             prefix = base + exchange * LINES_PER_EXCHANGE
-            for line, (zipcode, state, city, ngp) in zip(lines, places):
+            for line, (zipcode, state, city, ngp) in zip(lines, places, strict=True):
                 status = ASSIGNED if produced < assigned else AVAILABLE
                 batch.append((f"+1{prefix + line}", ngp, area.code, zipcode, state, city, status))
                 produced += 1

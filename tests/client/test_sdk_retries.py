@@ -86,9 +86,11 @@ def test_retry_after_is_honoured(vendor):
 def test_never_retried(vendor, status):
     seen = _script(vendor, "/v1.0/account/voice/routes", [_envelope(status, "exact text"), _ok({})])
     sleeps: list[float] = []
-    with Client(vendor.url_for("/"), "DID-x", "s", sleep=sleeps.append) as client:
-        with pytest.raises(MpaasApiError) as caught:
-            client.list_voice_routes()
+    with (
+        Client(vendor.url_for("/"), "DID-x", "s", sleep=sleeps.append) as client,
+        pytest.raises(MpaasApiError) as caught,
+    ):
+        client.list_voice_routes()
     assert caught.value.status_code == status
     assert caught.value.message == "exact text"
     assert sleeps == []
@@ -98,9 +100,11 @@ def test_never_retried(vendor, status):
 def test_gives_up_after_max_attempts(vendor):
     seen = _script(vendor, "/v1.0/account/voice/routes", [_envelope(503, "down")])
     sleeps: list[float] = []
-    with Client(vendor.url_for("/"), "DID-x", "s", sleep=sleeps.append, retry=RetryPolicy(max_attempts=4)) as client:
-        with pytest.raises(MpaasApiError) as caught:
-            client.list_voice_routes()
+    with (
+        Client(vendor.url_for("/"), "DID-x", "s", sleep=sleeps.append, retry=RetryPolicy(max_attempts=4)) as client,
+        pytest.raises(MpaasApiError) as caught,
+    ):
+        client.list_voice_routes()
     assert caught.value.status_code == 503
     assert caught.value.message == "down"
     assert len(seen) == 4 and sleeps == [1, 2, 4]
@@ -122,18 +126,22 @@ def test_token_endpoint_is_retried_too(httpserver):
 
 def test_non_envelope_errors_still_raise_the_one_type(vendor):
     _script(vendor, "/v1.0/account/voice/routes", [Response("<html>bad gateway</html>", status=502)])
-    with Client(vendor.url_for("/"), "DID-x", "s", sleep=lambda s: None) as client:
-        with pytest.raises(MpaasApiError) as caught:
-            client.list_voice_routes()
+    with (
+        Client(vendor.url_for("/"), "DID-x", "s", sleep=lambda s: None) as client,
+        pytest.raises(MpaasApiError) as caught,
+    ):
+        client.list_voice_routes()
     assert caught.value.status_code == 502
     assert "bad gateway" in caught.value.message
 
 
 def test_connection_failures_are_retried_then_reported():
     sleeps: list[float] = []
-    with Client("http://127.0.0.1:9", "DID-x", "s", sleep=sleeps.append, retry=RetryPolicy(max_attempts=3)) as client:
-        with pytest.raises(MpaasApiError) as caught:
-            client.list_voice_routes()
+    with (
+        Client("http://127.0.0.1:9", "DID-x", "s", sleep=sleeps.append, retry=RetryPolicy(max_attempts=3)) as client,
+        pytest.raises(MpaasApiError) as caught,
+    ):
+        client.list_voice_routes()
     assert caught.value.status_code == 0
     assert sleeps == [1, 2]
 

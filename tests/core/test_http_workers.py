@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import time
+from pathlib import Path
 
 import pytest
 from processes import env, free_port, mpaas, stop, wait_healthy
@@ -29,8 +30,8 @@ def worker_pids(parent: int) -> list[int]:
         if not entry.isdigit():
             continue
         try:
-            ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
-            cmdline = open(f"/proc/{entry}/cmdline", "rb").read()
+            ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
         if ppid == parent and b"resource_tracker" not in cmdline:
@@ -119,4 +120,4 @@ def test_a_dead_worker_is_replaced_and_sigterm_stops_every_worker(api_workers):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0
     for pid in replaced:
-        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+        assert not os.path.exists(f"/proc/{pid}") or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"

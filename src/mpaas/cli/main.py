@@ -13,6 +13,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from mpaas.cli.api_calls import api_call, quickstart
+from mpaas.cli.jobs import jobs_app
+from mpaas.cli.roles import api as api_role
+from mpaas.cli.roles import check_redis
+from mpaas.cli.roles import gateway as gateway_role
+from mpaas.cli.roles import worker as worker_role
 from mpaas.config import Settings
 from mpaas.core import eventloop
 from mpaas.core.db import migrate
@@ -33,21 +39,10 @@ app.add_typer(sandbox_app, name="sandbox")
 carriers_app = typer.Typer(help="Carrier connectors (sandbox, SMPP).", no_args_is_help=True)
 app.add_typer(carriers_app, name="carriers")
 
-from mpaas.cli.jobs import jobs_app  # noqa: E402  (a sub-app in its own module)
-
-app.add_typer(jobs_app, name="jobs")
-
-from mpaas.cli.api_calls import api_call, quickstart  # noqa: E402  (client commands, on the SDK)
-
-app.command("quickstart")(quickstart)
+app.add_typer(jobs_app, name="jobs")  # a sub-app in its own module
+app.command("quickstart")(quickstart)  # client commands, on the SDK (cli/api_calls.py)
 app.command("api-call")(api_call)
-
-from mpaas.cli.roles import api as api_role  # noqa: E402
-from mpaas.cli.roles import check_redis
-from mpaas.cli.roles import gateway as gateway_role
-from mpaas.cli.roles import worker as worker_role
-
-app.command("api")(api_role)
+app.command("api")(api_role)  # the process roles (cli/roles.py)
 app.command("worker")(worker_role)
 app.command("gateway")(gateway_role)
 

@@ -43,8 +43,8 @@ from mpaas.config import Settings
 from mpaas.core.db import migrate
 from mpaas.numbers.inventory import data as inventory_data
 from mpaas.numbers.inventory import store as inventory
-from mpaas.numbers.schemas import UsageBatch
 from mpaas.numbers.usage import radius
+from mpaas.numbers.usage.schemas import UsageBatch
 from mpaas.roles.platform import Platform
 
 SECRET = b"bench-secret"

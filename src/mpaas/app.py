@@ -31,7 +31,9 @@ def create_app(
     from mpaas.messaging.endpoints import router as messaging_router
     from mpaas.numbers.lifecycle.endpoints import router as number_lifecycle_router
     from mpaas.numbers.provisioning.endpoints import router as numbers_router
-    from mpaas.numbers.usage.endpoints import ops as number_ops_router
+    from mpaas.numbers.porting.endpoints import ops as number_porting_ops_router
+    from mpaas.numbers.porting.endpoints import router as number_porting_router
+    from mpaas.numbers.usage.endpoints import ops as number_usage_ops_router
     from mpaas.numbers.usage.endpoints import router as number_usage_router
     from mpaas.ops.endpoints import router as ops_router
     from mpaas.routes.endpoints import router as routes_router
@@ -67,7 +69,9 @@ def create_app(
         webhooks_router,
         number_lifecycle_router,
         number_usage_router,
-        number_ops_router,
+        number_porting_router,
+        number_usage_ops_router,
+        number_porting_ops_router,
         distributors_router,
         catalog_router,
         billing_router,

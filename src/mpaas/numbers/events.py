@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.models import NumberOrder
+from mpaas.numbers import presenters
+from mpaas.webhooks.service import emit
 
 log = logging.getLogger("mpaas.numbers.events")
 
@@ -21,11 +23,8 @@ log = logging.getLogger("mpaas.numbers.events")
 async def order_changed(session: AsyncSession, order: NumberOrder, now: datetime) -> None:
     """Order_Update to the account webhooks subscribed to it; the event's Data is the order as
     GET /v1.0/numbers/order shows it."""
-    from mpaas.numbers.presenters import order as present_order
-    from mpaas.webhooks.service import emit
-
     log.debug("order %s (%s) is %s", order.id, order.order_type, order.status)
-    await emit(session, order.account_id, "Order_Update", present_order(order), now)
+    await emit(session, order.account_id, "Order_Update", presenters.order(order), now)
 
 
 async def usage_threshold_crossed(
@@ -33,8 +32,6 @@ async def usage_threshold_crossed(
 ) -> None:
     """`level` is Notify, Throttle or Limit: the notification goes to account webhooks subscribed to the
     `Usage_Threshold` event (an mpaas extension; docs/webhooks.md)."""
-    from mpaas.webhooks.service import emit
-
     log.info("data usage of %s crossed its %s value (%d bytes used)", number, level, used_bytes)
     await emit(
         session, account_id, "Usage_Threshold", {"PhoneNumber": number, "Level": level, "UsedBytes": used_bytes}, now

@@ -9,11 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.models import InventoryNumber, NumberAreaStock, NumberOrder, PhoneNumber
+from mpaas.models import (
+    Base,
+    DataPlan,
+    InventoryNumber,
+    NumberAreaStock,
+    NumberE911,
+    NumberOrder,
+    NumberVoicemail,
+    PhoneNumber,
+)
 from mpaas.models.numbers import ASSIGNED, AVAILABLE
 
 
@@ -256,8 +265,6 @@ async def get_order_by_id(session: AsyncSession, order_id: str) -> NumberOrder |
 
 async def rename_number_refs(session: AsyncSession, old: str, new: str) -> None:
     """Rows keyed by the number's digits follow it to its new MSISDN (swap, replace)."""
-    from mpaas.models import DataPlan
-
     await session.execute(update(DataPlan).where(DataPlan.number == old).values(number=new))
 
 
@@ -276,10 +283,6 @@ async def return_to_inventory(session: AsyncSession, row: InventoryNumber, now: 
 async def detach_number(session: AsyncSession, row: PhoneNumber) -> None:
     """Delete an account number and what hangs off it. Our own side tables go with it; any other table
     that points at the number (a catalog subscription, say) keeps its row with the reference cleared."""
-    from sqlalchemy import delete
-
-    from mpaas.models import Base, DataPlan, NumberE911, NumberVoicemail
-
     for model in (DataPlan, NumberE911, NumberVoicemail):
         await session.execute(delete(model).where(model.phone_number_id == row.id))
     own = {"data_plans", "number_e911", "number_voicemail"}

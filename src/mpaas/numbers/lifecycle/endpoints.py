@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from typing import Any
 
-from mpaas.accounts.service import Principal
-from mpaas.auth.dependencies import platform_of, principal
-from mpaas.numbers.lifecycle import service as lifecycle
-from mpaas.numbers.lifecycle.service import NumberPolicy
-from mpaas.numbers.schemas import (
+from fastapi import APIRouter, Query
+
+from mpaas.auth.dependencies import Caller
+from mpaas.dependencies import Now, ReadSession, WriteSession
+from mpaas.numbers.dependencies import Policy
+from mpaas.numbers.lifecycle import service
+from mpaas.numbers.lifecycle.schemas import (
+    DeviceDetailsOut,
+    E911Out,
     E911UpdateRequest,
+    NnidOut,
+    NumberStatusOut,
+    NumberUpdateOut,
     PhoneNumberRequest,
+    ReactivateOut,
+    SimStatusOut,
     SimStatusRequest,
+    StatusChangeOut,
     StatusChangeRequest,
     UpdateNumberRequest,
+    VoicemailActivatedOut,
+    VoicemailChangedOut,
+    VoicemailInfoOut,
     VoicemailRequest,
 )
 
@@ -21,100 +34,86 @@ router = APIRouter(tags=["Numbers"])
 sims = APIRouter(tags=["Sims"])
 
 
-@router.post("/v1.0/numbers/update", summary="Numbers Update")
-async def update_number(body: UpdateNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.update_number(session, who, body, platform.clock.now())
+@router.post("/v1.0/numbers/update", summary="Numbers Update", response_model=NumberUpdateOut)
+async def update_number(body: UpdateNumberRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.update_number(session, who, body, now)
 
 
-@router.post("/v1.0/numbers/status", summary="Numbers Status")
-async def change_status(body: StatusChangeRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        result = await lifecycle.change_status(
-            session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings)
-        )
-    platform.jobs.notify()
-    return result
+# exclude_unset: `Fee` appears only on the changes that cost one, as before.
+@router.post(
+    "/v1.0/numbers/status",
+    summary="Numbers Status",
+    response_model=StatusChangeOut,
+    response_model_exclude_unset=True,
+)
+async def change_status(
+    body: StatusChangeRequest, who: Caller, session: WriteSession, now: Now, policy: Policy
+) -> dict[str, Any]:
+    return await service.change_status(session, who, body, now, policy)
 
 
-@router.post("/v1.0/numbers/reactivate", summary="Numbers - Reactivate")
-async def reactivate(body: PhoneNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.reactivate(session, who, body, platform.clock.now(), NumberPolicy.of(platform.settings))
+@router.post("/v1.0/numbers/reactivate", summary="Numbers - Reactivate", response_model=ReactivateOut)
+async def reactivate(
+    body: PhoneNumberRequest, who: Caller, session: WriteSession, now: Now, policy: Policy
+) -> dict[str, Any]:
+    return await service.reactivate(session, who, body, now, policy)
 
 
-@router.post("/v1.0/numbers/refresh-nnid", summary="Numbers - Refresh NNID")
-async def refresh_nnid(body: PhoneNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.refresh_nnid(session, who, body, platform.clock.now())
+@router.post("/v1.0/numbers/refresh-nnid", summary="Numbers - Refresh NNID", response_model=NnidOut)
+async def refresh_nnid(body: PhoneNumberRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.refresh_nnid(session, who, body, now)
 
 
-@router.post("/v1.0/numbers/device-details", summary="Device Details")
-async def device_details(body: PhoneNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    async with platform_of(request).db.read() as session:
-        return await lifecycle.device_details(session, who, body)
+@router.post("/v1.0/numbers/device-details", summary="Device Details", response_model=DeviceDetailsOut)
+async def device_details(body: PhoneNumberRequest, who: Caller, session: ReadSession) -> dict[str, Any]:
+    return await service.device_details(session, who, body)
 
 
-@router.get("/v1.0/numbers/e911address", summary="Numbers - Get E911 Address")
+@router.get("/v1.0/numbers/e911address", summary="Numbers - Get E911 Address", response_model=E911Out)
 async def get_e911(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
     phone_number: str | None = Query(None, alias="PhoneNumber"),
     account_id: str | None = Query(None, alias="AccountId"),
-) -> dict:
-    async with platform_of(request).db.read() as session:
-        return await lifecycle.get_e911(session, who, phone_number, account_id)
+) -> dict[str, Any]:
+    return await service.get_e911(session, who, phone_number, account_id)
 
 
-@router.post("/v1.0/numbers/e911address/update", summary="Numbers - Update E911 Address")
-async def update_e911(body: E911UpdateRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.update_e911(session, who, body, platform.clock.now())
+@router.post(
+    "/v1.0/numbers/e911address/update", summary="Numbers - Update E911 Address", response_model=NumberStatusOut
+)
+async def update_e911(body: E911UpdateRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.update_e911(session, who, body, now)
 
 
-@router.post("/v1.0/numbers/voicemail/info", summary="Get Voicemail Info")
-async def voicemail_info(body: PhoneNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    async with platform_of(request).db.read() as session:
-        return await lifecycle.voicemail_info(session, who, body)
+@router.post("/v1.0/numbers/voicemail/info", summary="Get Voicemail Info", response_model=VoicemailInfoOut)
+async def voicemail_info(body: PhoneNumberRequest, who: Caller, session: ReadSession) -> dict[str, Any]:
+    return await service.voicemail_info(session, who, body)
 
 
-@router.post("/v1.0/numbers/voicemail/activate", summary="Activate Voicemail")
-async def voicemail_activate(body: VoicemailRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.voicemail_activate(session, who, body, platform.clock.now())
+@router.post("/v1.0/numbers/voicemail/activate", summary="Activate Voicemail", response_model=VoicemailActivatedOut)
+async def voicemail_activate(body: VoicemailRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.voicemail_activate(session, who, body, now)
 
 
-@router.post("/v1.0/numbers/voicemail/update", summary="Update Voicemail")
-async def voicemail_update(body: VoicemailRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.voicemail_update(session, who, body, platform.clock.now())
+@router.post("/v1.0/numbers/voicemail/update", summary="Update Voicemail", response_model=VoicemailChangedOut)
+async def voicemail_update(body: VoicemailRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.voicemail_update(session, who, body, now)
 
 
-@router.post("/v1.0/numbers/voicemail/delete", summary="Delete Voicemail")
-async def voicemail_delete(body: PhoneNumberRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    async with platform_of(request).db.write() as session:
-        return await lifecycle.voicemail_delete(session, who, body)
+@router.post("/v1.0/numbers/voicemail/delete", summary="Delete Voicemail", response_model=VoicemailChangedOut)
+async def voicemail_delete(body: PhoneNumberRequest, who: Caller, session: WriteSession) -> dict[str, Any]:
+    return await service.voicemail_delete(session, who, body)
 
 
-@sims.post("/v1.0/sims/update-status", summary="Update SIM Status")
-async def sim_update_status(body: SimStatusRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.sim_update_status(session, who, body, platform.clock.now())
+@sims.post("/v1.0/sims/update-status", summary="Update SIM Status", response_model=SimStatusOut)
+async def sim_update_status(body: SimStatusRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.sim_update_status(session, who, body, now)
 
 
-@sims.post("/v1.0/sims/clear-status", summary="Clear SIM Status")
-async def sim_clear_status(body: SimStatusRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await lifecycle.sim_clear_status(session, who, body, platform.clock.now())
+@sims.post("/v1.0/sims/clear-status", summary="Clear SIM Status", response_model=SimStatusOut)
+async def sim_clear_status(body: SimStatusRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await service.sim_clear_status(session, who, body, now)
 
 
 router.include_router(sims)

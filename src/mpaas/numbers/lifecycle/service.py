@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,8 +27,7 @@ from mpaas.core.wire import iso
 from mpaas.models import NumberE911, NumberOrder, NumberVoicemail, PhoneNumber
 from mpaas.models.numbers import ACTIVE, CANCELLED, PARKED
 from mpaas.numbers import calendar, events, repository
-from mpaas.numbers.provisioning import esim
-from mpaas.numbers.schemas import (
+from mpaas.numbers.lifecycle.schemas import (
     E911UpdateRequest,
     PhoneNumberRequest,
     SimStatusRequest,
@@ -35,6 +35,7 @@ from mpaas.numbers.schemas import (
     UpdateNumberRequest,
     VoicemailRequest,
 )
+from mpaas.numbers.provisioning import esim
 from mpaas.numbers.usage import repository as usage_repository
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
@@ -538,7 +539,7 @@ def check_pin(pin: str, number: str) -> None:
         raise bad_request("The PIN field must be 4 to 10 digits.")
     if len(set(pin)) == 1:
         raise bad_request("The PIN must not repeat a single digit.")
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    steps = {int(b) - int(a) for a, b in pairwise(pin)}
     if steps in ({1}, {-1}):
         raise bad_request("The PIN must not be a run of consecutive digits.")
     if number.endswith(pin):

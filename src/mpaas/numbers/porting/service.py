@@ -20,20 +20,28 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.core.errors import ApiError, bad_request, missing, required
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import required_e164
-from mpaas.core.wire import Optional, WireModel, iso
+from mpaas.core.wire import iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber, PortRequest
 from mpaas.models.numbers import ACTIVE, ASSIGNED, AVAILABLE
 from mpaas.numbers import calendar, events, repository
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.porting import repository as port_repository
+from mpaas.numbers.porting.schemas import (
+    PORT_ORDER_STATUSES,
+    BillingAddress,
+    EligibilityRequest,
+    OrderRequest,
+    PortInRequest,
+    PortInUpdateRequest,
+    PortOutRequest,
+)
 from mpaas.numbers.provisioning import esim
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
@@ -41,13 +49,7 @@ from mpaas.subscribers import repository as subscribers_repository
 ADVANCE_JOB = "numbers.port_advance"
 PORTED = "ported"  # inventory status of a number that left for another carrier
 
-PENDING, IN_PROGRESS, RESOLUTION, COMPLETE, CANCELLED = (
-    "Pending",
-    "InProgress",
-    "ResolutionRequired",
-    "Complete",
-    "Cancelled",
-)
+PENDING, IN_PROGRESS, RESOLUTION, COMPLETE, CANCELLED = PORT_ORDER_STATUSES
 OPEN = (PENDING, IN_PROGRESS, RESOLUTION)
 PORT_TRANSITIONS: dict[str, set[str]] = {
     PENDING: {IN_PROGRESS, RESOLUTION, COMPLETE, CANCELLED},
@@ -59,51 +61,6 @@ PORT_TRANSITIONS: dict[str, set[str]] = {
 TEST_OUTCOMES = {"9901": "1P-Other", "9902": "6B", "9903": "6P-REMOVE NUMBER LOCK ON VERIZON ACCOUNT"}
 NOT_PORTABLE_SUFFIX = "9900"
 SANDBOX_CARRIER = "Sandbox Wireless"
-
-
-class Address(WireModel):
-    street1: Optional = Field(default=None, alias="Street1")
-    street2: Optional = Field(default=None, alias="Street2")
-    city: Optional = Field(default=None, alias="City")
-    state: Optional = Field(default=None, alias="State")
-    zip: Optional = Field(default=None, alias="Zip")
-
-
-class EligibilityRequest(WireModel):
-    phone_number: Optional = Field(default=None, alias="PhoneNumber")
-    target_classification: Optional = Field(default=None, alias="TargetClassification")
-
-
-class PortInRequest(WireModel):
-    port_in_number: Optional = Field(default=None, alias="PortInNumber", examples=["+15555551234"])
-    current_carrier_name: Optional = Field(default=None, alias="CurrentCarrierName")
-    current_account_number: Optional = Field(default=None, alias="CurrentAccountNumber")
-    current_account_password: Optional = Field(default=None, alias="CurrentAccountPassword")
-    current_billing_address: Address | None = Field(default=None, alias="CurrentBillingAddress")
-    iccid: Optional = Field(default=None, alias="ICCID")
-    target_portin_classification: Optional = Field(default=None, alias="TargetPortinClassification")
-    subscriber_name: Optional = Field(default=None, alias="SubscriberName")
-    port_in_date: Optional = Field(default=None, alias="PortInDate")
-    account_id: Optional = Field(default=None, alias="AccountId")
-    # Extensions: where the number goes when the port completes.
-    message_route_id: Optional = Field(default=None, alias="MessageRouteId")
-    voice_route_id: Optional = Field(default=None, alias="VoiceRouteId")
-    assigned_subscriber_id: Optional = Field(default=None, alias="AssignedSubscriberId")
-
-
-class PortInUpdateRequest(PortInRequest):
-    order_id: Optional = Field(default=None, alias="OrderId")
-
-
-class OrderRequest(WireModel):
-    order_id: Optional = Field(default=None, alias="OrderId")
-    account_id: Optional = Field(default=None, alias="AccountId")
-
-
-class PortOutRequest(WireModel):
-    port_out_number: Optional = Field(default=None, alias="PortOutNumber")
-    port_out_pin: Optional = Field(default=None, alias="PortOutPIN")
-    account_id: Optional = Field(default=None, alias="AccountId")
 
 
 def _number(raw: str | None, field: str) -> str:
@@ -119,7 +76,7 @@ def _classification(value: str | None) -> str:
     return found
 
 
-def _address(address: Address | None, required_all: bool) -> dict | None:
+def _address(address: BillingAddress | None, required_all: bool) -> dict | None:
     if address is None:
         if required_all:
             raise required("CurrentBillingAddress")

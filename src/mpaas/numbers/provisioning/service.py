@@ -1,4 +1,4 @@
-"""Availability search and provisioning."""
+"""Availability search, provisioning, and the lookups of a distributor's numbers and orders."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
-from mpaas.core.errors import bad_request, not_found
+from mpaas.core.errors import bad_request, missing, not_found, required
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber
 from mpaas.numbers import events, repository
 from mpaas.numbers.provisioning import esim
-from mpaas.numbers.schemas import AvailabilityRequest, ProvisionRequest
+from mpaas.numbers.provisioning.schemas import AvailabilityRequest, ProvisionRequest
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
 
@@ -24,6 +24,8 @@ AREAS_PER_PAGE = 10_000
 DEFAULT_SAMPLE_NUMBERS = 12
 MESSAGE_ROUTE_REQUIRED = "MessageRouteId is required"
 NUMBER_IN_USE = "Phone number already in use"
+DEFAULT_PAGE_SIZE = 100
+BAD_PAGE = "The PageNumber field must be a whole number starting at 1."
 
 
 async def availability(session: AsyncSession, body: AvailabilityRequest, now: datetime) -> dict:
@@ -182,3 +184,65 @@ def provision_response(p: Provisioned) -> dict:
         "ErrorMessage": None,
         "SubscriberId": p.number.subscriber_id,
     }
+
+
+# --- lookups ---------------------------------------------------------------------------------------
+
+
+async def find_order(session: AsyncSession, principal: Principal, order_id: str | None) -> NumberOrder:
+    """One of the caller's orders, or 404 (another distributor's order does not exist for the caller)."""
+    if not order_id:
+        raise required("OrderId")
+    order = await repository.get_order(session, order_id, principal.account_ids)
+    if order is None:
+        raise missing("order", order_id)
+    return order
+
+
+async def find_number(
+    session: AsyncSession,
+    principal: Principal,
+    raw: str | None,
+    iccid: str | None,
+    account_id: str | None,
+) -> PhoneNumber:
+    """The caller's number by E.164 number or by ICCID, or 404."""
+    if not raw and not iccid:
+        raise required("Number")
+    wanted = normalize_e164(raw) if raw else None
+    if raw and wanted is None:
+        raise bad_request("The Number field must be an E.164 number such as +18015551234.")
+    found = await repository.find_number(session, principal.visible_accounts(account_id), number=wanted, iccid=iccid)
+    if found is None:
+        raise missing("number", raw or iccid)
+    return found
+
+
+@dataclass
+class InventoryPage:
+    account_id: str
+    total: int
+    page: int
+    numbers: list[PhoneNumber]
+
+
+async def inventory_page(
+    session: AsyncSession,
+    principal: Principal,
+    page_number: str | None,
+    status_filter: str | None,
+    size: int | None,
+    account_id: str | None,
+) -> InventoryPage:
+    """One page of the account's numbers, all of them or those in one status (`Filter`, `All` for every one)."""
+    try:
+        page = int(page_number or 1)
+    except ValueError:
+        raise bad_request(BAD_PAGE) from None
+    if page < 1:
+        raise bad_request(BAD_PAGE)
+    size = size or DEFAULT_PAGE_SIZE
+    account = principal.resolve_account(account_id)
+    status = None if not status_filter or status_filter.lower() == "all" else status_filter
+    total, rows = await repository.page_numbers(session, account, status=status, offset=(page - 1) * size, limit=size)
+    return InventoryPage(account_id=account, total=total, page=page, numbers=rows)

@@ -17,6 +17,7 @@ from pyrad import packet
 from pyrad.dictionary import Dictionary
 
 from mpaas.core.phone import normalize_e164
+from mpaas.numbers.usage import service as usage
 from mpaas.roles.platform import Platform
 
 log = logging.getLogger("mpaas.radius")
@@ -128,8 +129,6 @@ class AccountingProtocol(asyncio.DatagramProtocol):
                 self.transport.sendto(pkt.CreateReply().ReplyPacket(), addr)
 
     async def store(self, batch: list) -> None:
-        from mpaas.numbers.usage import service as usage
-
         records = [f for f in (fields(pkt) for pkt, _addr in batch) if f is not None]
         if not records:
             return

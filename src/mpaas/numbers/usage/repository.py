@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.models import DataPlan, PhoneNumber, RadiusSession, UsageRecord
 
 
 def _insert(session: AsyncSession, model):
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 async def imei_of(session: AsyncSession, phone_number_id: str) -> str | None:

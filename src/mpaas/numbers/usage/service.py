@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
+from mpaas.billing.enforcement import is_restricted, record_number_usage
 from mpaas.core.errors import bad_request, missing, required
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
@@ -24,8 +25,8 @@ from mpaas.models.numbers import ACTIVE
 from mpaas.models.usage import BEHAVIOR_ACTIVE, BEHAVIOR_BLOCKED, BEHAVIOR_THROTTLED
 from mpaas.numbers import calendar, events, repository
 from mpaas.numbers.lifecycle import service as lifecycle
-from mpaas.numbers.schemas import DataUsageRequest, NumbersRequest, RenewalInfoRequest, UsageRecordIn
 from mpaas.numbers.usage import repository as usage_repository
+from mpaas.numbers.usage.schemas import DataUsageRequest, NumbersRequest, RenewalInfoRequest, UsageRecordIn
 
 RENEWAL_JOB = "numbers.usage_renewal"
 # Usage records repeat the same few numbers; parsing one with phonenumbers costs ~100 us.
@@ -242,8 +243,6 @@ async def add_usage(session: AsyncSession, plan: DataPlan, row: PhoneNumber, nby
         if value is not None and before < value <= plan.used_bytes:
             await events.usage_threshold_crossed(session, row.account_id, row.number, level, plan.used_bytes, now)
     plan.behavior = behavior(plan, row.status)
-    from mpaas.billing.enforcement import record_number_usage
-
     await record_number_usage(session, row, "Data", nbytes, now)
 
 
@@ -369,8 +368,6 @@ async def policy(session: AsyncSession, raw: str | None, now: datetime) -> dict:
     plan = plan or new_plan(row, row.updated_at, "UTC")
     current = behavior(plan, row.status)
     speed = plan.throttle_speed
-    from mpaas.billing.enforcement import is_restricted
-
     if current == BEHAVIOR_ACTIVE and await is_restricted(session, row, now):
         # A billing threshold with the Restrict action throttles data until its period ends.
         current, speed = BEHAVIOR_THROTTLED, speed or RESTRICT_SPEED

@@ -1,13 +1,15 @@
-"""Request bodies of the account and distributor endpoints."""
+"""Request bodies and responses of the account and distributor endpoints."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from mpaas.core.wire import Optional, Required, WireModel
+from mpaas.catalog.schemas import PackageOut, ProductOut, ServiceOut, SubscriptionOut
+from mpaas.core.wire import Optional, Required, WireModel, WireResponse
+from mpaas.subscribers.schemas import SubscriberOut
 
 FILTERS = ("All", "Active", "Inactive")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -61,3 +63,105 @@ class UpdateDistributor(WireModel):
     distributor_name: Optional = Field(default=None, alias="DistributorName")
     billing_address: Address | None = Field(default=None, alias="BillingAddress")
     mailing_address: Address | None = Field(default=None, alias="MailingAddress")
+
+
+# Responses (field order is the presenters', which is the order on the wire).
+
+
+class AddressOut(WireResponse):
+    """Every field always present, null when never set."""
+
+    street1: str | None
+    street2: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    country: str | None
+
+
+class AccountOut(WireResponse):
+    account_id: str
+    account_name: str
+    total_subscribers: int
+    billing_address: AddressOut
+    mailing_address: AddressOut
+
+
+class AccountList(WireResponse):
+    distributor_id: str
+    total_accounts: int
+    filter: str
+    results: list[AccountOut]
+
+
+class ServiceList(WireResponse):
+    aggregator_id: str
+    total_services: int
+    filter: str
+    results: list[ServiceOut]
+
+
+class ProductList(WireResponse):
+    distributor_id: str
+    total_products: int
+    filter: str
+    results: list[ProductOut]
+
+
+class PackageList(WireResponse):
+    distributor_id: str
+    total_packages: int
+    filter: str
+    results: list[PackageOut]
+
+
+class AccountSubscriptionList(WireResponse):
+    account_id: str
+    total_subscriptions: int
+    filter: str
+    results: list[SubscriptionOut]
+
+
+class DistributorSubscriptionList(WireResponse):
+    distributor_id: str
+    total_subscriptions: int
+    filter: str
+    results: list[SubscriptionOut]
+
+
+class Workgroups(WireResponse):
+    """Workgroups have no domain yet: always empty (the contract's records are open here)."""
+
+    workgroups: list[dict[str, Any]]
+
+
+class Schedules(WireResponse):
+    """Schedules have no domain yet: always empty (the contract's records are open here)."""
+
+    account_id: str = Field(alias="AccountID")
+    total_schedules: int
+    results: list[dict[str, Any]]
+
+
+class DistributorOut(WireResponse):
+    distributor_id: str
+    distributor_name: str
+    account_key: str
+    secret: str | None  # shown once, in the create response
+    total_accounts: int
+    billing_address: AddressOut
+    mailing_address: AddressOut
+
+
+class CreatedDistributor(DistributorOut):
+    account_id: str  # the first account, created with the distributor
+
+
+class DistributorSubscriber(SubscriberOut):
+    subscriptions: list[SubscriptionOut]
+
+
+class SubscriberPage(WireResponse):
+    page_number: int
+    total_subscribers: int
+    subscribers: list[DistributorSubscriber]

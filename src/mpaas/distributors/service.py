@@ -9,18 +9,30 @@ Who may create what (docs/compatibility.md, "Accounts and distributors"):
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts import repository as accounts_repo
 from mpaas.accounts.service import IssuedCredential, Principal, create_distributor
+from mpaas.catalog import presenters as catalog_presenters
+from mpaas.catalog import repository as catalog_repo
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
 from mpaas.distributors import repository
-from mpaas.distributors.schemas import Address, CreateAccount, CreateDistributor, UpdateAccount, UpdateDistributor
-from mpaas.models import Account, Distributor, Profile
+from mpaas.distributors.schemas import (
+    FILTERS,
+    Address,
+    CreateAccount,
+    CreateDistributor,
+    UpdateAccount,
+    UpdateDistributor,
+)
+from mpaas.models import Account, Distributor, Package, Product, Profile, Service, Subscription
+from mpaas.subscribers.service import present as present_subscriber
 
 ADDRESS_FIELDS = ("Street1", "Street2", "City", "State", "Zip", "Country")
+MAX_PER_PAGE = 1000
 
 
 def _address(value: Address | None) -> dict:
@@ -95,7 +107,7 @@ async def account_record(session: AsyncSession, account: Account) -> dict:
     return present_account(account, await repository.profile(session, account.id), counts.get(account.id, 0))
 
 
-async def get_account(session: AsyncSession, who: Principal, account_id: str | None) -> dict:
+async def get_account(session: AsyncSession, who: Principal, account_id: str | None) -> dict[str, Any]:
     resolved = who.resolve_account(account_id)
     account = await repository.account(session, resolved)
     if account is None:
@@ -176,6 +188,10 @@ def own_distributor(who: Principal, distributor_id: str) -> str:
     return who.distributor_id
 
 
+async def get_distributor(session: AsyncSession, who: Principal, distributor_id: str) -> dict[str, Any]:
+    return await distributor_record(session, own_distributor(who, distributor_id))
+
+
 async def distributor_record(session: AsyncSession, distributor_id: str, secret: str | None = None) -> dict:
     distributor = await accounts_repo.get_distributor(session, distributor_id)
     if distributor is None:
@@ -208,3 +224,69 @@ async def update(session: AsyncSession, who: Principal, body: UpdateDistributor,
     await _save_profile(session, distributor_id, now, billing=body.billing_address, mailing=body.mailing_address)
     await session.flush()
     return await distributor_record(session, distributor_id)
+
+
+# The account- and distributor-wide lists ---------------------------------------------------------------------
+
+
+def filter_of(value: str | None) -> str:
+    """The lists' Filter: All (also when omitted or blank), Active or Inactive, in any casing."""
+    if value is None or not value.strip():
+        return "All"
+    for allowed in FILTERS:
+        if allowed.lower() == value.strip().lower():
+            return allowed
+    raise bad_request(f"The Filter field must be one of: {', '.join(FILTERS)}.")
+
+
+async def services(session: AsyncSession, who: Principal, filter_: str, account_id: str | None = None) -> list[Service]:
+    """The distributor's services; an AccountId, when given, must be one of its accounts."""
+    who.visible_accounts(account_id)
+    return await catalog_repo.services(session, who.distributor_id, filter_)
+
+
+async def products(session: AsyncSession, who: Principal, filter_: str, account_id: str | None = None) -> list[Product]:
+    """The distributor's products; an AccountId, when given, must be one of its accounts."""
+    who.visible_accounts(account_id)
+    return await catalog_repo.products(session, who.distributor_id, filter_)
+
+
+async def packages(session: AsyncSession, who: Principal, filter_: str, account_id: str | None = None) -> list[Package]:
+    """The distributor's packages; an AccountId, when given, must be one of its accounts."""
+    who.visible_accounts(account_id)
+    return await catalog_repo.packages(session, who.distributor_id, filter_)
+
+
+async def account_subscriptions(
+    session: AsyncSession, who: Principal, account_id: str | None, filter_: str
+) -> tuple[str, list[Subscription]]:
+    """The subscriptions of one account (deleted ones included, shown inactive), and which account it was."""
+    resolved = who.resolve_account(account_id)
+    return resolved, await catalog_repo.subscriptions(session, [resolved], filter_, include_deleted=True)
+
+
+async def distributor_subscriptions(session: AsyncSession, who: Principal, filter_: str) -> list[Subscription]:
+    """The subscriptions of every account of the distributor (deleted ones included, shown inactive)."""
+    return await catalog_repo.subscriptions(session, who.account_ids, filter_, include_deleted=True)
+
+
+async def subscribers_page(
+    session: AsyncSession, who: Principal, page_number: int, total_per_page: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the subscribers of the distributor's accounts (oldest first), each with its
+    subscriptions, and how many there are in all."""
+    if page_number < 1:
+        raise bad_request("The PageNumber field must be 1 or more.")
+    if not 1 <= total_per_page <= MAX_PER_PAGE:
+        raise bad_request(f"The TotalPerPage field must be between 1 and {MAX_PER_PAGE}.")
+    total, subscribers = await repository.subscribers_page(
+        session, who.account_ids, (page_number - 1) * total_per_page, total_per_page
+    )
+    subs = await catalog_repo.subscriptions_of_subscribers(session, [x.id for x in subscribers])
+    by_subscriber: dict[str, list] = {}
+    for sub in subs:
+        by_subscriber.setdefault(sub.subscriber_id, []).append(catalog_presenters.subscription(sub))
+    records = [
+        {**await present_subscriber(session, x), "Subscriptions": by_subscriber.get(x.id, [])} for x in subscribers
+    ]
+    return total, records

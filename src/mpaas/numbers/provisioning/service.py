@@ -207,14 +207,15 @@ async def find_number(
     account_id: str | None,
 ) -> PhoneNumber:
     """The caller's number by E.164 number or by ICCID, or 404."""
-    if not raw and not iccid:
+    named = raw or iccid
+    if not named:
         raise required("Number")
     wanted = normalize_e164(raw) if raw else None
     if raw and wanted is None:
         raise bad_request("The Number field must be an E.164 number such as +18015551234.")
     found = await repository.find_number(session, principal.visible_accounts(account_id), number=wanted, iccid=iccid)
     if found is None:
-        raise missing("number", raw or iccid)
+        raise missing("number", named)
     return found
 
 

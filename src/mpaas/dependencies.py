@@ -31,7 +31,16 @@ def platform_of(request: Request) -> Platform:
     return request.app.state.platform
 
 
-PlatformDep = Annotated[Platform, Depends(platform_of)]
+# The dependencies below are `async def` although they do no I/O: FastAPI runs a plain `def` dependency in its
+# thread pool, a thread hop each (66 us of CPU and 220 us of wall time per hop, measured on the 2-core dev machine).
+# POST /v1.0/message/outbound with `PlatformDep` and `Now` as plain functions used 10-23% more CPU per request than
+# with them async (in-process A/B, variants alternating over 8 rounds of 200 sends, 1 and 20 recipients, 3 runs).
+# `platform_of` stays a plain function for callers that are not dependencies.
+async def _platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+PlatformDep = Annotated[Platform, Depends(_platform)]
 
 
 async def _write_session(platform: PlatformDep) -> AsyncIterator[AsyncSession]:
@@ -51,15 +60,15 @@ async def _quick_read_session(platform: PlatformDep) -> AsyncIterator[AsyncSessi
         yield session
 
 
-def _clock(platform: PlatformDep) -> Clock:
+async def _clock(platform: PlatformDep) -> Clock:
     return platform.clock
 
 
-def _now(platform: PlatformDep) -> datetime:
+async def _now(platform: PlatformDep) -> datetime:
     return platform.clock.now()
 
 
-def _settings(platform: PlatformDep) -> Settings:
+async def _settings(platform: PlatformDep) -> Settings:
     return platform.settings
 
 

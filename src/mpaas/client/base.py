@@ -4,13 +4,15 @@ Requests validate the fields they declare and pass any others through unchanged,
 server learned after this SDK was written can still be sent. Responses are permissive: every field the
 server returned is kept, declared ones are typed, and any other one is readable in snake_case too
 (`resp.account_id` finds `AccountID`, `AccountId` or `accountId`), because the vendor's own casing is
-inconsistent."""
+inconsistent. A declared field the server spelled in another casing fills the declared field, and
+`to_wire()` still spells it as the server did."""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, PrivateAttr, model_serializer
 from pydantic.alias_generators import to_pascal
 
 
@@ -36,10 +38,50 @@ def _wrap(value: Any) -> Any:
     return value
 
 
+def _json_number(value: Decimal) -> int | float:
+    # Back to the JSON number the server sent: 0 stays 0, 0.0045 stays 0.0045 (not the string "0.0045").
+    exponent = value.as_tuple().exponent
+    return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+
+
+# A JSON number (money, mostly): exact in Python, a number again in `to_wire()`.
+Number = Annotated[Decimal, PlainSerializer(_json_number, when_used="json")]
+# Any JSON value; objects in it read like responses (`value.phone_number`), as undeclared fields do.
+Open = Annotated[Any, AfterValidator(_wrap)]
+
+
 class WireResponse(BaseModel):
     """A response body. Undeclared fields are kept; nested objects read the same way."""
 
     model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="allow")
+
+    # Declared fields the server sent under another casing: field name -> the server's key (kept in the extras).
+    _respelled: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        extra = self.__pydantic_extra__
+        if not extra:
+            return
+        fields = type(self).model_fields
+        unset = {_norm(f.alias or n): n for n, f in fields.items() if n not in self.model_fields_set}
+        for key in list(extra):
+            name = unset.get(_norm(key))
+            if name is None:
+                continue
+            try:
+                self.__pydantic_validator__.validate_assignment(self, name, extra[key])
+            except ValueError:
+                continue  # not of the declared type: stays readable as an undeclared field
+            self._respelled[name] = key
+
+    @model_serializer(mode="wrap")
+    def _as_sent(self, handler: Any, info: Any) -> Any:
+        data = handler(self)
+        if self._respelled and isinstance(data, dict):
+            fields = type(self).model_fields
+            for name in self._respelled:  # the server's own spelling is in the extras
+                data.pop((fields[name].alias or name) if info.by_alias else name, None)
+        return data
 
     def __getattr__(self, name: str) -> Any:
         try:

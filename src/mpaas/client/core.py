@@ -176,10 +176,19 @@ def parse(op: Operation | None, response) -> Any:
     body = decode(response)
     model = op.response if op is not None else WireResponse
     if isinstance(body, dict):
-        return model.model_validate(body)
+        return read_as(model, body)
     if isinstance(body, list):
-        return [model.model_validate(item) if isinstance(item, dict) else item for item in body]
+        return [read_as(model, item) if isinstance(item, dict) else item for item in body]
     return body
+
+
+def read_as(model: type[WireResponse], body: dict[str, Any]) -> WireResponse:
+    """`body` as `model`; as a plain `WireResponse` when a field's value is not of the type this server's
+    document gives it (another Telegent-compatible server may answer so), since the call itself succeeded."""
+    try:
+        return model.model_validate(body)
+    except ValidationError:
+        return WireResponse.model_validate(body)
 
 
 def should_retry(status_code: int) -> bool:

@@ -1,28 +1,357 @@
-"""Request and response models of every operation (see `operations.py` for the table)."""
+# Generated from the server's OpenAPI document by `make models` (python tools/generate_client_models.py).
+# Do not edit: change the server's schemas (or mpaas/client/codegen.py) and run `make models`;
+# tests/client/test_sdk_models_generated.py fails while this file is stale.
+"""Request and response models of every operation (see `operations.py` for the table).
+
+Requests hold the operation's query parameters (GET) or JSON body (POST), the server's required fields
+required. Responses hold the 200 answer's fields, all optional, typed as the server declares them; any
+field they do not declare is kept and readable too. Objects nested in responses are the classes first below."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
 
-from mpaas.client.base import WireRequest, WireResponse
+from mpaas.client.base import Number, Open, WireRequest, WireResponse
+
+
+class AddressOut(WireResponse):
+    """Every field always present, null when never set."""
+
+    street_1: str | None = None
+    street_2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+
+
+class AccountOut(WireResponse):
+    """`AccountOut` in the server's OpenAPI document."""
+
+    account_id: str | None = None
+    account_name: str | None = None
+    total_subscribers: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
+
+
+class AvailableNumberArea(WireResponse):
+    """`AvailableNumberArea` in the server's OpenAPI document."""
+
+    ngp: str | None = Field(None, alias="NGP")
+    area_code: int | None = None
+    zipcode: str | None = None
+
+
+class ChargeOut(WireResponse):
+    """`ChargeOut` in the server's OpenAPI document."""
+
+    charge_id: int | None = None
+    subscription_id: str | None = None
+    package_id: str | None = None
+    package_name: str | None = None
+    period: str | None = None
+    kind: str | None = None
+    description: str | None = None
+    amount: str | None = None
+    currency: str | None = None
+    created_on: str | None = None
+
+
+class SubscriberAccount(WireResponse):
+    """`SubscriberAccount` in the server's OpenAPI document."""
+
+    account_id: str | None = None
+    company_name: str | None = None
+
+
+class SubscriptionOut(WireResponse):
+    """`SubscriptionOut` in the server's OpenAPI document."""
+
+    subscription_id: str | None = None
+    subscriber_id: str | None = None
+    tnid: str | None = Field(None, alias="TNID")
+    iccid: str | None = Field(None, alias="ICCID")
+    package_id: str | None = None
+    type: str | None = None
+    active: bool | None = None
+
+
+class DistributorSubscriber(WireResponse):
+    """`DistributorSubscriber` in the server's OpenAPI document."""
+
+    subscriber_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone_numbers: list[str] | None = None
+    role: str | None = None
+    account: SubscriberAccount | None = None
+    subscriptions: list[SubscriptionOut] | None = None
+
+
+class E911Address(WireResponse):
+    """`E911Address` in the server's OpenAPI document."""
+
+    street_1: str | None = None
+    street_2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+class InventoryNumberOut(WireResponse):
+    """An inventory listing's item: the same fields, the number's key spelled `Tnid`."""
+
+    number: str | None = None
+    tnid: str | None = None
+    order_id: str | None = None
+    number_type: str | None = None
+    message_enabled: bool | None = None
+    message_route_id: str | None = None
+    voice_enabled: bool | None = None
+    classification: str | None = None
+    message_type: str | None = None
+    voice_route_id: str | None = None
+    status: str | None = None
+    original_date_purchased: str | None = None
+    assigned_subscriber_id: str | None = None
+    iccid: str | None = None
+    cnam: str | None = None
+    qr_activation_link: str | None = None
+    product_type: str | None = None
+    data_enabled: bool | None = None
+    zip_code: str | None = None
+
+
+class IpEntry(WireResponse):
+    """`IpEntry` in the server's OpenAPI document."""
+
+    ip_address: str | None = None
+
+
+class ListedMessageRoute(WireResponse):
+    """In the account listing the account's key is spelled `AccountID`."""
+
+    message_route_id: str | None = None
+    route_name: str | None = None
+    message_url: str | None = None
+    message_url_method: str | None = None
+    message_route_enabled: bool | None = None
+    message_authentication_type: str | None = None
+    message_username: str | None = None
+    message_password_token: str | None = None
+    callback_message_url: str | None = None
+    callback_message_url_method: str | None = None
+    callback_message_authentication_type: str | None = None
+    callback_message_username: str | None = None
+    callback_message_password_token: str | None = None
+    inbound_bypass: bool | None = None
+    outbound_bypass: bool | None = None
+    intelligent_route_enabled: bool | None = None
+    account_id: str | None = Field(None, alias="AccountID")
+
+
+class ListedVoiceRoute(WireResponse):
+    """The account listing: `CallRouteStatus`, `AccountID`, and the list spelled `IpWhitelist`."""
+
+    route_name: str | None = None
+    route_type: str | None = None
+    voice_url: str | None = None
+    voice_url_method: str | None = None
+    voice_authentication_type: str | None = None
+    voice_username: str | None = None
+    voice_password_token: str | None = None
+    callback_voice_url: str | None = None
+    callback_voice_url_method: str | None = None
+    trunk_ip_1: str | None = None
+    trunk_ip_2: str | None = None
+    trunk_port_1: str | None = None
+    trunk_port_2: str | None = None
+    trunk_transport_1: str | None = None
+    trunk_transport_2: str | None = None
+    trunk_uri_1: str | None = None
+    trunk_uri_2: str | None = None
+    trunk_enabled_1: bool | None = None
+    trunk_enabled_2: bool | None = None
+    trunk_1_priortiy: int | None = None
+    trunk_1_weight: int | None = None
+    trunk_2_priortiy: int | None = None
+    trunk_2_weight: int | None = None
+    header_manipulation: str | None = None
+    enable_sip_refer: bool | None = None
+    transfer_caller_id: str | None = None
+    symmetric_rtp: bool | None = None
+    enable_trp_secure_trunk: bool | None = None
+    enable_pstn_transfer: bool | None = None
+    cnam_lookup: bool | None = None
+    termination_uri_subdomain: str | None = None
+    enable_call_streaming: bool | None = None
+    wss_uri: str | None = None
+    intelligent_route_enabled: bool | None = None
+    route_enabled: bool | None = None
+    call_route_status: str | None = None
+    call_route_id: str | None = None
+    account_id: str | None = Field(None, alias="AccountID")
+    ip_whitelist: list[IpEntry] | None = None
+
+
+class NumberEntry(WireResponse):
+    """`{"Number": "+18015551234"}`, as lists of numbers appear in answers."""
+
+    number: str | None = None
+
+
+class PackageOut(WireResponse):
+    """`PackageOut` in the server's OpenAPI document."""
+
+    package_id: str | None = None
+    package_name: str | None = None
+    description: str | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+    subscriber_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
+
+
+class ProductOut(WireResponse):
+    """`ProductOut` in the server's OpenAPI document."""
+
+    product_id: str | None = None
+    sku: str | None = Field(None, alias="SKU")
+    description: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    sub_type: str | None = None
+    cost: Number | None = None
+    billing_frequency: str | None = None
+    active: bool | None = None
+
+
+class RenewalItem(WireResponse):
+    """`RenewalItem` in the server's OpenAPI document."""
+
+    number: str | None = None
+    status: str | None = None
+    status_message: str | None = None
+
+
+class ServiceItemOut(WireResponse):
+    """Service items have no id on the wire: a service's item is named by its scope (distributor, aggregator)."""
+
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+
+
+class ServiceOut(WireResponse):
+    """`ServiceOut` in the server's OpenAPI document."""
+
+    service_id: str | None = None
+    service_name: str | None = None
+    cost: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
+
+
+class StatementLine(WireResponse):
+    """`StatementLine` in the server's OpenAPI document."""
+
+    package_id: str | None = None
+    package_name: str | None = None
+    subscriptions: int | None = None
+    amount: str | None = None
+
+
+class StatusChangeNumber(WireResponse):
+    """`StatusChangeNumber` in the server's OpenAPI document."""
+
+    number: str | None = None
+    qr_code: str | None = None
+
+
+class ThresholdEventOut(WireResponse):
+    """`ThresholdEventOut` in the server's OpenAPI document."""
+
+    threshold_id: str | None = None
+    subscription_id: str | None = None
+    account_id: str | None = None
+    action: str | None = None
+    usage: int | None = None
+    created_on: str | None = None
+
+
+class UsageInfoItem(WireResponse):
+    """A number's usage; `ThrottleSpeed` only while it is throttled. A number the caller does not hold has only `Number`, `Status` Error and the reason in `StatusMessage`."""
+
+    number: str | None = None
+    status: str | None = None
+    status_message: str | None = None
+    used: str | None = None
+    remaining: str | None = None
+    current_behavior: str | None = None
+    throttle_speed: str | None = None
+
+
+class UsageSettingsItem(WireResponse):
+    """A number's settings; a number the caller does not hold has only `Number`, `Status` Error and the reason in `StatusMessage`."""
+
+    number: str | None = None
+    status: str | None = None
+    status_message: str | None = None
+    notify_value: int | None = None
+    limit_value: int | None = None
+    throttle_value: int | None = None
+    throttle_speed: str | None = None
+    value_unit: str | None = None
+    period_type: str | None = None
+    renewal_day: int | None = None
+    auto_renew: bool | None = None
+    time_zone: str | None = None
+    next_renewal_date: str | None = None
+
+
+class WebhookAttemptOut(WireResponse):
+    """One delivery attempt (mpaas extension). WebhookId is null for a message route's callback."""
+
+    event_id: str | None = None
+    event_type: str | None = None
+    webhook_id: str | None = None
+    url: str | None = None
+    method: str | None = None
+    attempt: int | None = None
+    status_code: int | None = None
+    error: str | None = None
+    duration_ms: int | None = None
+    attempted_on: str | None = None
 
 
 class GenerateApiTokenRequest(WireRequest):
+    """Generate API Token: the JSON body of `POST /v1.0/OAuth2/tokens`."""
+
     account_key: str
     account_secret: str
     api_endpoint: str
 
 
 class GenerateApiTokenResponse(WireResponse):
-    token: str
+    """Generate API Token: the answer of `POST /v1.0/OAuth2/tokens`."""
+
+    token: str | None = Field(None, alias="token")
     successful: bool | None = Field(None, alias="successful")
     token_expiry: str | None = Field(None, alias="tokenExpiry")
 
 
 class CreateMessageRouteRequest(WireRequest):
+    """Create Message Route: the JSON body of `POST /v1.0/message/routes`."""
+
     route_name: str
     message_url: str
     message_url_method: str
@@ -42,26 +371,59 @@ class CreateMessageRouteRequest(WireRequest):
 
 
 class CreateMessageRouteResponse(WireResponse):
-    message_route_id: str
-    account_id: str | None = None
+    """Create Message Route: the answer of `POST /v1.0/message/routes`."""
+
+    message_route_id: str | None = None
     route_name: str | None = None
     message_url: str | None = None
     message_url_method: str | None = None
+    message_route_enabled: bool | None = None
+    message_authentication_type: str | None = None
+    message_username: str | None = None
+    message_password_token: str | None = None
+    callback_message_url: str | None = None
+    callback_message_url_method: str | None = None
+    callback_message_authentication_type: str | None = None
+    callback_message_username: str | None = None
+    callback_message_password_token: str | None = None
+    inbound_bypass: bool | None = None
+    outbound_bypass: bool | None = None
+    intelligent_route_enabled: bool | None = None
+    account_id: str | None = None
 
 
 class MessageRouteDetailsRequest(WireRequest):
+    """Message Route Details: the query string of `GET /v1.0/message/routes`."""
+
     message_route_id: str | None = None
     account_id: str | None = None
 
 
 class MessageRouteDetailsResponse(WireResponse):
-    message_route_id: str
-    account_id: str | None = None
+    """Message Route Details: the answer of `GET /v1.0/message/routes`."""
+
+    message_route_id: str | None = None
     route_name: str | None = None
     message_url: str | None = None
+    message_url_method: str | None = None
+    message_route_enabled: bool | None = None
+    message_authentication_type: str | None = None
+    message_username: str | None = None
+    message_password_token: str | None = None
+    callback_message_url: str | None = None
+    callback_message_url_method: str | None = None
+    callback_message_authentication_type: str | None = None
+    callback_message_username: str | None = None
+    callback_message_password_token: str | None = None
+    inbound_bypass: bool | None = None
+    outbound_bypass: bool | None = None
+    intelligent_route_enabled: bool | None = None
+    account_id: str | None = None
 
 
 class UpdateMessageRouteRequest(WireRequest):
+    """Update Message Route: the JSON body of `POST /v1.0/message/routes/update`."""
+
     route_name: str | None = None
     message_url: str | None = None
     message_url_method: str | None = None
@@ -82,29 +444,58 @@ class UpdateMessageRouteRequest(WireRequest):
 
 
 class UpdateMessageRouteResponse(WireResponse):
-    message_route_id: str
+    """Update Message Route: the answer of `POST /v1.0/message/routes/update`."""
+
+    message_route_id: str | None = None
     route_name: str | None = None
+    message_url: str | None = None
+    message_url_method: str | None = None
+    message_route_enabled: bool | None = None
+    message_authentication_type: str | None = None
+    message_username: str | None = None
+    message_password_token: str | None = None
+    callback_message_url: str | None = None
+    callback_message_url_method: str | None = None
+    callback_message_authentication_type: str | None = None
+    callback_message_username: str | None = None
+    callback_message_password_token: str | None = None
+    inbound_bypass: bool | None = None
+    outbound_bypass: bool | None = None
+    intelligent_route_enabled: bool | None = None
+    account_id: str | None = None
 
 
 class DeleteMessageRouteRequest(WireRequest):
+    """Delete Message Route: the JSON body of `POST /v1.0/message/routes/delete`."""
+
     message_route_id: str
     account_id: str | None = None
 
 
 class DeleteMessageRouteResponse(WireResponse):
+    """Delete Message Route: the answer of `POST /v1.0/message/routes/delete`."""
+
     message_route_status: str | None = None
     mrid: str | None = Field(None, alias="MRID")
 
 
 class ListMessageRoutesRequest(WireRequest):
+    """List Message Routes: the query string of `GET /v1.0/account/message/routes`."""
+
     account_id: str | None = None
 
 
 class ListMessageRoutesResponse(WireResponse):
-    pass
+    """List Message Routes: the answer of `GET /v1.0/account/message/routes`."""
+
+    account_id: str | None = Field(None, alias="AccountID")
+    total_routes: int | None = None
+    results: list[ListedMessageRoute] | None = None
 
 
 class CreateVoiceRouteRequest(WireRequest):
+    """Create Voice Route: the JSON body of `POST /v1.0/voice/routes`."""
+
     route_name: str
     route_type: str
     voice_url: str | None = None
@@ -145,24 +536,101 @@ class CreateVoiceRouteRequest(WireRequest):
 
 
 class CreateVoiceRouteResponse(WireResponse):
-    call_route_id: str
-    account_id: str | None = None
+    """Create Voice Route: the answer of `POST /v1.0/voice/routes`."""
+
     route_name: str | None = None
     route_type: str | None = None
+    voice_url: str | None = None
+    voice_url_method: str | None = None
+    voice_authentication_type: str | None = None
+    voice_username: str | None = None
+    voice_password_token: str | None = None
+    callback_voice_url: str | None = None
+    callback_voice_url_method: str | None = None
+    trunk_ip_1: str | None = None
+    trunk_ip_2: str | None = None
+    trunk_port_1: str | None = None
+    trunk_port_2: str | None = None
+    trunk_transport_1: str | None = None
+    trunk_transport_2: str | None = None
+    trunk_uri_1: str | None = None
+    trunk_uri_2: str | None = None
+    trunk_enabled_1: bool | None = None
+    trunk_enabled_2: bool | None = None
+    trunk_1_priortiy: int | None = None
+    trunk_1_weight: int | None = None
+    trunk_2_priortiy: int | None = None
+    trunk_2_weight: int | None = None
+    header_manipulation: str | None = None
+    enable_sip_refer: bool | None = None
+    transfer_caller_id: str | None = None
+    symmetric_rtp: bool | None = None
+    enable_trp_secure_trunk: bool | None = None
+    enable_pstn_transfer: bool | None = None
+    cnam_lookup: bool | None = None
+    termination_uri_subdomain: str | None = None
+    enable_call_streaming: bool | None = None
+    wss_uri: str | None = None
+    intelligent_route_enabled: bool | None = None
+    route_enabled: bool | None = None
+    call_route_id: str | None = None
+    account_id: str | None = None
+    ip_white_list: list[IpEntry] | None = None
 
 
 class GetVoiceRouteDetailsRequest(WireRequest):
+    """Get Voice Route Details: the query string of `GET /v1.0/voice/routes`."""
+
     call_route_id: str | None = Field(None, alias="CallRouteID")
     account_id: str | None = None
 
 
 class GetVoiceRouteDetailsResponse(WireResponse):
-    call_route_id: str
+    """Get Voice Route Details: the answer of `GET /v1.0/voice/routes`."""
+
     route_name: str | None = None
     route_type: str | None = None
+    voice_url: str | None = None
+    voice_url_method: str | None = None
+    voice_authentication_type: str | None = None
+    voice_username: str | None = None
+    voice_password_token: str | None = None
+    callback_voice_url: str | None = None
+    callback_voice_url_method: str | None = None
+    trunk_ip_1: str | None = None
+    trunk_ip_2: str | None = None
+    trunk_port_1: str | None = None
+    trunk_port_2: str | None = None
+    trunk_transport_1: str | None = None
+    trunk_transport_2: str | None = None
+    trunk_uri_1: str | None = None
+    trunk_uri_2: str | None = None
+    trunk_enabled_1: bool | None = None
+    trunk_enabled_2: bool | None = None
+    trunk_1_priortiy: int | None = None
+    trunk_1_weight: int | None = None
+    trunk_2_priortiy: int | None = None
+    trunk_2_weight: int | None = None
+    header_manipulation: str | None = None
+    enable_sip_refer: bool | None = None
+    transfer_caller_id: str | None = None
+    symmetric_rtp: bool | None = None
+    enable_trp_secure_trunk: bool | None = None
+    enable_pstn_transfer: bool | None = None
+    cnam_lookup: bool | None = None
+    termination_uri_subdomain: str | None = None
+    enable_call_streaming: bool | None = None
+    wss_uri: str | None = None
+    intelligent_route_enabled: bool | None = None
+    route_enabled: bool | None = None
+    call_route_id: str | None = None
+    account_id: str | None = None
+    ip_white_list: list[IpEntry] | None = None
 
 
 class UpdateVoiceRouteRequest(WireRequest):
+    """Update Voice Route: the JSON body of `POST /v1.0/voice/routes/update`."""
+
     route_name: str | None = None
     route_type: str | None = None
     voice_url: str | None = None
@@ -204,27 +672,79 @@ class UpdateVoiceRouteRequest(WireRequest):
 
 
 class UpdateVoiceRouteResponse(WireResponse):
-    pass
+    """Update Voice Route: the answer of `POST /v1.0/voice/routes/update`."""
+
+    route_name: str | None = None
+    route_type: str | None = None
+    voice_url: str | None = None
+    voice_url_method: str | None = None
+    voice_authentication_type: str | None = None
+    voice_username: str | None = None
+    voice_password_token: str | None = None
+    callback_voice_url: str | None = None
+    callback_voice_url_method: str | None = None
+    trunk_ip_1: str | None = None
+    trunk_ip_2: str | None = None
+    trunk_port_1: str | None = None
+    trunk_port_2: str | None = None
+    trunk_transport_1: str | None = None
+    trunk_transport_2: str | None = None
+    trunk_uri_1: str | None = None
+    trunk_uri_2: str | None = None
+    trunk_enabled_1: bool | None = None
+    trunk_enabled_2: bool | None = None
+    trunk_1_priortiy: int | None = None
+    trunk_1_weight: int | None = None
+    trunk_2_priortiy: int | None = None
+    trunk_2_weight: int | None = None
+    header_manipulation: str | None = None
+    enable_sip_refer: bool | None = None
+    transfer_caller_id: str | None = None
+    symmetric_rtp: bool | None = None
+    enable_trp_secure_trunk: bool | None = None
+    enable_pstn_transfer: bool | None = None
+    cnam_lookup: bool | None = None
+    termination_uri_subdomain: str | None = None
+    enable_call_streaming: bool | None = None
+    wss_uri: str | None = None
+    intelligent_route_enabled: bool | None = None
+    route_enabled: bool | None = None
+    call_route_id: str | None = None
+    account_id: str | None = None
+    ip_white_list: list[IpEntry] | None = None
 
 
 class DeleteVoiceRouteRequest(WireRequest):
+    """Delete Voice Route: the JSON body of `POST /v1.0/voice/routes/delete`."""
+
     call_route_id: str
     account_id: str | None = None
 
 
 class DeleteVoiceRouteResponse(WireResponse):
-    pass
+    """Delete Voice Route: the answer of `POST /v1.0/voice/routes/delete`."""
+
+    call_route_status: str | None = None
+    call_route_id: str | None = None
 
 
 class ListVoiceRoutesRequest(WireRequest):
+    """List Voice Routes: the query string of `GET /v1.0/account/voice/routes`."""
+
     account_id: str | None = None
 
 
 class ListVoiceRoutesResponse(WireResponse):
-    pass
+    """List Voice Routes: the answer of `GET /v1.0/account/voice/routes`."""
+
+    account_id: str | None = Field(None, alias="AccountID")
+    total_routes: int | None = None
+    results: list[ListedVoiceRoute] | None = None
 
 
 class SearchAvailableNumbersRequest(WireRequest):
+    """Search Available Numbers: the JSON body of `POST /v1.0/numbers/availability`."""
+
     number_type: str
     message_type: str | None = None
     message_enabled: bool
@@ -236,13 +756,24 @@ class SearchAvailableNumbersRequest(WireRequest):
 
 
 class SearchAvailableNumbersResponse(WireResponse):
+    """Search Available Numbers: the answer of `POST /v1.0/numbers/availability`."""
+
     request_id: str | None = None
+    request_date: str | None = None
+    number_type: str | None = None
+    voice_enabled: bool | None = None
+    message_enabled: bool | None = None
+    area_code: str | None = None
+    zip_code: str | None = None
     page_number: int | None = None
-    results_total: int
-    available_number_areas: list[dict[str, Any]] = []
+    results_total: int | None = None
+    available_number_areas: list[AvailableNumberArea] | None = None
+    numbers_available: list[NumberEntry] | None = None
 
 
 class NumberProvisionRequest(WireRequest):
+    """Number Provision (Purchase/Order): the JSON body of `POST /v1.0/numbers/provision`."""
+
     number_type: str
     message_type: str
     message_enabled: bool
@@ -260,26 +791,40 @@ class NumberProvisionRequest(WireRequest):
 
 
 class NumberProvisionResponse(WireResponse):
+    """Number Provision (Purchase/Order): the answer of `POST /v1.0/numbers/provision`."""
+
+    order_date: str | None = None
     order_id: str | None = None
     order_status: str | None = None
-    order_date: str | None = None
     phone_number_assigned: str | None = None
     phone_number_id: str | None = None
-    subscriber_id: str | None = None
+    qr_code: str | None = Field(None, alias="QRCode")
+    zip_code: str | None = None
+    iccid: str | None = Field(None, alias="ICCID")
     error_message: str | None = None
+    subscriber_id: str | None = None
 
 
 class OrderIdDetailsRequest(WireRequest):
+    """Order ID Details: the query string of `GET /v1.0/numbers/order`."""
+
     order_id: str | None = None
 
 
 class OrderIdDetailsResponse(WireResponse):
+    """Order ID Details: the answer of `GET /v1.0/numbers/order`."""
+
+    order_date: str | None = None
     order_id: str | None = None
     order_status: str | None = None
+    order_status_message: str | None = None
     order_type: str | None = None
+    phone_numbers_ordered: list[NumberEntry] | None = None
 
 
 class NumberDetailsRequest(WireRequest):
+    """Number Details: the query string of `GET /v1.0/numbers`."""
+
     number: str | None = None
     phone_number: str | None = None
     iccid: str | None = Field(None, alias="ICCID")
@@ -287,10 +832,32 @@ class NumberDetailsRequest(WireRequest):
 
 
 class NumberDetailsResponse(WireResponse):
-    pass
+    """Number Details: the answer of `GET /v1.0/numbers`."""
+
+    number: str | None = None
+    tnid: str | None = Field(None, alias="TNID")
+    order_id: str | None = None
+    number_type: str | None = None
+    message_enabled: bool | None = None
+    message_route_id: str | None = None
+    voice_enabled: bool | None = None
+    classification: str | None = None
+    message_type: str | None = None
+    voice_route_id: str | None = None
+    status: str | None = None
+    original_date_purchased: str | None = None
+    assigned_subscriber_id: str | None = None
+    iccid: str | None = None
+    cnam: str | None = None
+    qr_activation_link: str | None = None
+    product_type: str | None = None
+    data_enabled: bool | None = None
+    zip_code: str | None = None
 
 
 class NumbersInventoryRequest(WireRequest):
+    """Numbers Inventory: the query string of `GET /v1.0/numbers/inventory`."""
+
     page_number: str | None = None
     filter: str | None = None
     total_numbers_requested: int | None = None
@@ -298,10 +865,18 @@ class NumbersInventoryRequest(WireRequest):
 
 
 class NumbersInventoryResponse(WireResponse):
-    pass
+    """Numbers Inventory: the answer of `GET /v1.0/numbers/inventory`."""
+
+    account_id: str | None = None
+    total_results: int | None = None
+    page_number: int | None = None
+    filter: str | None = None
+    phone_numbers: list[InventoryNumberOut] | None = None
 
 
 class CreateSubscriberRequest(WireRequest):
+    """Create Subscriber: the JSON body of `POST /v1.0/subscribers/create`."""
+
     name: str
     email: str
     phone_numbers: list[str]
@@ -311,25 +886,37 @@ class CreateSubscriberRequest(WireRequest):
 
 
 class CreateSubscriberResponse(WireResponse):
-    subscriber_id: str
+    """Create Subscriber: the answer of `POST /v1.0/subscribers/create`."""
+
+    subscriber_id: str | None = None
     name: str | None = None
     email: str | None = None
-    phone_numbers: list[str] = []
+    phone_numbers: list[str] | None = None
     role: str | None = None
+    account: SubscriberAccount | None = None
 
 
 class GetSubscriberDetailsRequest(WireRequest):
+    """Get Subscriber Details: the query string of `GET /v1.0/subscribers/get`."""
+
     subscriber_id: str | None = None
     account_id: str | None = None
 
 
 class GetSubscriberDetailsResponse(WireResponse):
-    subscriber_id: str
+    """Get Subscriber Details: the answer of `GET /v1.0/subscribers/get`."""
+
+    subscriber_id: str | None = None
     name: str | None = None
     email: str | None = None
+    phone_numbers: list[str] | None = None
+    role: str | None = None
+    account: SubscriberAccount | None = None
 
 
 class UpdateSubscriberRequest(WireRequest):
+    """Update Subscriber: the JSON body of `POST /v1.0/subscribers/update`."""
+
     subscriber_id: str
     name: str | None = None
     phone_numbers: list[str] | None = None
@@ -339,20 +926,38 @@ class UpdateSubscriberRequest(WireRequest):
 
 
 class UpdateSubscriberResponse(WireResponse):
-    pass
+    """Update Subscriber: the answer of `POST /v1.0/subscribers/update`."""
+
+    subscriber_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone_numbers: list[str] | None = None
+    role: str | None = None
+    account: SubscriberAccount | None = None
 
 
 class TransferSubscriberRequest(WireRequest):
+    """Transfer Subscriber: the JSON body of `POST /v1.0/subscribers/transfer`."""
+
     subscriber_id: str
     from_account_id: str
     to_account_id: str
 
 
 class TransferSubscriberResponse(WireResponse):
-    pass
+    """Transfer Subscriber: the answer of `POST /v1.0/subscribers/transfer`."""
+
+    subscriber_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone_numbers: list[str] | None = None
+    role: str | None = None
+    account: SubscriberAccount | None = None
 
 
 class SendOutboundMessageRequest(WireRequest):
+    """Send Outbound Message: the JSON body of `POST /v1.0/message/outbound`."""
+
     campaign_id: str | None = None
     to: list[dict[str, Any]]
     from_: str = Field(alias="From")
@@ -363,29 +968,37 @@ class SendOutboundMessageRequest(WireRequest):
 
 
 class SendOutboundMessageResponse(WireResponse):
-    message_id: str
+    """Send Outbound Message: the answer of `POST /v1.0/message/outbound`. Typed by hand until the server declares its schema."""
+
+    message_id: str | None = None
     status: str | None = None
     direction: str | None = None
     from_: str | None = Field(None, alias="From")
-    to: Any = None
+    to: Open = None
     body: str | None = None
-    cost: Decimal | None = None
+    cost: Number | None = None
 
 
 class MessageDetailsRequest(WireRequest):
+    """Message Details: the query string of `GET /v1.0/message/details`."""
+
     message_id: str | None = None
 
 
 class MessageDetailsResponse(WireResponse):
-    message_id: str
+    """Message Details: the answer of `GET /v1.0/message/details`. Typed by hand until the server declares its schema."""
+
+    message_id: str | None = None
     status: str | None = None
     direction: str | None = None
     from_: str | None = Field(None, alias="From")
-    to: Any = None
+    to: Open = None
     body: str | None = None
 
 
 class MessageSearchRequest(WireRequest):
+    """Message Search: the query string of `GET /v1.0/message/search`."""
+
     phone_number: str | None = None
     page: int | None = None
     results: int | None = None
@@ -396,60 +1009,95 @@ class MessageSearchRequest(WireRequest):
 
 
 class MessageSearchResponse(WireResponse):
-    pass
+    """Message Search: the answer of `GET /v1.0/message/search`. The server declares no schema for it yet: every field is read as sent."""
 
 
 class FilterMessagesRequest(WireRequest):
+    """Filter Messages: the query string of `GET /v1.0/message/filter`."""
+
     phone_number: str | None = None
     page: int | None = None
     results: int | None = None
 
 
 class FilterMessagesResponse(WireResponse):
-    pass
+    """Filter Messages: the answer of `GET /v1.0/message/filter`. The server declares no schema for it yet: every field is read as sent."""
 
 
 class ReportDeviceDeliveryRequest(WireRequest):
+    """Report Device Delivery: the JSON body of `POST /v1.0/message/device-delivery`."""
+
     message_id: str
 
 
 class ReportDeviceDeliveryResponse(WireResponse):
-    pass
+    """Report Device Delivery: the answer of `POST /v1.0/message/device-delivery`. The server declares no schema for it yet: every field is read as sent."""
 
 
 class InjectAnInboundSmsRequest(WireRequest):
+    """Inject an inbound SMS (sandbox carrier only): the JSON body of `POST /sandbox/v1/inbound`."""
+
     from_: str = Field(alias="From")
     to: str
     body: str
 
 
 class InjectAnInboundSmsResponse(WireResponse):
-    pass
+    """Inject an inbound SMS (sandbox carrier only): the answer of `POST /sandbox/v1/inbound`."""
+
+    message_id: str | None = None
+    status: str | None = None
+    to: str | None = None
+    from_: str | None = Field(None, alias="From")
 
 
 class CreateADistributorWithOneAccountRequest(WireRequest):
+    """Create a distributor with one account: the JSON body of `POST /ops/v1/distributors`."""
+
     name: str
     rate_limit: int | None = None
 
 
 class CreateADistributorWithOneAccountResponse(WireResponse):
-    pass
+    """Create a distributor with one account: the answer of `POST /ops/v1/distributors`."""
+
+    account_key: str | None = None
+    account_secret: str | None = None
+    account_id: str | None = None
 
 
 class LivenessAndDatabaseReachabilityResponse(WireResponse):
-    pass
+    """Liveness and database reachability: the answer of `GET /ops/v1/health`."""
+
+    status: str | None = None
 
 
 class GetWebhookRequest(WireRequest):
+    """Get Webhook: the query string of `GET /v1.0/webhook`."""
+
     webhook_id: str | None = None
     account_id: str | None = None
 
 
 class GetWebhookResponse(WireResponse):
-    pass
+    """Get Webhook: the answer of `GET /v1.0/webhook`."""
+
+    webhook_id: str | None = None
+    account_id: str | None = None
+    webhook_url: str | None = None
+    method: str | None = None
+    data_format: str | None = None
+    authentication_type: str | None = None
+    authentication_username: str | None = None
+    authentication_password: str | None = None
+    authentication_token: str | None = None
+    subscribed_events: str | None = None
+    active: bool | None = None
 
 
 class CreateWebhookRequest(WireRequest):
+    """Create Webhook: the JSON body of `POST /v1.0/webhook/create`."""
+
     account_id: str | None = None
     webhook_url: str
     method: str | None = None
@@ -462,10 +1110,24 @@ class CreateWebhookRequest(WireRequest):
 
 
 class CreateWebhookResponse(WireResponse):
-    pass
+    """Create Webhook: the answer of `POST /v1.0/webhook/create`."""
+
+    webhook_id: str | None = None
+    account_id: str | None = None
+    webhook_url: str | None = None
+    method: str | None = None
+    data_format: str | None = None
+    authentication_type: str | None = None
+    authentication_username: str | None = None
+    authentication_password: str | None = None
+    authentication_token: str | None = None
+    subscribed_events: str | None = None
+    active: bool | None = None
 
 
 class UpdateWebhookRequest(WireRequest):
+    """Update Webhook: the JSON body of `POST /v1.0/webhook/update`."""
+
     account_id: str | None = None
     webhook_url: str | None = None
     method: str | None = None
@@ -480,35 +1142,74 @@ class UpdateWebhookRequest(WireRequest):
 
 
 class UpdateWebhookResponse(WireResponse):
-    pass
+    """Update Webhook: the answer of `POST /v1.0/webhook/update`."""
+
+    webhook_id: str | None = None
+    account_id: str | None = None
+    webhook_url: str | None = None
+    method: str | None = None
+    data_format: str | None = None
+    authentication_type: str | None = None
+    authentication_username: str | None = None
+    authentication_password: str | None = None
+    authentication_token: str | None = None
+    subscribed_events: str | None = None
+    active: bool | None = None
 
 
 class DeleteWebhookRequest(WireRequest):
+    """Delete Webhook: the JSON body of `POST /v1.0/webhook/delete`."""
+
     webhook_id: str
     account_id: str | None = None
 
 
 class DeleteWebhookResponse(WireResponse):
-    pass
+    """Delete Webhook: the answer of `POST /v1.0/webhook/delete`."""
+
+    webhook_id: str | None = None
+    webhook_status: str | None = None
 
 
 class GetAccountWebhooksRequest(WireRequest):
+    """Get Account Webhooks: the query string of `GET /v1.0/account/webhooks`."""
+
     account_id: str | None = None
 
 
 class GetAccountWebhooksResponse(WireResponse):
-    pass
+    """Get Account Webhooks: the answer of `GET /v1.0/account/webhooks`."""
+
+    webhook_id: str | None = None
+    account_id: str | None = None
+    webhook_url: str | None = None
+    method: str | None = None
+    data_format: str | None = None
+    authentication_type: str | None = None
+    authentication_username: str | None = None
+    authentication_password: str | None = None
+    authentication_token: str | None = None
+    subscribed_events: str | None = None
+    active: bool | None = None
 
 
 class WebhookDeliveryAttemptsOfAMessageRequest(WireRequest):
+    """Webhook delivery attempts of a message (mpaas extension): the query string of `GET /ext/v1/messages/webhook-attempts`."""
+
     message_id: str | None = None
 
 
 class WebhookDeliveryAttemptsOfAMessageResponse(WireResponse):
-    pass
+    """Webhook delivery attempts of a message (mpaas extension): the answer of `GET /ext/v1/messages/webhook-attempts`."""
+
+    message_id: str | None = None
+    total_attempts: int | None = None
+    attempts: list[WebhookAttemptOut] | None = None
 
 
 class NumbersUpdateRequest(WireRequest):
+    """Numbers Update: the JSON body of `POST /v1.0/numbers/update`."""
+
     number: str | None = None
     account_id: str | None = None
     message_enabled: bool | None = None
@@ -526,10 +1227,28 @@ class NumbersUpdateRequest(WireRequest):
 
 
 class NumbersUpdateResponse(WireResponse):
-    pass
+    """Numbers Update: the answer of `POST /v1.0/numbers/update`."""
+
+    number: str | None = None
+    tnid: str | None = None
+    update_order_id: str | None = None
+    update_order_date: str | None = None
+    update_order_status: str | None = None
+    message_type: str | None = None
+    message_enabled: bool | None = None
+    classification: str | None = None
+    voice_enabled: bool | None = None
+    message_route_id: str | None = None
+    voice_route_id: str | None = None
+    iccid: str | None = None
+    cnam_first_name: str | None = None
+    cnam_last_name: str | None = None
+    product_type: str | None = None
 
 
 class NumbersStatusRequest(WireRequest):
+    """Numbers Status: the JSON body of `POST /v1.0/numbers/status`."""
+
     status_change: str | None = None
     effective_date: str | None = None
     area_code: str | None = None
@@ -539,46 +1258,89 @@ class NumbersStatusRequest(WireRequest):
 
 
 class NumbersStatusResponse(WireResponse):
-    pass
+    """Numbers Status: the answer of `POST /v1.0/numbers/status`."""
+
+    order_id: str | None = None
+    order_date: str | None = None
+    order_status: str | None = None
+    change_type: str | None = None
+    effective_date: str | None = None
+    numbers: list[StatusChangeNumber] | None = None
+    fee: str | None = None
 
 
 class NumbersReactivateRequest(WireRequest):
+    """Numbers - Reactivate: the JSON body of `POST /v1.0/numbers/reactivate`."""
+
     phone_number: str | None = None
     account_id: str | None = None
 
 
 class NumbersReactivateResponse(WireResponse):
-    pass
+    """Numbers - Reactivate: the answer of `POST /v1.0/numbers/reactivate`."""
+
+    phone_number: str | None = None
+    account_id: str | None = None
+    status: str | None = None
+    order_id: str | None = None
+    order_date: str | None = None
+    successful: bool | None = None
 
 
 class NumbersRefreshNnidRequest(WireRequest):
+    """Numbers - Refresh NNID: the JSON body of `POST /v1.0/numbers/refresh-nnid`."""
+
     phone_number: str | None = None
     account_id: str | None = None
 
 
 class NumbersRefreshNnidResponse(WireResponse):
-    pass
+    """Numbers - Refresh NNID: the answer of `POST /v1.0/numbers/refresh-nnid`."""
+
+    phone_number: str | None = None
+    nnid: str | None = Field(None, alias="NNID")
+    successful: bool | None = None
 
 
 class DeviceDetailsRequest(WireRequest):
+    """Device Details: the JSON body of `POST /v1.0/numbers/device-details`."""
+
     phone_number: str | None = None
     account_id: str | None = None
 
 
 class DeviceDetailsResponse(WireResponse):
-    pass
+    """Device Details: the answer of `POST /v1.0/numbers/device-details`."""
+
+    account_id: str | None = None
+    phone_number: str | None = None
+    number_type: str | None = None
+    imei: str | None = Field(None, alias="IMEI")
+    device_model: str | None = None
+    device_name: str | None = None
+    tac: str | None = Field(None, alias="TAC")
+    status: str | None = None
+    status_message: str | None = None
 
 
 class NumbersGetE911AddressRequest(WireRequest):
+    """Numbers - Get E911 Address: the query string of `GET /v1.0/numbers/e911address`."""
+
     phone_number: str | None = None
     account_id: str | None = None
 
 
 class NumbersGetE911AddressResponse(WireResponse):
-    pass
+    """Numbers - Get E911 Address: the answer of `GET /v1.0/numbers/e911address`."""
+
+    phone_number: str | None = None
+    account_id: str | None = None
+    e911_address: E911Address | None = None
 
 
 class NumbersUpdateE911AddressRequest(WireRequest):
+    """Numbers - Update E911 Address: the JSON body of `POST /v1.0/numbers/e911address/update`."""
+
     phone_number: str | None = None
     account_id: str | None = None
     street_1: str | None = None
@@ -589,19 +1351,33 @@ class NumbersUpdateE911AddressRequest(WireRequest):
 
 
 class NumbersUpdateE911AddressResponse(WireResponse):
-    pass
+    """Numbers - Update E911 Address: the answer of `POST /v1.0/numbers/e911address/update`."""
+
+    phone_number: str | None = None
+    status: str | None = None
+    status_message: str | None = None
 
 
 class GetVoicemailInfoRequest(WireRequest):
+    """Get Voicemail Info: the JSON body of `POST /v1.0/numbers/voicemail/info`."""
+
     phone_number: str | None = None
     account_id: str | None = None
 
 
 class GetVoicemailInfoResponse(WireResponse):
-    pass
+    """Get Voicemail Info: the answer of `POST /v1.0/numbers/voicemail/info`."""
+
+    phone_number: str | None = None
+    voicemail_enabled: bool | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
 
 
 class ActivateVoicemailRequest(WireRequest):
+    """Activate Voicemail: the JSON body of `POST /v1.0/numbers/voicemail/activate`."""
+
     phone_number: str | None = None
     account_id: str | None = None
     pin: str | None = Field(None, alias="PIN")
@@ -611,10 +1387,16 @@ class ActivateVoicemailRequest(WireRequest):
 
 
 class ActivateVoicemailResponse(WireResponse):
-    pass
+    """Activate Voicemail: the answer of `POST /v1.0/numbers/voicemail/activate`."""
+
+    phone_number: str | None = None
+    voicemail_activated: bool | None = None
+    successful: bool | None = None
 
 
 class UpdateVoicemailRequest(WireRequest):
+    """Update Voicemail: the JSON body of `POST /v1.0/numbers/voicemail/update`."""
+
     phone_number: str | None = None
     account_id: str | None = None
     pin: str | None = Field(None, alias="PIN")
@@ -624,19 +1406,31 @@ class UpdateVoicemailRequest(WireRequest):
 
 
 class UpdateVoicemailResponse(WireResponse):
-    pass
+    """Update Voicemail: the answer of `POST /v1.0/numbers/voicemail/update`."""
+
+    phone_number: str | None = None
+    successful: bool | None = None
+    message: str | None = None
 
 
 class DeleteVoicemailRequest(WireRequest):
+    """Delete Voicemail: the JSON body of `POST /v1.0/numbers/voicemail/delete`."""
+
     phone_number: str | None = None
     account_id: str | None = None
 
 
 class DeleteVoicemailResponse(WireResponse):
-    pass
+    """Delete Voicemail: the answer of `POST /v1.0/numbers/voicemail/delete`."""
+
+    phone_number: str | None = None
+    successful: bool | None = None
+    message: str | None = None
 
 
 class UpdateSimStatusRequest(WireRequest):
+    """Update SIM Status: the JSON body of `POST /v1.0/sims/update-status`."""
+
     iccid: str | None = Field(None, alias="ICCID")
     msisdn: str | None = Field(None, alias="MSISDN")
     sim_status: str | None = None
@@ -644,10 +1438,16 @@ class UpdateSimStatusRequest(WireRequest):
 
 
 class UpdateSimStatusResponse(WireResponse):
-    pass
+    """Update SIM Status: the answer of `POST /v1.0/sims/update-status`."""
+
+    iccid: str | None = Field(None, alias="ICCID")
+    sim_status: str | None = None
+    successful: bool | None = None
 
 
 class ClearSimStatusRequest(WireRequest):
+    """Clear SIM Status: the JSON body of `POST /v1.0/sims/clear-status`."""
+
     iccid: str | None = Field(None, alias="ICCID")
     msisdn: str | None = Field(None, alias="MSISDN")
     sim_status: str | None = None
@@ -655,10 +1455,16 @@ class ClearSimStatusRequest(WireRequest):
 
 
 class ClearSimStatusResponse(WireResponse):
-    pass
+    """Clear SIM Status: the answer of `POST /v1.0/sims/clear-status`."""
+
+    iccid: str | None = Field(None, alias="ICCID")
+    sim_status: str | None = None
+    successful: bool | None = None
 
 
 class DataUsageLimitRequest(WireRequest):
+    """Data Usage Limit: the JSON body of `POST /v1.0/numbers/data-usage`."""
+
     phone_numbers: list[dict[str, Any]] | None = None
     account_id: str | None = None
     value_unit: str | None = None
@@ -669,28 +1475,49 @@ class DataUsageLimitRequest(WireRequest):
 
 
 class DataUsageLimitResponse(WireResponse):
-    pass
+    """Data Usage Limit: the answer of `POST /v1.0/numbers/data-usage`."""
+
+    status: str | None = None
+    status_message: str | None = None
+    value_unit: str | None = None
+    notify_value: int | None = None
+    throttle_value: int | None = None
+    throttle_speed: str | None = None
+    limit_value: int | None = None
+    phone_numbers: list[NumberEntry] | None = None
 
 
 class DataUsageSettingsRequest(WireRequest):
+    """Data Usage Settings: the JSON body of `POST /v1.0/numbers/data-usage/settings`."""
+
     phone_numbers: list[dict[str, Any]] | None = None
     account_id: str | None = None
 
 
 class DataUsageSettingsResponse(WireResponse):
-    pass
+    """Data Usage Settings: the answer of `POST /v1.0/numbers/data-usage/settings`."""
+
+    phone_numbers: list[UsageSettingsItem] | None = None
+    status: str | None = None
 
 
 class DataUsageInfoRequest(WireRequest):
+    """Data Usage Info: the JSON body of `POST /v1.0/numbers/data-usage/info`."""
+
     phone_numbers: list[dict[str, Any]] | None = None
     account_id: str | None = None
 
 
 class DataUsageInfoResponse(WireResponse):
-    pass
+    """Data Usage Info: the answer of `POST /v1.0/numbers/data-usage/info`."""
+
+    phone_numbers: list[UsageInfoItem] | None = None
+    status: str | None = None
 
 
 class DataUsageUpdateRenewalInfoRequest(WireRequest):
+    """Data Usage Update Renewal Info: the JSON body of `POST /v1.0/numbers/data-usage/update-renewal-info`."""
+
     phone_numbers: list[dict[str, Any]] | None = None
     account_id: str | None = None
     reset_usage: bool | None = None
@@ -702,19 +1529,33 @@ class DataUsageUpdateRenewalInfoRequest(WireRequest):
 
 
 class DataUsageUpdateRenewalInfoResponse(WireResponse):
-    pass
+    """Data Usage Update Renewal Info: the answer of `POST /v1.0/numbers/data-usage/update-renewal-info`."""
+
+    status: str | None = None
+    status_message: str | None = None
+    phone_numbers: list[RenewalItem] | None = None
 
 
 class NumbersPortInEligibilityRequest(WireRequest):
+    """Numbers - Port In Eligibility: the JSON body of `POST /v1.0/numbers/portin/eligibility`."""
+
     phone_number: str | None = None
     target_classification: str | None = None
 
 
 class NumbersPortInEligibilityResponse(WireResponse):
-    pass
+    """Numbers - Port In Eligibility: the answer of `POST /v1.0/numbers/portin/eligibility`."""
+
+    phone_number: str | None = None
+    eligible: bool | None = None
+    current_carrier: str | None = None
+    number_type: str | None = None
+    message: str | None = None
 
 
 class NumbersPortInRequest(WireRequest):
+    """Numbers - Port In: the JSON body of `POST /v1.0/numbers/portin`."""
+
     port_in_number: str | None = None
     current_carrier_name: str | None = None
     current_account_number: str | None = None
@@ -731,10 +1572,19 @@ class NumbersPortInRequest(WireRequest):
 
 
 class NumbersPortInResponse(WireResponse):
-    pass
+    """Numbers - Port In: the answer of `POST /v1.0/numbers/portin`."""
+
+    order_id: str | None = None
+    order_date: str | None = None
+    status: str | None = None
+    phone_number: str | None = None
+    iccid: str | None = Field(None, alias="ICCID")
+    port_in_date: str | None = None
 
 
 class NumbersUpdatePortInRequest(WireRequest):
+    """Numbers - Update Port In: the JSON body of `POST /v1.0/numbers/portin/update`."""
+
     port_in_number: str | None = None
     current_carrier_name: str | None = None
     current_account_number: str | None = None
@@ -752,45 +1602,80 @@ class NumbersUpdatePortInRequest(WireRequest):
 
 
 class NumbersUpdatePortInResponse(WireResponse):
-    pass
+    """Numbers - Update Port In: the answer of `POST /v1.0/numbers/portin/update`."""
+
+    order_id: str | None = None
+    status: str | None = None
+    message: str | None = None
 
 
 class NumbersCancelPortInRequest(WireRequest):
+    """Numbers - Cancel Port In: the JSON body of `POST /v1.0/numbers/portin/cancel`."""
+
     order_id: str | None = None
     account_id: str | None = None
 
 
 class NumbersCancelPortInResponse(WireResponse):
-    pass
+    """Numbers - Cancel Port In: the answer of `POST /v1.0/numbers/portin/cancel`."""
+
+    order_id: str | None = None
+    status: str | None = None
 
 
 class NumbersPortOutRequest(WireRequest):
+    """Numbers - Port Out: the JSON body of `POST /v1.0/numbers/portout`."""
+
     port_out_number: str | None = None
     port_out_pin: str | None = Field(None, alias="PortOutPIN")
     account_id: str | None = None
 
 
 class NumbersPortOutResponse(WireResponse):
-    pass
+    """Numbers - Port Out: the answer of `POST /v1.0/numbers/portout`."""
+
+    order_id: str | None = None
+    order_date: str | None = None
+    status: str | None = None
+    phone_number: str | None = None
 
 
 class OpsPostUsageRequest(WireRequest):
+    """Ingest usage records from the network (idempotent by RecordId): the JSON body of `POST /ops/v1/usage`."""
+
     records: list[dict[str, Any]]
 
 
 class OpsPostUsageResponse(WireResponse):
-    pass
+    """Ingest usage records from the network (idempotent by RecordId): the answer of `POST /ops/v1/usage`."""
+
+    accepted: int | None = None
+    duplicates: int | None = None
+    invalid: int | None = None
+    unknown_numbers: list[str] | None = None
 
 
 class OpsPolicyRequest(WireRequest):
+    """Enforcement policy of a number (Active, Throttled at a speed, or Blocked): the query string of `GET /ops/v1/policy`."""
+
     phone_number: str | None = None
 
 
 class OpsPolicyResponse(WireResponse):
-    pass
+    """Enforcement policy of a number (Active, Throttled at a speed, or Blocked): the answer of `GET /ops/v1/policy`."""
+
+    phone_number: str | None = None
+    number_status: str | None = None
+    behavior: str | None = None
+    throttle_speed: str | None = None
+    throttle_kbps: int | None = None
+    used_bytes: int | None = None
+    limit_bytes: int | None = None
 
 
 class OpsPostPortOrdersStatusRequest(WireRequest):
+    """Report the losing or gaining carrier's answer on a port order: the JSON body of `POST /ops/v1/port-orders/status`."""
+
     order_id: str | None = None
     status: str | None = None
     code: str | None = None
@@ -798,18 +1683,32 @@ class OpsPostPortOrdersStatusRequest(WireRequest):
 
 
 class OpsPostPortOrdersStatusResponse(WireResponse):
-    pass
+    """Report the losing or gaining carrier's answer on a port order: the answer of `POST /ops/v1/port-orders/status`."""
+
+    order_id: str | None = None
+    order_status: str | None = None
+    order_status_message: str | None = None
 
 
 class GetAccountDetailsRequest(WireRequest):
+    """Get Account Details: the query string of `GET /v1.0/account`."""
+
     account_id: str | None = None
 
 
 class GetAccountDetailsResponse(WireResponse):
-    pass
+    """Get Account Details: the answer of `GET /v1.0/account`."""
+
+    account_id: str | None = None
+    account_name: str | None = None
+    total_subscribers: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
 
 
 class CreateNewAccountRequest(WireRequest):
+    """Create New Account: the JSON body of `POST /v1.0/account/create`."""
+
     account_name: str
     account_admin: str | None = None
     billing_address: dict[str, Any] | None = None
@@ -817,10 +1716,18 @@ class CreateNewAccountRequest(WireRequest):
 
 
 class CreateNewAccountResponse(WireResponse):
-    pass
+    """Create New Account: the answer of `POST /v1.0/account/create`."""
+
+    account_id: str | None = None
+    account_name: str | None = None
+    total_subscribers: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
 
 
 class UpdateAccountRequest(WireRequest):
+    """Update Account: the JSON body of `POST /v1.0/account/update`."""
+
     account_id: str | None = None
     account_name: str | None = None
     account_admin: str | None = None
@@ -829,70 +1736,126 @@ class UpdateAccountRequest(WireRequest):
 
 
 class UpdateAccountResponse(WireResponse):
-    pass
+    """Update Account: the answer of `POST /v1.0/account/update`."""
+
+    account_id: str | None = None
+    account_name: str | None = None
+    total_subscribers: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
 
 
 class GetServicesRequest(WireRequest):
+    """Get Services: the query string of `GET /v1.0/account/services`."""
+
     filter: str | None = None
     account_id: str | None = None
 
 
 class GetServicesResponse(WireResponse):
-    pass
+    """Get Services: the answer of `GET /v1.0/account/services`."""
+
+    aggregator_id: str | None = None
+    total_services: int | None = None
+    filter: str | None = None
+    results: list[ServiceOut] | None = None
 
 
 class GetProductsRequest(WireRequest):
+    """Get Products: the query string of `GET /v1.0/account/products`."""
+
     filter: str | None = None
     account_id: str | None = None
 
 
 class GetProductsResponse(WireResponse):
-    pass
+    """Get Products: the answer of `GET /v1.0/account/products`."""
+
+    distributor_id: str | None = None
+    total_products: int | None = None
+    filter: str | None = None
+    results: list[ProductOut] | None = None
 
 
 class GetPackagesRequest(WireRequest):
+    """Get Packages: the query string of `GET /v1.0/account/packages`."""
+
     filter: str | None = None
     account_id: str | None = None
 
 
 class GetPackagesResponse(WireResponse):
-    pass
+    """Get Packages: the answer of `GET /v1.0/account/packages`."""
+
+    distributor_id: str | None = None
+    total_packages: int | None = None
+    filter: str | None = None
+    results: list[PackageOut] | None = None
 
 
 class GetSubscriptionsRequest(WireRequest):
+    """Get Subscriptions: the query string of `GET /v1.0/account/subscriptions`."""
+
     filter: str | None = None
     account_id: str | None = None
 
 
 class GetSubscriptionsResponse(WireResponse):
-    pass
+    """Get Subscriptions: the answer of `GET /v1.0/account/subscriptions`."""
+
+    account_id: str | None = None
+    total_subscriptions: int | None = None
+    filter: str | None = None
+    results: list[SubscriptionOut] | None = None
 
 
 class GetAccountsWorkgroupsRequest(WireRequest):
+    """Get Account's Workgroups: the query string of `GET /v1.0/account/workgroups`."""
+
     account_id: str | None = None
 
 
 class GetAccountsWorkgroupsResponse(WireResponse):
-    pass
+    """Get Account's Workgroups: the answer of `GET /v1.0/account/workgroups`."""
+
+    workgroups: list[WireResponse] | None = None
 
 
 class GetAccountSchedulesRequest(WireRequest):
+    """Get Account Schedules: the query string of `GET /v1.0/account/schedules`."""
+
     account_id: str | None = None
 
 
 class GetAccountSchedulesResponse(WireResponse):
-    pass
+    """Get Account Schedules: the answer of `GET /v1.0/account/schedules`."""
+
+    account_id: str | None = Field(None, alias="AccountID")
+    total_schedules: int | None = None
+    results: list[WireResponse] | None = None
 
 
 class GetDistributorDetailsRequest(WireRequest):
+    """Get Distributor Details: the query string of `GET /v1.0/distributor`."""
+
     distributor_id: str | None = None
 
 
 class GetDistributorDetailsResponse(WireResponse):
-    pass
+    """Get Distributor Details: the answer of `GET /v1.0/distributor`."""
+
+    distributor_id: str | None = None
+    distributor_name: str | None = None
+    account_key: str | None = None
+    secret: str | None = None
+    total_accounts: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
 
 
 class CreateDistributorRequest(WireRequest):
+    """Create Distributor (operator token): the JSON body of `POST /v1.0/distributor/create`."""
+
     distributor_name: str
     billing_address: dict[str, Any] | None = None
     mailing_address: dict[str, Any] | None = None
@@ -901,10 +1864,21 @@ class CreateDistributorRequest(WireRequest):
 
 
 class CreateDistributorResponse(WireResponse):
-    pass
+    """Create Distributor (operator token): the answer of `POST /v1.0/distributor/create`."""
+
+    distributor_id: str | None = None
+    distributor_name: str | None = None
+    account_key: str | None = None
+    secret: str | None = None
+    total_accounts: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
+    account_id: str | None = None
 
 
 class UpdateDistributorRequest(WireRequest):
+    """Update Distributor: the JSON body of `POST /v1.0/distributor/update`."""
+
     distributor_id: str
     distributor_name: str | None = None
     billing_address: dict[str, Any] | None = None
@@ -912,59 +1886,116 @@ class UpdateDistributorRequest(WireRequest):
 
 
 class UpdateDistributorResponse(WireResponse):
-    pass
+    """Update Distributor: the answer of `POST /v1.0/distributor/update`."""
+
+    distributor_id: str | None = None
+    distributor_name: str | None = None
+    account_key: str | None = None
+    secret: str | None = None
+    total_accounts: int | None = None
+    billing_address: AddressOut | None = None
+    mailing_address: AddressOut | None = None
 
 
 class GetAccountsRequest(WireRequest):
+    """Get Accounts: the query string of `GET /v1.0/distributor/accounts`."""
+
     filter: str | None = None
 
 
 class GetAccountsResponse(WireResponse):
-    pass
+    """Get Accounts: the answer of `GET /v1.0/distributor/accounts`."""
+
+    distributor_id: str | None = None
+    total_accounts: int | None = None
+    filter: str | None = None
+    results: list[AccountOut] | None = None
 
 
 class GetSubscribersRequest(WireRequest):
+    """Get Subscribers: the query string of `GET /v1.0/distributor/subscribers`."""
+
     page_number: int | None = None
     total_per_page: int | None = None
 
 
 class GetSubscribersResponse(WireResponse):
-    pass
+    """Get Subscribers: the answer of `GET /v1.0/distributor/subscribers`."""
+
+    page_number: int | None = None
+    total_subscribers: int | None = None
+    subscribers: list[DistributorSubscriber] | None = None
 
 
 class GetDistributorProductListRequest(WireRequest):
+    """Get Distributor Product List: the query string of `GET /v1.0/distributor/products`."""
+
     filter: str | None = None
 
 
 class GetDistributorProductListResponse(WireResponse):
-    pass
+    """Get Distributor Product List: the answer of `GET /v1.0/distributor/products`."""
+
+    distributor_id: str | None = None
+    total_products: int | None = None
+    filter: str | None = None
+    results: list[ProductOut] | None = None
 
 
 class GetDistributorPackageListRequest(WireRequest):
+    """Get Distributor Package List: the query string of `GET /v1.0/distributor/packages`."""
+
     filter: str | None = None
 
 
 class GetDistributorPackageListResponse(WireResponse):
-    pass
+    """Get Distributor Package List: the answer of `GET /v1.0/distributor/packages`."""
+
+    distributor_id: str | None = None
+    total_packages: int | None = None
+    filter: str | None = None
+    results: list[PackageOut] | None = None
 
 
 class GetDistributorSubscriptionListRequest(WireRequest):
+    """Get Distributor Subscription List: the query string of `GET /v1.0/distributor/subscriptions`."""
+
     filter: str | None = None
 
 
 class GetDistributorSubscriptionListResponse(WireResponse):
-    pass
+    """Get Distributor Subscription List: the answer of `GET /v1.0/distributor/subscriptions`."""
+
+    distributor_id: str | None = None
+    total_subscriptions: int | None = None
+    filter: str | None = None
+    results: list[SubscriptionOut] | None = None
 
 
 class ProductDetailsRequest(WireRequest):
+    """Product Details: the query string of `GET /v1.0/products`."""
+
     product_id: str | None = None
 
 
 class ProductDetailsResponse(WireResponse):
-    pass
+    """Product Details: the answer of `GET /v1.0/products`."""
+
+    product_id: str | None = None
+    sku: str | None = Field(None, alias="SKU")
+    description: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    sub_type: str | None = None
+    cost: Number | None = None
+    billing_frequency: str | None = None
+    active: bool | None = None
 
 
 class CreateProductRequest(WireRequest):
+    """Create Product: the JSON body of `POST /v1.0/products`."""
+
     sku: str = Field(alias="SKU")
     description: str
     type: str
@@ -974,10 +2005,23 @@ class CreateProductRequest(WireRequest):
 
 
 class CreateProductResponse(WireResponse):
-    pass
+    """Create Product: the answer of `POST /v1.0/products`."""
+
+    product_id: str | None = None
+    sku: str | None = Field(None, alias="SKU")
+    description: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    sub_type: str | None = None
+    cost: Number | None = None
+    billing_frequency: str | None = None
+    active: bool | None = None
 
 
 class UpdateProductRequest(WireRequest):
+    """Update Product: the JSON body of `POST /v1.0/products/update`."""
+
     product_id: str
     sku: str | None = Field(None, alias="SKU")
     description: str | None = None
@@ -989,26 +2033,57 @@ class UpdateProductRequest(WireRequest):
 
 
 class UpdateProductResponse(WireResponse):
-    pass
+    """Update Product: the answer of `POST /v1.0/products/update`."""
+
+    product_id: str | None = None
+    sku: str | None = Field(None, alias="SKU")
+    description: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    sub_type: str | None = None
+    cost: Number | None = None
+    billing_frequency: str | None = None
+    active: bool | None = None
 
 
 class DeleteProductRequest(WireRequest):
+    """Delete Product: the JSON body of `POST /v1.0/products/delete`."""
+
     product_id: str
 
 
 class DeleteProductResponse(WireResponse):
-    pass
+    """Delete Product: the answer of `POST /v1.0/products/delete`."""
+
+    product_id: str | None = None
+    product_status: str | None = None
 
 
 class GetPackageDetailsRequest(WireRequest):
+    """Get Package Details: the query string of `GET /v1.0/packages`."""
+
     package_id: str | None = None
 
 
 class GetPackageDetailsResponse(WireResponse):
-    pass
+    """Get Package Details: the answer of `GET /v1.0/packages`."""
+
+    package_id: str | None = None
+    package_name: str | None = None
+    description: str | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+    subscriber_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class CreatePackageRequest(WireRequest):
+    """Create Package: the JSON body of `POST /v1.0/packages`."""
+
     package_name: str
     description: str | None = None
     subscriber_id: str | None = None
@@ -1019,18 +2094,45 @@ class CreatePackageRequest(WireRequest):
 
 
 class CreatePackageResponse(WireResponse):
-    pass
+    """Create Package: the answer of `POST /v1.0/packages`."""
+
+    package_id: str | None = None
+    package_name: str | None = None
+    description: str | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+    subscriber_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class GetPackageSubscriptionsRequest(WireRequest):
+    """Get Package Subscriptions: the query string of `GET /v1.0/packages/subscriptions`."""
+
     package_id: str | None = None
 
 
 class GetPackageSubscriptionsResponse(WireResponse):
-    pass
+    """Get Package Subscriptions: the answer of `GET /v1.0/packages/subscriptions`."""
+
+    package_id: str | None = None
+    package_name: str | None = None
+    description: str | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+    subscriber_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
+    subscriptions: list[SubscriptionOut] | None = None
 
 
 class UpdatePackageRequest(WireRequest):
+    """Update Package: the JSON body of `POST /v1.0/packages/update`."""
+
     package_id: str
     package_name: str | None = None
     description: str | None = None
@@ -1042,26 +2144,56 @@ class UpdatePackageRequest(WireRequest):
 
 
 class UpdatePackageResponse(WireResponse):
-    pass
+    """Update Package: the answer of `POST /v1.0/packages/update`."""
+
+    package_id: str | None = None
+    package_name: str | None = None
+    description: str | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+    subscriber_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class DeletePackageRequest(WireRequest):
+    """Delete Package: the JSON body of `POST /v1.0/packages/delete`."""
+
     package_id: str
 
 
 class DeletePackageResponse(WireResponse):
-    pass
+    """Delete Package: the answer of `POST /v1.0/packages/delete`."""
+
+    package_id: str | None = None
+    package_status: str | None = None
 
 
 class GetPackageItemsRequest(WireRequest):
+    """Get Package Items: the query string of `GET /v1.0/packages/items`."""
+
     package_id: str | None = None
 
 
 class GetPackageItemsResponse(WireResponse):
-    pass
+    """Get Package Items: the answer of `GET /v1.0/packages/items`."""
+
+    package_item_id: str | None = None
+    package_id: str | None = None
+    product_id: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class AddPackageItemRequest(WireRequest):
+    """Add Package Item: the JSON body of `POST /v1.0/packages/items/add`."""
+
     product_id: str
     price: Any | None = None
     monthly: bool | None = None
@@ -1070,10 +2202,22 @@ class AddPackageItemRequest(WireRequest):
 
 
 class AddPackageItemResponse(WireResponse):
-    pass
+    """Add Package Item: the answer of `POST /v1.0/packages/items/add`."""
+
+    package_item_id: str | None = None
+    package_id: str | None = None
+    product_id: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class UpdatePackageItemRequest(WireRequest):
+    """Update Package Item: the JSON body of `POST /v1.0/packages/items/update`."""
+
     package_id: str
     package_item_id: str
     price: Any | None = None
@@ -1082,37 +2226,71 @@ class UpdatePackageItemRequest(WireRequest):
 
 
 class UpdatePackageItemResponse(WireResponse):
-    pass
+    """Update Package Item: the answer of `POST /v1.0/packages/items/update`."""
+
+    package_item_id: str | None = None
+    package_id: str | None = None
+    product_id: str | None = None
+    aggregator_id: str | None = None
+    distributor_id: str | None = None
+    type: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class DeletePackageItemRequest(WireRequest):
+    """Delete Package Item: the JSON body of `POST /v1.0/packages/items/delete`."""
+
     package_id: str
     package_item_id: str
 
 
 class DeletePackageItemResponse(WireResponse):
-    pass
+    """Delete Package Item: the answer of `POST /v1.0/packages/items/delete`."""
+
+    package_item_id: str | None = None
+    package_id: str | None = None
+    package_item_status: str | None = None
 
 
 class GetServiceDetailsRequest(WireRequest):
+    """Get Service Details: the query string of `GET /v1.0/services`."""
+
     service_id: str | None = None
 
 
 class GetServiceDetailsResponse(WireResponse):
-    pass
+    """Get Service Details: the answer of `GET /v1.0/services`."""
+
+    service_id: str | None = None
+    service_name: str | None = None
+    cost: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class CreateServiceRequest(WireRequest):
+    """Create Service: the JSON body of `POST /v1.0/services`."""
+
     service_name: str
     cost: Any
     monthly: bool | None = None
 
 
 class CreateServiceResponse(WireResponse):
-    pass
+    """Create Service: the answer of `POST /v1.0/services`."""
+
+    service_id: str | None = None
+    service_name: str | None = None
+    cost: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class UpdateServiceRequest(WireRequest):
+    """Update Service: the JSON body of `POST /v1.0/services/update`."""
+
     service_id: str
     service_name: str | None = None
     cost: Any | None = None
@@ -1121,26 +2299,44 @@ class UpdateServiceRequest(WireRequest):
 
 
 class UpdateServiceResponse(WireResponse):
-    pass
+    """Update Service: the answer of `POST /v1.0/services/update`."""
+
+    service_id: str | None = None
+    service_name: str | None = None
+    cost: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
 
 
 class DeleteServiceRequest(WireRequest):
+    """Delete Service: the JSON body of `POST /v1.0/services/delete`."""
+
     service_id: str
 
 
 class DeleteServiceResponse(WireResponse):
-    pass
+    """Delete Service: the answer of `POST /v1.0/services/delete`."""
+
+    service_id: str | None = None
+    service_status: str | None = None
 
 
 class GetServiceItemsRequest(WireRequest):
+    """Get Service Items: the query string of `GET /v1.0/services/items`."""
+
     service_id: str | None = None
 
 
 class GetServiceItemsResponse(WireResponse):
-    pass
+    """Get Service Items: the answer of `GET /v1.0/services/items`."""
+
+    service_id: str | None = None
+    items: list[ServiceItemOut] | None = None
 
 
 class AddServiceItemRequest(WireRequest):
+    """Add Service Item: the JSON body of `POST /v1.0/services/items/add`."""
+
     service_id: str
     aggregator_id: str | None = None
     distributor_id: str | None = None
@@ -1149,10 +2345,20 @@ class AddServiceItemRequest(WireRequest):
 
 
 class AddServiceItemResponse(WireResponse):
-    pass
+    """Add Service Item: the answer of `POST /v1.0/services/items/add`."""
+
+    service_id: str | None = None
+    price: Number | None = None
+    monthly: bool | None = None
+    active: bool | None = None
+    distributor_id: str | None = None
+    aggregator_id: str | None = None
+    successful: bool | None = None
 
 
 class UpdateServiceItemRequest(WireRequest):
+    """Update Service Item: the JSON body of `POST /v1.0/services/items/update`."""
+
     service_id: str
     aggregator_id: str | None = None
     distributor_id: str | None = None
@@ -1161,10 +2367,16 @@ class UpdateServiceItemRequest(WireRequest):
 
 
 class UpdateServiceItemResponse(WireResponse):
-    pass
+    """Update Service Item: the answer of `POST /v1.0/services/items/update`."""
+
+    price: Number | None = None
+    monthly: bool | None = None
+    successful: bool | None = None
 
 
 class DeleteServiceItemRequest(WireRequest):
+    """Delete Service Item: the JSON body of `POST /v1.0/services/items/delete`."""
+
     service_id: str
     aggregator_id: str | None = None
     distributor_id: str | None = None
@@ -1173,18 +2385,32 @@ class DeleteServiceItemRequest(WireRequest):
 
 
 class DeleteServiceItemResponse(WireResponse):
-    pass
+    """Delete Service Item: the answer of `POST /v1.0/services/items/delete`."""
+
+    successful: bool | None = None
 
 
 class GetSubscriptionDetailsRequest(WireRequest):
+    """Get Subscription Details: the query string of `GET /v1.0/subscriptions`."""
+
     subscription_id: str | None = None
 
 
 class GetSubscriptionDetailsResponse(WireResponse):
-    pass
+    """Get Subscription Details: the answer of `GET /v1.0/subscriptions`."""
+
+    subscription_id: str | None = None
+    subscriber_id: str | None = None
+    tnid: str | None = Field(None, alias="TNID")
+    iccid: str | None = Field(None, alias="ICCID")
+    package_id: str | None = None
+    type: str | None = None
+    active: bool | None = None
 
 
 class CreateSubscriptionRequest(WireRequest):
+    """Create Subscription: the JSON body of `POST /v1.0/subscriptions`."""
+
     subscriber_id: str
     tnid: str | None = Field(None, alias="TNID")
     iccid: str | None = Field(None, alias="ICCID")
@@ -1193,10 +2419,20 @@ class CreateSubscriptionRequest(WireRequest):
 
 
 class CreateSubscriptionResponse(WireResponse):
-    pass
+    """Create Subscription: the answer of `POST /v1.0/subscriptions`."""
+
+    subscription_id: str | None = None
+    subscriber_id: str | None = None
+    tnid: str | None = Field(None, alias="TNID")
+    iccid: str | None = Field(None, alias="ICCID")
+    package_id: str | None = None
+    type: str | None = None
+    active: bool | None = None
 
 
 class UpdateSubscriptionRequest(WireRequest):
+    """Update Subscription: the JSON body of `POST /v1.0/subscriptions/update`."""
+
     subscription_id: str
     subscriber_id: str | None = None
     tnid: str | None = Field(None, alias="TNID")
@@ -1206,26 +2442,52 @@ class UpdateSubscriptionRequest(WireRequest):
 
 
 class UpdateSubscriptionResponse(WireResponse):
-    pass
+    """Update Subscription: the answer of `POST /v1.0/subscriptions/update`."""
+
+    subscription_id: str | None = None
+    subscriber_id: str | None = None
+    tnid: str | None = Field(None, alias="TNID")
+    iccid: str | None = Field(None, alias="ICCID")
+    package_id: str | None = None
+    type: str | None = None
+    active: bool | None = None
 
 
 class DeleteSubscriptionRequest(WireRequest):
+    """Delete Subscription: the JSON body of `POST /v1.0/subscriptions/delete`."""
+
     subscription_id: str
 
 
 class DeleteSubscriptionResponse(WireResponse):
-    pass
+    """Delete Subscription: the answer of `POST /v1.0/subscriptions/delete`."""
+
+    subscription_id: str | None = None
+    subscription_status: str | None = None
 
 
 class GetThresholdRequest(WireRequest):
+    """Get Threshold: the query string of `GET /v1.0/subscriptions/thresholds`."""
+
     threshold_id: str | None = None
 
 
 class GetThresholdResponse(WireResponse):
-    pass
+    """Get Threshold: the answer of `GET /v1.0/subscriptions/thresholds`."""
+
+    threshold_id: str | None = None
+    account_id: str | None = None
+    threshold_name: str | None = None
+    threshold_type: str | None = None
+    threshold_amount: int | None = None
+    threshold_unit: str | None = None
+    threshold_action: str | None = None
+    active: bool | None = None
 
 
 class CreateThresholdRequest(WireRequest):
+    """Create Threshold: the JSON body of `POST /v1.0/subscriptions/thresholds/add`."""
+
     account_id: str | None = None
     threshold_name: str
     threshold_type: str
@@ -1235,10 +2497,21 @@ class CreateThresholdRequest(WireRequest):
 
 
 class CreateThresholdResponse(WireResponse):
-    pass
+    """Create Threshold: the answer of `POST /v1.0/subscriptions/thresholds/add`."""
+
+    threshold_id: str | None = None
+    account_id: str | None = None
+    threshold_name: str | None = None
+    threshold_type: str | None = None
+    threshold_amount: int | None = None
+    threshold_unit: str | None = None
+    threshold_action: str | None = None
+    active: bool | None = None
 
 
 class UpdateThresholdRequest(WireRequest):
+    """Update Threshold: the JSON body of `POST /v1.0/subscriptions/thresholds/update`."""
+
     threshold_id: str
     threshold_name: str | None = None
     threshold_type: str | None = None
@@ -1248,61 +2521,112 @@ class UpdateThresholdRequest(WireRequest):
 
 
 class UpdateThresholdResponse(WireResponse):
-    pass
+    """Update Threshold: the answer of `POST /v1.0/subscriptions/thresholds/update`."""
+
+    threshold_id: str | None = None
+    account_id: str | None = None
+    threshold_name: str | None = None
+    threshold_type: str | None = None
+    threshold_amount: int | None = None
+    threshold_unit: str | None = None
+    threshold_action: str | None = None
+    active: bool | None = None
 
 
 class DeleteThresholdRequest(WireRequest):
+    """Delete Threshold: the JSON body of `POST /v1.0/subscriptions/thresholds/delete`."""
+
     threshold_id: str
 
 
 class DeleteThresholdResponse(WireResponse):
-    pass
+    """Delete Threshold: the answer of `POST /v1.0/subscriptions/thresholds/delete`."""
+
+    threshold_id: str | None = None
+    threshold_status: str | None = None
 
 
 class GetThresholdAssignmentsRequest(WireRequest):
+    """Get Threshold Assignments: the query string of `GET /v1.0/subscriptions/thresholds/assignments`."""
+
     threshold_id: str | None = None
 
 
 class GetThresholdAssignmentsResponse(WireResponse):
-    pass
+    """Get Threshold Assignments: the answer of `GET /v1.0/subscriptions/thresholds/assignments`."""
+
+    threshold_assignment_id: str | None = None
+    threshold_id: str | None = None
+    subscription_id: str | None = None
+    active: bool | None = None
 
 
 class CreateThresholdAssignmentRequest(WireRequest):
+    """Create Threshold Assignment: the JSON body of `POST /v1.0/subscriptions/thresholds/assignments/add`."""
+
     threshold_id: str
     subscription_id: str
 
 
 class CreateThresholdAssignmentResponse(WireResponse):
-    pass
+    """Create Threshold Assignment: the answer of `POST /v1.0/subscriptions/thresholds/assignments/add`."""
+
+    threshold_assignment_id: str | None = None
+    threshold_id: str | None = None
+    subscription_id: str | None = None
+    active: bool | None = None
 
 
 class UpdateThresholdAssignmentRequest(WireRequest):
+    """Update Threshold Assignment: the JSON body of `POST /v1.0/subscriptions/thresholds/assignments/update`."""
+
     threshold_assignment_id: str
     threshold_id: str | None = None
     subscription_id: str | None = None
 
 
 class UpdateThresholdAssignmentResponse(WireResponse):
-    pass
+    """Update Threshold Assignment: the answer of `POST /v1.0/subscriptions/thresholds/assignments/update`."""
+
+    threshold_assignment_id: str | None = None
+    threshold_id: str | None = None
+    subscription_id: str | None = None
+    active: bool | None = None
 
 
 class DeleteThresholdAssignmentRequest(WireRequest):
+    """Delete Threshold Assignment: the JSON body of `POST /v1.0/subscriptions/thresholds/assignments/delete`."""
+
     threshold_assignment_id: str
 
 
 class DeleteThresholdAssignmentResponse(WireResponse):
-    pass
+    """Delete Threshold Assignment: the answer of `POST /v1.0/subscriptions/thresholds/assignments/delete`."""
+
+    threshold_assignment_id: str | None = None
+    threshold_assignment_status: str | None = None
 
 
 class GetFeatureRequest(WireRequest):
+    """Get Feature: the query string of `GET /v1.0/subscriptions/features`."""
+
     feature_id: str | None = None
 
 
 class GetFeatureResponse(WireResponse):
-    pass
+    """Get Feature: the answer of `GET /v1.0/subscriptions/features`."""
+
+    feature_id: str | None = None
+    account_id: str | None = None
+    feature_name: str | None = None
+    feature_type: str | None = None
+    feature_description: str | None = None
+    active: bool | None = None
 
 
 class CreateFeatureRequest(WireRequest):
+    """Create Feature: the JSON body of `POST /v1.0/subscriptions/features/add`."""
+
     account_id: str | None = None
     feature_name: str
     feature_type: str | None = None
@@ -1310,10 +2634,19 @@ class CreateFeatureRequest(WireRequest):
 
 
 class CreateFeatureResponse(WireResponse):
-    pass
+    """Create Feature: the answer of `POST /v1.0/subscriptions/features/add`."""
+
+    feature_id: str | None = None
+    account_id: str | None = None
+    feature_name: str | None = None
+    feature_type: str | None = None
+    feature_description: str | None = None
+    active: bool | None = None
 
 
 class UpdateFeatureRequest(WireRequest):
+    """Update Feature: the JSON body of `POST /v1.0/subscriptions/features/update`."""
+
     feature_id: str
     feature_name: str | None = None
     feature_type: str | None = None
@@ -1321,104 +2654,186 @@ class UpdateFeatureRequest(WireRequest):
 
 
 class UpdateFeatureResponse(WireResponse):
-    pass
+    """Update Feature: the answer of `POST /v1.0/subscriptions/features/update`."""
+
+    feature_id: str | None = None
+    account_id: str | None = None
+    feature_name: str | None = None
+    feature_type: str | None = None
+    feature_description: str | None = None
+    active: bool | None = None
 
 
 class DeleteFeatureRequest(WireRequest):
+    """Delete Feature: the JSON body of `POST /v1.0/subscriptions/features/delete`."""
+
     feature_id: str
 
 
 class DeleteFeatureResponse(WireResponse):
-    pass
+    """Delete Feature: the answer of `POST /v1.0/subscriptions/features/delete`."""
+
+    feature_id: str | None = None
+    feature_status: str | None = None
 
 
 class GetFeatureAssignmentsRequest(WireRequest):
+    """Get Feature Assignments: the query string of `GET /v1.0/subscriptions/features/assignments`."""
+
     feature_id: str | None = None
 
 
 class GetFeatureAssignmentsResponse(WireResponse):
-    pass
+    """Get Feature Assignments: the answer of `GET /v1.0/subscriptions/features/assignments`."""
+
+    feature_assignment_id: str | None = None
+    feature_id: str | None = None
+    subscription_id: str | None = None
+    active: bool | None = None
 
 
 class CreateFeatureAssignmentRequest(WireRequest):
+    """Create Feature Assignment: the JSON body of `POST /v1.0/subscriptions/features/assignments/add`."""
+
     feature_id: str
     subscription_id: str
 
 
 class CreateFeatureAssignmentResponse(WireResponse):
-    pass
+    """Create Feature Assignment: the answer of `POST /v1.0/subscriptions/features/assignments/add`."""
+
+    feature_assignment_id: str | None = None
+    feature_id: str | None = None
+    subscription_id: str | None = None
+    active: bool | None = None
 
 
 class UpdateFeatureAssignmentRequest(WireRequest):
+    """Update Feature Assignment: the JSON body of `POST /v1.0/subscriptions/features/assignments/update`."""
+
     feature_assignment_id: str
     feature_id: str | None = None
     subscription_id: str | None = None
 
 
 class UpdateFeatureAssignmentResponse(WireResponse):
-    pass
+    """Update Feature Assignment: the answer of `POST /v1.0/subscriptions/features/assignments/update`."""
+
+    feature_assignment_id: str | None = None
+    feature_id: str | None = None
+    subscription_id: str | None = None
+    active: bool | None = None
 
 
 class DeleteFeatureAssignmentRequest(WireRequest):
+    """Delete Feature Assignment: the JSON body of `POST /v1.0/subscriptions/features/assignments/delete`."""
+
     feature_assignment_id: str
 
 
 class DeleteFeatureAssignmentResponse(WireResponse):
-    pass
+    """Delete Feature Assignment: the answer of `POST /v1.0/subscriptions/features/assignments/delete`."""
+
+    feature_assignment_id: str | None = None
+    feature_assignment_status: str | None = None
 
 
 class ExtBillingChargesRequest(WireRequest):
+    """Charges of an account in a period: the query string of `GET /ext/v1/billing/charges`."""
+
     account_id: str | None = None
     period: str | None = None
 
 
 class ExtBillingChargesResponse(WireResponse):
-    pass
+    """Charges of an account in a period: the answer of `GET /ext/v1/billing/charges`."""
+
+    account_id: str | None = None
+    period: str | None = None
+    total_charges: int | None = None
+    charges: list[ChargeOut] | None = None
 
 
 class ExtBillingStatementRequest(WireRequest):
+    """Statement of an account for a period: the query string of `GET /ext/v1/billing/statement`."""
+
     account_id: str | None = None
     period: str | None = None
 
 
 class ExtBillingStatementResponse(WireResponse):
-    pass
+    """Statement of an account for a period: the answer of `GET /ext/v1/billing/statement`."""
+
+    account_id: str | None = None
+    account_name: str | None = None
+    period: str | None = None
+    currency: str | None = None
+    rounding: str | None = None
+    lines: list[StatementLine] | None = None
+    total_charges: int | None = None
+    total: str | None = None
 
 
 class ExtBillingThresholdEventsRequest(WireRequest):
+    """Threshold crossings (alerts, pauses, restrictions): the query string of `GET /ext/v1/billing/threshold-events`."""
+
     account_id: str | None = None
     period: str | None = None
 
 
 class ExtBillingThresholdEventsResponse(WireResponse):
-    pass
+    """Threshold crossings (alerts, pauses, restrictions): the answer of `GET /ext/v1/billing/threshold-events`."""
+
+    period: str | None = None
+    events: list[ThresholdEventOut] | None = None
 
 
 class OpsPostBillingRunsRequest(WireRequest):
+    """Start a period's billing run: the JSON body of `POST /ops/v1/billing/runs`."""
+
     period: str
 
 
 class OpsPostBillingRunsResponse(WireResponse):
-    pass
+    """Start a period's billing run: the answer of `POST /ops/v1/billing/runs`."""
+
+    period: str | None = None
+    status: str | None = None
 
 
 class OpsBillingRunsRequest(WireRequest):
+    """A period's billing run: the query string of `GET /ops/v1/billing/runs`."""
+
     period: str
 
 
 class OpsBillingRunsResponse(WireResponse):
-    pass
+    """A period's billing run: the answer of `GET /ops/v1/billing/runs`."""
+
+    period: str | None = None
+    status: str | None = None
+    subscriptions_billed: int | None = None
+    completed_on: str | None = None
 
 
 class OpsPostBillingUsageRequest(WireRequest):
+    """Report usage of a subscription: the JSON body of `POST /ops/v1/billing/usage`."""
+
     subscription_id: str
     kind: str
     amount: int
 
 
 class OpsPostBillingUsageResponse(WireResponse):
-    pass
+    """Report usage of a subscription: the answer of `POST /ops/v1/billing/usage`."""
+
+    subscription_id: str | None = None
+    kind: str | None = None
+    period: str | None = None
+    usage: int | None = None
 
 
 class OpsCarriersResponse(WireResponse):
-    pass
+    """Bind state of this process's carrier connectors: the answer of `GET /ops/v1/carriers`."""
+
+    carriers: list[WireResponse] | None = None

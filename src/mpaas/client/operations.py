@@ -1,8 +1,9 @@
 """Every operation the SDK knows, as data: one row per operation.
 
-Adding an operation is one row here (plus its models in `models.py`); `Client` and `AsyncClient` grow
-a method of that name automatically. `python -m mpaas.client.scaffold` prints rows and models for
-whatever the server serves that is not listed yet."""
+Adding an operation is one row here; `Client` and `AsyncClient` grow a method of that name automatically.
+The row names its models, which `make models` generates into `models.py` from the server's OpenAPI
+document. `python -m mpaas.client.scaffold` prints rows for whatever the server serves that is not listed
+yet (`--write` appends them and regenerates the models)."""
 
 from __future__ import annotations
 

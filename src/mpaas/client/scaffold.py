@@ -1,23 +1,21 @@
-"""Maintainer tool: print SDK entries for operations the server serves and the SDK does not yet cover.
+"""Maintainer tool: add the operations the server serves and the SDK does not yet cover.
 
-    python -m mpaas.client.scaffold            # models + table rows for the missing operations
-    python -m mpaas.client.scaffold --write    # append them to models.py and operations.py
+    python -m mpaas.client.scaffold            # print table rows (and their models) for the missing operations
+    python -m mpaas.client.scaffold --write    # append the rows to operations.py and regenerate models.py
 
-Reads the server's own OpenAPI document, so the printed models carry the server's field names; paste
-the models into `mpaas/client/models.py` and the rows into `OPERATIONS` in `mpaas/client/operations.py`,
-then type the response fields you care about. `tests/client/test_sdk_coverage.py` fails until every served
-operation has a row."""
+Reads the server's own OpenAPI document. The rows go into `OPERATIONS` in `mpaas/client/operations.py`
+(rename a method there before committing if you like: the row names its models); the models themselves
+are generated (`make models`, see `mpaas.client.codegen`). `tests/client/test_sdk_coverage.py` fails until
+every served operation has a row."""
 
 from __future__ import annotations
 
 import keyword
 import re
 import sys
-from typing import Any
 
-from pydantic.alias_generators import to_pascal, to_snake
-
-_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "number": "float"}
+from mpaas.client import codegen
+from mpaas.client.codegen import Row, table_rows
 
 
 def operation_name(summary: str) -> str:
@@ -25,46 +23,6 @@ def operation_name(summary: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", text)
     name = "_".join(w.lower() for w in words)
     return name + "_" if keyword.iskeyword(name) else name
-
-
-def _type_of(schema: dict[str, Any]) -> str:
-    if "anyOf" in schema:
-        kinds = [_type_of(s) for s in schema["anyOf"] if s.get("type") != "null"]
-        return kinds[0] if len(kinds) == 1 else "Any"
-    if "$ref" in schema:
-        return "dict[str, Any]"
-    kind = schema.get("type")
-    if kind == "array":
-        return f"list[{_type_of(schema.get('items', {}))}]"
-    if kind == "object":
-        return "dict[str, Any]"
-    return _TYPES.get(kind, "Any")
-
-
-def _field_line(wire: str, type_: str, required: bool) -> str:
-    name = to_snake(wire)
-    if keyword.iskeyword(name):
-        name += "_"
-    alias = None if to_pascal(name) == wire else wire
-    if required:
-        default = f' = Field(alias="{wire}")' if alias else ""
-        return f"    {name}: {type_}{default}"
-    default = f'Field(None, alias="{wire}")' if alias else "None"
-    return f"    {name}: {type_} | None = {default}"
-
-
-def _request_fields(document: dict, op: dict) -> list[str]:
-    lines: list[str] = []
-    for param in op.get("parameters", []):
-        if param.get("in") == "query":
-            lines.append(_field_line(param["name"], _type_of(param.get("schema", {})), bool(param.get("required"))))
-    body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
-    if "$ref" in body:
-        schema = document["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
-        required = set(schema.get("required", []))
-        for wire, prop in schema.get("properties", {}).items():
-            lines.append(_field_line(wire, _type_of(prop), wire in required))
-    return lines
 
 
 def _auth_of(path: str) -> str:
@@ -77,9 +35,7 @@ def _auth_of(path: str) -> str:
 
 
 def missing_operations(document: dict) -> list[tuple[str, str, dict]]:
-    from mpaas.client.operations import OPERATIONS
-
-    covered = {(op.method, op.path.lower()) for op in OPERATIONS}
+    covered = {(row.method, row.path.lower()) for row in table_rows()}
     out = []
     for path, ops in document["paths"].items():
         for method, op in ops.items():
@@ -103,64 +59,57 @@ def _name_for(method: str, path: str, summary: str, taken: set[str]) -> str:
     return name
 
 
-def render_parts(document: dict) -> tuple[str, str]:
-    from mpaas.client.operations import OPERATIONS
-
-    taken = {op.name for op in OPERATIONS}
-    models: list[str] = []
-    rows: list[str] = []
+def new_rows(document: dict) -> list[tuple[Row, str]]:
+    """A row for each missing operation, with its source line for `OPERATIONS`."""
+    taken = {row.name for row in table_rows()}
+    out = []
     for method, path, op in missing_operations(document):
         summary = op.get("summary") or f"{method} {path}"
         name = _name_for(method, path, summary, taken)
         stem = "".join(w[:1].upper() + w[1:] for w in name.split("_"))
-        fields = _request_fields(document, op)
-        request = "None"
-        if fields:
-            request = f"{stem}Request"
-            models.append(f"class {request}(WireRequest):\n" + "\n".join(fields) + "\n")
-        models.append(f"class {stem}Response(WireResponse):\n    pass\n")
+        request = f"{stem}Request" if codegen.request_fields(document, op) else None
+        row = Row(name, method, path, request, f"{stem}Response", summary)
         auth = _auth_of(path)
-        rows.append(
+        line = (
             f'    Operation("{name}", "{method}", "{path}", {request}, '
-            f'{stem}Response, "{summary}"' + (f', auth="{auth}"' if auth != "token" else "") + "),"
+            f'{row.response}, "{summary}"' + (f', auth="{auth}"' if auth != "token" else "") + "),"
         )
-    return "\n\n".join(models), "\n".join(rows)
+        out.append((row, line))
+    return out
+
+
+def render_parts(document: dict) -> tuple[str, str]:
+    """The models the generator will write for the missing operations, and their table rows."""
+    rows = new_rows(document)
+    responses = codegen.Responses(document)
+    models = [text for row, _ in rows for text in codegen.operation_classes(document, row, responses)[0]]
+    return "\n\n".join(models), "\n".join(line for _, line in rows)
 
 
 def render(document: dict) -> str:
     models, rows = render_parts(document)
-    return "# models.py\n\n" + models + "\n\n# operations.py\n" + rows + "\n"
+    return "# models.py (generated by `make models`)\n\n" + models + "\n\n# operations.py\n" + rows + "\n"
 
 
 def write(document: dict) -> int:
-    """Append the missing models and rows to the SDK's source files; the number of rows added."""
-    from pathlib import Path
-
-    models, rows = render_parts(document)
+    """Append the missing rows to the operation table and regenerate models.py; the number of rows added."""
+    rows = "\n".join(line for _, line in new_rows(document))
     if not rows:
         return 0
-    here = Path(__file__).resolve().parent
-    model_file = here / "models.py"
-    model_file.write_text(model_file.read_text().rstrip() + "\n\n\n" + models.rstrip() + "\n")
-    table_file = here / "operations.py"
-    text = table_file.read_text()
+    text = codegen.TABLE.read_text()
     marker = "\n)\n\nBY_NAME"
     assert marker in text, "operations.py: OPERATIONS must end with a line holding only ')'"
-    table_file.write_text(text.replace(marker, "\n" + rows.rstrip() + marker, 1))
+    codegen.TABLE.write_text(text.replace(marker, "\n" + rows.rstrip() + marker, 1))
+    codegen.MODELS.write_text(codegen.render(document).text)
     return rows.count("\n") + 1
 
 
 def main() -> None:  # pragma: no cover - maintainer tool
-    import tempfile
-
-    from mpaas.app import create_app
-    from mpaas.config import Settings
-
-    app = create_app(Settings(data_dir=tempfile.mkdtemp()), run_workers=False)
+    document = codegen.server_document()
     if "--write" in sys.argv[1:]:
-        print(f"added {write(app.openapi())} operations")
+        print(f"added {write(document)} operations; models.py regenerated")
     else:
-        sys.stdout.write(render(app.openapi()))
+        sys.stdout.write(render(document))
 
 
 if __name__ == "__main__":  # pragma: no cover

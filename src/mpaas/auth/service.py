@@ -55,5 +55,6 @@ async def issue_token(platform: Platform, body: TokenRequest) -> IssuedToken:
     headers = await count_request(platform, distributor.id, limit)
     if not await verify_secret(distributor.secret_hash, body.account_secret):
         raise ApiError(401, BAD_CREDENTIALS)
+    assert platform.tokens is not None, "the platform is started before the API serves requests"
     token, expires = platform.tokens.mint(distributor.id, body.api_endpoint, limit, platform.clock.now())
     return IssuedToken(token, expires, headers)

@@ -186,6 +186,15 @@ async def test_one_failed_part_fails_the_message(api, numbers, carrier):
     assert details["Status"] == "Failed" and details["ErrorCode"] == "001"
 
 
+async def test_a_skipped_receipt_ends_the_message(api, numbers, carrier):
+    """SKIPPED (SMPP 5.0 message_state 9) is final: the message fails with the receipt's error instead of
+    waiting in Sent for a receipt that never comes. carriers/receipts.py names the final states once."""
+    carrier.receipts = {0: "SKIPPED"}
+    sent = await _send(api)
+    details = await _final(api, sent["MessageId"])
+    assert (details["Status"], details["ErrorCode"]) == ("Failed", "001")
+
+
 async def test_duplicate_receipts_change_nothing(api, numbers, carrier, platform):
     from sqlalchemy import func, select
 

@@ -30,9 +30,12 @@ MESSAGE_STATES = {
     9: "SKIPPED",
 }
 STATE_CODES = {name: code for code, name in MESSAGE_STATES.items()}
-FINAL_STATES = {"DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "UNKNOWN", "REJECTD", "SKIPPED"}
-SUCCESS_STATES = {"DELIVRD"}
-# ACCEPTD, ENROUTE and SCHEDLD are intermediate.
+DELIVERED = "DELIVRD"
+# The one list of final states: a part's receipt in one of these settles the part (messaging/bulk.py), and
+# every final state but DELIVRD is a failure. ACCEPTD, ENROUTE and SCHEDLD are intermediate.
+FINAL_STATES = frozenset({"DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "UNKNOWN", "REJECTD", "SKIPPED"})
+SUCCESS_STATES = frozenset({DELIVERED})
+FAILED_STATES = FINAL_STATES - SUCCESS_STATES
 
 # Spellings seen from SMSCs, mapped to the 7-letter canonical stat.
 _STATE_ALIASES = {

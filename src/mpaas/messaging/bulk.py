@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.carriers.base import SubmitResult
+from mpaas.carriers.receipts import DELIVERED, FAILED_STATES, FINAL_STATES
 from mpaas.core import ids
 from mpaas.core.db import fastmany
 from mpaas.core.jobs.queue import JOBS, mark_jobs_written
@@ -22,10 +23,8 @@ from mpaas.core.wire import iso
 from mpaas.models import EarlyReceipt, Message, MessagePart
 from mpaas.models.jobs import PENDING
 
-DELIVERED = "DELIVRD"
-# Final states other than DELIVRD are failures, kept as the message's ErrorCode.
-FAILED_STATES = frozenset({"UNDELIV", "EXPIRED", "REJECTD", "DELETED", "UNKNOWN"})
-FINAL_STATES = FAILED_STATES | {DELIVERED}
+# A part's receipt settles it in one of carriers/receipts.py's FINAL_STATES; the failed ones (every final state
+# but DELIVRD, SKIPPED too) are kept as the message's ErrorCode when the receipt brings none.
 OPEN_STATUSES = ("Queued", "Sent")
 WEBHOOK_JOB = "webhook.deliver"
 RECEIPT_JOB = "carrier.receipt"

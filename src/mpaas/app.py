@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mpaas import __version__
+from mpaas.composition import role_parts
 from mpaas.config import Settings
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
 from mpaas.openapi.document import install_openapi
@@ -43,7 +44,7 @@ def create_app(
 
     settings = settings or Settings()
     platform = platform or Platform.build(settings)
-    runtime = Runtime(platform, run_workers=run_workers)
+    runtime = Runtime(platform, role_parts(platform), run_workers=run_workers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

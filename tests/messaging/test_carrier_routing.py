@@ -44,8 +44,8 @@ async def sims():
 def router(platform, sims):
     """Autouse, so it is in place before the app starts the gateway."""
     us, uk = (SmppConnector(_settings(name, sim.port)) for name, sim in zip(("us", "uk"), sims))
-    platform.extras["connector"] = CarrierDispatcher([(us, ("+1",)), (uk, ("+44",))])
-    return platform.extras["connector"]
+    platform.connector = CarrierDispatcher([(us, ("+1",)), (uk, ("+44",))])
+    return platform.connector
 
 
 async def _status(api, message_id: str, timeout: float = 10.0) -> str:

@@ -65,8 +65,8 @@ class ScriptedCarrier:
 @pytest.fixture(autouse=True)
 def carrier(platform):
     """Autouse, so it is in place before the app starts its workers."""
-    platform.extras["connector"] = ScriptedCarrier()
-    return platform.extras["connector"]
+    platform.connector = ScriptedCarrier()
+    return platform.connector
 
 
 async def _send(api, body="hello"):
@@ -227,9 +227,9 @@ async def test_throttled_is_retried(api, numbers, carrier):
 
 
 async def test_unavailable_is_waited_for(api, numbers, carrier, monkeypatch):
-    from mpaas.messaging import pipeline
+    from mpaas.messaging import jobs
 
-    monkeypatch.setattr(pipeline, "UNAVAILABLE_RETRY_SECONDS", 0.1)
+    monkeypatch.setattr(jobs, "UNAVAILABLE_RETRY_SECONDS", 0.1)
     carrier.fail_next = [CarrierUnavailable("not bound")] * 3
     sent = await _send(api)
     assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"

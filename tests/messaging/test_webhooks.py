@@ -140,7 +140,7 @@ async def test_a_status_callback_carries_every_documented_field(api, numbers, pl
 async def test_a_status_callback_queued_whole_is_delivered_as_stored(api, numbers, platform, receiver):
     """Callback jobs of an earlier version hold the whole event: after an upgrade they go out unchanged."""
     from mpaas.core.jobs.queue import enqueue
-    from mpaas.messaging.bulk import WEBHOOK_JOB
+    from mpaas.webhooks.jobs import DELIVER_JOB
 
     route = await make_message_route(api, CallbackMessageUrl=receiver.url_for("/cb"))
     source = (await provision(api, route))["PhoneNumberAssigned"]
@@ -159,7 +159,7 @@ async def test_a_status_callback_queued_whole_is_delivered_as_stored(api, number
         enqueue(
             session,
             platform.clock.now(),
-            WEBHOOK_JOB,
+            DELIVER_JOB,
             {
                 "target": "callback",
                 "message_id": sent["MessageId"],

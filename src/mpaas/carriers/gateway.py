@@ -10,28 +10,54 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
-from mpaas.carriers.lease import BindLease, lease_for
-from mpaas.core.jobs.queue import Worker
-from mpaas.roles.platform import Platform
+from mpaas.carriers.base import CarrierEvents, Connector
+from mpaas.carriers.lease import BindLease
+from mpaas.core.jobs.queue import BatchHandler, JobQueue, Worker
 
 log = logging.getLogger("mpaas.gateway")
 
 LEASE_RETRY_SECONDS = 1.0
 LEASE_CHECK_SECONDS = 2.0
 
+# What the gateway runs through the connector it has just built or been given: the events the connector
+# reports to, and the batch handler of the submit jobs, made together (the handler parks receipts with those
+# events). The composition point makes them (mpaas/composition.py): this package knows no domain.
+SubmitSide = Callable[[Connector], tuple[CarrierEvents, BatchHandler]]
+
 
 class Gateway:
-    def __init__(self, platform: Platform, lease: BindLease | None = None):
-        self.platform = platform
-        self.lease = lease or lease_for(platform.settings.resolved_database_url())
-        self.connector = None  # while holding the lease
+    """`connector`: one put in place (tests, embedding), used by every holding of the lease; without it each
+    holding builds its own with `build_connector` and drops it when the lease ends, so a new holding starts
+    from fresh binds."""
+
+    def __init__(
+        self,
+        jobs: JobQueue,
+        lease: BindLease,
+        *,
+        submit_kind: str,
+        submit_side: SubmitSide,
+        build_connector: Callable[[], Connector],
+        connector: Connector | None = None,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+    ):
+        self.jobs = jobs
+        self.lease = lease
+        self.submit_kinds = frozenset({submit_kind})
+        self.submit_side = submit_side
+        self.build_connector = build_connector
+        self.given_connector = connector
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.connector: Connector | None = None  # while holding the lease
         self.holding = False
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._worker: Worker | None = None
         self._worker_task: asyncio.Task | None = None
-        self._built_here = False
 
     async def start(self) -> None:
         """Try the lease once now, so a process that can hold the binds has them up before it serves;
@@ -64,33 +90,24 @@ class Gateway:
             return False
 
     async def _take(self) -> None:
-        from mpaas.messaging.pipeline import PipelineEvents, batch_handlers, connector_of
-        from mpaas.messaging.service import SUBMIT_JOB
-
-        platform, settings = self.platform, self.platform.settings
-        submits = frozenset({SUBMIT_JOB})
-        released = await platform.jobs.release_running(submits)
+        released = await self.jobs.release_running(self.submit_kinds)
         log.warning("holding the carrier binds (took over %d in-flight submits)", released)
-        # A connector put in place beforehand (tests, embedding) is used as is; otherwise one is built from
-        # the settings now and dropped when the lease ends, so a new holding starts from fresh binds.
-        self._built_here = "connector" not in platform.extras
-        connector = connector_of(platform)
-        events = platform.extras["pipeline_events"] = PipelineEvents(platform)  # the submit handler parks with it
+        connector = self.given_connector or self.build_connector()
+        events, submit = self.submit_side(connector)
         await connector.start(events)
         self.connector, self.holding = connector, True
-        handlers = batch_handlers(platform)
         self._worker = Worker(
-            platform.jobs,
+            self.jobs,
             {},
-            poll_seconds=settings.worker_poll_seconds,
-            batch_size=settings.worker_batch_size,
-            kinds=submits,
-            batch_handlers={SUBMIT_JOB: handlers[SUBMIT_JOB]},
+            poll_seconds=self.poll_seconds,
+            batch_size=self.batch_size,
+            kinds=self.submit_kinds,
+            batch_handlers={kind: submit for kind in self.submit_kinds},
         )
         self._worker_task = asyncio.create_task(self._worker.run(), name="mpaas-gateway-submits")
 
     async def _watch(self) -> None:
-        while not self._stopping.is_set() and not self._worker_task.done():
+        while not self._stopping.is_set() and self._worker_task is not None and not self._worker_task.done():
             await self._pause(LEASE_CHECK_SECONDS)
             if not await self.lease.still_held():
                 # Another gateway may hold the binds by now: stop submitting at once.
@@ -101,19 +118,18 @@ class Gateway:
         self.holding = False
         if self._worker is not None:
             await self._worker.stop()
+        if self._worker_task is not None:
             self._worker_task.cancel()
             try:
                 await self._worker_task
             except (asyncio.CancelledError, Exception):
                 pass
-            self._worker = self._worker_task = None
+        self._worker = self._worker_task = None
         if self.connector is not None:
             try:
                 await self.connector.stop()
             finally:
-                self.connector = None
-                if self._built_here:
-                    self.platform.extras.pop("connector", None)
+                self.connector = None  # a built one is dropped: the next holding builds its own
         await self.lease.release()
 
     async def _pause(self, seconds: float) -> None:

@@ -84,13 +84,15 @@ def api(
 
 
 def _run_roles(roles: frozenset[str], data_dir: Path | None, label: str) -> None:
+    from mpaas.composition import role_parts
     from mpaas.roles.platform import Platform
     from mpaas.roles.runtime import Runtime
 
     settings, shown = _settings_and_prepare(data_dir)
 
     async def main() -> None:
-        runtime = Runtime(Platform.build(settings), roles=roles)
+        platform = Platform.build(settings)
+        runtime = Runtime(platform, role_parts(platform), roles=roles)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

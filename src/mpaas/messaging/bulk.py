@@ -22,14 +22,11 @@ from mpaas.core.jobs.queue import JOBS, mark_jobs_written
 from mpaas.core.wire import iso
 from mpaas.models import EarlyReceipt, Message, MessagePart
 from mpaas.models.jobs import PENDING
+from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 
 # A part's receipt settles it in one of carriers/receipts.py's FINAL_STATES; the failed ones (every final state
 # but DELIVRD, SKIPPED too) are kept as the message's ErrorCode when the receipt brings none.
 OPEN_STATUSES = ("Queued", "Sent")
-WEBHOOK_JOB = "webhook.deliver"
-RECEIPT_JOB = "carrier.receipt"
-# With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
-WEBHOOK_MAX_ATTEMPTS = 12
 
 # Set-wise executemany UPDATEs go through the tables: the ORM would read them as per-row updates by key.
 MESSAGES = Message.__table__
@@ -118,7 +115,7 @@ def status_job(message, status: str, error_code: str | None, now: datetime) -> d
     rewrote it again."""
     return job_row(
         now,
-        WEBHOOK_JOB,
+        DELIVER_JOB,
         {
             "target": "callback",
             "message_id": message.id,
@@ -128,7 +125,7 @@ def status_job(message, status: str, error_code: str | None, now: datetime) -> d
             "error_code": error_code,
             "at": iso(now),
         },
-        max_attempts=WEBHOOK_MAX_ATTEMPTS,
+        max_attempts=DELIVER_MAX_ATTEMPTS,
     )
 
 
@@ -238,11 +235,15 @@ async def record_submits(
     accepted: dict[str, SubmitResult],
     now: datetime,
     receipts: Sequence[Receipt] = (),
+    *,
+    receipt_job: str,
 ) -> None:
-    """Store what the carriers accepted: carrier ids, parts, `Sent` and its callback, announced receipts; then
-    apply receipts that arrived before the mapping existed (stored early, and `receipts`, held back in
-    memory for this transaction). Parts are keyed by the carrier that took them (SubmitResult.carrier),
-    else by `connector`'s name: receipts come back under the member carrier's name."""
+    """Store what the carriers accepted: carrier ids, parts, `Sent` and its callback, announced receipts (a
+    `receipt_job` job each, due when the carrier said); then apply receipts that arrived before the mapping
+    existed (stored early, and `receipts`, held back in memory for this transaction). Parts are keyed by the
+    carrier that took them (SubmitResult.carrier), else by `connector`'s name: receipts come back under the
+    member carrier's name. The submit handler names the receipt job (messaging/jobs.py, which imports this
+    module)."""
     if not accepted:
         return
     carrier_of = {mid: result.carrier or connector for mid, result in accepted.items()}
@@ -278,7 +279,7 @@ async def record_submits(
                 jobs.append(
                     job_row(
                         now,
-                        RECEIPT_JOB,
+                        receipt_job,
                         {"carrier": carrier, "carrier_id": part_id, "state": result.receipt_state},
                         delay_seconds=result.receipt_delay_seconds or 0.0,
                     )

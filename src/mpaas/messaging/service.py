@@ -20,18 +20,16 @@ from mpaas.core.errors import bad_request, not_found
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
-from mpaas.messaging import bulk, events, repository
+from mpaas.messaging import bulk, repository
+from mpaas.messaging.jobs import SUBMIT_JOB
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
 from mpaas.models import Message
+from mpaas.webhooks import events
+from mpaas.webhooks import service as account_webhooks
+from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 
 MESSAGES = Message.__table__
-from mpaas.webhooks import service as account_webhooks
-
 NOT_YOUR_NUMBER = "Phone number does not belong to account"
-SUBMIT_JOB = "message.submit"
-RECEIPT_JOB = bulk.RECEIPT_JOB
-WEBHOOK_JOB = bulk.WEBHOOK_JOB
-WEBHOOK_MAX_ATTEMPTS = bulk.WEBHOOK_MAX_ATTEMPTS
 
 
 @dataclass
@@ -221,7 +219,7 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
     enqueue(
         session,
         now,
-        WEBHOOK_JOB,
+        DELIVER_JOB,
         {
             "target": "inbound",
             "message_id": message.id,
@@ -229,7 +227,7 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
             "event_type": "message.inbound",
             "payload": inbound,
         },
-        max_attempts=WEBHOOK_MAX_ATTEMPTS,
+        max_attempts=DELIVER_MAX_ATTEMPTS,
     )
     data = {k: v for k, v in inbound.items() if k != "EventId"}
     await account_webhooks.emit(session, message.account_id, "New_Sms", data, now)

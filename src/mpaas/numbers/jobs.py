@@ -1,43 +1,43 @@
-"""Durable job handlers of the numbers domain: scheduled status changes, aging of cancelled numbers,
-the sandbox losing carrier, and data-usage renewals. Registered (as batch handlers) by
-`mpaas.messaging.pipeline.batch_handlers`."""
+"""Durable job handlers of the numbers domain: scheduled status changes, aging of cancelled numbers, the
+sandbox losing carrier, and data-usage renewals. Each kind is named by the service that enqueues it
+(lifecycle, porting, usage: each handler calls back into that service, so the name cannot live here without
+an import cycle) and keeps the queue's default attempt limit. Registered by the composition point
+(mpaas/composition.py)."""
 
 from __future__ import annotations
 
-from mpaas.core.jobs.queue import ClaimedJob, Handler
+from mpaas.core.clock import Clock
+from mpaas.core.db.database import Database
+from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, Handler, JobQueue
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.lifecycle.service import NumberPolicy
-from mpaas.roles.platform import Platform
+from mpaas.numbers.porting import service as porting
+from mpaas.numbers.usage import service as usage
 
 
-def handlers(platform: Platform) -> dict[str, Handler]:
-    from mpaas.numbers.porting import service as porting
-    from mpaas.numbers.usage import service as usage
-
-    policy = NumberPolicy.of(platform.settings)
-
+def handlers(db: Database, clock: Clock, queue: JobQueue, policy: NumberPolicy) -> dict[str, BatchHandler]:
     async def status_change(job: ClaimedJob) -> None:
-        async with platform.db.write() as session:
-            await lifecycle.run_scheduled_change(session, job.payload, platform.clock.now(), policy)
-            await platform.jobs.complete(session, job)
+        async with db.write() as session:
+            await lifecycle.run_scheduled_change(session, job.payload, clock.now(), policy)
+            await queue.complete(session, job)
 
     async def release(job: ClaimedJob) -> None:
-        async with platform.db.write() as session:
+        async with db.write() as session:
             await lifecycle.release_if_due(
-                session, job.payload["phone_number_id"], job.payload["cancelled_at"], platform.clock.now()
+                session, job.payload["phone_number_id"], job.payload["cancelled_at"], clock.now()
             )
-            await platform.jobs.complete(session, job)
+            await queue.complete(session, job)
 
     async def port_advance(job: ClaimedJob) -> None:
-        async with platform.db.write() as session:
-            await porting.sandbox_advance(session, job.payload, platform.clock.now(), policy)
-            await platform.jobs.complete(session, job)
-        platform.jobs.notify()
+        async with db.write() as session:
+            await porting.sandbox_advance(session, job.payload, clock.now(), policy)
+            await queue.complete(session, job)
+        queue.notify()
 
     async def renewal(job: ClaimedJob) -> None:
-        async with platform.db.write() as session:
-            await usage.renew_if_due(session, job.payload, platform.clock.now())
-            await platform.jobs.complete(session, job)
+        async with db.write() as session:
+            await usage.renew_if_due(session, job.payload, clock.now())
+            await queue.complete(session, job)
 
     singles = {
         lifecycle.STATUS_JOB: status_change,
@@ -48,11 +48,11 @@ def handlers(platform: Platform) -> dict[str, Handler]:
     return {kind: _as_batch(handler) for kind, handler in singles.items()}
 
 
-def _as_batch(handler: Handler):
+def _as_batch(handler: Handler) -> BatchHandler:
     """The worker hands over batches; these jobs are rare, so each runs in its own transaction."""
 
     async def run(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
-        failures = []
+        failures: list[tuple[ClaimedJob, Exception]] = []
         for job in jobs:
             try:
                 await handler(job)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
+from mpaas.accounts.repository import get_or_create_secret
+from mpaas.carriers.base import Connector
 from mpaas.config import Settings
 from mpaas.core.clock import Clock, SystemClock
 from mpaas.core.db.database import Database
@@ -23,7 +25,9 @@ class Platform:
     rate_limiter: RateLimiter
     webhooks: WebhookSender
     tokens: TokenIssuer | None = None  # set by `start()`: its key lives in the database
-    extras: dict = field(default_factory=dict)
+    # A carrier connector put in place of the one the settings describe (tests, embedding): the gateway binds
+    # this one whenever it holds the lease, instead of building its own each time.
+    connector: Connector | None = None
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Platform:
@@ -43,8 +47,6 @@ class Platform:
         )
 
     async def start(self) -> None:
-        from mpaas.accounts.repository import get_or_create_secret
-
         async with self.db.write() as session:
             key = await get_or_create_secret(session, "token_signing_key")
         self.tokens = TokenIssuer(key, timedelta(seconds=self.settings.token_lifetime_seconds))

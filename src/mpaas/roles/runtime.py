@@ -5,15 +5,23 @@
 
 `mpaas serve` runs both beside the API; `mpaas api` neither; `mpaas worker` and `mpaas gateway` one each.
 On PostgreSQL every process with a role listens for other processes' job notifications.
+
+What each role runs is made by the composition point (mpaas/composition.py) and handed over as RoleParts:
+this package starts and stops it, and imports no domain.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
-from mpaas.core.jobs.queue import Worker
+from mpaas.carriers.base import Connector
+from mpaas.carriers.gateway import Gateway
+from mpaas.core.jobs.queue import BatchHandler, Worker
 from mpaas.roles.platform import Platform
 
 log = logging.getLogger("mpaas.roles.runtime")
@@ -24,13 +32,39 @@ PRUNE_EVERY_SECONDS = 600.0  # done jobs past their retention go in batches this
 FIRST_PRUNE_SECONDS = 30.0
 
 
+class Service(Protocol):
+    """Something long-running the worker role starts beside its jobs (the RADIUS accounting listener)."""
+
+    async def start(self) -> object: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class RoleParts:
+    """What the roles run, each made only when its role starts."""
+
+    worker_handlers: Callable[[], dict[str, BatchHandler]]  # a batch handler per job kind the worker runs
+    gateway_kinds: frozenset[str]  # the kinds only the gateway runs (carrier submits): the worker leaves them
+    gateway: Callable[[], Gateway]
+    beside_worker: Callable[[], list[Service]]  # started before the worker's jobs, stopped first
+
+
 class Runtime:
-    def __init__(self, platform: Platform, *, run_workers: bool = True, roles: frozenset[str] | None = None):
+    def __init__(
+        self,
+        platform: Platform,
+        parts: RoleParts,
+        *,
+        run_workers: bool = True,
+        roles: frozenset[str] | None = None,
+    ):
         self.platform = platform
+        self.parts = parts
         self.roles = roles if roles is not None else (ALL_ROLES if run_workers else frozenset())
         self.worker: Worker | None = None
-        self.gateway = None
-        self.radius = None  # RADIUS accounting listener, when MPAAS_RADIUS_ADDR is set
+        self.gateway: Gateway | None = None
+        self.services: list[Service] = []  # beside the worker, when this process is one
         self._task: asyncio.Task | None = None
         self._pruner: asyncio.Task | None = None
 
@@ -39,41 +73,34 @@ class Runtime:
         return bool(self.roles)
 
     @property
-    def connector(self):
+    def connector(self) -> Connector | None:
         """The carrier connector while this process holds the binds, else None."""
         return self.gateway.connector if self.gateway is not None else None
 
     async def start(self) -> None:
         await self.platform.start()
-        if WORKER in self.roles and self.platform.settings.radius_addr:
-            from mpaas.numbers.usage.radius import RadiusListener
-
-            self.radius = RadiusListener(self.platform)
-            await self.radius.start()
+        if WORKER in self.roles:
+            self.services = self.parts.beside_worker()
+            for service in self.services:
+                await service.start()
         if not self.roles:
             return
-        from mpaas.messaging.service import SUBMIT_JOB
-
         self.platform.jobs.listen()
         if WORKER in self.roles:
-            from mpaas.messaging.pipeline import batch_handlers, job_handlers
-
             s = self.platform.settings
             self.worker = Worker(
                 self.platform.jobs,
-                job_handlers(self.platform),
+                {},
                 poll_seconds=s.worker_poll_seconds,
                 batch_size=s.worker_batch_size,
-                batch_handlers=batch_handlers(self.platform),
-                exclude_kinds=frozenset({SUBMIT_JOB}),
+                batch_handlers=self.parts.worker_handlers(),
+                exclude_kinds=self.parts.gateway_kinds,
             )
             self._task = asyncio.create_task(self.worker.run(), name="mpaas-worker")
             if s.job_retention_hours > 0:
                 self._pruner = asyncio.create_task(self._prune_forever(), name="mpaas-job-pruner")
         if GATEWAY in self.roles:
-            from mpaas.carriers.gateway import Gateway
-
-            self.gateway = Gateway(self.platform)
+            self.gateway = self.parts.gateway()
             await self.gateway.start()
 
     async def _prune_forever(self) -> None:
@@ -93,8 +120,8 @@ class Runtime:
 
     async def stop(self) -> None:
         await _cancel(self._pruner)
-        if self.radius is not None:
-            await self.radius.stop()
+        for service in reversed(self.services):
+            await service.stop()
         if self.gateway is not None:
             await self.gateway.stop()
         if self.worker is not None:

@@ -1,4 +1,4 @@
-"""The `webhook.deliver` job: resolve where an event goes, send it signed, record the attempt.
+"""Where a `webhook.deliver` job's event goes and what is sent (the job's handler is webhooks/jobs.py).
 
 Targets are resolved when the attempt runs, not when the event happened, so a route or webhook that was
 changed or disabled in between is honoured. The payload itself was fixed when the event happened: stored
@@ -8,22 +8,15 @@ status_job)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.core.db import fastmany
-from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookRejected, WebhookTarget, WebhookUnreachable
-from mpaas.core.jobs.queue import ClaimedJob
-from mpaas.messaging import events
-from mpaas.models import Account, AccountWebhook, Message, MessageRoute, WebhookAttempt
-from mpaas.roles.platform import Platform
-
-INSERT_ATTEMPTS = WebhookAttempt.__table__.insert()
+from mpaas.core.http.webhook_sender import WebhookTarget
+from mpaas.models import Account, AccountWebhook, Message, MessageRoute
+from mpaas.webhooks import events
 
 
 @dataclass(frozen=True)
@@ -135,63 +128,3 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
             Destination(target, message.account_id, secrets[message.account_id], message=message) if target else None
         )
     return out
-
-
-def make_batch_handler(platform: Platform):
-    queue = platform.jobs
-
-    async def attempt(job: ClaimedJob, destination: Destination | None):
-        """Send one event; returns (attempt row or None, whether to retry, error)."""
-        if destination is None:
-            return None, False, None
-        payload = job.payload
-        started, attempted_at = time.monotonic(), platform.clock.now()
-        status_code, error, retry = None, None, False
-        try:
-            status_code = await platform.webhooks.send(
-                destination.target,
-                event_body(payload, destination),
-                signing_secret=destination.signing_secret,
-                event_id=payload["event_id"],
-                timestamp=int(attempted_at.timestamp()),
-                data_format=destination.data_format,
-            )
-        except WebhookForbidden as exc:  # settings forbid this destination; retrying cannot help
-            error = str(exc)
-        except WebhookRejected as exc:
-            status_code, error, retry = exc.status_code, str(exc), True
-        except WebhookUnreachable as exc:  # refused, reset, timed out: the receiver may come back
-            error, retry = f"{type(exc).__name__}: {exc}", True
-        row = dict(
-            event_id=payload["event_id"],
-            account_id=destination.account_id,
-            message_id=payload.get("message_id"),
-            webhook_id=destination.webhook_id,
-            event_type=payload.get("event_type") or payload["target"],
-            url=destination.target.url,
-            method=destination.target.method,
-            attempt=job.attempts,
-            status_code=status_code,
-            error=error,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            created_at=attempted_at,
-        )
-        return row, retry, error
-
-    async def deliver(jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
-        """Resolve every destination in one read, send concurrently, record all attempts in one write."""
-        async with platform.db.quick_read() as session:
-            destinations = await resolve_all(session, [job.payload for job in jobs])
-        results = await asyncio.gather(*(attempt(job, d) for job, d in zip(jobs, destinations)))
-        failures = [
-            (job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))
-            for job, (row, retry, error) in zip(jobs, results)
-            if retry
-        ]
-        rows = [row for row, _retry, _error in results if row is not None]
-        async with platform.db.write() as session:
-            await fastmany.executemany(session, INSERT_ATTEMPTS, rows)  # Core, not ORM
-            await queue.complete_many(session, [job for job, (_row, retry, _e) in zip(jobs, results) if not retry])
-        return failures
-
-    return deliver

@@ -13,12 +13,10 @@ from mpaas.core.jobs.queue import enqueue
 from mpaas.core.wire import iso
 from mpaas.models import AccountWebhook
 from mpaas.webhooks import repository
+from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 from mpaas.webhooks.schemas import CreateWebhook, DeleteWebhook, UpdateWebhook, WebhookFields
 
 WEBHOOK_PREFIX = "WID"
-DELIVER_JOB = "webhook.deliver"
-# With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
-MAX_ATTEMPTS = 12
 
 COLUMNS = {
     "webhook_url": "url",
@@ -125,7 +123,7 @@ async def emit(session: AsyncSession, account_id: str, event: str, data: dict, n
                 "event_type": event,
                 "payload": payload,
             },
-            max_attempts=MAX_ATTEMPTS,
+            max_attempts=DELIVER_MAX_ATTEMPTS,
         )
     return len(hooks)
 

@@ -1,4 +1,5 @@
-"""Webhook payloads for message events (documented in docs/webhooks.md)."""
+"""Webhook payloads for message events (documented in docs/webhooks.md): written by messaging when a message
+changes or arrives, completed and sent by the `webhook.deliver` job (webhooks/jobs.py)."""
 
 from __future__ import annotations
 

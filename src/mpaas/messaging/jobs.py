@@ -1,0 +1,151 @@
+"""The message pipeline's durable jobs, their kinds and their handlers:
+
+- `message.submit`, one per message accepted (messaging/service.py): hand it to the carrier. Only the gateway
+  role runs it, through the connector it binds (carriers/gateway.py);
+- `carrier.receipt`: a receipt the carrier announced at submit time (the sandbox), applied when it falls due.
+
+Both keep the queue's default attempt limit (core/jobs/queue.py, 8): a carrier that throttles or is down is
+waited for without counting (RetryLater), and a carrier's refusal fails the message at once, so only errors of
+our own use attempts up. A message's status callbacks are the webhooks domain's `webhook.deliver` jobs
+(webhooks/jobs.py). The handlers take the parts they use; the composition point (mpaas/composition.py)
+registers them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mpaas.carriers.base import (
+    CarrierRejected,
+    CarrierThrottled,
+    CarrierUnavailable,
+    Connector,
+    OutboundSms,
+    SubmitResult,
+)
+from mpaas.core.clock import Clock
+from mpaas.core.db.database import Database
+from mpaas.core.jobs.queue import ClaimedJob, JobQueue, RetryLater
+from mpaas.messaging import bulk, repository
+
+if TYPE_CHECKING:  # for typing only: pipeline.py imports messaging/service.py, which names SUBMIT_JOB from here
+    from mpaas.messaging.pipeline import Key, Parked, PipelineEvents
+
+SUBMIT_JOB = "message.submit"
+RECEIPT_JOB = "carrier.receipt"
+# A carrier that is down is waited for, not given up on: the submit is re-tried at this pace, uncounted.
+UNAVAILABLE_RETRY_SECONDS = 5.0
+
+Failures = list[tuple[ClaimedJob, Exception]]
+
+
+class SubmitBatch:
+    """The batch handler of `message.submit` through one connector: submit a batch concurrently (the connector
+    keeps its window full), then record every outcome, and the receipts that came meanwhile, in one
+    transaction. A receipt for a part submitted but not yet recorded is parked with `events` (the events the
+    connector reports to) and stored by that transaction."""
+
+    def __init__(self, connector: Connector, events: PipelineEvents, db: Database, clock: Clock, queue: JobQueue):
+        self.connector = connector
+        self.events = events
+        self.db = db
+        self.clock = clock
+        self.queue = queue
+
+    async def __call__(self, jobs: list[ClaimedJob]) -> Failures:
+        expected: list[Key] = []
+        try:
+            return await self._submit_batch(jobs, expected)
+        finally:  # not recorded (a failure, a cancelled batch): stored the usual way
+            self.events.requeue(self.events.take(expected))
+
+    async def _submit_one(self, message: Any, expected: list[Key]) -> SubmitResult | Exception | None:
+        try:
+            result = await self.connector.submit(
+                OutboundSms(message.id, message.from_number, message.to_number, message.body)
+            )
+        except Exception as exc:  # sorted out by the caller, per message
+            return exc
+        if result is not None:
+            # In the same step as the response: a receipt read with it runs in a later task, and parks.
+            keys = [(result.carrier or self.connector.name, part_id) for part_id in result.all_ids]
+            self.events.expect(keys)
+            expected += keys
+        return result
+
+    async def _submit_batch(self, jobs: list[ClaimedJob], expected: list[Key]) -> Failures:
+        message_of = {job.id: job.payload["message_id"] for job in jobs}
+        async with self.db.quick_read() as session:
+            loaded = await repository.submittable(session, list(message_of.values()))
+        sendable = [job for job in jobs if message_of[job.id] in loaded]
+        outcomes = await asyncio.gather(*(self._submit_one(loaded[message_of[job.id]], expected) for job in sendable))
+        outcome_of = {job.id: outcome for job, outcome in zip(sendable, outcomes, strict=True)}
+        failures: Failures = []
+        accepted: dict[str, SubmitResult] = {}
+        rejected: dict[str, tuple[str, str | None]] = {}
+        receipt_delays: set[float] = set()
+        for job in jobs:
+            outcome = outcome_of.get(job.id)
+            if isinstance(outcome, CarrierThrottled):
+                failures.append((job, RetryLater(outcome.retry_after_seconds, "carrier throttled")))
+            elif isinstance(outcome, CarrierUnavailable):
+                failures.append((job, RetryLater(UNAVAILABLE_RETRY_SECONDS, f"carrier unavailable: {outcome}")))
+            elif isinstance(outcome, CarrierRejected):
+                rejected[message_of[job.id]] = ("Failed", outcome.code)
+            elif isinstance(outcome, Exception):
+                failures.append((job, outcome))
+            elif outcome is not None:  # None: gone, or submitted by an earlier run
+                accepted[message_of[job.id]] = outcome
+                if outcome.receipt_state is not None:
+                    receipt_delays.add(outcome.receipt_delay_seconds or 0.0)
+        failed_ids = {job.id for job, _ in failures}
+        parked: Parked = []
+        try:
+            async with self.db.write() as session:
+                # Taken under the write lock: a receipt arriving until now still joins this transaction.
+                parked = self.events.take(expected)
+                now = self.clock.now()
+                await bulk.record_submits(
+                    session, self.connector.name, accepted, now, [r for r, _ in parked], receipt_job=RECEIPT_JOB
+                )
+                await bulk.finish_messages(session, rejected, now)
+                await self.queue.complete_many(session, [job for job in jobs if job.id not in failed_ids])
+        except BaseException:
+            self.events.requeue(parked)
+            raise
+        self.events.stored(parked)
+        self.queue.notify()
+        for delay in receipt_delays:
+            self.queue.notify_later(delay)
+        return failures
+
+
+class ApplyReceipts:
+    """The batch handler of `carrier.receipt`: receipts a carrier announced at submit time (the sandbox),
+    applied when they are due. `default_carrier` names the carrier of a job written before receipt jobs
+    carried theirs (the connector the settings describe)."""
+
+    def __init__(self, db: Database, clock: Clock, queue: JobQueue, default_carrier: Callable[[], str]):
+        self.db = db
+        self.clock = clock
+        self.queue = queue
+        self.default_carrier = default_carrier
+
+    async def __call__(self, jobs: list[ClaimedJob]) -> Failures:
+        async with self.db.write() as session:
+            await bulk.apply_receipts(
+                session,
+                [
+                    bulk.Receipt(
+                        job.payload.get("carrier") or self.default_carrier(),
+                        job.payload["carrier_id"],
+                        job.payload["state"],
+                    )
+                    for job in jobs
+                ],
+                self.clock.now(),
+            )
+            await self.queue.complete_many(session, jobs)
+        self.queue.notify()
+        return []

@@ -6,6 +6,8 @@ from __future__ import annotations
 def build_connector(settings):
     """The connector the settings ask for: MPAAS_CARRIERS_FILE (router over SMPP carriers), else MPAAS_SMPP_URL
     (one SMPP carrier), else the sandbox. Raises CarrierConfigError with a clear message on bad values."""
+    # deferred: every import of carriers.base runs this package first, and the API process needs only those
+    # types; the connectors (aiosmpplib, about 0.1 s to import) load when a connector is built.
     from mpaas.carriers.config import load_carriers_file, parse_smpp_url
     from mpaas.carriers.dispatch import CarrierDispatcher
     from mpaas.carriers.sandbox import SandboxConnector

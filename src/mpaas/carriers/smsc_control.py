@@ -8,7 +8,7 @@ import asyncio
 import json
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for typing only: smsc_sim imports this module to serve its control port
     from mpaas.carriers.smsc_sim import SmscSim
 
 

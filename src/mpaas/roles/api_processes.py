@@ -22,6 +22,8 @@ import sys
 import time
 from typing import Any
 
+import uvicorn
+
 RESTART_PAUSE_SECONDS = 1.0
 QUICK_EXIT_SECONDS = 5.0  # a child that exits this soon after starting failed to start
 QUICK_EXITS_ALLOWED = 5  # in a row, before the parent gives up instead of restarting forever
@@ -64,8 +66,6 @@ def ensure_port_free(host: str, port: int) -> None:
 
 
 def _child(app: str, host: str, port: int, options: dict[str, Any]) -> None:
-    import uvicorn
-
     sock = reuseport_socket(host, port, listen=True)
     config = uvicorn.Config(app, host=host, port=port, **options)
     uvicorn.Server(config).run(sockets=[sock])

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import cast
+
+from sqlalchemy import Table
 
 from mpaas.core.clock import Clock
 from mpaas.core.db import fastmany
@@ -20,7 +23,9 @@ DELIVER_JOB = "webhook.deliver"
 # With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
 DELIVER_MAX_ATTEMPTS = 12
 
-INSERT_ATTEMPTS = WebhookAttempt.__table__.insert()
+# Core, not ORM (no unit-of-work bookkeeping). A declarative class's __table__ is its Table; SQLAlchemy types it
+# as any FromClause.
+INSERT_ATTEMPTS = cast(Table, WebhookAttempt.__table__).insert()
 
 # What one attempt leaves: the attempt's row (None when the event goes nowhere), whether to retry, the error.
 Attempt = tuple[dict | None, bool, str | None]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from mpaas.client.base import Number, Open, WireRequest, WireResponse
+from mpaas.client.base import Number, WireRequest, WireResponse
 
 
 class AddressOut(WireResponse):
@@ -99,6 +99,18 @@ class E911Address(WireResponse):
     city: str | None = None
     state: str | None = None
     zip: str | None = None
+
+
+class FilteredMessage(WireResponse):
+    """`FilteredMessage` in the server's OpenAPI document."""
+
+    message_id: str | None = None
+    from_: str | None = Field(None, alias="From")
+    to: str | None = None
+    body: str | None = None
+    direction: str | None = None
+    status: str | None = None
+    created_at: str | None = None
 
 
 class InventoryNumberOut(WireResponse):
@@ -197,6 +209,19 @@ class ListedVoiceRoute(WireResponse):
     ip_whitelist: list[IpEntry] | None = None
 
 
+class MediaBase64Out(WireResponse):
+    """`MediaBase64Out` in the server's OpenAPI document."""
+
+    base_64: str | None = None
+    base_type: str | None = None
+
+
+class MediaUrlOut(WireResponse):
+    """`MediaUrlOut` in the server's OpenAPI document."""
+
+    media_url: str | None = None
+
+
 class NumberEntry(WireResponse):
     """`{"Number": "+18015551234"}`, as lists of numbers appear in answers."""
 
@@ -233,12 +258,46 @@ class ProductOut(WireResponse):
     active: bool | None = None
 
 
+class RecipientOut(WireResponse):
+    """`RecipientOut` in the server's OpenAPI document."""
+
+    number: str | None = None
+
+
 class RenewalItem(WireResponse):
     """`RenewalItem` in the server's OpenAPI document."""
 
     number: str | None = None
     status: str | None = None
     status_message: str | None = None
+
+
+class SearchedMessage(WireResponse):
+    """A search result: the contract spells `MessageID` and `CampaignID` here, and Cost as dollars (`$0.0045`)."""
+
+    message_id: str | None = Field(None, alias="MessageID")
+    direction: str | None = None
+    type: str | None = None
+    campaign_id: str | None = Field(None, alias="CampaignID")
+    cost: str | None = None
+    status: str | None = None
+    to: list[RecipientOut] | None = None
+    from_: str | None = Field(None, alias="From")
+    owner: str | None = None
+    body: str | None = None
+    mms_media: list[MediaUrlOut] | None = None
+    mms_base_64: list[MediaBase64Out] | None = None
+    message_type: str | None = None
+    created_on: str | None = None
+
+
+class SentMessage(WireResponse):
+    """One recipient's message of a send: its own id, status and cost."""
+
+    message_id: str | None = None
+    to: str | None = None
+    status: str | None = None
+    cost: Number | None = None
 
 
 class ServiceItemOut(WireResponse):
@@ -968,15 +1027,24 @@ class SendOutboundMessageRequest(WireRequest):
 
 
 class SendOutboundMessageResponse(WireResponse):
-    """Send Outbound Message: the answer of `POST /v1.0/message/outbound`. Typed by hand until the server declares its schema."""
+    """Send Outbound Message: the answer of `POST /v1.0/message/outbound`."""
 
     message_id: str | None = None
-    status: str | None = None
     direction: str | None = None
-    from_: str | None = Field(None, alias="From")
-    to: Open = None
-    body: str | None = None
+    type: str | None = None
+    campaign_id: str | None = None
     cost: Number | None = None
+    status: str | None = None
+    to: list[RecipientOut] | None = None
+    from_: str | None = Field(None, alias="From")
+    owner: str | None = None
+    body: str | None = None
+    created_on: str | None = None
+    message_type: str | None = None
+    mms_media: list[MediaUrlOut] | None = None
+    mms_base_64: list[MediaBase64Out] | None = None
+    segment: int | None = None
+    messages: list[SentMessage] | None = None
 
 
 class MessageDetailsRequest(WireRequest):
@@ -986,14 +1054,24 @@ class MessageDetailsRequest(WireRequest):
 
 
 class MessageDetailsResponse(WireResponse):
-    """Message Details: the answer of `GET /v1.0/message/details`. Typed by hand until the server declares its schema."""
+    """Message Details: the answer of `GET /v1.0/message/details`."""
 
     message_id: str | None = None
-    status: str | None = None
     direction: str | None = None
+    type: str | None = None
+    campaign_id: str | None = None
+    cost: Number | None = None
+    to: str | None = None
     from_: str | None = Field(None, alias="From")
-    to: Open = None
+    owner: str | None = None
     body: str | None = None
+    region: str | None = None
+    created_on: str | None = None
+    updated_on: str | None = None
+    message_type: str | None = None
+    status: str | None = None
+    segment: int | None = None
+    error_code: str | None = None
 
 
 class MessageSearchRequest(WireRequest):
@@ -1009,7 +1087,13 @@ class MessageSearchRequest(WireRequest):
 
 
 class MessageSearchResponse(WireResponse):
-    """Message Search: the answer of `GET /v1.0/message/search`. The server declares no schema for it yet: every field is read as sent."""
+    """Message Search: the answer of `GET /v1.0/message/search`."""
+
+    phone_number: str | None = None
+    results_total_records: int | None = None
+    results_pages: int | None = None
+    page: int | None = None
+    results: list[SearchedMessage] | None = None
 
 
 class FilterMessagesRequest(WireRequest):
@@ -1021,7 +1105,12 @@ class FilterMessagesRequest(WireRequest):
 
 
 class FilterMessagesResponse(WireResponse):
-    """Filter Messages: the answer of `GET /v1.0/message/filter`. The server declares no schema for it yet: every field is read as sent."""
+    """Filter Messages: the answer of `GET /v1.0/message/filter`."""
+
+    messages: list[FilteredMessage] | None = None
+    page: int | None = None
+    results: int | None = None
+    total: int | None = None
 
 
 class ReportDeviceDeliveryRequest(WireRequest):
@@ -1031,7 +1120,12 @@ class ReportDeviceDeliveryRequest(WireRequest):
 
 
 class ReportDeviceDeliveryResponse(WireResponse):
-    """Report Device Delivery: the answer of `POST /v1.0/message/device-delivery`. The server declares no schema for it yet: every field is read as sent."""
+    """Report Device Delivery: the answer of `POST /v1.0/message/device-delivery`."""
+
+    message_id: str | None = None
+    device_delivery_status: str | None = None
+    delivered_on: str | None = None
+    device_type: str | None = None
 
 
 class InjectAnInboundSmsRequest(WireRequest):

@@ -25,10 +25,12 @@ from typing import Any
 
 import httpx2
 
+from mpaas.openapi.document import RECORDED_EXAMPLES
+
 BASE_URL = "http://testserver"
 OPERATOR_TOKEN = "record-examples-operator"
 HANDSET = "+18015737111"
-OUTPUT = Path(__file__).with_name("recorded_examples.json")
+OUTPUT = RECORDED_EXAMPLES  # the file the document reads, inside the package
 ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT", "Zip": "84043"}
 
 

@@ -1,24 +1,41 @@
-"""Messaging endpoints: send, details."""
+"""Messaging endpoints: send, details, search, filter, device delivery."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field
+from typing import Any
 
-from mpaas.accounts.service import Principal
-from mpaas.auth.dependencies import platform_of, principal
-from mpaas.core.errors import missing, required
-from mpaas.core.wire import Required, WireModel
-from mpaas.messaging import queries, repository, service
-from mpaas.messaging.schemas import OutboundRequest
+from fastapi import APIRouter, Query
+
+from mpaas.auth.dependencies import Caller
+from mpaas.core.errors import required
+from mpaas.dependencies import Now, PlatformDep, ReadSession, WriteSession
+from mpaas.messaging import queries, service
+from mpaas.messaging.schemas import (
+    DeviceDelivery,
+    DeviceDeliveryRequest,
+    MessageDetails,
+    MessageFilter,
+    MessageSearch,
+    OutboundRequest,
+    SendOut,
+)
 
 router = APIRouter(tags=["Message"])
 
 
-@router.post("/v1.0/message/outbound", summary="Send Outbound Message")
-async def send_outbound(body: OutboundRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    now = platform.clock.now()
+# response_model=SendOut on the hot path: the model costs less than the issue's 5%. FastAPI's validation and
+# serialisation of the answer took 1.9-2.0% / 2.7% / 4.1-4.4% of the request's CPU with SendOut, against 0.9% /
+# 1.0% / 1.3% with today's plain dict, for 1 / 20 / 100 recipients (in process without workers, serialize_response
+# timed against the whole request, medians of 8 alternating rounds). A hand-built answer would save at most those
+# 1-3 points; response_model=None would cost more than the model (jsonable_encoder takes 47 us / 265 us / 1.3 ms for
+# an answer SendOut validates and serialises in 5 / 33-39 / 168-187 us).
+@router.post("/v1.0/message/outbound", summary="Send Outbound Message", response_model=SendOut)
+async def send_outbound(body: OutboundRequest, who: Caller, platform: PlatformDep, now: Now) -> dict[str, Any]:
+    # Two transactions, opened here in this order rather than as session dependencies: the send is checked and
+    # its rows built in a short read outside SQLite's write lock (service.PreparedSend), and the write
+    # transaction only counts and inserts. A WriteSession would take the write lock (BEGIN IMMEDIATE) before the
+    # handler ran, and a QuickReadSession would stay open across the write (two connections per request). The
+    # write commits before the 200 is sent; the workers are woken once it has.
     async with platform.db.quick_read() as session:
         prepared = await service.prepare_outbound(session, who, body, now, platform.settings.message_cost_per_segment)
     async with platform.db.write() as session:
@@ -27,23 +44,19 @@ async def send_outbound(body: OutboundRequest, request: Request, who: Principal 
     return service.outbound_response(sent, body)
 
 
-@router.get("/v1.0/message/details", summary="Message Details")
+@router.get("/v1.0/message/details", summary="Message Details", response_model=MessageDetails)
 async def message_details(
-    request: Request, who: Principal = Depends(principal), message_id: str | None = Query(None, alias="MessageId")
-) -> dict:
+    who: Caller, session: ReadSession, message_id: str | None = Query(None, alias="MessageId")
+) -> dict[str, Any]:
     if not message_id:
         raise required("MessageId")
-    async with platform_of(request).db.read() as session:
-        message = await repository.get_message(session, message_id, who.account_ids)
-    if message is None:
-        raise missing("message", message_id)
-    return service.details(message)
+    return await queries.message_details(session, who, message_id)
 
 
-@router.get("/v1.0/message/search", summary="Message Search")
+@router.get("/v1.0/message/search", summary="Message Search", response_model=MessageSearch)
 async def message_search(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
     phone_number: str | None = Query(None, alias="PhoneNumber"),
     page: int | None = Query(None, alias="Page"),
     results: int | None = Query(None, alias="Results"),
@@ -51,39 +64,31 @@ async def message_search(
     end_date: str | None = Query(None, alias="EndDate"),
     direction: str | None = Query(None, alias="Direction"),
     message_type: str | None = Query(None, alias="MessageType"),
-) -> dict:
-    async with platform_of(request).db.read() as session:
-        return await queries.search(
-            session,
-            who,
-            phone_number=phone_number,
-            page=page,
-            results=results,
-            start_date=start_date,
-            end_date=end_date,
-            direction=direction,
-            message_type=message_type,
-        )
+) -> dict[str, Any]:
+    return await queries.search(
+        session,
+        who,
+        phone_number=phone_number,
+        page=page,
+        results=results,
+        start_date=start_date,
+        end_date=end_date,
+        direction=direction,
+        message_type=message_type,
+    )
 
 
-@router.get("/v1.0/message/filter", summary="Filter Messages")
+@router.get("/v1.0/message/filter", summary="Filter Messages", response_model=MessageFilter)
 async def message_filter(
-    request: Request,
-    who: Principal = Depends(principal),
+    who: Caller,
+    session: ReadSession,
     phone_number: str | None = Query(None, alias="PhoneNumber"),
     page: int | None = Query(None, alias="Page"),
     results: int | None = Query(None, alias="Results"),
-) -> dict:
-    async with platform_of(request).db.read() as session:
-        return await queries.filter_messages(session, who, phone_number=phone_number, page=page, results=results)
+) -> dict[str, Any]:
+    return await queries.filter_messages(session, who, phone_number=phone_number, page=page, results=results)
 
 
-class DeviceDeliveryRequest(WireModel):
-    message_id: Required = Field(alias="MessageId", examples=["TMID-00348008102307aK01"])
-
-
-@router.post("/v1.0/message/device-delivery", summary="Report Device Delivery")
-async def device_delivery(body: DeviceDeliveryRequest, request: Request, who: Principal = Depends(principal)) -> dict:
-    platform = platform_of(request)
-    async with platform.db.write() as session:
-        return await queries.report_device_delivery(session, who, body.message_id, platform.clock.now())
+@router.post("/v1.0/message/device-delivery", summary="Report Device Delivery", response_model=DeviceDelivery)
+async def device_delivery(body: DeviceDeliveryRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
+    return await queries.report_device_delivery(session, who, body.message_id, now)

@@ -1,4 +1,4 @@
-"""Message search, filter and device-delivery reports."""
+"""Message details, search, filter and device-delivery reports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from mpaas.accounts.service import Principal
 from mpaas.core.errors import bad_request, missing
 from mpaas.core.phone import required_e164
 from mpaas.core.wire import iso
-from mpaas.messaging import repository
+from mpaas.messaging import repository, service
 from mpaas.models import Message
 
 MAX_RESULTS = 1000
@@ -44,6 +44,14 @@ def _date(raw: str | None, field: str) -> datetime | None:
 
 def _dollars(value: Decimal) -> str:
     return "$" + format(value.normalize(), "f")
+
+
+async def message_details(session: AsyncSession, principal: Principal, message_id: str) -> dict:
+    """One message of the caller's accounts, by id in any casing."""
+    message = await repository.get_message(session, message_id, principal.account_ids)
+    if message is None:
+        raise missing("message", message_id)
+    return service.details(message)
 
 
 def search_item(m: Message) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.models import Account, Message, MessageRoute, PhoneNumber
@@ -72,8 +72,6 @@ async def page_for_number(
 ) -> tuple[int, list[Message]]:
     """Messages of the caller's accounts that involve `number` (as the platform number or the other party),
     newest first."""
-    from sqlalchemy import or_
-
     conditions = [
         Message.account_id.in_(account_ids),
         or_(Message.owner == number, Message.from_number == number, Message.to_number == number),

@@ -1,8 +1,10 @@
+"""Wire shapes of messages (telegent-api.md: Messaging): the send, details, search and filter, device delivery."""
+
 from __future__ import annotations
 
 from pydantic import Field
 
-from mpaas.core.wire import Optional, Required, WireModel
+from mpaas.core.wire import Money, Optional, Required, WireModel, WireResponse
 
 
 class Recipient(WireModel):
@@ -34,3 +36,123 @@ class InboundRequest(WireModel):
     from_: Required = Field(alias="From", examples=["+18015737111"])
     to: Required = Field(alias="To", examples=["+18018018011"])
     body: str = Field(alias="Body", max_length=10_000, examples=["Hi back"])
+
+
+class DeviceDeliveryRequest(WireModel):
+    message_id: Required = Field(alias="MessageId", examples=["TMID-00348008102307aK01"])
+
+
+# Responses: the contract's names and casing; values as the presenters build them (dates are strings).
+
+
+class RecipientOut(WireResponse):
+    number: str
+
+
+class MediaUrlOut(WireResponse):
+    media_url: str
+
+
+class MediaBase64Out(WireResponse):
+    base64: str
+    base_type: str
+
+
+class SentMessage(WireResponse):
+    """One recipient's message of a send: its own id, status and cost."""
+
+    message_id: str
+    to: str
+    status: str
+    cost: Money
+
+
+class SendOut(WireResponse):
+    """`POST /v1.0/message/outbound`: the first message's fields, every recipient, and one entry per message."""
+
+    message_id: str
+    direction: str
+    type: str
+    campaign_id: str | None
+    cost: Money
+    status: str
+    to: list[RecipientOut]
+    from_: str = Field(alias="From")
+    owner: str
+    body: str
+    created_on: str
+    message_type: str
+    mms_media: list[MediaUrlOut]
+    mms_base64: list[MediaBase64Out]
+    segment: int
+    messages: list[SentMessage]
+
+
+class MessageDetails(WireResponse):
+    message_id: str
+    direction: str
+    type: str
+    campaign_id: str | None
+    cost: Money
+    to: str
+    from_: str = Field(alias="From")
+    owner: str
+    body: str
+    region: str | None
+    created_on: str | None
+    updated_on: str | None
+    message_type: str
+    status: str
+    segment: int
+    error_code: str | None
+
+
+class SearchedMessage(WireResponse):
+    """A search result: the contract spells `MessageID` and `CampaignID` here, and Cost as dollars (`$0.0045`)."""
+
+    message_id: str = Field(alias="MessageID")
+    direction: str
+    type: str
+    campaign_id: str | None = Field(alias="CampaignID")
+    cost: str
+    status: str
+    to: list[RecipientOut]
+    from_: str = Field(alias="From")
+    owner: str
+    body: str
+    mms_media: list[MediaUrlOut]
+    mms_base64: list[MediaBase64Out]
+    message_type: str
+    created_on: str | None
+
+
+class MessageSearch(WireResponse):
+    phone_number: str
+    results_total_records: int
+    results_pages: int
+    page: int
+    results: list[SearchedMessage]
+
+
+class FilteredMessage(WireResponse):
+    message_id: str
+    from_: str = Field(alias="From")
+    to: str
+    body: str
+    direction: str
+    status: str
+    created_at: str
+
+
+class MessageFilter(WireResponse):
+    messages: list[FilteredMessage]
+    page: int
+    results: int
+    total: int
+
+
+class DeviceDelivery(WireResponse):
+    message_id: str
+    device_delivery_status: str
+    delivered_on: str | None
+    device_type: str

@@ -18,8 +18,12 @@ $(STAMP): pyproject.toml constraints.txt
 serve: install
 	$(BIN)/mpaas serve $(ARGS)
 
+# The suite on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process). Narrow it with PYTEST_ARGS,
+# e.g. PYTEST_ARGS="-m 'not slow'" or PYTEST_ARGS=tests/numbers.
+TEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff (lint, import order, pyupgrade), the formatter's check, and mypy against its recorded baseline: an error
 # not in mypy-baseline.txt fails. When errors are fixed it says so; shrink the file with

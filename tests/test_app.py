@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.routing import APIRoute
 
 from mpaas.core.http.server import iter_routes
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def test_openapi_lists_every_route(app, http):

@@ -10,7 +10,9 @@ import json
 import httpx2
 import psycopg
 import pytest
-from processes import (
+
+from mpaas.core.jobs.wakeups import libpq_dsn
+from support.processes import (
     env,
     free_port,
     fresh_database,
@@ -22,7 +24,9 @@ from processes import (
     wait_healthy,
 )
 
-from mpaas.core.jobs.wakeups import libpq_dsn
+# xdist_group: one cluster of API processes for the module, so its tests share one xdist worker
+pytestmark = [pytest.mark.process, pytest.mark.slow, pytest.mark.xdist_group("cli_roles")]
+
 
 INVENTORY = 50
 PROVISIONS = 200

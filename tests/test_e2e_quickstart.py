@@ -26,6 +26,10 @@ import pytest
 
 from mpaas.config import Settings
 
+# xdist_group: one `mpaas serve` for the module, so its tests share one xdist worker
+pytestmark = [pytest.mark.process, pytest.mark.slow, pytest.mark.xdist_group("e2e_quickstart")]
+
+
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 STARTUP_TIMEOUT_SECONDS = 60.0

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mpaas.openapi.document import RECORDED_EXAMPLES, enrich
 from mpaas.openapi.examples import EXAMPLES
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 def _operations(document: dict):

@@ -29,6 +29,9 @@ from mpaas.config import Settings
 from mpaas.core.security.tokens import TokenIssuer
 from mpaas.roles.platform import Platform
 
+pytestmark = pytest.mark.slow
+
+
 MAX_EXAMPLES = 4  # per operation and mode: ~125 operations x 2 modes x 4 cases, about 30 s on 2 cores
 OPERATOR = "fuzz-operator"
 CASES = {"count": 0, "operations": set()}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import OPERATOR_TOKEN, Api
-
 from mpaas.accounts.service import IssuedCredential
+from support.api import OPERATOR_TOKEN, Api
 
 
 async def test_needs_operator_token(http):

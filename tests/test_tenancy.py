@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import make_message_route, make_voice_route, provision
+import pytest
+
+from support.api import make_message_route, make_voice_route, provision
 
 
+@pytest.mark.slow
 async def test_distributors_are_isolated(api, other_api, numbers):
     route = await make_message_route(api)
     voice = await make_voice_route(api)

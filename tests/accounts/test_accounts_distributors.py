@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import BASE_URL, OPERATOR_TOKEN, Api
+import pytest
+
+from support.api import BASE_URL, OPERATOR_TOKEN, Api
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 ADDRESS = {"Street1": "Street 1", "Street2": "Street 2", "City": "Heber", "State": "Utah", "Zip": "", "Country": "USA"}
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import Api, make_message_route, provision
+import pytest
 from sqlalchemy import select
 
 from mpaas.models import PhoneNumber, Subscription
+from support.api import Api, make_message_route, provision
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def _setup(api: Api, numbers):

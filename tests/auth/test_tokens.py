@@ -6,9 +6,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from conftest import BASE_URL, Api, FrozenClock
 
+from mpaas.core.clock import FrozenClock
 from mpaas.core.errors import STANDARD_MESSAGES
+from support.api import BASE_URL, Api
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def _mint(api: Api, endpoint: str | None, path: str = "/v1.0/OAuth2/tokens", **extra):

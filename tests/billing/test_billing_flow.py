@@ -7,11 +7,12 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from conftest import OPERATOR_TOKEN, Api, FrozenClock
 from typer.testing import CliRunner
 
 from mpaas.billing import repository
 from mpaas.cli.main import app as cli
+from mpaas.core.clock import FrozenClock
+from support.api import OPERATOR_TOKEN, Api
 
 
 @pytest.fixture
@@ -133,13 +134,12 @@ async def test_billing_extension_tenancy_and_errors(api: Api, other_api: Api):
 
 def test_statement_cli(tmp_path):
     """`mpaas billing statement` against a data dir: a table with package names, charges and a total."""
-    from conftest import new_distributor
-
     from mpaas.billing import service as billing
     from mpaas.config import Settings
     from mpaas.core.db import migrate
     from mpaas.models import Package, Subscriber, Subscription
     from mpaas.roles.platform import Platform
+    from support.seed import new_distributor
 
     settings = Settings(data_dir=tmp_path, seed_inventory_count=0)
     migrate.upgrade(settings.resolved_database_url())

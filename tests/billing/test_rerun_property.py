@@ -6,13 +6,13 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from conftest import new_distributor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from mpaas.billing import service as billing
 from mpaas.models import Charge, Package, Subscriber, Subscription
+from support.seed import new_distributor
 
 _ids = itertools.count()
 _credentials: dict = {}

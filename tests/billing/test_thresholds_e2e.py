@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import OPERATOR_TOKEN, Api, FrozenClock, make_message_route, provision
 from sqlalchemy import select
 
+from mpaas.core.clock import FrozenClock
 from mpaas.models import PhoneNumber
+from support.api import OPERATOR_TOKEN, Api, make_message_route, provision
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ def run(args, env):
     return CliRunner().invoke(app, args, env=env)
 
 
+@pytest.mark.process
 def test_carriers_list_binds_to_the_sim(sim_process, tmp_path):
     port, ctl = sim_process
     result = run(

@@ -14,7 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import psycopg
-from processes import (
+import pytest
+
+from mpaas.core.jobs.wakeups import libpq_dsn
+from support.processes import (
     callback_receiver,
     env,
     free_port,
@@ -30,7 +33,8 @@ from processes import (
     wait_settled,
 )
 
-from mpaas.core.jobs.wakeups import libpq_dsn
+pytestmark = [pytest.mark.process, pytest.mark.slow]
+
 
 REQUESTS, PER_REQUEST, KILL_AFTER = 40, 20, 300
 HOLDING = "holding the carrier binds"

@@ -23,6 +23,7 @@ async def test_file_lease_has_one_holder_and_frees_on_release(tmp_path):
     await second.release()
 
 
+@pytest.mark.process
 async def test_file_lease_of_a_killed_process_is_free(tmp_path):
     path = tmp_path / "db.gateway-lock"
     holder = subprocess.Popen(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import Api
+import pytest
+
+from support.api import Api
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 PRODUCT = {
     "SKU": "eSim",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import Api, make_message_route, provision
+import pytest
+
+from support.api import Api, make_message_route, provision
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def make_subscriber(api: Api, email: str = "sub@example.com") -> str:

@@ -6,9 +6,11 @@ import asyncio
 
 import httpx2
 import pytest
-from conftest import BASE_URL
 
 from mpaas.client import AsyncClient, MpaasApiError
+from support.api import BASE_URL
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 @pytest.fixture
@@ -83,9 +85,8 @@ async def test_other_accounts_are_invisible(app, api, other_api):
 
 
 async def test_real_rate_limit_is_retried_per_retry_after(app, platform):
-    from conftest import new_distributor
-
     from mpaas.client import RetryPolicy
+    from support.seed import new_distributor
 
     limited = await new_distributor(platform, "Limited", rate_limit=3)
     waits: list[float] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from sdk_live import live_server  # noqa: F401 - the session's real server
 from typer.testing import CliRunner
 
 from mpaas.cli.main import app

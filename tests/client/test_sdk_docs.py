@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sdk_live import live_server  # noqa: F401 - the session's real server
-
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
 
 

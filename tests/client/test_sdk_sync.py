@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sdk_live import live_server  # noqa: F401 - the session's real server
 
 from mpaas.client import Client, MpaasApiError
 from mpaas.client.models import CreateMessageRouteRequest

@@ -6,6 +6,8 @@ import pytest
 
 from mpaas.core.errors import STANDARD_MESSAGES
 
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 async def test_unknown_path_is_404_envelope(http):
     response = await http.get("/v1.0/nothing/here")
@@ -53,7 +55,7 @@ async def test_wrong_type_names_field(api):
 
 
 async def test_nested_field_path(api, numbers):
-    from conftest import make_message_route, provision
+    from support.api import make_message_route, provision
 
     source = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
     response = await api.post("/v1.0/message/outbound", {"From": source, "To": [{"Nope": 1}], "Body": "x"})

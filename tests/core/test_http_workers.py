@@ -11,14 +11,18 @@ import time
 from pathlib import Path
 
 import pytest
-from processes import env, free_port, mpaas, stop, wait_healthy
 
 from mpaas.roles import api_processes as http_workers
+from support.processes import env, free_port, mpaas, stop, wait_healthy
 
-pytestmark = pytest.mark.skipif(
-    not http_workers.reuseport_supported() or not os.path.isdir("/proc/self/fd"),
-    reason="SO_REUSEPORT and /proc are Linux's",
-)
+pytestmark = [
+    pytest.mark.process,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not http_workers.reuseport_supported() or not os.path.isdir("/proc/self/fd"),
+        reason="SO_REUSEPORT and /proc are Linux's",
+    ),
+]
 
 CONNECTIONS = 32
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import Api, new_distributor
+import pytest
+
+from support.api import Api
+from support.seed import new_distributor
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def test_limit_per_credential(platform, http):

@@ -8,8 +8,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from mpaas.core.db.database import Database
 from mpaas.core.db.writelock import FileWriteLock
+
+pytestmark = pytest.mark.process
 
 
 def _holder(path, seconds: float) -> subprocess.Popen:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import make_message_route, provision
 
 from mpaas.carriers.config import SmppSettings
 from mpaas.carriers.dispatch import CarrierDispatcher
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
+from support.api import make_message_route, provision
 
 
 def _settings(name: str, port: int) -> SmppSettings:

@@ -19,7 +19,11 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from processes import callback_receiver, prepare_sender, start_smsc_sim, wait_settled
+
+from support.processes import callback_receiver, prepare_sender, start_smsc_sim, wait_settled
+
+pytestmark = [pytest.mark.process, pytest.mark.slow]
+
 
 CARRIERS = {
     # carrier: (messages, recipients per request, kill after this many accepted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from conftest import make_message_route, provision
+from support.api import make_message_route, provision
 
 
 async def _number(api, **route) -> str:

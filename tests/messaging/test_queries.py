@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import make_message_route, provision
+from support.api import make_message_route, provision
 
 
 async def _setup(api, http):

@@ -7,10 +7,10 @@ import asyncio
 import itertools
 
 import pytest
-from conftest import make_message_route, provision
 
 from mpaas.carriers.base import CarrierRejected, CarrierThrottled, CarrierUnavailable, OutboundSms, SubmitResult
 from mpaas.carriers.segments import plan
+from support.api import make_message_route, provision
 
 
 class ScriptedCarrier:

@@ -10,8 +10,9 @@ import json
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import make_message_route, provision
 from werkzeug import Response
+
+from support.api import make_message_route, provision
 
 
 async def _signing_secret(platform, account_id: str) -> str:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import add_inventory
+import pytest
+
+from support.seed import add_inventory
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 SEARCH = {"NumberType": "mobile", "MessageType": "p2p", "MessageEnabled": True, "VoiceEnabled": True}
 
@@ -82,7 +87,7 @@ async def test_validation_names_field(api):
 
 
 async def test_claimed_numbers_leave_availability(api, numbers):
-    from conftest import make_message_route, provision
+    from support.api import make_message_route, provision
 
     route = await make_message_route(api)
     await provision(api, route, AreaCode="801")

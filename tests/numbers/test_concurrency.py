@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from conftest import add_inventory, make_message_route
+import pytest
+
+from support.api import make_message_route
+from support.seed import add_inventory
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 BODY = {
     "NumberType": "mvno",

@@ -8,11 +8,12 @@ import socket
 from datetime import UTC, datetime
 
 import pytest
-from conftest import OPERATOR_TOKEN, FrozenClock, make_message_route, provision
 from pyrad import packet
 from pyrad.client import Client
 
+from mpaas.core.clock import FrozenClock
 from mpaas.numbers.usage import radius
+from support.api import OPERATOR_TOKEN, make_message_route, provision
 
 MB = 1024 * 1024
 OPS = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}

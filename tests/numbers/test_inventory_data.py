@@ -71,6 +71,7 @@ def test_small_count_spreads_over_area_codes():
     assert len({r.area_code for r in rows}) == 20
 
 
+@pytest.mark.slow
 def test_100k_rows_unique_over_at_least_50_area_codes():
     rows = list(generate(100_000))
     assert len(rows) == 100_000

@@ -7,7 +7,9 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from conftest import FrozenClock, make_message_route, make_voice_route, provision
+
+from mpaas.core.clock import FrozenClock
+from support.api import make_message_route, make_voice_route, provision
 
 
 @pytest.fixture

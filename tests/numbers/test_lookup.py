@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import make_message_route, provision
+import pytest
+
+from support.api import make_message_route, provision
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def test_order_details(api, numbers):

@@ -7,9 +7,8 @@ import asyncio
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from conftest import OPERATOR_TOKEN, make_message_route, provision
-
 from mpaas.numbers import calendar
+from support.api import OPERATOR_TOKEN, make_message_route, provision
 
 OPS = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT", "Zip": "84043"}

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Api, make_message_route, make_voice_route, new_distributor, provision
+
+from support.api import Api, make_message_route, make_voice_route, provision
+from support.seed import new_distributor
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 BASE = {
     "NumberType": "mvno",
@@ -156,7 +161,7 @@ async def test_zip_then_any(api, numbers):
 
 
 async def test_inventory_exhausted(api, platform):
-    from conftest import add_inventory
+    from support.seed import add_inventory
 
     await add_inventory(platform, 1, ["801"])
     route = await make_message_route(api)

@@ -7,12 +7,14 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from conftest import OPERATOR_TOKEN, FrozenClock, add_inventory, make_message_route, provision
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mpaas.core.clock import FrozenClock
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.porting import service as porting
+from support.api import OPERATOR_TOKEN, make_message_route, provision
+from support.seed import add_inventory
 
 ACTIONS = ("activate", "cancel", "park", "swap", "replace", "swap-sim", "reactivate", "age")
 
@@ -78,6 +80,7 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 1, 5, 15, 0, tzinfo=UTC))
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=7))
 async def test_no_sequence_of_calls_reaches_a_forbidden_state(api, platform, clock, actions):

@@ -12,7 +12,7 @@ import asyncio
 import random
 from collections import Counter
 
-from conftest import add_inventory, make_message_route, make_voice_route
+import pytest
 from sqlalchemy import func, literal, select, union_all
 
 from mpaas.models import InventoryNumber, Job, NumberAreaStock
@@ -20,6 +20,8 @@ from mpaas.models.jobs import PENDING, RUNNING
 from mpaas.models.numbers import AVAILABLE
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.porting import service as porting
+from support.api import make_message_route, make_voice_route
+from support.seed import add_inventory
 
 AREAS = ("801", "212", "415")
 NUMBERS_PER_AREA = 100
@@ -168,6 +170,7 @@ async def port_in(api, number: str, route: str) -> None:
     )
 
 
+@pytest.mark.slow
 async def test_stock_equals_recount_after_random_claims_and_releases(api, platform):
     platform.settings.number_aging_days = 0
     platform.settings.sandbox_port_seconds = 0.4

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import MESSAGE_ROUTE, make_message_route, provision
+import pytest
+
+from support.api import MESSAGE_ROUTE, make_message_route, provision
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 
 
 async def test_create_echoes_contract_fields(api):

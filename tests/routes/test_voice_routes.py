@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import make_message_route, make_voice_route, provision
+import pytest
+
+from support.api import make_message_route, make_voice_route, provision
+
+pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
+
 
 FULL = {
     "RouteName": "Main SIP Trunk",

@@ -6,7 +6,8 @@ import asyncio
 import json
 
 import pytest
-from conftest import make_message_route, provision
+
+from support.api import make_message_route, provision
 
 BODY = {
     "WebhookUrl": "https://api.example.com/events",

@@ -1,7 +1,5 @@
-"""A real mpaas server on a loopback port (uvicorn in a thread) for the blocking client's tests.
-
-Not a conftest.py: other test modules import the root `conftest` by name, which a second conftest.py would
-shadow. Test modules here do `from sdk_live import live_server`; one server serves the whole session."""
+"""A real mpaas server on a loopback port (uvicorn in a thread) for the blocking client's tests; the session
+fixture `live_server` (tests/client/conftest.py) starts one per session (per xdist worker)."""
 
 from __future__ import annotations
 
@@ -10,10 +8,10 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx2
-import pytest
 import uvicorn
 
 from mpaas.accounts.service import IssuedCredential, create_distributor
@@ -58,18 +56,8 @@ async def _seed(settings: Settings) -> IssuedCredential:
         await platform.close()
 
 
-_STATE: dict = {}
-
-
-@pytest.fixture(scope="session")
-def live_server(request, tmp_path_factory, migrated_template) -> LiveServer:
-    if "server" not in _STATE:
-        _STATE["server"], stop = _start(tmp_path_factory, migrated_template)
-        request.config.add_cleanup(stop)
-    return _STATE["server"]
-
-
-def _start(tmp_path_factory, migrated_template):
+def start_live_server(tmp_path_factory, migrated_template) -> tuple[LiveServer, Callable[[], None]]:
+    """The server and a function that stops it."""
     data_dir = tmp_path_factory.mktemp("sdk-live")
     shutil.copy(migrated_template, data_dir / "mpaas.db")
     settings = Settings(

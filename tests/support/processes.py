@@ -1,18 +1,29 @@
 """Helpers for tests that run mpaas as separate processes (the scale-out roles) on a PostgreSQL database of
-their own, beside the one the in-process suite resets per test."""
+their own, beside the one the in-process suite resets per test. Every port is a free one the OS picked, so
+pytest-xdist workers never ask for the same port."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import defaultdict
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx2
+import psycopg
 import pytest
+import redis
 from sqlalchemy.engine import make_url
+
+from mpaas.core.jobs.wakeups import libpq_dsn
+from support.database import per_worker_name
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -31,11 +42,9 @@ def postgres_url_or_skip() -> str:
 
 
 def fresh_database(test_url: str, name: str) -> str:
-    """Drop and create database `name` on the test URL's server; returns its SQLAlchemy URL."""
-    import psycopg
-
-    from mpaas.core.jobs.wakeups import libpq_dsn
-
+    """Drop and create database `name` (suffixed with the xdist worker's id under pytest-xdist, so two workers
+    running one module's tests never drop each other's) on the test URL's server; returns its SQLAlchemy URL."""
+    name = per_worker_name(name)
     with psycopg.connect(libpq_dsn(test_url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -43,8 +52,6 @@ def fresh_database(test_url: str, name: str) -> str:
 
 
 def redis_or_skip() -> str:
-    import redis
-
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
     except Exception:
@@ -60,10 +67,10 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def mpaas(*args: str, environ: dict[str, str], cwd: Path, log_name: str) -> subprocess.Popen:
-    log = open(cwd / log_name, "wb")
-    return subprocess.Popen(
-        [sys.executable, "-m", "mpaas.cli", *args], stdout=log, stderr=subprocess.STDOUT, env=environ, cwd=cwd
-    )
+    with open(cwd / log_name, "wb") as log:  # the child writes to its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "mpaas.cli", *args], stdout=log, stderr=subprocess.STDOUT, env=environ, cwd=cwd
+        )
 
 
 def run_mpaas(*args: str, environ: dict[str, str], cwd: Path) -> str:
@@ -111,16 +118,12 @@ class Callbacks:
     """A real HTTP receiver of status callbacks (a thread), recording every JSON body it is sent."""
 
     def __init__(self):
-        import threading
-
         self.lock = threading.Lock()
         self.events: list[dict] = []
         self.url = ""
 
     def delivered(self) -> dict[str, set[str]]:
         """message id -> distinct event ids of its Delivered callbacks."""
-        from collections import defaultdict
-
         out: dict[str, set[str]] = defaultdict(set)
         with self.lock:
             for event in self.events:
@@ -131,10 +134,6 @@ class Callbacks:
 
 def callback_receiver():
     """A context manager serving a `Callbacks` on a free loopback port."""
-    import json
-    import threading
-    from contextlib import contextmanager
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     @contextmanager
     def serving():

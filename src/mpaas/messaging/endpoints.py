@@ -19,6 +19,7 @@ from mpaas.messaging.schemas import (
     OutboundRequest,
     SendOut,
 )
+from mpaas.webhooks.schemas import MessageWebhookAttempts
 
 router = APIRouter(tags=["Message"])
 
@@ -92,3 +93,17 @@ async def message_filter(
 @router.post("/v1.0/message/device-delivery", summary="Report Device Delivery", response_model=DeviceDelivery)
 async def device_delivery(body: DeviceDeliveryRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
     return await queries.report_device_delivery(session, who, body.message_id, now)
+
+
+@router.get(
+    "/ext/v1/messages/webhook-attempts",
+    tags=["Extensions"],
+    summary="Webhook delivery attempts of a message (mpaas extension)",
+    response_model=MessageWebhookAttempts,
+)
+async def message_webhook_attempts(
+    who: Caller, session: ReadSession, message_id: str | None = Query(None, alias="MessageId")
+) -> dict[str, Any]:
+    if not message_id:
+        raise required("MessageId")
+    return await queries.webhook_attempts(session, who, message_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,8 @@ from mpaas.core.phone import required_e164
 from mpaas.core.wire import iso
 from mpaas.messaging import repository, service
 from mpaas.models import Message
+from mpaas.webhooks import queries as webhook_queries
+from mpaas.webhooks import repository as webhook_repository
 
 MAX_RESULTS = 1000
 DEFAULT_RESULTS = 25
@@ -155,4 +158,17 @@ async def report_device_delivery(session: AsyncSession, principal: Principal, me
         "DeviceDeliveryStatus": "Delivered",
         "DeliveredOn": iso(message.device_delivered_at),
         "DeviceType": "mobile",
+    }
+
+
+async def webhook_attempts(session: AsyncSession, principal: Principal, message_id: str) -> dict[str, Any]:
+    """Every webhook attempt made for a message of the caller's accounts, in the order they were made."""
+    message = await repository.get_message(session, message_id, principal.account_ids)
+    if message is None:
+        raise missing("message", message_id)
+    attempts = await webhook_repository.attempts_for_message(session, message.id)
+    return {
+        "MessageId": message.id,
+        "TotalAttempts": len(attempts),
+        "Attempts": [webhook_queries.attempt(a) for a in attempts],
     }

@@ -1,4 +1,4 @@
-"""Account webhook endpoints, and the webhook attempts of a message (an extension outside /v1.0)."""
+"""Account webhook endpoints."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from mpaas.webhooks import queries, service
 from mpaas.webhooks.schemas import (
     CreateWebhook,
     DeleteWebhook,
-    MessageWebhookAttempts,
     UpdateWebhook,
     WebhookDeleted,
     WebhookOut,
@@ -57,17 +56,3 @@ async def account_webhooks(
     who: Caller, session: ReadSession, account_id: str | None = Query(None, alias="AccountId")
 ) -> list[dict[str, Any]]:
     return [service.present(h) for h in await queries.account_webhooks(session, who, account_id)]
-
-
-@router.get(
-    "/ext/v1/messages/webhook-attempts",
-    tags=["Extensions"],
-    summary="Webhook delivery attempts of a message (mpaas extension)",
-    response_model=MessageWebhookAttempts,
-)
-async def message_webhook_attempts(
-    who: Caller, session: ReadSession, message_id: str | None = Query(None, alias="MessageId")
-) -> dict[str, Any]:
-    if not message_id:
-        raise required("MessageId")
-    return await queries.message_attempts(session, who, message_id)

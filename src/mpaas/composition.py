@@ -4,7 +4,8 @@ Each domain owns its jobs (`<domain>/jobs.py`: the kinds, attempt limits and han
 the parts it uses (database, clock, queue, webhook sender, connector) as typed arguments. This module hands
 them over, once, for the worker (every kind but carrier submits) and for the gateway (carrier submits through
 the connector it binds). `app.py` and the CLI's role commands build a Runtime with `role_parts`; nothing else
-imports this module, so it may import every domain while `roles/` imports none."""
+imports this module, so it may import every domain's jobs while `roles/` (which the domains' endpoints reach
+through mpaas.dependencies' Platform) imports none."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from mpaas.numbers import jobs as number_jobs
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.usage.radius import RadiusListener
 from mpaas.roles.platform import Platform
-from mpaas.roles.runtime import RoleParts, Service
+from mpaas.roles.runtime import RoleParts, Startable
 from mpaas.webhooks import jobs as webhook_jobs
 
 
@@ -59,7 +60,7 @@ def gateway(platform: Platform) -> Gateway:
     )
 
 
-def beside_worker(platform: Platform) -> list[Service]:
+def beside_worker(platform: Platform) -> list[Startable]:
     """The RADIUS accounting listener, when MPAAS_RADIUS_ADDR is set."""
     return [RadiusListener(platform)] if platform.settings.radius_addr else []
 

@@ -7,7 +7,8 @@
 On PostgreSQL every process with a role listens for other processes' job notifications.
 
 What each role runs is made by the composition point (mpaas/composition.py) and handed over as RoleParts:
-this package starts and stops it, and imports no domain.
+this package starts and stops it. It imports none of the domains' jobs: the domains' endpoints import
+roles.platform (through mpaas.dependencies), so that would be a package cycle (tests/test_architecture.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ PRUNE_EVERY_SECONDS = 600.0  # done jobs past their retention go in batches this
 FIRST_PRUNE_SECONDS = 30.0
 
 
-class Service(Protocol):
+class Startable(Protocol):
     """Something long-running the worker role starts beside its jobs (the RADIUS accounting listener)."""
 
     async def start(self) -> object: ...
@@ -47,7 +48,7 @@ class RoleParts:
     worker_handlers: Callable[[], dict[str, BatchHandler]]  # a batch handler per job kind the worker runs
     gateway_kinds: frozenset[str]  # the kinds only the gateway runs (carrier submits): the worker leaves them
     gateway: Callable[[], Gateway]
-    beside_worker: Callable[[], list[Service]]  # started before the worker's jobs, stopped first
+    beside_worker: Callable[[], list[Startable]]  # started before the worker's jobs, stopped first
 
 
 class Runtime:
@@ -64,7 +65,7 @@ class Runtime:
         self.roles = roles if roles is not None else (ALL_ROLES if run_workers else frozenset())
         self.worker: Worker | None = None
         self.gateway: Gateway | None = None
-        self.services: list[Service] = []  # beside the worker, when this process is one
+        self.beside: list[Startable] = []  # beside the worker, when this process is one
         self._task: asyncio.Task | None = None
         self._pruner: asyncio.Task | None = None
 
@@ -80,9 +81,9 @@ class Runtime:
     async def start(self) -> None:
         await self.platform.start()
         if WORKER in self.roles:
-            self.services = self.parts.beside_worker()
-            for service in self.services:
-                await service.start()
+            self.beside = self.parts.beside_worker()
+            for part in self.beside:
+                await part.start()
         if not self.roles:
             return
         self.platform.jobs.listen()
@@ -120,8 +121,8 @@ class Runtime:
 
     async def stop(self) -> None:
         await _cancel(self._pruner)
-        for service in reversed(self.services):
-            await service.stop()
+        for part in reversed(self.beside):
+            await part.stop()
         if self.gateway is not None:
             await self.gateway.stop()
         if self.worker is not None:

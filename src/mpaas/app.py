@@ -7,12 +7,28 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mpaas import __version__
+from mpaas.auth.endpoints import router as auth_router
+from mpaas.billing.endpoints import router as billing_router
+from mpaas.catalog.endpoints import router as catalog_router
 from mpaas.composition import role_parts
 from mpaas.config import Settings
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
+from mpaas.distributors.endpoints import router as distributors_router
+from mpaas.messaging.endpoints import router as messaging_router
+from mpaas.numbers.lifecycle.endpoints import router as number_lifecycle_router
+from mpaas.numbers.porting.endpoints import ops as number_porting_ops_router
+from mpaas.numbers.porting.endpoints import router as number_porting_router
+from mpaas.numbers.provisioning.endpoints import router as numbers_router
+from mpaas.numbers.usage.endpoints import ops as number_usage_ops_router
+from mpaas.numbers.usage.endpoints import router as number_usage_router
 from mpaas.openapi.document import install_openapi
+from mpaas.ops.endpoints import router as ops_router
 from mpaas.roles.platform import Platform
 from mpaas.roles.runtime import Runtime
+from mpaas.routes.endpoints import router as routes_router
+from mpaas.sandbox.endpoints import router as sandbox_router
+from mpaas.subscribers.endpoints import router as subscribers_router
+from mpaas.webhooks.endpoints import router as webhooks_router
 
 DESCRIPTION = """A self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.
 
@@ -25,23 +41,6 @@ def create_app(
     settings: Settings | None = None, platform: Platform | None = None, *, run_workers: bool = True
 ) -> FastAPI:
     """Build the API. The lifespan starts the platform (and, in the all-in-one role, its workers)."""
-    from mpaas.auth.endpoints import router as auth_router
-    from mpaas.billing.endpoints import router as billing_router
-    from mpaas.catalog.endpoints import router as catalog_router
-    from mpaas.distributors.endpoints import router as distributors_router
-    from mpaas.messaging.endpoints import router as messaging_router
-    from mpaas.numbers.lifecycle.endpoints import router as number_lifecycle_router
-    from mpaas.numbers.provisioning.endpoints import router as numbers_router
-    from mpaas.numbers.porting.endpoints import ops as number_porting_ops_router
-    from mpaas.numbers.porting.endpoints import router as number_porting_router
-    from mpaas.numbers.usage.endpoints import ops as number_usage_ops_router
-    from mpaas.numbers.usage.endpoints import router as number_usage_router
-    from mpaas.ops.endpoints import router as ops_router
-    from mpaas.routes.endpoints import router as routes_router
-    from mpaas.sandbox.endpoints import router as sandbox_router
-    from mpaas.subscribers.endpoints import router as subscribers_router
-    from mpaas.webhooks.endpoints import router as webhooks_router
-
     settings = settings or Settings()
     platform = platform or Platform.build(settings)
     runtime = Runtime(platform, role_parts(platform), run_workers=run_workers)

@@ -43,7 +43,7 @@ async def sims():
 @pytest.fixture(autouse=True)
 def router(platform, sims):
     """Autouse, so it is in place before the app starts the gateway."""
-    us, uk = (SmppConnector(_settings(name, sim.port)) for name, sim in zip(("us", "uk"), sims))
+    us, uk = (SmppConnector(_settings(name, sim.port)) for name, sim in zip(("us", "uk"), sims, strict=True))
     platform.connector = CarrierDispatcher([(us, ("+1",)), (uk, ("+44",))])
     return platform.connector
 

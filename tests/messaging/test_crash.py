@@ -66,7 +66,7 @@ def carrier(request, tmp_path):
 
 
 def _start(data_dir: Path, port: int, extra: dict[str, str]) -> subprocess.Popen:
-    log = open(data_dir / f"serve-{port}.log", "wb")
+    log = open(data_dir / f"serve-{port}.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
     proc = subprocess.Popen(
         [sys.executable, "-m", "mpaas.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
         stdout=log,

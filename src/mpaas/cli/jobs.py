@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mpaas.cli.common import _settings, _with_platform
+from mpaas.core.jobs.queue import count_by_status, list_jobs, redrive
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING
 
 jobs_app = typer.Typer(help="The durable job queue: list jobs, re-drive dead ones.", no_args_is_help=True)
@@ -26,8 +28,6 @@ def list_command(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="As for mpaas serve."),
 ) -> None:
     """Counts per status, then the most recently changed jobs (dead ones show their last error)."""
-    from mpaas.cli.main import _settings, _with_platform
-    from mpaas.core.jobs.queue import count_by_status, list_jobs
 
     if status and status not in STATUSES:
         console.print(f"[red]error:[/red] --status must be one of {', '.join(STATUSES)}")
@@ -76,8 +76,6 @@ def redrive_command(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="As for mpaas serve."),
 ) -> None:
     """Put dead jobs back in the queue with fresh attempts; a running server picks them up within a poll."""
-    from mpaas.cli.main import _settings, _with_platform
-    from mpaas.core.jobs.queue import redrive
 
     if not job_ids and not all_dead:
         console.print("[red]error:[/red] name job ids, or pass --all-dead")

@@ -13,17 +13,20 @@ import signal
 from pathlib import Path
 
 import typer
-from rich.console import Console
+import uvicorn
 from rich.markup import escape
 
+from mpaas.cli.common import _check_carriers, _display_url, _prepare, _settings, err
 from mpaas.core import eventloop
-
-err = Console(stderr=True, soft_wrap=True)
+from mpaas.core.http.nodelay import HTTP_PROTOCOL
+from mpaas.core.security.operator import ensure_operator_token
+from mpaas.core.security.ratelimit import storage_for
+from mpaas.roles import api_processes as http_workers
+from mpaas.roles.platform import Platform
+from mpaas.roles.runtime import GATEWAY, WORKER, Runtime
 
 
 def _settings_and_prepare(data_dir: Path | None):
-    from mpaas.cli.main import _check_carriers, _display_url, _prepare, _settings
-
     settings = _settings(data_dir)
     _check_carriers(settings)
     check_redis(settings)
@@ -33,8 +36,6 @@ def _settings_and_prepare(data_dir: Path | None):
 
 def check_redis(settings) -> None:
     """Refuse a MPAAS_REDIS_URL that cannot be a Redis URL at start, with a message (not a traceback)."""
-    from mpaas.core.security.ratelimit import storage_for
-
     try:
         storage_for(settings.redis_url)
     except ValueError as exc:
@@ -54,10 +55,6 @@ def api(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR)."),
 ) -> None:
     """Run the HTTP API only (no jobs, no carrier binds); run any number behind a load balancer."""
-    import uvicorn
-
-    from mpaas.core.security.operator import ensure_operator_token
-
     settings, shown = _settings_and_prepare(data_dir)
     ensure_operator_token(settings)
     if data_dir is not None:  # the uvicorn workers build their settings from the environment
@@ -68,9 +65,6 @@ def api(
     )
     if workers > 1 and settings.is_sqlite:
         err.print("[yellow]note:[/yellow] several API processes on SQLite share one writer; use PostgreSQL.")
-    from mpaas.core.http.nodelay import HTTP_PROTOCOL
-    from mpaas.roles import api_processes as http_workers
-
     options = dict(factory=True, http=HTTP_PROTOCOL, log_level="warning", access_log=False)
     if workers == 1 or not http_workers.reuseport_supported():
         uvicorn.run("mpaas.app:api_only_app", host=host, port=port, workers=workers, **options)
@@ -84,9 +78,8 @@ def api(
 
 
 def _run_roles(roles: frozenset[str], data_dir: Path | None, label: str) -> None:
+    # deferred: the composition imports every domain's jobs, which no other command of the CLI needs
     from mpaas.composition import role_parts
-    from mpaas.roles.platform import Platform
-    from mpaas.roles.runtime import Runtime
 
     settings, shown = _settings_and_prepare(data_dir)
 
@@ -110,13 +103,9 @@ def _run_roles(roles: frozenset[str], data_dir: Path | None, label: str) -> None
 
 def worker(data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
     """Run durable jobs (webhooks, receipts, porting, renewals, billing); every kind but carrier submits."""
-    from mpaas.roles.runtime import WORKER
-
     _run_roles(frozenset({WORKER}), data_dir, "worker")
 
 
 def gateway(data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
     """Hold the carrier binds under the bind lease and submit messages; a second gateway stands by."""
-    from mpaas.roles.runtime import GATEWAY
-
     _run_roles(frozenset({GATEWAY}), data_dir, "gateway")

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from argon2 import PasswordHasher
 
 from mpaas.app import create_app
 from mpaas.config import Settings
 from mpaas.core.clock import SystemClock
 from mpaas.core.db import migrate
+from mpaas.core.security import hashing
 from mpaas.roles.platform import Platform
 from support.api import BASE_URL, OPERATOR_TOKEN, Api
 from support.database import claim_worker_database, configured_database_url, reset_database
@@ -26,6 +28,18 @@ from support.seed import add_inventory, new_distributor
 
 def pytest_configure(config) -> None:
     claim_worker_database()  # under pytest-xdist on PostgreSQL: this worker's own database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_secret_hashing():
+    """argon2 with its smallest cost in the test process: the same algorithm and code path, but the
+    production cost (64 MiB, about 150 ms of CPU here) paid for every credential created and every token
+    minted was most of many tests' time. Each hash records its own parameters, so verification follows
+    them; subprocess tests (e2e, CLI roles, crash) run the production cost."""
+    saved = hashing._hasher
+    hashing._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    hashing._hasher = saved
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from mpaas.core.errors import bad_request, required
+
 _E164_SHAPE = re.compile(r"^\+[1-9]\d{1,14}$")
 
 
@@ -38,8 +40,6 @@ def normalize_e164(value: str) -> str | None:
 
 def required_e164(raw: str | None, field: str) -> str:
     """The E.164 form of a request field that must hold a phone number, or the 400 that names the field."""
-    from mpaas.core.errors import bad_request, required
-
     if not raw:
         raise required(field)
     number = normalize_e164(raw)

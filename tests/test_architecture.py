@@ -145,3 +145,41 @@ def test_the_cycle_finder_finds_a_cycle_through_three_packages():
     assert cycles == [["mpaas.a", "mpaas.b", "mpaas.c"]]
     message = describe(cycles[0], edges, steps)
     assert "e.g. mpaas.a -> mpaas.b -> mpaas.c -> mpaas.a" in message and "mpaas.c:1 -> mpaas.a.x" in message
+
+
+def deferred_imports_without_reason() -> list[str]:
+    """Imports of mpaas inside a function (not under TYPE_CHECKING) whose reason is not written down: a
+    comment with "deferred" in the function above it, or "deferred" in the module's docstring (a
+    module whose every command defers its imports for one measured reason, as cli/main.py)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "src" / "mpaas"
+    missing: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text()
+        tree = ast.parse(source)
+        if "deferred" in (ast.get_docstring(tree) or ""):
+            continue
+        lines = source.splitlines()
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                module = node.module if isinstance(node, ast.ImportFrom) else None
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if not ((module or "").startswith("mpaas") or any(n.startswith("mpaas") for n in names)):
+                    continue
+                above = "\n".join(lines[function.lineno - 1 : node.lineno])
+                if "deferred" not in above:
+                    missing.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    return missing
+
+
+def test_every_deferred_import_says_why():
+    missing = deferred_imports_without_reason()
+    assert not missing, "imports of mpaas inside functions with no '# deferred: <reason>' above them:\n" + "\n".join(
+        missing
+    )

@@ -15,6 +15,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
+from mpaas.carriers import build_connector
+from mpaas.carriers.config import CarrierConfigError
 from mpaas.config import Settings
 from mpaas.core.db import migrate
 from mpaas.roles.platform import Platform
@@ -79,9 +81,6 @@ def _progress() -> Progress:
 
 def _check_carriers(settings: Settings) -> None:
     """Refuse to start on a carrier configuration that cannot work, before anything else happens."""
-    from mpaas.carriers import build_connector
-    from mpaas.carriers.config import CarrierConfigError
-
     try:
         build_connector(settings)
     except CarrierConfigError as exc:

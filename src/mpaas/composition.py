@@ -20,6 +20,7 @@ from mpaas.carriers.lease import lease_for
 from mpaas.core.jobs.queue import BatchHandler
 from mpaas.messaging import jobs as messaging_jobs
 from mpaas.messaging.pipeline import PipelineEvents
+from mpaas.messaging.receipt_sweep import ReceiptSweep
 from mpaas.numbers import jobs as number_jobs
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.usage.radius import RadiusListener
@@ -43,7 +44,30 @@ def submit_side(platform: Platform, connector: Connector) -> tuple[CarrierEvents
     """What the gateway runs through `connector`: the events it reports to, and the submit handler that parks
     receipts with those events."""
     events = PipelineEvents(platform.db, platform.clock, platform.jobs)
-    return events, messaging_jobs.SubmitBatch(connector, events, platform.db, platform.clock, platform.jobs)
+    s = platform.settings
+    return events, messaging_jobs.SubmitBatch(
+        connector,
+        events,
+        platform.db,
+        platform.clock,
+        platform.jobs,
+        receipt_query_seconds=s.receipt_query_seconds,
+        validity_seconds=s.message_validity_seconds,
+    )
+
+
+def receipt_sweep(platform: Platform, connector: Connector) -> ReceiptSweep:
+    """What the gateway runs periodically through `connector`: the sweep for receipts that never came."""
+    s = platform.settings
+    return ReceiptSweep(
+        connector,
+        platform.db,
+        platform.clock,
+        platform.jobs,
+        query_seconds=s.receipt_query_seconds,
+        validity_seconds=s.message_validity_seconds,
+        batch=s.receipt_sweep_batch,
+    )
 
 
 def gateway(platform: Platform) -> Gateway:
@@ -57,6 +81,8 @@ def gateway(platform: Platform) -> Gateway:
         connector=platform.connector,
         poll_seconds=s.worker_poll_seconds,
         batch_size=s.worker_batch_size,
+        sweep=functools.partial(receipt_sweep, platform),
+        sweep_seconds=s.receipt_sweep_seconds,
     )
 
 

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     # Several SMPP carriers routed by destination prefix (TOML; see mpaas.carriers.config). Wins over smpp_url.
     carriers_file: Path | None = None
 
+    # Receipts that never come (issue 17): a message the carrier accepted but sent no final receipt for is
+    # asked about with query_sm this long after it was sent (then again at doubling intervals), and once its
+    # validity period (also sent as the submit_sm's validity_period) is over it is given a final status
+    # (Expired, or Undelivered when the carrier no longer knows it) and a status callback. The gateway holding
+    # the carrier binds sweeps for due messages every receipt_sweep_seconds, receipt_sweep_batch at a time.
+    receipt_query_seconds: float = Field(900.0, gt=0)
+    message_validity_seconds: float = Field(48 * 3600.0, ge=1, le=63 * 7 * 86400)
+    receipt_sweep_seconds: float = Field(30.0, gt=0)
+    receipt_sweep_batch: int = Field(500, ge=1)
+
     message_cost_per_segment: Decimal = Decimal("0.0045")
     # ISO 4217 code of every charge the billing engine writes (amounts rounded half-even to 0.01).
     billing_currency: str = "USD"

@@ -9,7 +9,10 @@ import sys
 
 import pytest
 
+from mpaas.carriers.base import NullEvents
+from mpaas.carriers.gateway import Gateway
 from mpaas.carriers.lease import AdvisoryLockLease, FileLockLease, advisory_key, lease_for
+from mpaas.carriers.sandbox import SandboxConnector
 
 
 async def test_file_lease_has_one_holder_and_frees_on_release(tmp_path):
@@ -79,3 +82,48 @@ async def test_advisory_lease_has_one_holder_and_dies_with_its_connection():
     finally:
         await first.release()
         await second.release()
+
+
+async def test_only_the_gateway_holding_the_binds_runs_the_receipt_sweep(tmp_path, platform):
+    """Two gateways on one lease: the standby never sweeps; when the holder lets go, the standby takes the binds
+    and the sweep with them (so several gateways never ask the carriers, or expire messages, at once)."""
+    ticks = {"first": 0, "second": 0}
+
+    def gateway(name: str) -> Gateway:
+        def sweep(connector):
+            async def tick():
+                ticks[name] += 1
+
+            return tick
+
+        async def no_submits(jobs):
+            return []
+
+        return Gateway(
+            platform.jobs,
+            FileLockLease(tmp_path / "db.gateway-lock"),
+            submit_kind="message.submit",
+            submit_side=lambda connector: (NullEvents(), no_submits),
+            build_connector=lambda: SandboxConnector(0.0, []),
+            poll_seconds=0.05,
+            sweep=sweep,
+            sweep_seconds=0.05,
+        )
+
+    first, second = gateway("first"), gateway("second")
+    await first.start()
+    await second.start()
+    try:
+        await asyncio.sleep(0.5)
+        assert first.holding and not second.holding
+        assert ticks["first"] >= 3 and ticks["second"] == 0
+        await first.stop()
+        deadline = asyncio.get_running_loop().time() + 5
+        while ticks["second"] < 3 and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        swept_by_first = ticks["first"]
+        await asyncio.sleep(0.2)
+        assert second.holding and ticks["second"] >= 3 and ticks["first"] == swept_by_first
+    finally:
+        await first.stop()
+        await second.stop()

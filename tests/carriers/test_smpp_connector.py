@@ -406,3 +406,59 @@ def test_outbound_addresses(number, expected):
 )
 def test_inbound_addresses_to_e164(number, ton, expected):
     assert pdu.to_e164(number, ton) == expected
+
+
+# -- receipts that never come: validity_period and query_sm (issue 17) -----------------------------------------
+
+
+async def test_submit_carries_the_validity_period(sim, connect):
+    conn, _ = await connect()
+    await conn.submit(replace(sms(), validity_seconds=48 * 3600))
+    await conn.submit(sms(1))  # no validity given: the SMSC's default (empty)
+    assert [s.validity_period for s in sim.accepted] == ["000002000000000R", ""]
+    assert pdu.relative_time(90) == "000000000130000R"
+
+
+async def test_query_sm_answers_what_became_of_a_message_whose_receipt_was_dropped(sim, connect):
+    from mpaas.carriers.base import QueryResult
+
+    sim.set_personality("drop_receipts")
+    conn, events = await connect()
+    ok = await conn.submit(sms())
+    failed = await conn.submit(sms(1, dest="+15005550001"))
+    await asyncio.sleep(0.1)
+    assert events.receipts == [] and sim.receipts_sent == 0  # dropped
+    assert await conn.query("sim", ok.carrier_id, "+12125550100", "+18015550100") == QueryResult("DELIVRD")
+    assert await conn.query("sim", failed.carrier_id, "+12125550100", "+15005550001") == QueryResult("UNDELIV", "001")
+    # an id it never issued, and another carrier's part
+    assert await conn.query("sim", "424242", "+12125550100", "+18015550100") == QueryResult(
+        None, "ESME_RQUERYFAIL", known=False
+    )
+    assert await conn.query("other", ok.carrier_id, "+12125550100", "+18015550100") is None
+    assert sim.queries == 3
+
+
+async def test_query_sm_before_the_outcome_and_without_support(sim, connect):
+    sim.set_personality("drop_receipts", receipt_delay_seconds=60)
+    conn, _ = await connect()
+    sent = await conn.submit(sms())
+    answer = await conn.query("sim", sent.carrier_id, "+12125550100", "+18015550100")
+    assert (answer.state, answer.known) == ("ENROUTE", True)
+    sim.config.query_sm = False  # an SMSC that does not know query_sm: generic_nack, so "cannot be asked"
+    assert await conn.query("sim", sent.carrier_id, "+12125550100", "+18015550100") is None
+    assert conn.state()["bound"]
+
+
+async def test_query_sm_through_the_dispatcher_goes_to_the_member_carrier(sim):
+    sim.set_personality("drop_receipts")
+    member = SmppConnector(settings_for(sim.port, name="us"))
+    router = CarrierDispatcher([(member, ("+1",))])
+    await router.start(Events())
+    try:
+        sent = await router.submit(sms())
+        await asyncio.sleep(0.05)  # past the simulator's receipt delay: the outcome is known
+        answer = await router.query(sent.carrier, sent.carrier_id, "+12125550100", "+18015550100")
+        assert (sent.carrier, answer.state) == ("us", "DELIVRD")
+        assert await router.query("nobody", sent.carrier_id, "+12125550100", "+18015550100") is None
+    finally:
+        await router.stop()

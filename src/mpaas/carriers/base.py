@@ -12,6 +12,8 @@ class OutboundSms:
     source: str  # E.164
     destination: str  # E.164
     body: str
+    # How long the carrier should keep trying (sent as submit_sm's validity_period); None: the carrier's default.
+    validity_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,17 @@ class SubmitResult:
     @property
     def all_ids(self) -> tuple[str, ...]:
         return self.part_ids or (self.carrier_id,)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The carrier's answer to "what became of this part?" (SMPP query_sm). `known` False: the carrier no
+    longer knows the id (ESME_RQUERYFAIL and the like, named in `error_code`); else `state` is a canonical
+    7-letter stat (carriers/receipts.py), final or not, with the carrier's error code if it gave one."""
+
+    state: str | None
+    error_code: str | None = None
+    known: bool = True
 
 
 class CarrierEvents(Protocol):
@@ -83,3 +96,14 @@ class Connector(Protocol):
     def state(self) -> dict: ...  # name, bound, host, window in use, throughput
 
     async def submit(self, sms: OutboundSms) -> SubmitResult: ...
+
+
+class Queryable(Protocol):
+    """A connector that can be asked about a message it accepted (optional: the receipt sweep asks only
+    connectors that have `query`). `carrier` is the name the part was recorded under (behind a dispatcher, the
+    member carrier). Returns None when this carrier cannot be asked (no such carrier, or it does not support
+    queries); raises CarrierUnavailable when it cannot be asked now."""
+
+    async def query(
+        self, carrier: str, carrier_message_id: str, source: str, destination: str
+    ) -> QueryResult | None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mpaas.carriers.base import CarrierEvents, CarrierRejected, Connector, OutboundSms, SubmitResult
+from mpaas.carriers.base import CarrierEvents, CarrierRejected, Connector, OutboundSms, QueryResult, SubmitResult
 
 
 class CarrierDispatcher:
@@ -56,3 +56,11 @@ class CarrierDispatcher:
         if connector is None:
             raise CarrierRejected("NO_ROUTE", f"no carrier routes {sms.destination}")
         return await connector.submit(sms)
+
+    async def query(self, carrier: str, carrier_message_id: str, source: str, destination: str) -> QueryResult | None:
+        """Asked of the member carrier the part was recorded under (its receipts come under that name too)."""
+        for connector in self.connectors:
+            if connector.name == carrier:
+                query = getattr(connector, "query", None)
+                return None if query is None else await query(carrier, carrier_message_id, source, destination)
+        return None

@@ -4,13 +4,17 @@ Only the lease holder connects to carriers and claims submit jobs, so a bind has
 all processes. A standby gateway retries the lease every second; when the holder dies its lease goes with
 it, the standby takes it, makes the dead holder's claimed submits claimable at once, binds and carries on.
 What the dead holder had sent but not yet recorded is sent again: the at-most-twice the crash test counts.
+
+While it holds the binds the gateway also runs a periodic task through them, if it is given one (`sweep`: the
+receipt sweep, which asks the carriers with query_sm about messages whose receipts never came): only the
+holder runs it, so several gateways never sweep at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from mpaas.carriers.base import CarrierEvents, Connector
 from mpaas.carriers.lease import BindLease
@@ -25,6 +29,9 @@ LEASE_CHECK_SECONDS = 2.0
 # reports to, and the batch handler of the submit jobs, made together (the handler parks receipts with those
 # events). The composition point makes them (mpaas/composition.py): this package knows no domain.
 SubmitSide = Callable[[Connector], tuple[CarrierEvents, BatchHandler]]
+# A periodic task run through the connector while the lease is held: made once per holding, called every
+# `sweep_seconds`.
+Sweep = Callable[[Connector], Callable[[], Awaitable[object]]]
 
 
 class Gateway:
@@ -43,6 +50,8 @@ class Gateway:
         connector: Connector | None = None,
         poll_seconds: float = 0.5,
         batch_size: int = 100,
+        sweep: Sweep | None = None,
+        sweep_seconds: float = 30.0,
     ):
         self.jobs = jobs
         self.lease = lease
@@ -58,6 +67,9 @@ class Gateway:
         self._task: asyncio.Task | None = None
         self._worker: Worker | None = None
         self._worker_task: asyncio.Task | None = None
+        self.sweep = sweep
+        self.sweep_seconds = sweep_seconds
+        self._sweep_task: asyncio.Task | None = None
 
     async def start(self) -> None:
         """Try the lease once now, so a process that can hold the binds has them up before it serves;
@@ -105,6 +117,18 @@ class Gateway:
             batch_handlers={kind: submit for kind in self.submit_kinds},
         )
         self._worker_task = asyncio.create_task(self._worker.run(), name="mpaas-gateway-submits")
+        if self.sweep is not None:
+            self._sweep_task = asyncio.create_task(self._sweep_loop(self.sweep(connector)), name="mpaas-gateway-sweep")
+
+    async def _sweep_loop(self, tick: Callable[[], Awaitable[object]]) -> None:
+        while not self._stopping.is_set():
+            await self._pause(self.sweep_seconds)
+            if self._stopping.is_set():
+                return
+            try:
+                await tick()
+            except Exception:  # a failed pass is retried at the next tick
+                log.exception("gateway sweep failed")
 
     async def _watch(self) -> None:
         while not self._stopping.is_set() and self._worker_task is not None and not self._worker_task.done():
@@ -116,6 +140,13 @@ class Gateway:
 
     async def _let_go(self) -> None:
         self.holding = False
+        if self._sweep_task is not None:
+            self._sweep_task.cancel()
+            try:
+                await self._sweep_task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._sweep_task = None
         if self._worker is not None:
             await self._worker.stop()
         if self._worker_task is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import struct
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiosmpplib import NPI, TON, PhoneNumber, SmppCommandStatus
 from aiosmpplib.protocol import DeliverSm, SubmitSm
@@ -21,7 +22,7 @@ MAX_PDU = 64 * 1024 + 1024
 # command ids
 GENERIC_NACK = 0x80000000
 BIND_RECEIVER, BIND_TRANSMITTER, BIND_TRANSCEIVER = 0x1, 0x2, 0x9
-SUBMIT_SM, DELIVER_SM, UNBIND, ENQUIRE_LINK = 0x4, 0x5, 0x6, 0x15
+QUERY_SM, SUBMIT_SM, DELIVER_SM, UNBIND, ENQUIRE_LINK = 0x3, 0x4, 0x5, 0x6, 0x15
 RESP = 0x80000000
 
 # command status
@@ -34,12 +35,14 @@ ESME_RALYBND = 0x05
 ESME_RSYSERR = 0x08
 ESME_RINVSRCADR = 0x0A
 ESME_RINVDSTADR = 0x0B
+ESME_RINVMSGID = 0x0C
 ESME_RBINDFAIL = 0x0D
 ESME_RINVPASWD = 0x0E
 ESME_RINVSYSID = 0x0F
 ESME_RMSGQFUL = 0x14
 ESME_RSUBMITFAIL = 0x45
 ESME_RTHROTTLED = 0x58
+ESME_RQUERYFAIL = 0x67
 ESME_RX_T_APPN = 0x64
 ESME_RDELIVERYFAILURE = 0xFE
 ESME_RUNKNOWNERR = 0xFF
@@ -248,6 +251,12 @@ def to_e164(number: str, ton: int) -> str:
     return number
 
 
+def relative_time(seconds: float) -> str:
+    """SMPP 3.4 relative time (7.1.1), `YYMMDDhhmmss000R`, as aiosmpplib writes it (a year is 365 days, a
+    month 30): 48 hours is `000002000000000R`. Whole seconds, at least 1."""
+    return SubmitSm.datetime_to_smpp_time(timedelta(seconds=max(1, round(seconds))))
+
+
 def build_sm(
     cls: type[SubmitSm],
     seq: int,
@@ -259,6 +268,7 @@ def build_sm(
     registered_delivery: int = 0,
     optional_params: list[OptionalParam] | None = None,
     text: str = " ",
+    validity_seconds: float | None = None,
 ) -> bytes:
     """A submit_sm or deliver_sm PDU through aiosmpplib, with a pre-encoded short_message."""
     encoding = "ucs2" if data_coding == 0x08 else "latin_1" if data_coding == 0x03 else None
@@ -272,6 +282,7 @@ def build_sm(
         encoding=encoding,
         optional_params=optional_params or [],
         auto_message_payload=False,
+        validity_period=timedelta(seconds=max(1, round(validity_seconds))) if validity_seconds else None,
     )
     if payload:
         msg.set_encoded_message(payload)
@@ -286,10 +297,49 @@ def build_submit(
     data_coding: int,
     esm_class: int,
     registered_delivery: int = 1,
+    validity_seconds: float | None = None,
 ) -> bytes:
     return build_sm(
-        SubmitSm, seq, address(source), address(destination), payload, data_coding, esm_class, registered_delivery
+        SubmitSm,
+        seq,
+        address(source),
+        address(destination),
+        payload,
+        data_coding,
+        esm_class,
+        registered_delivery,
+        validity_seconds=validity_seconds,
     )
+
+
+def build_query(seq: int, message_id: str, source: str) -> bytes:
+    """query_sm (SMPP 3.4 4.8.1): message_id, source_addr_ton, source_addr_npi, source_addr (the submit's)."""
+    addr = address(source)
+    return pack(QUERY_SM, 0, seq, cstring(message_id) + bytes((int(addr.ton), int(addr.npi))) + cstring(addr.number))
+
+
+def parse_query(body: bytes) -> tuple[str, int, int, str]:
+    """A query_sm body: (message_id, source_addr_ton, source_addr_npi, source_addr)."""
+    message_id, rest = body.split(b"\x00", 1)
+    ton, npi = rest[0], rest[1]
+    source = rest[2:].split(b"\x00", 1)[0]
+    return message_id.decode("latin-1"), ton, npi, source.decode("latin-1")
+
+
+def build_query_resp(seq: int, message_id: str, final_date: str, message_state: int, error_code: int) -> bytes:
+    """query_sm_resp (4.8.2): message_id, final_date (SMPP absolute time, or empty while not final),
+    message_state (1 octet), error_code (1 octet, network specific)."""
+    body = cstring(message_id) + cstring(final_date) + bytes((message_state & 0xFF, error_code & 0xFF))
+    return pack(QUERY_SM | RESP, ESME_ROK, seq, body)
+
+
+def parse_query_resp(body: bytes) -> tuple[str, str, int, int]:
+    """(message_id, final_date, message_state, error_code) of a query_sm_resp body."""
+    message_id, rest = body.split(b"\x00", 1)
+    final_date, rest = rest.split(b"\x00", 1)
+    state = rest[0] if len(rest) > 0 else 7  # UNKNOWN
+    error = rest[1] if len(rest) > 1 else 0
+    return message_id.decode("latin-1"), final_date.decode("latin-1"), state, error
 
 
 def build_deliver(

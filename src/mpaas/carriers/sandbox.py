@@ -2,13 +2,16 @@
 
 Destinations starting with a configured prefix (default `+1500555`) fail with UNDELIV, so a client can
 exercise its failure path. Receipts are durable jobs, so a restart does not lose them: the sandbox reports
-the outcome in its SubmitResult (receipt_state/receipt_delay_seconds) rather than through CarrierEvents."""
+the outcome in its SubmitResult (receipt_state/receipt_delay_seconds) rather than through CarrierEvents.
+
+Asked about a message (query_sm's equivalent, by the receipt sweep) it answers the outcome its receipt
+carries, decided by the destination as at submit time, so a late receipt job and a query agree."""
 
 from __future__ import annotations
 
 import uuid
 
-from mpaas.carriers.base import CarrierEvents, OutboundSms, SubmitResult
+from mpaas.carriers.base import CarrierEvents, OutboundSms, QueryResult, SubmitResult
 
 
 class SandboxConnector:
@@ -38,8 +41,16 @@ class SandboxConnector:
             "submitted": self.submitted,
         }
 
+    def outcome(self, destination: str) -> str:
+        return "UNDELIV" if self.fail_prefixes and destination.startswith(self.fail_prefixes) else "DELIVRD"
+
+    async def query(self, carrier: str, carrier_message_id: str, source: str, destination: str) -> QueryResult | None:
+        if carrier != self.name:
+            return None
+        return QueryResult(self.outcome(destination))  # no error code, as its receipt jobs carry none
+
     async def submit(self, sms: OutboundSms) -> SubmitResult:
-        state = "UNDELIV" if self.fail_prefixes and sms.destination.startswith(self.fail_prefixes) else "DELIVRD"
+        state = self.outcome(sms.destination)
         self.submitted += 1
         return SubmitResult(
             carrier_id=uuid.uuid4().hex[:20],

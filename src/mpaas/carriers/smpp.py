@@ -8,6 +8,8 @@
 - Receipts (deliver_sm with esm_class 0x04, text and/or TLVs) go to CarrierEvents.on_receipt; MO deliver_sm
   (concatenated parts reassembled) go to CarrierEvents.on_inbound with E.164 addresses. deliver_sm_resp is sent
   after the callback returned; if it raised, ESME_RX_T_APPN asks the SMSC to deliver it again later.
+- Every submit_sm carries the message's validity period (MPAAS_MESSAGE_VALIDITY_SECONDS) as a relative time;
+  `query` asks with query_sm about a part whose receipt never came (messaging/receipt_sweep.py).
 
 submit_sm_resp status -> exception (see `classify`):
   ESME_RTHROTTLED 0x58, ESME_RMSGQFUL 0x14            -> CarrierThrottled(throttle_retry_seconds)
@@ -38,6 +40,7 @@ from mpaas.carriers.base import (
     CarrierUnavailable,
     NullEvents,
     OutboundSms,
+    QueryResult,
     SubmitResult,
 )
 from mpaas.carriers.config import SmppSettings
@@ -405,6 +408,7 @@ class SmppConnector:
                         encoded.data_coding,
                         encoded.esm_class,
                         registered_delivery=1,
+                        validity_seconds=sms.validity_seconds,
                     )
                 )
             except Exception:
@@ -427,3 +431,38 @@ class SmppConnector:
         if not message_id:
             raise CarrierUnavailable(f"carrier {self.name}: submit_sm_resp without a message id")
         return message_id
+
+    # -- query -----------------------------------------------------------------------------------------------
+    async def query(self, carrier: str, carrier_message_id: str, source: str, destination: str) -> QueryResult | None:
+        """query_sm for a part this carrier accepted (the receipt sweep, messaging/receipt_sweep.py). Takes a
+        slot of the submit window (the SMSC counts it as outstanding). An SMSC that does not support query_sm
+        (generic_nack, ESME_RINVCMDID) answers None; one that no longer knows the id (ESME_RQUERYFAIL,
+        ESME_RINVMSGID) answers known=False; not bound, no answer or a transient error raise CarrierUnavailable."""
+        if carrier != self.name:
+            return None
+        if not self._running:
+            raise CarrierUnavailable(f"carrier {self.name}: connector not started")
+        s = self.settings
+        async with self._window:
+            writer = self._writer
+            if writer is None or not self._bound.is_set():
+                raise CarrierUnavailable(f"carrier {self.name}: not bound")
+            seq = self._next_seq()
+            fut = asyncio.get_running_loop().create_future()
+            self._pending[seq] = fut
+            writer.write(pdu.build_query(seq, receipts.normalize_id(carrier_message_id), source))
+            try:
+                command_id, status, body = await asyncio.wait_for(fut, s.response_timeout_seconds)
+            except TimeoutError:
+                self._pending.pop(seq, None)
+                raise CarrierUnavailable(
+                    f"carrier {self.name}: no query_sm_resp within {s.response_timeout_seconds:g}s"
+                ) from None
+        if command_id == pdu.GENERIC_NACK or status == pdu.ESME_RINVCMDID:
+            return None
+        if status in (pdu.ESME_RQUERYFAIL, pdu.ESME_RINVMSGID):
+            return QueryResult(None, pdu.status_name(status), known=False)
+        if status != pdu.ESME_ROK:
+            raise CarrierUnavailable(f"carrier {self.name}: query_sm refused ({pdu.status_name(status)})")
+        _, _, state, error = pdu.parse_query_resp(body)
+        return QueryResult(receipts.normalize_state(state), f"{error:03d}" if error else None)

@@ -16,7 +16,14 @@ Fault personalities (`SimConfig.personality`, changeable at run time with `set_p
   throttled                accept `throttle_per_second` submits per second, answer the rest ESME_RTHROTTLED
   receipt_before_response  send the receipt deliver_sm before the submit_sm_resp
   drop_mid_stream          accept `drop_after` submits, then drop the TCP connection on the next one
+  drop_receipts            accept submits but never send their receipts (as an SMSC that drops the receipts
+                           of a session that died); query_sm still answers what became of each message
 A bad password is always refused (no personality needed).
+
+query_sm (any personality but no_response): answers the message's state, ENROUTE until its receipt is due,
+then its outcome (an outcome of ENROUTE stays pending forever); an id it never issued is ESME_RQUERYFAIL.
+`query_sm=False` answers generic_nack ESME_RINVCMDID (an SMSC without query support), `forget_messages=True`
+answers ESME_RQUERYFAIL for every id (an SMSC that purged them).
 
 MO injection: in process with `await sim.inject_mo(source, destination, body, concat="udh8"|"udh16"|"sar")`,
 or over the control HTTP port (`mpaas smsc-sim --control-port 2776`, smsc_control.py):
@@ -73,6 +80,7 @@ PERSONALITIES = (
     "throttled",
     "receipt_before_response",
     "drop_mid_stream",
+    "drop_receipts",
 )
 ERROR_STATES = {"UNDELIV": 1, "EXPIRED": 27, "REJECTD": 11, "DELETED": 6, "UNKNOWN": 99}
 
@@ -94,6 +102,8 @@ class SimConfig:
     throttle_per_second: int = 10
     drop_after: int = 5
     redeliver_seconds: float = 0.2
+    query_sm: bool = True  # False: query_sm is answered generic_nack ESME_RINVCMDID
+    forget_messages: bool = False  # True: every query_sm is answered ESME_RQUERYFAIL
 
 
 @dataclass
@@ -110,6 +120,7 @@ class SimSubmit:
     dest_ton: int
     dest_npi: int
     at: float
+    validity_period: str = ""  # as the submit_sm carried it (SMPP time format; empty: the SMSC's default)
 
 
 class _Session:
@@ -181,6 +192,8 @@ class SmscSim:
         self.receipts_acked = 0
         self.mo_acked = 0
         self.deliver_nacks = 0
+        self.queries = 0
+        self._by_id: dict[str, SimSubmit] = {}  # accepted parts by the message id answered, for query_sm
 
     # -- control ---------------------------------------------------------------------------------------------
     @property
@@ -214,6 +227,7 @@ class SmscSim:
             "sessions": len([s for s in self.sessions if s.mode]),
             "receipts_sent": self.receipts_sent,
             "receipts_acked": self.receipts_acked,
+            "queries": self.queries,
             "mo_acked": self.mo_acked,
             "queued": len(self._queue),
             "duplicate_messages": [
@@ -290,6 +304,8 @@ class SmscSim:
                         writer.write(pdu.pack(pdu.SUBMIT_SM | pdu.RESP, pdu.ESME_RINVBNDSTS, seq, b"\x00"))
                     else:
                         await self._submit(session, seq, body)
+                elif command_id == pdu.QUERY_SM and self.config.personality != "no_response":
+                    self._query(session, seq, body)
                 else:
                     writer.write(pdu.pack(pdu.GENERIC_NACK, pdu.ESME_RINVCMDID, seq))
         except (pdu.ConnectionClosed, ConnectionError):
@@ -376,8 +392,10 @@ class SmscSim:
             sm.dest_ton,
             sm.dest_npi,
             time.monotonic(),
+            sm.validity_period,
         )
         self.accepted.append(record)
+        self._by_id[message_id] = record
         full = self._reassembler.add(sm.source, sm.destination, concat, payload, sm.data_coding)
         if full is not None:  # a whole message (a single part, or the last missing part of a concatenated one)
             self.counts[(sm.source, sm.destination, full)] += 1
@@ -388,8 +406,29 @@ class SmscSim:
             writer.write(resp)
             return
         writer.write(resp)
-        if wants_receipt:
+        if wants_receipt and personality != "drop_receipts":
             self._spawn(self._receipt_later(record, sm))
+
+    def _query(self, session: _Session, seq: int, body: bytes) -> None:
+        self.queries += 1
+        writer = session.writer
+        if not self.config.query_sm:
+            writer.write(pdu.pack(pdu.GENERIC_NACK, pdu.ESME_RINVCMDID, seq))
+            return
+        message_id, _, _, _ = pdu.parse_query(body)
+        record = None if self.config.forget_messages else self._by_id.get(message_id)
+        if record is None:
+            writer.write(pdu.pack(pdu.QUERY_SM | pdu.RESP, pdu.ESME_RQUERYFAIL, seq, b"\x00\x00\x00\x00"))
+            return
+        state = "ENROUTE"
+        if time.monotonic() - record.at >= self.config.receipt_delay_seconds:
+            state = self.outcome_for(record.destination)
+        final = state in receipts.FINAL_STATES
+        error = 0 if state in ("DELIVRD", "ENROUTE") else ERROR_STATES.get(state, 1)
+        final_date = datetime.now(UTC).strftime("%y%m%d%H%M%S") + "000+" if final else ""
+        writer.write(
+            pdu.build_query_resp(seq, message_id, final_date, receipts.STATE_CODES.get(state, 7), min(error, 0xFF))
+        )
 
     # -- receipts and MO -------------------------------------------------------------------------------------
     def outcome_for(self, destination: str) -> str:

@@ -39,13 +39,25 @@ INSERT_PARTS = PARTS.insert()
 SUBMITTED = (
     update(MESSAGES)
     .where(MESSAGES.c.id == bindparam("b_id"))
-    .values(carrier_id=bindparam("b_carrier_id"), status=bindparam("b_status"), updated_at=bindparam("b_now"))
+    .values(
+        carrier_id=bindparam("b_carrier_id"),
+        status=bindparam("b_status"),
+        updated_at=bindparam("b_now"),
+        receipt_check_at=bindparam("b_check_at"),
+        expires_at=bindparam("b_expires_at"),
+    )
 )
-# `or_` of equalities, not IN: an expanding IN cannot go into an executemany.
+# `or_` of equalities, not IN: an expanding IN cannot go into an executemany. A final status ends the wait for
+# a receipt: the message leaves the receipt sweep's index (messaging/receipt_sweep.py).
 FINISHED = (
     update(MESSAGES)
     .where(MESSAGES.c.id == bindparam("b_id"), or_(*(MESSAGES.c.status == status for status in OPEN_STATUSES)))
-    .values(status=bindparam("b_status"), error_code=bindparam("b_error"), updated_at=bindparam("b_now"))
+    .values(
+        status=bindparam("b_status"),
+        error_code=bindparam("b_error"),
+        updated_at=bindparam("b_now"),
+        receipt_check_at=None,
+    )
 )
 RECEIPTED = (
     update(PARTS)
@@ -237,18 +249,27 @@ async def record_submits(
     receipts: Sequence[Receipt] = (),
     *,
     receipt_job: str,
+    receipt_query_seconds: float | None = None,
+    validity_seconds: float | None = None,
 ) -> None:
     """Store what the carriers accepted: carrier ids, parts, `Sent` and its callback, announced receipts (a
     `receipt_job` job each, due when the carrier said); then apply receipts that arrived before the mapping
     existed (stored early, and `receipts`, held back in memory for this transaction). Parts are keyed by the
     carrier that took them (SubmitResult.carrier), else by `connector`'s name: receipts come back under the
     member carrier's name. The submit handler names the receipt job (messaging/jobs.py, which imports this
-    module)."""
+    module). A message left waiting for its receipt is due for the receipt sweep `receipt_query_seconds` from
+    now and expires `validity_seconds` from now (messaging/receipt_sweep.py); None: never."""
     if not accepted:
         return
     carrier_of = {mid: result.carrier or connector for mid, result in accepted.items()}
     await lock_correlation(session, set(carrier_of.values()))
     rows = await _status_rows(session, accepted)
+    check_at = now + timedelta(seconds=receipt_query_seconds) if receipt_query_seconds is not None else None
+    expires_at = now + timedelta(seconds=validity_seconds) if validity_seconds is not None else None
+    if expires_at is not None and check_at is None:
+        check_at = expires_at  # never asked, but still given a final status when its validity ends
+    if check_at is not None and expires_at is not None:
+        check_at = min(check_at, expires_at)
     message_updates, parts, jobs = [], [], []
     for mid, result in accepted.items():
         row = rows.get(mid)
@@ -256,8 +277,16 @@ async def record_submits(
             continue
         carrier = carrier_of[mid]
         opened = row.status == "Queued"
+        waiting = row.status in OPEN_STATUSES  # a receipt may already have settled it
         message_updates.append(
-            {"b_id": mid, "b_carrier_id": result.carrier_id, "b_status": "Sent" if opened else row.status, "b_now": now}
+            {
+                "b_id": mid,
+                "b_carrier_id": result.carrier_id,
+                "b_status": "Sent" if opened else row.status,
+                "b_now": now,
+                "b_check_at": check_at if waiting else None,
+                "b_expires_at": expires_at if waiting else None,
+            }
         )
         if opened:  # a receipt may already have settled it
             jobs.append(status_job(row, "Sent", None, now))

@@ -46,12 +46,25 @@ class SubmitBatch:
     transaction. A receipt for a part submitted but not yet recorded is parked with `events` (the events the
     connector reports to) and stored by that transaction."""
 
-    def __init__(self, connector: Connector, events: PipelineEvents, db: Database, clock: Clock, queue: JobQueue):
+    def __init__(
+        self,
+        connector: Connector,
+        events: PipelineEvents,
+        db: Database,
+        clock: Clock,
+        queue: JobQueue,
+        *,
+        receipt_query_seconds: float | None = None,
+        validity_seconds: float | None = None,
+    ):
         self.connector = connector
         self.events = events
         self.db = db
         self.clock = clock
         self.queue = queue
+        # Sent as each submit's validity period, and when the receipt sweep asks and gives up (receipt_sweep.py).
+        self.receipt_query_seconds = receipt_query_seconds
+        self.validity_seconds = validity_seconds
 
     async def __call__(self, jobs: list[ClaimedJob]) -> Failures:
         expected: list[Key] = []
@@ -63,7 +76,13 @@ class SubmitBatch:
     async def _submit_one(self, message: Any, expected: list[Key]) -> SubmitResult | Exception | None:
         try:
             result = await self.connector.submit(
-                OutboundSms(message.id, message.from_number, message.to_number, message.body)
+                OutboundSms(
+                    message.id,
+                    message.from_number,
+                    message.to_number,
+                    message.body,
+                    self.validity_seconds,
+                )
             )
         except Exception as exc:  # sorted out by the caller, per message
             return exc
@@ -107,7 +126,14 @@ class SubmitBatch:
                 parked = self.events.take(expected)
                 now = self.clock.now()
                 await bulk.record_submits(
-                    session, self.connector.name, accepted, now, [r for r, _ in parked], receipt_job=RECEIPT_JOB
+                    session,
+                    self.connector.name,
+                    accepted,
+                    now,
+                    [r for r, _ in parked],
+                    receipt_job=RECEIPT_JOB,
+                    receipt_query_seconds=self.receipt_query_seconds,
+                    validity_seconds=self.validity_seconds,
                 )
                 await bulk.finish_messages(session, rejected, now)
                 await self.queue.complete_many(session, [job for job in jobs if job.id not in failed_ids])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mpaas.models.base import Base, Money, UTCDateTime
@@ -40,8 +40,22 @@ class Message(Base):
     device_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Receipts that never come (messaging/receipt_sweep.py): while a sent message waits for its final receipt,
+    # when the carrier is next asked about it (query_sm), and when its validity period ends. NULL once final.
+    receipt_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_messages_account_created", "account_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_messages_account_created", "account_id", "created_at"),
+        # Partial: only messages waiting for a receipt are in it (a row enters when Sent, leaves when final),
+        # so the sweep's `receipt_check_at <= now` reads what is due and the settled history costs nothing.
+        Index(
+            "ix_messages_receipt_check",
+            "receipt_check_at",
+            sqlite_where=text("receipt_check_at IS NOT NULL"),
+            postgresql_where=text("receipt_check_at IS NOT NULL"),
+        ),
+    )
 
 
 class MessagePart(Base):

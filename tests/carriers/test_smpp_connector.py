@@ -13,7 +13,9 @@ from mpaas.carriers.base import (
     CarrierRejected,
     CarrierThrottled,
     CarrierUnavailable,
+    InboundRefused,
     OutboundSms,
+    QueryResult,
 )
 from mpaas.carriers.config import SmppSettings
 from mpaas.carriers.dispatch import CarrierDispatcher
@@ -420,8 +422,6 @@ async def test_submit_carries_the_validity_period(sim, connect):
 
 
 async def test_query_sm_answers_what_became_of_a_message_whose_receipt_was_dropped(sim, connect):
-    from mpaas.carriers.base import QueryResult
-
     sim.set_personality("drop_receipts")
     conn, events = await connect()
     ok = await conn.submit(sms())
@@ -462,3 +462,20 @@ async def test_query_sm_through_the_dispatcher_goes_to_the_member_carrier(sim):
         assert await router.query("nobody", sent.carrier_id, "+12125550100", "+18015550100") is None
     finally:
         await router.stop()
+
+
+async def test_a_refused_inbound_message_is_refused_for_good_not_redelivered(sim, connect):
+    """InboundRefused (a Parked, Cancelled or Data-Only number) is answered ESME_RINVDSTADR: the SMSC gives up
+    instead of delivering it again, as it does after ESME_RX_T_APPN."""
+    conn, events = await connect()
+    refused = []
+
+    async def refuse(carrier, source, destination, body):
+        refused.append(destination)
+        raise InboundRefused(f"{destination} is Parked")
+
+    events.on_inbound = refuse
+    await sim.inject_mo("+447700900123", "+18015550100", "to a parked number")
+    await asyncio.sleep(0.5)  # several redelivery intervals
+    assert refused == ["+18015550100"]
+    assert sim.deliver_refusals == [("mo", pdu.ESME_RINVDSTADR)] and sim.deliver_nacks == 0

@@ -82,6 +82,12 @@ class CarrierRejected(Exception):
         self.code = code
 
 
+class InboundRefused(Exception):
+    """Raised by CarrierEvents.on_inbound for a message the platform will never take (no such number, a number
+    that is Parked or Cancelled, one that cannot receive SMS): the connector refuses it for good (SMPP:
+    deliver_sm_resp ESME_RINVDSTADR) instead of asking the carrier to deliver it again."""
+
+
 class CarrierBindError(Exception):
     """The carrier refused our bind for a reason retrying will not fix (bad system_id or password)."""
 

@@ -7,7 +7,8 @@
 - Every part asks for a receipt (registered_delivery=1). Addresses go out TON 1/NPI 1 without '+'.
 - Receipts (deliver_sm with esm_class 0x04, text and/or TLVs) go to CarrierEvents.on_receipt; MO deliver_sm
   (concatenated parts reassembled) go to CarrierEvents.on_inbound with E.164 addresses. deliver_sm_resp is sent
-  after the callback returned; if it raised, ESME_RX_T_APPN asks the SMSC to deliver it again later.
+  after the callback returned; if it raised, ESME_RX_T_APPN asks the SMSC to deliver it again later, except
+  InboundRefused (no such number, Parked/Cancelled, Data-Only): ESME_RINVDSTADR, a permanent refusal.
 - Every submit_sm carries the message's validity period (MPAAS_MESSAGE_VALIDITY_SECONDS) as a relative time;
   `query` asks with query_sm about a part whose receipt never came (messaging/receipt_sweep.py).
 
@@ -38,6 +39,7 @@ from mpaas.carriers.base import (
     CarrierRejected,
     CarrierThrottled,
     CarrierUnavailable,
+    InboundRefused,
     NullEvents,
     OutboundSms,
     QueryResult,
@@ -349,6 +351,9 @@ class SmppConnector:
                     await self.events.on_inbound(self.name, source, destination, text)
         except asyncio.CancelledError:
             raise
+        except InboundRefused as exc:  # for good: the SMSC must not deliver it again
+            log.info("smpp %s: refused an inbound message: %s", self.name, exc)
+            status = pdu.ESME_RINVDSTADR
         except Exception:
             log.exception("smpp %s: deliver_sm handling failed; asking the carrier to retry", self.name)
             status = pdu.ESME_RX_T_APPN

@@ -4,8 +4,10 @@ It accepts bind_transceiver/transmitter/receiver (a wrong system_id or password 
 ESME_RINVSYSID/ESME_RINVPASWD), answers submit_sm with decimal message ids, and sends a delivery receipt
 (text + receipted_message_id/message_state/network_error_code TLVs) after `receipt_delay_seconds`, with the
 outcome chosen per destination prefix (longest wins; default DELIVRD). Receipts and MO messages wait for a
-bound receiver and are re-sent until acknowledged with deliver_sm_resp ESME_ROK. Every accepted submit is
-counted per whole message (source, destination, text; parts reassembled) so a test can report duplicates.
+bound receiver and are re-sent until acknowledged with deliver_sm_resp ESME_ROK, or refused for good (an error
+status other than the temporary ESME_RX_T_APPN, ESME_RMSGQFUL, ESME_RTHROTTLED; kept in `deliver_refusals`).
+Every accepted submit is counted per whole message (source, destination, text; parts reassembled) so a test can
+report duplicates.
 
 Fault personalities (`SimConfig.personality`, changeable at run time with `set_personality`):
   normal                   answer everything
@@ -192,6 +194,7 @@ class SmscSim:
         self.receipts_acked = 0
         self.mo_acked = 0
         self.deliver_nacks = 0
+        self.deliver_refusals: list[tuple[str, int]] = []  # (kind, command_status) refused for good
         self.queries = 0
         self._by_id: dict[str, SimSubmit] = {}  # accepted parts by the message id answered, for query_sm
 
@@ -228,6 +231,7 @@ class SmscSim:
             "receipts_sent": self.receipts_sent,
             "receipts_acked": self.receipts_acked,
             "queries": self.queries,
+            "deliver_refusals": len(self.deliver_refusals),
             "mo_acked": self.mo_acked,
             "queued": len(self._queue),
             "duplicate_messages": [
@@ -499,13 +503,18 @@ class SmscSim:
             await asyncio.sleep(self.config.redeliver_seconds)
 
     async def _acked(self, fut: asyncio.Future, item: _Deliverable) -> bool:
+        """True when the deliver_sm is settled: acknowledged, or refused for good (any error but the
+        temporary ESME_RX_T_APPN, ESME_RMSGQFUL and ESME_RTHROTTLED, which ask for a redelivery)."""
         try:
             status = await asyncio.wait_for(fut, 10.0)
         except (TimeoutError, pdu.ConnectionClosed):
             return False
-        if status != pdu.ESME_ROK:
+        if status in (pdu.ESME_RX_T_APPN, pdu.ESME_RMSGQFUL, pdu.ESME_RTHROTTLED):
             self.deliver_nacks += 1
             return False
+        if status != pdu.ESME_ROK:
+            self.deliver_refusals.append((item.kind, status))
+            return True
         if item.kind == "receipt":
             self.receipts_acked += 1
         else:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
+from mpaas.carriers.base import InboundRefused
 from mpaas.core.clock import Clock
 from mpaas.core.db.database import Database
+from mpaas.core.errors import ApiError
 from mpaas.core.jobs.queue import JobQueue
 from mpaas.messaging import bulk, service
 from mpaas.messaging.schemas import InboundRequest
@@ -95,8 +97,16 @@ class PipelineEvents:
             self.jobs.notify()
 
     async def on_inbound(self, carrier: str, source: str, destination: str, body: str) -> None:
-        async with self.db.write() as session:
-            await service.receive_inbound(
-                session, InboundRequest(From=source, To=destination, Body=body), self.clock.now()
-            )
+        """Stored before the connector acknowledges it. A message the platform refuses (a 4xx of
+        receive_inbound: no such number, Parked or Cancelled, Data-Only) raises InboundRefused, which the
+        connector answers with a permanent error; anything else (the database) is retried by the carrier."""
+        try:
+            async with self.db.write() as session:
+                await service.receive_inbound(
+                    session, InboundRequest(From=source, To=destination, Body=body), self.clock.now()
+                )
+        except ApiError as exc:
+            if 400 <= exc.status < 500:
+                raise InboundRefused(exc.message) from None
+            raise
         self.jobs.notify()

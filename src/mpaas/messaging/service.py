@@ -181,6 +181,24 @@ def details(message: Message) -> dict:
     }
 
 
+# Number states that take no inbound message: the number is not in service, and its old route must not get one.
+NOT_RECEIVING_STATUSES = frozenset({"Parked", "Cancelled"})
+
+
+def check_receiver(number, destination: str) -> None:
+    """The rules the receiving number's stored fields make, read from the row the inbound lookup already has
+    (no query of its own, nothing cached: a status change acts on the next message). A refusal is a 400 here
+    and at the sandbox's inbound endpoint; at the carrier edge the connector refuses the deliver_sm
+    (messaging/pipeline.py, carriers/smpp.py)."""
+    if number.status in NOT_RECEIVING_STATUSES:
+        raise bad_request(
+            f"The To number {destination} is {number.status} and cannot receive messages; "
+            "reactivate it first (POST /v1.0/numbers/reactivate or status change activate)."
+        )
+    if (number.product_type or "").lower() == "data-only":
+        raise bad_request(f"The To number {destination} is a Data-Only number (ProductType) and cannot receive SMS.")
+
+
 async def receive_inbound(session: AsyncSession, body: InboundRequest, now: datetime) -> Message:
     """A message from the outside world to a provisioned number: stored `Received`, then webhooked."""
     destination = normalize_e164(body.to)
@@ -192,6 +210,7 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
     number = await repository.provisioned_number(session, destination)
     if number is None or not number.message_enabled:
         raise not_found(f"Not found: {destination} is not a messaging-enabled number on this platform.")
+    check_receiver(number, destination)
     plan = segments.plan(body.body)
     message = Message(
         id=ids.new_id(ids.MESSAGE),

@@ -209,6 +209,32 @@ def test_admin_create_distributor_default_output_and_limits(data_dir) -> None:
     assert query(data_dir, "SELECT COUNT(*) FROM distributors WHERE name = 'Initech'") == [(0,)]
 
 
+def test_rotate_secret_and_deactivate_distributor(data_dir) -> None:
+    from argon2 import PasswordHasher
+
+    created = json.loads(mpaas(data_dir, "admin", "create-distributor", "--name", "Acme", "--json").stdout)
+    key = created["AccountKey"]
+    result = mpaas(data_dir, "admin", "rotate-secret", "--key", key, "--json")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.strip().splitlines()) == 1, result.stdout  # only the JSON line
+    rotated = json.loads(result.stdout)
+    assert rotated["AccountKey"] == key and rotated["AccountSecret"] != created["AccountSecret"]
+    [(secret_hash, generation, active)] = query(
+        data_dir, "SELECT secret_hash, credential_generation, active FROM distributors WHERE id = ?", key
+    )
+    assert PasswordHasher().verify(secret_hash, rotated["AccountSecret"]) and generation == 1 and active
+    assert "Keep the AccountSecret now" in flat(mpaas(data_dir, "admin", "rotate-secret", "--key", key).stderr)
+
+    result = mpaas(data_dir, "admin", "deactivate-distributor", "--key", key)
+    assert result.exit_code == 0, result.output
+    assert query(data_dir, "SELECT active, credential_generation FROM distributors WHERE id = ?", key) == [(0, 3)]
+    assert mpaas(data_dir, "admin", "reactivate-distributor", "--key", key).exit_code == 0
+    assert query(data_dir, "SELECT active FROM distributors WHERE id = ?", key) == [(1,)]
+
+    unknown = mpaas(data_dir, "admin", "rotate-secret", "--key", "DID-nope")
+    assert unknown.exit_code == 2 and "DID-nope does not exist" in flat(unknown.stderr)
+
+
 # --------------------------------------------------------------------------------------- sandbox inbound
 
 

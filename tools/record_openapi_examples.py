@@ -53,7 +53,7 @@ class Recorder:
         lowered = path.lower()
         if lowered.startswith("/ops/"):
             return {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
-        if lowered == "/v1.0/oauth2/tokens" or lowered.startswith("/sandbox/"):
+        if lowered == "/v1.0/oauth2/tokens":
             return {}
         if lowered not in self.tokens:
             response = await self.http.post(
@@ -144,7 +144,7 @@ async def script(r: Recorder, account_id: str, now) -> None:
             "DataEnabled": True,
             "MessageRouteId": message_route,
             "VoiceRouteId": voice_route,
-            "ProductType": "Sms+Data",
+            "ProductType": "Sms+Data+Voice",
         },
     )
     number = _get(provisioned, "PhoneNumberAssigned")
@@ -245,10 +245,17 @@ async def script(r: Recorder, account_id: str, now) -> None:
         await r.get("/v1.0/webhook", WebhookId=webhook)
         await r.post("/v1.0/webhook/update", {"WebhookId": webhook, "SubscribedEvents": "Order_Update"})
 
+    # The account's webhook signing secret, read and rotated.
+    await r.get("/ext/v1/accounts/webhook-signing-secret")
+    await r.post("/ext/v1/accounts/webhook-signing-secret/rotate", {})
+
     # Distributors, and the operator's view.
     await r.get("/v1.0/account", AccountId=account_id)
     await r.get("/v1.0/distributor", DistributorId=r.account_key)
-    await r.post("/ops/v1/distributors", {"Name": "Acme Wireless", "RateLimit": 0})
+    spare = await r.post("/ops/v1/distributors", {"Name": "Acme Wireless", "RateLimit": 0})
+    if spare:
+        for verb in ("rotate-secret", "deactivate", "reactivate"):
+            await r.post(f"/ops/v1/distributors/{verb}", {"AccountKey": spare["AccountKey"]})
     await r.get("/ops/v1/health")
     await r.get("/ops/v1/carriers")
 
@@ -458,6 +465,8 @@ async def record(data_dir: Path) -> tuple[dict[str, Any], dict[str, str], list[s
         worker_poll_seconds=0.05,
         rate_limit_per_minute=0,
         sandbox_porting=False,
+        sandbox_endpoints=True,
+        egress_allow="loopback",  # as `mpaas serve`: the script's receivers are on loopback
     )
     platform = Platform.build(settings)
     app = create_app(settings, platform)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mpaas.core.egress import EgressPolicy
 
 
 class Settings(BaseSettings):
@@ -18,12 +20,33 @@ class Settings(BaseSettings):
     # PostgreSQL connections each process keeps (as many again may open under load).
     database_pool_size: int = 10
 
+    # Largest request body, in bytes, checked while it is read and before authentication (issue 16); a larger
+    # one is refused with 413 without reading it. The contract's largest body, a send with MmsBase64 media,
+    # must fit (docs/compatibility.md, Limits). 0 turns the cap off.
+    max_body_bytes: int = Field(1024 * 1024, ge=0)
+
     token_lifetime_seconds: int = 900
     rate_limit_per_minute: int = 50
     # redis://host:6379/0 makes rate limits shared by every API process; in memory (per process) when unset.
     redis_url: str | None = None
     # Bearer token for /ops/v1; when unset `mpaas serve` generates one into the data dir.
     operator_token: str | None = None
+    # Failed credential checks (wrong AccountSecret, unknown AccountKey) have a budget of their own, apart from
+    # the working rate limit (mpaas.core.security.failures): failures per (AccountKey, client address) and per
+    # address lock that pair or address out for auth_lockout_seconds, doubling per repeat up to the max; past
+    # auth_failures_per_key failures on one key, an address that already failed on it gets no further try.
+    auth_failures_per_key_address: int = Field(5, ge=1)
+    auth_failures_per_address: int = Field(30, ge=1)
+    auth_failures_per_key: int = Field(100, ge=1)
+    auth_failure_window_seconds: float = Field(900.0, gt=0)
+    auth_lockout_seconds: float = Field(60.0, gt=0)
+    auth_lockout_max_seconds: float = Field(3600.0, gt=0)
+    # argon2 checks running at once in one process (64 MiB and a core each); unset = cores - 1 (at least 1).
+    password_hash_concurrency: int | None = Field(None, ge=1)
+    # Key (urlsafe base64 of 32 bytes, a Fernet key) encrypting the port-out PINs and port-in account passwords
+    # stored in the database; when unset `mpaas serve` generates one into the data dir, the production roles
+    # (api, worker, gateway) refuse to start without it.
+    secrets_key: str | None = None
 
     sandbox_receipt_delay_seconds: float = 1.0
     # Destinations starting with one of these prefixes fail in the sandbox (receipt UNDELIV).
@@ -44,6 +67,11 @@ class Settings(BaseSettings):
     receipt_sweep_batch: int = Field(500, ge=1)
 
     message_cost_per_segment: Decimal = Decimal("0.0045")
+    # MmsBase64 media caps (issue 16), in decoded bytes: one item, and all items of one send. A send's items are
+    # stored once however many recipients it has (messaging/media.py). 600 KB is the common carrier MMS item
+    # limit; 750 KB of media is about the most a 1 MiB body (max_body_bytes) carries as Base64.
+    mms_max_item_bytes: int = Field(600_000, ge=1)
+    mms_max_send_bytes: int = Field(750_000, ge=1)
     # ISO 4217 code of every charge the billing engine writes (amounts rounded half-even to 0.01).
     billing_currency: str = "USD"
 
@@ -57,10 +85,25 @@ class Settings(BaseSettings):
     # Requests in flight to one receiver (scheme, host, port) at most. One receiver's throughput is this over
     # its round trip: with 8 and a 10 ms round trip, 800 events/s, less than the callbacks of 1,000 msg/s.
     webhook_connections_per_destination: int = Field(8, ge=1, le=1024)
-    # Production should refuse webhooks to private ranges; the sandbox must reach localhost.
-    webhook_allow_private: bool = True
+    # Egress policy (core/egress.py, docs/deploy.md "Security"): webhooks, and any other connection made on a
+    # tenant's behalf, reach public addresses only, plus what this allows: a comma-separated list of `loopback`,
+    # `private` (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) and address ranges (10.1.0.0/16,
+    # 169.254.169.254/32). Unset: nothing beyond public addresses in the production roles (api, worker,
+    # gateway); `mpaas serve` (the sandbox) allows `loopback`, so the README's local receiver works.
+    egress_allow: str | None = None
+    # Deprecated (use MPAAS_EGRESS_ALLOW): true reads as MPAAS_EGRESS_ALLOW=loopback,private when that is unset.
+    webhook_allow_private: bool | None = None
+    # After a rotation of an account's webhook signing secret, the previous one still signs (a second signature
+    # in X-Mpaas-Signature) for this long, so receivers can switch without refusing a callback.
+    webhook_secret_grace_seconds: float = Field(86400.0, ge=0)
+    # /sandbox/v1 (inject inbound messages): unset = on in `mpaas serve`, off (404) in the production roles.
+    sandbox_endpoints: bool | None = None
 
     esim_smdp_address: str = Field(default="smdp.mpaas.local")
+    # Absolute base URL clients reach this server at (https://api.example.com, with a path prefix if a proxy adds
+    # one). Links mpaas hands out (the eSIM QR code images) start with it; unset, they are built from the request
+    # (its Host and scheme), which is wrong behind a proxy that rewrites either (issue 17, docs/numbers.md).
+    public_url: str | None = None
 
     # Numbers (issue 4): calendar dates (EffectiveDate, PortInDate, renewals) are read in this zone.
     numbers_time_zone: str = "America/New_York"
@@ -70,12 +113,38 @@ class Settings(BaseSettings):
     number_aging_days: float = 30.0
     # Fee of a swap, replace or swap-sim status change, a decimal.
     number_swap_fee: Decimal = Decimal("0")
+    # Swap allowance (issue 17): each number may be swapped (swap, replace or swap-sim) this many times per period;
+    # periods run from the number's purchase, and SwapsRemaining/NextSwapResetDate show where it stands.
+    number_swaps_per_period: int = Field(2, ge=0)
+    number_swap_period_days: float = Field(30.0, gt=0)
     # The sandbox losing carrier answers port-ins itself; off, the operator reports its answers.
     sandbox_porting: bool = True
     sandbox_port_seconds: float = 10.0
     # RADIUS accounting listener, e.g. 127.0.0.1:1813; off when unset.
     radius_addr: str | None = None
     radius_secret: str | None = None
+
+    @field_validator("egress_allow")
+    @classmethod
+    def _readable_egress_allow(cls, value: str | None) -> str | None:
+        EgressPolicy.parse(value)  # refuse at start what cannot be read (a ValueError naming the token)
+        return value
+
+    def for_sandbox(self) -> Settings:
+        """`mpaas serve`'s defaults for what the operator left unset: loopback egress (the README's receiver on
+        your machine) and the /sandbox/v1 endpoints. The production roles use the settings as they are."""
+        updates: dict[str, object] = {}
+        if self.egress_allow is None and self.webhook_allow_private is None:
+            updates["egress_allow"] = "loopback"
+        if self.sandbox_endpoints is None:
+            updates["sandbox_endpoints"] = True
+        return self.model_copy(update=updates)
+
+    @property
+    def egress_policy(self) -> EgressPolicy:
+        if self.egress_allow is not None:
+            return EgressPolicy.parse(self.egress_allow)
+        return EgressPolicy.parse("loopback,private" if self.webhook_allow_private else "")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

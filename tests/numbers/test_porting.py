@@ -150,8 +150,83 @@ async def test_port_out(api, http, numbers):
     data = await api.ok("POST", "/v1.0/numbers/portout", json={"PortOutNumber": number, "PortOutPIN": "1234"})
     assert data["Status"] == "Pending" and data["PhoneNumber"] == number
     r = await http.post(
-        "/ops/v1/port-orders/status", json={"OrderId": data["OrderId"], "Status": "Complete"}, headers=OPS
+        "/ops/v1/port-orders/status",
+        json={"OrderId": data["OrderId"], "Status": "Complete", "PortOutPIN": "1234"},
+        headers=OPS,
     )
     assert r.status_code == 200
     assert (await api.get("/v1.0/numbers", Number=number)).status_code == 404
     assert (await _order(api, data["OrderId"]))["OrderType"] == "portout"
+
+
+async def test_port_out_goes_on_only_with_the_pin(api, http, numbers):
+    """The gaining carrier's request (relayed by the operator) names the PIN the owner set; a missing or wrong
+    PIN leaves the order where it was and the number with its owner."""
+    number = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+    data = await api.ok("POST", "/v1.0/numbers/portout", json={"PortOutNumber": number, "PortOutPIN": "482913"})
+    report = {"OrderId": data["OrderId"], "Status": "Complete"}
+    r = await http.post("/ops/v1/port-orders/status", json=report, headers=OPS)
+    assert r.json() == {"StatusCode": 400, "Message": "The PortOutPIN field is required."}
+    for status in ("InProgress", "Complete"):
+        r = await http.post(
+            "/ops/v1/port-orders/status", json={**report, "Status": status, "PortOutPIN": "4829"}, headers=OPS
+        )
+        assert r.json() == {
+            "StatusCode": 400,
+            "Message": "The PortOutPIN field does not match the port-out PIN set for this number.",
+        }
+    assert (await _order(api, data["OrderId"]))["OrderStatus"] == "Pending"
+    assert (await api.get("/v1.0/numbers", Number=number)).status_code == 200
+    r = await http.post("/ops/v1/port-orders/status", json={**report, "PortOutPIN": "482913"}, headers=OPS)
+    assert r.status_code == 200 and r.json()["OrderStatus"] == "Complete"
+
+
+async def test_port_out_pin_is_encrypted_at_rest_and_shown_to_its_owner(api, other_api, http, numbers, platform):
+    from sqlalchemy import select
+
+    from mpaas.models import PhoneNumber
+
+    number = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+    details = await api.ok("GET", "/v1.0/numbers", params={"Number": number})
+    assert details["PortOutPin"] is None
+    await api.ok("POST", "/v1.0/numbers/portout", json={"PortOutNumber": number, "PortOutPIN": "482913"})
+    async with platform.db.read() as session:
+        stored = (await session.execute(select(PhoneNumber.port_out_pin).where(PhoneNumber.number == number))).scalar()
+    assert stored.startswith("enc1:") and "482913" not in stored
+    assert (await api.ok("GET", "/v1.0/numbers", params={"Number": number}))["PortOutPin"] == "482913"
+    listing = await api.ok("GET", "/v1.0/numbers/inventory")
+    assert [n["PortOutPin"] for n in listing["PhoneNumbers"] if n["Number"] == number] == ["482913"]
+    assert (await other_api.get("/v1.0/numbers", Number=number)).status_code == 404  # the owner's only
+
+
+async def test_port_in_password_is_encrypted_at_rest(api, numbers, platform):
+    from sqlalchemy import select
+
+    from mpaas.models import PortRequest
+
+    data = await api.ok(
+        "POST", "/v1.0/numbers/portin", json=_portin("+13136398791", CurrentAccountPassword="s3cr3t-pw")
+    )
+    await api.ok(
+        "POST", "/v1.0/numbers/portin/update", json={"OrderId": data["OrderId"], "CurrentAccountPassword": "n3w-pw"}
+    )
+    async with platform.db.read() as session:
+        stored = (await session.execute(select(PortRequest.account_password))).scalar()
+    assert stored.startswith("enc1:") and "pw" not in stored
+    assert platform.sealer.open(stored) == "n3w-pw"  # what goes on to the losing carrier
+
+
+async def test_clear_values_stored_before_encryption_are_sealed_at_start(api, numbers, platform):
+    """Rows written in clear before 0010 are read as they are, and encrypted the next time the platform starts."""
+    from sqlalchemy import select, update
+
+    from mpaas.models import PhoneNumber
+
+    number = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+    async with platform.db.write() as session:
+        await session.execute(update(PhoneNumber).where(PhoneNumber.number == number).values(port_out_pin="7351"))
+    assert (await api.ok("GET", "/v1.0/numbers", params={"Number": number}))["PortOutPin"] == "7351"
+    await platform.start()
+    async with platform.db.read() as session:
+        stored = (await session.execute(select(PhoneNumber.port_out_pin).where(PhoneNumber.number == number))).scalar()
+    assert stored.startswith("enc1:") and platform.sealer.open(stored) == "7351"

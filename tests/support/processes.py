@@ -26,6 +26,7 @@ from mpaas.core.jobs.wakeups import libpq_dsn
 from support.database import per_worker_name
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+TEST_SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS1vZi0zMi1ieXRlcy0wMDA="  # urlsafe base64 of 32 bytes
 
 
 def free_port() -> int:
@@ -62,7 +63,9 @@ def redis_or_skip() -> str:
 def env(**extra: str) -> dict[str, str]:
     """The test process's environment without its MPAAS_* settings, plus `extra`."""
     out = {k: v for k, v in os.environ.items() if not k.startswith("MPAAS_")}
-    out.update(PYTHONUNBUFFERED="1", MPAAS_WORKER_POLL_SECONDS="0.2", **extra)
+    # The production roles refuse to start without a secrets key (cli/roles.py); one fixed test key.
+    out.update(PYTHONUNBUFFERED="1", MPAAS_WORKER_POLL_SECONDS="0.2", MPAAS_SECRETS_KEY=TEST_SECRETS_KEY)
+    out.update(extra)
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.security.hashing import new_secret
@@ -41,7 +41,7 @@ async def account_ids_of(session: AsyncSession, distributor_id: str) -> list[str
 _DISTRIBUTORS, _ACCOUNTS = Distributor.__table__, Account.__table__
 # Every request's principal: the distributor (active?) and its active accounts in one statement, built once.
 PRINCIPAL_ACCOUNTS = (
-    select(_DISTRIBUTORS.c.active, _ACCOUNTS.c.id)
+    select(_DISTRIBUTORS.c.active, _DISTRIBUTORS.c.credential_generation, _ACCOUNTS.c.id)
     .select_from(
         _DISTRIBUTORS.outerjoin(
             _ACCOUNTS, and_(_ACCOUNTS.c.distributor_id == _DISTRIBUTORS.c.id, _ACCOUNTS.c.active.is_(True))
@@ -52,11 +52,13 @@ PRINCIPAL_ACCOUNTS = (
 )
 
 
-async def active_account_ids(session: AsyncSession, distributor_id: str) -> list[str] | None:
+async def active_account_ids(session: AsyncSession, distributor_id: str, generation: int = 0) -> list[str] | None:
     """The active accounts of an active distributor, oldest first (as account_ids_of); None when the
-    distributor is missing or inactive."""
+    distributor is missing or inactive, or its credential generation is no longer `generation` (the token's:
+    the secret was rotated or the distributor deactivated since). The generation rides on the statement every
+    request already runs, so refusing old tokens costs no round trip."""
     rows = (await session.execute(PRINCIPAL_ACCOUNTS, {"b_distributor": distributor_id})).all()
-    if not rows or not rows[0].active:
+    if not rows or not rows[0].active or rows[0].credential_generation != generation:
         return None
     return [row.id for row in rows if row.id is not None]
 
@@ -66,6 +68,31 @@ async def accounts_of(session: AsyncSession, distributor_id: str) -> list[Accoun
         select(Account).where(Account.distributor_id == distributor_id).order_by(Account.created_at, Account.id)
     )
     return list(result.scalars().all())
+
+
+async def set_credential(
+    session: AsyncSession,
+    distributor_id: str,
+    *,
+    secret_hash: str | None = None,
+    active: bool | None = None,
+    new_generation: bool = True,
+) -> None:
+    """Change a distributor's secret or active flag; `new_generation` refuses every token minted before (the
+    increment is done by the database, so two concurrent changes both count)."""
+    values: dict = {}
+    if secret_hash is not None:
+        values["secret_hash"] = secret_hash
+    if active is not None:
+        values["active"] = active
+    if new_generation:
+        values["credential_generation"] = Distributor.credential_generation + 1
+    await session.execute(
+        update(Distributor)
+        .where(Distributor.id == distributor_id)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def add_distributor(

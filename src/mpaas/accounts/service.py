@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts import repository
 from mpaas.core import ids
-from mpaas.core.errors import bad_request
-from mpaas.core.security.hashing import hash_secret, new_secret
+from mpaas.core.errors import bad_request, missing
+from mpaas.core.security.hashing import hash_secret, hash_secret_off_loop, new_secret
+from mpaas.models import Distributor
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,30 @@ async def create_distributor(
     return IssuedCredential(distributor.id, secret, account.id)
 
 
+async def rotate_secret(session: AsyncSession, account_key: str) -> str:
+    """A new AccountSecret for the distributor (returned once, stored hashed). The old secret stops working
+    when this commits, and so does every token minted with it (the credential generation goes up)."""
+    distributor = await _distributor(session, account_key)
+    secret = new_secret(24)
+    await repository.set_credential(session, distributor.id, secret_hash=await hash_secret_off_loop(secret))
+    return secret
+
+
+async def set_active(session: AsyncSession, account_key: str, active: bool) -> str:
+    """Deactivate (tokens refused at once, no new ones) or reactivate a distributor; returns its id.
+    Deactivating raises the credential generation, so reactivating does not bring back tokens minted before."""
+    distributor = await _distributor(session, account_key)
+    await repository.set_credential(session, distributor.id, active=active, new_generation=not active)
+    return distributor.id
+
+
+async def _distributor(session: AsyncSession, account_key: str) -> Distributor:
+    distributor = await repository.get_distributor(session, (account_key or "").strip())
+    if distributor is None:
+        raise missing("distributor", account_key)
+    return distributor
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a distributor credential and the accounts it may act on."""
@@ -59,23 +84,40 @@ class Principal:
     distributor_id: str
     account_ids: tuple[str, ...]
 
+    @property
+    def default_account(self) -> str:
+        """The distributor's first account: the oldest (ties broken by id), as the principal lists them. It is
+        where a create goes when the request names no account (docs/compatibility.md, Accounts)."""
+        if not self.account_ids:
+            raise bad_request("Invalid AccountId")
+        return self.account_ids[0]
+
     def resolve_account(self, account_id: str | None) -> str:
-        """The account a call acts on. AccountId may be omitted when the distributor has one account;
-        when given it must be one of the distributor's (`Invalid AccountId` otherwise)."""
+        """The account a create or an update acts on: the one named (it must be one of the distributor's,
+        `Invalid AccountId` otherwise), or the default account when AccountId is omitted."""
         if account_id:
             wanted = account_id.strip().lower()
             for own in self.account_ids:
                 if own.lower() == wanted:
                     return own
             raise bad_request("Invalid AccountId")
-        if len(self.account_ids) == 1:
-            return self.account_ids[0]
-        if not self.account_ids:
-            raise bad_request("Invalid AccountId")
-        raise bad_request("The AccountId field is required when the distributor has more than one account.")
+        return self.default_account
+
+    def require_account(self, account_id: str | None) -> str:
+        """Where the contract's schema requires AccountId in the body (`subscribers/create`): it may be omitted
+        only when the distributor has a single account (the contract's single-account credentials, §1.3)."""
+        if not account_id and len(self.account_ids) > 1:
+            raise bad_request("The AccountId field is required.")
+        return self.resolve_account(account_id)
 
     def visible_accounts(self, account_id: str | None = None) -> tuple[str, ...]:
         """Accounts a read may look into: all of the distributor's, or the one named."""
         if account_id:
             return (self.resolve_account(account_id),)
         return self.account_ids
+
+    def listed_account(self, account_id: str | None) -> str | None:
+        """The `AccountId` a listing names: the one asked for, the only one, or None when it spans several."""
+        if account_id:
+            return self.resolve_account(account_id)
+        return self.account_ids[0] if len(self.account_ids) == 1 else None

@@ -51,8 +51,8 @@ async def principal(request: Request, response: Response) -> Principal:
         raise ApiError(403)
     await apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
     async with platform.db.quick_read() as session:
-        account_ids = await repository.active_account_ids(session, claims.distributor_id)
-    if account_ids is None:  # the distributor was removed or deactivated after the token was issued
+        account_ids = await repository.active_account_ids(session, claims.distributor_id, claims.generation)
+    if account_ids is None:  # removed or deactivated, or its secret rotated, after the token was issued
         raise ApiError(401)
     return Principal(distributor_id=claims.distributor_id, account_ids=tuple(account_ids))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from mpaas.auth import service
 from mpaas.auth.schemas import TokenOut, TokenRequest
@@ -31,9 +31,13 @@ router = APIRouter(tags=["OAuth2"])
         }
     },
 )
-async def generate_token(body: TokenRequest, response: Response, platform: PlatformDep) -> dict[str, Any]:
+async def generate_token(
+    body: TokenRequest, request: Request, response: Response, platform: PlatformDep
+) -> dict[str, Any]:
     # The platform, not a request session: the service reads the credential in a transaction of its own that
-    # ends before the slow secret check (auth/service.py).
-    issued = await service.issue_token(platform, body)
+    # ends before the slow secret check (auth/service.py). The client address is the connection's peer (behind
+    # a proxy, the address uvicorn's --proxy-headers/--forwarded-allow-ips take from X-Forwarded-For).
+    address = request.client.host if request.client else "unknown"
+    issued = await service.issue_token(platform, body, address)
     response.headers.update(issued.rate_limit_headers)
     return issued.as_wire()

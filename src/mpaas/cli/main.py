@@ -71,9 +71,10 @@ def serve(
 
     from mpaas.app import create_app
     from mpaas.core.security.operator import ensure_operator_token
+    from mpaas.core.security.sealing import ensure_key
     from mpaas.seed import ensure_demo_distributor, ensure_inventory
 
-    settings = _settings(data_dir)
+    settings = _settings(data_dir).for_sandbox()  # loopback egress and /sandbox/v1 unless set otherwise
     _check_carriers(settings)
     check_redis(settings)
     _prepare(settings)
@@ -97,6 +98,10 @@ def serve(
     console.print(f"  AccountSecret {demo.account_secret}")
     console.print(f"  AccountId     {demo.account_id}")
     console.print(f"  operator token: {'MPAAS_OPERATOR_TOKEN' if token_file is None else escape(str(token_file))}")
+    _, key_file = ensure_key(settings)  # made by the platform's start above when neither was there
+    console.print(f"  secrets key:    {'MPAAS_SECRETS_KEY' if key_file is None else escape(str(key_file))}")
+    allowed = settings.egress_policy.spec or "nothing"
+    console.print(f"  webhooks reach public addresses and: {escape(allowed)} (MPAAS_EGRESS_ALLOW)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 
@@ -136,6 +141,62 @@ def create_distributor_command(
     else:
         console.print(json.dumps(issued.as_wire(), indent=2), markup=False)
         err.print("Keep the AccountSecret now: it is stored hashed and cannot be shown again.")
+
+
+KeyOption = typer.Option(..., "--key", help="The distributor's AccountKey (DID-...).")
+
+
+def _credential_change(settings: Settings, change):
+    """Run one change of a distributor's credential; a missing distributor is an error (exit 2)."""
+    from mpaas.core.errors import ApiError
+
+    async def work(platform: Platform):
+        async with platform.db.write() as session:
+            return await change(session)
+
+    try:
+        return _with_platform(settings, work)
+    except ApiError as exc:
+        err.print(f"[red]error:[/red] {escape(exc.message)}")
+        raise typer.Exit(2) from None
+
+
+@admin_app.command("rotate-secret")
+def rotate_secret_command(
+    key: str = KeyOption,
+    data_dir: Path | None = DataDir,
+    as_json: bool = typer.Option(False, "--json", help="Print only the JSON credential."),
+) -> None:
+    """Give a distributor a new AccountSecret (shown once). The old secret, and every token minted with it,
+    stop working at once."""
+    from mpaas.accounts.service import rotate_secret
+
+    secret = _credential_change(_settings(data_dir), lambda session: rotate_secret(session, key))
+    wire = {"AccountKey": key, "AccountSecret": secret}
+    if as_json:
+        print(json.dumps(wire))
+    else:
+        console.print(json.dumps(wire, indent=2), markup=False)
+        err.print("Keep the AccountSecret now: it is stored hashed and cannot be shown again.")
+
+
+def _set_active(key: str, data_dir: Path | None, active: bool) -> None:
+    from mpaas.accounts.service import set_active
+
+    _credential_change(_settings(data_dir), lambda session: set_active(session, key, active))
+    console.print(f"{escape(key)} {'reactivated' if active else 'deactivated: its tokens are refused from now on'}")
+
+
+@admin_app.command("deactivate-distributor")
+def deactivate_distributor_command(key: str = KeyOption, data_dir: Path | None = DataDir) -> None:
+    """Deactivate a distributor: its tokens are refused at once and no new ones are issued."""
+    _set_active(key, data_dir, False)
+
+
+@admin_app.command("reactivate-distributor")
+def reactivate_distributor_command(key: str = KeyOption, data_dir: Path | None = DataDir) -> None:
+    """Reactivate a distributor; tokens minted before its deactivation stay refused (mint new ones)."""
+    _set_active(key, data_dir, True)
 
 
 @inventory_app.command("generate")

@@ -21,6 +21,7 @@ from mpaas.core import eventloop
 from mpaas.core.http.nodelay import HTTP_PROTOCOL
 from mpaas.core.security.operator import ensure_operator_token
 from mpaas.core.security.ratelimit import storage_for
+from mpaas.core.security.sealing import Sealer, SealingError, key_path, load_key
 from mpaas.roles import api_processes as http_workers
 from mpaas.roles.platform import Platform
 from mpaas.roles.runtime import GATEWAY, WORKER, Runtime
@@ -30,8 +31,28 @@ def _settings_and_prepare(data_dir: Path | None):
     settings = _settings(data_dir)
     _check_carriers(settings)
     check_redis(settings)
+    check_secrets_key(settings)
     _prepare(settings)
     return settings, _display_url(settings.resolved_database_url())
+
+
+def check_secrets_key(settings) -> None:
+    """The production roles need MPAAS_SECRETS_KEY (or the data dir's key file): each process would otherwise
+    make up a key of its own and could not read what the others encrypted."""
+    key = load_key(settings)
+    if key is None:
+        err.print(
+            "[red]error:[/red] MPAAS_SECRETS_KEY is not set (nor is there a "
+            f"{escape(str(key_path(settings)))}): give every process the same key, e.g. from "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' "
+            "(docs/deploy.md, Security)"
+        )
+        raise typer.Exit(2)
+    try:
+        Sealer(key)
+    except SealingError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
 
 
 def check_redis(settings) -> None:

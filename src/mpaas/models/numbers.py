@@ -67,6 +67,7 @@ class PhoneNumber(Base):
     message_route_id: Mapped[str | None] = mapped_column(ForeignKey("message_routes.id"), nullable=True, index=True)
     voice_route_id: Mapped[str | None] = mapped_column(ForeignKey("voice_routes.id"), nullable=True, index=True)
     subscriber_id: Mapped[str | None] = mapped_column(ForeignKey("subscribers.id"), nullable=True, index=True)
+    # One physical SIM, so unique across the platform (uq_phone_numbers_iccid below; NULLs do not collide).
     iccid: Mapped[str | None] = mapped_column(String(22), nullable=True)
     qr_code: Mapped[str | None] = mapped_column(Text, nullable=True)
     product_type: Mapped[str] = mapped_column(String(32))
@@ -79,10 +80,17 @@ class PhoneNumber(Base):
     # Lifecycle (0002_numbers_lifecycle).
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     nnid: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    port_out_pin: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Encrypted with MPAAS_SECRETS_KEY (core/security/sealing.py): shown to its owner, checked on a port-out.
+    port_out_pin: Mapped[str | None] = mapped_column(Text, nullable=True)
     sim_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     cnam_first_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
     cnam_last_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Swap allowance (0014_number_swaps): swaps taken in the allowance period of `last_swap_at`
+    # (numbers/swaps.py; a later period starts again from none).
+    swaps_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_swap_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("uq_phone_numbers_iccid", "iccid", unique=True),)
 
 
 class NumberOrder(Base):
@@ -140,9 +148,10 @@ class PortRequest(Base):
     direction: Mapped[str] = mapped_column(String(8))  # in | out
     number: Mapped[str] = mapped_column(String(20), index=True)
     carrier_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    # The losing carrier needs these verbatim, so they are kept (not hashed) until the order is final.
+    # The losing carrier needs these verbatim, so they are kept (not hashed) until the order is final; the
+    # password encrypted with MPAAS_SECRETS_KEY (core/security/sealing.py).
     account_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    account_password: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    account_password: Mapped[str | None] = mapped_column(Text, nullable=True)
     billing_address: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     iccid: Mapped[str | None] = mapped_column(String(22), nullable=True)
     classification: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -27,6 +27,9 @@ class Distributor(Base):
     rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Raised by a secret rotation and by deactivation; every token carries the value it was minted under and
+    # is refused once they differ (read with the distributor on each request: accounts/repository.py).
+    credential_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Account(Base):
@@ -34,7 +37,11 @@ class Account(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # AID-...
     distributor_id: Mapped[str] = mapped_column(ForeignKey("distributors.id"), index=True)
     company_name: Mapped[str] = mapped_column(String(200))
-    # HMAC key for webhook signatures sent on behalf of this account.
+    # HMAC key for webhook signatures sent on behalf of this account; its owner reads and rotates it
+    # (/ext/v1/accounts/webhook-signing-secret, webhooks/signing.py).
     webhook_signing_secret: Mapped[str] = mapped_column(String(128))
+    # The secret a rotation replaced, still signing (a second signature) until the grace period ends.
+    previous_webhook_signing_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    previous_webhook_signing_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

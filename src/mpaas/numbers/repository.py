@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core.errors import ApiError, bad_request
 from mpaas.models import (
     Base,
     DataPlan,
@@ -227,9 +229,9 @@ async def find_number(
 
 
 async def page_numbers(
-    session: AsyncSession, account_id: str, *, status: str | None, offset: int, limit: int
+    session: AsyncSession, account_ids: Sequence[str], *, status: str | None, offset: int, limit: int
 ) -> tuple[int, list[PhoneNumber]]:
-    base = select(PhoneNumber).where(PhoneNumber.account_id == account_id)
+    base = select(PhoneNumber).where(PhoneNumber.account_id.in_(account_ids))
     if status:
         base = base.where(func.lower(PhoneNumber.status) == status.lower())
     total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
@@ -249,6 +251,28 @@ async def iccid_holder(session: AsyncSession, iccid: str) -> PhoneNumber | None:
     """The number holding a SIM, in any account (an ICCID is one physical card)."""
     result = await session.execute(select(PhoneNumber).where(PhoneNumber.iccid == iccid).limit(1))
     return result.scalar_one_or_none()
+
+
+def iccid_taken(iccid: str) -> ApiError:
+    """The one answer whoever holds the SIM (the caller, another of its accounts, another distributor): it
+    says the ICCID is taken and nothing of who holds it."""
+    return bad_request(f"ICCID {iccid} is already assigned to another number.")
+
+
+async def ensure_iccid_free(session: AsyncSession, iccid: str) -> None:
+    if await iccid_holder(session, iccid) is not None:
+        raise iccid_taken(iccid)
+
+
+async def flush_iccid(session: AsyncSession, iccid: str | None) -> None:
+    """Write the pending rows now; a concurrent request that took the same ICCID after our check loses to the
+    database's unique index (uq_phone_numbers_iccid) with the same 400, not a 500."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if iccid and "iccid" in str(exc.orig).lower():
+            raise iccid_taken(iccid) from None
+        raise
 
 
 async def get_inventory(session: AsyncSession, number: str) -> InventoryNumber | None:

@@ -6,11 +6,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from mpaas.accounts.service import create_distributor
+from mpaas.accounts.service import create_distributor, rotate_secret, set_active
 from mpaas.auth.dependencies import Operator
 from mpaas.dependencies import Now, ReadSession, WriteSession
 from mpaas.ops import service
-from mpaas.ops.schemas import CarrierStates, Health, IssuedCredentialOut, OperatorCreateDistributor
+from mpaas.ops.schemas import (
+    CarrierStates,
+    DistributorKey,
+    DistributorStateOut,
+    Health,
+    IssuedCredentialOut,
+    OperatorCreateDistributor,
+    RotatedSecretOut,
+)
 
 router = APIRouter(prefix="/ops/v1", tags=["Operator"], dependencies=[Operator])
 
@@ -19,6 +27,33 @@ router = APIRouter(prefix="/ops/v1", tags=["Operator"], dependencies=[Operator])
 async def create(body: OperatorCreateDistributor, session: WriteSession, now: Now) -> dict[str, Any]:
     issued = await create_distributor(session, name=body.name, rate_limit=body.rate_limit, now=now)
     return issued.as_wire()
+
+
+@router.post(
+    "/distributors/rotate-secret",
+    summary="Replace a distributor's AccountSecret (the old one and its tokens stop working at once)",
+    response_model=RotatedSecretOut,
+)
+async def rotate(body: DistributorKey, session: WriteSession) -> dict[str, Any]:
+    return {"AccountKey": body.account_key, "AccountSecret": await rotate_secret(session, body.account_key)}
+
+
+@router.post(
+    "/distributors/deactivate",
+    summary="Deactivate a distributor: its tokens are refused and no new ones are issued",
+    response_model=DistributorStateOut,
+)
+async def deactivate(body: DistributorKey, session: WriteSession) -> dict[str, Any]:
+    return {"AccountKey": await set_active(session, body.account_key, False), "Active": False}
+
+
+@router.post(
+    "/distributors/reactivate",
+    summary="Reactivate a distributor (tokens minted before its deactivation stay refused)",
+    response_model=DistributorStateOut,
+)
+async def reactivate(body: DistributorKey, session: WriteSession) -> dict[str, Any]:
+    return {"AccountKey": await set_active(session, body.account_key, True), "Active": True}
 
 
 @router.get("/health", summary="Liveness and database reachability", response_model=Health)

@@ -6,6 +6,8 @@ string: the vendor binds a token to a single endpoint URL and this server may si
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -31,6 +33,9 @@ class TokenClaims:
     scope: str
     rate_limit: int  # requests per minute at mint time; 0 = unlimited
     expires_at: datetime
+    # The distributor's credential generation at mint time (`gen`; 0 in tokens minted before it existed).
+    # Rotating the secret or deactivating the distributor raises it, which refuses every older token.
+    generation: int = 0
 
 
 class TokenError(Exception):
@@ -42,12 +47,20 @@ class TokenIssuer:
         self._key = signing_key
         self.lifetime = lifetime
 
-    def mint(self, distributor_id: str, endpoint: str, rate_limit: int, now: datetime) -> tuple[str, datetime]:
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another signature (e.g. the eSIM QR links), HMAC-SHA256 of the signing key over `purpose`:
+        one secret to keep, and nothing signed for one purpose verifies for another or as a token."""
+        return hmac.new(self._key.encode(), f"mpaas derived key: {purpose}".encode(), hashlib.sha256).digest()
+
+    def mint(
+        self, distributor_id: str, endpoint: str, rate_limit: int, now: datetime, generation: int = 0
+    ) -> tuple[str, datetime]:
         expires = now + self.lifetime
         claims = {
             "sub": distributor_id,
             "scope": scope_of(endpoint),
             "rl": rate_limit,
+            "gen": generation,
             "iss": ISSUER,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
@@ -73,4 +86,5 @@ class TokenIssuer:
             scope=claims["scope"],
             rate_limit=int(claims.get("rl", 0)),
             expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=now.tzinfo),
+            generation=int(claims.get("gen", 0)),
         )

@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +35,9 @@ from mpaas.numbers.lifecycle.schemas import (
     VoicemailRequest,
 )
 from mpaas.numbers.provisioning import esim
+from mpaas.numbers.provisioning.qr import QrLinks
+from mpaas.numbers.schemas import voice_needs_product
+from mpaas.numbers.swaps import SwapAllowance
 from mpaas.numbers.usage import repository as usage_repository
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
@@ -156,6 +158,7 @@ class NumberPolicy:
     aging_days: float
     swap_fee: Decimal
     smdp_address: str
+    swaps: SwapAllowance
 
     @classmethod
     def of(cls, s: Settings) -> NumberPolicy:
@@ -165,6 +168,7 @@ class NumberPolicy:
             s.number_aging_days,
             Decimal(s.number_swap_fee),
             s.esim_smdp_address,
+            SwapAllowance.of(s),
         )
 
 
@@ -230,8 +234,8 @@ async def update_number(session: AsyncSession, principal: Principal, body: Updat
             raise missing("voice route", body.voice_route_id)
         row.voice_route_id = voice.id
     voice_enabled = row.voice_enabled if body.voice_enabled is None else body.voice_enabled
-    if voice_enabled and not row.voice_route_id:
-        raise bad_request("VoiceRouteId is required when VoiceEnabled is true")
+    if refusal := voice_needs_product(voice_enabled, body.product_type or row.product_type):
+        raise bad_request(refusal)
     if body.assigned_subscriber_id:
         subscriber = await subscribers_repository.get(session, body.assigned_subscriber_id, account)
         if subscriber is None:
@@ -240,9 +244,9 @@ async def update_number(session: AsyncSession, principal: Principal, body: Updat
             )
         row.subscriber_id = subscriber.id
     if body.iccid and body.iccid != row.iccid:
-        if await repository.iccid_holder(session, body.iccid) is not None:
-            raise bad_request(f"ICCID {body.iccid} is already assigned to another number.")
+        await repository.ensure_iccid_free(session, body.iccid)
         row.iccid, row.qr_code, row.sim_status = body.iccid, None, "Active"
+        await repository.flush_iccid(session, body.iccid)
     row.number_type, row.message_type, row.voice_enabled = number_type, message_type, voice_enabled
     if body.message_enabled is not None:
         row.message_enabled = body.message_enabled
@@ -282,7 +286,12 @@ async def update_number(session: AsyncSession, principal: Principal, body: Updat
 
 
 async def change_status(
-    session: AsyncSession, principal: Principal, body: StatusChangeRequest, now: datetime, policy: NumberPolicy
+    session: AsyncSession,
+    principal: Principal,
+    body: StatusChangeRequest,
+    now: datetime,
+    policy: NumberPolicy,
+    links: QrLinks,
 ) -> dict:
     if not body.status_change:
         raise required("StatusChange")
@@ -305,6 +314,8 @@ async def change_status(
             raise bad_request(f"Phone number {number} is listed more than once.")
         if next_state(row.status, change) is None:
             transition(row, change, now)  # raises the refusal
+        if change in SWAP_CHANGES:
+            policy.swaps.check(row, now)  # none left: refused now (taken when the change is carried out)
         rows.append(row)
     if len({r.account_id for r in rows}) > 1:
         raise bad_request("All PhoneNumbers of one status change must belong to the same account.")
@@ -321,10 +332,11 @@ async def change_status(
             {"order_id": order.id, "change": change, "area_code": body.area_code, "zip_code": body.zip_code},
             delay_seconds=(run_at - now).total_seconds(),
         )
-        items = [{"Number": r.number, "QrCode": r.qr_code} for r in rows]
     else:
-        items = [await apply_change(session, row, change, now, policy, body.area_code, body.zip_code) for row in rows]
-        order.status, order.numbers = "Complete", [i["Number"] for i in items]
+        for row in rows:
+            await apply_change(session, row, change, now, policy, body.area_code, body.zip_code)
+        order.status, order.numbers = "Complete", [r.number for r in rows]
+    items = [{"Number": r.number, "QrCode": links.url(r), "ActivationCode": r.qr_code} for r in rows]
     await events.order_changed(session, order, now)
     response = {
         "OrderId": order.id,
@@ -347,8 +359,10 @@ async def apply_change(
     policy: NumberPolicy,
     area_code: str | None = None,
     zip_code: str | None = None,
-) -> dict:
-    """Carry out one number's status change; returns its `Numbers` item."""
+) -> None:
+    """Carry out one number's status change (a swap takes one of its allowance, or is refused)."""
+    if change in SWAP_CHANGES:
+        policy.swaps.take(row, now)
     transition(row, change, now)
     if change == "cancel":
         enqueue(
@@ -361,9 +375,17 @@ async def apply_change(
     elif change in ("swap", "replace"):
         await _move_to_new_number(session, row, change, now, area_code, zip_code)
     elif change == "swap-sim":
-        row.iccid, row.qr_code, row.sim_status = esim.new_iccid(), esim.activation_code(policy.smdp_address), "Active"
+        row.iccid, row.sim_status = await _fresh_iccid(session), "Active"
+        row.qr_code = esim.activation_code(policy.smdp_address)
     await session.flush()
-    return {"Number": row.number, "QrCode": row.qr_code}
+
+
+async def _fresh_iccid(session: AsyncSession) -> str:
+    """A new eSIM's ICCID no number holds (13 random digits: a collision is unlikely, but the index is unique)."""
+    while True:
+        iccid = esim.new_iccid()
+        if await repository.iccid_holder(session, iccid) is None:
+            return iccid
 
 
 async def _move_to_new_number(
@@ -405,13 +427,8 @@ async def run_scheduled_change(session: AsyncSession, payload: dict, now: dateti
                 row = await repository.find_number(session, (order.account_id,), number=number)
                 if row is None:
                     raise bad_request(f"Phone number {number} is no longer on the account.")
-                done.append(
-                    (
-                        await apply_change(
-                            session, row, change, now, policy, payload.get("area_code"), payload.get("zip_code")
-                        )
-                    )["Number"]
-                )
+                await apply_change(session, row, change, now, policy, payload.get("area_code"), payload.get("zip_code"))
+                done.append(row.number)
         order.status, order.status_message, order.numbers = "Complete", None, done
     except ApiError as exc:
         order.status, order.status_message = "Error", exc.message
@@ -534,14 +551,12 @@ async def update_e911(session: AsyncSession, principal: Principal, body: E911Upd
 
 
 def check_pin(pin: str, number: str) -> None:
-    """4 to 10 digits; not one repeated digit, not a straight run (1234, 9876), not the number's last digits."""
+    """4 to 10 digits; not one repeated digit, not the number's last digits. A straight run is allowed: the
+    vendor's own samples are `1234` and `5678` (issue 17)."""
     if not re.fullmatch(r"\d{4,10}", pin):
         raise bad_request("The PIN field must be 4 to 10 digits.")
     if len(set(pin)) == 1:
         raise bad_request("The PIN must not repeat a single digit.")
-    steps = {int(b) - int(a) for a, b in pairwise(pin)}
-    if steps in ({1}, {-1}):
-        raise bad_request("The PIN must not be a run of consecutive digits.")
     if number.endswith(pin):
         raise bad_request("The PIN must not be the last digits of the phone number.")
 
@@ -641,6 +656,7 @@ async def sim_update_status(session: AsyncSession, principal: Principal, body: S
                 raise missing("SIM", body.iccid)
             if body.sim_status != "Empty":  # attach the SIM to the number
                 target.iccid, target.qr_code = body.iccid, None
+                await repository.flush_iccid(session, body.iccid)
             row = target
     if row is None:
         raise missing("SIM", body.iccid)

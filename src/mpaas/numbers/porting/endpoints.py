@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from mpaas.auth.dependencies import Caller, Operator
 from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
-from mpaas.numbers.dependencies import Policy
+from mpaas.numbers.dependencies import Policy, Sealed
 from mpaas.numbers.porting import service
 from mpaas.numbers.porting.schemas import (
     EligibilityOut,
@@ -37,19 +37,31 @@ async def eligibility(body: EligibilityRequest, _who: Caller, session: ReadSessi
 
 @router.post("/v1.0/numbers/portin", summary="Numbers - Port In", response_model=PortInOrderOut)
 async def port_in(
-    body: PortInRequest, who: Caller, session: WriteSession, now: Now, policy: Policy, settings: SettingsDep
+    body: PortInRequest,
+    who: Caller,
+    session: WriteSession,
+    now: Now,
+    policy: Policy,
+    settings: SettingsDep,
+    sealer: Sealed,
 ) -> dict[str, Any]:
     return await service.port_in(
-        session, who, body, now, policy, settings.sandbox_porting, settings.sandbox_port_seconds
+        session, who, body, now, policy, settings.sandbox_porting, settings.sandbox_port_seconds, sealer
     )
 
 
 @router.post("/v1.0/numbers/portin/update", summary="Numbers - Update Port In", response_model=PortInUpdatedOut)
 async def port_in_update(
-    body: PortInUpdateRequest, who: Caller, session: WriteSession, now: Now, policy: Policy, settings: SettingsDep
+    body: PortInUpdateRequest,
+    who: Caller,
+    session: WriteSession,
+    now: Now,
+    policy: Policy,
+    settings: SettingsDep,
+    sealer: Sealed,
 ) -> dict[str, Any]:
     return await service.update_port_in(
-        session, who, body, now, policy, settings.sandbox_porting, settings.sandbox_port_seconds
+        session, who, body, now, policy, settings.sandbox_porting, settings.sandbox_port_seconds, sealer
     )
 
 
@@ -61,8 +73,10 @@ async def port_in_cancel(
 
 
 @router.post("/v1.0/numbers/portout", summary="Numbers - Port Out", response_model=PortOutOrderOut)
-async def port_out(body: PortOutRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.port_out(session, who, body, now)
+async def port_out(
+    body: PortOutRequest, who: Caller, session: WriteSession, now: Now, sealer: Sealed
+) -> dict[str, Any]:
+    return await service.port_out(session, who, body, now, sealer)
 
 
 @ops.post(
@@ -70,5 +84,9 @@ async def port_out(body: PortOutRequest, who: Caller, session: WriteSession, now
     summary="Report the losing or gaining carrier's answer on a port order",
     response_model=PortOrderStatusOut,
 )
-async def port_order_status(body: PortStatusReport, session: WriteSession, now: Now, policy: Policy) -> dict[str, Any]:
-    return await service.operator_report(session, body.order_id, body.status, body.code, body.message, now, policy)
+async def port_order_status(
+    body: PortStatusReport, session: WriteSession, now: Now, policy: Policy, sealer: Sealed
+) -> dict[str, Any]:
+    return await service.operator_report(
+        session, body.order_id, body.status, body.code, body.message, now, policy, body.port_out_pin, sealer
+    )

@@ -64,6 +64,8 @@ class PortStatusReport(WireModel):
     status: Annotated[str | None, one_of(*PORT_ORDER_STATUSES)] = Field(default=None, alias="Status")
     code: Optional = Field(default=None, alias="Code", examples=["1P-Other"])
     message: Optional = Field(default=None, alias="Message")
+    # The PIN the gaining carrier presented: required to move a port-out order to InProgress or Complete.
+    port_out_pin: Optional = Field(default=None, alias="PortOutPIN", examples=["1234"])
 
 
 # Responses (field names and casing as the contract's examples spell them).

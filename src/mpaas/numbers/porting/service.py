@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.core.errors import ApiError, bad_request, missing, required
 from mpaas.core.jobs.queue import enqueue
-from mpaas.core.phone import required_e164
+from mpaas.core.phone import normalize_portable, required_e164
+from mpaas.core.security.sealing import Sealer
 from mpaas.core.wire import iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber, PortRequest
 from mpaas.models.numbers import ACTIVE, ASSIGNED, AVAILABLE
@@ -64,6 +65,10 @@ SANDBOX_CARRIER = "Sandbox Wireless"
 
 
 def _number(raw: str | None, field: str) -> str:
+    """A number being ported in is held by another carrier: any well-formed E.164 NANP number is accepted
+    (core.phone.normalize_portable), the vendor's sample `+15555551234` included."""
+    if raw and (number := normalize_portable(raw)) is not None:
+        return number
     return required_e164(raw, field)
 
 
@@ -153,6 +158,7 @@ async def port_in(
     policy: NumberPolicy,
     sandbox: bool,
     sandbox_seconds: float,
+    sealer: Sealer,
 ) -> dict:
     number = _number(body.port_in_number, "PortInNumber")
     for value, field in (
@@ -169,6 +175,8 @@ async def port_in(
     eligible, message = await _portable(session, number)
     if not eligible:
         raise bad_request(f"Phone number {number} cannot be ported in: {message}")
+    if body.iccid:  # the SIM the number will live on: free across the platform
+        await repository.ensure_iccid_free(session, body.iccid)
     date = port_date(body.port_in_date, now, policy)
     order = lifecycle.new_order(account_id, "portin", [number], PENDING, now)
     session.add(order)
@@ -180,7 +188,7 @@ async def port_in(
             number=number,
             carrier_name=body.current_carrier_name,
             account_number=body.current_account_number,
-            account_password=body.current_account_password,
+            account_password=sealer.seal(body.current_account_password),  # sent on, so encrypted, not hashed
             billing_address=address,
             iccid=body.iccid,
             classification=classification,
@@ -248,14 +256,17 @@ async def update_port_in(
     policy: NumberPolicy,
     sandbox: bool,
     sandbox_seconds: float,
+    sealer: Sealer,
 ) -> dict:
     order, port = await _order(session, principal, body.order_id, body.account_id)
     if order.status not in OPEN:
         raise bad_request(f"Port-in order {order.id} is {order.status}; only open orders can be updated.")
+    if body.iccid and body.iccid != port.iccid:
+        await repository.ensure_iccid_free(session, body.iccid)
     for field in ("carrier_name", "account_number", "account_password", "iccid", "subscriber_name"):
         value = getattr(body, "current_" + field if field.startswith(("carrier", "account")) else field)
         if value is not None:
-            setattr(port, field, value)
+            setattr(port, field, sealer.seal(value) if field == "account_password" else value)
     if body.current_billing_address is not None:
         port.billing_address = _address(body.current_billing_address, True)
     if body.target_portin_classification:
@@ -280,13 +291,17 @@ async def cancel_port_in(
     return {"OrderId": order.id, "Status": order.status}
 
 
-async def port_out(session: AsyncSession, principal: Principal, body: PortOutRequest, now: datetime) -> dict:
+async def port_out(
+    session: AsyncSession, principal: Principal, body: PortOutRequest, now: datetime, sealer: Sealer
+) -> dict:
+    """Set the number's port-out PIN (stored encrypted: its owner reads it back in GET /v1.0/numbers) and open
+    a port-out order, which the gaining carrier's request completes only with that PIN (`operator_report`)."""
     row = await lifecycle.find_live(session, principal, body.port_out_number, body.account_id, field="PortOutNumber")
     if not body.port_out_pin:
         raise required("PortOutPIN")
     if not re.fullmatch(r"\d{4,10}", body.port_out_pin):
         raise bad_request("The PortOutPIN field must be 4 to 10 digits.")
-    row.port_out_pin, row.updated_at = body.port_out_pin, now
+    row.port_out_pin, row.updated_at = sealer.seal(body.port_out_pin), now
     order = lifecycle.new_order(row.account_id, "portout", [row.number], PENDING, now)
     session.add(order)
     await session.flush()
@@ -343,6 +358,8 @@ async def _complete_port_in(
     else:
         inv.status, inv.updated_at = ASSIGNED, now
     iccid, qr = port.iccid, None
+    if iccid:  # taken since the order was submitted: the order goes to ResolutionRequired with this text
+        await repository.ensure_iccid_free(session, iccid)
     if not iccid:
         iccid, qr = esim.new_iccid(), esim.activation_code(smdp_address)
     row = PhoneNumber(
@@ -367,7 +384,7 @@ async def _complete_port_in(
         updated_at=now,
     )
     session.add(row)
-    await session.flush()
+    await repository.flush_iccid(session, iccid)
     port.phone_number_id = row.id
 
 
@@ -418,16 +435,34 @@ async def operator_report(
     message: str | None,
     now: datetime,
     policy: NumberPolicy,
+    port_out_pin: str | None,
+    sealer: Sealer,
 ) -> dict:
     if not order_id:
         raise required("OrderId")
     if not status:
         raise required("Status")
     order = await repository.get_order_by_id(session, order_id)
-    if order is None or await port_repository.get(session, order.id) is None:
+    port = await port_repository.get(session, order.id) if order is not None else None
+    if order is None or port is None:
         raise missing("port order", order_id)
+    if port.direction == "out" and status in (IN_PROGRESS, COMPLETE):
+        await _check_port_out_pin(session, port, port_out_pin, sealer)
     if status == RESOLUTION and not code:
         raise bad_request("Code is required for ResolutionRequired (the losing carrier's code, e.g. 1P-Other).")
     text = " ".join(p for p in (code, message) if p) or None
     await set_status(session, order, status, text, now, policy)
     return {"OrderId": order.id, "OrderStatus": order.status, "OrderStatusMessage": order.status_message}
+
+
+PIN_MISMATCH = "The PortOutPIN field does not match the port-out PIN set for this number."
+
+
+async def _check_port_out_pin(session: AsyncSession, port: PortRequest, pin: str | None, sealer: Sealer) -> None:
+    """The gaining carrier's port-out request goes on only with the PIN the owner set (/numbers/portout): the
+    operator relays the PIN the gaining carrier presented. Wrong or missing: 400, the order stays as it is."""
+    if not pin:
+        raise required("PortOutPIN")
+    row = await repository.get_phone_number(session, port.phone_number_id) if port.phone_number_id else None
+    if row is None or not sealer.matches(row.port_out_pin, pin):
+        raise bad_request(PIN_MISMATCH)

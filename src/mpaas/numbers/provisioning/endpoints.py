@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from mpaas.auth.dependencies import Caller
-from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
-from mpaas.numbers import presenters
-from mpaas.numbers.provisioning import service
+from mpaas.core.errors import not_found
+from mpaas.dependencies import Now, QuickReadSession, ReadSession, SettingsDep, WriteSession
+from mpaas.numbers import presenters, repository
+from mpaas.numbers.dependencies import QrLinksDep, Sealed, View
+from mpaas.numbers.provisioning import qr, service
 from mpaas.numbers.provisioning.schemas import (
     AvailabilityOut,
     AvailabilityRequest,
@@ -23,6 +25,10 @@ from mpaas.numbers.provisioning.schemas import (
 router = APIRouter(tags=["Numbers"])
 
 MAX_PAGE_SIZE = 1000
+QR_NOT_FOUND = (
+    "Not found: no QR code at this address. A swap-sim replaces a number's QR code and a cancelled number's "
+    "stops working; read the current one from GET /v1.0/numbers (QrActivationLink)."
+)
 
 
 @router.post("/v1.0/numbers/availability", summary="Search Available Numbers", response_model=AvailabilityOut)
@@ -34,10 +40,10 @@ async def search_availability(
 
 @router.post("/v1.0/numbers/provision", summary="Number Provision (Purchase/Order)", response_model=ProvisionOut)
 async def provision_number(
-    body: ProvisionRequest, who: Caller, session: WriteSession, now: Now, settings: SettingsDep
+    body: ProvisionRequest, who: Caller, session: WriteSession, now: Now, settings: SettingsDep, links: QrLinksDep
 ) -> dict[str, Any]:
     provisioned = await service.provision(session, who, body, now, settings.esim_smdp_address)
-    return service.provision_response(provisioned)
+    return service.provision_response(provisioned, links)
 
 
 @router.get("/v1.0/numbers/order", summary="Order ID Details", response_model=NumberOrderOut)
@@ -51,19 +57,23 @@ async def order_details(
 async def number_details(
     who: Caller,
     session: ReadSession,
+    sealer: Sealed,
+    view: View,
     number: str | None = Query(None, alias="Number"),
     phone_number: str | None = Query(None, alias="PhoneNumber"),
     iccid: str | None = Query(None, alias="ICCID"),
     account_id: str | None = Query(None, alias="AccountId"),
 ) -> dict[str, Any]:
     found = await service.find_number(session, who, number or phone_number, iccid, account_id)
-    return presenters.number_details(found)
+    return presenters.number_details(found, sealer, view)
 
 
 @router.get("/v1.0/numbers/inventory", summary="Numbers Inventory", response_model=NumbersInventoryOut)
 async def numbers_inventory(
     who: Caller,
     session: ReadSession,
+    sealer: Sealed,
+    view: View,
     page_number: str | None = Query(None, alias="PageNumber"),
     filter: str | None = Query(None, alias="Filter"),
     total_numbers_requested: int | None = Query(None, alias="TotalNumbersRequested", ge=1, le=MAX_PAGE_SIZE),
@@ -75,5 +85,18 @@ async def numbers_inventory(
         "TotalResults": page.total,
         "PageNumber": page.page,
         "Filter": filter or "All",
-        "PhoneNumbers": [presenters.inventory_item(n) for n in page.numbers],
+        "PhoneNumbers": [presenters.inventory_item(n, sealer, view) for n in page.numbers],
     }
+
+
+# The eSIM QR code image a `QRCode`/`QrActivationLink`/`QrCode` URL names. No bearer token: browsers and phones
+# open it, and the URL is its own credential (numbers/provisioning/qr.py). Not an API operation, so not in the
+# OpenAPI document; docs/numbers.md describes it.
+@router.get(qr.PATH, include_in_schema=False)
+async def esim_qr_image(phone_number_id: str, signature: str, session: QuickReadSession, links: QrLinksDep) -> Response:
+    row = await repository.get_phone_number(session, phone_number_id)
+    if row is None or not links.serves(row, signature):
+        raise not_found(QR_NOT_FOUND)
+    assert row.qr_code is not None  # serves() holds it
+    # no-store: the link stops working when the number is cancelled or its eSIM replaced; no cache keeps it.
+    return Response(qr.png(row.qr_code), media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -12,11 +12,12 @@ from mpaas.accounts.service import Principal
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing, not_found, required
 from mpaas.core.phone import normalize_e164
-from mpaas.core.wire import iso
+from mpaas.core.wire import MAX_PAGE_NUMBER, iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber
 from mpaas.numbers import events, repository
-from mpaas.numbers.provisioning import esim
+from mpaas.numbers.provisioning import esim, qr
 from mpaas.numbers.provisioning.schemas import AvailabilityRequest, ProvisionRequest
+from mpaas.numbers.schemas import voice_needs_product
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
 
@@ -25,7 +26,7 @@ DEFAULT_SAMPLE_NUMBERS = 12
 MESSAGE_ROUTE_REQUIRED = "MessageRouteId is required"
 NUMBER_IN_USE = "Phone number already in use"
 DEFAULT_PAGE_SIZE = 100
-BAD_PAGE = "The PageNumber field must be a whole number starting at 1."
+BAD_PAGE = f"The PageNumber field must be a whole number between 1 and {MAX_PAGE_NUMBER}."
 
 
 async def availability(session: AsyncSession, body: AvailabilityRequest, now: datetime) -> dict:
@@ -106,16 +107,18 @@ async def provision(
 ) -> Provisioned:
     if not body.message_route_id:
         raise bad_request(MESSAGE_ROUTE_REQUIRED)
-    account_id = principal.resolve_account(body.account_id)
+    account_id = principal.resolve_account(body.account_id)  # omitted: the default account
+    if body.number_type == "voip":  # the quick start's older value: a full mobile line
+        body.number_type = "mvno"
+    if refusal := voice_needs_product(body.voice_enabled, body.product_type):
+        raise bad_request(refusal)
     if body.number_type == "iot" and body.message_type == "a2p":
         raise bad_request("NumberType / MessageType mismatch: iot numbers are p2p only (a2p needs mvno).")
     route = await routes_repository.get_message_route(session, body.message_route_id, (account_id,))
     if route is None:
         raise not_found(f"Not found: message route {body.message_route_id} does not exist in account {account_id}.")
     voice_route_id = None
-    if body.voice_enabled:
-        if not body.voice_route_id:
-            raise bad_request("VoiceRouteId is required when VoiceEnabled is true")
+    if body.voice_route_id:  # optional even with VoiceEnabled (the quick start: "optional CRID")
         voice = await routes_repository.get_voice_route(session, body.voice_route_id, (account_id,))
         if voice is None:
             raise not_found(f"Not found: voice route {body.voice_route_id} does not exist in account {account_id}.")
@@ -128,8 +131,8 @@ async def provision(
                 f"AssignedSubscriberId {body.assigned_subscriber_id} does not belong to account {account_id}."
             )
         subscriber_id = subscriber.id
-    if body.iccid and await repository.find_number(session, principal.account_ids, iccid=body.iccid):
-        raise bad_request(f"ICCID {body.iccid} is already assigned to another number.")
+    if body.iccid:  # one physical SIM: free across the platform, not only among the caller's numbers
+        await repository.ensure_iccid_free(session, body.iccid)
 
     claimed = await _claim(session, body, now)
     iccid, qr_code = body.iccid, None
@@ -166,19 +169,20 @@ async def provision(
         updated_at=now,
     )
     session.add_all([order, number])
-    await session.flush()
+    await repository.flush_iccid(session, body.iccid)
     await events.order_changed(session, order, now)
     return Provisioned(order=order, number=number)
 
 
-def provision_response(p: Provisioned) -> dict:
+def provision_response(p: Provisioned, links: qr.QrLinks) -> dict:
     return {
         "OrderDate": iso(p.order.created_at),
         "OrderId": p.order.id,
         "OrderStatus": p.order.status,
         "PhoneNumberAssigned": p.number.number,
         "PhoneNumberId": p.number.id,
-        "QRCode": p.number.qr_code,
+        "QRCode": links.url(p.number),
+        "ActivationCode": p.number.qr_code,
         "ZipCode": p.number.zipcode,
         "ICCID": p.number.iccid,
         "ErrorMessage": None,
@@ -221,7 +225,7 @@ async def find_number(
 
 @dataclass
 class InventoryPage:
-    account_id: str
+    account_id: str | None
     total: int
     page: int
     numbers: list[PhoneNumber]
@@ -240,10 +244,10 @@ async def inventory_page(
         page = int(page_number or 1)
     except ValueError:
         raise bad_request(BAD_PAGE) from None
-    if page < 1:
+    if not 1 <= page <= MAX_PAGE_NUMBER:
         raise bad_request(BAD_PAGE)
     size = size or DEFAULT_PAGE_SIZE
-    account = principal.resolve_account(account_id)
+    accounts = principal.visible_accounts(account_id)  # AccountId omitted: every one of the caller's accounts
     status = None if not status_filter or status_filter.lower() == "all" else status_filter
-    total, rows = await repository.page_numbers(session, account, status=status, offset=(page - 1) * size, limit=size)
-    return InventoryPage(account_id=account, total=total, page=page, numbers=rows)
+    total, rows = await repository.page_numbers(session, accounts, status=status, offset=(page - 1) * size, limit=size)
+    return InventoryPage(account_id=principal.listed_account(account_id), total=total, page=page, numbers=rows)

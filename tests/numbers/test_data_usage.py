@@ -241,3 +241,64 @@ async def _eventually(predicate, seconds=3.0) -> bool:
             return True
         await asyncio.sleep(0.05)
     return False
+
+
+# -- the number's stored fields act on its data (issue 17) -------------------------------------------------------
+
+
+async def _policy(http, number) -> dict:
+    r = await http.get("/ops/v1/policy", params={"PhoneNumber": number}, headers=OPS)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def _stored_behavior(platform, number) -> str:
+    from sqlalchemy import select
+
+    from mpaas.models import DataPlan
+
+    async with platform.db.read() as session:
+        return (await session.execute(select(DataPlan.behavior).where(DataPlan.number == number))).scalar_one()
+
+
+async def test_an_sms_only_number_has_no_data_allowance(api, http, numbers, platform):
+    """Its policy answers Blocked with no usage at all, its info says so, and usage reported for it anyway (the
+    usage records and the RADIUS path share apply_usage) leaves its stored behaviour Blocked."""
+    number = (await provision(api, await make_message_route(api), ProductType="Sms-Only"))["PhoneNumberAssigned"]
+    policy = await _policy(http, number)
+    assert (policy["Behavior"], policy["UsedBytes"], policy["NumberStatus"]) == ("Blocked", 0, "Active")
+    assert (await _info(api, number))["CurrentBehavior"] == "Blocked"
+    await _usage(http, {"RecordId": "sms-only-1", "PhoneNumber": number, "Bytes": 1 * MB})
+    assert await _stored_behavior(platform, number) == "Blocked"
+    # a product with data lifts it
+    await api.ok("POST", "/v1.0/numbers/update", json={"Number": number, "ProductType": "Sms+Data"})
+    assert (await _policy(http, number))["Behavior"] == "Active"
+
+
+async def test_radius_usage_of_an_sms_only_number_is_counted_and_stays_blocked(app, api, numbers, platform, http):
+    port = int(platform.settings.radius_addr.rsplit(":", 1)[1])
+    number = (await provision(api, await make_message_route(api), ProductType="Sms-Only"))["PhoneNumberAssigned"]
+    assert await asyncio.to_thread(_send, port, number, "S2", "Interim-Update", 2 * MB) == packet.AccountingResponse
+    policy = await _policy(http, number)
+    assert (policy["Behavior"], policy["UsedBytes"]) == ("Blocked", 2 * MB)
+    assert await _stored_behavior(platform, number) == "Blocked"
+
+
+@pytest.mark.parametrize("sim_status", ["Suspended", "Deactivated"])
+async def test_a_suspended_or_deactivated_sim_gets_blocked(api, http, numbers, platform, sim_status):
+    from sqlalchemy import update
+
+    from mpaas.models import PhoneNumber
+
+    iccid = "8901240397190195850"
+    number = (await provision(api, await make_message_route(api), DataEnabled=True, ICCID=iccid))["PhoneNumberAssigned"]
+    assert (await _policy(http, number))["Behavior"] == "Active"
+    if sim_status == "Suspended":  # through the API; Deactivated is no SimStatus of the contract: the operator's
+        await api.ok("POST", "/v1.0/sims/update-status", json={"ICCID": iccid, "SimStatus": "Suspended"})
+    else:
+        async with platform.db.write() as session:
+            await session.execute(update(PhoneNumber).where(PhoneNumber.number == number).values(sim_status=sim_status))
+    assert (await _policy(http, number))["Behavior"] == "Blocked"
+    assert (await _info(api, number))["CurrentBehavior"] == "Blocked"
+    await api.ok("POST", "/v1.0/sims/update-status", json={"ICCID": iccid, "SimStatus": "Active"})
+    assert (await _policy(http, number))["Behavior"] == "Active"

@@ -2,12 +2,14 @@
 
 Behaviour is a function of usage and limits (`behavior()`): below ThrottleValue a number is Active, from
 ThrottleValue it is Throttled at ThrottleSpeed, from LimitValue it is Blocked; a number that is not Active
-(parked, cancelled) is Blocked whatever its usage. Notify/Throttle/Limit crossings call
+(parked, cancelled) is Blocked whatever its usage, and so is one whose stored fields give it no data
+(`data_blocked`: ProductType Sms-Only has no data allowance; a Suspended or Deactivated SIM). Notify/Throttle/Limit crossings call
 `events.usage_threshold_crossed` once per period. Renewal resets usage on RenewalDay at local midnight in
 the plan's explicit time zone, through durable jobs."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -27,6 +29,8 @@ from mpaas.numbers import calendar, events, repository
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.usage import repository as usage_repository
 from mpaas.numbers.usage.schemas import DataUsageRequest, NumbersRequest, RenewalInfoRequest, UsageRecordIn
+
+log = logging.getLogger("mpaas.numbers.usage")
 
 RENEWAL_JOB = "numbers.usage_renewal"
 # Usage records repeat the same few numbers; parsing one with phonenumbers costs ~100 us.
@@ -65,6 +69,27 @@ def human_bytes(n: int) -> str:
 
 def _bytes(plan: DataPlan, value: int | None) -> int | None:
     return None if value is None else value * UNIT_BYTES.get(plan.value_unit, UNIT_BYTES["MB"])
+
+
+# SIM states that stop a number's data (the contract's SimStatus has Suspended; Deactivated is the operator's or
+# an older record's), compared case-insensitively.
+DATA_BLOCKED_SIM_STATUSES = frozenset({"suspended", "deactivated"})
+
+
+def data_blocked(row: PhoneNumber) -> str | None:
+    """Why the number's stored fields allow it no data at all, whatever its usage (None: they allow it)."""
+    if (row.product_type or "").lower() == "sms-only":
+        return "ProductType Sms-Only has no data allowance"
+    if (row.sim_status or "").lower() in DATA_BLOCKED_SIM_STATUSES:
+        return f"SIM {row.sim_status}"
+    return None
+
+
+def number_behavior(plan: DataPlan, row: PhoneNumber) -> str:
+    """`behavior` for the number's row: its status, and its product type and SIM status (`data_blocked`)."""
+    if data_blocked(row) is not None:
+        return BEHAVIOR_BLOCKED
+    return behavior(plan, row.status)
 
 
 def behavior(plan: DataPlan, number_status: str = ACTIVE) -> str:
@@ -151,7 +176,7 @@ async def set_limits(
             body.throttle_value,
         )
         plan.throttle_speed, plan.limit_value, plan.updated_at = body.throttle_speed, limit, now
-        plan.behavior = behavior(plan, row.status)
+        plan.behavior = number_behavior(plan, row)
         notify = _bytes(plan, plan.notify_value)
         plan.notified = notify is not None and plan.used_bytes >= notify
     return {
@@ -210,7 +235,7 @@ async def settings_of(session: AsyncSession, principal: Principal, body: Numbers
 async def info_of(session: AsyncSession, principal: Principal, body: NumbersRequest) -> dict:
     def view(row: PhoneNumber, plan: DataPlan) -> dict:
         limit = _bytes(plan, plan.limit_value)
-        current = behavior(plan, row.status)
+        current = number_behavior(plan, row)
         out = {
             "Status": row.status.upper(),
             "StatusMessage": "",
@@ -242,7 +267,10 @@ async def add_usage(session: AsyncSession, plan: DataPlan, row: PhoneNumber, nby
     for level, value in (("Throttle", _bytes(plan, plan.throttle_value)), ("Limit", _bytes(plan, plan.limit_value))):
         if value is not None and before < value <= plan.used_bytes:
             await events.usage_threshold_crossed(session, row.account_id, row.number, level, plan.used_bytes, now)
-    plan.behavior = behavior(plan, row.status)
+    plan.behavior = number_behavior(plan, row)
+    reason = data_blocked(row)
+    if reason is not None:  # the network reported use the policy endpoint answers Blocked: counted, and said
+        log.warning("data usage reported for %s, whose data is blocked (%s)", row.number, reason)
     await record_number_usage(session, row, "Data", nbytes, now)
 
 
@@ -366,7 +394,7 @@ async def policy(session: AsyncSession, raw: str | None, now: datetime) -> dict:
         raise missing("number", number)
     plan, row = found[number]
     plan = plan or new_plan(row, row.updated_at, "UTC")
-    current = behavior(plan, row.status)
+    current = number_behavior(plan, row)
     speed = plan.throttle_speed
     if current == BEHAVIOR_ACTIVE and await is_restricted(session, row, now):
         # A billing threshold with the Restrict action throttles data until its period ends.
@@ -409,9 +437,9 @@ def _schedule(session: AsyncSession, plan: DataPlan, after: date, now: datetime)
     )
 
 
-def reset(plan: DataPlan, status: str, now: datetime) -> None:
+def reset(plan: DataPlan, row: PhoneNumber | None, now: datetime) -> None:
     plan.used_bytes, plan.notified, plan.updated_at = 0, False, now
-    plan.behavior = behavior(plan, status)
+    plan.behavior = number_behavior(plan, row) if row is not None else behavior(plan)
 
 
 async def update_renewal(
@@ -439,7 +467,7 @@ async def update_renewal(
         plan.period_type, plan.period_value, plan.renewal_day = body.period_type, body.period_value, body.renewal_day
         plan.auto_renew, plan.time_zone, plan.updated_at = body.auto_renew, zone_name, now
         if body.reset_usage:
-            reset(plan, row.status, now)
+            reset(plan, row, now)
         if body.auto_renew:
             _schedule(session, plan, calendar.local_date(now, tz), now)
         else:
@@ -454,7 +482,7 @@ async def renew_if_due(session: AsyncSession, payload: dict, now: datetime) -> b
     if plan is None or not plan.auto_renew or iso(plan.next_renewal_at) != payload["due"]:
         return False
     row = await repository.get_phone_number(session, plan.phone_number_id)
-    reset(plan, row.status if row else ACTIVE, now)
+    reset(plan, row, now)
     tz = calendar.zone(plan.time_zone)
     renewed_on = calendar.local_date(plan.next_renewal_at, tz)
     if plan.period_type == "M" and plan.period_value > 1:

@@ -186,13 +186,29 @@ async def test_one_failed_part_fails_the_message(api, numbers, carrier):
     assert details["Status"] == "Failed" and details["ErrorCode"] == "001"
 
 
-async def test_a_skipped_receipt_ends_the_message(api, numbers, carrier):
-    """SKIPPED (SMPP 5.0 message_state 9) is final: the message fails with the receipt's error instead of
-    waiting in Sent for a receipt that never comes. carriers/receipts.py names the final states once."""
+async def test_a_skipped_receipt_ends_the_message(api, numbers, carrier, platform):
+    """SKIPPED (SMPP 5.0 message_state 9) is final: the message fails with the receipt's error, with its status
+    callback, instead of waiting in Sent for a receipt that never comes. carriers/receipts.py names the final
+    states once (FINAL_STATES), and messaging/bulk.py and the receipt sweep settle parts by them."""
+    from sqlalchemy import select
+
+    from mpaas.carriers import receipts
+    from mpaas.messaging import bulk, receipt_sweep
+    from mpaas.models import Job
+
+    assert (
+        "SKIPPED" in receipts.FINAL_STATES and bulk.FINAL_STATES is receipt_sweep.FINAL_STATES is receipts.FINAL_STATES
+    )
     carrier.receipts = {0: "SKIPPED"}
     sent = await _send(api)
     details = await _final(api, sent["MessageId"])
     assert (details["Status"], details["ErrorCode"]) == ("Failed", "001")
+    async with platform.db.read() as session:
+        jobs = (await session.execute(select(Job).where(Job.kind == "webhook.deliver"))).scalars().all()
+    callbacks = [
+        (j.payload["status"], j.payload["error_code"]) for j in jobs if j.payload["message_id"] == sent["MessageId"]
+    ]
+    assert callbacks == [("Sent", None), ("Failed", "001")]
 
 
 async def test_duplicate_receipts_change_nothing(api, numbers, carrier, platform):

@@ -65,6 +65,10 @@ def settings(tmp_path, migrated_template) -> Settings:
         sandbox_receipt_delay_seconds=0.05,
         worker_poll_seconds=0.05,
         rate_limit_per_minute=0,
+        # As `mpaas serve` (Settings.for_sandbox): webhooks reach the tests' receivers on loopback, and the
+        # /sandbox/v1 endpoints exist. Tests of the production defaults build their own settings.
+        egress_allow="loopback",
+        sandbox_endpoints=True,
     )
 
 

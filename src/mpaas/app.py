@@ -12,6 +12,7 @@ from mpaas.billing.endpoints import router as billing_router
 from mpaas.catalog.endpoints import router as catalog_router
 from mpaas.composition import role_parts
 from mpaas.config import Settings
+from mpaas.core.egress import EgressPolicyScope
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
 from mpaas.distributors.endpoints import router as distributors_router
 from mpaas.messaging.endpoints import router as messaging_router
@@ -83,6 +84,8 @@ def create_app(
         return {"Status": "ok"}
 
     app.add_middleware(CaseInsensitiveRouting, fastapi_app=app)
+    # URLs a request saves are checked against the egress policy the webhooks will meet (core/egress.py).
+    app.add_middleware(EgressPolicyScope, policy=platform.settings.egress_policy)
     return app
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookSender, WebhookTarget
+from mpaas.core.egress import EgressPolicy
+from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookRefused, WebhookSender, WebhookTarget
 
 
 @pytest.mark.parametrize(
@@ -65,7 +66,9 @@ async def test_requests_in_flight_to_one_receiver_are_capped_by_the_setting(tmp_
 
     with pytest.raises(ValidationError):
         Settings(data_dir=tmp_path, webhook_connections_per_destination=0)
-    platform = Platform.build(Settings(data_dir=tmp_path, webhook_connections_per_destination=2))
+    platform = Platform.build(
+        Settings(data_dir=tmp_path, webhook_connections_per_destination=2, egress_allow="loopback")
+    )
     open_now, most, served = 0, 0, 0
 
     async def handle(reader, writer):
@@ -135,7 +138,7 @@ async def test_an_internationalized_url_is_sent_percent_encoded():
     delivered with those characters percent-encoded as UTF-8, as a browser would send it; before, the request
     target was refused and the event never arrived."""
     server, port, targets = await _receiver()
-    sender = WebhookSender(timeout_seconds=5.0)
+    sender = WebhookSender(timeout_seconds=5.0, policy=EgressPolicy.parse("loopback"))
     try:
         for path in ("/hooks/café?team=équipe ü&x=%41", "/plain/path?a=1&b=%7E"):
             assert (
@@ -163,14 +166,23 @@ def test_an_internationalized_host_name_is_sent_as_idna():
     assert _destination("https://bücher.example/hook") == ("https", "xn--bcher-kva.example", 443, "/hook", "")
 
 
-async def test_private_destinations_are_forbidden_when_only_public_ones_are_allowed():
-    """MPAAS_WEBHOOK_ALLOW_PRIVATE=false: a receiver on loopback, by address or by name, gets nothing, and
-    the refusal is WebhookForbidden (not retried). The same receiver is reached when private ones are allowed."""
+async def test_destinations_the_egress_policy_refuses_are_never_connected_to():
+    """By default (the production roles) only public addresses are reached: a receiver on loopback, by address
+    or by name, gets no connection at all, and the refusal is WebhookRefused (not retried) whose text names
+    neither the address nor anything the receiver said. With MPAAS_EGRESS_ALLOW=loopback it is reached."""
     server, port, targets = await _receiver()
-    public_only, anything = WebhookSender(timeout_seconds=5.0, allow_private=False), WebhookSender(timeout_seconds=5.0)
+    connections = []
+    original = server._protocol_factory  # count connections, not only requests
+
+    def counting():
+        connections.append(1)
+        return original()
+
+    server._protocol_factory = counting
+    public_only, loopback = WebhookSender(timeout_seconds=5.0), WebhookSender(5.0, EgressPolicy.parse("loopback"))
     try:
-        for host in ("127.0.0.1", "localhost"):
-            with pytest.raises(WebhookForbidden, match="private or reserved address"):
+        for host in ("127.0.0.1", "localhost", "[::ffff:127.0.0.1]"):
+            with pytest.raises(WebhookRefused) as refused:
                 await public_only.send(
                     WebhookTarget(f"http://{host}:{port}/hook"),
                     {"A": 1},
@@ -178,9 +190,10 @@ async def test_private_destinations_are_forbidden_when_only_public_ones_are_allo
                     event_id="EVT-1",
                     timestamp=1,
                 )
-        assert targets == []
+            assert str(refused.value) == "refused by the egress policy: the destination is not a public address"
+        assert targets == [] and connections == []
         assert (
-            await anything.send(
+            await loopback.send(
                 WebhookTarget(f"http://127.0.0.1:{port}/hook"),
                 {"A": 1},
                 signing_secret="s",
@@ -192,8 +205,68 @@ async def test_private_destinations_are_forbidden_when_only_public_ones_are_allo
         assert targets == [b"/hook"]
     finally:
         await public_only.close()
-        await anything.close()
+        await loopback.close()
         server.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "100.64.0.1",  # shared address space (CGNAT): ipaddress's is_private missed it
+        "192.0.0.8",  # IETF protocol assignments
+        "169.254.169.254",  # link-local: cloud metadata
+        "2002:a00:1::1",  # 6to4 wrapping 10.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "::ffff:169.254.1.1",  # IPv4-mapped link-local
+        "::169.254.169.254",  # IPv4-compatible link-local
+        "2001:db8::1",  # documentation
+        "fe80::1",  # link-local
+        "224.0.0.1",  # multicast
+        "0.0.0.0",
+    ],
+)
+async def test_every_address_that_is_not_global_is_refused_after_resolution(monkeypatch, answer):
+    """A name resolving to any address outside the public internet is refused before connecting, including the
+    ranges and IPv6 wrappings the old private-address check let through."""
+    from mpaas.core.http import client as http1
+
+    connected = []
+
+    async def resolve(host, port):
+        return [answer]
+
+    async def open_connection(host, port, **kwargs):
+        connected.append(host)
+        raise ConnectionRefusedError("test")
+
+    monkeypatch.setattr(http1, "resolve", resolve)
+    monkeypatch.setattr(http1.asyncio, "open_connection", open_connection)
+    sender = WebhookSender(timeout_seconds=5.0, policy=EgressPolicy.parse("loopback"))
+    try:
+        with pytest.raises(WebhookRefused):
+            await sender.send(
+                WebhookTarget("https://inside.example/hook"), {"A": 1}, signing_secret="s", event_id="E", timestamp=1
+            )
+    finally:
+        await sender.close()
+    assert connected == []
+
+
+async def test_a_name_answering_a_public_and_a_private_address_is_refused(monkeypatch):
+    from mpaas.core.http import client as http1
+
+    async def resolve(host, port):
+        return ["93.184.216.34", "10.0.0.5"]
+
+    monkeypatch.setattr(http1, "resolve", resolve)
+    sender = WebhookSender(timeout_seconds=5.0)
+    try:
+        with pytest.raises(WebhookRefused):
+            await sender.send(
+                WebhookTarget("https://mixed.example/hook"), {"A": 1}, signing_secret="s", event_id="E", timestamp=1
+            )
+    finally:
+        await sender.close()
 
 
 async def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
@@ -217,7 +290,7 @@ async def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
 
     monkeypatch.setattr(http1, "resolve", resolve)
     monkeypatch.setattr(http1.asyncio, "open_connection", open_connection)
-    sender = WebhookSender(timeout_seconds=5.0, allow_private=False)
+    sender = WebhookSender(timeout_seconds=5.0)  # public addresses only
     try:
         with pytest.raises(WebhookUnreachable):
             await sender.send(

@@ -17,7 +17,7 @@ async def _setup(api, http):
             json={"From": source, "To": [{"Number": "+18015737111"}], "Body": f"m{i}", "CampaignId": "JCID-1"},
         )
         ids.append(sent["MessageId"])
-    inbound = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": source, "Body": "in"})
+    inbound = await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": source, "Body": "in"})
     ids.append(inbound.json()["MessageId"])
     return source, ids
 
@@ -90,8 +90,14 @@ async def test_details_finds_a_message_by_its_id_in_any_casing_through_the_prima
         event.remove(platform.db.read_engine.sync_engine, "before_cursor_execute", capture)
     assert (await other_api.get("/v1.0/message/details", MessageId=ids[0])).status_code == 404  # tenancy
     if platform.db.is_sqlite:  # the lookup is a key search, not a walk over the account's messages
-        statement, parameters = statements[-1]
+        statement, parameters = next(s for s in reversed(statements) if "messages.id = " in s[0])
         async with platform.db.read() as session:
             raw = await session.connection()
             plan = [row[-1] for row in (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)).all()]
         assert any("USING INDEX sqlite_autoindex_messages" in step or "PRIMARY KEY" in step for step in plan), plan
+        # The details of a send's id list its messages through the account/creation-time index (no batch_id one).
+        statement, parameters = next(s for s in reversed(statements) if "messages.batch_id = " in s[0])
+        async with platform.db.read() as session:
+            raw = await session.connection()
+            plan = [row[-1] for row in (await raw.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)).all()]
+        assert any("ix_messages_account_created (account_id=? AND created_at=?)" in step for step in plan), plan

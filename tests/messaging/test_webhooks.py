@@ -95,6 +95,7 @@ async def test_a_status_callback_carries_every_documented_field(api, numbers, pl
         "EventId",
         "EventType",
         "MessageId",
+        "SendMessageId",
         "Status",
         "Direction",
         "From",
@@ -183,7 +184,7 @@ async def test_inbound_reaches_message_url(api, numbers, platform, receiver, htt
         MessagePasswordToken="s3cret",
     )
     owner = (await provision(api, route))["PhoneNumberAssigned"]
-    response = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "Hi back"})
+    response = await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": owner, "Body": "Hi back"})
     assert response.status_code == 200
     await _until(lambda: len(_received(receiver, "/in")) >= 1)
     request = _received(receiver, "/in")[0]
@@ -202,7 +203,7 @@ async def test_inbound_reaches_message_url(api, numbers, platform, receiver, htt
 async def test_get_method_sends_query(api, numbers, platform, receiver, http):
     route = await make_message_route(api, MessageUrl=receiver.url_for("/in"), MessageUrlMethod="GET")
     owner = (await provision(api, route))["PhoneNumberAssigned"]
-    await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "q"})
+    await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": owner, "Body": "q"})
     await _until(lambda: len(_received(receiver, "/in")) >= 1)
     request = _received(receiver, "/in")[0]
     assert request.method == "GET"
@@ -215,7 +216,7 @@ async def test_receiver_down_then_up_gets_it(api, numbers, httpserver, http):
     httpserver.expect_ordered_request("/in").respond_with_data("ok")
     route = await make_message_route(api, MessageUrl=httpserver.url_for("/in"))
     owner = (await provision(api, route))["PhoneNumberAssigned"]
-    await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "retry me"})
+    await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": owner, "Body": "retry me"})
     await _until(lambda: len(_received(httpserver, "/in")) >= 2)
     first, second = _received(httpserver, "/in")
     assert first.headers["X-Mpaas-Event-Id"] == second.headers["X-Mpaas-Event-Id"]
@@ -224,17 +225,17 @@ async def test_receiver_down_then_up_gets_it(api, numbers, httpserver, http):
 async def test_disabled_route_sends_nothing(api, numbers, receiver, http):
     route = await make_message_route(api, MessageUrl=receiver.url_for("/in"), MessageRouteEnabled=False)
     owner = (await provision(api, route))["PhoneNumberAssigned"]
-    response = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "x"})
+    response = await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": owner, "Body": "x"})
     assert response.status_code == 200
     await asyncio.sleep(0.5)
     assert _received(receiver, "/in") == []
 
 
-async def test_inbound_to_unknown_number_is_404(http, numbers):
-    response = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": numbers[0], "Body": "x"})
+async def test_inbound_to_unknown_number_is_404(api, numbers):
+    response = await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": numbers[0], "Body": "x"})
     assert response.status_code == 404
 
 
-async def test_inbound_validation(http):
-    response = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "Body": "x"})
+async def test_inbound_validation(api):
+    response = await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "Body": "x"})
     assert response.json() == {"StatusCode": 400, "Message": "The To field is required."}

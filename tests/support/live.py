@@ -67,6 +67,10 @@ def start_live_server(tmp_path_factory, migrated_template) -> tuple[LiveServer, 
         sandbox_receipt_delay_seconds=0.05,
         worker_poll_seconds=0.05,
         rate_limit_per_minute=0,
+        # As `mpaas serve` (Settings.for_sandbox): webhooks reach the tests' receivers on loopback, and the
+        # /sandbox/v1 endpoints exist. Tests of the production defaults build their own settings.
+        egress_allow="loopback",
+        sandbox_endpoints=True,
     )
     credential = asyncio.run(_seed(settings))
     port = _free_port()

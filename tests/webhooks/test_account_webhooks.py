@@ -115,7 +115,7 @@ async def test_new_sms_delivered_json_and_xml(api, numbers, httpserver, http):
         json={"WebhookUrl": httpserver.url_for("/orders"), "SubscribedEvents": "Order_Update"},
     )
     owner = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
-    sent = await http.post("/sandbox/v1/inbound", json={"From": "+18015737111", "To": owner, "Body": "a < b"})
+    sent = await api.post("/sandbox/v1/inbound", {"From": "+18015737111", "To": owner, "Body": "a < b"})
     await _until(lambda: len([r for r, _ in httpserver.log if r.path in ("/json", "/xml")]) >= 2)
     by_path = {r.path: r for r, _ in httpserver.log}
     # The Order_Update-only webhook heard the provisioning order, never the message.

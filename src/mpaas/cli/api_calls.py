@@ -166,13 +166,7 @@ def api_call(
             err.print(f"[red]✗[/red] --data is not valid JSON: {escape(str(exc))}")
             raise typer.Exit(2) from None
     lowered = path.lower()
-    auth = (
-        "operator"
-        if lowered.startswith("/ops/")
-        else "none"
-        if (lowered.startswith("/sandbox/") or lowered.startswith("/v1.0/oauth2/"))
-        else "token"
-    )
+    auth = "operator" if lowered.startswith("/ops/") else "none" if lowered.startswith("/v1.0/oauth2/") else "token"
     with Client(base_url, key, secret, scope_base=scope_base, operator_token=operator_token) as api:
         try:
             if method == "GET":

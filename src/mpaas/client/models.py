@@ -132,9 +132,13 @@ class InventoryNumberOut(WireResponse):
     iccid: str | None = None
     cnam: str | None = None
     qr_activation_link: str | None = None
+    activation_code: str | None = None
+    swaps_remaining: int | None = None
+    next_swap_reset_date: str | None = None
     product_type: str | None = None
     data_enabled: bool | None = None
     zip_code: str | None = None
+    port_out_pin: str | None = None
 
 
 class IpEntry(WireResponse):
@@ -291,6 +295,16 @@ class SearchedMessage(WireResponse):
     created_on: str | None = None
 
 
+class SendRecipient(WireResponse):
+    """One recipient's message of a send, as the details of the send's MessageId list them."""
+
+    message_id: str | None = None
+    to: str | None = None
+    status: str | None = None
+    error_code: str | None = None
+    cost: Number | None = None
+
+
 class SentMessage(WireResponse):
     """One recipient's message of a send: its own id, status and cost."""
 
@@ -330,10 +344,11 @@ class StatementLine(WireResponse):
 
 
 class StatusChangeNumber(WireResponse):
-    """`StatusChangeNumber` in the server's OpenAPI document."""
+    """`QrCode` is the eSIM QR code image's URL, as the contract's example; `ActivationCode` (an mpaas extension) the LPA text it encodes."""
 
     number: str | None = None
     qr_code: str | None = None
+    activation_code: str | None = None
 
 
 class ThresholdEventOut(WireResponse):
@@ -858,6 +873,7 @@ class NumberProvisionResponse(WireResponse):
     phone_number_assigned: str | None = None
     phone_number_id: str | None = None
     qr_code: str | None = Field(None, alias="QRCode")
+    activation_code: str | None = None
     zip_code: str | None = None
     iccid: str | None = Field(None, alias="ICCID")
     error_message: str | None = None
@@ -909,9 +925,13 @@ class NumberDetailsResponse(WireResponse):
     iccid: str | None = None
     cnam: str | None = None
     qr_activation_link: str | None = None
+    activation_code: str | None = None
+    swaps_remaining: int | None = None
+    next_swap_reset_date: str | None = None
     product_type: str | None = None
     data_enabled: bool | None = None
     zip_code: str | None = None
+    port_out_pin: str | None = None
 
 
 class NumbersInventoryRequest(WireRequest):
@@ -1072,6 +1092,8 @@ class MessageDetailsResponse(WireResponse):
     status: str | None = None
     segment: int | None = None
     error_code: str | None = None
+    send_message_id: str | None = None
+    messages: list[SendRecipient] | None = None
 
 
 class MessageSearchRequest(WireRequest):
@@ -1299,6 +1321,34 @@ class WebhookDeliveryAttemptsOfAMessageResponse(WireResponse):
     message_id: str | None = None
     total_attempts: int | None = None
     attempts: list[WebhookAttemptOut] | None = None
+
+
+class WebhookSigningSecretOfAnAccountRequest(WireRequest):
+    """Webhook signing secret of an account (mpaas extension): the query string of `GET /ext/v1/accounts/webhook-signing-secret`."""
+
+    account_id: str | None = None
+
+
+class WebhookSigningSecretOfAnAccountResponse(WireResponse):
+    """Webhook signing secret of an account (mpaas extension): the answer of `GET /ext/v1/accounts/webhook-signing-secret`."""
+
+    account_id: str | None = None
+    webhook_signing_secret: str | None = None
+    previous_secret_valid_until: str | None = None
+
+
+class RotateTheWebhookSigningSecretOfAnAccountRequest(WireRequest):
+    """Rotate the webhook signing secret of an account (mpaas extension): the JSON body of `POST /ext/v1/accounts/webhook-signing-secret/rotate`."""
+
+    account_id: str | None = None
+
+
+class RotateTheWebhookSigningSecretOfAnAccountResponse(WireResponse):
+    """Rotate the webhook signing secret of an account (mpaas extension): the answer of `POST /ext/v1/accounts/webhook-signing-secret/rotate`."""
+
+    account_id: str | None = None
+    webhook_signing_secret: str | None = None
+    previous_secret_valid_until: str | None = None
 
 
 class NumbersUpdateRequest(WireRequest):
@@ -1774,6 +1824,7 @@ class OpsPostPortOrdersStatusRequest(WireRequest):
     status: str | None = None
     code: str | None = None
     message: str | None = None
+    port_out_pin: str | None = Field(None, alias="PortOutPIN")
 
 
 class OpsPostPortOrdersStatusResponse(WireResponse):

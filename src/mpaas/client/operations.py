@@ -222,7 +222,6 @@ OPERATIONS: tuple[Operation, ...] = (
         InjectAnInboundSmsRequest,
         InjectAnInboundSmsResponse,
         "Inject an inbound SMS (sandbox carrier only)",
-        auth="none",
     ),
     Operation(
         "ops_create_distributor",
@@ -267,6 +266,22 @@ OPERATIONS: tuple[Operation, ...] = (
         WebhookDeliveryAttemptsOfAMessageRequest,
         WebhookDeliveryAttemptsOfAMessageResponse,
         "Webhook delivery attempts of a message (mpaas extension)",
+    ),
+    Operation(
+        "webhook_signing_secret",
+        "GET",
+        "/ext/v1/accounts/webhook-signing-secret",
+        WebhookSigningSecretOfAnAccountRequest,
+        WebhookSigningSecretOfAnAccountResponse,
+        "Webhook signing secret of an account (mpaas extension)",
+    ),
+    Operation(
+        "rotate_webhook_signing_secret",
+        "POST",
+        "/ext/v1/accounts/webhook-signing-secret/rotate",
+        RotateTheWebhookSigningSecretOfAnAccountRequest,
+        RotateTheWebhookSigningSecretOfAnAccountResponse,
+        "Rotate the webhook signing secret of an account (mpaas extension)",
     ),
     Operation(
         "numbers_update", "POST", "/v1.0/numbers/update", NumbersUpdateRequest, NumbersUpdateResponse, "Numbers Update"

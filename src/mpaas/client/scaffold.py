@@ -27,7 +27,7 @@ def operation_name(summary: str) -> str:
 
 def _auth_of(path: str) -> str:
     lowered = path.lower()
-    if lowered == "/v1.0/oauth2/tokens" or lowered.startswith("/sandbox/"):
+    if lowered == "/v1.0/oauth2/tokens":
         return "none"
     if lowered.startswith("/ops/"):
         return "operator"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from mpaas.core.egress import RequiredHttpUrl
 from mpaas.core.wire import Money, Optional, Required, WireModel, WireResponse
 
 
@@ -12,7 +13,7 @@ class Recipient(WireModel):
 
 
 class MediaUrl(WireModel):
-    media_url: Required = Field(alias="MediaUrl", examples=["https://example.com/cat.jpg"])
+    media_url: RequiredHttpUrl = Field(alias="MediaUrl", examples=["https://example.com/cat.jpg"])
 
 
 class MediaBase64(WireModel):

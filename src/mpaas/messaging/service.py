@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -199,8 +200,12 @@ def check_receiver(number, destination: str) -> None:
         raise bad_request(f"The To number {destination} is a Data-Only number (ProductType) and cannot receive SMS.")
 
 
-async def receive_inbound(session: AsyncSession, body: InboundRequest, now: datetime) -> Message:
-    """A message from the outside world to a provisioned number: stored `Received`, then webhooked."""
+async def receive_inbound(
+    session: AsyncSession, body: InboundRequest, now: datetime, *, accounts: Sequence[str] | None = None
+) -> Message:
+    """A message from the outside world to a provisioned number: stored `Received`, then webhooked. With
+    `accounts` (the sandbox endpoint's caller), only to a number of one of them: another tenant's number is
+    answered as one that does not exist."""
     destination = normalize_e164(body.to)
     source = normalize_e164(body.from_)
     if source is None:
@@ -208,7 +213,7 @@ async def receive_inbound(session: AsyncSession, body: InboundRequest, now: date
     if destination is None:
         raise bad_request("The To field must be an E.164 number such as +18015551234.")
     number = await repository.provisioned_number(session, destination)
-    if number is None or not number.message_enabled:
+    if number is None or not number.message_enabled or (accounts is not None and number.account_id not in accounts):
         raise not_found(f"Not found: {destination} is not a messaging-enabled number on this platform.")
     check_receiver(number, destination)
     plan = segments.plan(body.body)

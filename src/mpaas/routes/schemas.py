@@ -4,32 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
+from mpaas.core.egress import AnyUri, HttpUrl, RequiredHttpUrl  # the URL types
 from mpaas.core.wire import Optional, Required, WireBool, WireModel, WireResponse, one_of
 
 METHODS = ("GET", "POST")
 AUTH_TYPES = ("None", "Basic", "Bearer")
 
 
-def _http_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not value.lower().startswith(("http://", "https://")) or len(value) < 10 or " " in value:
-        raise ValueError("must be an absolute http:// or https:// URL")
-    return value
-
-
-def _any_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if "://" not in value or " " in value:
-        raise ValueError("must be an absolute URI")
-    return value
-
-
-HttpUrl = Annotated[Optional, AfterValidator(_http_url)]
-AnyUri = Annotated[Optional, AfterValidator(_any_url)]
 Method = Annotated[str | None, one_of(*METHODS)]
 AuthType = Annotated[str | None, one_of(*AUTH_TYPES)]
 
@@ -55,9 +38,7 @@ class MessageRouteFields(WireModel):
 
 class CreateMessageRoute(MessageRouteFields):
     route_name: Required = Field(alias="RouteName", examples=["Main SMS Webhook"])
-    message_url: Annotated[Required, AfterValidator(_http_url)] = Field(
-        alias="MessageUrl", examples=["https://example.com/sms"]
-    )
+    message_url: RequiredHttpUrl = Field(alias="MessageUrl", examples=["https://example.com/sms"])
     message_url_method: Annotated[str, one_of(*METHODS)] = Field(alias="MessageUrlMethod", examples=["POST"])
 
 

@@ -9,6 +9,7 @@ status_job)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -23,7 +24,7 @@ from mpaas.webhooks import events
 class Destination:
     target: WebhookTarget
     account_id: str
-    signing_secret: str
+    signing_secret: tuple[str, ...]  # the account's secret, then the one a rotation replaced while in its grace
     data_format: str = "json"
     webhook_id: str | None = None
     message: Any = None  # the message row (EVENT_COLUMNS) of a route webhook
@@ -33,6 +34,7 @@ class Destination:
 # status and error code come from the job instead; the rest never change once the message is accepted.
 EVENT_COLUMNS = (
     Message.id,
+    Message.batch_id,
     Message.account_id,
     Message.message_route_id,
     Message.status,
@@ -53,7 +55,20 @@ _IDS = bindparam("b_ids", expanding=True)
 EVENT_MESSAGES = select(*EVENT_COLUMNS).where(Message.id.in_(_IDS))
 ROUTES = select(MessageRoute.__table__).where(MessageRoute.__table__.c.id.in_(_IDS))
 HOOKS = select(AccountWebhook.__table__).where(AccountWebhook.__table__.c.id.in_(_IDS))
-SECRETS = select(Account.id, Account.webhook_signing_secret).where(Account.id.in_(_IDS))
+SECRETS = select(
+    Account.id,
+    Account.webhook_signing_secret,
+    Account.previous_webhook_signing_secret,
+    Account.previous_webhook_signing_secret_until,
+).where(Account.id.in_(_IDS))
+
+
+def _secrets(row, now: datetime | None) -> tuple[str, ...]:
+    """What signs an account's callbacks: its secret, and the previous one until its grace period ends."""
+    until = row.previous_webhook_signing_secret_until
+    if row.previous_webhook_signing_secret and until is not None and (now is None or until > now):
+        return (row.webhook_signing_secret, row.previous_webhook_signing_secret)
+    return (row.webhook_signing_secret,)
 
 
 def event_body(payload: dict, destination: Destination) -> dict:
@@ -94,8 +109,11 @@ def _route_target(route, kind: str) -> WebhookTarget | None:
     )
 
 
-async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Destination | None]:
-    """Where each event goes, with a handful of set-wise reads for the whole batch."""
+async def resolve_all(
+    session: AsyncSession, payloads: list[dict], now: datetime | None = None
+) -> list[Destination | None]:
+    """Where each event goes, with a handful of set-wise reads for the whole batch. `now` decides whether a
+    rotated-out signing secret still signs."""
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
 
@@ -106,7 +124,7 @@ async def resolve_all(session: AsyncSession, payloads: list[dict]) -> list[Desti
     routes = await rows(ROUTES, {m.message_route_id for m in messages.values() if m.message_route_id})
     hooks = await rows(HOOKS, hook_ids)
     account_ids = {m.account_id for m in messages.values()} | {h.account_id for h in hooks.values()}
-    secrets = {row.id: row.webhook_signing_secret for row in (await rows(SECRETS, account_ids)).values()}
+    secrets = {row.id: _secrets(row, now) for row in (await rows(SECRETS, account_ids)).values()}
     out: list[Destination | None] = []
     for p in payloads:
         if p["target"] == "account":

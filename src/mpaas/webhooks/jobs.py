@@ -43,7 +43,7 @@ class DeliverBatch:
 
     async def __call__(self, jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         async with self.db.quick_read() as session:
-            destinations = await resolve_all(session, [job.payload for job in jobs])
+            destinations = await resolve_all(session, [job.payload for job in jobs], self.clock.now())
         results = await asyncio.gather(*(self._attempt(job, d) for job, d in zip(jobs, destinations, strict=True)))
         failures: list[tuple[ClaimedJob, Exception]] = [
             (job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))
@@ -74,8 +74,8 @@ class DeliverBatch:
                 timestamp=int(attempted_at.timestamp()),
                 data_format=destination.data_format,
             )
-        except WebhookForbidden as exc:  # settings forbid this destination; retrying cannot help
-            error = str(exc)
+        except WebhookForbidden as exc:  # cannot be sent, or the egress policy refuses it: retrying cannot help
+            error = str(exc)  # a refusal's text is the same for every destination and carries no status
         except WebhookRejected as exc:
             status_code, error, retry = exc.status_code, str(exc), True
         except WebhookUnreachable as exc:  # refused, reset, timed out: the receiver may come back

@@ -14,8 +14,9 @@ from mpaas.webhooks import repository
 
 
 async def account_webhooks(session: AsyncSession, principal: Principal, account_id: str | None) -> list[AccountWebhook]:
-    """The webhooks of one of the caller's accounts (the only one when AccountId is omitted), oldest first."""
-    return await repository.list_for_account(session, principal.resolve_account(account_id))
+    """The webhooks of the account named, or of every one of the caller's accounts when AccountId is omitted,
+    oldest first."""
+    return await repository.list_for_account(session, principal.visible_accounts(account_id))
 
 
 def attempt(a: WebhookAttempt) -> dict[str, Any]:

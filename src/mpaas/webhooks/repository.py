@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.models import AccountWebhook, WebhookAttempt
+from mpaas.models import Account, AccountWebhook, WebhookAttempt
 
 
 async def get(session: AsyncSession, webhook_id: str, account_ids: Sequence[str]) -> AccountWebhook | None:
@@ -19,10 +19,11 @@ async def get(session: AsyncSession, webhook_id: str, account_ids: Sequence[str]
     return result.scalar_one_or_none()
 
 
-async def list_for_account(session: AsyncSession, account_id: str) -> list[AccountWebhook]:
+async def list_for_account(session: AsyncSession, account_id: str | Sequence[str]) -> list[AccountWebhook]:
+    accounts = [account_id] if isinstance(account_id, str) else list(account_id)
     result = await session.execute(
         select(AccountWebhook)
-        .where(AccountWebhook.account_id == account_id)
+        .where(AccountWebhook.account_id.in_(accounts))
         .order_by(AccountWebhook.created_at, AccountWebhook.id)
     )
     return list(result.scalars().all())
@@ -40,3 +41,9 @@ async def attempts_for_message(session: AsyncSession, message_id: str) -> list[W
         .order_by(WebhookAttempt.created_at, WebhookAttempt.id)
     )
     return list(result.scalars().all())
+
+
+async def account_for_update(session: AsyncSession, account_id: str) -> Account:
+    """The account row whose signing secret is read or rotated (the caller resolved the id from its own)."""
+    result = await session.execute(select(Account).where(Account.id == account_id))
+    return result.scalar_one()

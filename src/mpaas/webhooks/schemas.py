@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 
+from mpaas.core.egress import HttpUrl, RequiredHttpUrl
 from mpaas.core.wire import Optional, Required, WireModel, WireResponse, one_of
-from mpaas.routes.schemas import _http_url
 
 # The contract's events; the vendor's samples also spell New_Sms as New_SMS.
 CONTRACT_EVENTS = (
@@ -50,13 +50,13 @@ def _events(value: Any) -> list[str] | None:
     return out
 
 
-Events = Annotated[list[str] | None, BeforeValidator(_events)]
-WebhookUrl = Annotated[Optional, AfterValidator(_http_url)]
+# Known events without repeats: never more than there are (the documented maxItems).
+Events = Annotated[Annotated[list[str], Field(max_length=len(EVENTS))] | None, BeforeValidator(_events)]
 
 
 class WebhookFields(WireModel):
     account_id: Optional = Field(default=None, alias="AccountId")
-    webhook_url: WebhookUrl = Field(default=None, alias="WebhookUrl", max_length=255)
+    webhook_url: HttpUrl = Field(default=None, alias="WebhookUrl", max_length=255)
     method: Annotated[str | None, one_of(*METHODS)] = Field(default=None, alias="Method")
     data_format: Annotated[str | None, one_of(*FORMATS)] = Field(default=None, alias="DataFormat")
     authentication_type: Annotated[str | None, one_of(*AUTH_TYPES)] = Field(default=None, alias="AuthenticationType")
@@ -67,10 +67,10 @@ class WebhookFields(WireModel):
 
 
 class CreateWebhook(WebhookFields):
-    webhook_url: Annotated[Required, AfterValidator(_http_url)] = Field(
+    webhook_url: RequiredHttpUrl = Field(
         alias="WebhookUrl", max_length=255, examples=["https://api.example.com/telegent/events"]
     )
-    subscribed_events: Annotated[list[str], BeforeValidator(_events)] = Field(
+    subscribed_events: Annotated[list[str], Field(max_length=len(EVENTS)), BeforeValidator(_events)] = Field(
         alias="SubscribedEvents", examples=["Order_Update, New_Sms"]
     )
 
@@ -82,6 +82,10 @@ class UpdateWebhook(WebhookFields):
 
 class DeleteWebhook(WireModel):
     webhook_id: Required = Field(alias="WebhookId")
+    account_id: Optional = Field(default=None, alias="AccountId")
+
+
+class RotateSigningSecret(WireModel):
     account_id: Optional = Field(default=None, alias="AccountId")
 
 
@@ -128,3 +132,13 @@ class MessageWebhookAttempts(WireResponse):
     message_id: str
     total_attempts: int
     attempts: list[WebhookAttemptOut]
+
+
+class WebhookSigningSecretOut(WireResponse):
+    """An account's webhook signing secret (mpaas extension), the key of X-Mpaas-Signature. After a rotation,
+    PreviousSecretValidUntil says until when the replaced secret still signs (a second signature); null when
+    only this one does."""
+
+    account_id: str
+    webhook_signing_secret: str
+    previous_secret_valid_until: str | None

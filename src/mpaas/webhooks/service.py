@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,8 +10,9 @@ from mpaas.accounts.service import Principal
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
 from mpaas.core.jobs.queue import enqueue
+from mpaas.core.security.hashing import new_secret
 from mpaas.core.wire import iso
-from mpaas.models import AccountWebhook
+from mpaas.models import Account, AccountWebhook
 from mpaas.webhooks import repository
 from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 from mpaas.webhooks.schemas import CreateWebhook, DeleteWebhook, UpdateWebhook, WebhookFields
@@ -142,4 +143,39 @@ def present(hook: AccountWebhook) -> dict:
         "AuthenticationToken": hook.authentication_token,
         "SubscribedEvents": ", ".join(hook.subscribed_events.split(",")),
         "Active": hook.active,
+    }
+
+
+# The account's webhook signing secret (docs/webhooks.md "Verifying a signature"): read and rotated by the
+# distributor that owns the account. A rotation keeps the secret it replaced signing, as a second signature,
+# until the grace period ends (MPAAS_WEBHOOK_SECRET_GRACE_SECONDS); a second rotation within it drops the
+# oldest one at once.
+
+
+async def signing_secret(session: AsyncSession, principal: Principal, account_id: str | None) -> Account:
+    return await repository.account_for_update(session, principal.require_account(account_id))
+
+
+async def rotate_signing_secret(
+    session: AsyncSession, principal: Principal, account_id: str | None, now: datetime, grace: timedelta
+) -> Account:
+    account = await signing_secret(session, principal, account_id)
+    if grace > timedelta(0):
+        account.previous_webhook_signing_secret = account.webhook_signing_secret
+        account.previous_webhook_signing_secret_until = now + grace
+    else:
+        account.previous_webhook_signing_secret = None
+        account.previous_webhook_signing_secret_until = None
+    account.webhook_signing_secret = new_secret(32)
+    await session.flush()
+    return account
+
+
+def present_signing_secret(account: Account, now: datetime) -> dict:
+    """WebhookSigningSecretOut: the secret, and until when the previous one still signs (null when none does)."""
+    until = account.previous_webhook_signing_secret_until
+    return {
+        "AccountId": account.id,
+        "WebhookSigningSecret": account.webhook_signing_secret,
+        "PreviousSecretValidUntil": iso(until) if until is not None and until > now else None,
     }

@@ -16,11 +16,12 @@ answers, with bounded sizes. That is what is here, and the tests cover each case
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import re
 import socket
 import ssl
 from dataclasses import dataclass
+
+from mpaas.core.egress import ALLOW_ALL, EgressPolicy, EgressRefused
 
 READ_CHUNK = 64 * 1024
 MAX_RESPONSE_BYTES = 1 << 20  # a webhook answer is a status; more than this is not read
@@ -35,14 +36,8 @@ class HttpError(Exception):
     """Could not get an answer: refused, reset, timed out, or a malformed response."""
 
 
-class ForbiddenDestination(Exception):
-    """The origin resolves to an address the pool may not connect to (private, loopback, link-local,
-    multicast or reserved, when only public addresses are allowed): sending again will not help."""
-
-
-def is_private_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope (fe80::1%eth0) is not part of it
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+# The origin resolves to an address the egress policy refuses (core/egress.py): sending again will not help.
+ForbiddenDestination = EgressRefused
 
 
 async def resolve(host: str, port: int) -> list[str]:
@@ -111,13 +106,13 @@ class OriginPool:
     """Keep-alive connections to one scheme://host:port, at most `size` in use at once."""
 
     def __init__(
-        self, scheme: str, host: str, port: int, size: int, timeout_seconds: float, *, public_only: bool = False
+        self, scheme: str, host: str, port: int, size: int, timeout_seconds: float, *, policy: EgressPolicy = ALLOW_ALL
     ):
         if scheme not in ("http", "https"):
             raise HttpError(f"unsupported URL scheme {scheme!r}")
         self.scheme, self.host, self.port = scheme, host, port
         self.timeout_seconds = timeout_seconds
-        self.public_only = public_only
+        self.policy = policy  # the webhook sender passes the operator's; ALLOW_ALL is for unit use
         self.gate = asyncio.Semaphore(size)
         self._idle: list[_Connection] = []
         self._ssl = ssl.create_default_context() if scheme == "https" else None
@@ -129,7 +124,8 @@ class OriginPool:
     async def request(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> int:
         """Send one request and return the response's status code (the body is read and dropped). Raises
         InvalidRequest for a request that cannot be written safely, ForbiddenDestination for an origin that
-        resolves to an address the pool may not reach, HttpError when no answer came."""
+        resolves to an address the egress policy refuses (before any connection is made), HttpError when no
+        answer came."""
         head = request_head(method, target, self.host_header, headers, len(body))
         async with self.gate:
             while self._idle:
@@ -143,7 +139,7 @@ class OriginPool:
     async def _open(self) -> _Connection:
         try:
             async with asyncio.timeout(self.timeout_seconds):
-                address = await self._checked_address() if self.public_only else self.host
+                address = await self._checked_address()
                 reader, writer = await asyncio.open_connection(
                     address,
                     self.port,
@@ -156,15 +152,11 @@ class OriginPool:
         return _Connection(reader, writer)
 
     async def _checked_address(self) -> str:
-        """The address to connect to when only public ones are allowed: the host is resolved once, every
-        address it has must be public, and the connection goes to the address that was checked. (Checking
+        """The address to connect to: the host is resolved once per connection, every address it has must be
+        permitted by the egress policy, and the connection goes to the address that was checked. (Checking
         one lookup and connecting by name would do a second: a name that answers a public address first and
         a private one next, DNS rebinding, would get through.)"""
-        addresses = await resolve(self.host, self.port)
-        private = [a for a in addresses if is_private_address(a)]
-        if private:
-            raise ForbiddenDestination(f"{self.host} resolves to {private[0]}, a private or reserved address")
-        return addresses[0]
+        return self.policy.check(await resolve(self.host, self.port))
 
     async def _exchange(self, conn: _Connection, method: str, head: bytes, body: bytes, *, reused: bool) -> int:
         received = False

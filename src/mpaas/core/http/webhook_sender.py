@@ -2,7 +2,10 @@
 
 Signature recipe (docs/webhooks.md): `X-Mpaas-Signature: sha256=<hex>` where the hex is
 HMAC-SHA256(account signing secret, f"{X-Mpaas-Timestamp}.{signed content}") and the signed content is
-the raw request body for POST/PUT, or the raw query string for GET.
+the raw request body for POST/PUT, or the raw query string for GET. During the grace period after a rotation
+of the secret, the header carries one signature per valid secret, comma-separated, the newest first.
+
+Where a request may go is the egress policy's call (core/egress.py), checked per connection by the client.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
+from mpaas.core.egress import REFUSED, EgressPolicy
 from mpaas.core.http.client import ForbiddenDestination, HttpError, InvalidRequest, OriginPool
 
 # Refused, reset, timed out: the receiver may come back, so the delivery is retried.
@@ -39,7 +43,16 @@ class WebhookRejected(Exception):
 
 
 class WebhookForbidden(Exception):
-    """The destination is not allowed by settings; retrying will not help."""
+    """The request cannot be sent (a malformed URL, a control character in a header); retrying will not help."""
+
+
+class WebhookRefused(WebhookForbidden):
+    """The egress policy refuses the destination (core/egress.py). Nothing was sent and no connection was
+    made; the message is the same for every refused destination, so an attempt a tenant reads tells nothing
+    about the addresses its URL resolves to or what listens there."""
+
+    def __init__(self) -> None:
+        super().__init__(REFUSED)
 
 
 # json.dumps with any non-default argument builds a new encoder per call.
@@ -50,6 +63,13 @@ def sign(secret: str, timestamp: str, content: bytes) -> str:
     mac = _keyed(secret).copy()  # HMAC-SHA256(secret, timestamp + "." + content)
     mac.update(timestamp.encode() + b"." + content)
     return "sha256=" + mac.hexdigest()
+
+
+def signatures(secrets: str | tuple[str, ...], timestamp: str, content: bytes) -> str:
+    """The X-Mpaas-Signature value: `sha256=<hex>` per secret, comma-separated (docs/webhooks.md)."""
+    if isinstance(secrets, str):
+        return sign(secrets, timestamp, content)
+    return ", ".join(sign(secret, timestamp, content) for secret in secrets)
 
 
 @lru_cache(maxsize=1024)
@@ -120,17 +140,19 @@ class WebhookSender:
     """A small keep-alive pool per destination origin, with bounded concurrency: one slow receiver cannot
     take every connection (core/http/client.py says why this is not httpx2)."""
 
-    def __init__(self, timeout_seconds: float = 10.0, allow_private: bool = True, per_destination: int = 8):
+    def __init__(
+        self, timeout_seconds: float = 10.0, policy: EgressPolicy | None = None, per_destination: int = 8
+    ) -> None:
         self.timeout_seconds = timeout_seconds
         self.per_destination = per_destination
-        self.allow_private = allow_private
+        self.policy = policy if policy is not None else EgressPolicy()  # public addresses only, unless told
         self._pools: dict[tuple[str, str, int], OriginPool] = {}
 
     def _pool(self, scheme: str, host: str, port: int) -> OriginPool:
         key = (scheme, host, port)
         if key not in self._pools:
             self._pools[key] = OriginPool(
-                scheme, host, port, self.per_destination, self.timeout_seconds, public_only=not self.allow_private
+                scheme, host, port, self.per_destination, self.timeout_seconds, policy=self.policy
             )
         return self._pools[key]
 
@@ -139,13 +161,15 @@ class WebhookSender:
         target: WebhookTarget,
         payload: dict,
         *,
-        signing_secret: str,
+        signing_secret: str | tuple[str, ...],
         event_id: str,
         timestamp: int,
         data_format: str = "json",
     ) -> int:
         """Deliver one event; returns the 2xx status. Raises WebhookRejected (other status),
-        WebhookUnreachable (no answer) or WebhookForbidden (settings forbid the destination)."""
+        WebhookUnreachable (no answer), WebhookRefused (the egress policy refuses the destination) or
+        WebhookForbidden (the request cannot be sent). `signing_secret` may be several secrets (the current one
+        first, then one rotated out but still in its grace period): one signature for each, comma-separated."""
         scheme, host, port, path, url_query = _destination(target.url)
         ts = str(timestamp)
         headers = [
@@ -157,7 +181,7 @@ class WebhookSender:
         method = (target.method or "POST").upper()
         if method == "GET":
             query = urlencode({k: "" if v is None else v for k, v in payload.items()})
-            headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, query.encode())))
+            headers.append(("X-Mpaas-Signature", signatures(signing_secret, ts, query.encode())))
             path_and_query, body = f"{path}?{url_query}&{query}" if url_query else f"{path}?{query}", b""
         else:
             if data_format == "xml":
@@ -166,12 +190,14 @@ class WebhookSender:
             else:
                 body = _COMPACT_JSON.encode(payload).encode()
                 headers.append(("Content-Type", "application/json"))
-            headers.append(("X-Mpaas-Signature", sign(signing_secret, ts, body)))
+            headers.append(("X-Mpaas-Signature", signatures(signing_secret, ts, body)))
             path_and_query = f"{path}?{url_query}" if url_query else path
         try:
             status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
-        except (InvalidRequest, ForbiddenDestination) as exc:  # e.g. a line break in the route's credentials,
-            raise WebhookForbidden(f"{target.url}: {exc}") from None  # or a private address: not retried
+        except ForbiddenDestination:  # never says which address was refused (WebhookRefused)
+            raise WebhookRefused() from None
+        except InvalidRequest as exc:  # e.g. a line break in the route's credentials: not retried
+            raise WebhookForbidden(f"{target.url}: {exc}") from None
         if not 200 <= status < 300:
             raise WebhookRejected(f"{target.url} answered {status}", status)
         return status

@@ -129,3 +129,25 @@ def test_build_connector(tmp_path):
     assert router.route("+33123456789").name == "euro"  # default
     with pytest.raises(CarrierConfigError):
         build_connector(Settings(data_dir=tmp_path, smpp_url="smpp://a:b@h:2775?window=-1"))
+
+
+def test_media_declared_per_carrier(tmp_path):
+    """What a carrier does with media (docs/carriers.md "Media"): none by default (SMPP carries text), or links;
+    the API reads it by destination from the settings alone (media_routes), the sandbox carrying media."""
+    from mpaas.carriers.config import media_routes
+
+    assert parse_smpp_url("smpp://a:b@h:2775").media == "none"
+    assert parse_smpp_url("smpp://a:b@h:2775?media=link").media == "link"
+    with pytest.raises(CarrierConfigError, match="media must be one of none, link, got 'mms'"):
+        parse_smpp_url("smpp://a:b@h:2775?media=mms")
+    path = tmp_path / "carriers.toml"
+    path.write_text(
+        '[[carriers]]\nname = "us"\nurl = "smpp://a:b@h:1"\nprefixes = ["+1"]\n\n'
+        '[[carriers]]\nname = "intl"\nurl = "smpp://c:d@h:2"\nmedia = "link"\ndefault = true\n'
+    )
+    routes = media_routes(None, path)
+    assert routes.carrier_for("+18015737111") == ("us", "none")
+    assert routes.carrier_for("+442071234567") == ("intl", "link")
+    assert media_routes("smpp://a:b@h:2775?media=link", None).carrier_for("+1") == ("smpp", "link")
+    assert media_routes(None, None).carrier_for("+18015737111") == ("sandbox", "carry")
+    assert media_routes(None, "").carrier_for("+18015737111") == ("sandbox", "carry")

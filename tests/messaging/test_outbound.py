@@ -67,7 +67,9 @@ async def test_one_message_per_recipient(api, numbers):
     )
     assert [m["To"] for m in data["Messages"]] == ["+18015737111", "+15005550006"]
     assert len({m["MessageId"] for m in data["Messages"]}) == 2
-    assert data["Cost"] == 0.009
+    # One message's cost, as the contract's example (two recipients, Cost 0.0045); each message has its own.
+    assert data["Cost"] == 0.0045
+    assert [m["Cost"] for m in data["Messages"]] == [0.0045, 0.0045]
     first, second = data["Messages"]
     assert (await wait_status(api, first["MessageId"], "Delivered"))["Status"] == "Delivered"
     assert (await wait_status(api, second["MessageId"], "Failed"))["Status"] == "Failed"

@@ -7,6 +7,15 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
+class MediaItem:
+    """One media item of an MMS: a link (`MmsMedia`) or the content itself (`MmsBase64`, with its MIME type)."""
+
+    url: str | None = None
+    content_type: str | None = None
+    base64: str | None = None
+
+
+@dataclass(frozen=True)
 class OutboundSms:
     message_id: str
     source: str  # E.164
@@ -14,6 +23,9 @@ class OutboundSms:
     body: str
     # How long the carrier should keep trying (sent as submit_sm's validity_period); None: the carrier's default.
     validity_seconds: float | None = None
+    # An MMS's media (empty for an SMS). A connector that cannot carry media refuses the message
+    # (CarrierRejected "MEDIA_UNSUPPORTED") rather than sending the text alone: docs/carriers.md "Media".
+    media: tuple[MediaItem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,14 @@ Carriers file:
 
 URL query parameters (and file keys): throughput (msg/s per bind, 0 = unlimited), window (outstanding
 submit_sm, default 10), enquire_link (seconds, default 30), response_timeout (seconds, default 10),
-system_type, dlr_id (`asis` | `hex2dec` | `dec2hex`, receipt id normalization, default asis).
+system_type, dlr_id (`asis` | `hex2dec` | `dec2hex`, receipt id normalization, default asis), media (what the
+carrier does with an MMS's media: `none`, the default, refuses a message with media at send time, since SMPP
+carries text only; `link` sends the text followed by each `MmsMedia` link, and still refuses `MmsBase64`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -58,6 +61,7 @@ class SmppSettings:
     throttle_retry_seconds: float = 1.0
     bind_wait_seconds: float = 1.0
     dlr_id: str = "asis"
+    media: str = "none"  # none | link: docs/carriers.md "Media"
     prefixes: tuple[str, ...] = ()
     default: bool = False
 
@@ -68,6 +72,10 @@ class SmppSettings:
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _PREFIX = re.compile(r"^\+\d{1,15}$")
 _DLR_MODES = ("asis", "hex2dec", "dec2hex")
+# What a carrier does with a message's media. The sandbox carries it (CARRY); SMPP carries text only, so an SMPP
+# carrier refuses media (NO_MEDIA, the default) or sends the media's links in the text (LINK).
+CARRY, NO_MEDIA, LINK = "carry", "none", "link"
+_MEDIA_MODES = (NO_MEDIA, LINK)
 _TUNABLES = {
     "throughput",
     "window",
@@ -77,6 +85,7 @@ _TUNABLES = {
     "dlr_id",
     "bind_timeout",
     "reconnect_max",
+    "media",
 }
 
 
@@ -134,6 +143,10 @@ def _apply_tunables(where: str, values: dict, base: dict) -> dict:
             if value not in _DLR_MODES:
                 raise CarrierConfigError(f"{where}: dlr_id must be one of {', '.join(_DLR_MODES)}, got {value!r}")
             out["dlr_id"] = value
+        elif key == "media":
+            if value not in _MEDIA_MODES:
+                raise CarrierConfigError(f"{where}: media must be one of {', '.join(_MEDIA_MODES)}, got {value!r}")
+            out["media"] = value
         else:
             raise CarrierConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(_TUNABLES))})")
     return out
@@ -254,3 +267,56 @@ def load_carriers_file(path: Path | str) -> list[SmppSettings]:
     except tomllib.TOMLDecodeError as exc:
         raise CarrierConfigError(f"{source}: not valid TOML: {exc}") from None
     return parse_carriers(data, source)
+
+
+@dataclass(frozen=True)
+class MediaRoutes:
+    """What the carrier each destination is routed to does with media, read from the settings alone: the API
+    process checks a send against it and builds no connector. Routing as carriers/dispatch.py routes (the
+    longest prefix, else the default carrier)."""
+
+    routes: tuple[tuple[str, str, str], ...] = ()  # (prefix, carrier name, media mode), longest prefix first
+    default: tuple[str, str] | None = None  # (carrier name, media mode)
+
+    def carrier_for(self, destination: str) -> tuple[str, str] | None:
+        number = destination if destination.startswith("+") else "+" + destination
+        for prefix, name, mode in self.routes:
+            if number.startswith(prefix):
+                return name, mode
+        return self.default
+
+
+SANDBOX_MEDIA = MediaRoutes(default=("sandbox", CARRY))
+
+
+def media_routes(smpp_url: str | None, carriers_file: Path | str | None) -> MediaRoutes:
+    """The media routes of the carriers the settings describe (as carriers.build_connector chooses them). A
+    carriers file is read again only when it changes."""
+    if carriers_file is not None and str(carriers_file) in ("", "."):
+        carriers_file = None
+    if carriers_file:
+        path = Path(carriers_file)
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        return _file_media_routes(str(path), stamp)
+    if smpp_url:
+        return _url_media_routes(smpp_url)
+    return SANDBOX_MEDIA
+
+
+@functools.lru_cache(maxsize=8)
+def _url_media_routes(smpp_url: str) -> MediaRoutes:
+    settings = parse_smpp_url(smpp_url)
+    return MediaRoutes(default=(settings.name, settings.media))
+
+
+@functools.lru_cache(maxsize=8)
+def _file_media_routes(path: str, stamp: int | None) -> MediaRoutes:
+    carriers = load_carriers_file(path)
+    routes = sorted(
+        ((prefix, c.name, c.media) for c in carriers for prefix in c.prefixes), key=lambda r: len(r[0]), reverse=True
+    )
+    default = next(((c.name, c.media) for c in carriers if c.default), None)
+    return MediaRoutes(tuple(routes), default)

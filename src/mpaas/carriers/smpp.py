@@ -367,7 +367,7 @@ class SmppConnector:
         if not self._running:
             raise CarrierUnavailable(f"carrier {self.name}: connector not started")
         try:
-            encoded = encoding.encode_message(sms.body)
+            encoded = encoding.encode_message(self._text(sms))
         except encoding.EncodingError as exc:
             raise CarrierRejected("ESME_RINVMSGLEN", str(exc)) from None
         if len(encoded.parts) == 1:  # most messages: no gather (a task and a future per message)
@@ -384,6 +384,17 @@ class SmppConnector:
             raise errors[0]
         ids = tuple(results)
         return SubmitResult(carrier_id=ids[0], part_ids=ids, carrier=self.name)
+
+    def _text(self, sms: OutboundSms) -> str:
+        """What is sent: the body, with the media's links when the carrier is set to send media as links. SMPP
+        carries text only, so a message with media it cannot send as links is refused, never sent as its text
+        alone (which the carrier would report delivered): the API refuses such sends first (docs/carriers.md)."""
+        if not sms.media:
+            return sms.body
+        links = [item.url for item in sms.media if item.url]
+        if self.settings.media != "link" or len(links) != len(sms.media):
+            raise CarrierRejected("MEDIA_UNSUPPORTED", f"carrier {self.name} cannot carry this message's media")
+        return "\n".join([sms.body, *links]) if sms.body else "\n".join(links)
 
     async def _submit_part(self, sms: OutboundSms, encoded: encoding.EncodedSms, payload: bytes) -> str:
         s = self.settings

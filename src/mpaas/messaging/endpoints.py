@@ -38,7 +38,9 @@ async def send_outbound(body: OutboundRequest, who: Caller, platform: PlatformDe
     # handler ran, and a QuickReadSession would stay open across the write (two connections per request). The
     # write commits before the 200 is sent; the workers are woken once it has.
     async with platform.db.quick_read() as session:
-        prepared = await service.prepare_outbound(session, who, body, now, platform.settings.message_cost_per_segment)
+        prepared = await service.prepare_outbound(
+            session, who, body, now, service.SendPolicy.from_settings(platform.settings)
+        )
     async with platform.db.write() as session:
         sent = await service.store_outbound(session, prepared, now)
     platform.jobs.notify()

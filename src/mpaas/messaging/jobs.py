@@ -82,6 +82,7 @@ class SubmitBatch:
                     message.to_number,
                     message.body,
                     self.validity_seconds,
+                    media=message.media,
                 )
             )
         except Exception as exc:  # sorted out by the caller, per message

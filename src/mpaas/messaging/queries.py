@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.core.errors import bad_request, missing
 from mpaas.core.phone import required_e164
-from mpaas.core.wire import iso
-from mpaas.messaging import repository, service
+from mpaas.core.wire import MAX_PAGE_NUMBER, check_date, iso
+from mpaas.messaging import media, repository, service
 from mpaas.models import Message
 from mpaas.webhooks import queries as webhook_queries
 from mpaas.webhooks import repository as webhook_repository
@@ -25,8 +25,8 @@ DEFAULT_RESULTS = 25
 def _page(page: int | None, results: int | None) -> tuple[int, int]:
     page = 1 if page is None else page
     results = DEFAULT_RESULTS if results is None else results
-    if page < 1:
-        raise bad_request("The Page field must be 1 or more.")
+    if not 1 <= page <= MAX_PAGE_NUMBER:
+        raise bad_request(f"The Page field must be between 1 and {MAX_PAGE_NUMBER}.")
     if not 1 <= results <= MAX_RESULTS:
         raise bad_request(f"The Results field must be between 1 and {MAX_RESULTS}.")
     return page, results
@@ -40,9 +40,11 @@ def _date(raw: str | None, field: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
+        parsed = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         raise bad_request(f"The {field} field must be a date in YYYY-MM-DD form.") from None
+    check_date(parsed.date(), field)  # EndDate=9999-12-31 plus a day overflowed into a 500
+    return parsed
 
 
 def _dollars(value: Decimal) -> str:
@@ -54,11 +56,12 @@ async def message_details(session: AsyncSession, principal: Principal, message_i
     message = await repository.get_message(session, message_id, principal.account_ids)
     if message is None:
         raise missing("message", message_id)
-    return service.details(message)
+    batch = await repository.messages_of_send(session, message) if message.id == message.batch_id else None
+    return service.details(message, batch)
 
 
-def search_item(m: Message) -> dict:
-    media = m.media or {}
+def search_item(m: Message, media_texts: dict[str, str]) -> dict:
+    """`media_texts`: the stored media items the page's messages reference (media.load), by SHA-256."""
     return {
         "MessageID": m.id,
         "Direction": m.direction,
@@ -70,8 +73,8 @@ def search_item(m: Message) -> dict:
         "From": m.from_number,
         "Owner": m.owner,
         "Body": m.body,
-        "MmsMedia": media.get("MmsMedia", []),
-        "MmsBase64": media.get("MmsBase64", []),
+        "MmsMedia": (m.media or {}).get("MmsMedia", []),
+        "MmsBase64": media.base64_items(m.media, media_texts),
         "MessageType": m.message_type,
         "CreatedOn": iso(m.created_at),
     }
@@ -103,12 +106,13 @@ async def search(
         direction=direction,
         message_type=message_type,
     )
+    texts = await media.load(session, (m.media for m in rows))  # one query for the page, none without media
     return {
         "PhoneNumber": number,
         "ResultsTotalRecords": total,
         "ResultsPages": math.ceil(total / results),
         "Page": page,
-        "Results": [search_item(m) for m in rows],
+        "Results": [search_item(m, texts) for m in rows],
     }
 
 

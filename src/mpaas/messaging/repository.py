@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.carriers.base import MediaItem
+from mpaas.messaging import media
 from mpaas.models import Account, Message, MessageRoute, PhoneNumber
 
 
@@ -39,14 +42,44 @@ async def get_message(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def submittable(session: AsyncSession, message_ids: list[str]) -> dict:
-    """Rows of the messages still waiting for their first submit (Queued, no carrier id yet)."""
+@dataclass(frozen=True)
+class Submittable:
+    id: str
+    from_number: str
+    to_number: str
+    body: str
+    media: tuple[MediaItem, ...]  # as the carrier is handed it, stored items resolved
+
+
+async def messages_of_send(session: AsyncSession, message: Message) -> list:
+    """Every message of the send `message` began (its MessageId is the send's), as (id, to_number, status,
+    error_code, cost) rows, the send's order kept as far as it can be (its first message first). Through
+    ix_messages_account_created: a send's messages share its account and its creation time to the
+    microsecond, so no index of batch_id is written on every send for this read."""
+    rows = await session.execute(
+        select(Message.id, Message.to_number, Message.status, Message.error_code, Message.cost).where(
+            Message.account_id == message.account_id,
+            Message.created_at == message.created_at,
+            Message.batch_id == message.batch_id,
+        )
+    )
+    return sorted(rows.all(), key=lambda row: (row.id != message.batch_id, row.to_number))
+
+
+async def submittable(session: AsyncSession, message_ids: list[str]) -> dict[str, Submittable]:
+    """The messages still waiting for their first submit (Queued, no carrier id yet), with their media: the
+    items a batch's messages reference are read in one more query, once per item however many recipients."""
     result = await session.execute(
-        select(Message.id, Message.from_number, Message.to_number, Message.body).where(
+        select(Message.id, Message.from_number, Message.to_number, Message.body, Message.media).where(
             Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None)
         )
     )
-    return {row.id: row for row in result.all()}
+    rows = result.all()
+    texts = await media.load(session, (row.media for row in rows))
+    return {
+        row.id: Submittable(row.id, row.from_number, row.to_number, row.body, media.carrier_items(row.media, texts))
+        for row in rows
+    }
 
 
 async def route(session: AsyncSession, route_id: str | None) -> MessageRoute | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from mpaas.core.egress import RequiredHttpUrl
-from mpaas.core.wire import Money, Optional, Required, WireModel, WireResponse
+from mpaas.core.wire import MULTILINE, Money, Optional, Required, WireModel, WireResponse
 
 
 class Recipient(WireModel):
@@ -17,7 +19,9 @@ class MediaUrl(WireModel):
 
 
 class MediaBase64(WireModel):
-    base64: Required = Field(alias="Base64")
+    # Bounded by the body cap (MPAAS_MAX_BODY_BYTES) and the media caps (MPAAS_MMS_MAX_ITEM_BYTES, checked in
+    # messaging/media.py with their own message), not by the default string length.
+    base64: Annotated[Required, MULTILINE] = Field(alias="Base64", max_length=64 * 1024 * 1024)
     base_type: Required = Field(alias="BaseType", examples=["image/png"])
 
 
@@ -26,7 +30,7 @@ class OutboundRequest(WireModel):
     to: list[Recipient] = Field(alias="To", min_length=1, max_length=100)
     from_: Required = Field(alias="From", examples=["+18018018011"])
     owner: Optional = Field(default=None, alias="Owner")
-    body: str = Field(alias="Body", max_length=10_000, examples=["Hello there!"])
+    body: Annotated[str, MULTILINE] = Field(alias="Body", max_length=10_000, examples=["Hello there!"])
     mms_media: list[MediaUrl] | None = Field(default=None, alias="MmsMedia", max_length=10)
     mms_base64: list[MediaBase64] | None = Field(default=None, alias="MmsBase64", max_length=10)
 
@@ -36,7 +40,7 @@ class InboundRequest(WireModel):
 
     from_: Required = Field(alias="From", examples=["+18015737111"])
     to: Required = Field(alias="To", examples=["+18018018011"])
-    body: str = Field(alias="Body", max_length=10_000, examples=["Hi back"])
+    body: Annotated[str, MULTILINE] = Field(alias="Body", max_length=10_000, examples=["Hi back"])
 
 
 class DeviceDeliveryRequest(WireModel):
@@ -89,6 +93,16 @@ class SendOut(WireResponse):
     messages: list[SentMessage]
 
 
+class SendRecipient(WireResponse):
+    """One recipient's message of a send, as the details of the send's MessageId list them."""
+
+    message_id: str
+    to: str
+    status: str
+    error_code: str | None
+    cost: Money
+
+
 class MessageDetails(WireResponse):
     message_id: str
     direction: str
@@ -106,6 +120,10 @@ class MessageDetails(WireResponse):
     status: str
     segment: int
     error_code: str | None
+    # Extensions (docs/compatibility.md): the MessageId the send answered (outbound messages), and, in the
+    # details of that id, every recipient's message of the send.
+    send_message_id: str | None
+    messages: list[SendRecipient] | None
 
 
 class SearchedMessage(WireResponse):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,14 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.billing.enforcement import check_can_send
+from mpaas.carriers import config as carrier_config
 from mpaas.carriers import segments
+from mpaas.config import Settings
 from mpaas.core import ids
 from mpaas.core.db import fastmany
 from mpaas.core.errors import bad_request, not_found
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
-from mpaas.messaging import bulk, repository
+from mpaas.messaging import bulk, media, repository
 from mpaas.messaging.jobs import SUBMIT_JOB
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
 from mpaas.models import Message
@@ -36,15 +39,67 @@ NOT_YOUR_NUMBER = "Phone number does not belong to account"
 @dataclass
 class Sent:
     messages: list[SimpleNamespace]  # the stored rows, by column name (Message's attribute names)
+    media: dict  # the send's MmsMedia / MmsBase64, as sent (the rows hold references)
 
 
-def _media(body: OutboundRequest) -> dict:
-    media: dict = {}
-    if body.mms_media:
-        media["MmsMedia"] = [{"MediaUrl": m.media_url} for m in body.mms_media]
-    if body.mms_base64:
-        media["MmsBase64"] = [{"Base64": m.base64, "BaseType": m.base_type} for m in body.mms_base64]
-    return media
+@dataclass(frozen=True)
+class SendPolicy:
+    """What a send is checked and priced against, from the settings: the price of a segment, the media caps, and
+    what the carrier each destination is routed to does with media (read from the carriers' settings, since
+    the API process builds no connector)."""
+
+    cost_per_segment: Decimal
+    media_limits: media.Limits
+    media_routes: Callable[[], carrier_config.MediaRoutes]  # read only for a send with media
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SendPolicy:
+        return cls(
+            settings.message_cost_per_segment,
+            media.Limits(settings.mms_max_item_bytes, settings.mms_max_send_bytes),
+            functools.partial(carrier_config.media_routes, settings.smpp_url, settings.carriers_file),
+        )
+
+
+def check_media_carriers(destinations: list[str], sent: media.SendMedia, policy: SendPolicy) -> None:
+    """A message with media goes only to carriers that can carry it (or send it as links): refused here, at
+    send time, rather than sent as its text alone and reported Delivered."""
+    routes = policy.media_routes()
+    for i, dest in enumerate(destinations):
+        routed = routes.carrier_for(dest)
+        if routed is None:  # no carrier routes it: failed by the dispatcher (NO_ROUTE), as an SMS would be
+            continue
+        carrier, mode = routed
+        if mode == carrier_config.NO_MEDIA:
+            raise bad_request(
+                f"The To[{i}].Number field names {dest}, which goes through carrier {carrier}: it cannot carry "
+                "media (MmsMedia, MmsBase64). Send the message without media."
+            )
+        if mode == carrier_config.LINK and "MmsBase64" in sent.answer:
+            raise bad_request(
+                f"The MmsBase64 field cannot be sent to {dest}: carrier {carrier} sends media as links, and "
+                "MmsBase64 items have none. Send the media as MmsMedia links."
+            )
+
+
+# SIM states that stop a number sending (the contract's SimStatus has Suspended; Deactivated is kept for SIMs
+# marked so by the operator or an older record). Compared case-insensitively.
+BLOCKED_SIM_STATUSES = {"suspended": "Suspended", "deactivated": "Deactivated"}
+
+
+def check_sender(number, source: str, campaign_id: str | None) -> None:
+    """The rules the sending number's stored fields make (docs/messaging.md, "Who may send"), all read from the
+    row the send's quick read already has: no query of their own."""
+    if (number.product_type or "").lower() == "data-only":
+        raise bad_request(f"The From number {source} is a Data-Only number (ProductType) and cannot send SMS or MMS.")
+    sim = BLOCKED_SIM_STATUSES.get((number.sim_status or "").lower())
+    if sim is not None:
+        raise bad_request(f"The From number {source} cannot send messages: its SIM is {sim}.")
+    if (number.message_type or "").lower() == "a2p" and not campaign_id:
+        raise bad_request(
+            f"The CampaignId field is required for a2p messages: the From number {source} is an a2p number, "
+            "and a2p traffic must name its 10DLC campaign."
+        )
 
 
 @dataclass
@@ -56,10 +111,11 @@ class PreparedSend:
     number: object  # the sending PhoneNumber, as read
     rows: list[dict]  # message rows by column name
     jobs: list[dict]  # their submit jobs
+    media: media.SendMedia  # the send's media, stored once for every recipient
 
 
 async def prepare_outbound(
-    session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime, cost_per_segment: Decimal
+    session: AsyncSession, principal: Principal, body: OutboundRequest, now: datetime, policy: SendPolicy
 ) -> PreparedSend:
     """Validate a send and build its rows; reads only. A number released between this read and the write
     is the same as a send that came just before the release."""
@@ -77,15 +133,19 @@ async def prepare_outbound(
         if dest is None:
             raise bad_request(f"The To[{i}].Number field must be a valid E.164 number (got {recipient.number!r}).")
         destinations.append(dest)
-    media = _media(body)
-    if not body.body and not media:
+    if not body.body and not (body.mms_media or body.mms_base64):
         raise bad_request("The Body field is required.")
-    kind = "mms" if media else "sms"
+    check_sender(number, source, body.campaign_id)
+    sent_media = media.prepare(body, policy.media_limits, now)
+    kind = "mms" if sent_media.present else "sms"
+    recipients = list(dict.fromkeys(destinations))  # one message per distinct recipient
+    if sent_media.present:
+        check_media_carriers(recipients, sent_media, policy)
     segment_plan = segments.plan(body.body)
     parts = 1 if kind == "mms" else segment_plan.count
     rows, submit_jobs = [], []
     batch_id = None
-    for dest in dict.fromkeys(destinations):  # one message per distinct recipient
+    for dest in recipients:
         message_id = ids.new_id(ids.MESSAGE)
         batch_id = batch_id or message_id
         rows.append(
@@ -101,10 +161,10 @@ async def prepare_outbound(
                 owner=source,
                 body=body.body,
                 campaign_id=body.campaign_id,
-                media=media,
+                media=sent_media.stored,
                 segments=parts,
                 encoding=segment_plan.encoding,
-                cost=cost_per_segment * parts,
+                cost=policy.cost_per_segment * parts,
                 status="Queued",
                 carrier_id=None,
                 error_code=None,
@@ -115,7 +175,7 @@ async def prepare_outbound(
             )
         )
         submit_jobs.append(bulk.job_row(now, SUBMIT_JOB, {"message_id": message_id}))
-    return PreparedSend(number, rows, submit_jobs)
+    return PreparedSend(number, rows, submit_jobs, sent_media)
 
 
 async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: datetime) -> Sent:
@@ -123,9 +183,10 @@ async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: dat
     counts the messages sent), then Core multi-row INSERTs for the messages and their submits (ORM objects
     would cost a unit-of-work flush, and one INSERT per job to fetch its id back)."""
     await check_can_send(session, prepared.number, now, messages=len(prepared.rows))
+    await media.store(session, prepared.media)
     await fastmany.executemany(session, bulk.INSERT_MESSAGES, prepared.rows)
     await bulk.insert_jobs(session, prepared.jobs)
-    return Sent([SimpleNamespace(**row) for row in prepared.rows])
+    return Sent([SimpleNamespace(**row) for row in prepared.rows], prepared.media.answer)
 
 
 def outbound_response(sent: Sent, body: OutboundRequest) -> dict:
@@ -135,7 +196,9 @@ def outbound_response(sent: Sent, body: OutboundRequest) -> dict:
         "Direction": "Outbound",
         "Type": first.type,
         "CampaignId": first.campaign_id,
-        "Cost": money(sum((m.cost for m in sent.messages), Decimal("0"))),
+        # One message's cost, as the contract's example shows for two recipients (0.0045); each message's is
+        # in Messages (docs/compatibility.md).
+        "Cost": money(first.cost),
         "Status": first.status,
         "To": [{"Number": m.to_number} for m in sent.messages],
         "From": first.from_number,
@@ -143,8 +206,8 @@ def outbound_response(sent: Sent, body: OutboundRequest) -> dict:
         "Body": first.body,
         "CreatedOn": first.created_at.strftime("%H:%M:%S UTC %Y-%m-%d"),
         "MessageType": first.message_type,
-        "MmsMedia": (first.media or {}).get("MmsMedia", []),
-        "MmsBase64": (first.media or {}).get("MmsBase64", []),
+        "MmsMedia": sent.media.get("MmsMedia", []),
+        "MmsBase64": sent.media.get("MmsBase64", []),
         "Segment": first.segments,
         # One message per recipient, each with its own id and status (docs/compatibility.md).
         "Messages": [
@@ -160,8 +223,11 @@ def _region(number: str) -> str | None:
         return None
 
 
-def details(message: Message) -> dict:
+def details(message: Message, send: list | None = None) -> dict:
+    """`send`: when `message`'s id is the one its send answered, every message of that send
+    (repository.messages_of_send), listed as `Messages` with each recipient's status (docs/compatibility.md)."""
     counterpart = message.to_number if message.direction == "Outbound" else message.from_number
+    outbound = message.direction == "Outbound"
     return {
         "MessageId": message.id,
         "Direction": message.direction.upper(),
@@ -179,6 +245,13 @@ def details(message: Message) -> dict:
         "Status": message.status,
         "Segment": message.segments,
         "ErrorCode": message.error_code,
+        "SendMessageId": message.batch_id if outbound else None,
+        "Messages": None
+        if send is None or not outbound
+        else [
+            {"MessageId": m.id, "To": m.to_number, "Status": m.status, "ErrorCode": m.error_code, "Cost": money(m.cost)}
+            for m in send
+        ],
     }
 
 

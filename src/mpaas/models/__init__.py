@@ -16,7 +16,7 @@ from mpaas.models.catalog import (
     ThresholdAssignment,
 )
 from mpaas.models.jobs import Job
-from mpaas.models.messages import EarlyReceipt, Message, MessagePart
+from mpaas.models.messages import EarlyReceipt, Message, MessageMedia, MessagePart
 from mpaas.models.numbers import (
     InventoryNumber,
     NumberAreaStock,
@@ -56,6 +56,7 @@ __all__ = [
     "UsageCounter",
     "AccountWebhook",
     "EarlyReceipt",
+    "MessageMedia",
     "MessagePart",
     "WebhookAttempt",
     "Account",

@@ -82,3 +82,15 @@ class EarlyReceipt(Base):
     state: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MessageMedia(Base):
+    """One `MmsBase64` item, stored once however many messages name it (every recipient of a send, and later
+    sends of the same item): a message's `media` keeps `{"Sha256", "BaseType"}` references (messaging/media.py).
+    Keyed by the SHA-256 of the Base64 text as the client sent it, which is kept as sent."""
+
+    __tablename__ = "message_media"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    base64: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)  # the decoded media's bytes, as the caps count them
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

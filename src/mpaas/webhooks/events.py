@@ -19,6 +19,9 @@ def status_event(
         "EventId": event_id,
         "EventType": "message.status",
         "MessageId": message.id,
+        # The MessageId the send answered: a send to several recipients answers one id, and each recipient's
+        # callback names it beside its own (docs/webhooks.md).
+        "SendMessageId": message.batch_id,
         "Status": status or message.status,
         "Direction": message.direction,
         "From": message.from_number,

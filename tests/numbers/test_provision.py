@@ -28,8 +28,8 @@ async def test_provision_response_shape(api, numbers):
     assert data["PhoneNumberId"].startswith("NID-")
     assert data["ErrorMessage"] is None
     assert len(data["ZipCode"]) == 5
-    # No ICCID given: an eSIM is issued with an LPA activation code.
-    assert data["QRCode"].startswith("LPA:1$")
+    # No ICCID given: an eSIM is issued with an LPA activation code, linked as a QR code image (test_qr.py).
+    assert data["ActivationCode"].startswith("LPA:1$") and data["QRCode"].endswith(".png")
     assert data["ICCID"].startswith("89") and len(data["ICCID"]) == 19
 
 
@@ -51,13 +51,15 @@ async def test_message_route_of_other_account_is_not_found(api, other_api, numbe
     assert response.status_code == 404
 
 
-async def test_voice_route_required_when_voice_enabled(api, numbers):
+async def test_voice_needs_the_voice_product_and_the_route_is_optional(api, numbers):
     route = await make_message_route(api)
     response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": route, "VoiceEnabled": True})
     assert response.status_code == 400
-    assert "VoiceRouteId is required" in response.json()["Message"]
+    assert "VoiceEnabled needs ProductType Sms+Data+Voice" in response.json()["Message"]
     voice = await make_voice_route(api)
-    data = await provision(api, route, VoiceEnabled=True, VoiceRouteId=voice)
+    data = await provision(api, route, VoiceEnabled=True, VoiceRouteId=voice, ProductType="Sms+Data+Voice")
+    assert data["OrderStatus"] == "Complete"
+    data = await provision(api, route, VoiceEnabled=True, ProductType="Sms+Data+Voice")  # the quick start: optional
     assert data["OrderStatus"] == "Complete"
 
 
@@ -99,7 +101,8 @@ async def test_subscriber_must_belong_to_account(api, other_api, numbers):
     assert "AssignedSubscriberId" in response.json()["Message"]
 
 
-async def test_account_id_required_with_several_accounts(platform, http, numbers):
+async def test_account_id_optional_with_several_accounts(platform, http, numbers):
+    """The schema has AccountId optional: without it the number goes to the default (oldest) account."""
     from mpaas.accounts import repository
     from mpaas.core import ids
 
@@ -115,8 +118,10 @@ async def test_account_id_required_with_several_accounts(platform, http, numbers
     api = Api(http, credential)
     route = await make_message_route(api, AccountId=second.id)
     response = await api.post("/v1.0/numbers/provision", {**BASE, "MessageRouteId": route})
-    assert response.status_code == 400
-    assert "AccountId" in response.json()["Message"]
+    assert response.status_code == 404  # the route is not in the default account
+    assert credential.account_id in response.json()["Message"]
+    default_route = await make_message_route(api)
+    assert (await provision(api, default_route))["OrderStatus"] == "Complete"
     response = await api.post(
         "/v1.0/numbers/provision", {**BASE, "MessageRouteId": route, "AccountId": "AID-not-theirs"}
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from mpaas.auth.dependencies import Caller
 from mpaas.dependencies import Now, ReadSession, WriteSession
-from mpaas.numbers.dependencies import Policy
+from mpaas.numbers.dependencies import Policy, QrLinksDep
 from mpaas.numbers.lifecycle import service
 from mpaas.numbers.lifecycle.schemas import (
     DeviceDetailsOut,
@@ -47,9 +47,9 @@ async def update_number(body: UpdateNumberRequest, who: Caller, session: WriteSe
     response_model_exclude_unset=True,
 )
 async def change_status(
-    body: StatusChangeRequest, who: Caller, session: WriteSession, now: Now, policy: Policy
+    body: StatusChangeRequest, who: Caller, session: WriteSession, now: Now, policy: Policy, links: QrLinksDep
 ) -> dict[str, Any]:
-    return await service.change_status(session, who, body, now, policy)
+    return await service.change_status(session, who, body, now, policy, links)
 
 
 @router.post("/v1.0/numbers/reactivate", summary="Numbers - Reactivate", response_model=ReactivateOut)

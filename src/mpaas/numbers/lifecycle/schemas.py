@@ -44,7 +44,7 @@ class StatusChangeRequest(WireModel):
     area_code: AreaCode = Field(default=None, alias="AreaCode")
     zip_code: ZipCode = Field(default=None, alias="ZipCode")
     account_id: Optional = Field(default=None, alias="AccountId")
-    phone_numbers: list[NumberWithIccid] | None = Field(default=None, alias="PhoneNumbers")
+    phone_numbers: list[NumberWithIccid] | None = Field(default=None, alias="PhoneNumbers", max_length=1000)
 
 
 class PhoneNumberRequest(WireModel):
@@ -98,8 +98,12 @@ class NumberUpdateOut(WireResponse):
 
 
 class StatusChangeNumber(WireResponse):
+    """`QrCode` is the eSIM QR code image's URL, as the contract's example; `ActivationCode` (an mpaas extension)
+    the LPA text it encodes."""
+
     number: str
     qr_code: str | None
+    activation_code: str | None
 
 
 class StatusChangeOut(WireResponse):

@@ -88,6 +88,7 @@ async def test_no_sequence_of_calls_reaches_a_forbidden_state(api, platform, clo
     be the one the table predicts (refused calls change nothing). `age` moves the clock past the aging
     period (1 day here), so a cancelled number is released and can no longer be reactivated."""
     platform.settings.number_aging_days = platform.settings.number_reactivate_days = 1
+    platform.settings.number_swaps_per_period = len(ACTIONS)  # the state machine alone (allowance: test_swaps.py)
     await add_inventory(platform, 12, ["801"], seed=int(clock.now().timestamp()))
     number = (await provision(api, await make_message_route(api), AreaCode="801"))["PhoneNumberAssigned"]
     state = lifecycle.ACTIVE

@@ -80,9 +80,9 @@ async def test_account_create_get_update(api: Api):
     )
     assert updated["AccountName"] == "Telegent Account 3.1"
     assert updated["BillingAddress"] == {**ADDRESS, "City": "Provo"}
-    # With two accounts, update without AccountId is ambiguous.
-    response = await api.post("/v1.0/account/update", {"AccountName": "x"})
-    assert response.status_code == 400 and "AccountId" in response.json()["Message"]
+    # With two accounts, update without AccountId (the contract's schema has none) updates the default account.
+    default = await api.ok("POST", "/v1.0/account/update", json={"AccountName": "x"})
+    assert default["AccountId"] == api.account_id and default["AccountName"] == "x"
 
 
 async def test_account_errors(api: Api):

@@ -79,7 +79,7 @@ async def test_total_numbers_requested_capped(api, numbers):
 
 async def test_validation_names_field(api):
     response = await api.post("/v1.0/numbers/availability", {**SEARCH, "NumberType": "landline"})
-    assert response.json()["Message"] == "The NumberType field must be one of: mobile."
+    assert response.json()["Message"] == "The NumberType field must be one of: mobile, voip."
     response = await api.post("/v1.0/numbers/availability", {**SEARCH, "AreaCode": "12"})
     assert response.json()["Message"] == "The AreaCode field must be a 3-digit US area code."
     response = await api.post("/v1.0/numbers/availability", {"NumberType": "mobile", "MessageEnabled": True})

@@ -76,10 +76,9 @@ async def test_details_by_either_query_casing(api):
         assert data["MessageRouteId"] == route_id
 
 
-async def test_details_requires_id(api):
-    response = await api.get("/v1.0/message/routes")
-    assert response.status_code == 400
-    assert response.json()["Message"] == "The MessageRouteId field is required."
+async def test_details_without_id_lists(api):
+    """MessageRouteId is optional in the contract: without it, the caller's routes (issue 17)."""
+    assert await api.ok("GET", "/v1.0/message/routes") == []
 
 
 async def test_details_unknown_is_404(api):

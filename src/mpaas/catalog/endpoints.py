@@ -15,6 +15,10 @@ from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
 router = APIRouter(tags=["Catalog"])
 
 
+# A GET without its (optional) id answers every record the caller may read, as a JSON array of the one-record
+# shape (docs/compatibility.md); the response model is `Record | list[Record]`.
+
+
 def _need(value: str | None, field: str) -> str:
     if not value or not value.strip():
         raise required(field)
@@ -24,10 +28,12 @@ def _need(value: str | None, field: str) -> str:
 # Products ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/v1.0/products", summary="Product Details", response_model=s.ProductOut)
+@router.get("/v1.0/products", summary="Product Details", response_model=s.ProductOut | list[s.ProductOut])
 async def get_product(
     who: Caller, session: ReadSession, product_id: str | None = Query(None, alias="ProductId")
-) -> dict[str, Any]:
+) -> Any:
+    if not product_id:
+        return [presenters.product(p) for p in await service.list_products(session, who)]
     return presenters.product(await service.get_product(session, who, _need(product_id, "ProductId")))
 
 
@@ -50,10 +56,12 @@ async def delete_product(body: s.ProductRef, who: Caller, session: WriteSession,
 # Packages ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/v1.0/packages", summary="Get Package Details", response_model=s.PackageOut)
+@router.get("/v1.0/packages", summary="Get Package Details", response_model=s.PackageOut | list[s.PackageOut])
 async def get_package(
     who: Caller, session: ReadSession, package_id: str | None = Query(None, alias="PackageId")
-) -> dict[str, Any]:
+) -> Any:
+    if not package_id:
+        return [presenters.package(p) for p in await service.list_packages(session, who)]
     return presenters.package(await service.get_package(session, who, _need(package_id, "PackageId")))
 
 
@@ -62,10 +70,20 @@ async def create_package(body: s.CreatePackage, who: Caller, session: WriteSessi
     return presenters.package(await service.create_package(session, who, body, now))
 
 
-@router.get("/v1.0/packages/subscriptions", summary="Get Package Subscriptions", response_model=s.PackageSubscriptions)
+@router.get(
+    "/v1.0/packages/subscriptions",
+    summary="Get Package Subscriptions",
+    response_model=s.PackageSubscriptions | list[s.PackageSubscriptions],
+)
 async def package_subscriptions(
     who: Caller, session: ReadSession, package_id: str | None = Query(None, alias="PackageId")
-) -> dict[str, Any]:
+) -> Any:
+    if not package_id:
+        records = []
+        for listed in await service.list_packages(session, who):
+            package, subs = await service.package_subscriptions(session, who, listed.id)
+            records.append({**presenters.package(package), "Subscriptions": [presenters.subscription(x) for x in subs]})
+        return records
     package, subs = await service.package_subscriptions(session, who, _need(package_id, "PackageId"))
     return {**presenters.package(package), "Subscriptions": [presenters.subscription(x) for x in subs]}
 
@@ -85,7 +103,10 @@ async def delete_package(body: s.PackageRef, who: Caller, session: WriteSession,
 async def package_items(
     who: Caller, session: ReadSession, package_id: str | None = Query(None, alias="PackageId")
 ) -> list[dict[str, Any]]:
-    items = await service.package_items(session, who, _need(package_id, "PackageId"))
+    if not package_id:  # every package's items
+        items = await service.all_package_items(session, who)
+    else:
+        items = await service.package_items(session, who, _need(package_id, "PackageId"))
     return [presenters.package_item(i, who.distributor_id) for i in items]
 
 
@@ -108,10 +129,12 @@ async def delete_package_item(body: s.PackageItemRef, who: Caller, session: Writ
 # Services ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/v1.0/services", summary="Get Service Details", response_model=s.ServiceOut)
+@router.get("/v1.0/services", summary="Get Service Details", response_model=s.ServiceOut | list[s.ServiceOut])
 async def get_service(
     who: Caller, session: ReadSession, service_id: str | None = Query(None, alias="ServiceId")
-) -> dict[str, Any]:
+) -> Any:
+    if not service_id:
+        return [presenters.service(x) for x in await service.list_services(session, who)]
     return presenters.service(await service.get_service(session, who, _need(service_id, "ServiceId")))
 
 
@@ -131,10 +154,16 @@ async def delete_service(body: s.ServiceRef, who: Caller, session: WriteSession,
     return {"ServiceId": row.id, "ServiceStatus": "Deleted"}
 
 
-@router.get("/v1.0/services/items", summary="Get Service Items", response_model=s.ServiceItems)
+@router.get("/v1.0/services/items", summary="Get Service Items", response_model=s.ServiceItems | list[s.ServiceItems])
 async def service_items(
     who: Caller, session: ReadSession, service_id: str | None = Query(None, alias="ServiceId")
-) -> dict[str, Any]:
+) -> Any:
+    if not service_id:
+        records = []
+        for listed in await service.list_services(session, who):
+            row, items = await service.active_service_items(session, who, listed.id)
+            records.append({"ServiceId": row.id, "Items": [presenters.service_item(i) for i in items]})
+        return records
     row, items = await service.active_service_items(session, who, _need(service_id, "ServiceId"))
     return {"ServiceId": row.id, "Items": [presenters.service_item(i) for i in items]}
 
@@ -160,10 +189,16 @@ async def delete_service_item(body: s.ServiceItemBody, who: Caller, session: Wri
 # Subscriptions ----------------------------------------------------------------------------------------------
 
 
-@router.get("/v1.0/subscriptions", summary="Get Subscription Details", response_model=s.SubscriptionOut)
+@router.get(
+    "/v1.0/subscriptions",
+    summary="Get Subscription Details",
+    response_model=s.SubscriptionOut | list[s.SubscriptionOut],
+)
 async def get_subscription(
     who: Caller, session: ReadSession, subscription_id: str | None = Query(None, alias="SubscriptionId")
-) -> dict[str, Any]:
+) -> Any:
+    if not subscription_id:
+        return [presenters.subscription(x) for x in await service.list_subscriptions(session, who)]
     return presenters.subscription(
         await service.get_subscription(session, who, _need(subscription_id, "SubscriptionId"))
     )
@@ -198,10 +233,14 @@ async def delete_subscription(
 # Thresholds -------------------------------------------------------------------------------------------------
 
 
-@router.get("/v1.0/subscriptions/thresholds", summary="Get Threshold", response_model=s.ThresholdOut)
+@router.get(
+    "/v1.0/subscriptions/thresholds", summary="Get Threshold", response_model=s.ThresholdOut | list[s.ThresholdOut]
+)
 async def get_threshold(
     who: Caller, session: ReadSession, threshold_id: str | None = Query(None, alias="ThresholdId")
-) -> dict[str, Any]:
+) -> Any:
+    if not threshold_id:
+        return [presenters.threshold(x) for x in await service.list_thresholds(session, who)]
     return presenters.threshold(await service.get_threshold(session, who, _need(threshold_id, "ThresholdId")))
 
 
@@ -229,7 +268,10 @@ async def delete_threshold(body: s.ThresholdRef, who: Caller, session: WriteSess
 async def threshold_assignments(
     who: Caller, session: ReadSession, threshold_id: str | None = Query(None, alias="ThresholdId")
 ) -> list[dict[str, Any]]:
-    assignments = await service.threshold_assignments(session, who, _need(threshold_id, "ThresholdId"))
+    if not threshold_id:  # every threshold's assignments
+        assignments = await service.all_threshold_assignments(session, who)
+    else:
+        assignments = await service.threshold_assignments(session, who, _need(threshold_id, "ThresholdId"))
     return [presenters.threshold_assignment(a) for a in assignments]
 
 
@@ -270,10 +312,12 @@ async def delete_threshold_assignment(
 # Features ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/v1.0/subscriptions/features", summary="Get Feature", response_model=s.FeatureOut)
+@router.get("/v1.0/subscriptions/features", summary="Get Feature", response_model=s.FeatureOut | list[s.FeatureOut])
 async def get_feature(
     who: Caller, session: ReadSession, feature_id: str | None = Query(None, alias="FeatureId")
-) -> dict[str, Any]:
+) -> Any:
+    if not feature_id:
+        return [presenters.feature(x) for x in await service.list_features(session, who)]
     return presenters.feature(await service.get_feature(session, who, _need(feature_id, "FeatureId")))
 
 
@@ -301,7 +345,10 @@ async def delete_feature(body: s.FeatureRef, who: Caller, session: WriteSession,
 async def feature_assignments(
     who: Caller, session: ReadSession, feature_id: str | None = Query(None, alias="FeatureId")
 ) -> list[dict[str, Any]]:
-    assignments = await service.feature_assignments(session, who, _need(feature_id, "FeatureId"))
+    if not feature_id:  # every feature's assignments
+        assignments = await service.all_feature_assignments(session, who)
+    else:
+        assignments = await service.feature_assignments(session, who, _need(feature_id, "FeatureId"))
     return [presenters.feature_assignment(a) for a in assignments]
 
 

@@ -250,6 +250,24 @@ async def threshold_assignment(
     )
 
 
+async def thresholds(session: AsyncSession, account_ids: Sequence[str]) -> list[Threshold]:
+    result = await session.execute(
+        select(Threshold)
+        .where(Threshold.account_id.in_(account_ids), Threshold.deleted_at.is_(None))
+        .order_by(Threshold.created_at, Threshold.id)
+    )
+    return list(result.scalars().all())
+
+
+async def features(session: AsyncSession, account_ids: Sequence[str]) -> list[Feature]:
+    result = await session.execute(
+        select(Feature)
+        .where(Feature.account_id.in_(account_ids), Feature.deleted_at.is_(None))
+        .order_by(Feature.created_at, Feature.id)
+    )
+    return list(result.scalars().all())
+
+
 async def threshold_assignments(session: AsyncSession, threshold_id: str) -> list[ThresholdAssignment]:
     result = await session.execute(
         select(ThresholdAssignment)

@@ -686,3 +686,45 @@ async def delete_feature_assignment(
     row.deleted_at, row.active = now, False
     await session.flush()
     return row
+
+
+# Reads without an id (issue 17: the contract marks the id optional on every GET): every record the caller may
+# read, oldest first; the endpoints answer them as a JSON array of the single-record shape.
+
+
+async def list_products(session: AsyncSession, who: Principal) -> list[Product]:
+    return await repository.products(session, who.distributor_id)
+
+
+async def list_packages(session: AsyncSession, who: Principal) -> list[Package]:
+    return await repository.packages(session, who.distributor_id)
+
+
+async def list_services(session: AsyncSession, who: Principal) -> list[Service]:
+    return await repository.services(session, who.distributor_id)
+
+
+async def list_subscriptions(session: AsyncSession, who: Principal) -> list[Subscription]:
+    return await repository.subscriptions(session, who.account_ids)
+
+
+async def list_thresholds(session: AsyncSession, who: Principal) -> list[Threshold]:
+    return await repository.thresholds(session, who.account_ids)
+
+
+async def list_features(session: AsyncSession, who: Principal) -> list[Feature]:
+    return await repository.features(session, who.account_ids)
+
+
+async def all_package_items(session: AsyncSession, who: Principal) -> list[PackageItem]:
+    return [i for p in await list_packages(session, who) for i in await repository.package_items(session, p.id)]
+
+
+async def all_threshold_assignments(session: AsyncSession, who: Principal) -> list[ThresholdAssignment]:
+    rows = [await repository.threshold_assignments(session, t.id) for t in await list_thresholds(session, who)]
+    return [a for row in rows for a in row]
+
+
+async def all_feature_assignments(session: AsyncSession, who: Principal) -> list[FeatureAssignment]:
+    rows = [await repository.feature_assignments(session, f.id) for f in await list_features(session, who)]
+    return [a for row in rows for a in row]

@@ -240,6 +240,8 @@ def response_properties(document: dict[str, Any], op: dict[str, Any]) -> dict[st
     schema = op.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema")
     if not schema:
         return None
+    if "anyOf" in schema:  # `Record | list[Record]` (a GET whose optional id, when absent, lists): the record
+        schema = next((s for s in schema["anyOf"] if "$ref" in s), schema["anyOf"][0])
     if schema.get("type") == "array":
         schema = schema.get("items", {})
     if "$ref" in schema:

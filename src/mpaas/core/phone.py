@@ -38,6 +38,23 @@ def normalize_e164(value: str) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# The North American Numbering Plan's shape: +1, an area code and an exchange that start with 2-9, four digits.
+_NANP_SHAPE = re.compile(r"^\+1[2-9]\d{2}[2-9]\d{6}$")
+
+
+def normalize_portable(value: str | None) -> str | None:
+    """The E.164 form of a number another carrier may hold: a valid number, or one of the NANP's shape that the
+    numbering metadata does not list as assigned (the vendor's port-in sample `+15555551234`: area code 555 is
+    reserved, so phonenumbers calls it invalid, but it is a well-formed E.164 NANP number)."""
+    number = normalize_e164(value or "")
+    if number is not None:
+        return number
+    raw = (value or "").strip()
+    if raw and not raw.startswith("+"):
+        raw = "+" + raw
+    return raw if _NANP_SHAPE.match(raw) else None
+
+
 def required_e164(raw: str | None, field: str) -> str:
     """The E.164 form of a request field that must hold a phone number, or the 400 that names the field."""
     if not raw:

@@ -137,8 +137,7 @@ async def account_workgroups(who: Caller, account_id: str | None = Query(None, a
 @router.get("/v1.0/account/schedules", summary="Get Account Schedules", response_model=Schedules)
 async def account_schedules(who: Caller, account_id: str | None = Query(None, alias="AccountId")) -> dict[str, Any]:
     """Schedules have no domain yet: always the contract's empty list."""
-    resolved = who.resolve_account(account_id)
-    return {"AccountID": resolved, "TotalSchedules": 0, "Results": []}
+    return {"AccountID": who.listed_account(account_id), "TotalSchedules": 0, "Results": []}
 
 
 # Distributors -----------------------------------------------------------------------------------------------

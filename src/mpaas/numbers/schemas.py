@@ -11,6 +11,17 @@ from pydantic import AfterValidator, Field
 from mpaas.core.wire import Optional, WireModel, WireResponse
 
 PRODUCT_TYPES = ("Sms-Only", "Data-Only", "Sms+Data", "Sms+Data+Voice")
+VOICE_PRODUCT = "Sms+Data+Voice"  # the only ProductType that carries voice (issue 17)
+
+
+def voice_needs_product(voice_enabled: bool, product_type: str | None) -> str | None:
+    """The refusal for VoiceEnabled on a number whose ProductType has no voice, or None when they agree."""
+    if voice_enabled and product_type and product_type != VOICE_PRODUCT:
+        return (
+            f"VoiceEnabled needs ProductType {VOICE_PRODUCT}; a {product_type} number has no voice. "
+            f"Send VoiceEnabled false or ProductType {VOICE_PRODUCT}."
+        )
+    return None
 
 
 def _area_code(value: str | None) -> str | None:

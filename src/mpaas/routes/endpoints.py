@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from mpaas.auth.dependencies import Caller
-from mpaas.core.errors import required
 from mpaas.dependencies import Now, ReadSession, WriteSession
 from mpaas.routes import presenters, service
 from mpaas.routes.schemas import (
@@ -35,15 +34,21 @@ async def create_message_route(
     return presenters.message_route(await service.create_message_route(session, who, body, now))
 
 
-@router.get("/v1.0/message/routes", tags=["Message"], summary="Message Route Details", response_model=MessageRouteOut)
+@router.get(
+    "/v1.0/message/routes",
+    tags=["Message"],
+    summary="Message Route Details",
+    response_model=MessageRouteOut | list[MessageRouteOut],  # without MessageRouteId: the caller's routes
+)
 async def get_message_route(
     who: Caller,
     session: ReadSession,
     message_route_id: str | None = Query(None, alias="MessageRouteId"),
     account_id: str | None = Query(None, alias="AccountId"),
-) -> dict[str, Any]:
-    if not message_route_id:
-        raise required("MessageRouteId")
+) -> Any:
+    if not message_route_id:  # optional in the contract: the routes of the caller's accounts (or the one named)
+        _, routes = await service.list_message_routes(session, who, account_id)
+        return [presenters.message_route(r) for r in routes]
     return presenters.message_route(await service.find_message_route(session, who, message_route_id, account_id))
 
 
@@ -83,15 +88,21 @@ async def create_voice_route(body: CreateVoiceRoute, who: Caller, session: Write
     return presenters.voice_route(await service.create_voice_route(session, who, body, now))
 
 
-@router.get("/v1.0/voice/routes", tags=["Voice"], summary="Get Voice Route Details", response_model=VoiceRouteOut)
+@router.get(
+    "/v1.0/voice/routes",
+    tags=["Voice"],
+    summary="Get Voice Route Details",
+    response_model=VoiceRouteOut | list[VoiceRouteOut],  # without CallRouteID: the caller's routes
+)
 async def get_voice_route(
     who: Caller,
     session: ReadSession,
     call_route_id: str | None = Query(None, alias="CallRouteID"),
     account_id: str | None = Query(None, alias="AccountId"),
-) -> dict[str, Any]:
-    if not call_route_id:
-        raise required("CallRouteID")
+) -> Any:
+    if not call_route_id:  # optional in the contract: the routes of the caller's accounts (or the one named)
+        _, routes = await service.list_voice_routes(session, who, account_id)
+        return [presenters.voice_route(r) for r in routes]
     return presenters.voice_route(await service.find_voice_route(session, who, call_route_id, account_id))
 
 

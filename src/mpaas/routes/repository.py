@@ -19,10 +19,10 @@ async def get_message_route(session: AsyncSession, route_id: str, account_ids: S
     return result.scalar_one_or_none()
 
 
-async def list_message_routes(session: AsyncSession, account_id: str) -> list[MessageRoute]:
+async def list_message_routes(session: AsyncSession, account_ids: Sequence[str]) -> list[MessageRoute]:
     result = await session.execute(
         select(MessageRoute)
-        .where(MessageRoute.account_id == account_id)
+        .where(MessageRoute.account_id.in_(account_ids))
         .order_by(MessageRoute.created_at, MessageRoute.id)
     )
     return list(result.scalars().all())
@@ -35,9 +35,9 @@ async def get_voice_route(session: AsyncSession, route_id: str, account_ids: Seq
     return result.scalar_one_or_none()
 
 
-async def list_voice_routes(session: AsyncSession, account_id: str) -> list[VoiceRoute]:
+async def list_voice_routes(session: AsyncSession, account_ids: Sequence[str]) -> list[VoiceRoute]:
     result = await session.execute(
-        select(VoiceRoute).where(VoiceRoute.account_id == account_id).order_by(VoiceRoute.created_at, VoiceRoute.id)
+        select(VoiceRoute).where(VoiceRoute.account_id.in_(account_ids)).order_by(VoiceRoute.created_at, VoiceRoute.id)
     )
     return list(result.scalars().all())
 

@@ -188,14 +188,15 @@ async def delete_voice_route(session: AsyncSession, principal: Principal, route_
 
 async def list_message_routes(
     session: AsyncSession, principal: Principal, account_id: str | None
-) -> tuple[str, list[MessageRoute]]:
-    """The account the listing is of (the caller's only one, or the `AccountId` given) and its routes."""
-    account = principal.resolve_account(account_id)
-    return account, await repository.list_message_routes(session, account)
+) -> tuple[str | None, list[MessageRoute]]:
+    """The account the listing names (the `AccountId` given, the caller's only one, or None) and the routes:
+    of that account, or of all the caller's accounts when AccountId is omitted."""
+    accounts = principal.visible_accounts(account_id)
+    return principal.listed_account(account_id), await repository.list_message_routes(session, accounts)
 
 
 async def list_voice_routes(
     session: AsyncSession, principal: Principal, account_id: str | None
-) -> tuple[str, list[VoiceRoute]]:
-    account = principal.resolve_account(account_id)
-    return account, await repository.list_voice_routes(session, account)
+) -> tuple[str | None, list[VoiceRoute]]:
+    accounts = principal.visible_accounts(account_id)
+    return principal.listed_account(account_id), await repository.list_voice_routes(session, accounts)

@@ -95,3 +95,39 @@ async def test_the_database_refuses_a_second_holder(api, other_api, numbers, pla
     with pytest.raises(IntegrityError):
         async with platform.db.write() as session:
             await session.execute(update(PhoneNumber).where(PhoneNumber.number == theirs).values(iccid=SIM))
+
+
+def test_migration_0010_keeps_the_oldest_holder_of_a_shared_iccid(tmp_path):
+    """Rows that shared an ICCID before the unique index: the oldest number keeps the SIM, the later lose it."""
+    import sqlite3
+    from contextlib import closing
+
+    from alembic import command
+
+    from mpaas.core.db.migrate import alembic_config
+
+    path = tmp_path / "m.db"
+    config = alembic_config(f"sqlite:///{path}")
+    command.upgrade(config, "0007_drop_unused_indexes")
+    insert = (
+        "INSERT INTO phone_numbers (id, account_id, number, number_type, message_type, message_enabled, "
+        "voice_enabled, data_enabled, iccid, qr_code, product_type, status, order_id, zipcode, created_at, "
+        "updated_at, sim_status) VALUES (?, 'AID-x', ?, 'mvno', 'p2p', 1, 0, 0, ?, 'LPA:1$x', 'Sms+Data', 'Active', "
+        "'JNUOID-x', '84043', ?, ?, 'Active')"
+    )
+    rows = [
+        ("NID-b", "+18015550002", SIM, "2026-02-01 00:00:00"),
+        ("NID-a", "+18015550001", SIM, "2026-01-01 00:00:00"),
+        ("NID-c", "+18015550003", OTHER_SIM, "2026-03-01 00:00:00"),
+    ]
+    with closing(sqlite3.connect(path)) as db, db:
+        for nid, number, iccid, created in rows:
+            db.execute(insert, (nid, number, iccid, created, created))
+    command.upgrade(config, "0010_credentials_and_sims")
+    with closing(sqlite3.connect(path)) as db:
+        found = db.execute("SELECT id, iccid, qr_code, sim_status FROM phone_numbers ORDER BY id").fetchall()
+    assert found == [
+        ("NID-a", SIM, "LPA:1$x", "Active"),
+        ("NID-b", None, None, "Empty"),
+        ("NID-c", OTHER_SIM, "LPA:1$x", "Active"),
+    ]

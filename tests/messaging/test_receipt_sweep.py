@@ -158,3 +158,44 @@ async def test_the_sweep_reads_due_messages_through_its_partial_index(platform):
             )
         ).all()
     assert any("ix_messages_receipt_check" in str(row) for row in plan), plan
+
+
+def test_messages_sent_before_the_upgrade_are_swept_too(tmp_path):
+    """Migration 0012 makes messages already Sent (perhaps waiting for receipts that will never come) due at
+    once, expiring 48 hours after the upgrade; other messages are left alone."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from mpaas.core.db import migrate
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    config = migrate.alembic_config(url)
+    command.upgrade(config, "0007_drop_unused_indexes")
+    engine = create_engine(url)
+    columns = (
+        "id, account_id, batch_id, direction, type, message_type, from_number, to_number, owner, body, media, "
+        "segments, encoding, cost, status, created_at, updated_at"
+    )
+    with engine.begin() as conn:
+        for message_id, status in (("TMID-sent", "Sent"), ("TMID-done", "Delivered")):
+            conn.execute(
+                text(
+                    f"INSERT INTO messages ({columns}) VALUES (:id, 'AID-x', :id, 'Outbound', 'p2p', 'sms', "
+                    "'+18015550100', '+18015737111', '+18015550100', 'hi', '{}', 1, 'GSM7', 0, :status, "
+                    "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')"
+                ),
+                {"id": message_id, "status": status},
+            )
+    before = datetime.now(UTC)
+    command.upgrade(config, "0012_message_receipt_check")
+    with engine.connect() as conn:
+        rows = {
+            row.id: row for row in conn.execute(text("SELECT id, receipt_check_at, expires_at FROM messages")).all()
+        }
+    engine.dispose()
+    assert rows["TMID-done"].receipt_check_at is None and rows["TMID-done"].expires_at is None
+    check = datetime.fromisoformat(rows["TMID-sent"].receipt_check_at).replace(tzinfo=UTC)
+    expires = datetime.fromisoformat(rows["TMID-sent"].expires_at).replace(tzinfo=UTC)
+    assert before <= check <= datetime.now(UTC) and (expires - check).total_seconds() == 48 * 3600

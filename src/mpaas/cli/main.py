@@ -309,7 +309,7 @@ def smsc_sim(
         "normal",
         help="Fault personality: normal, no_response, "
         "generic_nack, error_on_submit, unbind_on_submit, throttled, "
-        "receipt_before_response, drop_mid_stream.",
+        "receipt_before_response, drop_mid_stream, drop_receipts.",
     ),
     throttle: int = typer.Option(10, "--throttle", min=1, help="msg/s accepted by the throttled personality."),
     drop_after: int = typer.Option(

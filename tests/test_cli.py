@@ -261,6 +261,15 @@ def test_sandbox_inbound_needs_the_sandbox_carrier(data_dir, monkeypatch) -> Non
     assert "only while the sandbox carrier is active" in flat(result.stderr)
 
 
+@pytest.mark.parametrize("command", ["api", "worker", "gateway"])
+def test_the_production_roles_need_a_secrets_key(data_dir, command):
+    """Each process would otherwise make up its own key and could not read what the others encrypted."""
+    result = CliRunner().invoke(app, [command, "--data-dir", str(data_dir)])
+    assert result.exit_code == 2
+    assert "MPAAS_SECRETS_KEY is not set" in flat(result.output)
+    assert not (data_dir / "mpaas.db").exists()  # refused before anything was created
+
+
 @pytest.mark.parametrize("command", ["serve", "api", "worker", "gateway"])
 def test_a_bad_redis_url_is_refused_at_start_naming_the_setting(data_dir, monkeypatch, command):
     monkeypatch.setenv("MPAAS_REDIS_URL", "http://127.0.0.1:6379")

@@ -7,13 +7,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import update
-
 from mpaas.accounts import repository
 from mpaas.accounts.service import IssuedCredential, create_distributor
 from mpaas.config import Settings
 from mpaas.core.security.hashing import hash_secret, new_secret
-from mpaas.models import Distributor
 from mpaas.numbers.inventory import data as inventory_data
 from mpaas.numbers.inventory import store as inventory
 from mpaas.roles.platform import Platform
@@ -44,10 +41,8 @@ async def ensure_demo_distributor(platform: Platform) -> IssuedCredential:
             saved = json.loads(path.read_text()) if path.exists() else {}
             if saved.get("AccountKey") == existing.id:
                 return IssuedCredential(saved["AccountKey"], saved["AccountSecret"], saved["AccountId"])
-            secret = new_secret(24)
-            await session.execute(
-                update(Distributor).where(Distributor.id == existing.id).values(secret_hash=hash_secret(secret))
-            )
+            secret = new_secret(24)  # a rotation: tokens minted with the lost secret end too
+            await repository.set_credential(session, existing.id, secret_hash=hash_secret(secret))
             account_ids = await repository.account_ids_of(session, existing.id)
             issued = IssuedCredential(existing.id, secret, account_ids[0])
     _write_private(path, json.dumps(issued.as_wire(), indent=2) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,6 +130,14 @@ class Settings(BaseSettings):
     def _readable_egress_allow(cls, value: str | None) -> str | None:
         EgressPolicy.parse(value)  # refuse at start what cannot be read (a ValueError naming the token)
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_public_url(cls, value: str | None) -> str | None:
+        # The QR links are opened by phones and browsers: a relative or schemeless base would make them useless.
+        if value and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+            raise ValueError("MPAAS_PUBLIC_URL must be an absolute http(s) URL, such as https://api.example.com")
+        return value or None
 
     def for_sandbox(self) -> Settings:
         """`mpaas serve`'s defaults for what the operator left unset: loopback egress (the README's receiver on

@@ -7,7 +7,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from pydantic import ValidationError
 
+from mpaas.config import Settings
 from support.api import BASE_URL, make_message_route, provision
 from support.qr import PNG_SIGNATURE, decode_png
 
@@ -113,3 +115,10 @@ async def test_links_follow_the_host_the_client_used(api, http, numbers):
         "POST", "/v1.0/numbers/provision", json=body, headers={"Host": "numbers.example.org:8443"}
     )
     assert response.json()["QRCode"].startswith("http://numbers.example.org:8443/qr/")
+
+
+@pytest.mark.parametrize("wrong", ["api.example.com", "/telegent", "ftp://api.example.com", "https://"])
+def test_public_url_must_be_absolute(wrong):
+    with pytest.raises(ValidationError, match="MPAAS_PUBLIC_URL must be an absolute http"):
+        Settings(public_url=wrong)
+    assert Settings(public_url="https://api.example.com/telegent").public_url == "https://api.example.com/telegent"

@@ -13,6 +13,7 @@ from mpaas.catalog.endpoints import router as catalog_router
 from mpaas.composition import role_parts
 from mpaas.config import Settings
 from mpaas.core.egress import EgressPolicyScope
+from mpaas.core.http.limits import BodyLimit, QueryLimit
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
 from mpaas.distributors.endpoints import router as distributors_router
 from mpaas.messaging.endpoints import router as messaging_router
@@ -86,6 +87,10 @@ def create_app(
     app.add_middleware(CaseInsensitiveRouting, fastapi_app=app)
     # URLs a request saves are checked against the egress policy the webhooks will meet (core/egress.py).
     app.add_middleware(EgressPolicyScope, policy=platform.settings.egress_policy)
+    # Outermost (added last): hostile query strings and bodies over the cap are refused before routing,
+    # authentication or buffering.
+    app.add_middleware(QueryLimit)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

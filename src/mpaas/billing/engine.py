@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from mpaas.core.wire import MAX_YEAR, MIN_YEAR
+
 MINOR_UNIT = Decimal("0.01")
 ROUNDING = ROUND_HALF_EVEN
 ZERO = Decimal("0")
@@ -40,7 +42,8 @@ def parse_period(period: str) -> tuple[int, int]:
         year, month = int(year_text), int(month_text)
     except (ValueError, AttributeError):
         raise ValueError(f"period must look like YYYY-MM (got {period!r})") from None
-    if len(year_text) != 4 or not 1 <= month <= 12 or len(month_text) != 2:
+    # The year within core.wire's bounds: 9999-12's next month overflowed the datetime type (a 500).
+    if len(year_text) != 4 or not 1 <= month <= 12 or len(month_text) != 2 or not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"period must look like YYYY-MM (got {period!r})")
     return year, month
 

@@ -21,7 +21,7 @@ class RunRequest(WireModel):
 class UsageReport(WireModel):
     subscription_id: Required = Field(alias="SubscriptionId")
     kind: Annotated[str, one_of(*USAGE_KINDS)] = Field(alias="Kind")
-    amount: int = Field(alias="Amount", gt=0, description="Data: bytes; Voice: minutes; SMS: messages")
+    amount: int = Field(alias="Amount", gt=0, le=10**12, description="Data: bytes; Voice: minutes; SMS: messages")
 
 
 # Responses (field order is the presenters', which is the order on the wire).

@@ -8,7 +8,17 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from mpaas.core.wire import Money, Optional, Required, WireBool, WireModel, WireResponse, one_of
+from mpaas.core.wire import (
+    MULTILINE,
+    Money,
+    MultiLineText1000,
+    Optional,
+    Required,
+    WireBool,
+    WireModel,
+    WireResponse,
+    one_of,
+)
 
 BILLING_FREQUENCIES = ("MRC", "NRC")
 SUBSCRIPTION_TYPES = ("mvno", "iot")
@@ -16,6 +26,9 @@ THRESHOLD_TYPES = ("Data", "SMS", "Voice")
 THRESHOLD_UNITS = ("MB", "GB", "Count")
 THRESHOLD_ACTIONS = ("Alert", "Pause", "Restrict")
 MAX_MONEY = Decimal("1000000000")
+MAX_THRESHOLD_AMOUNT = 1_000_000_000  # a 32-bit column; no MB, GB or count threshold needs more
+DESCRIPTION_MAX = 1000  # characters of a product's, package's or feature's description (multi-line)
+Description = MultiLineText1000
 
 
 def _money(value: Any) -> Any:
@@ -41,7 +54,9 @@ MoneyIn = Annotated[Decimal, BeforeValidator(_money)]
 
 class CreateProduct(WireModel):
     sku: Required = Field(alias="SKU", examples=["eSim"])
-    description: Required = Field(alias="Description", examples=["Telegent eSim"])
+    description: Annotated[Required, MULTILINE] = Field(
+        alias="Description", max_length=DESCRIPTION_MAX, examples=["Telegent eSim"]
+    )
     type: Required = Field(alias="Type", examples=["esim"])
     sub_type: Optional = Field(default=None, alias="SubType")
     cost: MoneyIn = Field(alias="Cost", examples=[12.34])
@@ -51,7 +66,7 @@ class CreateProduct(WireModel):
 class UpdateProduct(WireModel):
     product_id: Required = Field(alias="ProductId")
     sku: Optional = Field(default=None, alias="SKU")
-    description: Optional = Field(default=None, alias="Description")
+    description: Description = Field(default=None, alias="Description")
     type: Optional = Field(default=None, alias="Type")
     sub_type: Optional = Field(default=None, alias="SubType")
     cost: MoneyIn | None = Field(default=None, alias="Cost")
@@ -76,18 +91,18 @@ class NewPackageItem(WireModel):
 
 class CreatePackage(WireModel):
     package_name: Required = Field(alias="PackageName", examples=["Package 10"])
-    description: Optional = Field(default=None, alias="Description")
+    description: Description = Field(default=None, alias="Description")
     subscriber_id: Optional = Field(default=None, alias="SubscriberId")
     type: Required = Field(alias="Type", examples=["sip"])
     price: MoneyIn = Field(alias="Price", examples=[300.0])
     monthly: WireBool = Field(alias="Monthly", examples=[True])
-    package_items: list[NewPackageItem] = Field(default_factory=list, alias="PackageItems")
+    package_items: list[NewPackageItem] = Field(default_factory=list, alias="PackageItems", max_length=100)
 
 
 class UpdatePackage(WireModel):
     package_id: Required = Field(alias="PackageId")
     package_name: Optional = Field(default=None, alias="PackageName")
-    description: Optional = Field(default=None, alias="Description")
+    description: Description = Field(default=None, alias="Description")
     subscriber_id: Optional = Field(default=None, alias="SubscriberId")
     type: Optional = Field(default=None, alias="Type")
     price: MoneyIn | None = Field(default=None, alias="Price")
@@ -167,7 +182,7 @@ class CreateThreshold(WireModel):
     account_id: Optional = Field(default=None, alias="AccountId")
     threshold_name: Required = Field(alias="ThresholdName", examples=["80% Data Alert"])
     threshold_type: Annotated[str, one_of(*THRESHOLD_TYPES)] = Field(alias="ThresholdType")
-    threshold_amount: int = Field(alias="ThresholdAmount", gt=0)
+    threshold_amount: int = Field(alias="ThresholdAmount", gt=0, le=MAX_THRESHOLD_AMOUNT)
     threshold_unit: Annotated[str, one_of(*THRESHOLD_UNITS)] = Field(alias="ThresholdUnit")
     threshold_action: Annotated[str, one_of(*THRESHOLD_ACTIONS)] = Field(alias="ThresholdAction")
 
@@ -176,7 +191,7 @@ class UpdateThreshold(WireModel):
     threshold_id: Required = Field(alias="ThresholdId")
     threshold_name: Optional = Field(default=None, alias="ThresholdName")
     threshold_type: Annotated[str | None, one_of(*THRESHOLD_TYPES)] = Field(default=None, alias="ThresholdType")
-    threshold_amount: int | None = Field(default=None, alias="ThresholdAmount", gt=0)
+    threshold_amount: int | None = Field(default=None, alias="ThresholdAmount", gt=0, le=MAX_THRESHOLD_AMOUNT)
     threshold_unit: Annotated[str | None, one_of(*THRESHOLD_UNITS)] = Field(default=None, alias="ThresholdUnit")
     threshold_action: Annotated[str | None, one_of(*THRESHOLD_ACTIONS)] = Field(default=None, alias="ThresholdAction")
 
@@ -204,14 +219,14 @@ class CreateFeature(WireModel):
     account_id: Optional = Field(default=None, alias="AccountId")
     feature_name: Required = Field(alias="FeatureName", examples=["International Roaming"])
     feature_type: Optional = Field(default=None, alias="FeatureType", examples=["Roaming"])
-    feature_description: Optional = Field(default=None, alias="FeatureDescription")
+    feature_description: Description = Field(default=None, alias="FeatureDescription")
 
 
 class UpdateFeature(WireModel):
     feature_id: Required = Field(alias="FeatureId")
     feature_name: Optional = Field(default=None, alias="FeatureName")
     feature_type: Optional = Field(default=None, alias="FeatureType")
-    feature_description: Optional = Field(default=None, alias="FeatureDescription")
+    feature_description: Description = Field(default=None, alias="FeatureDescription")
 
 
 class FeatureRef(WireModel):

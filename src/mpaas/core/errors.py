@@ -11,10 +11,17 @@ STANDARD_MESSAGES: dict[int, str] = {
     405: "Method not allowed: verify the HTTP method required for this endpoint.",
     408: "Request timeout: the server did not receive a complete request within the allowed time. Retry with exponential backoff.",
     429: "Too many requests: rate limit exceeded. Slow your request cadence and retry after a short delay.",
-    500: "Internal server error: an unexpected error occurred. If the problem persists contact support@telegent.com.",
+    # The contract's 500 text names the vendor's support address; a self-hosted server's operator is the one
+    # to ask (issue 17), and the handler adds the request id it logged the error under (server_error_message).
+    500: "Internal server error: an unexpected error occurred and was logged by this server.",
     503: "Service unavailable: the API is temporarily unavailable. Retry after a short delay.",
     504: "Gateway timeout: an upstream service did not respond in time. Retry with exponential backoff.",
 }
+
+
+def server_error_message(request_id: str) -> str:
+    """The 500 text: what happened, and the id the operator finds the logged traceback under."""
+    return f"{STANDARD_MESSAGES[500]} If the problem persists, give its operator this request id: {request_id}."
 
 
 class ApiError(Exception):

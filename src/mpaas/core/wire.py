@@ -2,18 +2,134 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_pascal
+
+from mpaas.core.errors import bad_request
+
+# Limits every request obeys unless a field says otherwise (issue 16; docs/compatibility.md, "Limits"): no input
+# may reach the database or the date arithmetic unbounded, and none answers 5xx.
+TEXT_MAX_LENGTH = 255  # characters of any request string (the contract's own maxLength for most of its fields)
+SAFE_INTEGER = 2**53 - 1  # any integer or number, beyond its field's own bounds: what every JSON reader keeps exact
+MIN_YEAR, MAX_YEAR = 1900, 2200  # any calendar date: date arithmetic (a day more, a business day) stays in range
+MAX_PAGE_NUMBER = 1_000_000  # any page number: offset = (page - 1) x size stays far inside a 64-bit integer
+
+# Never in any string: C0 controls but tab/CR/LF, DEL, C1 controls, and unpaired surrogates (JSON's "\ud800"
+# parses into a str no database driver can encode).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Not in a single-line string (every field but the few marked MultiLine): tab, CR, LF and the Unicode line breaks.
+_LINE_BREAK = re.compile("[\t\n\r\u2028\u2029]")
+
+
+class MultiLine:
+    """Marks a request field whose text may hold line breaks and tabs (a message body, a description):
+    `Annotated[str, MULTILINE]`. Every other string is single-line."""
+
+
+MULTILINE = MultiLine()
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` may not be stored, or None."""
+    if _SURROGATE.search(value):
+        return "must be valid Unicode text (it holds an unpaired surrogate)"
+    if "\x00" in value:
+        return "must not contain NUL characters"
+    if _CONTROL.search(value):
+        return "must not contain control characters"
+    if not multiline and _LINE_BREAK.search(value):
+        return "must be a single line (no line breaks, tabs or control characters)"
+    return None
+
+
+def _hostile(value: Any, multiline: bool) -> str | None:
+    """The first reason a raw JSON value cannot be accepted, whatever its field: bad text anywhere in it (keys
+    included), an integer or number past SAFE_INTEGER, a non-finite number."""
+    if isinstance(value, str):
+        return text_problem(value, multiline=multiline)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return None if -SAFE_INTEGER <= value <= SAFE_INTEGER else f"must be between {-SAFE_INTEGER} and {SAFE_INTEGER}"
+    if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > SAFE_INTEGER:
+            return f"must be a finite number between {-SAFE_INTEGER} and {SAFE_INTEGER}"
+        return None
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if problem := _hostile(item, multiline):
+                return problem
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if problem := _hostile(key, False) or _hostile(item, multiline):
+                return problem
+    return None
+
+
+def check_date(value: date, field: str) -> date:
+    """A parsed calendar date within MIN_YEAR..MAX_YEAR, or a 400 naming the field."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise bad_request(f"The {field} field must be a date between the years {MIN_YEAR} and {MAX_YEAR}.")
+    return value
+
+
+def _bounded_datetime(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must be a time between the years {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+# A date-time field of a request: within MIN_YEAR..MAX_YEAR, like every calendar date.
+WireDateTime = Annotated[datetime, AfterValidator(_bounded_datetime)]
+
+
+def blank_as_none(value: Any) -> Any:
+    """An optional string's before-validator: blank (or only spaces) counts as absent."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+# An optional multi-line text of at most 1000 or 4000 characters (descriptions, header manipulation scripts).
+MultiLineText1000 = Annotated[Annotated[str, Field(max_length=1000)] | None, BeforeValidator(blank_as_none), MULTILINE]
+MultiLineText4000 = Annotated[Annotated[str, Field(max_length=4000)] | None, BeforeValidator(blank_as_none), MULTILINE]
 
 
 class WireModel(BaseModel):
-    """A request body. Names are matched case-insensitively, as the vendor's ASP.NET server does."""
+    """A request body. Names are matched case-insensitively, as the vendor's ASP.NET server does.
 
-    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore")
+    Every string is at most TEXT_MAX_LENGTH characters unless its field sets its own `max_length`, holds no
+    control characters or unpaired surrogates, and is a single line unless its field is marked MULTILINE;
+    every integer and number is within SAFE_INTEGER (fields set tighter bounds of their own). A value that
+    breaks one is refused with 400 naming the field."""
+
+    model_config = ConfigDict(
+        alias_generator=to_pascal, populate_by_name=True, extra="ignore", str_max_length=TEXT_MAX_LENGTH
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_hostile_values(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        multiline = field is not None and any(isinstance(m, MultiLine) for m in field.metadata)
+        if problem := _hostile(value, multiline):
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="before")
     @classmethod

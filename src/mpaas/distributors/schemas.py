@@ -55,7 +55,7 @@ class CreateDistributor(WireModel):
     mailing_address: Address | None = Field(default=None, alias="MailingAddress")
     # Extensions: the first account's name and the credential's requests per minute (0 = unlimited).
     account_name: Optional = Field(default=None, alias="AccountName")
-    rate_limit: int | None = Field(default=None, alias="RateLimit", ge=0)
+    rate_limit: int | None = Field(default=None, alias="RateLimit", ge=0, le=1_000_000)
 
 
 class UpdateDistributor(WireModel):

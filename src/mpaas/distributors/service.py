@@ -19,6 +19,7 @@ from mpaas.catalog import presenters as catalog_presenters
 from mpaas.catalog import repository as catalog_repo
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
+from mpaas.core.wire import MAX_PAGE_NUMBER
 from mpaas.distributors import repository
 from mpaas.distributors.schemas import (
     FILTERS,
@@ -275,8 +276,8 @@ async def subscribers_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     """One page of the subscribers of the distributor's accounts (oldest first), each with its
     subscriptions, and how many there are in all."""
-    if page_number < 1:
-        raise bad_request("The PageNumber field must be 1 or more.")
+    if not 1 <= page_number <= MAX_PAGE_NUMBER:
+        raise bad_request(f"The PageNumber field must be between 1 and {MAX_PAGE_NUMBER}.")
     if not 1 <= total_per_page <= MAX_PER_PAGE:
         raise bad_request(f"The TotalPerPage field must be between 1 and {MAX_PER_PAGE}.")
     total, subscribers = await repository.subscribers_page(

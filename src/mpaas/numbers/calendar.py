@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mpaas.core.wire import MAX_YEAR, MIN_YEAR
+
 # Port requests submitted after this local hour count from the next business day (carrier cut-off).
 PORT_CUTOFF_HOUR = 16
 
@@ -22,18 +24,20 @@ def zone(name: str) -> ZoneInfo:
 
 
 def parse_us_date(value: str) -> date | None:
-    """`MM/DD/YYYY` (also `M/D/YYYY`) or ISO `YYYY-MM-DD`; None when it is neither."""
+    """`MM/DD/YYYY` (also `M/D/YYYY`) or ISO `YYYY-MM-DD`; None when it is neither, or when its year is outside
+    core.wire's MIN_YEAR..MAX_YEAR (12/31/9999 plus a business day overflowed the date type: a 500)."""
     value = (value or "").strip()
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
     try:
         if m:
-            return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(T00:00:00)?", value)
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            parsed = date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        elif m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(T00:00:00)?", value):
+            parsed = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        else:
+            return None
     except ValueError:
         return None
-    return None
+    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from mpaas.core.egress import AnyUri, HttpUrl, RequiredHttpUrl  # the URL types
-from mpaas.core.wire import Optional, Required, WireBool, WireModel, WireResponse, one_of
+from mpaas.core.wire import MultiLineText4000, Optional, Required, WireBool, WireModel, WireResponse, one_of
 
 METHODS = ("GET", "POST")
 AUTH_TYPES = ("None", "Basic", "Bearer")
@@ -54,6 +54,8 @@ class DeleteMessageRoute(WireModel):
 ROUTE_TYPES = ("Trunk", "URL", "Forward")
 TRANSPORTS = ("UDP", "TCP", "TLS")
 TRANSFER_CALLER_IDS = ("Transferee", "Transferor", "Transferee/Transferor")
+MAX_IP_WHITELIST = 50  # entries of a voice route's IpWhitelist (docs/compatibility.md, Limits)
+SRV_MAX = 65535  # trunk priorities and weights: the range of a SIP SRV record's
 
 
 class IpAddress(WireModel):
@@ -61,6 +63,15 @@ class IpAddress(WireModel):
 
 
 Transport = Annotated[str | None, one_of(*TRANSPORTS)]
+
+
+def _port(value: str | None) -> str | None:
+    if value is not None and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 65535):
+        raise ValueError("must be a port number from 1 to 65535")
+    return value
+
+
+Port = Annotated[Optional, AfterValidator(_port)]
 
 
 class VoiceRouteFields(WireModel):
@@ -77,19 +88,19 @@ class VoiceRouteFields(WireModel):
     callback_voice_url_method: Method = Field(default=None, alias="CallbackVoiceUrlMethod")
     trunk_ip1: Optional = Field(default=None, alias="TrunkIp1")
     trunk_ip2: Optional = Field(default=None, alias="TrunkIp2")
-    trunk_port1: Optional = Field(default=None, alias="TrunkPort1")
-    trunk_port2: Optional = Field(default=None, alias="TrunkPort2")
+    trunk_port1: Port = Field(default=None, alias="TrunkPort1")
+    trunk_port2: Port = Field(default=None, alias="TrunkPort2")
     trunk_transport1: Transport = Field(default=None, alias="TrunkTransport1")
     trunk_transport2: Transport = Field(default=None, alias="TrunkTransport2")
     trunk_uri1: AnyUri = Field(default=None, alias="TrunkUri1")
     trunk_uri2: AnyUri = Field(default=None, alias="TrunkUri2")
     trunk_enabled1: WireBool | None = Field(default=None, alias="TrunkEnabled1")
     trunk_enabled2: WireBool | None = Field(default=None, alias="TrunkEnabled2")
-    trunk1_priortiy: int | None = Field(default=None, alias="Trunk1Priortiy")
-    trunk1_weight: int | None = Field(default=None, alias="Trunk1Weight")
-    trunk2_priortiy: int | None = Field(default=None, alias="Trunk2Priortiy")
-    trunk2_weight: int | None = Field(default=None, alias="Trunk2Weight")
-    header_manipulation: Optional = Field(default=None, alias="HeaderManipulation")
+    trunk1_priortiy: int | None = Field(default=None, alias="Trunk1Priortiy", ge=0, le=SRV_MAX)
+    trunk1_weight: int | None = Field(default=None, alias="Trunk1Weight", ge=0, le=SRV_MAX)
+    trunk2_priortiy: int | None = Field(default=None, alias="Trunk2Priortiy", ge=0, le=SRV_MAX)
+    trunk2_weight: int | None = Field(default=None, alias="Trunk2Weight", ge=0, le=SRV_MAX)
+    header_manipulation: MultiLineText4000 = Field(default=None, alias="HeaderManipulation")
     enable_sip_refer: WireBool | None = Field(default=None, alias="EnableSipRefer")
     transfer_caller_id: Annotated[str | None, one_of(*TRANSFER_CALLER_IDS)] = Field(
         default=None, alias="TransferCallerId"
@@ -98,7 +109,7 @@ class VoiceRouteFields(WireModel):
     enable_trp_secure_trunk: WireBool | None = Field(default=None, alias="EnableTrpSecureTrunk")
     enable_pstn_transfer: WireBool | None = Field(default=None, alias="EnablePstnTransfer")
     ip_whitelist: list[IpAddress] | None = Field(
-        default=None, alias="IpWhitelist", json_schema_extra={"x-aliases": ["IpWhiteList"]}
+        default=None, alias="IpWhitelist", max_length=MAX_IP_WHITELIST, json_schema_extra={"x-aliases": ["IpWhiteList"]}
     )
     cnam_lookup: WireBool | None = Field(default=None, alias="CnamLookup")
     termination_uri_subdomain: Optional = Field(default=None, alias="TerminationUriSubdomain")

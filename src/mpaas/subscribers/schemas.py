@@ -27,7 +27,8 @@ def _numbers(values: list[str] | None) -> list[str] | None:
     return [v.strip() for v in values]
 
 
-PhoneList = Annotated[list[str], AfterValidator(_numbers)]
+MAX_SUBSCRIBER_NUMBERS = 100  # numbers one subscriber holds (docs/compatibility.md, Limits)
+PhoneList = Annotated[list[str], Field(max_length=MAX_SUBSCRIBER_NUMBERS), AfterValidator(_numbers)]
 
 
 class CreateSubscriber(WireModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mpaas.core.errors import STANDARD_MESSAGES, ApiError
+from mpaas.core.errors import STANDARD_MESSAGES, ApiError, server_error_message
 
 log = logging.getLogger("mpaas.http")
 
@@ -24,6 +25,17 @@ def _field_path(loc: tuple) -> str:
         else:
             parts.append(str(item))
     return ".".join(parts)
+
+
+# A bound the value broke, in plain words (pydantic's error type -> wording, the ctx key holding the bound).
+BOUND_WORDING = {
+    "string_too_long": ("must be at most {} characters long", "max_length"),
+    "too_long": ("must hold at most {} items", "max_length"),
+    "less_than_equal": ("must be at most {}", "le"),
+    "less_than": ("must be less than {}", "lt"),
+    "greater_than_equal": ("must be at least {}", "ge"),
+    "greater_than": ("must be greater than {}", "gt"),
+}
 
 
 def validation_message(exc: RequestValidationError) -> str:
@@ -40,6 +52,10 @@ def validation_message(exc: RequestValidationError) -> str:
         return "The request body must be a JSON object."
     if kind == "missing" or (kind in ("string_too_short", "too_short") and error.get("ctx", {}).get("min_length") == 1):
         return f"The {field} field is required."
+    ctx = error.get("ctx") or {}
+    if kind in BOUND_WORDING:
+        words, key = BOUND_WORDING[kind]
+        return f"The {field} field {words.format(ctx.get(key))}."
     msg = str(error.get("msg", "is invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -77,8 +93,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):
-        log.exception("unhandled error", exc_info=exc)
-        return envelope(500)
+        request_id = uuid.uuid4().hex[:16]
+        log.error("unhandled error, request id %s", request_id, exc_info=exc)
+        return envelope(500, server_error_message(request_id))
 
 
 def iter_routes(routes, prefix: str = ""):

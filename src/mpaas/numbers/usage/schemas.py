@@ -3,29 +3,30 @@ Usage), and the operator's side (/ops/v1): usage records from the network and a 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
 
-from mpaas.core.wire import Optional, WireBool, WireModel, WireResponse, one_of
+from mpaas.core.wire import Optional, WireBool, WireDateTime, WireModel, WireResponse, one_of
 from mpaas.numbers.schemas import NumberEntry, NumberItem
 
 THROTTLE_SPEEDS = ("64-kbps", "128-kbps", "256-kbps", "512-kbps", "1-mbps", "5-mbps", "20-mbps", "50-mbps", "100-mbps")
 VALUE_UNITS = ("KB", "MB", "GB", "TB")
+# NotifyValue, ThrottleValue, LimitValue: a million of the largest unit (TB) is 10**18 bytes, inside 64 bits.
+MAX_USAGE_VALUE = 1_000_000
 
 
 class NumbersRequest(WireModel):
-    phone_numbers: list[NumberItem] | None = Field(default=None, alias="PhoneNumbers")
+    phone_numbers: list[NumberItem] | None = Field(default=None, alias="PhoneNumbers", max_length=1000)
     account_id: Optional = Field(default=None, alias="AccountId")
 
 
 class DataUsageRequest(NumbersRequest):
     value_unit: Annotated[str | None, one_of(*VALUE_UNITS)] = Field(default=None, alias="ValueUnit", examples=["MB"])
-    notify_value: int | None = Field(default=None, alias="NotifyValue", ge=0)
-    throttle_value: int | None = Field(default=None, alias="ThrottleValue", ge=0)
+    notify_value: int | None = Field(default=None, alias="NotifyValue", ge=0, le=MAX_USAGE_VALUE)
+    throttle_value: int | None = Field(default=None, alias="ThrottleValue", ge=0, le=MAX_USAGE_VALUE)
     throttle_speed: Annotated[str | None, one_of(*THROTTLE_SPEEDS)] = Field(default=None, alias="ThrottleSpeed")
-    limit_value: int | None = Field(default=None, alias="LimitValue", ge=1)
+    limit_value: int | None = Field(default=None, alias="LimitValue", ge=1, le=MAX_USAGE_VALUE)
 
 
 class RenewalInfoRequest(NumbersRequest):
@@ -33,15 +34,15 @@ class RenewalInfoRequest(NumbersRequest):
     auto_renew: WireBool | None = Field(default=None, alias="AutoRenew")
     period_type: Annotated[str | None, one_of("M", "W")] = Field(default=None, alias="PeriodType")
     period_value: int = Field(default=1, alias="PeriodValue", ge=1, le=12)
-    renewal_day: int | None = Field(default=None, alias="RenewalDay")
+    renewal_day: int | None = Field(default=None, alias="RenewalDay", ge=1, le=31)
     time_zone: Optional = Field(default=None, alias="TimeZone", examples=["America/New_York"])
 
 
 class UsageRecordIn(WireModel):
     record_id: Optional = Field(default=None, alias="RecordId")
     phone_number: Optional = Field(default=None, alias="PhoneNumber")
-    bytes: int = Field(alias="Bytes", ge=0)
-    timestamp: datetime | None = Field(default=None, alias="Timestamp")
+    bytes: int = Field(alias="Bytes", ge=0, le=10**12)  # a terabyte per record at most: sums stay in 64 bits
+    timestamp: WireDateTime | None = Field(default=None, alias="Timestamp")
     imei: Optional = Field(default=None, alias="IMEI")
 
 

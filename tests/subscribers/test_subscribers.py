@@ -12,17 +12,19 @@ pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run
 BODY = {
     "Name": "Jerome User",
     "Email": "jerome@example.com",
-    "PhoneNumbers": ["+18015551234"],
+    "PhoneNumbers": [],
     "Role": "Subscriber",
     "Password": "a-long-password",
 }
+NOT_YOURS = "The PhoneNumbers field lists {}, which is not a number of your accounts."
 
 
-async def test_create_and_get(api):
-    created = await api.ok("POST", "/v1.0/subscribers/create", json=BODY)
+async def test_create_and_get(api, numbers):
+    mine = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+    created = await api.ok("POST", "/v1.0/subscribers/create", json={**BODY, "PhoneNumbers": [mine]})
     assert created["SubscriberId"].startswith("TSUID-")
     assert created["Account"] == {"AccountId": api.account_id, "CompanyName": "Acme"}
-    assert created["PhoneNumbers"] == ["+18015551234"]
+    assert created["PhoneNumbers"] == [mine]
     assert "Password" not in created
     fetched = await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": created["SubscriberId"]})
     assert fetched == created
@@ -100,3 +102,36 @@ async def test_assigned_numbers_listed(api, numbers):
     number = await provision(api, await make_message_route(api), AssignedSubscriberId=created["SubscriberId"])
     fetched = await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": created["SubscriberId"]})
     assert fetched["PhoneNumbers"] == [number["PhoneNumberAssigned"]]
+
+
+async def test_phone_numbers_are_the_callers_own(api, other_api, numbers):
+    """Issue 16: a subscriber could list another distributor's number. Another tenant's number, an inventory
+    number and an unknown one are refused alike, so the answer reveals nothing of who holds it."""
+    mine = (await provision(api, await make_message_route(api)))["PhoneNumberAssigned"]
+    theirs = (await provision(other_api, await make_message_route(other_api)))["PhoneNumberAssigned"]
+    unprovisioned = next(n for n in numbers if n not in (mine, theirs))
+    for number in (theirs, unprovisioned, "+15005550006"):
+        response = await api.post("/v1.0/subscribers/create", {**BODY, "PhoneNumbers": [mine, number]})
+        assert response.status_code == 400
+        assert response.json()["Message"] == NOT_YOURS.format(number)
+    created = await api.ok("POST", "/v1.0/subscribers/create", json={**BODY, "PhoneNumbers": [mine, mine]})
+    assert created["PhoneNumbers"] == [mine]
+    update = {"SubscriberId": created["SubscriberId"], "PhoneNumbers": [theirs]}
+    response = await api.post("/v1.0/subscribers/update", update)
+    assert response.json() == {"StatusCode": 400, "Message": NOT_YOURS.format(theirs)}
+    fetched = await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": created["SubscriberId"]})
+    assert fetched["PhoneNumbers"] == [mine]
+
+
+async def test_phone_numbers_and_names_are_bounded(api):
+    """Issue 16: 50k PhoneNumbers, NUL or a line break in a name were stored."""
+    many = [f"+1801555{i:04d}" for i in range(101)]
+    response = await api.post("/v1.0/subscribers/create", {**BODY, "PhoneNumbers": many})
+    assert response.json() == {"StatusCode": 400, "Message": "The PhoneNumbers field must hold at most 100 items."}
+    for name, problem in (
+        ("Jerome\r\nX-Injected: 1", "must be a single line (no line breaks, tabs or control characters)"),
+        ("Jer\x00ome", "must not contain NUL characters"),
+        ("J" * 256, "must be at most 255 characters long"),
+    ):
+        response = await api.post("/v1.0/subscribers/create", {**BODY, "Name": name})
+        assert response.json() == {"StatusCode": 400, "Message": f"The Name field {problem}."}

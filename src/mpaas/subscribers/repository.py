@@ -31,6 +31,14 @@ async def assigned_numbers(session: AsyncSession, subscriber_id: str) -> list[st
     return list(result.scalars().all())
 
 
+async def numbers_held(session: AsyncSession, numbers: Sequence[str], account_ids: Sequence[str]) -> set[str]:
+    """Which of `numbers` are provisioned to one of `account_ids`."""
+    result = await session.execute(
+        select(PhoneNumber.number).where(PhoneNumber.number.in_(numbers), PhoneNumber.account_id.in_(account_ids))
+    )
+    return set(result.scalars().all())
+
+
 async def company_name(session: AsyncSession, account_id: str) -> str:
     result = await session.execute(select(Account.company_name).where(Account.id == account_id))
     return result.scalar_one()

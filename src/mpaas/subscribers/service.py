@@ -32,7 +32,7 @@ async def create(session: AsyncSession, principal: Principal, body: CreateSubscr
         email_key=email_key,
         role=body.role,
         password_hash=await hash_secret_off_loop(body.password),
-        phone_numbers=list(dict.fromkeys(body.phone_numbers)),
+        phone_numbers=await _own_numbers(session, principal, body.phone_numbers),
         created_at=now,
         updated_at=now,
     )
@@ -42,6 +42,18 @@ async def create(session: AsyncSession, principal: Principal, body: CreateSubscr
     except IntegrityError:  # a concurrent create with the same email won the unique index
         raise bad_request(EMAIL_EXISTS) from None
     return subscriber
+
+
+async def _own_numbers(session: AsyncSession, principal: Principal, numbers: list[str]) -> list[str]:
+    """`numbers` without repeats, each a number provisioned to one of the caller's accounts (issue 16: a subscriber
+    could list another distributor's number). The refusal reads the same whether the number is another
+    tenant's, in the inventory or unknown, so it reveals nothing of who holds it."""
+    wanted = list(dict.fromkeys(numbers))
+    owned = await repository.numbers_held(session, wanted, principal.account_ids) if wanted else set()
+    for number in wanted:
+        if number not in owned:
+            raise bad_request(f"The PhoneNumbers field lists {number}, which is not a number of your accounts.")
+    return wanted
 
 
 async def find(
@@ -61,7 +73,7 @@ async def update(session: AsyncSession, principal: Principal, body: UpdateSubscr
             raise bad_request("The Name field cannot be cleared.")
         subscriber.name = body.name
     if "phone_numbers" in sent and body.phone_numbers is not None:
-        subscriber.phone_numbers = list(dict.fromkeys(body.phone_numbers))
+        subscriber.phone_numbers = await _own_numbers(session, principal, body.phone_numbers)
     if "role" in sent and body.role:
         subscriber.role = body.role
     if "password" in sent and body.password:

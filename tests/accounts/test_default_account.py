@@ -79,3 +79,8 @@ async def test_account_id_required_where_the_schema_requires_it(api: Api):
         "POST", "/v1.0/subscribers/create", json={**subscriber, "Email": "jerome5@example.com", "AccountId": second}
     )
     assert created["Account"]["AccountId"] == second
+    # mpaas's own per-account money reads (/ext) name the account once there are several.
+    for path in ("/ext/v1/billing/charges", "/ext/v1/billing/statement"):
+        response = await api.get(path)
+        assert response.status_code == 400 and response.json()["Message"] == "The AccountId field is required.", path
+        assert (await api.ok("GET", path, params={"AccountId": second}))["AccountId"] == second

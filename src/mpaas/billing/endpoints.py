@@ -49,7 +49,8 @@ async def charges(
     account_id: str | None = Query(None, alias="AccountId"),
     period: str | None = Query(None, alias="Period"),
 ) -> dict[str, Any]:
-    account, wanted = who.resolve_account(account_id), _period(period, now)
+    # One account's money: AccountId may be left out only when the caller has a single account.
+    account, wanted = who.require_account(account_id), _period(period, now)
     rows = await statement.charges(session, account, wanted)
     return {
         "AccountId": account,
@@ -68,7 +69,8 @@ async def get_statement(
     account_id: str | None = Query(None, alias="AccountId"),
     period: str | None = Query(None, alias="Period"),
 ) -> dict[str, Any]:
-    account, wanted = who.resolve_account(account_id), _period(period, now)
+    # One account's money: AccountId may be left out only when the caller has a single account.
+    account, wanted = who.require_account(account_id), _period(period, now)
     return statement.statement_wire(await statement.build(session, account, wanted, settings.billing_currency))
 
 

@@ -133,6 +133,8 @@ async def test_the_budget_is_shared_through_redis():
     await second.record_failure(key, address)
     with pytest.raises(Locked):
         await first.check(key, address)
+    await first.close()
+    await second.close()
 
 
 def test_memory_counters_are_bounded():

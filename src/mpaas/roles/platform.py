@@ -76,4 +76,5 @@ class Platform:
     async def close(self) -> None:
         await self.jobs.close()
         await self.webhooks.close()
+        await self.auth_failures.close()
         await self.db.dispose()

@@ -49,6 +49,8 @@ class CounterStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def close(self) -> None: ...
+
 
 class MemoryCounters:
     """Counters of one process, at most `max_keys` of them (the oldest written go first): the keys come from
@@ -87,6 +89,9 @@ class MemoryCounters:
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
 
+    async def close(self) -> None:
+        pass
+
 
 class RedisCounters:
     """The same counters in Redis, shared by every API process (redis-py's asyncio client)."""
@@ -120,6 +125,9 @@ class RedisCounters:
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._k(key))
+
+    async def close(self) -> None:
+        await self._redis.aclose()
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,9 @@ class FailureBudget:
             mine, left = await self._store.get(f"fail:ka:{key}:{address}")
             if mine:  # the key is under attack and this address already guessed wrong on it
                 raise Locked(max(1, math.ceil(left)), f"ka:{key}:{address}")
+
+    async def close(self) -> None:
+        await self._store.close()
 
     async def record_failure(self, account_key: str, address: str) -> None:
         key = _key_id(account_key)

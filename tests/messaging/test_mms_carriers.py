@@ -59,10 +59,10 @@ async def test_media_to_a_carrier_without_media_is_refused_at_send_time(api, num
             "The To[0].Number field names +18015737112, which goes through carrier us: it cannot carry media "
             "(MmsMedia, MmsBase64). Send the message without media."
         )
-    refused = await send(["+442071234567", "+18015737111"], MmsMedia=[LINK])
+    refused = await send(["+442071234567", "+442071234567", "+18015737111"], MmsMedia=[LINK])
     assert refused.status_code == 400
     assert refused.json()["Message"] == (
-        "The To[1].Number field names +18015737111, which goes through carrier us: it cannot carry media "
+        "The To[2].Number field names +18015737111, which goes through carrier us: it cannot carry media "
         "(MmsMedia, MmsBase64). Send the message without media."
     )
     refused = await send(["+442071234567"], MmsMedia=[LINK], MmsBase64=[ITEM])

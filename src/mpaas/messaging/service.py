@@ -140,7 +140,7 @@ async def prepare_outbound(
     kind = "mms" if sent_media.present else "sms"
     recipients = list(dict.fromkeys(destinations))  # one message per distinct recipient
     if sent_media.present:
-        check_media_carriers(recipients, sent_media, policy)
+        check_media_carriers(destinations, sent_media, policy)  # as sent: an error names the To index given
     segment_plan = segments.plan(body.body)
     parts = 1 if kind == "mms" else segment_plan.count
     rows, submit_jobs = [], []

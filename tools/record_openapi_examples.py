@@ -218,6 +218,7 @@ async def script(r: Recorder, account_id: str, now) -> None:
         },
     )
     if _get(port, "OrderId"):
+        await r.get("/ops/v1/port-orders", OrderId=port["OrderId"])
         await r.post("/ops/v1/port-orders/status", {"OrderId": port["OrderId"], "Status": "InProgress"})
 
     # Messages: one out, one in.

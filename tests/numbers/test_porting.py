@@ -199,7 +199,7 @@ async def test_port_out_pin_is_encrypted_at_rest_and_shown_to_its_owner(api, oth
     assert (await other_api.get("/v1.0/numbers", Number=number)).status_code == 404  # the owner's only
 
 
-async def test_port_in_password_is_encrypted_at_rest(api, numbers, platform):
+async def test_port_in_password_is_encrypted_at_rest(api, http, numbers, platform):
     from sqlalchemy import select
 
     from mpaas.models import PortRequest
@@ -213,7 +213,11 @@ async def test_port_in_password_is_encrypted_at_rest(api, numbers, platform):
     async with platform.db.read() as session:
         stored = (await session.execute(select(PortRequest.account_password))).scalar()
     assert stored.startswith("enc1:") and "pw" not in stored
-    assert platform.sealer.open(stored) == "n3w-pw"  # what goes on to the losing carrier
+    # What the operator relays to the losing carrier, in clear; not for distributors.
+    view = await http.get("/ops/v1/port-orders", params={"OrderId": data["OrderId"]}, headers=OPS)
+    assert view.status_code == 200, view.text
+    assert view.json()["AccountPassword"] == "n3w-pw" and view.json()["Direction"] == "in"
+    assert (await http.get("/ops/v1/port-orders", params={"OrderId": data["OrderId"]})).status_code == 401
 
 
 async def test_clear_values_stored_before_encryption_are_sealed_at_start(api, numbers, platform):

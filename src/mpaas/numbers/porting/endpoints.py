@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from mpaas.auth.dependencies import Caller, Operator
 from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
@@ -21,6 +21,7 @@ from mpaas.numbers.porting.schemas import (
     PortInUpdatedOut,
     PortInUpdateRequest,
     PortOrderStatusOut,
+    PortOrderView,
     PortOutOrderOut,
     PortOutRequest,
     PortStatusReport,
@@ -90,3 +91,14 @@ async def port_order_status(
     return await service.operator_report(
         session, body.order_id, body.status, body.code, body.message, now, policy, body.port_out_pin, sealer
     )
+
+
+@ops.get(
+    "/port-orders",
+    summary="A port order as the operator relays it to the other carrier (port-in password decrypted)",
+    response_model=PortOrderView,
+)
+async def port_order_view(
+    session: ReadSession, sealer: Sealed, order_id: str | None = Query(None, alias="OrderId")
+) -> dict[str, Any]:
+    return await service.operator_view(session, order_id, sealer)

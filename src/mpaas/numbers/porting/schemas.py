@@ -110,3 +110,19 @@ class PortOrderStatusOut(WireResponse):
     order_id: str
     order_status: str
     order_status_message: str | None
+
+
+class PortOrderView(WireResponse):
+    """GET /ops/v1/port-orders: what the operator relays to the other carrier (the port-in's account password
+    in clear, decrypted for this answer; null once the order is final)."""
+
+    order_id: str
+    direction: str
+    order_status: str
+    phone_number: str
+    carrier_name: str | None
+    account_number: str | None
+    account_password: str | None
+    billing_address: dict | None
+    subscriber_name: str | None
+    port_date: str | None

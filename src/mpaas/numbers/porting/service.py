@@ -466,3 +466,26 @@ async def _check_port_out_pin(session: AsyncSession, port: PortRequest, pin: str
     row = await repository.get_phone_number(session, port.phone_number_id) if port.phone_number_id else None
     if row is None or not sealer.matches(row.port_out_pin, pin):
         raise bad_request(PIN_MISMATCH)
+
+
+async def operator_view(session: AsyncSession, order_id: str | None, sealer: Sealer) -> dict:
+    """A port order as the operator relays it to the other carrier: for a port-in, what the losing carrier
+    needs verbatim, the account password decrypted (while the order is open; dropped once it is final)."""
+    if not order_id:
+        raise required("OrderId")
+    order = await repository.get_order_by_id(session, order_id)
+    port = await port_repository.get(session, order.id) if order is not None else None
+    if order is None or port is None:
+        raise missing("port order", order_id)
+    return {
+        "OrderId": order.id,
+        "Direction": port.direction,
+        "OrderStatus": order.status,
+        "PhoneNumber": port.number,
+        "CarrierName": port.carrier_name,
+        "AccountNumber": port.account_number,
+        "AccountPassword": sealer.open(port.account_password),
+        "BillingAddress": port.billing_address,
+        "SubscriberName": port.subscriber_name,
+        "PortDate": port.port_date,
+    }

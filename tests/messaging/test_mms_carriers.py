@@ -76,6 +76,20 @@ async def test_media_to_a_carrier_without_media_is_refused_at_send_time(api, num
     assert (await send(["+442071234567"], MmsMedia=[LINK])).status_code == 200  # links to the link carrier
 
 
+@pytest.mark.no_workers
+async def test_an_unreadable_carriers_file_refuses_media_not_text(api, numbers, platform, tmp_path):
+    (tmp_path / "carriers.toml").write_text("[[carriers]]\nname = 'x'\n")
+    platform.settings.carriers_file = tmp_path / "carriers.toml"
+    source = await _source(api)
+    body = {"From": source, "To": [{"Number": "+18015737111"}], "Body": "pic"}
+    refused = await api.post("/v1.0/message/outbound", {**body, "MmsMedia": [LINK]})
+    assert refused.status_code == 503
+    assert refused.json()["Message"] == (
+        "A message with media cannot be accepted now: this server's carriers configuration cannot be read."
+    )
+    assert (await api.post("/v1.0/message/outbound", body)).status_code == 200
+
+
 def _smpp(port: int, **overrides) -> SmppSettings:
     settings = SmppSettings(
         name="smsc",

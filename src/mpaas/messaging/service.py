@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from mpaas.carriers import segments
 from mpaas.config import Settings
 from mpaas.core import ids
 from mpaas.core.db import fastmany
-from mpaas.core.errors import bad_request, not_found
+from mpaas.core.errors import ApiError, bad_request, not_found
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
@@ -31,6 +32,8 @@ from mpaas.models import Message
 from mpaas.webhooks import events
 from mpaas.webhooks import service as account_webhooks
 from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
+
+log = logging.getLogger("mpaas.messaging")
 
 MESSAGES = Message.__table__
 NOT_YOUR_NUMBER = "Phone number does not belong to account"
@@ -64,7 +67,13 @@ class SendPolicy:
 def check_media_carriers(destinations: list[str], sent: media.SendMedia, policy: SendPolicy) -> None:
     """A message with media goes only to carriers that can carry it (or send it as links): refused here, at
     send time, rather than sent as its text alone and reported Delivered."""
-    routes = policy.media_routes()
+    try:
+        routes = policy.media_routes()
+    except carrier_config.CarrierConfigError as exc:  # the gateway cannot bind with it either: nothing is sent
+        log.error("a send with media was refused: %s", exc)
+        raise ApiError(
+            503, "A message with media cannot be accepted now: this server's carriers configuration cannot be read."
+        ) from None
     for i, dest in enumerate(destinations):
         routed = routes.carrier_for(dest)
         if routed is None:  # no carrier routes it: failed by the dispatcher (NO_ROUTE), as an SMS would be

@@ -1,5 +1,6 @@
 """Client-side commands: `mpaas quickstart` (the vendor's seven quickstart steps against any compatible
-server) and `mpaas api-call` (ad-hoc calls with endpoint-scoped tokens handled), both on the SDK."""
+server), `mpaas api-call` (ad-hoc calls with endpoint-scoped tokens handled) and `mpaas webhook-secret`
+(read or rotate an account's webhook signing secret), all on the SDK."""
 
 from __future__ import annotations
 
@@ -183,3 +184,60 @@ def api_call(
         else (result.to_wire() if hasattr(result, "to_wire") else result)
     )
     console.print(JSON(json.dumps(wire)))
+
+
+webhook_secret_app = typer.Typer(
+    help="Your account's webhook signing secret, the key of X-Mpaas-Signature (docs/webhooks.md).",
+    no_args_is_help=True,
+)
+AccountIdOption = typer.Option(None, "--account-id", help="AID-...; optional when the credential has one account.")
+JsonOption = typer.Option(False, "--json", help="Print the answer as JSON.")
+
+
+def _print_secret(answer: Any, as_json: bool) -> None:
+    wire = answer.to_wire() if hasattr(answer, "to_wire") else answer
+    if as_json:
+        console.print(JSON(json.dumps(wire)))
+        return
+    console.print(f"AccountId                {escape(str(wire.get('AccountId')))}")
+    console.print(f"WebhookSigningSecret     {escape(str(wire.get('WebhookSigningSecret')))}")
+    until = wire.get("PreviousSecretValidUntil")
+    if until:
+        console.print(f"previous secret signs until {escape(str(until))} (both signatures are sent until then)")
+
+
+@webhook_secret_app.command("show")
+def webhook_secret_show(
+    base_url: str = BaseUrl,
+    key: str = Key,
+    secret: str = Secret,
+    scope_base: str | None = ScopeBase,
+    account_id: str | None = AccountIdOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Print the account's webhook signing secret."""
+    with Client(base_url, key, secret, scope_base=scope_base) as api:
+        try:
+            answer = api.webhook_signing_secret(account_id=account_id) if account_id else api.webhook_signing_secret()
+        except MpaasApiError as exc:
+            _fail(exc)
+    _print_secret(answer, as_json)
+
+
+@webhook_secret_app.command("rotate")
+def webhook_secret_rotate(
+    base_url: str = BaseUrl,
+    key: str = Key,
+    secret: str = Secret,
+    scope_base: str | None = ScopeBase,
+    account_id: str | None = AccountIdOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Replace the account's webhook signing secret; the previous one keeps signing for the grace period
+    (MPAAS_WEBHOOK_SECRET_GRACE_SECONDS on the server)."""
+    with Client(base_url, key, secret, scope_base=scope_base) as api:
+        try:
+            answer = api.rotate_webhook_signing_secret(account_id=account_id)
+        except MpaasApiError as exc:
+            _fail(exc)
+    _print_secret(answer, as_json)

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mpaas.cli.api_calls import api_call, quickstart
+from mpaas.cli.api_calls import api_call, quickstart, webhook_secret_app
 from mpaas.cli.common import (
     DataDir,
     _check_carriers,
@@ -55,6 +55,7 @@ app.add_typer(carriers_app, name="carriers")
 app.add_typer(jobs_app, name="jobs")  # a sub-app in its own module
 app.command("quickstart")(quickstart)  # client commands, on the SDK (cli/api_calls.py)
 app.command("api-call")(api_call)
+app.add_typer(webhook_secret_app, name="webhook-secret")  # client commands too (cli/api_calls.py)
 app.command("api")(api_role)  # the process roles (cli/roles.py)
 app.command("worker")(worker_role)
 app.command("gateway")(gateway_role)

@@ -143,7 +143,7 @@ def _error_response(status: int) -> dict[str, Any]:
 
 def _security(path: str) -> list[dict[str, list]]:
     lowered = path.lower()
-    if lowered == TOKEN_PATH or lowered.startswith("/sandbox/"):
+    if lowered == TOKEN_PATH:
         return []
     if lowered.startswith("/ops/"):
         return [{"operatorAuth": []}]

@@ -131,3 +131,21 @@ def test_migration_0010_keeps_the_oldest_holder_of_a_shared_iccid(tmp_path):
         ("NID-b", None, None, "Empty"),
         ("NID-c", OTHER_SIM, "LPA:1$x", "Active"),
     ]
+
+
+async def test_a_race_lost_to_the_index_reads_as_the_same_400(api, other_api, numbers, platform):
+    """A request that passed the check while another took the SIM meets the unique index at flush: the same
+    400, not a 500."""
+    from sqlalchemy import select
+
+    from mpaas.core.errors import ApiError
+    from mpaas.numbers import repository
+
+    await _number(api, ICCID=SIM)
+    theirs = await _number(other_api)
+    with pytest.raises(ApiError) as refused:
+        async with platform.db.write() as session:
+            row = (await session.execute(select(PhoneNumber).where(PhoneNumber.number == theirs))).scalar_one()
+            row.iccid = SIM  # as if its check ran before the other number took the SIM
+            await repository.flush_iccid(session, SIM)
+    assert refused.value.envelope() == TAKEN

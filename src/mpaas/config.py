@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     sandbox_receipt_delay_seconds: float = 1.0
     # Destinations starting with one of these prefixes fail in the sandbox (receipt UNDELIV).
     sandbox_fail_prefixes: str = "+1500555"
+    # Destinations starting with one of these prefixes are accepted by the sandbox but never get a receipt (as
+    # a carrier that drops it) and stay ENROUTE when asked, so they end Expired when their validity period ends:
+    # a client can exercise "receipts that never come" (docs/messaging.md).
+    sandbox_no_receipt_prefixes: str = "+1500556"
     # One SMPP carrier: smpp://system_id:password@host:port?throughput=N&window=N (replaces the sandbox).
     smpp_url: str | None = None
     # Several SMPP carriers routed by destination prefix (TOML; see mpaas.carriers.config). Wins over smpp_url.
@@ -163,6 +167,10 @@ class Settings(BaseSettings):
     @property
     def sandbox_fail_prefix_list(self) -> list[str]:
         return [p.strip() for p in self.sandbox_fail_prefixes.split(",") if p.strip()]
+
+    @property
+    def sandbox_no_receipt_prefix_list(self) -> list[str]:
+        return [p.strip() for p in self.sandbox_no_receipt_prefixes.split(",") if p.strip()]
 
     @property
     def sandbox_active(self) -> bool:

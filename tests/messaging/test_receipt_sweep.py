@@ -131,10 +131,14 @@ async def test_a_carrier_without_query_sm_expires_it(smpp, api, numbers, sim, pl
 
 
 @pytest.mark.parametrize("settings", [{"sandbox_receipt_delay_seconds": 30.0}], indirect=True)
-@pytest.mark.parametrize("to, final", [("+18015737111", "Delivered"), ("+15005550001", "Failed")])
+@pytest.mark.parametrize(
+    "to, final", [("+18015737111", "Delivered"), ("+15005550001", "Failed"), ("+15005560001", "Expired")]
+)
 async def test_the_sandbox_answers_queries_with_the_outcome_of_its_receipt(settings, api, numbers, platform, to, final):
     """A sandbox receipt due later than the first query (no `smpp` fixture: the sandbox carrier): the query
-    settles the message with the same outcome the receipt job will bring (which then changes nothing)."""
+    settles the message with the same outcome the receipt job will bring (which then changes nothing). A
+    no-receipt destination (MPAAS_SANDBOX_NO_RECEIPT_PREFIXES, +1500556) never gets one and stays ENROUTE when
+    asked: it expires with its validity period."""
     message_id = await _send(api, to)
     details = await _settled(api, message_id)
     assert details["Status"] == final

@@ -24,4 +24,8 @@ def build_connector(settings):
         return CarrierDispatcher([(conn, prefixes) for conn, prefixes, _ in connectors], default)
     if smpp_url:
         return SmppConnector(parse_smpp_url(smpp_url))
-    return SandboxConnector(settings.sandbox_receipt_delay_seconds, settings.sandbox_fail_prefix_list)
+    return SandboxConnector(
+        settings.sandbox_receipt_delay_seconds,
+        settings.sandbox_fail_prefix_list,
+        getattr(settings, "sandbox_no_receipt_prefix_list", []),
+    )

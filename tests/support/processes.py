@@ -65,6 +65,8 @@ def env(**extra: str) -> dict[str, str]:
     out = {k: v for k, v in os.environ.items() if not k.startswith("MPAAS_")}
     # The production roles refuse to start without a secrets key (cli/roles.py); one fixed test key.
     out.update(PYTHONUNBUFFERED="1", MPAAS_WORKER_POLL_SECONDS="0.2", MPAAS_SECRETS_KEY=TEST_SECRETS_KEY)
+    # The production roles reach public addresses only; these tests' receivers are on loopback.
+    out.update(MPAAS_EGRESS_ALLOW="loopback")
     out.update(extra)
     return out
 

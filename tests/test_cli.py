@@ -228,7 +228,8 @@ def test_rotate_secret_and_deactivate_distributor(data_dir) -> None:
     result = mpaas(data_dir, "admin", "deactivate-distributor", "--key", key)
     assert result.exit_code == 0, result.output
     assert query(data_dir, "SELECT active, credential_generation FROM distributors WHERE id = ?", key) == [(0, 3)]
-    assert mpaas(data_dir, "admin", "reactivate-distributor", "--key", key).exit_code == 0
+    result = mpaas(data_dir, "admin", "reactivate-distributor", "--key", key, "--json")
+    assert json.loads(result.stdout) == {"AccountKey": key, "Active": True}
     assert query(data_dir, "SELECT active FROM distributors WHERE id = ?", key) == [(1,)]
 
     unknown = mpaas(data_dir, "admin", "rotate-secret", "--key", "DID-nope")

@@ -181,23 +181,33 @@ def rotate_secret_command(
         err.print("Keep the AccountSecret now: it is stored hashed and cannot be shown again.")
 
 
-def _set_active(key: str, data_dir: Path | None, active: bool) -> None:
+def _set_active(key: str, data_dir: Path | None, active: bool, as_json: bool) -> None:
     from mpaas.accounts.service import set_active
 
     _credential_change(_settings(data_dir), lambda session: set_active(session, key, active))
-    console.print(f"{escape(key)} {'reactivated' if active else 'deactivated: its tokens are refused from now on'}")
+    if as_json:
+        print(json.dumps({"AccountKey": key, "Active": active}))
+    else:
+        console.print(f"{escape(key)} {'reactivated' if active else 'deactivated: its tokens are refused from now on'}")
+
+
+JsonState = typer.Option(False, "--json", help='Print only {"AccountKey", "Active"} as JSON.')
 
 
 @admin_app.command("deactivate-distributor")
-def deactivate_distributor_command(key: str = KeyOption, data_dir: Path | None = DataDir) -> None:
+def deactivate_distributor_command(
+    key: str = KeyOption, data_dir: Path | None = DataDir, as_json: bool = JsonState
+) -> None:
     """Deactivate a distributor: its tokens are refused at once and no new ones are issued."""
-    _set_active(key, data_dir, False)
+    _set_active(key, data_dir, False, as_json)
 
 
 @admin_app.command("reactivate-distributor")
-def reactivate_distributor_command(key: str = KeyOption, data_dir: Path | None = DataDir) -> None:
+def reactivate_distributor_command(
+    key: str = KeyOption, data_dir: Path | None = DataDir, as_json: bool = JsonState
+) -> None:
     """Reactivate a distributor; tokens minted before its deactivation stay refused (mint new ones)."""
-    _set_active(key, data_dir, True)
+    _set_active(key, data_dir, True, as_json)
 
 
 @inventory_app.command("generate")

@@ -32,7 +32,8 @@ MESSAGE_STATES = {
 STATE_CODES = {name: code for code, name in MESSAGE_STATES.items()}
 DELIVERED = "DELIVRD"
 # The one list of final states: a part's receipt in one of these settles the part (messaging/bulk.py), and
-# every final state but DELIVRD is a failure. ACCEPTD, ENROUTE and SCHEDLD are intermediate.
+# every final state but DELIVRD is a failure. ACCEPTD, ENROUTE and SCHEDLD are intermediate: a part left in
+# one of them (or with no receipt) is asked about by the receipt sweep (messaging/receipt_sweep.py).
 FINAL_STATES = frozenset({"DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "UNKNOWN", "REJECTD", "SKIPPED"})
 SUCCESS_STATES = frozenset({DELIVERED})
 FAILED_STATES = FINAL_STATES - SUCCESS_STATES

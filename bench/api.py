@@ -105,7 +105,7 @@ def server_env(inventory: int, receipt_delay: float, *, drop: tuple[str, ...]) -
             "MPAAS_SEED_INVENTORY_COUNT": str(inventory),
             "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
             "MPAAS_SANDBOX_RECEIPT_DELAY_SECONDS": str(receipt_delay),
-            "MPAAS_WEBHOOK_ALLOW_PRIVATE": "true",
+            "MPAAS_EGRESS_ALLOW": "loopback",  # the benches' receivers are on 127.0.0.1
             "PYTHONUNBUFFERED": "1",
             "COLUMNS": "200",
         }

@@ -4,6 +4,8 @@ against a real `mpaas serve`, whose resident memory a 100 MB body must not move.
 
 from __future__ import annotations
 
+import base64
+import json
 import select
 import socket
 import time
@@ -63,6 +65,31 @@ async def test_a_body_at_the_cap_is_read(http, api):
     assert len(padded) == DEFAULT_MAX_BODY_BYTES
     response = await http.post(TOKENS, content=padded, headers={"Content-Type": "application/json"})
     assert response.status_code != 413
+
+
+@pytest.mark.no_workers
+async def test_the_largest_legitimate_send_fits_under_the_cap(api, settings):
+    """The contract's largest body: a send to 100 recipients with MmsBase64 media at the per-send media cap
+    (MPAAS_MMS_MAX_SEND_BYTES, items at most MPAAS_MMS_MAX_ITEM_BYTES) and a ten-segment Body."""
+    media, left = [], settings.mms_max_send_bytes
+    while left > 0:
+        size = min(left, settings.mms_max_item_bytes)
+        media.append({"Base64": base64.b64encode(b"\xff" * size).decode(), "BaseType": "image/png"})
+        left -= size
+    body = {
+        "CampaignId": "JCID-dsuhofh3882",
+        "To": [{"Number": f"+1801555{i:04d}"} for i in range(100)],
+        "From": "+18018018011",
+        "Owner": "+18018018011",
+        "Body": "x" * 1530,
+        "MmsBase64": media,
+    }
+    raw = json.dumps(body).encode()
+    assert len(raw) <= settings.max_body_bytes == DEFAULT_MAX_BODY_BYTES
+    response = await api.call(
+        "POST", "/v1.0/message/outbound", content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code != 413, response.text  # read and judged (here: the From is not the caller's)
 
 
 async def test_the_cap_can_be_turned_off():

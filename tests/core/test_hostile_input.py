@@ -245,6 +245,40 @@ async def test_hostile_values_in_every_field_of_every_operation(app, api, platfo
 
 # Text made mostly of what no single-line field may hold: control characters (NUL, CR, LF, C1), lone
 # surrogates, Unicode line and paragraph separators, with some ordinary characters between them.
+async def test_the_issues_examples_are_400s_naming_the_field(api, http):
+    """Issue 16's reproductions, each a 500 before: now a 400 that names the field."""
+
+    async def message(method: str, path: str, *, raw: bytes | None = None, **params) -> str:
+        headers = {"Content-Type": "application/json"}
+        if path != "/v1.0/OAuth2/tokens":
+            headers["Authorization"] = f"Bearer {await api.token(path)}"
+        response = await http.request(method, path, content=raw, params=params or None, headers=headers)
+        assert response.status_code == 400, response.text
+        return response.json()["Message"]
+
+    token = b'{"AccountKey": "DID-\\ud800", "AccountSecret": "x", "ApiEndpoint": "http://testserver/v1.0/numbers"}'
+    assert (await message("POST", "/v1.0/OAuth2/tokens", raw=token)).startswith("The AccountKey field must be valid")
+    search = {"PhoneNumber": "+18015551234"}
+    assert (await message("GET", "/v1.0/message/search", **search, Page="9223372036854775807")).startswith(
+        "The Page field must be between 1 and "
+    )
+    assert (await message("GET", "/v1.0/message/search", **search, EndDate="9999-12-31")) == (
+        "The EndDate field must be a date between the years 1900 and 2200."
+    )
+    assert (await message("GET", "/v1.0/numbers/inventory", PageNumber="10000000000000000")).startswith(
+        "The PageNumber field must be a whole number between 1 and "
+    )
+    threshold = {"ThresholdName": "t", "ThresholdType": "Data", "ThresholdUnit": "MB", "ThresholdAction": "Alert"}
+    for amount in (1e20, 2**63, 1_000_000_001):
+        raw = json.dumps({**threshold, "ThresholdAmount": amount}).encode()
+        assert (await message("POST", "/v1.0/subscriptions/thresholds/add", raw=raw)).startswith(
+            "The ThresholdAmount field must be"
+        )
+    usage = {"ValueUnit": "MB", "LimitValue": 20, "PhoneNumbers": [{"Number": "+18015551234"}]}
+    raw = json.dumps({**usage, "NotifyValue": 1e30}).encode()
+    assert (await message("POST", "/v1.0/numbers/data-usage", raw=raw)).startswith("The NotifyValue field must be")
+
+
 HOSTILE_TEXT = st.text(
     alphabet=st.one_of(st.characters(categories=["Cc", "Cs", "Zl", "Zp"]), st.sampled_from("\ufffe\U0010ffffa+1")),
     min_size=1,

@@ -4,9 +4,10 @@ runs anywhere; a test checks the file still matches the reference when the refer
 
     python tests/support/vendor_samples.py [path/to/telegent-api.md]    # rewrite vendor_samples.json
 
-A sample is a request the reference shows for an operation (§3's `#### METHOD /path` entries): a JSON body
+A sample is a request the reference shows for an operation: in §3's `#### METHOD /path` entries a JSON body
 (`sample:`, `sample req:`, `x-codeSample`, `example:`, `requestBody example`, `req:`) and/or the URL of a `curl`
-line (its query string). A body the reference shortened so that it is not JSON (`...`, `x3`) is kept as text
+line (its query string); in the digests of the vendor's guides and pages (Appendices C and D, "Confirmed
+(docs)"; the legacy Appendix E is left out) a `METHOD /v1.0/path ... req {...}` or `GET /v1.0/path?query`. A body the reference shortened so that it is not JSON (`...`, `x3`) is kept as text
 with `"Unparsed"`, so that the replay test names it instead of silently skipping it."""
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _SAMPLE = re.compile(
     r"^- (?:[\w.-]+/[\w/.-]+ )?(?:sample req|sample|x-codeSamples?|example|requestBody example \w+|req:|curl)\b", re.I
 )
 _URL = re.compile(r"https://api\.telegent\.com(/v1\.0/[^'\" ]*)")
+_GUIDE_CALL = re.compile(r"\b(GET|POST) (/v1\.0/[\w/.-]*[\w])(\?[^\s'\"]*)?")
+_GUIDES = ("## Appendix C.", "## Appendix D.")
 
 
 def extract(text: str) -> list[dict[str, Any]]:
@@ -52,7 +55,34 @@ def extract(text: str) -> list[dict[str, Any]]:
                     sample["Unparsed"] = line[start:]
             if len(sample) > 2:
                 samples.append(sample)
+    for title in _GUIDES:
+        start = text.find(title)
+        end = text.find("\n## ", start + 1)
+        for line in text[start:end].splitlines():
+            samples.extend(_guide_samples(line, decoder))
     return samples
+
+
+def _guide_samples(line: str, decoder: json.JSONDecoder) -> list[dict[str, Any]]:
+    """`POST /v1.0/path ... req {...}` and `GET /v1.0/path?query` in one line of a guide's digest."""
+    found: list[dict[str, Any]] = []
+    calls = list(_GUIDE_CALL.finditer(line))
+    for i, call in enumerate(calls):
+        method, path, query = call.group(1), call.group(2), call.group(3)
+        sample: dict[str, Any] = {"Method": method, "Path": path, "Source": "guide"}
+        if query:
+            sample["Query"] = dict(parse_qsl(query[1:].rstrip(".,;"), keep_blank_values=True))
+        segment = line[call.end() : calls[i + 1].start() if i + 1 < len(calls) else len(line)]
+        req = re.search(r"\breq \{", segment)
+        if req:
+            body = segment[req.end() - 1 :]
+            try:
+                sample["Body"], _ = decoder.raw_decode(body)
+            except ValueError:
+                sample["Unparsed"] = body.split(" resp ")[0]
+        if len(sample) > 3:
+            found.append(sample)
+    return found
 
 
 def load() -> list[dict[str, Any]]:

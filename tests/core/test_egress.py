@@ -153,3 +153,19 @@ def test_uris_the_platform_does_not_fetch_over_http_keep_their_schemes():
     for bad in ("javascript://%0aalert(1)", "wss://host:70000", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             any_uri(bad)
+
+
+def test_the_production_app_factory_and_the_role_settings_refuse_loopback(tmp_path, monkeypatch):
+    """`mpaas api` builds its app with api_only_app() and `mpaas worker`/`gateway` their settings with
+    cli.common._settings: neither applies the sandbox defaults."""
+    from mpaas.app import api_only_app
+    from mpaas.cli.common import _settings
+
+    for name in ("MPAAS_EGRESS_ALLOW", "MPAAS_WEBHOOK_ALLOW_PRIVATE", "MPAAS_SANDBOX_ENDPOINTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MPAAS_DATA_DIR", str(tmp_path))
+    platform = api_only_app().state.platform
+    loop = ipaddress.ip_address("127.0.0.1")
+    assert not platform.webhooks.policy.permits(loop) and not platform.settings.sandbox_endpoints
+    worker = _settings(tmp_path)
+    assert not worker.egress_policy.permits(loop) and not worker.sandbox_endpoints

@@ -252,7 +252,7 @@ async def test_every_address_that_is_not_global_is_refused_after_resolution(monk
     assert connected == []
 
 
-async def test_a_name_answering_a_public_and_a_private_address_is_refused(monkeypatch):
+async def test_a_name_answering_a_public_and_a_private_address_is_refused(monkeypatch, caplog):
     from mpaas.core.http import client as http1
 
     async def resolve(host, port):
@@ -267,6 +267,8 @@ async def test_a_name_answering_a_public_and_a_private_address_is_refused(monkey
             )
     finally:
         await sender.close()
+    # The operator's log names the addresses (the tenant's attempt does not).
+    assert "egress refused: mixed.example resolves to 93.184.216.34, 10.0.0.5" in caplog.text
 
 
 async def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):

@@ -16,6 +16,7 @@ answers, with bounded sizes. That is what is here, and the tests cover each case
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import socket
 import ssl
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from mpaas.core.egress import ALLOW_ALL, EgressPolicy, EgressRefused
 
+log = logging.getLogger("mpaas.webhooks")
 READ_CHUNK = 64 * 1024
 MAX_RESPONSE_BYTES = 1 << 20  # a webhook answer is a status; more than this is not read
 MAX_HEAD_BYTES = 64 * 1024  # status line and headers
@@ -156,7 +158,14 @@ class OriginPool:
         permitted by the egress policy, and the connection goes to the address that was checked. (Checking
         one lookup and connecting by name would do a second: a name that answers a public address first and
         a private one next, DNS rebinding, would get through.)"""
-        return self.policy.check(await resolve(self.host, self.port))
+        addresses = await resolve(self.host, self.port)
+        try:
+            return self.policy.check(addresses)
+        except EgressRefused:
+            # The operator's log says what was refused (the tenant's attempt does not): a receiver of yours that
+            # MPAAS_EGRESS_ALLOW should open shows here.
+            log.warning("egress refused: %s resolves to %s", self.host, ", ".join(addresses))
+            raise
 
     async def _exchange(self, conn: _Connection, method: str, head: bytes, body: bytes, *, reused: bool) -> int:
         received = False

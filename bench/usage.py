@@ -248,6 +248,7 @@ async def main() -> None:
             radius_addr=f"127.0.0.1:{radius_port}",
             radius_secret=SECRET.decode(),
             database_url=None,
+            egress_allow="loopback",  # its message route points at 127.0.0.1:9
         )
         migrate.upgrade(settings.resolved_database_url())
         platform = Platform.build(settings)

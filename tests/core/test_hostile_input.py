@@ -226,6 +226,7 @@ def test_every_request_field_has_a_documented_bound(app):
     assert _documented_limits(app.openapi()) == []
 
 
+@pytest.mark.slow  # about 2,700 requests: 8 s on its own, more on a busy machine
 async def test_hostile_values_in_every_field_of_every_operation(app, api, platform, numbers):
     doc = app.openapi()
     probe = Probe(api, platform)

@@ -280,6 +280,18 @@ async def test_the_issues_examples_are_400s_naming_the_field(api, http):
     assert (await message("POST", "/v1.0/numbers/data-usage", raw=raw)).startswith("The NotifyValue field must be")
 
 
+async def test_multi_line_fields_keep_their_line_breaks_in_list_items(api):
+    """Base64 tools wrap lines: `MmsBase64[].Base64` is multi-line though the list holding it is not a text."""
+    media = {"Base64": "aGVsbG8g\r\nd29ybGQ=", "BaseType": "image/png"}
+    body = {"To": [{"Number": "+18015551234"}], "From": "+18015550000", "Body": "two\nlines", "MmsBase64": [media]}
+    response = await api.post("/v1.0/message/outbound", body)
+    assert "Base64" not in response.json()["Message"] and "Body" not in response.json()["Message"], response.text
+    response = await api.post("/v1.0/message/outbound", {**body, "MmsBase64": [{**media, "BaseType": "image/\npng"}]})
+    assert response.json()["Message"] == (
+        "The MmsBase64[0].BaseType field must be a single line (no line breaks, tabs or control characters)."
+    )
+
+
 HOSTILE_TEXT = st.text(
     alphabet=st.one_of(st.characters(categories=["Cc", "Cs", "Zl", "Zp"]), st.sampled_from("\ufffe\U0010ffffa+1")),
     min_size=1,

@@ -59,8 +59,10 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
 
 
 def _hostile(value: Any, multiline: bool) -> str | None:
-    """The first reason a raw JSON value cannot be accepted, whatever its field: bad text anywhere in it (keys
-    included), an integer or number past SAFE_INTEGER, a non-finite number."""
+    """The first reason a raw JSON value cannot be accepted, whatever its field: bad text in it or in a list of
+    it, an integer or number past SAFE_INTEGER, a non-finite number. An object's keys are checked, its values
+    are not: every object a request holds is a WireModel of its own, which checks them field by field (a
+    MULTILINE field inside a list item keeps its line breaks)."""
     if isinstance(value, str):
         return text_problem(value, multiline=multiline)
     if isinstance(value, bool) or value is None:
@@ -77,8 +79,8 @@ def _hostile(value: Any, multiline: bool) -> str | None:
                 return problem
         return None
     if isinstance(value, dict):
-        for key, item in value.items():
-            if problem := _hostile(key, False) or _hostile(item, multiline):
+        for key in value:
+            if problem := _hostile(key, False):
                 return problem
     return None
 

@@ -30,6 +30,7 @@ from mpaas.roles.runtime import Runtime
 from mpaas.routes.endpoints import router as routes_router
 from mpaas.sandbox.endpoints import router as sandbox_router
 from mpaas.subscribers.endpoints import router as subscribers_router
+from mpaas.unimplemented.endpoints import router as unimplemented_router
 from mpaas.webhooks.endpoints import router as webhooks_router
 
 DESCRIPTION = """A self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.
@@ -77,6 +78,7 @@ def create_app(
         distributors_router,
         catalog_router,
         billing_router,
+        unimplemented_router,
     ):
         app.include_router(router)
 

@@ -110,11 +110,23 @@ def iter_routes(routes, prefix: str = ""):
             yield prefix + route.path, route
 
 
+def _json_content_type(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]] | None:
+    """`Content-Type: text/json` (which the contract's v1.1 operations list beside application/json, as ASP.NET
+    accepts it everywhere) read as application/json, parameters kept; None when there is nothing to change."""
+    for i, (name, value) in enumerate(headers):
+        if name.lower() == b"content-type":
+            kind, sep, rest = value.partition(b";")
+            if kind.strip().lower() == b"text/json":
+                return [*headers[:i], (name, b"application/json" + sep + rest), *headers[i + 1 :]]
+            return None
+    return None
+
+
 class CaseInsensitiveRouting:
     """ASGI middleware: `/v1.0/oauth2/TOKENS?phonenumber=` reaches `/v1.0/OAuth2/tokens?PhoneNumber=`.
 
     The vendor runs on ASP.NET, which matches paths and query names without regard to case, and its
-    own documents use both casings."""
+    own documents use both casings. A `text/json` body is read as JSON, as ASP.NET does."""
 
     def __init__(self, app, fastapi_app: FastAPI):
         self.app = app
@@ -149,6 +161,9 @@ class CaseInsensitiveRouting:
                 renamed = [(self._queries.get(k.lower(), k), v) for k, v in pairs]
                 if renamed != pairs:
                     changes["query_string"] = urlencode(renamed).encode("latin-1")
+            headers = _json_content_type(scope.get("headers") or [])
+            if headers is not None:
+                changes["headers"] = headers
             if changes:
                 scope = {**scope, **changes}
         await self.app(scope, receive, send)

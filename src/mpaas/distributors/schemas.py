@@ -116,7 +116,7 @@ class PackageList(WireResponse):
 
 
 class AccountSubscriptionList(WireResponse):
-    account_id: str
+    account_id: str | None  # None: the listing spans several accounts (AccountId omitted)
     total_subscriptions: int
     filter: str
     results: list[SubscriptionOut]
@@ -138,7 +138,7 @@ class Workgroups(WireResponse):
 class Schedules(WireResponse):
     """Schedules have no domain yet: always empty (the contract's records are open here)."""
 
-    account_id: str = Field(alias="AccountID")
+    account_id: str | None = Field(alias="AccountID")  # None: the listing spans several accounts (AccountId omitted)
     total_schedules: int
     results: list[dict[str, Any]]
 

@@ -260,10 +260,12 @@ async def packages(session: AsyncSession, who: Principal, filter_: str, account_
 
 async def account_subscriptions(
     session: AsyncSession, who: Principal, account_id: str | None, filter_: str
-) -> tuple[str, list[Subscription]]:
-    """The subscriptions of one account (deleted ones included, shown inactive), and which account it was."""
-    resolved = who.resolve_account(account_id)
-    return resolved, await catalog_repo.subscriptions(session, [resolved], filter_, include_deleted=True)
+) -> tuple[str | None, list[Subscription]]:
+    """The subscriptions of the account named, or of all the caller's accounts when AccountId is omitted
+    (deleted ones included, shown inactive), and which account the listing names."""
+    accounts = who.visible_accounts(account_id)
+    listed = who.listed_account(account_id)
+    return listed, await catalog_repo.subscriptions(session, accounts, filter_, include_deleted=True)
 
 
 async def distributor_subscriptions(session: AsyncSession, who: Principal, filter_: str) -> list[Subscription]:

@@ -173,7 +173,7 @@ class ListedMessageRoute(MessageRouteAttributes):
 
 
 class MessageRouteList(WireResponse):
-    account_id: str = Field(alias="AccountID")
+    account_id: str | None = Field(alias="AccountID")  # None: the listing spans several accounts (AccountId omitted)
     total_routes: int
     results: list[ListedMessageRoute]
 
@@ -243,7 +243,7 @@ class ListedVoiceRoute(VoiceRouteAttributes):
 
 
 class VoiceRouteList(WireResponse):
-    account_id: str = Field(alias="AccountID")
+    account_id: str | None = Field(alias="AccountID")  # None: the listing spans several accounts (AccountId omitted)
     total_routes: int
     results: list[ListedVoiceRoute]
 

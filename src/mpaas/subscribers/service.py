@@ -20,7 +20,7 @@ EMAIL_EXISTS = "Email already exists"
 
 
 async def create(session: AsyncSession, principal: Principal, body: CreateSubscriber, now: datetime) -> Subscriber:
-    account_id = principal.resolve_account(body.account_id)
+    account_id = principal.require_account(body.account_id)  # the contract's schema requires AccountId here
     email_key = body.email.lower()
     if await repository.email_taken(session, email_key):
         raise bad_request(EMAIL_EXISTS)

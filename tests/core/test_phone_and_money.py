@@ -15,6 +15,8 @@ from mpaas.models.base import Money
         ("18015737111", "+18015737111"),
         (" +1 801 573 7111 ", "+18015737111"),
         ("+442071234567", "+442071234567"),
+        ("+15555551234", "+15555551234"),  # the NANP's shape, area code unassigned: the vendor's port-in sample
+        ("+11234567890", None),  # an area code cannot start with 1
         ("+1234", None),
         ("", None),
         ("hello", None),

@@ -19,7 +19,9 @@ def is_e164_shape(value: str) -> bool:
 @lru_cache(maxsize=32_768)
 def normalize_e164(value: str) -> str | None:
     """Return the canonical E.164 form of a valid number, else None. A missing '+' is tolerated
-    for 11-digit NANP numbers (carriers and legacy clients send `18015551234`).
+    for 11-digit NANP numbers (carriers and legacy clients send `18015551234`). A number of the NANP's shape
+    that the numbering data lists as unassigned is valid too (the vendor's sample `+15555551234`, area code
+    555): another carrier may hold it, it may be ported in, and then it is one of ours (issue 17).
 
     Cached: parsing and validating against phonenumbers' metadata costs ~36 us, and the same numbers come
     back all the time (a sender's own number on every send, recipients of recurring traffic, inbound
@@ -33,9 +35,10 @@ def normalize_e164(value: str) -> str | None:
         parsed = phonenumbers.parse(raw, None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.is_valid_number(parsed) or _NANP_SHAPE.match(number):
+        return number
+    return None
 
 
 # The North American Numbering Plan's shape: +1, an area code and an exchange that start with 2-9, four digits.
@@ -43,16 +46,8 @@ _NANP_SHAPE = re.compile(r"^\+1[2-9]\d{2}[2-9]\d{6}$")
 
 
 def normalize_portable(value: str | None) -> str | None:
-    """The E.164 form of a number another carrier may hold: a valid number, or one of the NANP's shape that the
-    numbering metadata does not list as assigned (the vendor's port-in sample `+15555551234`: area code 555 is
-    reserved, so phonenumbers calls it invalid, but it is a well-formed E.164 NANP number)."""
-    number = normalize_e164(value or "")
-    if number is not None:
-        return number
-    raw = (value or "").strip()
-    if raw and not raw.startswith("+"):
-        raw = "+" + raw
-    return raw if _NANP_SHAPE.match(raw) else None
+    """The E.164 form of a number another carrier may hold (a port-in's number): as normalize_e164."""
+    return normalize_e164(value or "")
 
 
 def required_e164(raw: str | None, field: str) -> str:

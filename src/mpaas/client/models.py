@@ -2982,3 +2982,63 @@ class OpsCarriersResponse(WireResponse):
     """Bind state of this process's carrier connectors: the answer of `GET /ops/v1/carriers`."""
 
     carriers: list[WireResponse] | None = None
+
+
+class OpsPostDistributorsRotateSecretRequest(WireRequest):
+    """Replace a distributor's AccountSecret (the old one and its tokens stop working at once): the JSON body of `POST /ops/v1/distributors/rotate-secret`."""
+
+    account_key: str
+
+
+class OpsPostDistributorsRotateSecretResponse(WireResponse):
+    """Replace a distributor's AccountSecret (the old one and its tokens stop working at once): the answer of `POST /ops/v1/distributors/rotate-secret`."""
+
+    account_key: str | None = None
+    account_secret: str | None = None
+
+
+class OpsPostDistributorsDeactivateRequest(WireRequest):
+    """Deactivate a distributor: its tokens are refused and no new ones are issued: the JSON body of `POST /ops/v1/distributors/deactivate`."""
+
+    account_key: str
+
+
+class OpsPostDistributorsDeactivateResponse(WireResponse):
+    """Deactivate a distributor: its tokens are refused and no new ones are issued: the answer of `POST /ops/v1/distributors/deactivate`."""
+
+    account_key: str | None = None
+    active: bool | None = None
+
+
+class OpsPostDistributorsReactivateRequest(WireRequest):
+    """Reactivate a distributor (tokens minted before its deactivation stay refused): the JSON body of `POST /ops/v1/distributors/reactivate`."""
+
+    account_key: str
+
+
+class OpsPostDistributorsReactivateResponse(WireResponse):
+    """Reactivate a distributor (tokens minted before its deactivation stay refused): the answer of `POST /ops/v1/distributors/reactivate`."""
+
+    account_key: str | None = None
+    active: bool | None = None
+
+
+class OpsPortOrdersRequest(WireRequest):
+    """A port order as the operator relays it to the other carrier (port-in password decrypted): the query string of `GET /ops/v1/port-orders`."""
+
+    order_id: str | None = None
+
+
+class OpsPortOrdersResponse(WireResponse):
+    """A port order as the operator relays it to the other carrier (port-in password decrypted): the answer of `GET /ops/v1/port-orders`."""
+
+    order_id: str | None = None
+    direction: str | None = None
+    order_status: str | None = None
+    phone_number: str | None = None
+    carrier_name: str | None = None
+    account_number: str | None = None
+    account_password: str | None = None
+    billing_address: WireResponse | None = None
+    subscriber_name: str | None = None
+    port_date: str | None = None

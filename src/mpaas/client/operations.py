@@ -914,6 +914,42 @@ OPERATIONS: tuple[Operation, ...] = (
         "Bind state of this process's carrier connectors",
         auth="operator",
     ),
+    Operation(
+        "ops_post_distributors_rotate_secret",
+        "POST",
+        "/ops/v1/distributors/rotate-secret",
+        OpsPostDistributorsRotateSecretRequest,
+        OpsPostDistributorsRotateSecretResponse,
+        "Replace a distributor's AccountSecret (the old one and its tokens stop working at once)",
+        auth="operator",
+    ),
+    Operation(
+        "ops_post_distributors_deactivate",
+        "POST",
+        "/ops/v1/distributors/deactivate",
+        OpsPostDistributorsDeactivateRequest,
+        OpsPostDistributorsDeactivateResponse,
+        "Deactivate a distributor: its tokens are refused and no new ones are issued",
+        auth="operator",
+    ),
+    Operation(
+        "ops_post_distributors_reactivate",
+        "POST",
+        "/ops/v1/distributors/reactivate",
+        OpsPostDistributorsReactivateRequest,
+        OpsPostDistributorsReactivateResponse,
+        "Reactivate a distributor (tokens minted before its deactivation stay refused)",
+        auth="operator",
+    ),
+    Operation(
+        "ops_port_orders",
+        "GET",
+        "/ops/v1/port-orders",
+        OpsPortOrdersRequest,
+        OpsPortOrdersResponse,
+        "A port order as the operator relays it to the other carrier (port-in password decrypted)",
+        auth="operator",
+    ),
 )
 
 BY_NAME: dict[str, Operation] = {op.name: op for op in OPERATIONS}

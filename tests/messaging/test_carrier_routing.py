@@ -7,27 +7,15 @@ import asyncio
 
 import pytest
 
-from mpaas.carriers.config import SmppSettings
 from mpaas.carriers.dispatch import CarrierDispatcher
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 from support.api import make_message_route, provision
+from support.smpp import sim_smpp_settings
 
 
-def _settings(name: str, port: int) -> SmppSettings:
-    return SmppSettings(
-        name=name,
-        host="127.0.0.1",
-        port=port,
-        system_id="mpaas",
-        password="secret",
-        response_timeout_seconds=2.0,
-        reconnect_min_seconds=0.05,
-        reconnect_max_seconds=0.2,
-        bind_wait_seconds=2.0,
-        connect_timeout_seconds=1.0,
-        bind_timeout_seconds=1.0,
-    )
+def _settings(name: str, port: int):
+    return sim_smpp_settings(port, name=name)
 
 
 @pytest.fixture

@@ -5,16 +5,15 @@ instead of sending its text alone. A carrier set to `media = "link"` sends MmsMe
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
-from mpaas.carriers.config import SmppSettings
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 from mpaas.models import Message, MessageMedia
 from support.api import make_message_route, provision
+from support.smpp import sim_smpp_settings
 
 CARRIERS = """
 [[carriers]]
@@ -90,21 +89,8 @@ async def test_an_unreadable_carriers_file_refuses_media_not_text(api, numbers, 
     assert (await api.post("/v1.0/message/outbound", body)).status_code == 200
 
 
-def _smpp(port: int, **overrides) -> SmppSettings:
-    settings = SmppSettings(
-        name="smsc",
-        host="127.0.0.1",
-        port=port,
-        system_id="mpaas",
-        password="secret",
-        response_timeout_seconds=2.0,
-        reconnect_min_seconds=0.05,
-        reconnect_max_seconds=0.2,
-        bind_wait_seconds=2.0,
-        connect_timeout_seconds=1.0,
-        bind_timeout_seconds=1.0,
-    )
-    return replace(settings, **overrides)
+def _smpp(port: int, **overrides):
+    return sim_smpp_settings(port, name="smsc", **overrides)
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import asyncio
 import pytest
 from sqlalchemy import select, text
 
-from mpaas.carriers.config import SmppSettings
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 from mpaas.models import Job, Message
 from support.api import make_message_route, provision
+from support.smpp import sim_smpp_settings
 
 OPEN = ("Queued", "Sent")
 
@@ -37,21 +37,7 @@ async def sim():
 def smpp(platform, sim):
     """The gateway binds to the simulator (in place before the app starts its gateway). Tests of the sandbox
     carrier do not ask for it."""
-    platform.connector = SmppConnector(
-        SmppSettings(
-            name="sim",
-            host="127.0.0.1",
-            port=sim.port,
-            system_id="mpaas",
-            password="secret",
-            response_timeout_seconds=2.0,
-            reconnect_min_seconds=0.05,
-            reconnect_max_seconds=0.2,
-            bind_wait_seconds=2.0,
-            connect_timeout_seconds=1.0,
-            bind_timeout_seconds=1.0,
-        )
-    )
+    platform.connector = SmppConnector(sim_smpp_settings(sim.port))
     return platform.connector
 
 

@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     # RADIUS accounting listener, e.g. 127.0.0.1:1813; off when unset.
     radius_addr: str | None = None
     radius_secret: str | None = None
+    # Voice (issue 18): the shared secret Kamailio sends as X-Mpaas-Sip-Secret on the internal /sip/v1 endpoints
+    # (route decisions, call events); unset, it is read from <data dir>/sip-secret (mpaas.voice.auth).
+    sip_shared_secret: str | None = None
 
     @field_validator("egress_allow")
     @classmethod

@@ -20,6 +20,7 @@ VOICE_ROUTE = "CRID"
 NUMBER_ORDER = "JNUOID"
 MESSAGE = "TMID"
 EVENT = "EVT"
+CALL = "CALL"
 
 
 def new_id(prefix: str) -> str:

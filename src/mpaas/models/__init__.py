@@ -2,6 +2,7 @@
 
 from mpaas.models.base import Base
 from mpaas.models.billing import BillingRun, Charge, ThresholdEvent, UsageCounter
+from mpaas.models.calls import Call, CallEvent
 from mpaas.models.catalog import (
     Feature,
     FeatureAssignment,
@@ -40,6 +41,8 @@ __all__ = [
     "RadiusSession",
     "UsageRecord",
     "BillingRun",
+    "Call",
+    "CallEvent",
     "Charge",
     "Feature",
     "FeatureAssignment",

@@ -131,12 +131,36 @@ class Settings(BaseSettings):
     # Voice (issue 18): the shared secret Kamailio sends as X-Mpaas-Sip-Secret on the internal /sip/v1 endpoints
     # (route decisions, call events); unset, it is read from <data dir>/sip-secret (mpaas.voice.auth).
     sip_shared_secret: str | None = None
+    # Where Kamailio listens for SIP, as Kamailio's listen= (proto:address:port, e.g. udp:127.0.0.1:5060); unset =
+    # voice off (`mpaas serve` says so and starts no Kamailio; `mpaas sip` refuses to start).
+    sip_listen: str | None = None
+    # The upstream carrier trunk (the PSTN) for forwarded and outbound calls, a SIP URI such as sip:10.0.0.9:5060.
+    sip_carrier_uri: str | None = None
+    # The Kamailio binary `mpaas sip`/`mpaas serve` run (a name on PATH or a path).
+    sip_kamailio_bin: str = "kamailio"
+    # Kamailio's shared memory (its -m), in MB: the default 64 is short at a few hundred calls/s (issue 18 spike).
+    sip_shared_memory_mb: int = Field(256, ge=16)
+    # SIP worker processes per listen socket (Kamailio's children=). A route query holds a worker for its round
+    # trip, so calls/s is about this over the decision's round trip.
+    sip_children: int = Field(8, ge=1, le=256)
+    # Base URL at which Kamailio reaches this mpaas (http://127.0.0.1:8080); unset, `mpaas serve`/`mpaas sip` use
+    # the API's own host and port.
+    sip_api_url: str | None = None
 
     @field_validator("egress_allow")
     @classmethod
     def _readable_egress_allow(cls, value: str | None) -> str | None:
         EgressPolicy.parse(value)  # refuse at start what cannot be read (a ValueError naming the token)
         return value
+
+    @field_validator("sip_listen")
+    @classmethod
+    def _kamailio_listen(cls, value: str | None) -> str | None:
+        # Written into Kamailio's listen= as it is: refuse at start what Kamailio could not read (or what would
+        # inject configuration), rather than failing inside Kamailio's config check.
+        if value and not re.fullmatch(r"(udp|tcp|tls):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}", value):
+            raise ValueError("MPAAS_SIP_LISTEN must be proto:address:port, such as udp:127.0.0.1:5060")
+        return value or None
 
     @field_validator("public_url")
     @classmethod

@@ -1,0 +1,425 @@
+"""The routing decision of one call (POST /sip/v1/route): which branches Kamailio tries, or the SIP rejection.
+
+Rules (docs/voice.md, "Routing decision"; the interface is /work/notes/voice-protocol.md):
+
+- **Inbound**: the called number (the Request-URI's user part) is one of ours. It must be `Active` (else 480),
+  `VoiceEnabled` with `ProductType` `Sms+Data+Voice` (else 403), have a `VoiceRouteId` whose route is enabled
+  (else 403). A `Trunk` route gives its trunks as serial branches (lower `Trunk<n>Priortiy` first; the same
+  priority ordered by `Trunk<n>Weight`, RFC 2782's weighted pick); a `Forward` route sends the call to the
+  carrier trunk (MPAAS_SIP_CARRIER_URI) with the forward number, the caller id per `TransferCallerId`; a `URL`
+  route is not built yet (501).
+- A number of the inventory no account holds: 404.
+- **Outbound**: the called number is not ours (or was ported away). The caller id (From) must be an `Active` number of an account
+  whose enabled voice routes list the source address in `IpWhitelist`; then the call goes to the carrier trunk.
+  Otherwise 403 (`Caller ID Not Owned`, or `Source Not Allowed` when the number's account does not list the
+  source).
+
+Every decision makes the call record (voice.calls.start_call): a rejection as a final, rejected record.
+
+Speed: a decision is a few indexed reads. What is costly to rebuild per call, a route's branches and an
+account's whitelist, is cached in the process by version: a route by its `updated_at` (which every change of a
+route sets), an account's whitelist by the count and latest `updated_at` of its routes. The number's columns are
+read on every call, so a status change, a product change or a new `VoiceRouteId` takes effect at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.config import Settings
+from mpaas.core.egress import EgressPolicy, parse_url
+from mpaas.core.phone import normalize_e164
+from mpaas.models.numbers import ACTIVE
+from mpaas.numbers.porting.service import PORTED
+from mpaas.numbers.schemas import VOICE_PRODUCT
+from mpaas.routes.schemas import SRV_MAX
+from mpaas.voice import routing_repository as repository
+from mpaas.voice.calls import INBOUND, OUTBOUND, start_call
+from mpaas.voice.routing_schemas import RouteRequest
+
+# A trunk that sends no provisional reply within this many ms counts as failed: Kamailio tries the next branch.
+TRUNK_FR_TIMER_MS = 5000
+# Kamailio's rtjson document version.
+RTJSON_VERSION = "1.0"
+# Header added to a customer trunk's INVITE: the call record's id, as in the Call_* webhooks.
+CALL_ID_HEADER = "X-Mpaas-Call-Id"
+TRANSFEREE, TRANSFEROR, BOTH = "Transferee", "Transferor", "Transferee/Transferor"
+DEFAULT_TRANSFER_CALLER_ID = BOTH
+DEFAULT_WEIGHT = 1
+# Entries per cache before it is emptied (a server has a few thousand routes; tests build many apps).
+CACHE_LIMIT = 20_000
+
+
+class Reject(Exception):
+    """A decision to refuse the call with a SIP code and reason phrase."""
+
+    def __init__(self, code: int, reason: str):
+        self.code, self.reason = code, reason
+        super().__init__(f"{code} {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Trunk:
+    """One usable trunk of a route: where its branch goes, and how it is ordered."""
+
+    scheme: str  # sip | sips (the Request-URI's)
+    hostport: str  # the Request-URI's host[:port]
+    dst_uri: str | None  # where the INVITE is sent when it differs from the Request-URI (TrunkIp with TrunkUri)
+    transport: str  # udp | tcp | tls
+    priority: int
+    weight: int
+    index: int  # 1 or 2
+
+    def uri(self, user: str) -> str:
+        return f"{self.scheme}:{user}@{self.hostport};transport={self.transport}"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRoute:
+    trunks: tuple[Trunk, ...]
+    forward_numbers: tuple[str, ...]
+    transfer_caller_id: str
+    problems: tuple[str, ...]  # trunks or forward targets left out, and why (logged with a rejection)
+
+
+@dataclass(frozen=True, slots=True)
+class Whitelist:
+    addresses: frozenset[ipaddress.IPv4Address | ipaddress.IPv6Address]
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+    def admits(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return address in self.addresses or any(
+            address in network for network in self.networks if network.version == address.version
+        )
+
+
+class RoutingCache:
+    """The process's compiled routes and whitelists, each kept with the version it was built from."""
+
+    def __init__(self, policy: EgressPolicy):
+        self.policy = policy
+        self.routes: dict[str, tuple[datetime, CompiledRoute]] = {}
+        self.whitelists: dict[str, tuple[tuple[int, datetime | None], Whitelist]] = {}
+
+    async def route(self, session: AsyncSession, route_id: str, version: datetime) -> CompiledRoute:
+        cached = self.routes.get(route_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        compiled = compile_route(await repository.route_attributes(session, route_id) or {}, self.policy)
+        if len(self.routes) >= CACHE_LIMIT:
+            self.routes.clear()
+        self.routes[route_id] = (version, compiled)
+        return compiled
+
+    async def whitelist(self, session: AsyncSession, account_id: str) -> Whitelist:
+        version = await repository.account_routes_version(session, account_id)
+        cached = self.whitelists.get(account_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        routes = await repository.account_routes(session, account_id)
+        whitelist = compile_whitelist(attributes for enabled, attributes in routes if enabled)
+        if len(self.whitelists) >= CACHE_LIMIT:
+            self.whitelists.clear()
+        self.whitelists[account_id] = (version, whitelist)
+        return whitelist
+
+
+# --- compiling a route's wire fields ---------------------------------------------------------------------------
+
+
+def _host(value: str, policy: EgressPolicy) -> tuple[str | None, str | None]:
+    """(host as written in a SIP URI, None) for a valid host name or address the egress policy allows, else
+    (None, why). Checked because the value goes into Kamailio's Request-URI as it is."""
+    host = value.strip()
+    bracketed = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    try:
+        _parts, address = parse_url(f"sip://{bracketed}", ("sip",))
+    except ValueError as error:
+        return None, f"{value!r} {error}"
+    if address is not None and not policy.permits(address):
+        return None, f"{value} is refused by the egress policy (MPAAS_EGRESS_ALLOW)"
+    return bracketed, None
+
+
+def _trunk(attributes: dict[str, Any], n: int, policy: EgressPolicy) -> tuple[Trunk | None, str | None]:
+    ip, uri = attributes.get(f"TrunkIp{n}"), attributes.get(f"TrunkUri{n}")
+    if not ip and not uri:
+        return None, None
+    if attributes.get(f"TrunkEnabled{n}") is False:
+        return None, None
+    parts = urlsplit(uri) if uri else None
+    scheme = "sips" if parts is not None and parts.scheme.lower() == "sips" else "sip"
+    transport = (attributes.get(f"TrunkTransport{n}") or ("TLS" if scheme == "sips" else "UDP")).lower()
+    default_port = 5061 if transport == "tls" else 5060
+    port = attributes.get(f"TrunkPort{n}")
+    uri_host = None
+    if parts is not None and parts.hostname:
+        uri_host, problem = _host(parts.hostname, policy)
+        if uri_host is None:
+            return None, f"TrunkUri{n}: {problem}"
+    if ip:
+        ip_host, problem = _host(ip, policy)
+        if ip_host is None:
+            return None, f"TrunkIp{n}: {problem}"
+        dst_port = port or default_port
+        if uri_host is not None:  # the URI names the trunk (Request-URI), the address is where it is sent
+            uri_port = parts.port if parts is not None else None
+            hostport = f"{uri_host}:{uri_port}" if uri_port else uri_host
+            dst_uri: str | None = f"sip:{ip_host}:{dst_port};transport={transport}"
+        else:
+            hostport, dst_uri = f"{ip_host}:{dst_port}", None
+    else:
+        assert uri_host is not None and parts is not None
+        hostport, dst_uri = f"{uri_host}:{port or parts.port or default_port}", None
+    priority = attributes.get(f"Trunk{n}Priortiy")
+    weight = attributes.get(f"Trunk{n}Weight")
+    return (
+        Trunk(
+            scheme=scheme,
+            hostport=hostport,
+            dst_uri=dst_uri,
+            transport=transport,
+            # Unset priorities come after every set one, trunk 1 before trunk 2 (the contract's failover pair).
+            priority=priority if isinstance(priority, int) else SRV_MAX + n,
+            weight=weight if isinstance(weight, int) else DEFAULT_WEIGHT,
+            index=n,
+        ),
+        None,
+    )
+
+
+def compile_route(attributes: dict[str, Any], policy: EgressPolicy) -> CompiledRoute:
+    trunks: list[Trunk] = []
+    problems: list[str] = []
+    forward: list[str] = []
+    for n in (1, 2):
+        trunk, problem = _trunk(attributes, n, policy)
+        if trunk is not None:
+            trunks.append(trunk)
+        if problem:
+            problems.append(problem)
+        # A Forward route's destination numbers: TrunkIp1 (then TrunkIp2) holding an E.164 number (the contract
+        # has no field of its own for it; docs/compatibility.md).
+        target = attributes.get(f"TrunkIp{n}")
+        if target and attributes.get(f"TrunkEnabled{n}") is not False:
+            number = normalize_e164(str(target))
+            if number is not None:
+                forward.append(number)
+    transfer = attributes.get("TransferCallerId") or DEFAULT_TRANSFER_CALLER_ID
+    return CompiledRoute(tuple(trunks), tuple(forward), transfer, tuple(problems))
+
+
+def compile_whitelist(routes_attributes: Any) -> Whitelist:
+    addresses: set[ipaddress.IPv4Address | ipaddress.IPv6Address] = set()
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for attributes in routes_attributes:
+        for entry in attributes.get("IpWhitelist") or ():
+            raw = entry.get("IpAddress") if isinstance(entry, dict) else None
+            try:
+                network = ipaddress.ip_network(str(raw).strip(), strict=False)
+            except ValueError:
+                continue  # not an address: admits nothing
+            if network.num_addresses == 1:
+                addresses.add(network.network_address)
+            else:
+                networks.append(network)
+    return Whitelist(frozenset(addresses), tuple(networks))
+
+
+def serial_order(trunks: tuple[Trunk, ...], rng: random.Random | None = None) -> list[Trunk]:
+    """Lower priority first; within one priority, a weighted random order (RFC 2782's: each next one picked with
+    a chance of its weight over the group's remaining weights). Weight 0 trunks come after the weighted ones of
+    their priority, in random order among themselves."""
+    pick = rng or random
+    ordered: list[Trunk] = []
+    for priority in sorted({t.priority for t in trunks}):
+        group = sorted((t for t in trunks if t.priority == priority), key=lambda t: t.index)
+        weighted = [t for t in group if t.weight > 0]
+        while weighted:
+            point = pick.randint(1, sum(t.weight for t in weighted))
+            running = 0
+            for i, trunk in enumerate(weighted):
+                running += trunk.weight
+                if running >= point:
+                    ordered.append(weighted.pop(i))
+                    break
+        unweighted = [t for t in group if t.weight <= 0]
+        pick.shuffle(unweighted)
+        ordered.extend(unweighted)
+    return ordered
+
+
+# --- the decision ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _carrier(uri: str) -> tuple[str, str, str]:
+    """(scheme, host[:port], ;params) of MPAAS_SIP_CARRIER_URI (sip:10.0.0.9:5060;transport=tcp)."""
+    scheme, _, rest = uri.strip().partition(":")
+    rest = rest.removeprefix("//")
+    hostport, semicolon, params = rest.partition(";")
+    hostport = hostport.rpartition("@")[2]
+    return (scheme.lower() if scheme.lower() in ("sip", "sips") else "sip"), hostport, semicolon + params
+
+
+def _carrier_uri(settings: Settings, user: str) -> str:
+    if not settings.sip_carrier_uri:
+        raise Reject(503, "No Carrier Trunk")
+    scheme, hostport, params = _carrier(settings.sip_carrier_uri)
+    return f"{scheme}:{user}@{hostport}{params}"
+
+
+def _own_host(settings: Settings) -> str:
+    """The host of the From/Diversion URIs that name one of our numbers: where Kamailio listens."""
+    if settings.sip_listen:
+        return settings.sip_listen.split(":", 1)[1].rpartition(":")[0]
+    return "localhost"
+
+
+def _source_address(raw: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address((raw or "").strip().strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+@dataclass(slots=True)
+class Decision:
+    direction: str
+    account_id: str | None = None
+    number_id: str | None = None
+    routes: list[dict[str, Any]] | None = None
+    reject: Reject | None = None
+    customer_trunk: bool = False  # branches to the account's own trunks (they get the call record's id header)
+
+
+async def _inbound(
+    session: AsyncSession, cache: RoutingCache, settings: Settings, number: str, inputs: Any, decision: Decision
+) -> None:
+    status, voice_enabled, product_type = inputs.status, inputs.voice_enabled, inputs.product_type
+    route_id, route_type, route_enabled, version = (
+        inputs.voice_route_id,
+        inputs.route_type,
+        inputs.route_enabled,
+        inputs.updated_at,
+    )
+    if status != ACTIVE:
+        raise Reject(480, "Number Not Active")
+    if not voice_enabled or (product_type or "").lower() != VOICE_PRODUCT.lower():
+        raise Reject(403, "Voice Not Enabled")
+    if route_id is None or route_type is None:
+        raise Reject(403, "No Voice Route")
+    if not route_enabled:
+        raise Reject(403, "Route Disabled")
+    kind = route_type.lower()
+    if kind == "url":
+        raise Reject(501, "URL Routing Not Implemented Yet")
+    route = await cache.route(session, route_id, version)
+    if kind == "forward":
+        decision.routes = _forward_branches(settings, route, number)
+    else:
+        decision.routes, decision.customer_trunk = _trunk_branches(route, number), True
+
+
+def _trunk_branches(route: CompiledRoute, number: str) -> list[dict[str, Any]]:
+    if not route.trunks:
+        raise Reject(480, "No Usable Trunk")
+    branches = []
+    for trunk in serial_order(route.trunks):
+        branch: dict[str, Any] = {"uri": trunk.uri(number), "fr_timer": TRUNK_FR_TIMER_MS}
+        if trunk.dst_uri:
+            branch["dst_uri"] = trunk.dst_uri
+        branches.append(branch)
+    return branches
+
+
+def _forward_branches(settings: Settings, route: CompiledRoute, number: str) -> list[dict[str, Any]]:
+    """The carrier trunk with each forward number. Caller id (`TransferCallerId`): `Transferee` presents the
+    original caller; `Transferor` presents our number (the one that forwards); `Transferee/Transferor` (also when
+    unset) presents the caller and names our number in a Diversion header (RFC 5806), as carriers expect of a
+    forwarded call."""
+    if not route.forward_numbers:
+        raise Reject(480, "No Forward Number")
+    own = f"sip:{number}@{_own_host(settings)}"
+    branches = []
+    for target in route.forward_numbers:
+        branch: dict[str, Any] = {"uri": _carrier_uri(settings, target), "fr_timer": TRUNK_FR_TIMER_MS}
+        if route.transfer_caller_id == TRANSFEROR:
+            branch["headers"] = {"from": {"uri": own}}
+        elif route.transfer_caller_id != TRANSFEREE:
+            branch["headers"] = {"extra": f"Diversion: <{own}>;reason=unconditional\r\n"}
+        branches.append(branch)
+    return branches
+
+
+async def _outbound(
+    session: AsyncSession, cache: RoutingCache, settings: Settings, body: RouteRequest, decision: Decision
+) -> None:
+    caller = normalize_e164(body.from_ or "")
+    owner = await repository.number_inputs(session, caller) if caller else None
+    if owner is None or owner.id is None or owner.status != ACTIVE:
+        raise Reject(403, "Caller ID Not Owned")
+    source = _source_address(body.source_ip)
+    if source is None or not (await cache.whitelist(session, owner.account_id)).admits(source):
+        raise Reject(403, "Source Not Allowed")
+    decision.account_id, decision.number_id = owner.account_id, owner.id
+    destination = normalize_e164(body.to)
+    if destination is None:
+        raise Reject(484, "Address Incomplete")
+    decision.routes = [{"uri": _carrier_uri(settings, destination), "fr_timer": TRUNK_FR_TIMER_MS}]
+
+
+async def decide(
+    session: AsyncSession, cache: RoutingCache, settings: Settings, body: RouteRequest, now: datetime
+) -> dict[str, Any]:
+    """The answer to Kamailio for one INVITE, with the call record made in `session`'s transaction."""
+    called = normalize_e164(body.to)
+    inputs = await repository.number_inputs(session, called) if called else None
+    try:
+        if inputs is not None and called is not None and inputs.inventory_status != PORTED:
+            # A number of ours: an inbound call, to a number an account holds or to one nobody holds (404).
+            decision = Decision(INBOUND, account_id=inputs.account_id, number_id=inputs.id)
+            if inputs.id is None:
+                raise Reject(404, "Not Found")
+            await _inbound(session, cache, settings, called, inputs, decision)
+        else:
+            decision = Decision(OUTBOUND)
+            await _outbound(session, cache, settings, body, decision)
+    except Reject as reject:
+        decision.reject = reject
+    record = await start_call(
+        session,
+        call_id=body.call_id,
+        account_id=decision.account_id,
+        number_id=decision.number_id,
+        direction=decision.direction,
+        from_number=body.from_ or "",
+        to_number=body.to,
+        reject_code=decision.reject.code if decision.reject else None,
+        reject_reason=decision.reject.reason if decision.reject else None,
+        now=now,
+    )
+    call = {
+        "CallRecordId": record,
+        "AccountId": decision.account_id,
+        "NumberId": decision.number_id,
+        "Direction": decision.direction,
+    }
+    if decision.reject is not None or not decision.routes:
+        refusal = decision.reject or Reject(500, "No Route")
+        return {"reject": {"code": refusal.code, "reason": refusal.reason}, "call": call}
+    if decision.customer_trunk:
+        for branch in decision.routes:
+            branch["headers"] = {"extra": f"{CALL_ID_HEADER}: {record}\r\n"}
+    return {"version": RTJSON_VERSION, "routing": "serial", "routes": decision.routes, "call": call}

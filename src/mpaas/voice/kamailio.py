@@ -1,0 +1,409 @@
+"""The Kamailio configuration of the `mpaas sip` role, rendered from settings (docs/voice.md).
+
+Kamailio relays the SIP; mpaas decides. Per initial INVITE the SIP worker asks `POST {api}/sip/v1/route`
+(http_client, one kept-open connection per worker) and relays per the answer: an rtjson document (serial or
+parallel branches; a serial route moves to the next branch on 5xx, 408 or a timeout) or a rejection with the
+answer's code and reason. mpaas unreachable: 503. In-dialog requests follow the Record-Route.
+
+Call progress (ringing, answered, hold/resume, ended, failed) is queued in shared memory (mqueue) by the SIP
+worker, which costs it microseconds, and POSTed in batches to `/sip/v1/events` by a dedicated rtimer process:
+a slow or absent mpaas never holds a SIP worker. An unsent batch is kept by that process and sent again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mpaas.config import Settings
+
+ROUTE_PATH = "/sip/v1/route"
+EVENTS_PATH = "/sip/v1/events"
+CONFIG_FILE = "kamailio.cfg"
+# Seconds Kamailio waits for one mpaas answer (http_client's connection_timeout: the whole request, whole
+# seconds). A route query holds its SIP worker that long at worst; a stuck mpaas means a 503 to the caller.
+HTTP_TIMEOUT_SECONDS = 2
+# Events the queue holds while mpaas does not answer; past it the oldest are dropped (logged by Kamailio).
+EVENT_QUEUE_SIZE = 20_000
+# Events per POST to /sip/v1/events, and how often the events process looks at the queue.
+EVENT_BATCH = 100
+EVENT_INTERVAL_MICROSECONDS = 100_000
+
+_SAFE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{8,256}")
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/-]*)?")
+
+
+class KamailioConfigError(ValueError):
+    """A setting that cannot go into the Kamailio configuration (the message names it)."""
+
+
+@dataclass(frozen=True)
+class KamailioParams:
+    listen: str
+    api_url: str
+    secret: str
+    children: int
+    data_dir: Path
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, api_url: str, secret: str) -> KamailioParams:
+        if not settings.sip_listen:
+            raise KamailioConfigError("MPAAS_SIP_LISTEN is not set")
+        api_url = api_url.rstrip("/")
+        if not _SAFE_URL.fullmatch(api_url):
+            raise KamailioConfigError(f"MPAAS_SIP_API_URL must be an http(s) base URL without query, not {api_url!r}")
+        if not _SAFE_SECRET.fullmatch(secret):
+            # It is written into the configuration as a string: no quotes, no $ (Kamailio variables), no spaces.
+            raise KamailioConfigError(
+                "MPAAS_SIP_SHARED_SECRET must be 8 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -"
+            )
+        return cls(settings.sip_listen, api_url, secret, settings.sip_children, settings.data_dir.resolve())
+
+
+def render(params: KamailioParams) -> str:
+    """The whole kamailio.cfg text."""
+    proto = params.listen.split(":", 1)[0]
+    split = urlsplit(params.api_url)
+    base = f"{split.scheme}://{split.netloc}"
+    prefix = split.path.rstrip("/")
+    hdrs = f"Content-Type: application/json\\r\\nX-Mpaas-Sip-Secret: {params.secret}"
+    return (
+        _TEMPLATE.replace("@LISTEN@", params.listen)
+        .replace("@CHILDREN@", str(params.children))
+        .replace("@DISABLE_TCP@", "no" if proto in ("tcp", "tls") else "yes")
+        .replace("@CTL@", str(params.data_dir / "kamailio-ctl.sock"))
+        .replace("@HTTPCON@", base)
+        .replace("@ROUTE_PATH@", prefix + ROUTE_PATH)
+        .replace("@EVENTS_URL@", base + prefix + EVENTS_PATH)
+        .replace("@HDRS@", hdrs)
+        # http_connect puts its content type into "Content-Type: %s": the secret header rides on it.
+        .replace("@CTYPE@", f"application/json\\r\\nX-Mpaas-Sip-Secret: {params.secret}")
+        .replace("@HTTP_TIMEOUT@", str(HTTP_TIMEOUT_SECONDS))
+        .replace("@QUEUE_SIZE@", str(EVENT_QUEUE_SIZE))
+        .replace("@BATCH@", str(EVENT_BATCH))
+        .replace("@INTERVAL@", str(EVENT_INTERVAL_MICROSECONDS))
+    )
+
+
+def write_config(params: KamailioParams) -> Path:
+    """Render into `<data dir>/kamailio.cfg`, readable by the owner only (it holds the shared secret)."""
+    path = params.data_dir / CONFIG_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".cfg.tmp")
+    tmp.write_text(render(params))
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return path
+
+
+_TEMPLATE = r"""#!KAMAILIO
+# Rendered by mpaas (src/mpaas/voice/kamailio.py) from its settings; edits are overwritten at each start.
+# mpaas decides every call (POST /sip/v1/route); Kamailio relays it and reports progress (POST /sip/v1/events).
+
+debug=2
+log_stderror=yes
+log_prefix="{$mt $ci} "
+children=@CHILDREN@
+listen=@LISTEN@
+disable_tcp=@DISABLE_TCP@
+auto_aliases=no
+dns=no
+rev_dns=no
+use_dns_cache=no
+server_header="Server: mpaas-sip"
+user_agent_header="User-Agent: mpaas-sip"
+
+loadmodule "ctl.so"
+loadmodule "tm.so"
+loadmodule "tmx.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "xlog.so"
+loadmodule "dialog.so"
+loadmodule "rtjson.so"
+loadmodule "jansson.so"
+loadmodule "http_client.so"
+loadmodule "mqueue.so"
+loadmodule "rtimer.so"
+
+modparam("ctl", "binrpc", "unix:@CTL@")
+modparam("tm", "fr_timer", 5000)
+modparam("tm", "fr_inv_timer", 60000)
+modparam("rr", "append_fromtag", 1)
+modparam("dialog", "default_timeout", 43200)
+modparam("http_client", "query_result", 0)
+modparam("http_client", "keep_connections", 1)
+modparam("http_client", "connection_timeout", @HTTP_TIMEOUT@)
+modparam("http_client", "httpcon", "mpaas=>@HTTPCON@")
+modparam("mqueue", "mqueue", "name=events;size=@QUEUE_SIZE@")
+modparam("rtimer", "timer", "name=events;interval=@INTERVAL@u;mode=1;")
+modparam("rtimer", "exec", "timer=events;route=SEND_EVENTS")
+
+request_route {
+    if (!mf_process_maxfwd_header("10")) {
+        sl_send_reply("483", "Too Many Hops");
+        exit;
+    }
+    if (has_totag()) {
+        route(WITHINDLG);
+        exit;
+    }
+    if (is_method("CANCEL")) {
+        if (t_check_trans()) {
+            t_relay();
+        }
+        exit;
+    }
+    if (is_method("ACK")) {
+        if (t_check_trans()) {
+            t_relay();
+        }
+        exit;
+    }
+    if (is_method("OPTIONS") && $rU == $null) {
+        sl_send_reply("200", "OK");
+        exit;
+    }
+    if (!is_method("INVITE")) {
+        sl_send_reply("405", "Method Not Allowed");
+        exit;
+    }
+    if (loose_route()) {
+        sl_send_reply("403", "Preloaded Route Not Allowed");
+        exit;
+    }
+    # Before t_newtran(): the transaction's copy of the INVITE (failover branches) must carry it too.
+    record_route();
+    # Retransmissions of an INVITE whose decision is under way are absorbed by its transaction.
+    if (!t_newtran()) {
+        sl_reply_error();
+        exit;
+    }
+    t_reply("100", "Trying");
+    route(DECIDE);
+}
+
+# Ask mpaas where this call goes.
+route[DECIDE] {
+    $var(req) = "{}";
+    jansson_set("string", "CallId", "$ci", "$var(req)");
+    jansson_set("string", "From", "$(fU{s.trim})", "$var(req)");
+    jansson_set("string", "To", "$(rU{s.trim})", "$var(req)");
+    jansson_set("string", "SourceIp", "$si", "$var(req)");
+    jansson_set("integer", "SourcePort", "$sp", "$var(req)");
+    jansson_set("string", "Transport", "$pr", "$var(req)");
+    $var(answer) = "";
+    $var(rc) = http_connect("mpaas", "@ROUTE_PATH@", "@CTYPE@", "$var(req)", "$var(answer)");
+    if ($var(rc) < 100) {
+        xlog("L_ERR", "mpaas did not answer the route query ($var(rc)): 503\n");
+        t_reply("503", "Service Unavailable");
+        exit;
+    }
+    if ($var(rc) != 200) {
+        xlog("L_ERR", "mpaas answered the route query with HTTP $var(rc): 500\n");
+        t_reply("500", "Routing Error");
+        exit;
+    }
+    $avp(crid) = "";
+    jansson_get("call.CallRecordId", "$var(answer)", "$avp(crid)");
+    $var(code) = 0;
+    jansson_get("reject.code", "$var(answer)", "$var(code)");
+    if ($var(code) != 0) {
+        $var(reason) = "Rejected";
+        jansson_get("reject.reason", "$var(answer)", "$var(reason)");
+        $var(ev) = "failed";
+        $var(evcode) = $var(code);
+        $var(evreason) = $var(reason);
+        $var(evbranch) = "";
+        $var(evfrom) = $fU;
+        $var(evto) = $rU;
+        route(EVENT);
+        t_reply("$var(code)", "$var(reason)");
+        exit;
+    }
+    $avp(from) = $fU;
+    $avp(to) = $rU;
+    if (!rtjson_init_routes("$var(answer)") || !rtjson_push_routes()) {
+        xlog("L_ERR", "mpaas answered neither routes nor a rejection: 500\n");
+        t_reply("500", "Routing Error");
+        exit;
+    }
+    dlg_manage();
+    $dlg_var(crid) = $avp(crid);
+    $dlg_var(from) = $avp(from);
+    $dlg_var(to) = $avp(to);
+    t_on_branch("BRANCH");
+    t_on_reply("REPLY");
+    t_on_failure("FAILOVER");
+    if (!t_relay()) {
+        sl_reply_error();
+    }
+    exit;
+}
+
+route[WITHINDLG] {
+    if (!loose_route()) {
+        if (is_method("ACK") && t_check_trans()) {
+            t_relay();
+            exit;
+        }
+        if (is_method("ACK")) {
+            exit;
+        }
+        sl_send_reply("404", "Not Here");
+        exit;
+    }
+    if (is_method("INVITE") && has_body("application/sdp")) {
+        # A re-INVITE putting the call on hold (sendonly/inactive), or taking it off hold.
+        if (search_body("a=(sendonly|inactive)")) {
+            if ($dlg_var(hold) != "1") {
+                $dlg_var(hold) = "1";
+                $var(ev) = "hold";
+                route(DLG_EVENT);
+            }
+        } else if ($dlg_var(hold) == "1") {
+            $dlg_var(hold) = "0";
+            $var(ev) = "resume";
+            route(DLG_EVENT);
+        }
+    }
+    t_relay();
+    exit;
+}
+
+route[DLG_EVENT] {
+    $avp(crid) = $dlg_var(crid);
+    $var(evcode) = 0;
+    $var(evreason) = "";
+    $var(evbranch) = "";
+    $var(evfrom) = $dlg_var(from);
+    $var(evto) = $dlg_var(to);
+    route(EVENT);
+}
+
+branch_route[BRANCH] {
+    rtjson_update_branch();
+    $avp(branch) = $ru;
+}
+
+onreply_route[REPLY] {
+    if (!is_method("INVITE")) {
+        return;
+    }
+    if (status =~ "^18[03]$" || status =~ "^2[0-9][0-9]$") {
+        if (status =~ "^2") {
+            $var(ev) = "answered";
+        } else {
+            $var(ev) = "ringing";
+        }
+        $var(evcode) = $rs;
+        $var(evreason) = $rr;
+        $var(evbranch) = $T_branch(uri);
+        $var(evfrom) = $avp(from);
+        $var(evto) = $avp(to);
+        route(EVENT);
+    }
+}
+
+failure_route[FAILOVER] {
+    if (t_is_canceled()) {
+        route(FAILED);
+        exit;
+    }
+    if (t_check_status("5[0-9][0-9]|408") || t_branch_timeout()) {
+        if (rtjson_next_route()) {
+            t_on_branch("BRANCH");
+            t_on_reply("REPLY");
+            t_on_failure("FAILOVER");
+            t_relay();
+            exit;
+        }
+    }
+    route(FAILED);
+}
+
+route[FAILED] {
+    $var(ev) = "failed";
+    $var(evcode) = $T_reply_code;
+    $var(evreason) = $T_reply_reason;
+    $var(evbranch) = $avp(branch);
+    $var(evfrom) = $avp(from);
+    $var(evto) = $avp(to);
+    route(EVENT);
+}
+
+event_route[dialog:end] {
+    $avp(crid) = $dlg_var(crid);
+    $var(ev) = "ended";
+    $var(evcode) = 0;
+    $var(evreason) = "BYE";
+    $var(evbranch) = "";
+    $var(evfrom) = $dlg_var(from);
+    $var(evto) = $dlg_var(to);
+    route(EVENT);
+}
+
+# Queue one event (no I/O here: the events process sends it).
+route[EVENT] {
+    $var(tv) = $TV(Fn);
+    $var(e) = "{}";
+    jansson_set("string", "Event", "$var(ev)", "$var(e)");
+    jansson_set("string", "CallId", "$ci", "$var(e)");
+    if ($avp(crid) != $null && $avp(crid) != "") {
+        jansson_set("string", "CallRecordId", "$avp(crid)", "$var(e)");
+    }
+    if ($var(evcode) != 0) {
+        jansson_set("integer", "Code", "$var(evcode)", "$var(e)");
+    }
+    if ($var(evreason) != $null && $var(evreason) != "") {
+        jansson_set("string", "Reason", "$var(evreason)", "$var(e)");
+    }
+    jansson_set("string", "Timestamp", "$(var(tv){s.substr,0,10})T$(var(tv){s.substr,11,12})Z", "$var(e)");
+    if ($var(evbranch) != $null && $var(evbranch) != "") {
+        jansson_set("string", "Branch", "$var(evbranch)", "$var(e)");
+    }
+    if ($var(evfrom) != $null) {
+        jansson_set("string", "From", "$var(evfrom)", "$var(e)");
+    }
+    if ($var(evto) != $null) {
+        jansson_set("string", "To", "$var(evto)", "$var(e)");
+    }
+    mq_add("events", "$var(ev)", "$var(e)");
+}
+
+# The events process: every tick, send what is queued, @BATCH@ events per POST; a batch mpaas did not take is
+# kept in this process ($var survives between ticks, starting at 0) and sent again first.
+route[SEND_EVENTS] {
+    $var(more) = 1;
+    while ($var(more) == 1) {
+        if ($var(haspending) == 0) {
+            $var(n) = 0;
+            $var(batch) = "";
+            while ($var(n) < @BATCH@ && mq_fetch("events")) {
+                if ($var(n) > 0) {
+                    $var(batch) = $var(batch) + ",";
+                }
+                $var(batch) = $var(batch) + $mqv(events);
+                $var(n) = $var(n) + 1;
+            }
+            if ($var(n) == 0) {
+                return;
+            }
+            $var(pending) = "{\"Events\":[" + $var(batch) + "]}";
+            $var(haspending) = 1;
+        }
+        $var(rc) = http_client_query("@EVENTS_URL@", "$var(pending)", "@HDRS@", "$var(res)");
+        if ($var(rc) != 200) {
+            xlog("L_WARN", "mpaas did not take a batch of call events (HTTP $var(rc)); sending it again\n");
+            return;
+        }
+        $var(haspending) = 0;
+    }
+}
+"""

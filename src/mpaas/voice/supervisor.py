@@ -1,0 +1,239 @@
+"""Runs Kamailio for the `mpaas sip` role and `mpaas serve` (docs/voice.md): renders its configuration into the
+data dir, checks it (`kamailio -c`), starts Kamailio in the foreground, forwards its log lines into our
+logging, restarts it with a backoff when it dies, and stops it with SIGTERM (then SIGKILL) on stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import time
+import uuid
+from pathlib import Path
+
+from mpaas.config import Settings
+from mpaas.core.security.hashing import new_secret
+from mpaas.voice.auth import SECRET_FILE, load_sip_secret
+from mpaas.voice.kamailio import KamailioParams, write_config
+
+logger = logging.getLogger("mpaas.sip")
+kamailio_log = logging.getLogger("mpaas.sip.kamailio")
+
+# " 8(11763) WARNING: http_client [functions.c:294]: ..." -> the level word
+_LEVEL = re.compile(r"^\s*\d+\(\d+\)\s+([A-Z]+):")
+_LEVELS = {
+    "ALERT": logging.CRITICAL,
+    "BUG": logging.CRITICAL,
+    "CRITICAL": logging.CRITICAL,
+    "CRIT": logging.CRITICAL,
+    "ERROR": logging.ERROR,
+    "WARNING": logging.WARNING,
+    "NOTICE": logging.INFO,
+    "INFO": logging.INFO,
+    "DEBUG": logging.DEBUG,
+}
+# A Kamailio that ran this long before dying is restarted at once (the backoff starts over).
+_HEALTHY_RUN_SECONDS = 30.0
+
+
+class KamailioError(RuntimeError):
+    """Kamailio cannot run: its binary is missing or it refused the rendered configuration."""
+
+
+def find_kamailio(settings: Settings) -> str | None:
+    """The Kamailio binary's path, or None when it is not installed (`make voice-deps`)."""
+    return shutil.which(settings.sip_kamailio_bin)
+
+
+def voice_off_reason(settings: Settings) -> str | None:
+    """Why `mpaas serve` starts no Kamailio (one plain sentence), or None when voice is on."""
+    if not settings.sip_listen:
+        return "MPAAS_SIP_LISTEN is not set"
+    if find_kamailio(settings) is None:
+        return f"the Kamailio binary ({settings.sip_kamailio_bin}) is not installed: make voice-deps"
+    return None
+
+
+def ensure_sip_secret(settings: Settings) -> tuple[str, Path | None]:
+    """The configured MPAAS_SIP_SHARED_SECRET, or the data dir's, generated (mode 0600) on first use."""
+    existing = load_sip_secret(settings)
+    if settings.sip_shared_secret:
+        return settings.sip_shared_secret, None
+    path = settings.data_dir / SECRET_FILE
+    if existing is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(new_secret(32) + "\n")
+    return path.read_text().strip(), path
+
+
+def forward_log_line(line: str) -> None:
+    """One line of Kamailio's stderr into our logging, at the level Kamailio gave it."""
+    line = line.rstrip()
+    if not line.strip():
+        return
+    match = _LEVEL.match(line)
+    level = _LEVELS.get(match.group(1), logging.INFO) if match else logging.INFO
+    kamailio_log.log(level, "%s", line.strip())
+
+
+class KamailioSupervisor:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        api_url: str,
+        secret: str,
+        min_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        stop_timeout: float = 10.0,
+    ) -> None:
+        self.settings = settings
+        self.params = KamailioParams.from_settings(settings, api_url=api_url, secret=secret)
+        self.min_backoff = min_backoff
+        self.max_backoff = max_backoff
+        self.stop_timeout = stop_timeout
+        self.process: asyncio.subprocess.Process | None = None
+        self.starts = 0  # how many times Kamailio was started (1 + restarts)
+        self._task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+        self._started = asyncio.Event()
+        self._binary: str | None = None
+        self.config_path: Path | None = None
+
+    async def check(self) -> Path:
+        """Render the configuration and have Kamailio check it; KamailioError names what is wrong."""
+        binary = find_kamailio(self.settings)
+        if binary is None:
+            raise KamailioError(f"Kamailio ({self.settings.sip_kamailio_bin}) is not installed: make voice-deps")
+        self._binary = binary
+        self.config_path = write_config(self.params)
+        proc = await asyncio.create_subprocess_exec(
+            binary,
+            "-c",
+            "-f",
+            str(self.config_path),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await proc.communicate()
+        if proc.returncode != 0:
+            errors = [line for line in out.decode(errors="replace").splitlines() if "ERROR" in line or "CRIT" in line]
+            raise KamailioError(f"Kamailio refused {self.config_path}: " + " | ".join(errors[-5:]))
+        return self.config_path
+
+    async def start(self) -> None:
+        """Check the configuration, then run (and keep running) Kamailio in the background."""
+        await self.check()
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run(), name="kamailio-supervisor")
+        await self._started.wait()
+
+    def _command(self) -> list[str]:
+        assert self._binary and self.config_path
+        return [
+            self._binary,
+            "-f",
+            str(self.config_path),
+            "-DD",  # the main process stays in the foreground, as our child
+            "-E",  # logs to stderr, which we read
+            "-m",
+            str(self.settings.sip_shared_memory_mb),
+            "-P",
+            str(self.params.data_dir / "kamailio.pid"),
+        ]
+
+    async def _run(self) -> None:
+        backoff = self.min_backoff
+        env = {**os.environ, "TZ": "UTC"}  # event timestamps are Kamailio's local time: make it UTC
+        while not self._stopping.is_set():
+            began = time.monotonic()
+            self.process = await asyncio.create_subprocess_exec(
+                *self._command(),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # a terminal's Ctrl-C reaches mpaas, which stops Kamailio itself
+            )
+            self.starts += 1
+            logger.info("Kamailio started (pid %s) on %s", self.process.pid, self.params.listen)
+            self._started.set()
+            assert self.process.stdout is not None
+            async for raw in self.process.stdout:
+                forward_log_line(raw.decode(errors="replace"))
+            code = await self.process.wait()
+            if self._stopping.is_set():
+                break
+            if time.monotonic() - began > _HEALTHY_RUN_SECONDS:
+                backoff = self.min_backoff
+            logger.error("Kamailio exited with status %s; restarting in %.1f s", code, backoff)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
+            backoff = min(backoff * 2, self.max_backoff)
+
+    async def stop(self) -> None:
+        """SIGTERM Kamailio (its main process stops its children), SIGKILL after stop_timeout."""
+        self._stopping.set()
+        proc = self.process
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(proc.wait(), timeout=self.stop_timeout)
+            except TimeoutError:
+                logger.error("Kamailio did not stop within %.0f s: killing it", self.stop_timeout)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                await proc.wait()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        logger.info("Kamailio stopped")
+
+    async def wait_ready(self, timeout: float = 15.0) -> None:
+        """Until Kamailio answers a SIP OPTIONS on its (UDP) listen address; TimeoutError otherwise."""
+        proto, address = self.params.listen.split(":", 1)
+        host, port = address.rsplit(":", 1)
+        host = host.strip("[]")
+        deadline = time.monotonic() + timeout
+        while True:
+            if proto != "udp":
+                try:
+                    _, writer = await asyncio.open_connection(host, int(port))
+                    writer.close()
+                    return
+                except OSError:
+                    pass
+            elif await asyncio.to_thread(_options_ping, host, int(port)):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Kamailio did not answer on {self.params.listen}")
+            await asyncio.sleep(0.1)
+
+
+def _options_ping(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(0.3)
+        sock.bind((host, 0))
+        local = sock.getsockname()[1]
+        tag = uuid.uuid4().hex
+        message = (
+            f"OPTIONS sip:{host}:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {host}:{local};branch=z9hG4bK{tag[:16]}\r\n"
+            f"From: <sip:ping@{host}>;tag={tag[:8]}\r\nTo: <sip:{host}:{port}>\r\n"
+            f"Call-ID: {tag}@mpaas\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        )
+        try:
+            sock.sendto(message.encode(), (host, port))
+            data, _ = sock.recvfrom(4096)
+        except OSError:
+            return False
+        return data.startswith(b"SIP/2.0 200")

@@ -1,0 +1,229 @@
+"""Real SIP for the voice tests: Kamailio run by mpaas's supervisor (in a thread's event loop), sipp as the
+carrier (UAC) and as customer trunks (UAS), and a small HTTP stand-in for mpaas's /sip/v1 endpoints when a test
+wants to decide routes itself. Every address is loopback; every port one the OS handed out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from mpaas.config import Settings
+from mpaas.voice.supervisor import KamailioSupervisor
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "voice" / "scenarios"
+SECRET = "test-sip-secret-0123456789"
+
+
+def kamailio_or_skip() -> str:
+    path = shutil.which("kamailio")
+    if path is None:
+        pytest.skip("Kamailio is not installed (make voice-deps)")
+    return path
+
+
+def sipp_or_skip() -> str:
+    path = shutil.which("sipp")
+    if path is None:
+        pytest.skip("sipp is not installed (make voice-deps)")
+    return path
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_tcp_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FakeMpaas:
+    """POST /sip/v1/route answers `decide(request)`; POST /sip/v1/events records the events."""
+
+    def __init__(self, decide: Callable[[dict], dict], secret: str = SECRET) -> None:
+        self.decide = decide
+        self.secret = secret
+        self.route_requests: list[dict] = []
+        self.events: list[dict] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if self.headers.get("X-Mpaas-Sip-Secret") != owner.secret:
+                    status, answer = 401, {"StatusCode": 401, "Message": "Unauthorized"}
+                elif self.path == "/sip/v1/route":
+                    owner.route_requests.append(body)
+                    status, answer = 200, owner.decide(body)
+                elif self.path == "/sip/v1/events":
+                    events = body.get("Events", [body])
+                    owner.events.extend(events)
+                    status, answer = 200, {"Accepted": len(events)}
+                else:
+                    status, answer = 404, {"StatusCode": 404, "Message": "Not Found"}
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeMpaas:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_events(self, predicate: Callable[[list[dict]], bool], timeout: float = 5.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while not predicate(self.events):
+            assert time.monotonic() < deadline, f"events not as expected: {self.events}"
+            time.sleep(0.05)
+        return self.events
+
+
+def route_to(*ports: int, routing: str = "serial", crid: str = "CALL-TEST") -> Callable[[dict], dict]:
+    """A decision that relays to sipp trunks on these loopback UDP ports, in this order."""
+
+    def decide(request: dict) -> dict:
+        routes = [
+            {
+                "uri": f"sip:{request['To']}@127.0.0.1:{port};transport=udp",
+                "headers": {"extra": f"X-Mpaas-Call-Id: {crid}\r\n"},
+                "fr_timer": 2000,
+            }
+            for port in ports
+        ]
+        return {"version": "1.0", "routing": routing, "routes": routes, "call": {"CallRecordId": crid}}
+
+    return decide
+
+
+def sip_settings(data_dir: Path, api_url: str | None = None) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        sip_listen=f"udp:127.0.0.1:{free_udp_port()}",
+        sip_children=2,
+        sip_shared_memory_mb=64,
+        sip_shared_secret=SECRET,
+        sip_api_url=api_url,
+    )
+
+
+@contextmanager
+def running_kamailio(settings: Settings, api_url: str) -> Iterator[KamailioSupervisor]:
+    """Kamailio under the supervisor, in an event loop of its own thread, ready to take calls."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def call(coro, timeout: float = 30):
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
+
+    async def build() -> KamailioSupervisor:
+        return KamailioSupervisor(settings, api_url=api_url, secret=SECRET, min_backoff=0.2)
+
+    supervisor = call(build())
+    try:
+        call(supervisor.start())
+        call(supervisor.wait_ready())
+        yield supervisor
+    finally:
+        call(supervisor.stop())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+
+
+def sip_port(settings: Settings) -> int:
+    assert settings.sip_listen
+    return int(settings.sip_listen.rsplit(":", 1)[1])
+
+
+def sipp_uas(port: int, cwd: Path, scenario: str | None = None) -> subprocess.Popen:
+    """A customer trunk taking one call: scenarios/uas_answer.xml (180, 200, BYE answered) or another scenario."""
+    which = ["-sf", str(SCENARIOS / (scenario or "uas_answer.xml"))]
+    log = open(cwd / f"uas-{port}.log", "wb")  # noqa: SIM115 (the child keeps its own descriptor)
+    with log:
+        return subprocess.Popen(
+            [
+                "sipp",
+                *which,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-m",
+                "1",
+                "-nostdin",
+                "-timeout",
+                "20s",
+                "-trace_msg",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=cwd,
+        )
+
+
+def sipp_uac(target_port: int, cwd: Path, *, to: str, scenario: str | None = None) -> subprocess.CompletedProcess:
+    """The carrier placing one call to `to` through Kamailio (scenarios/uac_call.xml unless another is named);
+    returncode 0 = the scenario ran to its end."""
+    which = ["-sf", str(SCENARIOS / (scenario or "uac_call.xml"))]
+    return subprocess.run(
+        [
+            "sipp",
+            f"127.0.0.1:{target_port}",
+            *which,
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(free_udp_port()),
+            "-s",
+            to,
+            "-m",
+            "1",
+            "-nostdin",
+            "-timeout",
+            "15s",
+            "-timeout_error",
+            "-trace_msg",
+        ],
+        capture_output=True,
+        cwd=cwd,
+        timeout=30,
+    )
+
+
+def wait_exit(proc: subprocess.Popen, timeout: float = 10) -> int:
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise

@@ -1,0 +1,89 @@
+"""Real calls through Kamailio run by the `mpaas sip` supervisor: sipp as the carrier (UAC) and as customer
+trunks (UAS), the routing decisions and call events over HTTP (docs/voice.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.sip import (
+    FakeMpaas,
+    free_udp_port,
+    kamailio_or_skip,
+    route_to,
+    running_kamailio,
+    sip_port,
+    sip_settings,
+    sipp_or_skip,
+    sipp_uac,
+    sipp_uas,
+    wait_exit,
+)
+
+pytestmark = pytest.mark.process
+
+
+@pytest.fixture(autouse=True)
+def _tools() -> None:
+    kamailio_or_skip()
+    sipp_or_skip()
+
+
+def _names(events: list[dict]) -> list[str]:
+    return [e["Event"] for e in events]
+
+
+def test_a_routed_call_is_relayed_to_the_trunk_completed_and_reported(tmp_path) -> None:
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-ONE")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            uas = sipp_uas(trunk, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
+    (request,) = mpaas.route_requests
+    assert request["To"] == "18015557000" and request["SourceIp"] == "127.0.0.1" and request["Transport"] == "udp"
+    assert _names(events) == ["ringing", "answered", "ended"]
+    assert all(e["CallRecordId"] == "CALL-ONE" and e["CallId"] == request["CallId"] for e in events)
+    assert events[1]["Code"] == 200 and events[1]["Branch"] == f"sip:18015557000@127.0.0.1:{trunk};transport=udp"
+    assert events[0]["Timestamp"].endswith("Z") and len(events[0]["Timestamp"]) == len("2026-12-03T22:00:00.123Z")
+    assert events[0]["To"] == "18015557000"
+
+
+def test_a_rejection_reaches_the_caller_with_its_code(tmp_path) -> None:
+    def reject(_request: dict) -> dict:
+        return {"reject": {"code": 404, "reason": "Not Found"}, "call": {"CallRecordId": "CALL-404"}}
+
+    with FakeMpaas(reject) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015559999", scenario="uac_rejected_404.xml")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            events = mpaas.wait_events(lambda evs: len(evs) >= 1)
+    assert events[0]["Event"] == "failed" and events[0]["Code"] == 404 and events[0]["CallRecordId"] == "CALL-404"
+
+
+def test_a_trunk_answering_503_fails_over_to_the_next(tmp_path) -> None:
+    broken, healthy = free_udp_port(), free_udp_port()
+    with FakeMpaas(route_to(broken, healthy, crid="CALL-FO")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            first = sipp_uas(broken, tmp_path, scenario="uas_503.xml")
+            second = sipp_uas(healthy, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(first) == 0  # it did get the INVITE (and the ACK of its 503)
+            assert wait_exit(second) == 0
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
+    answered = next(e for e in events if e["Event"] == "answered")
+    assert answered["Branch"] == f"sip:18015557000@127.0.0.1:{healthy};transport=udp"
+    assert "failed" not in _names(events)
+
+
+def test_mpaas_unreachable_is_503(tmp_path) -> None:
+    settings = sip_settings(tmp_path)
+    with running_kamailio(settings, f"http://127.0.0.1:{free_udp_port()}"):
+        done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+    assert done.returncode != 0
+    assert b"503" in done.stdout + done.stderr or any(b"503" in p.read_bytes() for p in tmp_path.glob("*errors.log"))

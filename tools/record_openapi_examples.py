@@ -29,6 +29,7 @@ from mpaas.openapi.document import RECORDED_EXAMPLES
 
 BASE_URL = "http://testserver"
 OPERATOR_TOKEN = "record-examples-operator"
+SIP_SECRET = "record-examples-sip"
 HANDSET = "+18015737111"
 OUTPUT = RECORDED_EXAMPLES  # the file the document reads, inside the package
 ADDRESS = {"Street1": "2701 N Thanksgiving Way", "Street2": "Suite 202", "City": "Lehi", "State": "UT", "Zip": "84043"}
@@ -408,6 +409,9 @@ async def script(r: Recorder, account_id: str, now) -> None:
     await r.get("/ops/v1/billing/runs", Period=last)
     await r.get("/ext/v1/billing/statement", Period=period)
 
+    # Call records (record() made one and reported its progress as Kamailio does).
+    await r.get("/ext/v1/calls")
+
     # A second account (after this, calls need an AccountId).
     created = await r.post(
         "/v1.0/account/create",
@@ -448,6 +452,33 @@ async def _run_done(r: Recorder, period: str) -> bool:
     return str(_get(run, "Status") or "").lower() in ("done", "complete", "completed")
 
 
+async def _a_call(platform, http: httpx2.AsyncClient, account_id: str, now) -> None:
+    """A call record as a routing decision makes it, answered and ended through POST /sip/v1/events."""
+    from mpaas.voice.calls import start_call
+
+    async with platform.db.write() as session:
+        await start_call(
+            session,
+            call_id="a84b4c76e66710@10.0.0.5",
+            account_id=account_id,
+            number_id=None,
+            direction="inbound",
+            from_number=HANDSET,
+            to_number="+18015557000",
+            now=now,
+        )
+    stamp = [(now + timedelta(seconds=s)).isoformat() for s in (1, 4, 65)]
+    events = [
+        {"Event": "ringing", "CallId": "a84b4c76e66710@10.0.0.5", "Code": 180, "Timestamp": stamp[0]},
+        {"Event": "answered", "CallId": "a84b4c76e66710@10.0.0.5", "Code": 200, "Reason": "OK", "Timestamp": stamp[1]},
+        {"Event": "ended", "CallId": "a84b4c76e66710@10.0.0.5", "Timestamp": stamp[2]},
+    ]
+    for event in events:
+        event["Branch"] = "sip:+18015557000@20.87.87.87:5060;transport=udp"
+    response = await http.post("/sip/v1/events", json={"Events": events}, headers={"X-Mpaas-Sip-Secret": SIP_SECRET})
+    response.raise_for_status()
+
+
 async def record(data_dir: Path) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """(recorded bodies, failures, every operation key of the document) from a run of the app in `data_dir`."""
     from mpaas.accounts.service import create_distributor
@@ -468,6 +499,7 @@ async def record(data_dir: Path) -> tuple[dict[str, Any], dict[str, str], list[s
         sandbox_porting=False,
         sandbox_endpoints=True,
         egress_allow="loopback",  # as `mpaas serve`: the script's receivers are on loopback
+        sip_shared_secret=SIP_SECRET,
     )
     platform = Platform.build(settings)
     app = create_app(settings, platform)
@@ -479,6 +511,7 @@ async def record(data_dir: Path) -> tuple[dict[str, Any], dict[str, str], list[s
         await inventory.load(platform.db, rows, now)
         async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=BASE_URL) as http:
             recorder = Recorder(http, credential.account_key, credential.account_secret)
+            await _a_call(platform, http, credential.account_id, now)
             await script(recorder, credential.account_id, now)
         operations = [key(method, path) for path, ops in app.openapi()["paths"].items() for method in ops]
     return recorder.recorded, recorder.failures, operations

@@ -31,6 +31,7 @@ from mpaas.routes.endpoints import router as routes_router
 from mpaas.sandbox.endpoints import router as sandbox_router
 from mpaas.subscribers.endpoints import router as subscribers_router
 from mpaas.unimplemented.endpoints import router as unimplemented_router
+from mpaas.voice.event_endpoints import router as call_events_router
 from mpaas.webhooks.endpoints import router as webhooks_router
 
 DESCRIPTION = """A self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.
@@ -78,6 +79,7 @@ def create_app(
         distributors_router,
         catalog_router,
         billing_router,
+        call_events_router,
         unimplemented_router,
     ):
         app.include_router(router)

@@ -45,6 +45,28 @@ class AvailableNumberArea(WireResponse):
     zipcode: str | None = None
 
 
+class CallRecord(WireResponse):
+    """A call record; also the Data of every Call_* account webhook (with Event and Timestamp added)."""
+
+    call_record_id: str | None = None
+    sip_call_id: str | None = None
+    account_id: str | None = None
+    number_id: str | None = None
+    direction: str | None = None
+    from_: str | None = Field(None, alias="From")
+    to: str | None = None
+    status: str | None = None
+    branch: str | None = None
+    created_on: str | None = None
+    ringing_on: str | None = None
+    answered_on: str | None = None
+    ended_on: str | None = None
+    duration_seconds: int | None = None
+    disposition: str | None = None
+    sip_code: int | None = None
+    sip_reason: str | None = None
+
+
 class ChargeOut(WireResponse):
     """`ChargeOut` in the server's OpenAPI document."""
 
@@ -3042,3 +3064,28 @@ class OpsPortOrdersResponse(WireResponse):
     billing_address: WireResponse | None = None
     subscriber_name: str | None = None
     port_date: str | None = None
+
+
+class ExtCallsRequest(WireRequest):
+    """Call records search (mpaas extension): the query string of `GET /ext/v1/calls`."""
+
+    account_id: str | None = None
+    call_record_id: str | None = None
+    phone_number: str | None = None
+    number_id: str | None = None
+    direction: str | None = None
+    disposition: str | None = None
+    status: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    page: int | None = None
+    results: int | None = None
+
+
+class ExtCallsResponse(WireResponse):
+    """Call records search (mpaas extension): the answer of `GET /ext/v1/calls`."""
+
+    results_total_records: int | None = None
+    results_pages: int | None = None
+    page: int | None = None
+    results: list[CallRecord] | None = None

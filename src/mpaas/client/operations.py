@@ -950,6 +950,14 @@ OPERATIONS: tuple[Operation, ...] = (
         "A port order as the operator relays it to the other carrier (port-in password decrypted)",
         auth="operator",
     ),
+    Operation(
+        "search_calls",
+        "GET",
+        "/ext/v1/calls",
+        ExtCallsRequest,
+        ExtCallsResponse,
+        "Call records search (mpaas extension)",
+    ),
 )
 
 BY_NAME: dict[str, Operation] = {op.name: op for op in OPERATIONS}

@@ -1,16 +1,22 @@
 """Call records: made by the routing decision (voice/routing, V2) through `start_call`, then moved along by the
-progress events Kamailio reports (voice/events.py). Interface: /work/notes/voice-protocol.md, docs/voice.md."""
+progress events Kamailio reports (voice/events.py); read through GET /ext/v1/calls (`search`). Interface:
+/work/notes/voice-protocol.md; documented in docs/voice.md."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core.errors import bad_request
 from mpaas.core.ids import CALL, new_id
-from mpaas.models.calls import Call
+from mpaas.core.wire import MAX_PAGE_NUMBER, check_date, iso
+from mpaas.models.calls import Call, CallEvent
 
 # Call.status values
 ROUTING = "routing"
@@ -18,13 +24,26 @@ RINGING = "ringing"
 IN_PROGRESS = "in-progress"
 ON_HOLD = "on-hold"
 COMPLETED = "completed"
+STATUSES = (ROUTING, RINGING, IN_PROGRESS, ON_HOLD, COMPLETED)
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
+DIRECTIONS = (INBOUND, OUTBOUND)
+
+# Call.disposition values, set when the call ends
+DISPOSITIONS = ("answered", "busy", "no-answer", "failed", "rejected", "cancelled")
+
+# The event a routing decision's rejection is recorded as (never sent by Kamailio: a stateless reply has none).
+REJECTED_EVENT = "rejected"
 
 # Column widths (models/calls.py): values from SIP are cut to fit rather than refused.
 NUMBER_WIDTH = 64
 SIP_CALL_ID_WIDTH = 255
+TEXT_WIDTH = 255
+
+
+def clip(value: str | None, width: int = TEXT_WIDTH) -> str | None:
+    return value[:width] if value else None
 
 
 async def start_call(
@@ -44,8 +63,8 @@ async def start_call(
     CALL- id. Asking again for the same Call-ID (an INVITE asked about twice) returns the record already made.
 
     `account_id`/`number_id` may be None for a call rejected before a number was found. With `reject_code` the
-    decision was a rejection: the record is final at once (disposition "rejected", the SIP code and reason),
-    as Kamailio's stateless reply reports no event for it."""
+    decision was a rejection: the record is final at once (disposition "rejected", the SIP code and reason;
+    Kamailio's stateless reply reports no event) and the account's webhooks get Call_Completed."""
     call_id = call_id[:SIP_CALL_ID_WIDTH]
     existing = await _id_of(session, call_id)
     if existing is not None:
@@ -63,22 +82,148 @@ async def start_call(
         created_at=at,
         updated_at=at,
     )
+    rejection = None
     if reject_code is not None:
         call.status = COMPLETED
         call.ended_at = at
         call.disposition = "rejected"
         call.sip_code = reject_code
-        call.sip_reason = (reject_reason or "")[:255] or None
+        call.sip_reason = clip(reject_reason)
+        rejection = CallEvent(
+            call_id=call.id,
+            event=REJECTED_EVENT,
+            occurred_at=at,
+            sip_code=reject_code,
+            reason=call.sip_reason,
+            received_at=at,
+        )
     try:
         async with session.begin_nested():  # a concurrent decision for the same Call-ID loses to the unique index
             session.add(call)
+            if rejection is not None:
+                session.add(rejection)  # the unit of work inserts calls before call_events (its foreign key)
     except IntegrityError:
         existing = await _id_of(session, call_id)
         if existing is None:
             raise
         return existing
+    if rejection is not None and account_id is not None:
+        # deferred: voice.events imports this module (the record's shape and the webhook names live there)
+        from mpaas.voice import events
+
+        await events.notify(session, call, [(rejection, present(call))], at)
     return call.id
 
 
 async def _id_of(session: AsyncSession, sip_call_id: str) -> str | None:
     return (await session.execute(select(Call.id).where(Call.sip_call_id == sip_call_id))).scalar_one_or_none()
+
+
+def present(call: Call) -> dict[str, Any]:
+    """A call record on the wire (GET /ext/v1/calls, and the Data of every Call_* webhook)."""
+    return {
+        "CallRecordId": call.id,
+        "SipCallId": call.sip_call_id,
+        "AccountId": call.account_id,
+        "NumberId": call.number_id,
+        "Direction": call.direction,
+        "From": call.from_number,
+        "To": call.to_number,
+        "Status": call.status,
+        "Branch": call.branch,
+        "CreatedOn": iso(call.created_at),
+        "RingingOn": iso(call.ringing_at),
+        "AnsweredOn": iso(call.answered_at),
+        "EndedOn": iso(call.ended_at),
+        "DurationSeconds": call.duration_seconds,
+        "Disposition": call.disposition,
+        "SipCode": call.sip_code,
+        "SipReason": call.sip_reason,
+    }
+
+
+# ------------------------------------------------------------------------------------------ search
+
+MAX_RESULTS = 1000
+DEFAULT_RESULTS = 25
+
+
+def _date(raw: str | None, field: str) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        parsed = datetime.strptime(raw.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise bad_request(f"The {field} field must be a date in YYYY-MM-DD form.") from None
+    check_date(parsed.date(), field)
+    return parsed
+
+
+def _choice(raw: str | None, allowed: Sequence[str], field: str) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    value = raw.strip().lower()
+    if value not in allowed:
+        raise bad_request(f"The {field} field must be one of: {', '.join(allowed)}.")
+    return value
+
+
+async def search(
+    session: AsyncSession,
+    account_ids: Sequence[str],
+    *,
+    call_record_id: str | None = None,
+    phone_number: str | None = None,
+    number_id: str | None = None,
+    direction: str | None = None,
+    disposition: str | None = None,
+    status: str | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    page: int | None = None,
+    results: int | None = None,
+) -> dict[str, Any]:
+    """Call records of `account_ids` (the caller's accounts, or the one it named), newest first. Dates are UTC
+    days of the record's creation (when the call was routed), both ends included, as in the message search."""
+    page = 1 if page is None else page
+    results = DEFAULT_RESULTS if results is None else results
+    if not 1 <= page <= MAX_PAGE_NUMBER:
+        raise bad_request(f"The Page field must be between 1 and {MAX_PAGE_NUMBER}.")
+    if not 1 <= results <= MAX_RESULTS:
+        raise bad_request(f"The Results field must be between 1 and {MAX_RESULTS}.")
+    start, end = _date(start_date, "StartDate"), _date(end_date, "EndDate")
+    if start and end and end < start:
+        raise bad_request("The EndDate field must not be before StartDate.")
+    conditions: list[Any] = [Call.account_id.in_(account_ids)]
+    if call_record_id and call_record_id.strip():
+        head, _, rest = call_record_id.strip().partition("-")  # any casing, as every id (CALL-<lowercase uuid>)
+        conditions.append(Call.id == f"{head.upper()}-{rest.lower()}")
+    number = (phone_number or "").strip()
+    if number:
+        conditions.append(or_(Call.from_number == number, Call.to_number == number))
+    if number_id and number_id.strip():
+        conditions.append(func.lower(Call.number_id) == number_id.strip().lower())
+    if wanted := _choice(direction, DIRECTIONS, "Direction"):
+        conditions.append(Call.direction == wanted)
+    if wanted := _choice(disposition, DISPOSITIONS, "Disposition"):
+        conditions.append(Call.disposition == wanted)
+    if wanted := _choice(status, STATUSES, "Status"):
+        conditions.append(Call.status == wanted)
+    if start is not None:
+        conditions.append(Call.created_at >= start)
+    if end is not None:
+        conditions.append(Call.created_at < end + timedelta(days=1))
+    total = int((await session.execute(select(func.count()).select_from(Call).where(*conditions))).scalar_one())
+    rows = await session.execute(
+        select(Call)
+        .where(*conditions)
+        .order_by(Call.created_at.desc(), Call.id.desc())
+        .offset((page - 1) * results)
+        .limit(results)
+    )
+    return {
+        "ResultsTotalRecords": total,
+        "ResultsPages": math.ceil(total / results),
+        "Page": page,
+        "Results": [present(c) for c in rows.scalars().all()],
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +20,8 @@ from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 from mpaas.webhooks.schemas import CreateWebhook, DeleteWebhook, UpdateWebhook, WebhookFields
 
 WEBHOOK_PREFIX = "WID"
+# Derived event ids (emit(event_key=...)) are UUIDs of version 5 in this namespace.
+EVENT_ID_NAMESPACE = uuid.UUID("5b0c3f4e-7a51-4a51-9f0e-8d3c6f1e2a90")
 
 COLUMNS = {
     "webhook_url": "url",
@@ -98,12 +102,31 @@ async def delete(session: AsyncSession, principal: Principal, body: DeleteWebhoo
     return hook.id
 
 
-async def emit(session: AsyncSession, account_id: str, event: str, data: dict, now: datetime) -> int:
+async def emit(
+    session: AsyncSession,
+    account_id: str,
+    event: str,
+    data: dict,
+    now: datetime,
+    *,
+    hooks: Sequence[AccountWebhook] | None = None,
+    event_key: str | None = None,
+) -> int:
     """Queue `event` for every active webhook of the account subscribed to it, in the caller's transaction.
-    Returns how many deliveries were queued. Each delivery has its own stable event id."""
-    hooks = await repository.subscribed(session, account_id, event)
+    Returns how many deliveries were queued. Each delivery has its own stable event id.
+
+    `hooks`: the account's webhooks, already read (a caller emitting many events reads them once).
+    `event_key`: names the event that happened (e.g. a call event's idempotency key); each delivery's event id
+    is then derived from it and the webhook's id, the same however often the event is emitted."""
+    if hooks is None:
+        hooks = await repository.subscribed(session, account_id, event)
+    else:
+        hooks = [h for h in hooks if h.active and event in h.subscribed_events.split(",")]
     for hook in hooks:
-        event_id = ids.new_id(ids.EVENT)
+        if event_key is None:
+            event_id = ids.new_id(ids.EVENT)
+        else:
+            event_id = f"{ids.EVENT}-{uuid.uuid5(EVENT_ID_NAMESPACE, f'{event_key}|{event}|{hook.id}')}"
         payload = {
             "EventId": event_id,
             "EventType": event,

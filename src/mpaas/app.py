@@ -32,6 +32,7 @@ from mpaas.sandbox.endpoints import router as sandbox_router
 from mpaas.subscribers.endpoints import router as subscribers_router
 from mpaas.unimplemented.endpoints import router as unimplemented_router
 from mpaas.voice.event_endpoints import router as call_events_router
+from mpaas.voice.route_endpoints import router as call_routing_router
 from mpaas.webhooks.endpoints import router as webhooks_router
 
 DESCRIPTION = """A self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.
@@ -63,6 +64,7 @@ def create_app(
     install_error_handlers(app)
     install_openapi(app)
     for router in (
+        call_routing_router,  # first: matched per INVITE, on a 5 ms budget (routes are tried in order)
         auth_router,
         routes_router,
         numbers_router,

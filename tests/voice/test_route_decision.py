@@ -179,12 +179,13 @@ async def test_same_priority_trunks_are_ordered_by_weight(http, api, numbers):
     assert len(seen) == 2
 
 
-async def test_a_trunk_the_egress_policy_refuses_is_not_used(http, api, numbers):
+async def test_a_trunk_the_egress_policy_refuses_is_not_used(http, api, numbers, caplog):
     # The tests' policy allows loopback only: a private address is refused, as for webhooks.
     number, _ = await voice_number(api, TrunkIp1="10.0.0.5", TrunkIp2="20.87.87.86")
     assert [r["uri"].split("@")[1] for r in (await decision(http, number))["routes"]] == [
         "20.87.87.86:5060;transport=udp"
     ]
+    assert "TrunkIp1: 10.0.0.5 is refused by the egress policy" in caplog.text  # the operator is told why
     number, _ = await voice_number(api, TrunkIp1="10.0.0.5")
     assert rejected(await decision(http, number)) == (480, "No Usable Trunk")
     number, _ = await voice_number(api, TrunkIp1="bad host;transport=tcp")

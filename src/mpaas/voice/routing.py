@@ -25,6 +25,7 @@ read on every call, so a status change, a product change or a new `VoiceRouteId`
 from __future__ import annotations
 
 import ipaddress
+import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,8 @@ from mpaas.routes.schemas import SRV_MAX
 from mpaas.voice import routing_repository as repository
 from mpaas.voice.calls import INBOUND, OUTBOUND, start_call
 from mpaas.voice.routing_schemas import RouteRequest
+
+log = logging.getLogger("mpaas.voice.routing")
 
 # A trunk that sends no provisional reply within this many ms counts as failed: Kamailio tries the next branch.
 TRUNK_FR_TIMER_MS = 5000
@@ -114,6 +117,8 @@ class RoutingCache:
         if cached is not None and cached[0] == version:
             return cached[1]
         compiled = compile_route(await repository.route_attributes(session, route_id) or {}, self.policy)
+        if compiled.problems:  # once per route version: the operator sees why a trunk is never tried
+            log.warning("voice route %s: trunks left out: %s", route_id, "; ".join(compiled.problems))
         if len(self.routes) >= CACHE_LIMIT:
             self.routes.clear()
         self.routes[route_id] = (version, compiled)

@@ -92,6 +92,15 @@ async def test_the_secret_is_required_and_no_token_replaces_it(http, api, number
     assert "/sip/v1/route" not in (await http.get("/openapi.json")).json()["paths"]
 
 
+async def test_the_secret_can_live_in_the_data_dir_and_none_refuses_all(http, settings):
+    settings.sip_shared_secret = None  # as `mpaas serve` runs: the secret it generated into the data dir
+    assert (await ask(http, "+12125550123", secret="")).status_code == 401
+    assert (await ask(http, "+12125550123", secret="anything")).status_code == 401  # no secret: nothing opens it
+    (settings.data_dir / "sip-secret").write_text("from-the-file\n")
+    assert (await ask(http, "+12125550123", secret="from-the-file")).status_code == 200
+    assert (await ask(http, "+12125550123", secret=SECRET)).status_code == 401
+
+
 async def test_a_bad_secret_takes_no_write_and_makes_no_record(http, api, numbers, platform):
     number, _ = await voice_number(api)
     await ask(http, number, secret="nope", CallId="unauthenticated@test")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.errors import bad_request
@@ -66,9 +66,6 @@ async def start_call(
     decision was a rejection: the record is final at once (disposition "rejected", the SIP code and reason;
     Kamailio's stateless reply reports no event) and the account's webhooks get Call_Completed."""
     call_id = call_id[:SIP_CALL_ID_WIDTH]
-    existing = await _id_of(session, call_id)
-    if existing is not None:
-        return existing
     at = now or datetime.now(UTC)
     call = Call(
         id=new_id(CALL),
@@ -82,13 +79,22 @@ async def start_call(
         created_at=at,
         updated_at=at,
     )
-    rejection = None
     if reject_code is not None:
-        call.status = COMPLETED
-        call.ended_at = at
-        call.disposition = "rejected"
-        call.sip_code = reject_code
-        call.sip_reason = clip(reject_reason)
+        call.status, call.ended_at, call.disposition = COMPLETED, at, "rejected"
+        call.sip_code, call.sip_reason = reject_code, clip(reject_reason)
+    # One statement on the routing decision's path (p99 <= 5 ms): the insert, which a record already made for
+    # this Call-ID (an INVITE asked about twice, or two decisions racing) turns into nothing. `call` itself
+    # stays out of the session: it only carries the values.
+    values = {c.key: getattr(call, c.key) for c in Call.__table__.columns}
+    insert = postgresql.insert(Call) if session.get_bind().dialect.name == "postgresql" else sqlite.insert(Call)
+    made = await session.execute(
+        insert.values(**values).on_conflict_do_nothing(index_elements=["sip_call_id"]).returning(Call.id)
+    )
+    if made.first() is None:
+        existing = await _id_of(session, call_id)
+        assert existing is not None  # the conflict was on this Call-ID
+        return existing
+    if reject_code is not None:
         rejection = CallEvent(
             call_id=call.id,
             event=REJECTED_EVENT,
@@ -97,21 +103,12 @@ async def start_call(
             reason=call.sip_reason,
             received_at=at,
         )
-    try:
-        async with session.begin_nested():  # a concurrent decision for the same Call-ID loses to the unique index
-            session.add(call)
-            if rejection is not None:
-                session.add(rejection)  # the unit of work inserts calls before call_events (its foreign key)
-    except IntegrityError:
-        existing = await _id_of(session, call_id)
-        if existing is None:
-            raise
-        return existing
-    if rejection is not None and account_id is not None:
-        # deferred: voice.events imports this module (the record's shape and the webhook names live there)
-        from mpaas.voice import events
+        session.add(rejection)
+        if account_id is not None:
+            # deferred: voice.events imports this module (the record's shape and the webhook names live there)
+            from mpaas.voice import events
 
-        await events.notify(session, call, [(rejection, present(call))], at)
+            await events.notify(session, call, [(rejection, present(call))], at)
     return call.id
 
 

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from mpaas.core.http.webhook_sender import sign
+from support.api import make_message_route, make_voice_route, provision
 from support.calls import SIP_SECRET, at, event, new_call, post_events
 
 
@@ -45,6 +46,41 @@ async def test_a_call_rings_is_answered_and_ends(api, platform, http):
     assert got["Branch"] == "sip:+18015557000@10.0.0.5"
     assert (got["AccountId"], got["NumberId"], got["Direction"]) == (api.account_id, "NID-0193", "inbound")
     assert (got["From"], got["To"], got["SipCallId"]) == ("+18015550100", "+18015557000", "c1@10.0.0.1")
+
+
+@pytest.mark.no_workers
+async def test_from_the_routing_decision_to_the_end_of_the_call(api, platform, http, numbers):
+    """The record the route answer names (POST /sip/v1/route, as Kamailio asks it) is the one the events move."""
+    route_id = await make_voice_route(api, TrunkIp1="20.87.87.87")
+    provisioned = await provision(
+        api,
+        await make_message_route(api),
+        AreaCode="801",
+        VoiceEnabled=True,
+        ProductType="Sms+Data+Voice",
+        VoiceRouteId=route_id,
+    )
+    number, number_id = provisioned["PhoneNumberAssigned"], provisioned["PhoneNumberId"]
+    headers = {"X-Mpaas-Sip-Secret": SIP_SECRET}
+    ask = {"CallId": "e2e@pbx", "From": "+12125550100", "To": number, "SourceIp": "203.0.113.9", "SourcePort": 5060}
+    answer = (await http.post("/sip/v1/route", json={**ask, "Transport": "udp"}, headers=headers)).json()
+    call = answer["call"]["CallRecordId"]
+    got = await record(api, call)
+    assert (got["Status"], got["NumberId"], got["To"], got["Direction"]) == ("routing", number_id, number, "inbound")
+    branch = answer["routes"][0]["uri"]
+    await post_events(
+        http,
+        event("ringing", "e2e@pbx", 1, Code=180, Branch=branch, CallRecordId=call),
+        event("answered", "e2e@pbx", 2, Code=200, Branch=branch, CallRecordId=call),
+        event("ended", "e2e@pbx", 32, CallRecordId=call),
+    )
+    got = await record(api, call)
+    assert (got["Disposition"], got["DurationSeconds"], got["Branch"]) == ("answered", 30, branch)
+    # a decision's rejection is a final record at once
+    await api.ok("POST", "/v1.0/numbers/update", json={"Number": number, "VoiceEnabled": False})
+    refused = (await http.post("/sip/v1/route", json={**ask, "CallId": "e2e-2@pbx"}, headers=headers)).json()
+    got = await record(api, refused["call"]["CallRecordId"])
+    assert (got["Status"], got["Disposition"], got["SipCode"]) == ("completed", "rejected", refused["reject"]["code"])
 
 
 @pytest.mark.no_workers

@@ -10,10 +10,12 @@ import random
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mpaas.core.egress import EgressPolicy
+from mpaas.models import InventoryNumber
 from mpaas.models.calls import Call
+from mpaas.numbers.porting.service import PORTED
 from mpaas.voice.routing import compile_route, serial_order
 from support.api import OPERATOR_TOKEN, make_message_route, make_voice_route, provision
 
@@ -199,6 +201,16 @@ async def test_a_trunk_the_egress_policy_refuses_is_not_used(http, api, numbers,
     assert rejected(await decision(http, number)) == (480, "No Usable Trunk")
     number, _ = await voice_number(api, TrunkIp1="bad host;transport=tcp")
     assert rejected(await decision(http, number)) == (480, "No Usable Trunk")
+
+
+async def test_a_number_ported_away_is_called_out_through_the_carrier(http, api, numbers, platform):
+    async with platform.db.write() as session:  # as a completed port-out leaves it
+        await session.execute(update(InventoryNumber).where(InventoryNumber.number == numbers[1]).values(status=PORTED))
+    own, _ = await voice_number(api, IpWhitelist=[{"IpAddress": CUSTOMER_PBX}])
+    answer = await decision(http, numbers[1], frm=own, source=CUSTOMER_PBX)
+    assert answer["call"]["Direction"] == "outbound"
+    assert answer["routes"][0]["uri"] == f"sip:{numbers[1]}@127.0.0.1:5070"
+    assert rejected(await decision(http, numbers[1]))[0] == 403  # not ours to answer any more
 
 
 # --- inbound: rejections ------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from mpaas.cli.jobs import jobs_app
 from mpaas.cli.roles import api as api_role
 from mpaas.cli.roles import check_redis
 from mpaas.cli.roles import gateway as gateway_role
+from mpaas.cli.roles import sip as sip_role
 from mpaas.cli.roles import worker as worker_role
 from mpaas.config import Settings
 from mpaas.core import eventloop
@@ -59,6 +60,7 @@ app.add_typer(webhook_secret_app, name="webhook-secret")  # client commands too 
 app.command("api")(api_role)  # the process roles (cli/roles.py)
 app.command("worker")(worker_role)
 app.command("gateway")(gateway_role)
+app.command("sip")(sip_role)
 
 
 @app.command()
@@ -103,7 +105,69 @@ def serve(
     console.print(f"  secrets key:    {'MPAAS_SECRETS_KEY' if key_file is None else escape(str(key_file))}")
     allowed = settings.egress_policy.spec or "nothing"
     console.print(f"  webhooks reach public addresses and: {escape(allowed)} (MPAAS_EGRESS_ALLOW)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    supervisor = _voice_supervisor(settings, host, port)
+    if supervisor is None:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+        return
+    _serve_with_voice(create_app(settings), host, port, supervisor)
+
+
+def _voice_supervisor(settings: Settings, host: str, port: int):
+    """`mpaas serve`'s Kamailio when it is installed and MPAAS_SIP_LISTEN is set (docs/voice.md); otherwise one
+    plain line saying why voice is off. The /sip/v1 secret is generated into the data dir either way."""
+    # deferred: the voice supervisor is needed by serve only
+    from mpaas.voice.kamailio import KamailioConfigError
+    from mpaas.voice.supervisor import KamailioSupervisor, ensure_sip_secret, voice_off_reason
+
+    secret, _ = ensure_sip_secret(settings)
+    reason = voice_off_reason(settings)
+    if reason is not None:
+        console.print(f"  voice: off ({escape(reason)})")
+        return None
+    reach = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    api_url = settings.sip_api_url or f"http://{'[' + reach + ']' if ':' in reach else reach}:{port}"
+    try:
+        supervisor = KamailioSupervisor(settings, api_url=api_url, secret=secret)
+    except KamailioConfigError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    console.print(f"  voice: Kamailio on {escape(settings.sip_listen or '')} (SIP), routing calls through {api_url}")
+    return supervisor
+
+
+def _serve_with_voice(app_, host: str, port: int, supervisor) -> None:
+    """uvicorn and Kamailio together: Kamailio starts once the API listens, and stops after it."""
+    import logging
+
+    import uvicorn
+
+    # deferred: the voice supervisor is needed by serve only
+    from mpaas.voice.supervisor import KamailioError
+
+    async def main() -> int:
+        server = uvicorn.Server(uvicorn.Config(app_, host=host, port=port, log_level="warning", access_log=False))
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if serving.done():
+            return 1
+        try:
+            await supervisor.start()
+        except KamailioError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            server.should_exit = True
+            await serving
+            return 2
+        try:
+            await serving
+        finally:
+            await supervisor.stop()
+        return 0
+
+    logging.getLogger("mpaas.sip").setLevel(logging.WARNING)  # Kamailio's warnings and errors, not its chatter
+    status = asyncio.run(main())
+    if status:
+        raise typer.Exit(status)
 
 
 @admin_app.command("migrate")

@@ -1,4 +1,4 @@
-"""Scale-out roles: `mpaas api`, `mpaas worker`, `mpaas gateway` (docs/deploy.md).
+"""Scale-out roles: `mpaas api`, `mpaas worker`, `mpaas gateway` (docs/deploy.md), and `mpaas sip` (docs/voice.md).
 
 Each runs the same code as `mpaas serve` with part of it switched on, against a shared database
 (PostgreSQL in production; every process migrates first, serialized by a lock).
@@ -130,3 +130,59 @@ def worker(data_dir: Path | None = typer.Option(None, "--data-dir", help="As for
 def gateway(data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR).")) -> None:
     """Hold the carrier binds under the bind lease and submit messages; a second gateway stands by."""
     _run_roles(frozenset({GATEWAY}), data_dir, "gateway")
+
+
+def sip(
+    api_url: str | None = typer.Option(
+        None,
+        "--api-url",
+        help="Where Kamailio reaches mpaas's /sip/v1 endpoints (default MPAAS_SIP_API_URL, else http://127.0.0.1:8080).",
+    ),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve (MPAAS_DATA_DIR)."),
+) -> None:
+    """Run Kamailio (SIP, MPAAS_SIP_LISTEN) supervised: it asks the API where each call goes (docs/voice.md)."""
+    # deferred: only this command needs the voice supervisor (and Kamailio)
+    from mpaas.voice.auth import load_sip_secret
+    from mpaas.voice.kamailio import KamailioConfigError
+    from mpaas.voice.supervisor import KamailioError, KamailioSupervisor
+
+    settings = _settings(data_dir)
+    if not settings.sip_listen:
+        err.print("[red]error:[/red] MPAAS_SIP_LISTEN is not set (e.g. udp:127.0.0.1:5060): nothing to listen on")
+        raise typer.Exit(2)
+    secret = load_sip_secret(settings)
+    if secret is None:
+        err.print(
+            "[red]error:[/red] MPAAS_SIP_SHARED_SECRET is not set (nor is there a "
+            f"{escape(str(settings.data_dir / 'sip-secret'))}): give the API processes and this one the same secret"
+        )
+        raise typer.Exit(2)
+    url = api_url or settings.sip_api_url or "http://127.0.0.1:8080"
+    try:
+        supervisor = KamailioSupervisor(settings, api_url=url, secret=secret)
+    except KamailioConfigError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+    async def main() -> int:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        try:
+            await supervisor.start()
+        except KamailioError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            return 2
+        err.print(
+            f"mpaas sip running (pid {os.getpid()}): Kamailio on {escape(settings.sip_listen or '')}, asking {url}"
+        )
+        try:
+            await stopping.wait()
+        finally:
+            await supervisor.stop()
+        return 0
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("mpaas.sip").setLevel(logging.INFO)  # Kamailio's own lines, forwarded at their level
+    raise typer.Exit(eventloop.run(main()))

@@ -165,10 +165,18 @@ class KamailioSupervisor:
             self.starts += 1
             logger.info("Kamailio started (pid %s) on %s", self.process.pid, self.params.listen)
             self._started.set()
-            assert self.process.stdout is not None
-            async for raw in self.process.stdout:
-                forward_log_line(raw.decode(errors="replace"))
-            code = await self.process.wait()
+            reader = asyncio.create_task(self._forward(self.process))
+            # Not process.wait(): asyncio's also waits for the log pipe to close, which Kamailio's children keep
+            # open when only the main process died. returncode is set as soon as the main process is reaped.
+            while self.process.returncode is None:
+                await asyncio.sleep(0.1)
+            code = self.process.returncode
+            # Its children outlive a main process that was killed (holding the SIP port and our log pipe): the
+            # process group goes with it. After a clean stop this finds nothing.
+            _kill_group(self.process.pid)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(reader, timeout=2)
+            reader.cancel()
             if self._stopping.is_set():
                 break
             if time.monotonic() - began > _HEALTHY_RUN_SECONDS:
@@ -178,6 +186,12 @@ class KamailioSupervisor:
                 await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
             backoff = min(backoff * 2, self.max_backoff)
 
+    @staticmethod
+    async def _forward(process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        async for raw in process.stdout:
+            forward_log_line(raw.decode(errors="replace"))
+
     async def stop(self) -> None:
         """SIGTERM Kamailio (its main process stops its children), SIGKILL after stop_timeout."""
         self._stopping.set()
@@ -185,13 +199,12 @@ class KamailioSupervisor:
         if proc is not None and proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), timeout=self.stop_timeout)
-            except TimeoutError:
+            deadline = time.monotonic() + self.stop_timeout
+            while proc.returncode is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            if proc.returncode is None:
                 logger.error("Kamailio did not stop within %.0f s: killing it", self.stop_timeout)
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                await proc.wait()
+                _kill_group(proc.pid)
         if self._task is not None:
             await self._task
             self._task = None
@@ -216,6 +229,12 @@ class KamailioSupervisor:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Kamailio did not answer on {self.params.listen}")
             await asyncio.sleep(0.1)
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL whatever is left of Kamailio's process group (it runs in a session of its own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def _options_ping(host: str, port: int) -> bool:

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint models bench lock clean
+.PHONY: install serve test lint models bench lock clean voice-deps
 
 install: $(STAMP)
 
@@ -37,6 +37,18 @@ lint: install
 # result. tests/client/test_sdk_models_generated.py fails while the file is stale.
 models: install
 	$(BIN)/python tools/generate_client_models.py
+
+# Voice (docs/voice.md): Kamailio and its modules, and sipp for the call tests, from Debian's packages. Installs
+# only what is missing (one apt-get update first); a no-op when everything is there.
+VOICE_PACKAGES := kamailio kamailio-utils-modules kamailio-json-modules kamailio-extra-modules sip-tester
+SUDO ?= $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+voice-deps:
+	@missing=$$(for p in $(VOICE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "voice-deps: all present ($(VOICE_PACKAGES))"; \
+	else echo "voice-deps: installing" $$missing; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
 
 bench: install
 	$(BIN)/python bench/api.py

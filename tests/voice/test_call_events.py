@@ -31,7 +31,7 @@ async def test_a_call_rings_is_answered_and_ends(api, platform, http):
     assert call.startswith("CALL-")
     assert (await record(api, call))["Status"] == "routing"
     answer = await post_events(http, event("ringing", "c1@10.0.0.1", 1, Code=180, Branch="sip:+18015557000@10.0.0.5"))
-    assert answer.status_code == 200 and answer.json() == {"Accepted": 1, "Duplicates": 0, "Ignored": 0}
+    assert answer.status_code == 200 and answer.json() == {"Accepted": 1, "Duplicates": 0, "Ignored": 0, "Invalid": 0}
     assert (await record(api, call))["Status"] == "ringing"
     await post_events(http, event("answered", "c1@10.0.0.1", 4.25, Code=200, Reason="OK"))
     assert (await record(api, call))["Status"] == "in-progress"
@@ -123,11 +123,11 @@ async def test_the_same_event_twice_is_one(api, platform, http):
     call = await new_call(platform, api.account_id, "dup")
     ringing = event("ringing", "dup", 1, Code=180)
     answer = await post_events(http, ringing, ringing)
-    assert answer.json() == {"Accepted": 2, "Duplicates": 1, "Ignored": 0}
+    assert answer.json() == {"Accepted": 2, "Duplicates": 1, "Ignored": 0, "Invalid": 0}
     await post_events(http, event("answered", "dup", 2), event("ended", "dup", 12))
     before = await record(api, call)
     again = await post_events(http, ringing, event("answered", "dup", 2), event("ended", "dup", 12))
-    assert again.json() == {"Accepted": 3, "Duplicates": 3, "Ignored": 0}
+    assert again.json() == {"Accepted": 3, "Duplicates": 3, "Ignored": 0, "Invalid": 0}
     assert await record(api, call) == before
     # the same event at another instant is another event (a second hold, say)
     await post_events(http, event("ended", "dup", 30))
@@ -194,7 +194,7 @@ async def test_events_of_several_calls_in_one_batch(api, platform, http):
         event("ended", "b1", 7),
         event("ringing", "nobody", 1),
     )
-    assert answer.json() == {"Accepted": 5, "Duplicates": 0, "Ignored": 1}
+    assert answer.json() == {"Accepted": 5, "Duplicates": 0, "Ignored": 1, "Invalid": 0}
     assert (await record(api, first))["DurationSeconds"] == 5
     assert (await record(api, second))["Disposition"] == "busy"
 
@@ -202,10 +202,10 @@ async def test_events_of_several_calls_in_one_batch(api, platform, http):
 @pytest.mark.no_workers
 async def test_an_unknown_call_id_makes_a_record_only_with_a_call_record_id(api, platform, http):
     answer = await post_events(http, event("ringing", "never-routed", 1))
-    assert answer.json() == {"Accepted": 0, "Duplicates": 0, "Ignored": 1}
+    assert answer.json() == {"Accepted": 0, "Duplicates": 0, "Ignored": 1, "Invalid": 0}
     named = "CALL-019ae4c2-6d1b-7c3e-9a41-2f5d8e7b1c60"
     answer = await post_events(http, event("ringing", "lost-record", 1, CallRecordId=named, From="+1801", To="+1802"))
-    assert answer.json() == {"Accepted": 1, "Duplicates": 0, "Ignored": 0}
+    assert answer.json() == {"Accepted": 1, "Duplicates": 0, "Ignored": 0, "Invalid": 0}
     async with platform.db.read() as session:
         from mpaas.models import Call  # deferred: a model read only by this test
 
@@ -237,21 +237,40 @@ async def test_start_call_returns_the_record_already_made_and_records_rejections
 
 @pytest.mark.no_workers
 @pytest.mark.parametrize(
-    "body,message",
+    "bad",
     [
-        ({"Event": "exploded", "CallId": "x", "Timestamp": at(1)}, "Event"),
-        ({"Event": "ringing", "Timestamp": at(1)}, "CallId"),
-        ({"Event": "ringing", "CallId": "x"}, "Timestamp"),
-        ({"Event": "ringing", "CallId": "x", "Timestamp": "9999-01-01T00:00:00Z"}, "Timestamp"),
-        ({"Event": "ringing", "CallId": "x", "Timestamp": at(1), "Code": 7000}, "Code"),
-        ({"Events": []}, "Events"),
+        {"Event": "exploded", "CallId": "x", "Timestamp": at(1)},
+        {"Event": "ringing", "Timestamp": at(1)},
+        {"Event": "ringing", "CallId": "x"},
+        {"Event": "ringing", "CallId": "x", "Timestamp": "9999-01-01T00:00:00Z"},
+        {"Event": "ringing", "CallId": "x", "Timestamp": at(1), "Code": 7000},
+        {"Event": "ringing", "CallId": "x", "Timestamp": at(1), "Reason": "a\x00b"},
+        "not an event",
     ],
 )
-async def test_malformed_events_are_400_and_change_nothing(api, platform, http, body, message):
+async def test_an_event_that_cannot_be_read_is_dropped_and_holds_back_no_other(api, platform, http, bad):
+    """Kamailio sends a batch again until mpaas takes it: one bad event must not block the queue."""
     call = await new_call(platform, api.account_id, "x")
+    answer = await post_events(http, bad, event("answered", "x", 2))
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"Accepted": 1, "Duplicates": 0, "Ignored": 0, "Invalid": 1}
+    assert (await record(api, call))["Status"] == "in-progress"
+
+
+@pytest.mark.no_workers
+async def test_long_sip_texts_are_cut_to_fit(api, platform, http):
+    call = await new_call(platform, api.account_id, "long")
+    branch = "sip:" + "b" * 400 + "@10.0.0.5"
+    await post_events(http, event("failed", "long", 1, Code=503, Reason="R" * 300, Branch=branch))
+    got = await record(api, call)
+    assert (got["SipReason"], got["Branch"]) == ("R" * 255, branch[:255])
+
+
+@pytest.mark.no_workers
+@pytest.mark.parametrize("body", [{"Events": []}, {"Events": "ringing"}, [1, 2], {"Events": [{}] * 1001}])
+async def test_a_body_that_is_no_batch_is_400(api, platform, http, body):
     answer = await http.post("/sip/v1/events", json=body, headers={"X-Mpaas-Sip-Secret": SIP_SECRET})
-    assert answer.status_code == 400 and message in answer.json()["Message"], answer.text
-    assert (await record(api, call))["Status"] == "routing"
+    assert answer.status_code == 400 and set(answer.json()) == {"StatusCode", "Message"}, answer.text
 
 
 @pytest.mark.no_workers

@@ -22,8 +22,9 @@ router = APIRouter()
 # the write lock.
 @router.post("/sip/v1/events", dependencies=[SipSecret], include_in_schema=False, response_model=EventsAccepted)
 async def call_events(body: EventsRequest, session: WriteSession, now: Now) -> dict[str, Any]:
-    out = await events.apply_events(session, body.events, now)
-    return {"Accepted": out.accepted, "Duplicates": out.duplicates, "Ignored": out.ignored}
+    valid, invalid = body.parse()
+    out = await events.apply_events(session, valid, now)
+    return {"Accepted": out.accepted, "Duplicates": out.duplicates, "Ignored": out.ignored, "Invalid": invalid}
 
 
 @router.get(

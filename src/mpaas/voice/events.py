@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.ids import CALL, has_prefix
-from mpaas.core.wire import Required, WireDateTime, WireModel, WireResponse, blank_as_none, iso, one_of
+from mpaas.core.wire import Required, WireDateTime, WireModel, WireResponse, iso, one_of
 from mpaas.models import AccountWebhook
 from mpaas.models.calls import Call, CallEvent
 from mpaas.voice import calls
@@ -63,15 +63,28 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-_Text64 = Annotated[Annotated[str, Field(max_length=64)] | None, BeforeValidator(blank_as_none)]
-_Text255 = Annotated[Annotated[str, Field(max_length=255)] | None, BeforeValidator(blank_as_none)]
+def _clip(width: int):
+    """A text from SIP (a user part, a reason phrase, a URI) longer than its column is cut to fit, not refused."""
+
+    def clip(value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()[:width]
+            return value or None
+        return value
+
+    return BeforeValidator(clip)
+
+
+_Text64 = Annotated[str | None, _clip(64)]
+_Text255 = Annotated[str | None, _clip(255)]
 
 
 class CallEventIn(WireModel):
     """One event as Kamailio reports it (/work/notes/voice-protocol.md)."""
 
     event: Annotated[str, one_of(*EVENTS)] = Field(alias="Event")
-    call_id: Annotated[Required, Field(max_length=calls.SIP_CALL_ID_WIDTH)] = Field(alias="CallId")
+    # Cut as start_call cuts the Call-ID it records.
+    call_id: Annotated[Required, _clip(calls.SIP_CALL_ID_WIDTH)] = Field(alias="CallId")
     call_record_id: _Text64 = Field(default=None, alias="CallRecordId")
     code: int | None = Field(default=None, alias="Code", ge=100, le=699)
     reason: _Text255 = Field(default=None, alias="Reason")
@@ -82,9 +95,13 @@ class CallEventIn(WireModel):
 
 
 class EventsRequest(WireModel):
-    """One event, or several as {"Events": [...]}: a single event is read as a batch of one."""
+    """One event, or several as {"Events": [...]}: a single event is read as a batch of one.
 
-    events: list[CallEventIn] = Field(alias="Events", min_length=1, max_length=MAX_BATCH)
+    Each event is validated on its own (`parse`): Kamailio sends a batch again until it is taken, so one event
+    mpaas cannot read must not hold back the others (it is counted, logged and dropped). Only a body that is not
+    a batch at all is 400."""
+
+    events: list[Any] = Field(alias="Events", min_length=1, max_length=MAX_BATCH)
 
     @model_validator(mode="before")
     @classmethod
@@ -93,11 +110,30 @@ class EventsRequest(WireModel):
             return {"Events": [data]}
         return data
 
+    def parse(self) -> tuple[list[CallEventIn], int]:
+        """The events that are valid, and how many were not."""
+        valid: list[CallEventIn] = []
+        for raw in self.events:
+            try:
+                valid.append(CallEventIn.model_validate(raw))
+            except ValidationError as exc:
+                log.warning("call event dropped, it is not valid: %s: %s", _short(raw), _problems(exc))
+        return valid, len(self.events) - len(valid)
+
+
+def _short(raw: Any) -> str:
+    return repr(raw)[:300]
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+
 
 class EventsAccepted(WireResponse):
     accepted: int = Field(alias="Accepted")  # events taken in: new ones and repeats of stored ones
     duplicates: int = Field(alias="Duplicates")  # of those, repeats (already stored: nothing changed)
     ignored: int = Field(alias="Ignored")  # events of a Call-ID with no record and no CallRecordId
+    invalid: int = Field(alias="Invalid")  # events that could not be read (logged, dropped)
 
 
 # ------------------------------------------------------------------------------------------ the record
@@ -197,6 +233,8 @@ async def apply_events(session: AsyncSession, items: Sequence[CallEventIn], now:
     """Store and apply a batch of events in the caller's transaction. A few queries per batch whatever its
     size: the records, their stored events, the accounts' webhooks."""
     out = Outcome()
+    if not items:
+        return out
     by_sip: dict[str, Call] = {}
     sip_ids = sorted({i.call_id for i in items})
     # FOR UPDATE (PostgreSQL; SQLite's write transaction is already exclusive): two batches about the same call

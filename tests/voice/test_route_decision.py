@@ -268,7 +268,7 @@ async def test_the_called_number_is_read_in_its_e164_form(http, api, numbers):
 # --- inbound: forward routes --------------------------------------------------------------------------------
 
 
-async def test_forward_goes_to_the_carrier_with_the_caller_id_rule(http, api, numbers):
+async def test_forward_goes_to_the_carrier_with_the_caller_id_rule(http, api, numbers, caplog):
     target = "+12125550199"
     transferee, _ = await voice_number(api, RouteType="Forward", TrunkIp1=target, TransferCallerId="Transferee")
     (branch,) = (await decision(http, transferee))["routes"]
@@ -284,6 +284,7 @@ async def test_forward_goes_to_the_carrier_with_the_caller_id_rule(http, api, nu
 
     nowhere, _ = await voice_number(api, RouteType="Forward", TrunkIp1="20.87.87.87")
     assert rejected(await decision(http, nowhere)) == (480, "No Forward Number")
+    assert "trunks left out" not in caplog.text  # a forward number is not a trunk's host
 
 
 async def test_forward_without_a_carrier_trunk_is_503(http, api, numbers, app):

@@ -90,7 +90,7 @@ class CompiledRoute:
     trunks: tuple[Trunk, ...]
     forward_numbers: tuple[str, ...]
     transfer_caller_id: str
-    problems: tuple[str, ...]  # trunks or forward targets left out, and why (logged with a rejection)
+    problems: tuple[str, ...]  # trunks left out, and why (logged once per route version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +112,13 @@ class RoutingCache:
         self.routes: dict[str, tuple[datetime, CompiledRoute]] = {}
         self.whitelists: dict[str, tuple[tuple[int, datetime | None], Whitelist]] = {}
 
-    async def route(self, session: AsyncSession, route_id: str, version: datetime) -> CompiledRoute:
+    async def route(self, session: AsyncSession, route_id: str, version: datetime, kind: str) -> CompiledRoute:
+        """`kind`: the route's RouteType, lower case (a change of it is a change of `version` too)."""
         cached = self.routes.get(route_id)
         if cached is not None and cached[0] == version:
             return cached[1]
-        compiled = compile_route(await repository.route_attributes(session, route_id) or {}, self.policy)
+        attributes = await repository.route_attributes(session, route_id) or {}
+        compiled = compile_route(attributes, self.policy, forward=kind == "forward")
         if compiled.problems:  # once per route version: the operator sees why a trunk is never tried
             log.warning("voice route %s: trunks left out: %s", route_id, "; ".join(compiled.problems))
         if len(self.routes) >= CACHE_LIMIT:
@@ -201,25 +203,26 @@ def _trunk(attributes: dict[str, Any], n: int, policy: EgressPolicy) -> tuple[Tr
     )
 
 
-def compile_route(attributes: dict[str, Any], policy: EgressPolicy) -> CompiledRoute:
+def compile_route(attributes: dict[str, Any], policy: EgressPolicy, *, forward: bool = False) -> CompiledRoute:
+    """A Trunk route's usable trunks, or (`forward`) a Forward route's destination numbers: TrunkIp1 (then
+    TrunkIp2) holding an E.164 number (the contract has no field of its own for it; docs/compatibility.md)."""
     trunks: list[Trunk] = []
     problems: list[str] = []
-    forward: list[str] = []
+    numbers: list[str] = []
     for n in (1, 2):
+        if forward:
+            target = attributes.get(f"TrunkIp{n}")
+            number = normalize_e164(str(target)) if target else None
+            if number is not None and attributes.get(f"TrunkEnabled{n}") is not False:
+                numbers.append(number)
+            continue
         trunk, problem = _trunk(attributes, n, policy)
         if trunk is not None:
             trunks.append(trunk)
         if problem:
             problems.append(problem)
-        # A Forward route's destination numbers: TrunkIp1 (then TrunkIp2) holding an E.164 number (the contract
-        # has no field of its own for it; docs/compatibility.md).
-        target = attributes.get(f"TrunkIp{n}")
-        if target and attributes.get(f"TrunkEnabled{n}") is not False:
-            number = normalize_e164(str(target))
-            if number is not None:
-                forward.append(number)
     transfer = attributes.get("TransferCallerId") or DEFAULT_TRANSFER_CALLER_ID
-    return CompiledRoute(tuple(trunks), tuple(forward), transfer, tuple(problems))
+    return CompiledRoute(tuple(trunks), tuple(numbers), transfer, tuple(problems))
 
 
 def compile_whitelist(routes_attributes: Any) -> Whitelist:
@@ -330,7 +333,7 @@ async def _inbound(
     kind = route_type.lower()
     if kind == "url":
         raise Reject(501, "URL Routing Not Implemented Yet")
-    route = await cache.route(session, route_id, version)
+    route = await cache.route(session, route_id, version, kind)
     if kind == "forward":
         decision.routes = _forward_branches(settings, route, number)
     else:

@@ -137,6 +137,7 @@ def _voice_supervisor(settings: Settings, host: str, port: int):
 
 def _serve_with_voice(app_, host: str, port: int, supervisor) -> None:
     """uvicorn and Kamailio together: Kamailio starts once the API listens, and stops after it."""
+    import contextlib
     import logging
 
     import uvicorn
@@ -144,8 +145,18 @@ def _serve_with_voice(app_, host: str, port: int, supervisor) -> None:
     # deferred: the voice supervisor is needed by serve only
     from mpaas.voice.supervisor import KamailioError
 
+    class Server(uvicorn.Server):
+        # uvicorn re-raises the SIGTERM/SIGINT it caught once it has stopped, which would end this process before
+        # Kamailio is stopped: the signals are ours here, and stop uvicorn, then Kamailio.
+        @contextlib.contextmanager
+        def capture_signals(self):
+            yield
+
     async def main() -> int:
-        server = uvicorn.Server(uvicorn.Config(app_, host=host, port=port, log_level="warning", access_log=False))
+        server = Server(uvicorn.Config(app_, host=host, port=port, log_level="warning", access_log=False))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)

@@ -4,6 +4,7 @@ by the supervisor, and this app (under uvicorn) answering /sip/v1/route and /sip
 from __future__ import annotations
 
 import asyncio
+import subprocess
 
 import pytest
 import uvicorn
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from mpaas.models.calls import Call
 from support.api import make_message_route, make_voice_route, provision
 from support.sip import (
+    SCENARIOS,
     SECRET,
     free_tcp_port,
     free_udp_port,
@@ -72,18 +74,79 @@ async def test_an_inbound_call_fails_over_from_the_preferred_trunk_and_is_record
             assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
             assert await asyncio.to_thread(wait_exit, first) == 0  # it got the INVITE first
             assert await asyncio.to_thread(wait_exit, second) == 0  # and the call was answered here
-            record = None
-            for _ in range(100):  # the events arrive in batches, after the call
-                async with platform.db.read() as session:
-                    record = (
-                        await session.execute(select(Call).where(Call.to_number == number.removeprefix("+")))
-                    ).scalar_one_or_none()
-                if record is not None and record.disposition is not None:
-                    break
-                await asyncio.sleep(0.1)
+            record = await _record(platform, to_number=number.removeprefix("+"))
     finally:
         server.should_exit = True
         await serving
     assert record is not None and record.account_id == api.account_id and record.direction == "inbound"
     assert record.disposition == "answered", (record.status, record.disposition, record.sip_code)
     assert record.branch == f"sip:{number}@127.0.0.1:{healthy};transport=udp"
+
+
+async def _record(platform, **where) -> Call | None:
+    """The call record matching `where` once it has a disposition (events arrive in batches, after the call)."""
+    record = None
+    for _ in range(100):
+        async with platform.db.read() as session:
+            query = select(Call).filter_by(**where)
+            record = (await session.execute(query)).scalar_one_or_none()
+        if record is not None and record.disposition is not None:
+            return record
+        await asyncio.sleep(0.1)
+    return record
+
+
+def _customer_call(target_port: int, cwd, *, caller: str, to: str) -> subprocess.CompletedProcess:
+    """A customer's PBX (from 127.0.0.1) placing one call with caller id `caller` through Kamailio."""
+    return subprocess.run(
+        ["sipp", f"127.0.0.1:{target_port}", "-sf", str(SCENARIOS / "uac_call_from.xml"), "-key", "caller", caller]
+        + ["-i", "127.0.0.1", "-p", str(free_udp_port()), "-s", to, "-m", "1", "-nostdin"]
+        + ["-timeout", "15s", "-timeout_error", "-trace_msg"],
+        capture_output=True,
+        cwd=cwd,
+        timeout=30,
+    )
+
+
+async def test_an_outbound_call_from_a_whitelisted_trunk_reaches_the_carrier(app, api, numbers, platform, tmp_path):
+    kamailio_or_skip()
+    sipp_or_skip()
+    port, carrier = free_tcp_port(), free_udp_port()
+    platform.settings.sip_carrier_uri = f"sip:127.0.0.1:{carrier}"
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    route_id = await make_voice_route(api, IpWhitelist=[{"IpAddress": "127.0.0.1"}])
+    number = (
+        await provision(
+            api,
+            await make_message_route(api),
+            AreaCode="801",
+            VoiceEnabled=True,
+            ProductType="Sms+Data+Voice",
+            VoiceRouteId=route_id,
+        )
+    )["PhoneNumberAssigned"]
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            pstn = sipp_uas(carrier, tmp_path)
+            done = await asyncio.to_thread(
+                _customer_call, sip_port(sip), tmp_path, caller=number.removeprefix("+"), to="12125550123"
+            )
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert await asyncio.to_thread(wait_exit, pstn) == 0  # the carrier took and answered it
+            record = await _record(platform, to_number="12125550123")
+            refused = await asyncio.to_thread(
+                _customer_call, sip_port(sip), tmp_path, caller="12125550100", to="12125550124"
+            )  # a caller id the account does not own
+            assert refused.returncode != 0
+            rejected = await _record(platform, to_number="12125550124")
+    finally:
+        server.should_exit = True
+        await serving
+    assert record is not None and record.direction == "outbound" and record.account_id == api.account_id
+    assert record.disposition == "answered" and record.branch == f"sip:+12125550123@127.0.0.1:{carrier}"
+    assert rejected is not None and (rejected.disposition, rejected.sip_code) == ("rejected", 403)
+    assert rejected.account_id is None  # nobody's call: the caller id is not a number here

@@ -150,3 +150,40 @@ async def test_an_outbound_call_from_a_whitelisted_trunk_reaches_the_carrier(app
     assert record.disposition == "answered" and record.branch == f"sip:+12125550123@127.0.0.1:{carrier}"
     assert rejected is not None and (rejected.disposition, rejected.sip_code) == ("rejected", 403)
     assert rejected.account_id is None  # nobody's call: the caller id is not a number here
+
+
+async def test_a_forward_presents_the_forwarding_number_when_transferor(app, api, numbers, platform, tmp_path):
+    kamailio_or_skip()
+    sipp_or_skip()
+    port, carrier = free_tcp_port(), free_udp_port()
+    platform.settings.sip_carrier_uri = f"sip:127.0.0.1:{carrier}"
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    route_id = await make_voice_route(api, RouteType="Forward", TrunkIp1="+12125550199", TransferCallerId="Transferor")
+    number = (
+        await provision(
+            api,
+            await make_message_route(api),
+            AreaCode="801",
+            VoiceEnabled=True,
+            ProductType="Sms+Data+Voice",
+            VoiceRouteId=route_id,
+        )
+    )["PhoneNumberAssigned"]
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            pstn = sipp_uas(carrier, tmp_path)
+            done = await asyncio.to_thread(sipp_uac, sip_port(sip), tmp_path, to=number.removeprefix("+"))
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert await asyncio.to_thread(wait_exit, pstn) == 0
+    finally:
+        server.should_exit = True
+        await serving
+    (trace,) = tmp_path.glob("uas_answer_*_messages.log")
+    invite = trace.read_text(errors="replace").split("INVITE sip:", 1)[1].split("\n\n", 1)[0]
+    assert invite.startswith("+12125550199@127.0.0.1")  # the forward number, at the carrier
+    from_line = next(line for line in invite.splitlines() if line.lower().startswith("from:"))
+    assert f"<sip:{number}@" in from_line  # the forwarding number as caller id, not the caller's

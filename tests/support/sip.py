@@ -54,9 +54,10 @@ def free_tcp_port() -> int:
 class FakeMpaas:
     """POST /sip/v1/route answers `decide(request)`; POST /sip/v1/events records the events."""
 
-    def __init__(self, decide: Callable[[dict], dict], secret: str = SECRET) -> None:
+    def __init__(self, decide: Callable[[dict], dict], secret: str = SECRET, events_delay: float = 0.0) -> None:
         self.decide = decide
         self.secret = secret
+        self.events_delay = events_delay  # seconds each POST /sip/v1/events takes (a slow mpaas)
         self.route_requests: list[dict] = []
         self.events: list[dict] = []
         owner = self
@@ -72,6 +73,7 @@ class FakeMpaas:
                     owner.route_requests.append(body)
                     status, answer = 200, owner.decide(body)
                 elif self.path == "/sip/v1/events":
+                    time.sleep(owner.events_delay)
                     events = body.get("Events", [body])
                     owner.events.extend(events)
                     status, answer = 200, {"Accepted": len(events)}

@@ -3,6 +3,8 @@ trunks (UAS), the routing decisions and call events over HTTP (docs/voice.md).""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from support.sip import (
@@ -87,3 +89,22 @@ def test_mpaas_unreachable_is_503(tmp_path) -> None:
         done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
     assert done.returncode != 0
     assert b"503" in done.stdout + done.stderr or any(b"503" in p.read_bytes() for p in tmp_path.glob("*errors.log"))
+
+
+def test_a_slow_events_endpoint_never_holds_a_call(tmp_path) -> None:
+    # Each POST /sip/v1/events takes 1.5 s (under Kamailio's 2 s HTTP timeout, past which the batch is sent again).
+    # Sent from the SIP worker, the ringing and answered events alone would hold the call 3 s; queued for the
+    # events process, the call takes its usual fraction of a second.
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk), events_delay=1.5) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            uas = sipp_uas(trunk, tmp_path)
+            began = time.monotonic()
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            took = time.monotonic() - began
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs), timeout=10)
+    assert took < 1.5, f"the call took {took:.2f} s"
+    assert _names(events) == ["ringing", "answered", "ended"]

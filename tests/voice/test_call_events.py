@@ -11,7 +11,7 @@ import pytest
 
 from mpaas.core.http.webhook_sender import sign
 from support.api import make_message_route, make_voice_route, provision
-from support.calls import SIP_SECRET, at, event, new_call, post_events
+from support.calls import SIP_SECRET, T0, at, event, new_call, post_events
 
 
 @pytest.fixture
@@ -132,6 +132,19 @@ async def test_the_same_event_twice_is_one(api, platform, http):
     # the same event at another instant is another event (a second hold, say)
     await post_events(http, event("ended", "dup", 30))
     assert (await record(api, call))["DurationSeconds"] == 10  # the first end stands
+
+
+@pytest.mark.no_workers
+async def test_a_timestamp_may_be_unix_seconds_and_is_the_same_instant(api, platform, http):
+    call = await new_call(platform, api.account_id, "unix")
+    unix = T0.timestamp() + 1.5
+    await post_events(http, {"Event": "answered", "CallId": "unix", "Timestamp": unix})
+    again = await post_events(
+        http, event("answered", "unix", 1.5), {"Event": "ended", "CallId": "unix", "Timestamp": str(unix + 10)}
+    )
+    assert again.json() == {"Accepted": 2, "Duplicates": 1, "Ignored": 0, "Invalid": 0}
+    got = await record(api, call)
+    assert (got["AnsweredOn"], got["DurationSeconds"]) == ("2026-12-03T22:00:01.500000+00:00", 10)
 
 
 @pytest.mark.no_workers

@@ -216,15 +216,9 @@ route[DECIDE] {
     $var(code) = 0;
     jansson_get("reject.code", "$var(answer)", "$var(code)");
     if ($var(code) != 0) {
+        # No event: mpaas decided the rejection and recorded it then.
         $var(reason) = "Rejected";
         jansson_get("reject.reason", "$var(answer)", "$var(reason)");
-        $var(ev) = "failed";
-        $var(evcode) = $var(code);
-        $var(evreason) = $var(reason);
-        $var(evbranch) = "";
-        $var(evfrom) = $fU;
-        $var(evto) = $rU;
-        route(EVENT);
         t_reply("$var(code)", "$var(reason)");
         exit;
     }

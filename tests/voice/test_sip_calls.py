@@ -109,3 +109,18 @@ def test_a_slow_events_endpoint_never_holds_a_call(tmp_path) -> None:
             events = mpaas.wait_events(lambda evs: "ended" in _names(evs), timeout=10)
     assert took < 1.5, f"the call took {took:.2f} s"
     assert _names(events) == ["ringing", "answered", "ended"]
+
+
+def test_a_call_put_on_hold_and_resumed_is_reported(tmp_path) -> None:
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-HOLD")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            uas = sipp_uas(trunk, tmp_path, scenario="uas_answer_hold.xml")
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000", scenario="uac_call_hold.xml")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
+    assert _names(events) == ["ringing", "answered", "hold", "resume", "ended"]
+    assert {e["CallRecordId"] for e in events} == {"CALL-HOLD"}
+    assert events[2]["From"] == "18015550100" and events[2]["To"] == "18015557000"

@@ -124,3 +124,35 @@ def test_a_call_put_on_hold_and_resumed_is_reported(tmp_path) -> None:
     assert _names(events) == ["ringing", "answered", "hold", "resume", "ended"]
     assert {e["CallRecordId"] for e in events} == {"CALL-HOLD"}
     assert events[2]["From"] == "18015550100" and events[2]["To"] == "18015557000"
+
+
+def test_a_trunk_that_never_answers_fails_over_after_its_fr_timer(tmp_path) -> None:
+    silent, healthy = free_udp_port(), free_udp_port()  # nothing listens on `silent`
+    with FakeMpaas(route_to(silent, healthy, crid="CALL-TO")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            uas = sipp_uas(healthy, tmp_path)
+            began = time.monotonic()
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            took = time.monotonic() - began
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
+    assert 1.8 < took < 6, took  # the route's fr_timer is 2 s
+    answered = next(e for e in events if e["Event"] == "answered")
+    assert answered["Branch"] == f"sip:18015557000@127.0.0.1:{healthy};transport=udp"
+
+
+def test_a_call_no_trunk_takes_is_reported_failed_with_the_final_code(tmp_path) -> None:
+    broken = free_udp_port()
+    with FakeMpaas(route_to(broken, crid="CALL-503")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            trunk = sipp_uas(broken, tmp_path, scenario="uas_503.xml")
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode != 0  # the caller got the 503
+            assert wait_exit(trunk) == 0
+            events = mpaas.wait_events(lambda evs: "failed" in _names(evs))
+    (failed,) = events
+    assert (failed["Code"], failed["CallRecordId"]) == (503, "CALL-503")
+    assert failed["Branch"] == f"sip:18015557000@127.0.0.1:{broken};transport=udp"

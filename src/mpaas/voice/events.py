@@ -211,7 +211,14 @@ class _State:
         call.sip_code, call.sip_reason, call.branch = self.sip_code, self.sip_reason, self.branch
 
 
+_FIRST = datetime.min.replace(tzinfo=UTC)
+
+
 def _order(e: CallEvent) -> tuple[datetime, int]:
+    # A rejection by the routing decision comes first whatever the clocks say (mpaas stamped it, Kamailio stamps
+    # the rest): the call never went anywhere, so an event Kamailio reports for it changes nothing.
+    if e.event == calls.REJECTED_EVENT:
+        return (_FIRST, -1)
     return (e.occurred_at, RANK.get(e.event, 9))
 
 

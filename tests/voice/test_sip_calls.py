@@ -156,3 +156,17 @@ def test_a_call_no_trunk_takes_is_reported_failed_with_the_final_code(tmp_path) 
     (failed,) = events
     assert (failed["Code"], failed["CallRecordId"]) == (503, "CALL-503")
     assert failed["Branch"] == f"sip:18015557000@127.0.0.1:{broken};transport=udp"
+
+
+def test_parallel_routes_ring_every_trunk_at_once(tmp_path) -> None:
+    busy, answering = free_udp_port(), free_udp_port()
+    with FakeMpaas(route_to(busy, answering, routing="parallel", crid="CALL-PAR")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            first = sipp_uas(busy, tmp_path, scenario="uas_503.xml")
+            second = sipp_uas(answering, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(first) == 0 and wait_exit(second) == 0  # both got the INVITE
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
+    assert "answered" in _names(events) and "failed" not in _names(events)

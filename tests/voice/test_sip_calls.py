@@ -170,3 +170,17 @@ def test_parallel_routes_ring_every_trunk_at_once(tmp_path) -> None:
             assert wait_exit(first) == 0 and wait_exit(second) == 0  # both got the INVITE
             events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
     assert "answered" in _names(events) and "failed" not in _names(events)
+
+
+def test_a_caller_hanging_up_while_it_rings_is_reported_failed_487(tmp_path) -> None:
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-CXL")) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            uas = sipp_uas(trunk, tmp_path, scenario="uas_ring_until_cancel.xml")
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000", scenario="uac_cancel.xml")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            events = mpaas.wait_events(lambda evs: "failed" in _names(evs))
+    assert _names(events) == ["ringing", "failed"]
+    assert events[1]["Code"] == 487

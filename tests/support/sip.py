@@ -58,6 +58,8 @@ class FakeMpaas:
         self.decide = decide
         self.secret = secret
         self.events_delay = events_delay  # seconds each POST /sip/v1/events takes (a slow mpaas)
+        self.events_down = False  # True: POST /sip/v1/events answers 503 and keeps nothing (mpaas restarting)
+        self.refused_batches = 0
         self.route_requests: list[dict] = []
         self.events: list[dict] = []
         owner = self
@@ -72,6 +74,9 @@ class FakeMpaas:
                 elif self.path == "/sip/v1/route":
                     owner.route_requests.append(body)
                     status, answer = 200, owner.decide(body)
+                elif self.path == "/sip/v1/events" and owner.events_down:
+                    owner.refused_batches += 1
+                    status, answer = 503, {"StatusCode": 503, "Message": "restarting"}
                 elif self.path == "/sip/v1/events":
                     time.sleep(owner.events_delay)
                     events = body.get("Events", [body])

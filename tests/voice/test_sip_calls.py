@@ -184,3 +184,23 @@ def test_a_caller_hanging_up_while_it_rings_is_reported_failed_487(tmp_path) -> 
             events = mpaas.wait_events(lambda evs: "failed" in _names(evs))
     assert _names(events) == ["ringing", "failed"]
     assert events[1]["Code"] == 487
+
+
+def test_events_mpaas_refused_are_sent_again_once_it_takes_them(tmp_path) -> None:
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-LATER")) as mpaas:
+        mpaas.events_down = True
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            uas = sipp_uas(trunk, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]  # calls go on meanwhile
+            assert wait_exit(uas) == 0
+            deadline = time.monotonic() + 5
+            while mpaas.refused_batches < 3:
+                assert time.monotonic() < deadline, "Kamailio did not try again"
+                time.sleep(0.05)
+            assert mpaas.events == []
+            mpaas.events_down = False
+            events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
+    assert _names(events) == ["ringing", "answered", "ended"]  # none lost, in order

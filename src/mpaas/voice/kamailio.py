@@ -175,10 +175,9 @@ request_route {
         sl_send_reply("405", "Method Not Allowed");
         exit;
     }
-    if (loose_route()) {
-        sl_send_reply("403", "Preloaded Route Not Allowed");
-        exit;
-    }
+    # A Route set preloaded on an initial request (a carrier using us as its outbound proxy) is dropped: where the
+    # call goes is mpaas's decision alone.
+    remove_hf("Route");
     # Before t_newtran(): the transaction's copy of the INVITE (failover branches) must carry it too.
     record_route();
     # Retransmissions of an INVITE whose decision is under way are absorbed by its transaction.
@@ -268,7 +267,9 @@ route[WITHINDLG] {
             route(DLG_EVENT);
         }
     }
-    t_relay();
+    if (!t_relay()) {
+        sl_reply_error();
+    }
     exit;
 }
 

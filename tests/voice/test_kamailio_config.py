@@ -22,7 +22,7 @@ def test_the_rendered_config_carries_the_settings(tmp_path) -> None:
     text = render(_params(tmp_path, api="http://127.0.0.1:9000/prefix/"))
     assert "listen=udp:127.0.0.1:5999\n" in text and "children=3\n" in text and "disable_tcp=yes" in text
     assert '"mpaas=>http://127.0.0.1:9000"' in text and '"/prefix/sip/v1/route"' in text
-    assert '"http://127.0.0.1:9000/prefix/sip/v1/events"' in text
+    assert '"/prefix/sip/v1/events"' in text
     assert f"X-Mpaas-Sip-Secret: {SECRET}" in text
     assert "disable_tcp=no" in render(_params(tmp_path, listen="tcp:127.0.0.1:5999"))
 

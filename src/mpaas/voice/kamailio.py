@@ -68,7 +68,6 @@ def render(params: KamailioParams) -> str:
     split = urlsplit(params.api_url)
     base = f"{split.scheme}://{split.netloc}"
     prefix = split.path.rstrip("/")
-    hdrs = f"Content-Type: application/json\\r\\nX-Mpaas-Sip-Secret: {params.secret}"
     return (
         _TEMPLATE.replace("@LISTEN@", params.listen)
         .replace("@CHILDREN@", str(params.children))
@@ -76,8 +75,7 @@ def render(params: KamailioParams) -> str:
         .replace("@CTL@", str(params.data_dir / "kamailio-ctl.sock"))
         .replace("@HTTPCON@", base)
         .replace("@ROUTE_PATH@", prefix + ROUTE_PATH)
-        .replace("@EVENTS_URL@", base + prefix + EVENTS_PATH)
-        .replace("@HDRS@", hdrs)
+        .replace("@EVENTS_PATH@", prefix + EVENTS_PATH)
         # http_connect puts its content type into "Content-Type: %s": the secret header rides on it.
         .replace("@CTYPE@", f"application/json\\r\\nX-Mpaas-Sip-Secret: {params.secret}")
         .replace("@HTTP_TIMEOUT@", str(HTTP_TIMEOUT_SECONDS))
@@ -394,7 +392,7 @@ route[SEND_EVENTS] {
             $var(pending) = "{\"Events\":[" + $var(batch) + "]}";
             $var(haspending) = 1;
         }
-        $var(rc) = http_client_query("@EVENTS_URL@", "$var(pending)", "@HDRS@", "$var(res)");
+        $var(rc) = http_connect("mpaas", "@EVENTS_PATH@", "@CTYPE@", "$var(pending)", "$var(res)");
         if ($var(rc) != 200) {
             xlog("L_WARN", "mpaas did not take a batch of call events (HTTP $var(rc)); sending it again\n");
             return;

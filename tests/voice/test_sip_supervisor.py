@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from mpaas.voice.supervisor import forward_log_line
-from support.sip import FakeMpaas, kamailio_or_skip, route_to, running_kamailio, sip_settings
+from mpaas.voice.supervisor import KamailioError, KamailioSupervisor, forward_log_line
+from support.sip import SECRET, FakeMpaas, kamailio_or_skip, route_to, running_kamailio, sip_settings
 
 
 def _alive(pid: int) -> bool:
@@ -61,3 +61,16 @@ def test_kamailio_lines_are_logged_at_their_level(caplog) -> None:
         (logging.INFO, "3(5) I"),
         (logging.INFO, "no pre"),
     ]
+
+
+async def test_a_kamailio_that_cannot_be_started_is_an_error_not_a_hang(tmp_path, monkeypatch) -> None:
+    kamailio_or_skip()
+    supervisor = KamailioSupervisor(sip_settings(tmp_path), api_url="http://127.0.0.1:9", secret=SECRET)
+    await supervisor.check()  # the configuration is fine; then the binary goes away before it runs
+
+    async def checked() -> None:
+        supervisor._binary = str(tmp_path / "gone" / "kamailio")
+
+    monkeypatch.setattr(supervisor, "check", checked)
+    with pytest.raises(KamailioError, match="could not be started"):
+        await asyncio.wait_for(supervisor.start(), timeout=10)

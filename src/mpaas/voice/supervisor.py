@@ -133,7 +133,12 @@ class KamailioSupervisor:
         await self.check()
         self._stopping.clear()
         self._task = asyncio.create_task(self._run(), name="kamailio-supervisor")
-        await self._started.wait()
+        started = asyncio.create_task(self._started.wait())
+        await asyncio.wait({self._task, started}, return_when=asyncio.FIRST_COMPLETED)
+        if not started.done():  # the supervisor ended before Kamailio ever ran
+            started.cancel()
+            task, self._task = self._task, None
+            raise KamailioError(f"Kamailio could not be started: {task.exception()!r}")
 
     def _command(self) -> list[str]:
         assert self._binary and self.config_path
@@ -154,14 +159,23 @@ class KamailioSupervisor:
         env = {**os.environ, "TZ": "UTC"}  # event timestamps are Kamailio's local time: make it UTC
         while not self._stopping.is_set():
             began = time.monotonic()
-            self.process = await asyncio.create_subprocess_exec(
-                *self._command(),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                env=env,
-                start_new_session=True,  # a terminal's Ctrl-C reaches mpaas, which stops Kamailio itself
-            )
+            try:
+                self.process = await asyncio.create_subprocess_exec(
+                    *self._command(),
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,  # a terminal's Ctrl-C reaches mpaas, which stops Kamailio itself
+                )
+            except OSError:
+                if not self._started.is_set():
+                    raise  # the first start: start() says why
+                logger.exception("Kamailio could not be started again; trying in %.1f s", backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
             self.starts += 1
             logger.info("Kamailio started (pid %s) on %s", self.process.pid, self.params.listen)
             self._started.set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import httpx2
@@ -63,7 +64,7 @@ def test_the_sip_role_runs_kamailio_and_stops_it_on_sigterm(tmp_path) -> None:
 
 def test_the_sip_role_refuses_to_start_without_a_listen_address(tmp_path) -> None:
     done = subprocess.run(
-        [*__import__("sys").executable.split(), "-m", "mpaas.cli", "sip", "--data-dir", str(tmp_path)],
+        [sys.executable, "-m", "mpaas.cli", "sip", "--data-dir", str(tmp_path)],
         capture_output=True,
         text=True,
         env=env(MPAAS_SIP_SHARED_SECRET=SECRET),
@@ -93,6 +94,7 @@ def test_serve_says_plainly_that_voice_is_off_without_kamailio(tmp_path) -> None
         stop(proc)
 
 
+@pytest.mark.slow
 def test_serve_runs_kamailio_with_voice_on_and_stops_it(tmp_path) -> None:
     kamailio_or_skip()
     sip = free_udp_port()

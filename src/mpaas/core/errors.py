@@ -10,6 +10,7 @@ STANDARD_MESSAGES: dict[int, str] = {
     404: "Not found: the requested resource does not exist or belongs to a different account.",
     405: "Method not allowed: verify the HTTP method required for this endpoint.",
     408: "Request timeout: the server did not receive a complete request within the allowed time. Retry with exponential backoff.",
+    413: "Payload too large: the request body exceeds the server's limit (MPAAS_MAX_BODY_BYTES).",
     429: "Too many requests: rate limit exceeded. Slow your request cadence and retry after a short delay.",
     # The contract's 500 text names the vendor's support address; a self-hosted server's operator is the one
     # to ask (issue 17), and the handler adds the request id it logged the error under (server_error_message).

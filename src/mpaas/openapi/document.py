@@ -5,7 +5,8 @@
 - the bearer scheme (`bearerAuth`: http bearer, JWT) on every /v1.0 and /ext operation except the token
   endpoint, and `operatorAuth` on /ops;
 - the vendor's error responses (400/401/403/404/405/429/500) with the envelope schema
-  `{"StatusCode", "Message"}` in place of FastAPI's 422 (the app never answers 422);
+  `{"StatusCode", "Message"}` in place of FastAPI's 422 (the app never answers 422), and 413 (the body cap,
+  MPAAS_MAX_BODY_BYTES) on every operation that takes a body;
 - an example per request (from the WireModel fields' `examples`, else a placeholder that fits the
   field's name and type) and per 200 response (the route's own, else the vendor contract's, else one recorded
   from the real app by `python tools/record_openapi_examples.py --write` in recorded_examples.json).
@@ -196,6 +197,9 @@ def enrich(document: dict[str, Any], recorded: dict[str, Any] | None = None) -> 
             statuses = AUTHENTICATED_ERRORS if security else PUBLIC_ERRORS
             if path.lower() == TOKEN_PATH:
                 statuses = tuple(sorted({*PUBLIC_ERRORS, 401}))  # bad AccountKey or AccountSecret
+            if "requestBody" in op:
+                # The body cap (core/http/limits.py) answers before anything else reads the body.
+                statuses = tuple(sorted({*statuses, 413}))
             for status in statuses:
                 responses.setdefault(str(status), _error_response(status))
             # Response example: the route's own, else the vendor contract's, else the recorded one.

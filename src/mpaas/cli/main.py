@@ -16,7 +16,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from mpaas.cli.admin import admin_app
 from mpaas.cli.api_calls import api_call, quickstart, webhook_secret_app
+from mpaas.cli.billing import billing_app
 from mpaas.cli.common import (
     DataDir,
     _check_carriers,
@@ -44,16 +46,16 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-admin_app = typer.Typer(help="Platform administration.", no_args_is_help=True)
 inventory_app = typer.Typer(help="The sandbox number inventory.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Sandbox carrier tools.", no_args_is_help=True)
-app.add_typer(admin_app, name="admin")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(sandbox_app, name="sandbox")
 carriers_app = typer.Typer(help="Carrier connectors (sandbox, SMPP).", no_args_is_help=True)
 app.add_typer(carriers_app, name="carriers")
 
-app.add_typer(jobs_app, name="jobs")  # a sub-app in its own module
+app.add_typer(admin_app, name="admin")  # sub-apps in their own modules
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(billing_app, name="billing")
 app.command("quickstart")(quickstart)  # client commands, on the SDK (cli/api_calls.py)
 app.command("api-call")(api_call)
 app.add_typer(webhook_secret_app, name="webhook-secret")  # client commands too (cli/api_calls.py)
@@ -179,110 +181,6 @@ def _serve_with_voice(app_, host: str, port: int, supervisor) -> None:
     status = asyncio.run(main())
     if status:
         raise typer.Exit(status)
-
-
-@admin_app.command("migrate")
-def admin_migrate(data_dir: Path | None = DataDir) -> None:
-    """Upgrade the database to the current schema (every command also does this first; run it alone
-    ahead of a rollout)."""
-    settings = _settings(data_dir)
-    _prepare(settings)
-    console.print(f"Schema up to date: {escape(_display_url(settings.resolved_database_url()))}")
-
-
-@admin_app.command("create-distributor")
-def create_distributor_command(
-    name: str = typer.Option(..., "--name", help="Distributor name."),
-    data_dir: Path | None = DataDir,
-    rate_limit: int | None = typer.Option(
-        None,
-        "--rate-limit",
-        min=0,
-        help="Requests per minute for the credential; 0 = unlimited (default MPAAS_RATE_LIMIT_PER_MINUTE, itself 50).",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print only the JSON credential."),
-) -> None:
-    """Create a distributor with one account and print its credential (the secret is shown only once)."""
-    from mpaas.accounts.service import create_distributor
-
-    settings = _settings(data_dir)
-
-    async def work(platform: Platform):
-        async with platform.db.write() as session:
-            return await create_distributor(session, name=name, rate_limit=rate_limit, now=platform.clock.now())
-
-    issued = _with_platform(settings, work)
-    if as_json:
-        print(json.dumps(issued.as_wire()))
-    else:
-        console.print(json.dumps(issued.as_wire(), indent=2), markup=False)
-        err.print("Keep the AccountSecret now: it is stored hashed and cannot be shown again.")
-
-
-KeyOption = typer.Option(..., "--key", help="The distributor's AccountKey (DID-...).")
-
-
-def _credential_change(settings: Settings, change):
-    """Run one change of a distributor's credential; a missing distributor is an error (exit 2)."""
-    from mpaas.core.errors import ApiError
-
-    async def work(platform: Platform):
-        async with platform.db.write() as session:
-            return await change(session)
-
-    try:
-        return _with_platform(settings, work)
-    except ApiError as exc:
-        err.print(f"[red]error:[/red] {escape(exc.message)}")
-        raise typer.Exit(2) from None
-
-
-@admin_app.command("rotate-secret")
-def rotate_secret_command(
-    key: str = KeyOption,
-    data_dir: Path | None = DataDir,
-    as_json: bool = typer.Option(False, "--json", help="Print only the JSON credential."),
-) -> None:
-    """Give a distributor a new AccountSecret (shown once). The old secret, and every token minted with it,
-    stop working at once."""
-    from mpaas.accounts.service import rotate_secret
-
-    secret = _credential_change(_settings(data_dir), lambda session: rotate_secret(session, key))
-    wire = {"AccountKey": key, "AccountSecret": secret}
-    if as_json:
-        print(json.dumps(wire))
-    else:
-        console.print(json.dumps(wire, indent=2), markup=False)
-        err.print("Keep the AccountSecret now: it is stored hashed and cannot be shown again.")
-
-
-def _set_active(key: str, data_dir: Path | None, active: bool, as_json: bool) -> None:
-    from mpaas.accounts.service import set_active
-
-    _credential_change(_settings(data_dir), lambda session: set_active(session, key, active))
-    if as_json:
-        print(json.dumps({"AccountKey": key, "Active": active}))
-    else:
-        console.print(f"{escape(key)} {'reactivated' if active else 'deactivated: its tokens are refused from now on'}")
-
-
-JsonState = typer.Option(False, "--json", help='Print only {"AccountKey", "Active"} as JSON.')
-
-
-@admin_app.command("deactivate-distributor")
-def deactivate_distributor_command(
-    key: str = KeyOption, data_dir: Path | None = DataDir, as_json: bool = JsonState
-) -> None:
-    """Deactivate a distributor: its tokens are refused at once and no new ones are issued."""
-    _set_active(key, data_dir, False, as_json)
-
-
-@admin_app.command("reactivate-distributor")
-def reactivate_distributor_command(
-    key: str = KeyOption, data_dir: Path | None = DataDir, as_json: bool = JsonState
-) -> None:
-    """Reactivate a distributor; tokens minted before its deactivation stay refused (mint new ones)."""
-    _set_active(key, data_dir, True, as_json)
 
 
 @inventory_app.command("generate")
@@ -569,111 +467,6 @@ def _print_carriers(states: list[dict], as_json: bool) -> None:
             escape(str(s.get("last_error") or "")),
         )
     console.print(table)
-
-
-billing_app = typer.Typer(help="Billing: runs and statements.", no_args_is_help=True)
-app.add_typer(billing_app, name="billing")
-
-
-def _period_or_exit(period: str) -> None:
-    from mpaas.billing import engine
-
-    try:
-        engine.parse_period(period)
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from None
-
-
-@billing_app.command("statement")
-def billing_statement(
-    account: str = typer.Option(..., "--account", help="Account id (AID-...)."),
-    period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."),
-    data_dir: Path | None = DataDir,
-) -> None:
-    """Print an account's statement for a period: every charge by package, and the total."""
-    from mpaas.billing import statement
-    from mpaas.core.errors import ApiError
-
-    _period_or_exit(period)
-    settings = _settings(data_dir)
-
-    async def work(platform: Platform):
-        async with platform.db.read() as session:
-            return await statement.build(session, account, period, settings.billing_currency)
-
-    try:
-        built = _with_platform(settings, work)
-    except ApiError as exc:
-        err.print(f"[red]error:[/red] {escape(exc.message)}")
-        raise typer.Exit(2) from None
-    table = Table(
-        title=f"Statement {built.period}: {escape(built.account_name)} ({built.account_id})",
-        caption=f"Amounts in {built.currency}, rounded half-even to 0.01 per charge",
-    )
-    for column, justify in (
-        ("Package", "left"),
-        ("Subscription", "left"),
-        ("Charge", "left"),
-        ("Description", "left"),
-        ("Amount", "right"),
-    ):
-        table.add_column(column, justify=justify)
-    for charge in built.charges:
-        table.add_row(
-            escape(charge.package_name),
-            charge.subscription_id,
-            charge.kind,
-            escape(charge.description),
-            statement.amount_text(charge.amount),
-        )
-    table.add_section()
-    for line in built.lines:
-        table.add_row(
-            escape(line.package_name),
-            f"{len(line.subscriptions)} subscription(s)",
-            "Subtotal",
-            "",
-            statement.amount_text(line.amount),
-        )
-    table.add_section()
-    table.add_row(
-        "[bold]Total[/bold]",
-        "",
-        "",
-        f"{len(built.charges)} charge(s)",
-        f"[bold]{statement.amount_text(built.total)} {built.currency}[/bold]",
-    )
-    console.print(table)
-
-
-@billing_app.command("run")
-def billing_run(
-    period: str = typer.Option(..., "--period", help="Billing period, YYYY-MM."), data_dir: Path | None = DataDir
-) -> None:
-    """Bill every live subscription its MRC for a period now (idempotent: a second run charges nothing)."""
-    from mpaas.billing import service
-
-    _period_or_exit(period)
-    settings = _settings(data_dir)
-
-    async def work(platform: Platform):
-        from mpaas.billing import repository
-
-        async with platform.db.read() as session:
-            total = await repository.count_subscriptions(session)
-        with _progress() as progress:
-            task = progress.add_task(f"Billing {period}", total=total)
-            return await service.run_period(
-                platform.db,
-                period,
-                platform.clock.now,
-                settings.billing_currency,
-                progress=lambda n: progress.advance(task, n),
-            )
-
-    result = _with_platform(settings, work)
-    console.print(f"Billed {result.charged} of {result.examined} live subscriptions for {period}.")
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from mpaas.carriers.config import SmppSettings
 from mpaas.carriers.dispatch import CarrierDispatcher
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
+from support.smpp import sim_smpp_settings
 
 
 class Events:
@@ -49,20 +50,8 @@ async def until(predicate, timeout=3.0):
 
 
 def settings_for(port: int, **overrides) -> SmppSettings:
-    base = SmppSettings(
-        name="sim",
-        host="127.0.0.1",
-        port=port,
-        system_id="mpaas",
-        password="secret",
-        response_timeout_seconds=0.5,
-        reconnect_min_seconds=0.05,
-        reconnect_max_seconds=0.2,
-        bind_wait_seconds=1.0,
-        connect_timeout_seconds=1.0,
-        bind_timeout_seconds=1.0,
-    )
-    return replace(base, **overrides)
+    """The simulator's settings with this file's tighter response and bind waits (its tests time them out)."""
+    return sim_smpp_settings(port, **{"response_timeout_seconds": 0.5, "bind_wait_seconds": 1.0, **overrides})
 
 
 @pytest.fixture

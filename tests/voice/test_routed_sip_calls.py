@@ -35,16 +35,40 @@ def settings(settings):
     return settings.model_copy(update={"sip_shared_secret": SECRET})
 
 
+async def _serve(app, port: int):
+    """This app under uvicorn on `port` (Kamailio asks it over HTTP); returns the coroutine that stops it."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+
+    async def stop() -> None:
+        server.should_exit = True
+        await serving
+
+    return stop
+
+
+async def _voice_number(api, route_id: str) -> str:
+    """A voice-capable number on `route_id`, as E.164."""
+    provisioned = await provision(
+        api,
+        await make_message_route(api),
+        AreaCode="801",
+        VoiceEnabled=True,
+        ProductType="Sms+Data+Voice",
+        VoiceRouteId=route_id,
+    )
+    return provisioned["PhoneNumberAssigned"]
+
+
 async def test_an_inbound_call_fails_over_from_the_preferred_trunk_and_is_recorded(
     app, api, numbers, platform, tmp_path
 ):
     kamailio_or_skip()
     sipp_or_skip()
     port = free_tcp_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
+    stop_serving = await _serve(app, port)
     broken, healthy = free_udp_port(), free_udp_port()
     route_id = await make_voice_route(
         api,
@@ -55,16 +79,7 @@ async def test_an_inbound_call_fails_over_from_the_preferred_trunk_and_is_record
         TrunkPort2=str(broken),
         Trunk2Priortiy=10,  # preferred, and answers 503
     )
-    number = (
-        await provision(
-            api,
-            await make_message_route(api),
-            AreaCode="801",
-            VoiceEnabled=True,
-            ProductType="Sms+Data+Voice",
-            VoiceRouteId=route_id,
-        )
-    )["PhoneNumberAssigned"]
+    number = await _voice_number(api, route_id)
     sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
     try:
         with running_kamailio(sip, f"http://127.0.0.1:{port}"):
@@ -76,8 +91,7 @@ async def test_an_inbound_call_fails_over_from_the_preferred_trunk_and_is_record
             assert await asyncio.to_thread(wait_exit, second) == 0  # and the call was answered here
             record = await _record(platform, to_number=number.removeprefix("+"))
     finally:
-        server.should_exit = True
-        await serving
+        await stop_serving()
     assert record is not None and record.account_id == api.account_id and record.direction == "inbound"
     assert record.disposition == "answered", (record.status, record.disposition, record.sip_code)
     assert record.branch == f"sip:{number}@127.0.0.1:{healthy};transport=udp"
@@ -113,21 +127,9 @@ async def test_an_outbound_call_from_a_whitelisted_trunk_reaches_the_carrier(app
     sipp_or_skip()
     port, carrier = free_tcp_port(), free_udp_port()
     platform.settings.sip_carrier_uri = f"sip:127.0.0.1:{carrier}"
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
+    stop_serving = await _serve(app, port)
     route_id = await make_voice_route(api, IpWhitelist=[{"IpAddress": "127.0.0.1"}])
-    number = (
-        await provision(
-            api,
-            await make_message_route(api),
-            AreaCode="801",
-            VoiceEnabled=True,
-            ProductType="Sms+Data+Voice",
-            VoiceRouteId=route_id,
-        )
-    )["PhoneNumberAssigned"]
+    number = await _voice_number(api, route_id)
     sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
     try:
         with running_kamailio(sip, f"http://127.0.0.1:{port}"):
@@ -144,8 +146,7 @@ async def test_an_outbound_call_from_a_whitelisted_trunk_reaches_the_carrier(app
             assert refused.returncode != 0
             rejected = await _record(platform, to_number="12125550124")
     finally:
-        server.should_exit = True
-        await serving
+        await stop_serving()
     assert record is not None and record.direction == "outbound" and record.account_id == api.account_id
     assert record.disposition == "answered" and record.branch == f"sip:+12125550123@127.0.0.1:{carrier}"
     assert rejected is not None and (rejected.disposition, rejected.sip_code) == ("rejected", 403)
@@ -157,21 +158,9 @@ async def test_a_forward_presents_the_forwarding_number_when_transferor(app, api
     sipp_or_skip()
     port, carrier = free_tcp_port(), free_udp_port()
     platform.settings.sip_carrier_uri = f"sip:127.0.0.1:{carrier}"
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
+    stop_serving = await _serve(app, port)
     route_id = await make_voice_route(api, RouteType="Forward", TrunkIp1="+12125550199", TransferCallerId="Transferor")
-    number = (
-        await provision(
-            api,
-            await make_message_route(api),
-            AreaCode="801",
-            VoiceEnabled=True,
-            ProductType="Sms+Data+Voice",
-            VoiceRouteId=route_id,
-        )
-    )["PhoneNumberAssigned"]
+    number = await _voice_number(api, route_id)
     sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
     try:
         with running_kamailio(sip, f"http://127.0.0.1:{port}"):
@@ -180,8 +169,7 @@ async def test_a_forward_presents_the_forwarding_number_when_transferor(app, api
             assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
             assert await asyncio.to_thread(wait_exit, pstn) == 0
     finally:
-        server.should_exit = True
-        await serving
+        await stop_serving()
     (trace,) = tmp_path.glob("uas_answer_*_messages.log")
     invite = trace.read_text(errors="replace").split("INVITE sip:", 1)[1].split("\n\n", 1)[0]
     assert invite.startswith("+12125550199@127.0.0.1")  # the forward number, at the carrier

@@ -25,7 +25,7 @@ from mpaas.core.ids import CALL, has_prefix
 from mpaas.core.wire import Required, WireDateTime, WireModel, WireResponse, iso, one_of
 from mpaas.models import AccountWebhook
 from mpaas.models.calls import Call, CallEvent
-from mpaas.voice import calls
+from mpaas.voice import call_hooks, calls
 from mpaas.webhooks import repository as webhook_repository
 from mpaas.webhooks.service import emit
 
@@ -302,6 +302,7 @@ async def apply_events(session: AsyncSession, items: Sequence[CallEventIn], now:
         snapshots = [(e, s) for e, s in snapshots if e.event not in TERMINAL or e is state.final]
         if call.account_id:
             await notify(session, call, snapshots, now, hooks.get(call.account_id, []))
+            await call_hooks.after_events(session, call, snapshots, now)
     return out
 
 

@@ -38,12 +38,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.config import Settings
 from mpaas.core.egress import EgressPolicy, parse_url
 from mpaas.core.phone import normalize_e164
+from mpaas.guardian import call_screening
 from mpaas.models.numbers import ACTIVE
 from mpaas.numbers.porting.service import PORTED
 from mpaas.numbers.schemas import VOICE_PRODUCT
 from mpaas.routes.schemas import SRV_MAX
+from mpaas.voice import admission, url_routing, workgroup_routing
 from mpaas.voice import routing_repository as repository
 from mpaas.voice.calls import INBOUND, OUTBOUND, start_call
+from mpaas.voice.reject import Reject
 from mpaas.voice.routing_schemas import RouteRequest
 
 log = logging.getLogger("mpaas.voice.routing")
@@ -59,14 +62,6 @@ DEFAULT_TRANSFER_CALLER_ID = BOTH
 DEFAULT_WEIGHT = 1
 # Entries per cache before it is emptied (a server has a few thousand routes; tests build many apps).
 CACHE_LIMIT = 20_000
-
-
-class Reject(Exception):
-    """A decision to refuse the call with a SIP code and reason phrase."""
-
-    def __init__(self, code: int, reason: str):
-        self.code, self.reason = code, reason
-        super().__init__(f"{code} {reason}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,12 +303,20 @@ class Decision:
     account_id: str | None = None
     number_id: str | None = None
     routes: list[dict[str, Any]] | None = None
+    routing: str = "serial"  # rtjson's: serial (one branch after another) | parallel (all at once)
     reject: Reject | None = None
     customer_trunk: bool = False  # branches to the account's own trunks (they get the call record's id header)
 
 
 async def _inbound(
-    session: AsyncSession, cache: RoutingCache, settings: Settings, number: str, inputs: Any, decision: Decision
+    session: AsyncSession,
+    cache: RoutingCache,
+    settings: Settings,
+    number: str,
+    inputs: Any,
+    body: RouteRequest,
+    decision: Decision,
+    now: datetime,
 ) -> None:
     status, voice_enabled, product_type = inputs.status, inputs.voice_enabled, inputs.product_type
     route_id, route_type, route_enabled, version = (
@@ -330,9 +333,38 @@ async def _inbound(
         raise Reject(403, "No Voice Route")
     if not route_enabled:
         raise Reject(403, "Route Disabled")
+    account_id, number_id = inputs.account_id, inputs.id
+    await admission.admit(session, account_id=account_id, number_id=number_id, direction=INBOUND, now=now)
+    caller = normalize_e164(body.from_ or "") or (body.from_ or "")
+    await call_screening.screen(
+        session,
+        account_id=account_id,
+        number_id=number_id,
+        direction=INBOUND,
+        own_number=number,
+        other_number=caller,
+        now=now,
+    )
+    workgroup = await workgroup_routing.route(
+        session, settings, account_id=account_id, number_id=number_id, number=number, caller=caller, now=now
+    )
+    if workgroup is not None:
+        decision.routing, decision.routes = workgroup
+        return
     kind = route_type.lower()
     if kind == "url":
-        raise Reject(501, "URL Routing Not Implemented Yet")
+        decision.routing, decision.routes = await url_routing.route(
+            session,
+            settings,
+            route_id=route_id,
+            account_id=account_id,
+            number_id=number_id,
+            number=number,
+            caller=caller,
+            sip_call_id=body.call_id,
+            now=now,
+        )
+        return
     route = await cache.route(session, route_id, version, kind)
     if kind == "forward":
         decision.routes = _forward_branches(settings, route, number)
@@ -372,11 +404,16 @@ def _forward_branches(settings: Settings, route: CompiledRoute, number: str) -> 
 
 
 async def _outbound(
-    session: AsyncSession, cache: RoutingCache, settings: Settings, body: RouteRequest, decision: Decision
+    session: AsyncSession,
+    cache: RoutingCache,
+    settings: Settings,
+    body: RouteRequest,
+    decision: Decision,
+    now: datetime,
 ) -> None:
     caller = normalize_e164(body.from_ or "")
     owner = await repository.number_inputs(session, caller) if caller else None
-    if owner is None or owner.id is None or owner.status != ACTIVE:
+    if caller is None or owner is None or owner.id is None or owner.status != ACTIVE:
         raise Reject(403, "Caller ID Not Owned")
     source = _source_address(body.source_ip)
     if source is None or not (await cache.whitelist(session, owner.account_id)).admits(source):
@@ -385,6 +422,16 @@ async def _outbound(
     destination = normalize_e164(body.to)
     if destination is None:
         raise Reject(484, "Address Incomplete")
+    await admission.admit(session, account_id=owner.account_id, number_id=owner.id, direction=OUTBOUND, now=now)
+    await call_screening.screen(
+        session,
+        account_id=owner.account_id,
+        number_id=owner.id,
+        direction=OUTBOUND,
+        own_number=caller,
+        other_number=destination,
+        now=now,
+    )
     decision.routes = [{"uri": _carrier_uri(settings, destination), "fr_timer": TRUNK_FR_TIMER_MS}]
 
 
@@ -400,10 +447,10 @@ async def decide(
             decision = Decision(INBOUND, account_id=inputs.account_id, number_id=inputs.id)
             if inputs.id is None:
                 raise Reject(404, "Not Found")
-            await _inbound(session, cache, settings, called, inputs, decision)
+            await _inbound(session, cache, settings, called, inputs, body, decision, now)
         else:
             decision = Decision(OUTBOUND)
-            await _outbound(session, cache, settings, body, decision)
+            await _outbound(session, cache, settings, body, decision, now)
     except Reject as reject:
         decision.reject = reject
     record = await start_call(
@@ -430,4 +477,4 @@ async def decide(
     if decision.customer_trunk:
         for branch in decision.routes:
             branch["headers"] = {"extra": f"{CALL_ID_HEADER}: {record}\r\n"}
-    return {"version": RTJSON_VERSION, "routing": "serial", "routes": decision.routes, "call": call}
+    return {"version": RTJSON_VERSION, "routing": decision.routing, "routes": decision.routes, "call": call}

@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     # Base URL at which Kamailio reaches this mpaas (http://127.0.0.1:8080); unset, `mpaas serve`/`mpaas sip` use
     # the API's own host and port.
     sip_api_url: str | None = None
+    # AI Guardian alerts (docs/guardian.md): at most one alert SMS per filter per this many seconds (every trigger
+    # is still recorded and sent as a Guardian_Alert webhook event); 0 sends one per trigger.
+    guardian_alert_interval: float = Field(300.0, ge=0)
+    # The E.164 number alert SMS are sent from; unset, the filtered subscriber's own number.
+    guardian_alert_sender: str | None = None
 
     @field_validator("egress_allow")
     @classmethod

@@ -16,7 +16,9 @@ from mpaas.models.catalog import (
     Threshold,
     ThresholdAssignment,
 )
+from mpaas.models.guardian import CallFilter, GuardianAlert, GuardianAlertGate, GuardianFeatures, GuardianRelation
 from mpaas.models.jobs import Job
+from mpaas.models.message_filters import MessageFilter, MessageFilterTrigger
 from mpaas.models.messages import EarlyReceipt, Message, MessageMedia, MessagePart
 from mpaas.models.numbers import (
     InventoryNumber,
@@ -32,8 +34,16 @@ from mpaas.models.subscribers import Subscriber
 from mpaas.models.tenancy import Account, Distributor, PlatformSecret
 from mpaas.models.usage import DataPlan, RadiusSession, UsageRecord
 from mpaas.models.webhooks import AccountWebhook, WebhookAttempt
+from mpaas.models.workgroups import Schedule, Workgroup, WorkgroupMember
 
 __all__ = [
+    "CallFilter",
+    "GuardianAlert",
+    "GuardianAlertGate",
+    "GuardianFeatures",
+    "GuardianRelation",
+    "MessageFilter",
+    "MessageFilterTrigger",
     "DataPlan",
     "NumberE911",
     "NumberVoicemail",
@@ -75,4 +85,7 @@ __all__ = [
     "PlatformSecret",
     "Subscriber",
     "VoiceRoute",
+    "Schedule",
+    "Workgroup",
+    "WorkgroupMember",
 ]

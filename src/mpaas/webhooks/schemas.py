@@ -20,8 +20,9 @@ CONTRACT_EVENTS = (
     "Call_Ringing",
 )
 # mpaas extensions: a number's data usage crossed its Notify/Throttle/Limit value; a subscription crossed one
-# of its billing thresholds (the contract names these notifications but no event for them).
-EXTENSION_EVENTS = ("Usage_Threshold", "Threshold_Alert")
+# of its billing thresholds (the contract names these notifications but no event for them); an AI Guardian filter
+# triggered (guardian/alerts.py).
+EXTENSION_EVENTS = ("Usage_Threshold", "Threshold_Alert", "Guardian_Alert")
 EVENTS = CONTRACT_EVENTS + EXTENSION_EVENTS
 METHODS = ("POST", "PUT")
 FORMATS = ("json", "xml")

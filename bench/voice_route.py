@@ -66,7 +66,9 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-async def setup(platform: Platform, client: httpx2.AsyncClient, count: int) -> list[str]:
+async def setup(platform: Platform, client: httpx2.AsyncClient, count: int, trunks: dict | None = None) -> list[str]:
+    """`count` voice numbers of a new distributor's account on one Trunk route (`trunks`: its trunk fields,
+    default two weighted trunks on documentation addresses). bench/voice.py uses it with a loopback trunk."""
     now = platform.clock.now()
     await inventory.load(platform.db, list(inventory_data.generate(count, seed=18, area_codes=["801"])), now)
     async with platform.db.write() as session:
@@ -97,12 +99,17 @@ async def setup(platform: Platform, client: httpx2.AsyncClient, count: int) -> l
             {
                 "RouteName": "bench trunks",
                 "RouteType": "Trunk",
-                "TrunkIp1": "20.87.87.87",
-                "TrunkIp2": "20.87.87.86",
-                "Trunk1Priortiy": 10,
-                "Trunk2Priortiy": 10,
-                "Trunk1Weight": 3,
-                "Trunk2Weight": 1,
+                **(
+                    trunks
+                    or {
+                        "TrunkIp1": "20.87.87.87",
+                        "TrunkIp2": "20.87.87.86",
+                        "Trunk1Priortiy": 10,
+                        "Trunk2Priortiy": 10,
+                        "Trunk1Weight": 3,
+                        "Trunk2Weight": 1,
+                    }
+                ),
                 "IpWhitelist": [{"IpAddress": PBX}],
             },
         )

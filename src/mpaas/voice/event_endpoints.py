@@ -1,16 +1,26 @@
 """Call records: POST /sip/v1/events (Kamailio reports call progress; the shared secret, not in the OpenAPI
 document) and GET /ext/v1/calls (a distributor reads its accounts' call records with an endpoint-scoped token).
-docs/voice.md."""
+docs/voice.md.
+
+A `failed` event marked `"Unrouted": true` is a call Kamailio refused (503, or 500) because mpaas did not answer
+its route query (down, restarting): no decision made its record, so the record is made here, as the decision
+would have (an inbound call's account is the called number's), before the event finishes it. If the decision did
+happen and only its answer was lost, that record is the one the event finishes. docs/voice.md, "Durability"."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Query
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.auth.dependencies import Caller
+from mpaas.core.phone import normalize_e164
 from mpaas.dependencies import Now, ReadSession, WriteSession
+from mpaas.numbers.porting.service import PORTED
 from mpaas.voice import calls, events
+from mpaas.voice import routing_repository as repository
 from mpaas.voice.auth import SipSecret
 from mpaas.voice.calls_schemas import CallSearch
 from mpaas.voice.events import EventsAccepted, EventsRequest
@@ -23,8 +33,39 @@ router = APIRouter()
 @router.post("/sip/v1/events", dependencies=[SipSecret], include_in_schema=False, response_model=EventsAccepted)
 async def call_events(body: EventsRequest, session: WriteSession, now: Now) -> dict[str, Any]:
     valid, invalid = body.parse()
+    for raw in body.events:
+        if isinstance(raw, dict) and raw.get("Unrouted") is True:
+            await _record_unrouted(session, raw)
     out = await events.apply_events(session, valid, now)
     return {"Accepted": out.accepted, "Duplicates": out.duplicates, "Ignored": out.ignored, "Invalid": invalid}
+
+
+async def _record_unrouted(session: AsyncSession, raw: dict[str, Any]) -> None:
+    """The record of a call Kamailio refused without a decision (or the decision's, when only its answer was
+    lost). Inbound (the called number is ours): the number's account. Outbound: no account, since the caller id
+    was never checked against the source address (an operator's record, not a tenant's)."""
+    try:
+        item = events.CallEventIn.model_validate(raw)
+    except ValidationError:
+        return  # counted as invalid by parse()
+    if item.event != events.FAILED:
+        return
+    called = normalize_e164(item.to or "")
+    inputs = await repository.number_inputs(session, called) if called else None
+    account_id = number_id = None
+    direction = calls.OUTBOUND
+    if inputs is not None and inputs.inventory_status != PORTED:
+        direction, account_id, number_id = calls.INBOUND, inputs.account_id, inputs.id
+    await calls.start_call(
+        session,
+        call_id=item.call_id,
+        account_id=account_id,
+        number_id=number_id,
+        direction=direction,
+        from_number=item.from_ or "",
+        to_number=item.to or "",
+        now=item.timestamp,
+    )
 
 
 @router.get(

@@ -30,6 +30,8 @@ EVENT_QUEUE_SIZE = 20_000
 # Events per POST to /sip/v1/events, and how often the events process looks at the queue.
 EVENT_BATCH = 100
 EVENT_INTERVAL_MICROSECONDS = 100_000
+# Retry-After (seconds) of the 503 a caller gets while mpaas does not answer route queries (a restart takes a few).
+RETRY_AFTER_SECONDS = 5
 
 _SAFE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{8,256}")
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/-]*)?")
@@ -46,6 +48,9 @@ class KamailioParams:
     secret: str
     children: int
     data_dir: Path
+    # bench/voice.py only: relay every INVITE to this host:port by a static rule instead of asking mpaas (the
+    # baseline the routed rate is compared with).
+    static_target: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, api_url: str, secret: str) -> KamailioParams:
@@ -68,8 +73,13 @@ def render(params: KamailioParams) -> str:
     split = urlsplit(params.api_url)
     base = f"{split.scheme}://{split.netloc}"
     prefix = split.path.rstrip("/")
+    template = _TEMPLATE
+    if params.static_target:
+        template = template.replace("    route(DECIDE);\n}", "    route(STATIC);\n}", 1) + _STATIC_ROUTE.replace(
+            "@STATIC@", params.static_target
+        )
     return (
-        _TEMPLATE.replace("@LISTEN@", params.listen)
+        template.replace("@LISTEN@", params.listen)
         .replace("@CHILDREN@", str(params.children))
         .replace("@DISABLE_TCP@", "no" if proto in ("tcp", "tls") else "yes")
         .replace("@CTL@", str(params.data_dir / "kamailio-ctl.sock"))
@@ -82,6 +92,7 @@ def render(params: KamailioParams) -> str:
         .replace("@QUEUE_SIZE@", str(EVENT_QUEUE_SIZE))
         .replace("@BATCH@", str(EVENT_BATCH))
         .replace("@INTERVAL@", str(EVENT_INTERVAL_MICROSECONDS))
+        .replace("@RETRY_AFTER@", str(RETRY_AFTER_SECONDS))
     )
 
 
@@ -95,6 +106,16 @@ def write_config(params: KamailioParams) -> Path:
     tmp.replace(path)
     return path
 
+
+_STATIC_ROUTE = r"""
+route[STATIC] {
+    $ru = "sip:" + $rU + "@@STATIC@";
+    if (!t_relay()) {
+        sl_reply_error();
+    }
+    exit;
+}
+"""
 
 _TEMPLATE = r"""#!KAMAILIO
 # Rendered by mpaas (src/mpaas/voice/kamailio.py) from its settings; edits are overwritten at each start.
@@ -200,12 +221,16 @@ route[DECIDE] {
     $var(rc) = http_connect("mpaas", "@ROUTE_PATH@", "@CTYPE@", "$var(req)", "$var(answer)");
     if ($var(rc) < 100) {
         xlog("L_ERR", "mpaas did not answer the route query ($var(rc)): 503\n");
-        t_reply("503", "Service Unavailable");
+        $var(code) = 503;
+        $var(reason) = "Service Unavailable";
+        route(UNROUTED);
         exit;
     }
     if ($var(rc) != 200) {
         xlog("L_ERR", "mpaas answered the route query with HTTP $var(rc): 500\n");
-        t_reply("500", "Routing Error");
+        $var(code) = 500;
+        $var(reason) = "Routing Error";
+        route(UNROUTED);
         exit;
     }
     $avp(crid) = "";
@@ -216,7 +241,7 @@ route[DECIDE] {
         # No event: mpaas decided the rejection and recorded it then.
         $var(reason) = "Rejected";
         jansson_get("reject.reason", "$var(answer)", "$var(reason)");
-        t_reply("$var(code)", "$var(reason)");
+        route(REJECT);
         exit;
     }
     $avp(from) = $fU;
@@ -237,6 +262,29 @@ route[DECIDE] {
         sl_reply_error();
     }
     exit;
+}
+
+# The reply to a call that goes nowhere: $var(code) $var(reason), with an RFC 3326 Reason header saying the same.
+route[REJECT] {
+    append_to_reply("Reason: SIP;cause=$var(code);text=\"$var(reason)\"\r\n");
+    t_reply("$var(code)", "$var(reason)");
+}
+
+# mpaas could not decide (down, restarting, broken): the caller is told to try again later, and the call is
+# reported to mpaas as failed, marked unrouted, so that it gets its record when mpaas is back (the events process
+# keeps it until then).
+route[UNROUTED] {
+    append_to_reply("Retry-After: @RETRY_AFTER@\r\n");
+    route(REJECT);
+    $avp(crid) = "";
+    $var(ev) = "failed";
+    $var(evcode) = $var(code);
+    $var(evreason) = $var(reason);
+    $var(evbranch) = "";
+    $var(evfrom) = $(fU{s.trim});
+    $var(evto) = $(rU{s.trim});
+    $var(unrouted) = 1;
+    route(EVENT);
 }
 
 route[WITHINDLG] {
@@ -367,6 +415,10 @@ route[EVENT] {
     }
     if ($var(evto) != $null) {
         jansson_set("string", "To", "$var(evto)", "$var(e)");
+    }
+    if ($var(unrouted) == 1) {
+        jansson_set("true", "Unrouted", "", "$var(e)");
+        $var(unrouted) = 0;
     }
     mq_add("events", "$var(ev)", "$var(e)");
 }

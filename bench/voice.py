@@ -1,0 +1,446 @@
+#!/usr/bin/env python
+"""Calls per second and call setup latency through Kamailio + mpaas (the routing decision, call records and call
+events all on) against the same Kamailio relaying the same calls by a static rule, in the same run (issue 18:
+goal >= 50% of the static rate with zero failed calls).
+
+    make voice-deps                                       # Kamailio and sipp, once
+    .venv/bin/python bench/voice.py                       # rates 25,50,100,200 calls/s, 10 s each
+    .venv/bin/python bench/voice.py --rates 50,100 --seconds 5
+    .venv/bin/python bench/voice.py --restart             # mpaas stopped and started again mid-run
+
+One process runs mpaas (this app under uvicorn on loopback, SQLite in a fresh data dir, no job workers) and two
+Kamailio instances under mpaas's supervisor (the same rendered configuration; one with its INVITE route replaced by
+a static relay, `KamailioParams.static_target`); sipp is the carrier (UAC, new Call-ID per call, the called number
+taken in turn from the account's `--numbers` voice numbers) and one sipp UAS is the customer trunk for both (180,
+200, then the BYE). Per rate, static first, then mpaas: `rate x seconds` calls. A configuration stops climbing at
+its first rate with a failed call. A call is failed when sipp's scenario did not run to its end (any reply but
+the 200, or no reply). Setup latency: INVITE sent to 200 received, at the carrier (sipp's rtd). The decision's
+time is mpaas's own: an ASGI wrapper timing each POST /sip/v1/route from request to response start (the
+commit included). After the mpaas runs: every call made has exactly one call record, completed (checked in the
+database once Kamailio's event batches have arrived).
+
+`--restart`: one mpaas run at `--restart-rate` for `--seconds`; after a third of it uvicorn is stopped for
+`--down` seconds and started again on the same port. Calls that arrive meanwhile get 503 with Retry-After
+(sipp counts them apart); the check is the same: one record per call, each final.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import dataclasses
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx2
+import uvicorn
+from sqlalchemy import func, select
+from voice_route import free_port, percentiles, setup
+
+from mpaas.app import create_app
+from mpaas.config import Settings
+from mpaas.core.db import migrate
+from mpaas.models.calls import Call
+from mpaas.roles.platform import Platform
+from mpaas.voice.supervisor import KamailioSupervisor
+
+SECRET = "bench-sip-secret"
+ROOT = Path(__file__).resolve().parents[1]
+UAS_SCENARIO = ROOT / "tests" / "voice" / "scenarios" / "uas_answer.xml"
+
+# The carrier's call: INVITE to the number in the injection file's row, answered, ACK and BYE along the
+# Record-Route. A 503 (mpaas not answering Kamailio) is acknowledged and logged: the call ends there.
+UAC_SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="bench call">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:18015550100@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: sip:18015550100@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv response="100" optional="true" />
+  <recv response="180" optional="true" />
+  <recv response="183" optional="true" />
+  <recv response="503" optional="true" next="refused" />
+  <recv response="200" rtd="true" rrs="true" />
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:18015550100@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: sip:18015550100@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="100" />
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:18015550100@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: sip:18015550100@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" crlf="true" next="done" />
+  <label id="refused" />
+  <send>
+    <![CDATA[
+      ACK sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:18015550100@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <nop><action><log message="refused [call_id]" /></action></nop>
+  <label id="done" />
+</scenario>
+"""
+
+
+class RouteTimer:
+    """ASGI wrapper: the time of each POST /sip/v1/route, from the request to the response's start."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.samples: list[float] = []
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sip/v1/route":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed(message) -> None:
+            if message["type"] == "http.response.start":
+                self.samples.append(time.perf_counter() - start)
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
+class Api:
+    """The app under uvicorn on a fixed loopback port, stoppable and startable again (--restart)."""
+
+    def __init__(self, app, port: int) -> None:
+        self.app, self.port = app, port
+        self.server: uvicorn.Server | None = None
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        assert self.server and self.task
+        self.server.should_exit = True
+        await self.task
+
+
+@dataclasses.dataclass
+class Run:
+    config: str
+    rate: int
+    calls: int
+    successful: int
+    failed: int
+    refused: int
+    wall_s: float
+    setup_ms: dict
+    failures: dict
+
+    @property
+    def calls_per_s(self) -> float:
+        return round(self.successful / self.wall_s, 1) if self.wall_s else 0.0
+
+    @property
+    def clean(self) -> bool:
+        return self.failed == 0 and self.refused == 0 and self.successful == self.calls
+
+
+async def sipp_uac(target: int, rate: int, calls: int, numbers_file: Path, cwd: Path, name: str) -> Run:
+    """One sipp UAC run; its counts from sipp's statistics file, setup latency from its rtt file."""
+    work = cwd / name
+    work.mkdir()
+    scenario = work / "bench_uac.xml"
+    scenario.write_text(UAC_SCENARIO)
+    args = ["sipp", f"127.0.0.1:{target}", "-sf", str(scenario), "-inf", str(numbers_file)]
+    args += ["-i", "127.0.0.1", "-p", str(free_udp_port()), "-r", str(rate), "-rp", "1000", "-m", str(calls)]
+    args += ["-l", str(max(100, rate * 10)), "-nostdin", "-recv_timeout", "15000", "-timeout", "600s"]
+    args += ["-trace_stat", "-fd", "3600", "-trace_rtt", "-rtt_freq", "1", "-trace_err", "-trace_logs"]
+    began = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        *args, cwd=work, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
+    await proc.wait()
+    wall = time.perf_counter() - began
+    stats = _last_stat_row(work)
+    rtts = [float(row[1]) / 1000 for row in _rtt_rows(work)]
+    refused = sum(1 for p in work.glob("*_logs.log") for line in p.read_text().splitlines() if "refused" in line)
+    failures: dict[str, int] = {}
+    for p in work.glob("*_errors.log"):
+        for line in p.read_text(errors="replace").splitlines():
+            if line.startswith("SIP/2.0 "):
+                code = line.split()[1]
+                failures[code] = failures.get(code, 0) + 1
+            elif "timeout" in line.lower() and "call" in line.lower():
+                failures["timeout"] = failures.get("timeout", 0) + 1
+    successful = int(stats.get("SuccessfulCall(C)", 0)) - refused
+    return Run(
+        config=name.split("-")[0],
+        rate=rate,
+        calls=calls,
+        successful=successful,
+        failed=int(stats.get("FailedCall(C)", 0)),
+        refused=refused,
+        wall_s=round(wall, 2),
+        setup_ms=percentiles(rtts) if rtts else {},
+        failures=failures,
+    )
+
+
+def _last_stat_row(work: Path) -> dict:
+    for path in work.glob("*_.csv"):
+        rows = list(csv.reader(path.read_text().splitlines(), delimiter=";"))
+        if len(rows) >= 2:
+            return dict(zip(rows[0], rows[-1], strict=False))
+    return {}
+
+
+def _rtt_rows(work: Path) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for path in work.glob("*_rtt.csv"):
+        for row in csv.reader(path.read_text().splitlines()[1:], delimiter=";"):
+            if len(row) >= 2:
+                rows.append(row)
+    return rows
+
+
+def free_udp_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def records(platform: Platform) -> dict[str, int]:
+    async with platform.db.read() as session:
+        rows = await session.execute(select(Call.status, func.count()).group_by(Call.status))
+        return {status: int(n) for status, n in rows.all()}
+
+
+async def wait_records(platform: Platform, expected: int, timeout: float = 60) -> dict[str, int]:
+    """The records by status once `expected` are all completed (Kamailio's event batches come after the calls)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = await records(platform)
+        if counts.get("completed", 0) >= expected or time.monotonic() > deadline:
+            return counts
+        await asyncio.sleep(0.25)
+
+
+def _row(run: Run) -> str:
+    s = run.setup_ms
+    lat = f"{s.get('p50_ms', 0):7.1f} {s.get('p99_ms', 0):7.1f}" if s else f"{'-':>7} {'-':>7}"
+    fails = ",".join(f"{k}x{v}" for k, v in sorted(run.failures.items())) or "-"
+    return (
+        f"{run.config:7} {run.rate:6} {run.calls:6} {run.successful:6} {run.failed:6} {run.refused:6} "
+        f"{run.calls_per_s:8.1f} {lat}  {fails}"
+    )
+
+
+HEADER = f"{'config':7} {'rate':>6} {'calls':>6} {'ok':>6} {'failed':>6} {'503':>6} {'calls/s':>8} {'p50 ms':>7} {'p99 ms':>7}  failures"
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rates", default="25,50,100,200", help="offered calls/s, climbing (comma separated)")
+    ap.add_argument("--seconds", type=float, default=10, help="seconds of calls per rate")
+    ap.add_argument("--numbers", type=int, default=20, help="voice numbers the calls go to, in turn")
+    ap.add_argument("--children", type=int, default=None, help="Kamailio SIP workers (default: the setting)")
+    ap.add_argument("--restart", action="store_true", help="stop and restart mpaas mid-run instead")
+    ap.add_argument("--restart-rate", type=int, default=25)
+    ap.add_argument("--down", type=float, default=3.0, help="seconds mpaas is down in --restart")
+    args = ap.parse_args()
+    for tool in ("kamailio", "sipp"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed: make voice-deps")
+    tmp = Path(tempfile.mkdtemp(prefix="mpaas-bench-sip-"))
+    try:
+        await bench(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+async def bench(args, tmp: Path) -> None:
+    settings = Settings(
+        data_dir=tmp / "mpaas",
+        seed_inventory_count=0,
+        rate_limit_per_minute=0,
+        database_url=None,
+        egress_allow="loopback",
+        sip_shared_secret=SECRET,
+        sip_listen=f"udp:127.0.0.1:{free_udp_port()}",
+    )
+    if args.children:
+        settings = settings.model_copy(update={"sip_children": args.children})
+    settings.data_dir.mkdir(parents=True)
+    migrate.upgrade(settings.resolved_database_url())
+    platform = Platform.build(settings)
+    timer = RouteTimer(create_app(settings, platform, run_workers=False))
+    lifespan = timer.app.router.lifespan_context(timer.app)
+    await lifespan.__aenter__()
+    api = Api(timer, free_port())
+    await api.start()
+    api_url = f"http://127.0.0.1:{api.port}"
+    trunk = free_udp_port()
+    async with httpx2.AsyncClient(base_url=api_url, timeout=30) as client:
+        numbers = await setup(
+            platform, client, args.numbers, trunks={"TrunkIp1": "127.0.0.1", "TrunkPort1": str(trunk)}
+        )
+    numbers_file = tmp / "numbers.csv"
+    numbers_file.write_text("SEQUENTIAL\n" + "".join(n.removeprefix("+") + "\n" for n in numbers))
+    uas_log = (tmp / "uas.log").open("wb")
+    uas = await asyncio.create_subprocess_exec(
+        *["sipp", "-sf", str(UAS_SCENARIO), "-i", "127.0.0.1", "-p", str(trunk), "-nostdin"],
+        cwd=tmp,
+        stdout=uas_log,
+        stderr=asyncio.subprocess.STDOUT,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    routed = KamailioSupervisor(settings, api_url=api_url, secret=SECRET)
+    static_settings = settings.model_copy(
+        update={"sip_listen": f"udp:127.0.0.1:{free_udp_port()}", "data_dir": tmp / "static"}
+    )
+    static = KamailioSupervisor(static_settings, api_url=api_url, secret=SECRET)
+    static.params = dataclasses.replace(static.params, static_target=f"127.0.0.1:{trunk}")
+    runs: list[Run] = []
+    made = 0
+    try:
+        for supervisor in (static, routed):
+            await supervisor.start()
+            await supervisor.wait_ready()
+        port = {name: int(s.params.listen.rsplit(":", 1)[1]) for name, s in (("static", static), ("mpaas", routed))}
+        children = settings.sip_children
+        print(f"Kamailio {children} SIP workers each; sipp UAC -> Kamailio -> sipp UAS; mpaas on SQLite, events on")
+        if args.restart:
+            made, runs = await restart_run(args, api, port["mpaas"], numbers_file, tmp)
+        else:
+            print(HEADER)
+            climbing = {"static": True, "mpaas": True}
+            for rate in [int(r) for r in args.rates.split(",")]:
+                for name in ("static", "mpaas"):
+                    if not climbing[name]:
+                        continue
+                    calls = max(1, int(rate * args.seconds))
+                    run = await sipp_uac(port[name], rate, calls, numbers_file, tmp, f"{name}-{rate}")
+                    runs.append(run)
+                    print(_row(run), flush=True)
+                    if name == "mpaas":
+                        made += run.successful + run.failed + run.refused
+                    climbing[name] = run.clean
+        counts = await wait_records(platform, made)
+    finally:
+        for supervisor in (static, routed):
+            await supervisor.stop()
+        uas.terminate()
+        await uas.wait()
+        uas_log.close()
+        await api.stop()
+        await lifespan.__aexit__(None, None, None)
+    report(args, runs, made, counts, timer.samples)
+
+
+async def restart_run(args, api: Api, port: int, numbers_file: Path, tmp: Path) -> tuple[int, list[Run]]:
+    calls = int(args.restart_rate * args.seconds)
+    print(f"--restart: {calls} calls at {args.restart_rate}/s; mpaas down for {args.down} s after a third of them")
+    uac = asyncio.create_task(sipp_uac(port, args.restart_rate, calls, numbers_file, tmp, "mpaas-restart"))
+    await asyncio.sleep(args.seconds / 3)
+    await api.stop()
+    await asyncio.sleep(args.down)
+    await api.start()
+    run = await uac
+    print(HEADER)
+    print(_row(run))
+    return run.successful + run.failed + run.refused, [run]
+
+
+def report(args, runs: list[Run], made: int, counts: dict[str, int], samples: list[float]) -> None:
+    total = sum(counts.values())
+    print(f"call records: {total} for {made} calls made through mpaas; by status {counts}")
+    decision = percentiles(samples) if samples else {}
+    print(f"routing decision (mpaas side, {len(samples)} decisions): {decision}")
+    best = {}
+    for name in ("static", "mpaas"):
+        clean = [r for r in runs if r.config == name and r.clean]
+        best[name] = max(clean, key=lambda r: r.calls_per_s) if clean else None
+    summary = {
+        "rates": args.rates,
+        "seconds": args.seconds,
+        "runs": [dataclasses.asdict(r) | {"calls_per_s": r.calls_per_s} for r in runs],
+        "records": counts,
+        "calls_made_through_mpaas": made,
+        "one_record_per_call": total == made and counts.get("completed", 0) == made,
+        "decision_ms": decision,
+    }
+    if not args.restart and best["static"] and best["mpaas"]:
+        ratio = best["mpaas"].calls_per_s / best["static"].calls_per_s
+        summary["ratio_clean_calls_per_s"] = round(ratio, 2)
+        print(
+            f"best clean: static {best['static'].calls_per_s}/s at {best['static'].rate}/s offered, mpaas "
+            f"{best['mpaas'].calls_per_s}/s at {best['mpaas'].rate}/s offered: mpaas/static x{ratio:.2f}"
+        )
+        if all(r.clean for r in runs if r.config == "static"):
+            print("(static was clean at every rate tried: its limit is above the highest rate; add --rates)")
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

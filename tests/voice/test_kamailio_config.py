@@ -10,7 +10,16 @@ import pytest
 from mpaas.config import Settings
 from mpaas.voice.kamailio import KamailioConfigError, KamailioParams, render, write_config
 from mpaas.voice.supervisor import ensure_sip_secret, voice_off_reason
-from support.sip import SECRET, kamailio_or_skip
+from support.sip import (
+    SECRET,
+    FakeMpaas,
+    kamailio_or_skip,
+    running_kamailio,
+    sip_port,
+    sip_settings,
+    sipp_or_skip,
+    sipp_uac,
+)
 
 
 def _params(tmp_path, listen: str = "udp:127.0.0.1:5999", api: str = "http://127.0.0.1:8080", secret: str = SECRET):
@@ -65,3 +74,22 @@ def test_serve_generates_the_sip_secret_once_into_the_data_dir(tmp_path) -> None
     assert path == tmp_path / "sip-secret" and path.stat().st_mode & 0o077 == 0
     assert ensure_sip_secret(settings) == (secret, path)
     assert ensure_sip_secret(Settings(data_dir=tmp_path, sip_shared_secret=SECRET)) == (SECRET, None)
+
+
+@pytest.mark.process
+def test_a_rejection_carries_a_reason_header_to_the_caller(tmp_path) -> None:
+    """RFC 3326: `Reason: SIP;cause=403;text="Route Disabled"` beside the reply's own reason phrase (the billing
+    side's Pause relies on it); sipp's scenario fails the call when the header is not there."""
+    kamailio_or_skip()
+    sipp_or_skip()
+
+    def reject(_request: dict) -> dict:
+        return {"reject": {"code": 403, "reason": "Route Disabled"}, "call": {"CallRecordId": "CALL-403"}}
+
+    with FakeMpaas(reject) as mpaas:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url):
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015559999", scenario="uac_rejected_403_reason.xml")
+    assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+    (trace,) = tmp_path.glob("uac_rejected_403_reason_*_messages.log")
+    assert 'Reason: SIP;cause=403;text="Route Disabled"' in trace.read_text(errors="replace")

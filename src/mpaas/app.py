@@ -16,6 +16,9 @@ from mpaas.core.egress import EgressPolicyScope
 from mpaas.core.http.limits import BodyLimit, QueryLimit
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
 from mpaas.distributors.endpoints import router as distributors_router
+from mpaas.guardian import alerts as guardian_alerts
+from mpaas.guardian.endpoints import router as guardian_router
+from mpaas.guardian.message_filters import router as message_filters_router
 from mpaas.messaging.endpoints import router as messaging_router
 from mpaas.numbers.lifecycle.endpoints import router as number_lifecycle_router
 from mpaas.numbers.porting.endpoints import ops as number_porting_ops_router
@@ -29,11 +32,13 @@ from mpaas.roles.platform import Platform
 from mpaas.roles.runtime import Runtime
 from mpaas.routes.endpoints import router as routes_router
 from mpaas.sandbox.endpoints import router as sandbox_router
+from mpaas.schedules.endpoints import router as schedules_router
 from mpaas.subscribers.endpoints import router as subscribers_router
 from mpaas.unimplemented.endpoints import router as unimplemented_router
 from mpaas.voice.event_endpoints import router as call_events_router
 from mpaas.voice.route_endpoints import router as call_routing_router
 from mpaas.webhooks.endpoints import router as webhooks_router
+from mpaas.workgroups.endpoints import router as workgroups_router
 
 DESCRIPTION = """A self-hostable mobile platform, wire-compatible with the Telegent v1.0 API.
 
@@ -48,6 +53,7 @@ def create_app(
     """Build the API. The lifespan starts the platform (and, in the all-in-one role, its workers)."""
     settings = settings or Settings()
     platform = platform or Platform.build(settings)
+    guardian_alerts.configure(platform.settings)  # alert SMS interval and sender (guardian/alerts.py)
     runtime = Runtime(platform, role_parts(platform), run_workers=run_workers)
 
     @asynccontextmanager
@@ -70,6 +76,8 @@ def create_app(
         numbers_router,
         subscribers_router,
         messaging_router,
+        message_filters_router,
+        guardian_router,
         sandbox_router,
         ops_router,
         webhooks_router,
@@ -78,6 +86,8 @@ def create_app(
         number_porting_router,
         number_usage_ops_router,
         number_porting_ops_router,
+        workgroups_router,
+        schedules_router,
         distributors_router,
         catalog_router,
         billing_router,

@@ -26,12 +26,10 @@ from mpaas.distributors.schemas import (
     DistributorSubscriptionList,
     PackageList,
     ProductList,
-    Schedules,
     ServiceList,
     SubscriberPage,
     UpdateAccount,
     UpdateDistributor,
-    Workgroups,
 )
 
 router = APIRouter(tags=["Accounts and Distributors"])
@@ -127,17 +125,7 @@ async def account_subscriptions(
     }
 
 
-@router.get("/v1.0/account/workgroups", summary="Get Account's Workgroups", response_model=Workgroups)
-async def account_workgroups(who: Caller, account_id: str | None = Query(None, alias="AccountId")) -> dict[str, Any]:
-    """Workgroups have no domain yet: always the contract's empty list."""
-    who.visible_accounts(account_id)
-    return {"Workgroups": []}
-
-
-@router.get("/v1.0/account/schedules", summary="Get Account Schedules", response_model=Schedules)
-async def account_schedules(who: Caller, account_id: str | None = Query(None, alias="AccountId")) -> dict[str, Any]:
-    """Schedules have no domain yet: always the contract's empty list."""
-    return {"AccountID": who.listed_account(account_id), "TotalSchedules": 0, "Results": []}
+# GET /v1.0/account/workgroups and /v1.0/account/schedules: mpaas/workgroups, mpaas/schedules.
 
 
 # Distributors -----------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
@@ -127,20 +127,6 @@ class DistributorSubscriptionList(WireResponse):
     total_subscriptions: int
     filter: str
     results: list[SubscriptionOut]
-
-
-class Workgroups(WireResponse):
-    """Workgroups have no domain yet: always empty (the contract's records are open here)."""
-
-    workgroups: list[dict[str, Any]]
-
-
-class Schedules(WireResponse):
-    """Schedules have no domain yet: always empty (the contract's records are open here)."""
-
-    account_id: str | None = Field(alias="AccountID")  # None: the listing spans several accounts (AccountId omitted)
-    total_schedules: int
-    results: list[dict[str, Any]]
 
 
 class DistributorOut(WireResponse):

@@ -27,6 +27,7 @@ from mpaas.carriers.base import (
 from mpaas.core.clock import Clock
 from mpaas.core.db.database import Database
 from mpaas.core.jobs.queue import ClaimedJob, JobQueue, RetryLater
+from mpaas.guardian import message_screening
 from mpaas.messaging import bulk, repository
 
 if TYPE_CHECKING:  # for typing only: pipeline.py imports messaging/service.py, which names SUBMIT_JOB from here
@@ -98,7 +99,9 @@ class SubmitBatch:
         message_of = {job.id: job.payload["message_id"] for job in jobs}
         async with self.db.quick_read() as session:
             loaded = await repository.submittable(session, list(message_of.values()))
-        sendable = [job for job in jobs if message_of[job.id] in loaded]
+            # AI Guardian message filters, before the carrier: a blocked message is never submitted.
+            caught = await message_screening.screen_outbound(session, loaded)
+        sendable = [job for job in jobs if message_of[job.id] in loaded and message_of[job.id] not in caught.blocked]
         outcomes = await asyncio.gather(*(self._submit_one(loaded[message_of[job.id]], expected) for job in sendable))
         outcome_of = {job.id: outcome for job, outcome in zip(sendable, outcomes, strict=True)}
         failures: Failures = []
@@ -119,6 +122,7 @@ class SubmitBatch:
                 accepted[message_of[job.id]] = outcome
                 if outcome.receipt_state is not None:
                     receipt_delays.add(outcome.receipt_delay_seconds or 0.0)
+        rejected.update(caught.blocked)
         failed_ids = {job.id for job, _ in failures}
         parked: Parked = []
         try:
@@ -137,6 +141,7 @@ class SubmitBatch:
                     validity_seconds=self.validity_seconds,
                 )
                 await bulk.finish_messages(session, rejected, now)
+                await message_screening.report(session, caught.triggers, now)
                 await self.queue.complete_many(session, [job for job in jobs if job.id not in failed_ids])
         except BaseException:
             self.events.requeue(parked)

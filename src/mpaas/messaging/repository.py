@@ -49,6 +49,7 @@ class Submittable:
     to_number: str
     body: str
     media: tuple[MediaItem, ...]  # as the carrier is handed it, stored items resolved
+    message_route_id: str | None = None  # for Guardian screening (guardian/message_screening.py)
 
 
 async def messages_of_send(session: AsyncSession, message: Message) -> list:
@@ -70,14 +71,23 @@ async def submittable(session: AsyncSession, message_ids: list[str]) -> dict[str
     """The messages still waiting for their first submit (Queued, no carrier id yet), with their media: the
     items a batch's messages reference are read in one more query, once per item however many recipients."""
     result = await session.execute(
-        select(Message.id, Message.from_number, Message.to_number, Message.body, Message.media).where(
+        select(
+            Message.id, Message.from_number, Message.to_number, Message.body, Message.media, Message.message_route_id
+        ).where(
             Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None)
         )
     )
     rows = result.all()
     texts = await media.load(session, (row.media for row in rows))
     return {
-        row.id: Submittable(row.id, row.from_number, row.to_number, row.body, media.carrier_items(row.media, texts))
+        row.id: Submittable(
+            row.id,
+            row.from_number,
+            row.to_number,
+            row.body,
+            media.carrier_items(row.media, texts),
+            row.message_route_id,
+        )
         for row in rows
     }
 

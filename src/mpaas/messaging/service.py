@@ -25,6 +25,7 @@ from mpaas.core.errors import ApiError, bad_request, not_found
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
+from mpaas.guardian import message_screening
 from mpaas.messaging import bulk, media, repository
 from mpaas.messaging.jobs import SUBMIT_JOB
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
@@ -298,6 +299,9 @@ async def receive_inbound(
     if number is None or not number.message_enabled or (accounts is not None and number.account_id not in accounts):
         raise not_found(f"Not found: {destination} is not a messaging-enabled number on this platform.")
     check_receiver(number, destination)
+    # AI Guardian message filters, before the route: a blocked message is recorded and goes no further.
+    caught = await message_screening.screen_inbound(session, source, destination, body.body)
+    blocked = caught is not None and caught[1].blocks
     plan = segments.plan(body.body)
     message = Message(
         id=ids.new_id(ids.MESSAGE),
@@ -313,13 +317,19 @@ async def receive_inbound(
         segments=plan.count,
         encoding=plan.encoding,
         cost=Decimal("0"),
-        status="Received",
+        status=message_screening.BLOCKED_STATUS if blocked else "Received",
+        error_code=caught[1].error_code if blocked and caught else None,
         message_route_id=number.message_route_id,
         created_at=now,
         updated_at=now,
     )
     message.batch_id = message.id
     session.add(message)
+    if caught is not None:
+        await message_screening.report(session, [(caught[0], message.id, caught[1])], now)
+    if blocked:
+        await session.flush()
+        return message
     event_id = ids.new_id(ids.EVENT)
     inbound = events.inbound_event(message, event_id)
     enqueue(

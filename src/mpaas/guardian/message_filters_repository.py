@@ -1,0 +1,103 @@
+"""SQL for message filters, scoped to the caller's accounts; and the pipeline's one read per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.models import GuardianFeatures, MessageFilter, MessageRoute, PhoneNumber, Subscriber
+
+FILTERS = MessageFilter.__table__
+
+
+async def subscriber(session: AsyncSession, subscriber_id: str, account_ids: Sequence[str]) -> Subscriber | None:
+    result = await session.execute(
+        select(Subscriber).where(
+            func.lower(Subscriber.id) == subscriber_id.strip().lower(), Subscriber.account_id.in_(account_ids)
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def numbers_of(session: AsyncSession, owner: Subscriber) -> set[str]:
+    """The subscriber's own numbers: those it lists and those assigned to it at provisioning."""
+    assigned = await session.execute(select(PhoneNumber.number).where(PhoneNumber.subscriber_id == owner.id))
+    return {*(owner.phone_numbers or []), *assigned.scalars().all()}
+
+
+async def holders_of(session: AsyncSession, phone: str, account_ids: Sequence[str]) -> list[Subscriber]:
+    """Subscribers of the caller's accounts whose number `phone` is (assigned, or listed)."""
+    assigned = select(PhoneNumber.subscriber_id).where(
+        PhoneNumber.number == phone, PhoneNumber.subscriber_id.is_not(None)
+    )
+    rows = await session.execute(
+        select(Subscriber).where(Subscriber.account_id.in_(account_ids), Subscriber.id.in_(assigned))
+    )
+    found = list(rows.scalars().all())
+    if not found:  # listed only (Subscriber.phone_numbers): a JSON list, read for the caller's accounts
+        rows = await session.execute(select(Subscriber).where(Subscriber.account_id.in_(account_ids)))
+        found = [s for s in rows.scalars().all() if phone in (s.phone_numbers or [])]
+    return found
+
+
+async def get(session: AsyncSession, filter_id: str, account_ids: Sequence[str]) -> MessageFilter | None:
+    result = await session.execute(
+        select(MessageFilter).where(
+            func.lower(MessageFilter.id) == filter_id.strip().lower(), MessageFilter.account_id.in_(account_ids)
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def exists_for(session: AsyncSession, subscriber_id: str, phone: str) -> bool:
+    row = await session.execute(
+        select(MessageFilter.id).where(MessageFilter.subscriber_id == subscriber_id, MessageFilter.phone == phone)
+    )
+    return row.first() is not None
+
+
+async def listing(
+    session: AsyncSession, account_ids: Sequence[str], subscriber_ids: Sequence[str] | None, phone: str | None
+) -> list[MessageFilter]:
+    stmt = select(MessageFilter).where(MessageFilter.account_id.in_(account_ids))
+    if subscriber_ids is not None:
+        stmt = stmt.where(MessageFilter.subscriber_id.in_(subscriber_ids))
+    if phone is not None:
+        stmt = stmt.where(MessageFilter.phone == phone)
+    rows = await session.execute(stmt.order_by(MessageFilter.created_at, MessageFilter.id))
+    return list(rows.scalars().all())
+
+
+# The pipeline's read: per batch of messages, the filters of the platform numbers involved, with whether the
+# subscriber has Guardian messages on and the number's route bypass flags. Through ix_message_filters_phone:
+# a number without a filter costs an index probe and nothing else.
+ACTIVE_FILTERS = (
+    select(
+        FILTERS.c.id,
+        FILTERS.c.version,
+        FILTERS.c.phone,
+        MessageRoute.inbound_bypass,
+        MessageRoute.outbound_bypass,
+    )
+    .select_from(FILTERS)
+    .join(
+        GuardianFeatures.__table__,
+        (GuardianFeatures.subscriber_id == FILTERS.c.subscriber_id) & GuardianFeatures.messages.is_(True),
+    )
+    .outerjoin(PhoneNumber.__table__, PhoneNumber.number == FILTERS.c.phone)
+    .outerjoin(MessageRoute.__table__, MessageRoute.id == PhoneNumber.message_route_id)
+    .where(FILTERS.c.phone.in_(bindparam("b_phones", expanding=True)), FILTERS.c.mode != "INACTIVE")
+)
+FILTER_ROWS = select(FILTERS).where(FILTERS.c.id.in_(bindparam("b_ids", expanding=True)))
+
+
+async def active_filters(session: AsyncSession, phones: Sequence[str]) -> list:
+    if not phones:
+        return []
+    return list((await session.execute(ACTIVE_FILTERS, {"b_phones": list(phones)})).all())
+
+
+async def filter_rows(session: AsyncSession, filter_ids: Sequence[str]) -> list:
+    return list((await session.execute(FILTER_ROWS, {"b_ids": list(filter_ids)})).all())

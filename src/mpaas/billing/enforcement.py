@@ -98,9 +98,12 @@ async def check_can_send(session: AsyncSession, number: PhoneNumber, now: dateti
     await _evaluate(session, sub, "SMS", total, period, now, [t for t in thresholds if t.action != "Pause"])
 
 
-async def record_usage(session: AsyncSession, subscription: Subscription, kind: str, amount: int, now: datetime) -> int:
-    """Add Data (bytes) or Voice (minutes) or SMS usage and apply every threshold it crosses."""
-    period = engine.period_of(now)
+async def record_usage(
+    session: AsyncSession, subscription: Subscription, kind: str, amount: int, now: datetime, period: str | None = None
+) -> int:
+    """Add Data (bytes) or Voice (minutes) or SMS usage and apply every threshold it crosses. `period`: the one the
+    usage belongs to when it is not `now`'s (a call that ended before the month turned, counted after)."""
+    period = period or engine.period_of(now)
     total = await repository.add_usage(session, subscription.id, period, kind, amount)
     await _evaluate(
         session, subscription, kind, total, period, now, await repository.assigned_thresholds(session, subscription.id)

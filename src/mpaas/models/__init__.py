@@ -18,7 +18,7 @@ from mpaas.models.catalog import (
 )
 from mpaas.models.guardian import CallFilter, GuardianAlert, GuardianAlertGate, GuardianFeatures, GuardianRelation
 from mpaas.models.jobs import Job
-from mpaas.models.message_filters import MessageFilter, MessageFilterTrigger
+from mpaas.models.message_filters import MessageFilter
 from mpaas.models.messages import EarlyReceipt, Message, MessageMedia, MessagePart
 from mpaas.models.numbers import (
     InventoryNumber,
@@ -33,6 +33,7 @@ from mpaas.models.routes import MessageRoute, VoiceRoute
 from mpaas.models.subscribers import Subscriber
 from mpaas.models.tenancy import Account, Distributor, PlatformSecret
 from mpaas.models.usage import DataPlan, RadiusSession, UsageRecord
+from mpaas.models.voice_usage import VoiceUsage
 from mpaas.models.webhooks import AccountWebhook, WebhookAttempt
 from mpaas.models.workgroups import Schedule, Workgroup, WorkgroupMember
 
@@ -43,13 +44,13 @@ __all__ = [
     "GuardianFeatures",
     "GuardianRelation",
     "MessageFilter",
-    "MessageFilterTrigger",
     "DataPlan",
     "NumberE911",
     "NumberVoicemail",
     "PortRequest",
     "RadiusSession",
     "UsageRecord",
+    "VoiceUsage",
     "BillingRun",
     "Call",
     "CallEvent",

@@ -1,16 +1,70 @@
-"""Call minutes as `Voice` usage against the subscription's thresholds.
+"""Call minutes as `Voice` usage against the subscription's thresholds (docs/voice.md, "Usage and thresholds").
 
-Not built yet: counts nothing."""
+A call counts once it has ended after being answered (its record has a duration): its minutes go to the usage
+counter of the live subscription of the call's number (ours: the called number inbound, the caller id outbound;
+both directions count), in the period of the call's end, through billing.enforcement.record_usage, the same path
+SMS and Data take, so Alert notifies (Threshold_Alert) and Pause is recorded the same way; voice/admission.py
+refuses the next call.
+
+Minutes are per started minute, as carriers bill (60/60): an answered call counts at least one, 61 s count two.
+
+Once per call: each counted call has a `voice_usage` row keyed by its record. Events Kamailio sends again are not
+new events (voice/events.py stores each once), and events out of order are settled by the record, which is
+recomputed from every event: an `ended` before its `answered` counts when the `answered` arrives. Should a late
+event change a counted call's duration (an earlier `answered` arriving after a later one), only the difference in
+minutes is added (or taken back) in the period first counted; a threshold already crossed stays crossed."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.billing import enforcement, engine
+from mpaas.billing import repository as billing_repository
+from mpaas.models import Subscription
+from mpaas.models.calls import Call
+from mpaas.models.voice_usage import VoiceUsage
+
+KIND = "Voice"
+BILLING_INCREMENT_SECONDS = 60
+
+
+def minutes_of(seconds: int) -> int:
+    """Per started minute: an answered call is at least one minute (0 s -> 1, 60 s -> 1, 61 s -> 2)."""
+    return max(1, math.ceil(seconds / BILLING_INCREMENT_SECONDS))
+
 
 async def after_events(session: AsyncSession, call: Any, snapshots: Sequence[Any], now: datetime) -> None:
-    """A call's new events (a call that ended answered counts its minutes)."""
-    return None
+    """A call's new events (a call that ended answered counts its minutes, once)."""
+    if not isinstance(call, Call) or call.duration_seconds is None or call.ended_at is None or not call.number_id:
+        return  # not answered, not ended (yet), or nobody's number
+    minutes = minutes_of(call.duration_seconds)
+    counted = await session.get(VoiceUsage, call.id)
+    if counted is not None:
+        if counted.minutes == minutes and counted.seconds == call.duration_seconds:
+            return  # the usual case of a repeated or late event: already counted
+        delta = minutes - counted.minutes
+        counted.seconds, counted.minutes = call.duration_seconds, minutes
+        if delta and counted.subscription_id is not None:
+            sub = await session.get(Subscription, counted.subscription_id)
+            if sub is not None:
+                await enforcement.record_usage(session, sub, KIND, delta, now, period=counted.period)
+        return
+    sub = await billing_repository.live_subscription_for_number(session, call.number_id)
+    period = engine.period_of(call.ended_at)
+    session.add(
+        VoiceUsage(
+            call_id=call.id,
+            subscription_id=sub.id if sub is not None else None,
+            period=period,
+            seconds=call.duration_seconds,
+            minutes=minutes,
+            counted_at=now,
+        )
+    )
+    if sub is not None:
+        await enforcement.record_usage(session, sub, KIND, minutes, now, period=period)

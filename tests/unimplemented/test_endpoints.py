@@ -1,6 +1,7 @@
-"""The contract's 35 operations not served yet (all of AI Guardian and Workgroups) answer 501 in the vendor
-envelope at their exact method and path, not a 404 saying the resource belongs to another account (issue 17);
-they are not in the OpenAPI document (which lists what is implemented), so not in the SDK either."""
+"""The contract's operations not served yet answer 501 in the vendor envelope at their exact method and path, not
+a 404 saying the resource belongs to another account (issue 17); they are not in the OpenAPI document (which
+lists what is implemented), so not in the SDK either. Rows leave the table as their operations are built (AI
+Guardian and Workgroups were the 35 of issue 17)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,18 @@ def contract_rows(group: str) -> set[tuple[str, str]]:
     return {(method, path) for method, path, g in rows if g.strip() == group}
 
 
-def test_the_table_is_the_contracts_ai_guardian_and_workgroups():
+def test_every_ai_guardian_and_workgroup_operation_is_served_or_listed(app):
     if not REFERENCE.exists():
         pytest.skip("the reference is not on this machine")
     listed = {(m, p) for m, p, _, _ in UNIMPLEMENTED}
-    assert listed == contract_rows("AI Guardian") | contract_rows("Workgroups")
-    assert len(listed) == len(UNIMPLEMENTED) == 35
+    served = {
+        (method.upper(), path.lower()) for path, operations in app.openapi()["paths"].items() for method in operations
+    }
+    contract = contract_rows("AI Guardian") | contract_rows("Workgroups")
+    assert len(contract) == 35
+    assert listed <= contract
+    for method, path in contract - listed:
+        assert (method, path.lower()) in served, (method, path)
 
 
 async def test_answers_501(http):
@@ -41,12 +48,10 @@ async def test_answers_501(http):
 
 
 async def test_paths_match_case_insensitively_and_methods_exactly(http):
-    response = await http.post("/v1.0/Subscribers/Call-Filter/Allowed-Numbers/Add/", json={})
-    assert response.status_code == 501
-    response = await http.get("/V1.0/WORKGROUPS")
-    assert response.status_code == 501 and response.json()["Message"].startswith(
-        "Not implemented: GET /v1.0/workgroups"
-    )
+    for method, path, summary, family in UNIMPLEMENTED:
+        response = await http.request(method, path.upper() + "/", json={} if method == "POST" else None)
+        assert response.status_code == 501, (method, path)
+        assert response.json()["Message"].startswith(f"Not implemented: {method} {path} ({summary}, {family})")
     # A method the contract does not have there is still a 405, and a path it does not have a 404.
     assert (await http.get("/v1.0/workgroups/delete")).status_code == 405
     assert (await http.get("/v1.0/workgroups/nothing")).status_code == 404

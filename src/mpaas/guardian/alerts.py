@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,7 +52,7 @@ BLOCKED, MONITORED = "Blocked", "Monitored"
 KINDS = ("message", "call")
 DIRECTIONS = ("inbound", "outbound")
 REDIS_KEY_PREFIX = "mpaas:guardian-alert"
-GATES = GuardianAlertGate.__table__
+GATES = cast(Table, GuardianAlertGate.__table__)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class CallFilter(Base):
     __table_args__ = (
         # The contract: "Duplicate filter found for the same subscriber and phone number".
         UniqueConstraint("subscriber_id", "phone", name="uq_guardian_call_filters_subscriber_phone"),
-        Index("ix_guardian_call_filters_account", "account_id"),
+        Index("ix_guardian_call_filters_account_phone", "account_id", "phone"),
     )
 
 

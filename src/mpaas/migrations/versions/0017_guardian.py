@@ -77,7 +77,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guardian_call_filters")),
         sa.UniqueConstraint("subscriber_id", "phone", name="uq_guardian_call_filters_subscriber_phone"),
     )
-    op.create_index("ix_guardian_call_filters_account", "guardian_call_filters", ["account_id"], unique=False)
+    op.create_index(
+        "ix_guardian_call_filters_account_phone", "guardian_call_filters", ["account_id", "phone"], unique=False
+    )
     op.create_table(
         "guardian_alerts",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -112,7 +114,7 @@ def downgrade() -> None:
     op.drop_index("ix_guardian_alerts_filter", table_name="guardian_alerts")
     op.drop_index("ix_guardian_alerts_account_created", table_name="guardian_alerts")
     op.drop_table("guardian_alerts")
-    op.drop_index("ix_guardian_call_filters_account", table_name="guardian_call_filters")
+    op.drop_index("ix_guardian_call_filters_account_phone", table_name="guardian_call_filters")
     op.drop_table("guardian_call_filters")
     op.drop_index("ix_guardian_relations_child", table_name="guardian_relations")
     op.drop_table("guardian_relations")

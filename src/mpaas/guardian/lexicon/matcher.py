@@ -1,0 +1,327 @@
+"""compile_matcher(): a filter's keywords, categories, severities and level compiled into one Matcher.
+
+A Matcher holds only the phrases that block under the filter's level (a phrase below its category's threshold is
+left out at compile time), indexed by the skeleton of their first word. `find()` normalizes the message once
+(normalize.py), then walks its tokens once with one dict lookup each; a lookup that hits compares the phrase's
+other words and the repeated-letter runs. Letters spelled out one by one ("b a d", "b.a.d", "b-a-d") are joined and
+searched as a substring. The cost is linear in the message and independent of the number of keywords.
+
+Levels (FilterLevel) and severities (SeverityMap): each level sets, per category, the lowest severity that blocks.
+
+| category        | no level | CHILD | ADOLESCENT | TEENAGER |
+|-----------------|----------|-------|------------|----------|
+| Profanity       | LOW      | LOW   | MEDIUM     | HIGH     |
+| Violence        | LOW      | LOW   | MEDIUM     | HIGH     |
+| SelfHarm        | LOW      | LOW   | LOW        | LOW      |
+| Drugs           | LOW      | LOW   | MEDIUM     | HIGH     |
+| Sexual          | LOW      | LOW   | LOW        | MEDIUM   |
+| Scam            | LOW      | LOW   | LOW        | MEDIUM   |
+| custom keywords | LOW      | LOW   | LOW        | MEDIUM   |
+
+Custom keywords (and words an owner lists under a category in SystemKeywords) are HIGH unless the SeverityMap says
+otherwise, so they block at every level by default. SeverityMap keys are keywords, compared as the matcher
+compares text (case, accents, leetspeak do not matter); a key that names a category sets the severity of that
+category's every phrase (an extension: the contract's sample has keyword keys only). A keyword key wins over a
+category key, which wins over the list's own severity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from mpaas.guardian.lexicon import categories as cat
+from mpaas.guardian.lexicon.normalize import Tokens, covers, fold, runs, tokens, tokens_both
+
+SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH")
+_RANK = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
+FILTER_LEVELS: tuple[str, ...] = ("CHILD", "ADOLESCENT", "TEENAGER")
+CUSTOM = "custom"
+
+# The lowest severity that blocks, per level and category (see the module's docstring).
+LEVEL_THRESHOLDS: dict[str | None, dict[str, str]] = {
+    None: {c: "LOW" for c in (*cat.CATEGORIES, CUSTOM)},
+    "CHILD": {c: "LOW" for c in (*cat.CATEGORIES, CUSTOM)},
+    "ADOLESCENT": {
+        cat.PROFANITY: "MEDIUM",
+        cat.VIOLENCE: "MEDIUM",
+        cat.SELF_HARM: "LOW",
+        cat.DRUGS: "MEDIUM",
+        cat.SEXUAL: "LOW",
+        cat.SCAM: "LOW",
+        CUSTOM: "LOW",
+    },
+    "TEENAGER": {
+        cat.PROFANITY: "HIGH",
+        cat.VIOLENCE: "HIGH",
+        cat.SELF_HARM: "LOW",
+        cat.DRUGS: "HIGH",
+        cat.SEXUAL: "MEDIUM",
+        cat.SCAM: "MEDIUM",
+        CUSTOM: "MEDIUM",
+    },
+}
+
+_SPELLED_MIN = 3  # at least this many one-letter tokens in a row are read as one spelled-out word
+_RUNS = re.compile(r"([^\W\d_])\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A phrase that blocks: as listed (`keyword`), its system category (None for a custom keyword), severity."""
+
+    keyword: str
+    category: str | None
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]  # skeletons
+    runs: tuple[tuple[int, ...], ...] | None  # per word, None when every run is one letter
+    hit: Hit
+    rank: int
+
+
+class Matcher:
+    """Compiled keywords; `find(text)` returns the most severe blocking Hit in the text, or None."""
+
+    __slots__ = ("_index", "_literals", "_max_word", "_singles", "size")
+
+    def __init__(self, entries: Sequence[_Entry], literals: Sequence[tuple[str, Hit]]) -> None:
+        index: dict[str, list[_Entry]] = {}
+        singles: dict[str, _Entry] = {}
+        for entry in entries:
+            index.setdefault(entry.words[0], []).append(entry)
+            if len(entry.words) == 1:
+                singles[entry.words[0]] = entry
+        for bucket in index.values():
+            bucket.sort(key=lambda e: -e.rank)
+        self._index = index
+        self._singles = singles
+        self._max_word = max((len(w) for w in singles), default=0)
+        self._literals = tuple(literals)
+        self.size = len(entries) + len(literals)
+
+    def __bool__(self) -> bool:
+        return self.size > 0
+
+    def __repr__(self) -> str:
+        return f"<Matcher {self.size} phrases>"
+
+    def find(self, text: str | None) -> Hit | None:
+        if not text or not self.size:
+            return None
+        first, second = tokens_both(text)
+        best = self._scan(first)
+        if (best is None or best.rank < 3) and second is not None:
+            other = self._scan(second)
+            if other is not None and (best is None or other.rank > best.rank):
+                best = other
+        if (best is None or best.rank < 3) and self._literals:
+            folded = fold(text)
+            for literal, hit in self._literals:
+                if literal in folded and (best is None or _RANK[hit.severity] > best.rank):
+                    return hit
+        return best.hit if best is not None else None
+
+    def _scan(self, toks: Tokens) -> _Entry | None:
+        skeleton = toks.skeleton
+        raw = toks.raw
+        index = self._index
+        best: _Entry | None = None
+        spelled_from = -1
+        spelled: list[tuple[int, int]] = []
+        n_tokens = len(skeleton)
+        for i, word in enumerate(skeleton):
+            if len(word) == 1:
+                if spelled_from < 0:
+                    spelled_from = i
+            elif spelled_from >= 0:
+                if i - spelled_from >= _SPELLED_MIN:
+                    spelled.append((spelled_from, i))
+                spelled_from = -1
+            bucket = index.get(word)
+            if bucket is None:
+                if len(word) > 3 and word[-1] == "s":  # a plural or third person of a one-word phrase
+                    entry = self._singles.get(word[:-1])
+                    if (
+                        entry is not None
+                        and (best is None or entry.rank > best.rank)
+                        and (entry.runs is None or covers(raw[i].rstrip("s"), entry.runs[0]))
+                    ):
+                        best = entry
+                        if best.rank == 3:
+                            return best
+                continue
+            for entry in bucket:
+                if best is not None and entry.rank <= best.rank:
+                    break
+                n = len(entry.words)
+                if n > 1 and (i + n > n_tokens or tuple(skeleton[i : i + n]) != entry.words):
+                    continue
+                if entry.runs is not None and not all(covers(raw[i + j], entry.runs[j]) for j in range(n)):
+                    continue
+                best = entry
+                if best.rank == 3:
+                    return best
+                break
+        if spelled_from >= 0 and n_tokens - spelled_from >= _SPELLED_MIN:
+            spelled.append((spelled_from, n_tokens))
+        for start, end in spelled:
+            found = self._spelled("".join(raw[start:end]))
+            if found is not None and (best is None or found.rank > best.rank):
+                best = found
+        return best
+
+    def _spelled(self, letters: str) -> _Entry | None:
+        """The best one-word phrase inside a run of spelled-out letters, as a substring."""
+        skeleton = _RUNS.sub(r"\1", letters)
+        counts = runs(letters)
+        singles = self._singles
+        best: _Entry | None = None
+        for start in range(len(skeleton)):
+            for end in range(start + 2, min(len(skeleton), start + self._max_word) + 1):
+                entry = singles.get(skeleton[start:end])
+                if entry is None or (best is not None and entry.rank <= best.rank):
+                    continue
+                want = entry.runs[0] if entry.runs is not None else None
+                if want is not None and not all(c >= w for c, w in zip(counts[start:end], want, strict=True)):
+                    continue
+                best = entry
+        return best
+
+
+def _severity(value: object) -> str | None:
+    if isinstance(value, str) and value.strip().upper() in _RANK:
+        return value.strip().upper()
+    return None
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(tokens(phrase).skeleton)
+
+
+def _runs_of(raw_words: Sequence[str]) -> tuple[tuple[int, ...], ...] | None:
+    out = tuple(runs(w) for w in raw_words)
+    return out if any(r != 1 for rs in out for r in rs) else None
+
+
+@cache
+def _compiled_category(
+    category: str,
+) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, ...], ...] | None, str, str], ...]:
+    """A system category's phrases normalized once per process: (skeleton words, runs, phrase, default severity)."""
+    out = []
+    for phrase, severity in cat.system_words(category):
+        toks = tokens(phrase)
+        if toks.skeleton:
+            out.append((tuple(toks.skeleton), _runs_of(toks.raw), phrase, severity))
+    return tuple(out)
+
+
+def normalize_level(level: str | None) -> str | None:
+    """FILTER_LEVELS' spelling of `level` (None/"" for no level); ValueError for anything else."""
+    if level is None or not level.strip():
+        return None
+    upper = level.strip().upper()
+    if upper not in FILTER_LEVELS:
+        raise ValueError(f"unknown filter level {level!r}: expected one of {', '.join(FILTER_LEVELS)}")
+    return upper
+
+
+def compile_matcher(
+    custom_keywords: Sequence[str],
+    system_categories: Sequence[str] | Mapping[str, Sequence[str]],
+    severity_map: Mapping[str, str] | None = None,
+    level: str | None = None,
+) -> Matcher:
+    """A filter's Matcher.
+
+    `system_categories`: category names (any spelling canonical_category() accepts), or the contract's
+    SystemKeywords object ({category: [extra words]}): its keys enable the categories and its lists add the owner's
+    words to them (a key that is no system category still matches its words, reported under that name). Empty with a
+    level set: every system category, at the level's thresholds. `severity_map`: the contract's SeverityMap.
+    `level`: CHILD, ADOLESCENT, TEENAGER or None (every enabled phrase blocks). Invalid severities are ignored.
+    """
+    level_key = normalize_level(level)
+    thresholds = LEVEL_THRESHOLDS[level_key]
+    keyword_severity: dict[tuple[str, ...], str] = {}
+    category_severity: dict[str, str] = {}
+    for key, value in (severity_map or {}).items():
+        severity = _severity(value)
+        if severity is None or not isinstance(key, str):
+            continue
+        canonical = cat.canonical_category(key)
+        if canonical is not None:
+            category_severity[canonical] = severity
+        words = _key(key)
+        if words:
+            keyword_severity.setdefault(words, severity)
+
+    chosen: dict[tuple[str, ...], tuple[int, int, _Entry]] = {}
+    literals: list[tuple[str, Hit]] = []
+
+    def offer(words: tuple[str, ...], word_runs: tuple[tuple[int, ...], ...] | None, hit: Hit, order: int) -> None:
+        rank = _RANK[hit.severity]
+        current = chosen.get(words)
+        if current is not None:
+            # the higher severity, then the more specific category, then the spelling without leet symbols
+            plain = hit.keyword.replace(" ", "").isalpha()
+            current_plain = current[2].hit.keyword.replace(" ", "").isalpha()
+            if (current[0], -current[1], current_plain) >= (rank, -order, plain):
+                return
+        chosen[words] = (rank, order, _Entry(words, word_runs, hit, rank))
+
+    custom_order = len(cat.PRECEDENCE)
+    for keyword in custom_keywords:
+        if not isinstance(keyword, str) or not keyword.strip():
+            continue
+        keyword = keyword.strip()
+        toks = tokens(keyword)
+        severity = keyword_severity.get(tuple(toks.skeleton)) or "HIGH"
+        if _RANK[severity] < _RANK[thresholds[CUSTOM]]:
+            continue
+        hit = Hit(keyword, None, severity)
+        if not toks.skeleton:  # no letter or digit (an emoji, "$$$"): a plain substring of the folded text
+            literals.append((fold(keyword), hit))
+            continue
+        offer(tuple(toks.skeleton), _runs_of(toks.raw), hit, custom_order)
+
+    if isinstance(system_categories, Mapping):
+        names = [n for n in system_categories if isinstance(n, str)]
+        extras = {n: system_categories[n] for n in names}
+    else:
+        names = [n for n in system_categories if isinstance(n, str)]
+        extras = {}
+    if not names and level_key is not None:
+        names = list(cat.CATEGORIES)
+    for name in names:
+        canonical = cat.canonical_category(name)
+        label = canonical or name.strip()
+        threshold = _RANK[thresholds.get(canonical or CUSTOM, thresholds[CUSTOM])]
+        order = cat.PRECEDENCE.index(canonical) if canonical else custom_order
+        if canonical is not None:
+            override = category_severity.get(canonical)
+            for words, word_runs, phrase, default in _compiled_category(canonical):
+                severity = keyword_severity.get(words) or override or default
+                if _RANK[severity] >= threshold:
+                    offer(words, word_runs, Hit(phrase, canonical, severity), order)
+        extra = extras.get(name) or ()
+        if isinstance(extra, str):
+            extra = [extra]
+        for word in extra:
+            if not isinstance(word, str) or not word.strip():
+                continue
+            toks = tokens(word)
+            severity = keyword_severity.get(tuple(toks.skeleton)) or category_severity.get(label) or "HIGH"
+            if _RANK[severity] < threshold:
+                continue
+            hit = Hit(word.strip(), label, severity)
+            if not toks.skeleton:
+                literals.append((fold(word.strip()), hit))
+            else:
+                offer(tuple(toks.skeleton), _runs_of(toks.raw), hit, order)
+    return Matcher([entry for _, _, entry in chosen.values()], literals)

@@ -146,6 +146,9 @@ class Settings(BaseSettings):
     # Base URL at which Kamailio reaches this mpaas (http://127.0.0.1:8080); unset, `mpaas serve`/`mpaas sip` use
     # the API's own host and port.
     sip_api_url: str | None = None
+    # How long a URL route's VoiceUrl may take to answer (the call waits: it is asked inside the routing decision),
+    # in seconds; past it the call is refused 504. Keep it under Kamailio's wait for the decision (2 s).
+    voice_url_timeout_seconds: float = Field(1.5, gt=0, le=30)
     # AI Guardian alerts (docs/guardian.md): at most one alert SMS per filter per this many seconds (every trigger
     # is still recorded and sent as a Guardian_Alert webhook event); 0 sends one per trigger.
     guardian_alert_interval: float = Field(300.0, ge=0)

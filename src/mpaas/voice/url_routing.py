@@ -1,10 +1,27 @@
-"""`RouteType: URL` voice routes: mpaas asks the route's `VoiceUrl` what to do with the call (a small
-instruction set, docs/voice.md) and `CallbackVoiceUrl` receives the call's status changes.
+"""`RouteType: URL` voice routes: mpaas asks the route's `VoiceUrl` what to do with the call (a small instruction
+set, voice/url_instructions.py, documented in docs/voice.md "URL routes") and `CallbackVoiceUrl` receives the call's
+status changes (voice/voice_callbacks.py).
 
-Not built yet: refuses URL-routed calls with 501."""
+The question is asked inside the INVITE's routing decision, so it has a deadline (MPAAS_VOICE_URL_TIMEOUT_SECONDS,
+shorter than Kamailio's own wait for the decision, voice/kamailio.py HTTP_TIMEOUT_SECONDS) and every way it can
+fail ends in a SIP rejection the caller hears at once, with a reason, and a warning in the log:
+
+| What happened | SIP answer |
+|---|---|
+| no answer within the deadline | 504 `Voice URL Timeout` |
+| no connection, reset, a malformed HTTP answer | 503 `Voice URL Unreachable` |
+| the egress policy refuses the destination, or the request cannot be written | 502 `Voice URL Refused` |
+| an HTTP status other than 2xx | 502 `Voice URL Error` |
+| a 2xx whose body is not a valid instruction, or is over 64 KiB | 502 `Bad Voice URL Answer` |
+
+Each question is recorded as a webhook attempt (event type `voice.url`) in the decision's transaction, as a
+delivery's attempts are."""
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -12,7 +29,46 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.config import Settings
+from mpaas.core import ids
+from mpaas.core.egress import EgressPolicy
+from mpaas.core.http.client import HttpError
+from mpaas.core.http.webhook_sender import WebhookTarget
+from mpaas.core.wire import iso
+from mpaas.models import WebhookAttempt
+from mpaas.voice import url_client, url_instructions, url_repository, voice_callbacks
 from mpaas.voice.reject import Reject
+from mpaas.voice.url_instructions import BadInstruction, Instruction, SipTarget
+
+log = logging.getLogger("mpaas.voice.url")
+
+EVENT_TYPE = "voice.incoming"
+ATTEMPT_EVENT_TYPE = "voice.url"
+# A branch's wait for a provisional reply (as trunks: voice/routing.py TRUNK_FR_TIMER_MS).
+FR_TIMER_MS = 5000
+
+TIMEOUT = Reject(504, "Voice URL Timeout")
+UNREACHABLE = Reject(503, "Voice URL Unreachable")
+REFUSED = Reject(502, "Voice URL Refused")
+HTTP_ERROR = Reject(502, "Voice URL Error")
+BAD_ANSWER = Reject(502, "Bad Voice URL Answer")
+MEDIA_NOT_AVAILABLE = Reject(501, "Media Not Available")
+NO_URL = Reject(480, "No Voice URL")
+
+
+def voice_url_target(attributes: dict[str, Any], url_field: str, method_field: str) -> WebhookTarget | None:
+    """Where a route's VoiceUrl (or CallbackVoiceUrl) request goes, with the route's Voice authentication (the
+    contract has one set of authentication fields for both URLs)."""
+    url = attributes.get(url_field)
+    if not url:
+        return None
+    auth = attributes.get("VoiceAuthenticationType")
+    return WebhookTarget(
+        url,
+        (attributes.get(method_field) or "POST").upper(),
+        auth,
+        attributes.get("VoiceUsername"),
+        attributes.get("VoicePasswordToken"),
+    )
 
 
 async def route(
@@ -29,9 +85,144 @@ async def route(
 ) -> tuple[str, list[dict[str, Any]]]:
     """(rtjson routing mode "serial" | "parallel", branches) for a call to `number` on URL route `route_id`.
     Raise voice.reject.Reject to refuse the call."""
-    raise Reject(501, "URL Routing Not Implemented Yet")
+    found = await url_repository.route(session, route_id, account_id)
+    target = voice_url_target(found[1], "VoiceUrl", "VoiceUrlMethod") if found else None
+    if target is None:
+        log.warning("voice route %s (account %s) is a URL route without VoiceUrl: call refused", route_id, account_id)
+        raise NO_URL
+    secrets = await url_repository.signing_secrets(session, account_id, now) or ("",)
+    event_id = f"{ids.EVENT}-{uuid.uuid4()}"
+    payload = {
+        "EventId": event_id,
+        "EventType": EVENT_TYPE,
+        "AccountId": account_id,
+        "CallRouteId": route_id,
+        "NumberId": number_id,
+        "SipCallId": sip_call_id,
+        "From": caller,
+        "To": number,
+        "Direction": "inbound",
+        "Timestamp": iso(now),
+    }
+    policy = settings.egress_policy
+    started = time.monotonic()
+    status: int | None = None
+    error: str | None = None
+    try:
+        try:
+            answer = await url_client.client_for(policy).ask(
+                target,
+                payload,
+                signing_secret=secrets,
+                event_id=event_id,
+                timestamp=int(now.timestamp()),
+                timeout=settings.voice_url_timeout_seconds,
+            )
+        except TimeoutError:
+            error = f"no answer within {settings.voice_url_timeout_seconds:g} s"
+            raise TIMEOUT from None
+        except url_client.VoiceUrlRefused as exc:
+            error = str(exc)
+            raise REFUSED from None
+        except url_client.AnswerTooLarge as exc:
+            error = f"bad answer: {exc}"
+            raise BAD_ANSWER from None
+        except HttpError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise UNREACHABLE from None
+        status = answer.status
+        if not 200 <= status < 300:
+            error = f"answered {status}"
+            raise HTTP_ERROR
+        try:
+            instruction = url_instructions.parse(answer.body)
+            mode, branches = _branches(instruction, settings, policy, number=number, caller=caller)
+        except BadInstruction as exc:
+            error = f"bad answer: {exc}"
+            raise BAD_ANSWER from None
+    except Reject as reject:
+        if error is not None:
+            log.warning(
+                "voice route %s (account %s): VoiceUrl %s %s: %s: call %s refused %d %s",
+                route_id,
+                account_id,
+                target.method,
+                target.url,
+                error,
+                sip_call_id,
+                reject.code,
+                reject.reason,
+            )
+        raise
+    finally:
+        session.add(
+            WebhookAttempt(
+                event_id=event_id,
+                account_id=account_id,
+                message_id=None,
+                webhook_id=None,
+                event_type=ATTEMPT_EVENT_TYPE,
+                url=target.url,
+                method=target.method,
+                attempt=1,
+                status_code=status,
+                error=error,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                created_at=now,
+            )
+        )
+    return mode, branches
+
+
+def _branches(
+    instruction: Instruction, settings: Settings, policy: EgressPolicy, *, number: str, caller: str
+) -> tuple[str, list[dict[str, Any]]]:
+    """The rtjson branches of an instruction, or the Reject it asks for. Raises BadInstruction for what the policy
+    or the call does not allow (a SIP host the egress policy refuses, a caller id that is not the call's)."""
+    from mpaas.voice import routing  # deferred: voice/routing.py imports this module
+
+    action = instruction.action
+    if action == url_instructions.REJECT:
+        raise Reject(instruction.code, instruction.reason)
+    if action == url_instructions.HANGUP:
+        raise Reject(*url_instructions.DEFAULT_REJECT)
+    if action == url_instructions.MEDIA:
+        raise MEDIA_NOT_AVAILABLE
+    own = f"sip:{number}@{routing._own_host(settings)}"
+    if action == url_instructions.FORWARD:
+        assert instruction.number is not None
+        forward = {
+            "uri": routing._carrier_uri(settings, instruction.number),
+            "fr_timer": FR_TIMER_MS,
+            "headers": {"extra": f"Diversion: <{own}>;reason=unconditional\r\n"},
+        }
+        return url_instructions.SERIAL, [forward]
+    # dial
+    headers: dict[str, Any] = {}
+    if instruction.caller_id is not None and instruction.caller_id != caller:
+        if instruction.caller_id != number:
+            raise BadInstruction("CallerId must be the caller's number or the called number")
+        headers["from"] = {"uri": own}
+    branches = []
+    for target in instruction.targets:
+        if isinstance(target, SipTarget):
+            address = target.address()
+            if address is not None and not policy.permits(address):
+                raise BadInstruction(f"Targets: {target.host} is refused by the egress policy (MPAAS_EGRESS_ALLOW)")
+            uri = target.uri(number)
+        else:
+            uri = routing._carrier_uri(settings, target)
+        branch: dict[str, Any] = {
+            "uri": uri,
+            "fr_timer": FR_TIMER_MS,
+            "fr_inv_timer": instruction.ring_seconds * 1000,
+        }
+        if headers:
+            branch["headers"] = dict(headers)
+        branches.append(branch)
+    return instruction.mode, branches
 
 
 async def after_events(session: AsyncSession, call: Any, snapshots: Sequence[Any], now: datetime) -> None:
-    """A call's new events, for the route's CallbackVoiceUrl."""
-    return None
+    """A call's new events, for the route's CallbackVoiceUrl (queued in this transaction: voice_callbacks)."""
+    await voice_callbacks.queue(session, call, snapshots, now)

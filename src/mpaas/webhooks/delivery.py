@@ -114,6 +114,10 @@ async def resolve_all(
 ) -> list[Destination | None]:
     """Where each event goes, with a handful of set-wise reads for the whole batch. `now` decides whether a
     rotated-out signing secret still signs."""
+    from mpaas.voice import voice_callbacks  # deferred: voice imports this module
+
+    voice = [p for p in payloads if p["target"] == voice_callbacks.TARGET]
+    voice_destinations = await voice_callbacks.resolve(session, voice, now) if voice else {}
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
 
@@ -127,6 +131,9 @@ async def resolve_all(
     secrets = {row.id: _secrets(row, now) for row in (await rows(SECRETS, account_ids)).values()}
     out: list[Destination | None] = []
     for p in payloads:
+        if p["target"] == voice_callbacks.TARGET:  # a voice route's CallbackVoiceUrl
+            out.append(voice_destinations.get(p["event_id"]))
+            continue
         if p["target"] == "account":
             hook = hooks.get(p["webhook_id"])
             if hook is None or not hook.active or hook.account_id != p["account_id"]:

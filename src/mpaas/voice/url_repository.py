@@ -1,0 +1,58 @@
+"""SQL of URL routes and voice status callbacks: a route's wire fields read within its account (a route's URL only
+ever sees its own account's calls), the account's signing secrets, and the route a call's number is on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mpaas.models import PhoneNumber, VoiceRoute
+from mpaas.webhooks.delivery import SECRETS, _secrets
+
+_ROUTE = select(VoiceRoute.route_enabled, VoiceRoute.attributes).where(
+    VoiceRoute.id == bindparam("route_id"), VoiceRoute.account_id == bindparam("account_id")
+)
+
+# The voice route of a call's number, in the call's account (a number and its route are one account's).
+_NUMBER_ROUTE = (
+    select(VoiceRoute.id, VoiceRoute.attributes)
+    .join(PhoneNumber, PhoneNumber.voice_route_id == VoiceRoute.id)
+    .where(
+        PhoneNumber.id == bindparam("number_id"),
+        PhoneNumber.account_id == bindparam("account_id"),
+        VoiceRoute.account_id == bindparam("account_id"),
+    )
+)
+
+_ROUTES = select(VoiceRoute.id, VoiceRoute.account_id, VoiceRoute.route_enabled, VoiceRoute.attributes).where(
+    VoiceRoute.id.in_(bindparam("b_ids", expanding=True))
+)
+
+
+async def route(session: AsyncSession, route_id: str, account_id: str) -> tuple[bool, dict[str, Any]] | None:
+    """(enabled, wire fields) of `route_id` if it is `account_id`'s."""
+    row = (await session.execute(_ROUTE, {"route_id": route_id, "account_id": account_id})).one_or_none()
+    return None if row is None else (bool(row.route_enabled), row.attributes or {})
+
+
+async def signing_secrets(session: AsyncSession, account_id: str, now: datetime) -> tuple[str, ...] | None:
+    """What signs the account's webhooks now: its secret, and the previous one during a rotation's grace."""
+    row = (await session.execute(SECRETS, {"b_ids": [account_id]})).one_or_none()
+    return None if row is None else _secrets(row, now)
+
+
+async def number_route(session: AsyncSession, number_id: str, account_id: str) -> tuple[str, dict[str, Any]] | None:
+    """(route id, wire fields) of the voice route number `number_id` is on, both `account_id`'s."""
+    row = (await session.execute(_NUMBER_ROUTE, {"number_id": number_id, "account_id": account_id})).one_or_none()
+    return None if row is None else (row.id, row.attributes or {})
+
+
+async def routes(session: AsyncSession, route_ids: set[str]) -> dict[str, Any]:
+    """Rows (id, account_id, route_enabled, attributes) by id."""
+    if not route_ids:
+        return {}
+    result = await session.execute(_ROUTES, {"b_ids": sorted(route_ids)})
+    return {row.id: row for row in result.all()}

@@ -6,18 +6,30 @@ The platform clock is frozen, so calls are placed on both sides of a schedule's 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, datetime
 
 import pytest
+import uvicorn
 from sqlalchemy import select
 
 from mpaas.core.clock import FrozenClock
-from mpaas.models import Workgroup
-from mpaas.models.calls import Call
+from mpaas.models import Job, Workgroup
+from mpaas.models.calls import Call, CallEvent
 from support.api import make_message_route, make_voice_route, provision
 from support.sip import (
     SECRET,
+    free_tcp_port,
+    free_udp_port,
+    kamailio_or_skip,
+    running_kamailio,
+    sip_port,
+    sip_settings,
+    sipp_or_skip,
+    sipp_uac,
+    sipp_uas,
+    wait_exit,
 )
 
 CARRIER = "sip:127.0.0.1:5070"
@@ -196,3 +208,219 @@ async def test_ivr_workgroups_are_refused_until_media_exists_and_other_accounts_
     empty = await voice_number(api)
     await workgroup(api, TelegentPhone=empty)
     assert (await ask(http, empty))["reject"] == {"code": 480, "reason": "No Workgroup Members"}
+
+
+# --- real calls through Kamailio --------------------------------------------------------------------------------
+
+
+async def _serve(app, port: int):
+    """This app under uvicorn on `port` (Kamailio asks it over HTTP); returns the coroutine that stops it."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+
+    async def stop() -> None:
+        server.should_exit = True
+        await serving
+
+    return stop
+
+
+async def _record(platform, sip_to: str, done: int) -> list[Call]:
+    """The call records to `sip_to` once `done` of them have a disposition (events arrive after the call)."""
+    records: list[Call] = []
+    for _ in range(100):
+        async with platform.db.read() as session:
+            query = (
+                select(Call).where(Call.to_number == sip_to).order_by(Call.id)
+            )  # ids follow creation; created_at is the frozen clock's
+            records = list((await session.execute(query)).scalars().all())
+        if sum(r.disposition is not None for r in records) >= done:
+            return records
+        await asyncio.sleep(0.1)
+    return records
+
+
+async def _call_events(platform, record: Call) -> tuple[list[str], list[str]]:
+    """(the call's stored events, the Call_* webhooks queued for it)."""
+    for _ in range(50):
+        async with platform.db.read() as session:
+            events = (await session.execute(select(CallEvent.event).where(CallEvent.call_id == record.id))).scalars()
+            names = sorted(events.all())
+            jobs = (await session.execute(select(Job.payload))).scalars().all()
+        hooks = sorted(
+            j["event_type"] for j in jobs if (j.get("payload") or {}).get("Data", {}).get("CallRecordId") == record.id
+        )
+        if "ended" in names and "Call_Completed" in hooks:
+            return names, hooks
+        await asyncio.sleep(0.1)
+    return names, hooks
+
+
+async def _subscribe(api) -> None:
+    body = {
+        "WebhookUrl": "http://127.0.0.1:9/calls",
+        "SubscribedEvents": "Call_Ringing,Call_In_Progress,Call_Completed",
+    }
+    await api.ok("POST", "/v1.0/webhook/create", json=body)
+
+
+def _stop(proc) -> None:
+    proc.kill()
+    proc.wait()
+
+
+def _invited(tmp_path, port: int) -> bool:
+    return "INVITE sip:" in (tmp_path / f"uas-{port}.log").read_text(errors="replace") or any(
+        "INVITE sip:" in trace.read_text(errors="replace") for trace in tmp_path.glob(f"*{port}*messages.log")
+    )
+
+
+@pytest.mark.process
+@pytest.mark.no_workers
+async def test_a_simultaneous_workgroup_rings_both_members_and_cancels_the_other(app, api, numbers, platform, tmp_path):
+    kamailio_or_skip()
+    sipp_or_skip()
+    port, ringing, answering = free_tcp_port(), free_udp_port(), free_udp_port()
+    stop_serving = await _serve(app, port)
+    await _subscribe(api)
+    number = await voice_number(api)
+    wid = await workgroup(api, TelegentPhone=number)
+    await add(api, wid, await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(ringing)))
+    await add(api, wid, await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(answering)))
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            first = sipp_uas(ringing, tmp_path, scenario="uas_ring_until_cancel.xml")
+            second = sipp_uas(answering, tmp_path)
+            done = await asyncio.to_thread(sipp_uac, sip_port(sip), tmp_path, to=number.removeprefix("+"))
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert await asyncio.to_thread(wait_exit, second) == 0  # answered here
+            assert await asyncio.to_thread(wait_exit, first) == 0  # rang too, then got the CANCEL
+            (record,) = await _record(platform, number.removeprefix("+"), 1)
+            events, hooks = await _call_events(platform, record)
+    finally:
+        await stop_serving()
+    assert record.account_id == api.account_id and record.disposition == "answered"
+    assert record.branch is not None and f"127.0.0.1:{answering}" in record.branch
+    assert {"answered", "ended"} <= set(events)
+    assert {"Call_In_Progress", "Call_Completed"} <= set(hooks)
+
+
+@pytest.mark.process
+@pytest.mark.no_workers
+async def test_a_round_robin_workgroup_starts_after_the_member_who_answered_last(app, api, numbers, platform, tmp_path):
+    kamailio_or_skip()
+    sipp_or_skip()
+    port, port_a, port_b = free_tcp_port(), free_udp_port(), free_udp_port()
+    stop_serving = await _serve(app, port)
+    await _subscribe(api)
+    number = await voice_number(api)
+    wid = await workgroup(api, TelegentPhone=number, Type="round-robin", WaitBetween="5")
+    member_a = await add(api, wid, await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(port_a)))
+    member_b = await add(api, wid, await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(port_b)))
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    positions = []
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            for call, (answers, idle) in enumerate(((port_a, port_b), (port_b, port_a), (port_a, port_b)), 1):
+                for old in tmp_path.glob("*.log"):
+                    old.unlink()
+                expected, other = sipp_uas(answers, tmp_path), sipp_uas(idle, tmp_path)
+                done = await asyncio.to_thread(sipp_uac, sip_port(sip), tmp_path, to=number.removeprefix("+"))
+                assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+                assert await asyncio.to_thread(wait_exit, expected) == 0, f"call {call}: {answers} did not answer"
+                assert other.poll() is None and not _invited(tmp_path, idle), f"call {call}: {idle} was rung first"
+                _stop(other)
+                records = await _record(platform, number.removeprefix("+"), call)
+                for _ in range(50):  # the answered event reaches mpaas in Kamailio's next batch
+                    async with platform.db.read() as session:
+                        last = (await session.get(Workgroup, wid)).last_member_id
+                    if last == (member_a if answers == port_a else member_b):
+                        break
+                    await asyncio.sleep(0.1)
+                positions.append(last)
+            events, hooks = await _call_events(platform, records[-1])
+    finally:
+        await stop_serving()
+    assert positions == [member_a, member_b, member_a]
+    assert [r.disposition for r in records] == ["answered"] * 3
+    assert [f"127.0.0.1:{p}" in (r.branch or "") for r, p in zip(records, (port_a, port_b, port_a), strict=True)] == [
+        True
+    ] * 3
+    assert {"answered", "ended"} <= set(events) and {"Call_In_Progress", "Call_Completed"} <= set(hooks)
+
+
+@pytest.mark.process
+@pytest.mark.no_workers
+async def test_the_schedule_sends_calls_on_either_side_of_the_hour_to_its_targets(
+    app, api, numbers, platform, clock, tmp_path
+):
+    kamailio_or_skip()
+    sipp_or_skip()
+    port, day_port, night_port = free_tcp_port(), free_udp_port(), free_udp_port()
+    stop_serving = await _serve(app, port)
+    await _subscribe(api)
+    number = await voice_number(api)
+    day = await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(day_port))
+    night = await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(night_port))
+    hours = {"Name": "Nine to five", "MondayStartTime": "9:00 AM", "MondayEndTime": "5:00 PM"}
+    sid = (await api.ok("POST", "/ext/v1/schedules", json=hours))["ScheduleId"]
+    await workgroup(
+        api,
+        TelegentPhone=number,
+        ScheduleId=sid,
+        TimeZone="America/New_York",
+        OnHoursType="User",
+        OnHoursId=day,
+        OffHoursType="User",
+        OffHoursId=night,
+    )
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            for at, answers, idle in ((MONDAY_0900, day_port, night_port), (MONDAY_0859, night_port, day_port)):
+                clock._at = at
+                for old in tmp_path.glob("*.log"):
+                    old.unlink()
+                expected, other = sipp_uas(answers, tmp_path), sipp_uas(idle, tmp_path)
+                done = await asyncio.to_thread(sipp_uac, sip_port(sip), tmp_path, to=number.removeprefix("+"))
+                assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+                assert await asyncio.to_thread(wait_exit, expected) == 0, f"{at}: {answers} did not answer"
+                assert other.poll() is None and not _invited(tmp_path, idle), f"{at}: {idle} was rung"
+                _stop(other)
+            records = await _record(platform, number.removeprefix("+"), 2)
+            events, hooks = await _call_events(platform, records[-1])
+    finally:
+        await stop_serving()
+    assert [r.disposition for r in records] == ["answered", "answered"]
+    assert f"127.0.0.1:{day_port}" in (records[0].branch or "") and f"127.0.0.1:{night_port}" in (
+        records[1].branch or ""
+    )
+    assert {"answered", "ended"} <= set(events) and {"Call_In_Progress", "Call_Completed"} <= set(hooks)
+
+
+@pytest.mark.process
+@pytest.mark.no_workers
+async def test_a_call_to_an_ivr_workgroup_is_refused_and_recorded(app, api, numbers, platform, tmp_path):
+    kamailio_or_skip()
+    sipp_or_skip()
+    port = free_tcp_port()
+    stop_serving = await _serve(app, port)
+    await _subscribe(api)
+    number = await voice_number(api)
+    await add(api, await workgroup(api, TelegentPhone=number, Type="IVR"), PSTN_A)
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            done = await asyncio.to_thread(
+                sipp_uac, sip_port(sip), tmp_path, to=number.removeprefix("+"), scenario="wg_uac_rejected_501.xml"
+            )
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            (record,) = await _record(platform, number.removeprefix("+"), 1)
+            _events, hooks = await _call_events(platform, record)
+    finally:
+        await stop_serving()
+    assert (record.disposition, record.sip_code, record.sip_reason) == ("rejected", 501, "IVR Needs Media")
+    assert "Call_Completed" in hooks

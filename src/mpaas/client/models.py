@@ -248,6 +248,20 @@ class MediaUrlOut(WireResponse):
     media_url: str | None = None
 
 
+class MemberOut(WireResponse):
+    """`MemberOut` in the server's OpenAPI document."""
+
+    workgroup_activity_id: str | None = None
+    workgroup_id: str | None = None
+    type: str | None = None
+    phone_number: str | None = None
+    reference_workgroup_id: str | None = None
+    reference_user_id: str | None = None
+    digit_order: int | None = None
+    sms_notification: bool | None = None
+    email_notification: bool | None = None
+
+
 class NumberEntry(WireResponse):
     """`{"Number": "+18015551234"}`, as lists of numbers appear in answers."""
 
@@ -290,12 +304,42 @@ class RecipientOut(WireResponse):
     number: str | None = None
 
 
+class RelationOut(WireResponse):
+    """`RelationOut` in the server's OpenAPI document."""
+
+    parent_subscriber_id: str | None = None
+    child_subscriber_id: str | None = None
+    relation: str | None = None
+
+
 class RenewalItem(WireResponse):
     """`RenewalItem` in the server's OpenAPI document."""
 
     number: str | None = None
     status: str | None = None
     status_message: str | None = None
+
+
+class ScheduleOut(WireResponse):
+    """`ScheduleOut` in the server's OpenAPI document."""
+
+    schedule_id: str | None = None
+    name: str | None = None
+    account_id: str | None = None
+    monday_start_time: str | None = None
+    monday_end_time: str | None = None
+    tuesday_start_time: str | None = None
+    tuesday_end_time: str | None = None
+    wednesday_start_time: str | None = None
+    wednesday_end_time: str | None = None
+    thursday_start_time: str | None = None
+    thursday_end_time: str | None = None
+    friday_start_time: str | None = None
+    friday_end_time: str | None = None
+    saturday_start_time: str | None = None
+    saturday_end_time: str | None = None
+    sunday_start_time: str | None = None
+    sunday_end_time: str | None = None
 
 
 class SearchedMessage(WireResponse):
@@ -427,6 +471,17 @@ class WebhookAttemptOut(WireResponse):
     error: str | None = None
     duration_ms: int | None = None
     attempted_on: str | None = None
+
+
+class WorkgroupSummary(WireResponse):
+    """`WorkgroupSummary` in the server's OpenAPI document."""
+
+    workgroup_id: str | None = None
+    name: str | None = None
+    type: str | None = None
+    active: bool | None = None
+    telegent_phone: str | None = None
+    account_id: str | None = None
 
 
 class GenerateApiTokenRequest(WireRequest):
@@ -1985,7 +2040,7 @@ class GetAccountsWorkgroupsRequest(WireRequest):
 class GetAccountsWorkgroupsResponse(WireResponse):
     """Get Account's Workgroups: the answer of `GET /v1.0/account/workgroups`."""
 
-    workgroups: list[WireResponse] | None = None
+    workgroups: list[WorkgroupSummary] | None = None
 
 
 class GetAccountSchedulesRequest(WireRequest):
@@ -1999,7 +2054,7 @@ class GetAccountSchedulesResponse(WireResponse):
 
     account_id: str | None = Field(None, alias="AccountID")
     total_schedules: int | None = None
-    results: list[WireResponse] | None = None
+    results: list[ScheduleOut] | None = None
 
 
 class GetDistributorDetailsRequest(WireRequest):
@@ -3089,3 +3144,922 @@ class ExtCallsResponse(WireResponse):
     results_pages: int | None = None
     page: int | None = None
     results: list[CallRecord] | None = None
+
+
+class CreateMessageFilterRequest(WireRequest):
+    """Create Message Filter: the JSON body of `POST /v1.0/subscribers/message-filter`."""
+
+    subscriber_id: str
+    phone: str
+    filter_mode: str
+    allowed_contacts: list[str] | None = None
+    blocked_contacts: list[str] | None = None
+    keyword_filter: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_links: bool | None = None
+    block_media: bool | None = None
+    filter_level: str | None = None
+    account_id: str | None = None
+
+
+class CreateMessageFilterResponse(WireResponse):
+    """Create Message Filter: the answer of `POST /v1.0/subscribers/message-filter`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_contacts: list[str] | None = None
+    blocked_contacts: list[str] | None = None
+    keyword_filter: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_links: bool | None = None
+    block_media: bool | None = None
+    filter_level: str | None = None
+
+
+class GetMessageFiltersRequest(WireRequest):
+    """Get Message Filters: the query string of `GET /v1.0/subscribers/message-filter`."""
+
+    subscriber_id: str | None = None
+    phone: str | None = None
+    account_id: str | None = None
+
+
+class GetMessageFiltersResponse(WireResponse):
+    """Get Message Filters: the answer of `GET /v1.0/subscribers/message-filter`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_contacts: list[str] | None = None
+    blocked_contacts: list[str] | None = None
+    keyword_filter: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_links: bool | None = None
+    block_media: bool | None = None
+    filter_level: str | None = None
+
+
+class UpdateMessageFilterRequest(WireRequest):
+    """Update Message Filter: the JSON body of `POST /v1.0/subscribers/message-filter/update`."""
+
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_contacts: list[str] | None = None
+    blocked_contacts: list[str] | None = None
+    keyword_filter: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_links: bool | None = None
+    block_media: bool | None = None
+    filter_level: str | None = None
+    account_id: str | None = None
+    filter_id: str
+
+
+class UpdateMessageFilterResponse(WireResponse):
+    """Update Message Filter: the answer of `POST /v1.0/subscribers/message-filter/update`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_contacts: list[str] | None = None
+    blocked_contacts: list[str] | None = None
+    keyword_filter: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_links: bool | None = None
+    block_media: bool | None = None
+    filter_level: str | None = None
+
+
+class DeleteMessageFilterRequest(WireRequest):
+    """Delete Message Filter: the JSON body of `POST /v1.0/subscribers/message-filter/delete`."""
+
+    message_filter_id: str
+    subscriber_id: str | None = None
+    account_id: str | None = None
+
+
+class DeleteMessageFilterResponse(WireResponse):
+    """Delete Message Filter: the answer of `POST /v1.0/subscribers/message-filter/delete`."""
+
+    status: str | None = None
+    filter_id: str | None = None
+    date_deleted: str | None = None
+
+
+class GetAllowedContactsRequest(WireRequest):
+    """Get Allowed Contacts: the query string of `GET /v1.0/subscribers/message-filter/allowed-contacts`."""
+
+    subscriber_id: str | None = None
+    message_filter_id: str | None = None
+    account_id: str | None = None
+
+
+class GetAllowedContactsResponse(WireResponse):
+    """Get Allowed Contacts: the answer of `GET /v1.0/subscribers/message-filter/allowed-contacts`. The server declares no schema for it yet: every field is read as sent."""
+
+
+class AddAllowedContactsRequest(WireRequest):
+    """Add Allowed Contacts: the JSON body of `POST /v1.0/subscribers/message-filter/allowed-contacts/add`."""
+
+    subscriber_id: str
+    message_filter_id: str
+    contacts: list[str]
+    account_id: str | None = None
+
+
+class AddAllowedContactsResponse(WireResponse):
+    """Add Allowed Contacts: the answer of `POST /v1.0/subscribers/message-filter/allowed-contacts/add`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    allowed_contacts: list[str] | None = None
+
+
+class RemoveAllowedContactsRequest(WireRequest):
+    """Remove Allowed Contacts: the JSON body of `POST /v1.0/subscribers/message-filter/allowed-contacts/remove`."""
+
+    subscriber_id: str
+    message_filter_id: str
+    contacts: list[str]
+    account_id: str | None = None
+
+
+class RemoveAllowedContactsResponse(WireResponse):
+    """Remove Allowed Contacts: the answer of `POST /v1.0/subscribers/message-filter/allowed-contacts/remove`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    allowed_contacts: list[str] | None = None
+
+
+class GetBlockedContactsRequest(WireRequest):
+    """Get Blocked Contacts: the query string of `GET /v1.0/subscribers/message-filter/blocked-contacts`."""
+
+    subscriber_id: str | None = None
+    message_filter_id: str | None = None
+    account_id: str | None = None
+
+
+class GetBlockedContactsResponse(WireResponse):
+    """Get Blocked Contacts: the answer of `GET /v1.0/subscribers/message-filter/blocked-contacts`. The server declares no schema for it yet: every field is read as sent."""
+
+
+class AddBlockedContactsRequest(WireRequest):
+    """Add Blocked Contacts: the JSON body of `POST /v1.0/subscribers/message-filter/blocked-contacts/add`."""
+
+    subscriber_id: str
+    message_filter_id: str
+    contacts: list[str]
+    account_id: str | None = None
+
+
+class AddBlockedContactsResponse(WireResponse):
+    """Add Blocked Contacts: the answer of `POST /v1.0/subscribers/message-filter/blocked-contacts/add`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    blocked_contacts: list[str] | None = None
+
+
+class RemoveBlockedContactsRequest(WireRequest):
+    """Remove Blocked Contacts: the JSON body of `POST /v1.0/subscribers/message-filter/blocked-contacts/remove`."""
+
+    subscriber_id: str
+    message_filter_id: str
+    contacts: list[str]
+    account_id: str | None = None
+
+
+class RemoveBlockedContactsResponse(WireResponse):
+    """Remove Blocked Contacts: the answer of `POST /v1.0/subscribers/message-filter/blocked-contacts/remove`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    blocked_contacts: list[str] | None = None
+
+
+class GetMessageFilterKeywordsRequest(WireRequest):
+    """Get Message Filter Keywords: the query string of `GET /v1.0/subscribers/message-filter/keywords`."""
+
+    subscriber_id: str | None = None
+    message_filter_id: str | None = None
+    account_id: str | None = None
+
+
+class GetMessageFilterKeywordsResponse(WireResponse):
+    """Get Message Filter Keywords: the answer of `GET /v1.0/subscribers/message-filter/keywords`."""
+
+    custom_keywords: list[str] | None = None
+    system_keywords: dict[str, list[str]] | None = None
+    severity_map: WireResponse | None = None
+
+
+class ConfigureGuardianFeaturesRequest(WireRequest):
+    """Configure Guardian Features: the JSON body of `POST /v1.0/subscribers/guardian-features`."""
+
+    subscriber_id: str
+    enable_intelligent_guardian_calls: bool | None = None
+    enable_intelligent_guardian_messages: bool | None = None
+    account_id: str | None = None
+
+
+class ConfigureGuardianFeaturesResponse(WireResponse):
+    """Configure Guardian Features: the answer of `POST /v1.0/subscribers/guardian-features`."""
+
+    subscriber_id: str | None = None
+    enable_intelligent_guardian_calls: bool | None = None
+    enable_intelligent_guardian_messages: bool | None = None
+
+
+class GetGuardianFeaturesRequest(WireRequest):
+    """Get Guardian Features: the query string of `GET /v1.0/subscribers/guardian-features`."""
+
+    subscriber_id: str | None = None
+    account_id: str | None = None
+
+
+class GetGuardianFeaturesResponse(WireResponse):
+    """Get Guardian Features: the answer of `GET /v1.0/subscribers/guardian-features`."""
+
+    subscriber_id: str | None = None
+    enable_intelligent_guardian_calls: bool | None = None
+    enable_intelligent_guardian_messages: bool | None = None
+
+
+class CreateGuardianRelationRequest(WireRequest):
+    """Create Guardian Relation: the JSON body of `POST /v1.0/subscribers/guardians/relation`."""
+
+    parent_subscriber_id: str
+    child_subscriber_id: str
+    relation: str
+    account_id: str | None = None
+
+
+class CreateGuardianRelationResponse(WireResponse):
+    """Create Guardian Relation: the answer of `POST /v1.0/subscribers/guardians/relation`."""
+
+    parent_subscriber_id: str | None = None
+    child_subscriber_id: str | None = None
+    relation: str | None = None
+
+
+class GetGuardianRelationParentRequest(WireRequest):
+    """Get Guardian Relation Parent: the query string of `GET /v1.0/subscribers/guardians/relation/parent`."""
+
+    parent_subscriber_id: str | None = None
+    account_id: str | None = None
+
+
+class GetGuardianRelationParentResponse(WireResponse):
+    """Get Guardian Relation Parent: the answer of `GET /v1.0/subscribers/guardians/relation/parent`."""
+
+    parent_subscriber_id: str | None = None
+    children: list[RelationOut] | None = None
+
+
+class GetGuardianRelationChildRequest(WireRequest):
+    """Get Guardian Relation Child: the query string of `GET /v1.0/subscribers/guardians/relation/child`."""
+
+    child_subscriber_id: str | None = None
+    account_id: str | None = None
+
+
+class GetGuardianRelationChildResponse(WireResponse):
+    """Get Guardian Relation Child: the answer of `GET /v1.0/subscribers/guardians/relation/child`."""
+
+    child_subscriber_id: str | None = None
+    guardians: list[RelationOut] | None = None
+
+
+class RemoveGuardianRelationRequest(WireRequest):
+    """Remove Guardian Relation: the JSON body of `POST /v1.0/subscribers/guardians/relation/delete`."""
+
+    parent_subscriber_id: str
+    child_subscriber_id: str
+    account_id: str | None = None
+
+
+class RemoveGuardianRelationResponse(WireResponse):
+    """Remove Guardian Relation: the answer of `POST /v1.0/subscribers/guardians/relation/delete`."""
+
+    status: str | None = None
+    date_deleted: str | None = None
+    parent_subscriber_id: str | None = None
+    child_subscriber_id: str | None = None
+    relation: str | None = None
+
+
+class CreateCallFilterRequest(WireRequest):
+    """Create Call Filter: the JSON body of `POST /v1.0/subscribers/call-filter`."""
+
+    allowed_numbers: list[str] | None = None
+    blocked_numbers: list[str] | None = None
+    enable_transcription: bool | None = None
+    keyword_filter: str | None = None
+    transcription_action: str | None = None
+    warning_message: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_international: bool | None = None
+    record_flagged_calls: bool | None = None
+    enforcement: str | None = None
+    account_id: str | None = None
+    subscriber_id: str
+    phone: str
+    filter_mode: str
+    time_restrictions: dict[str, Any] | None = None
+
+
+class CreateCallFilterResponse(WireResponse):
+    """Create Call Filter: the answer of `POST /v1.0/subscribers/call-filter`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_numbers: list[str] | None = None
+    blocked_numbers: list[str] | None = None
+    enable_transcription: bool | None = None
+    keyword_filter: str | None = None
+    transcription_action: str | None = None
+    warning_message: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_international: bool | None = None
+    record_flagged_calls: bool | None = None
+    time_restrictions: WireResponse | None = None
+    enforcement: str | None = None
+
+
+class GetCallFiltersRequest(WireRequest):
+    """Get Call Filters: the query string of `GET /v1.0/subscribers/call-filter`."""
+
+    subscriber_id: str | None = None
+    phone: str | None = None
+    account_id: str | None = None
+
+
+class GetCallFiltersResponse(WireResponse):
+    """Get Call Filters: the answer of `GET /v1.0/subscribers/call-filter`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_numbers: list[str] | None = None
+    blocked_numbers: list[str] | None = None
+    enable_transcription: bool | None = None
+    keyword_filter: str | None = None
+    transcription_action: str | None = None
+    warning_message: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_international: bool | None = None
+    record_flagged_calls: bool | None = None
+    time_restrictions: WireResponse | None = None
+    enforcement: str | None = None
+
+
+class UpdateCallFilterRequest(WireRequest):
+    """Update Call Filter: the JSON body of `POST /v1.0/subscribers/call-filter/update`."""
+
+    allowed_numbers: list[str] | None = None
+    blocked_numbers: list[str] | None = None
+    enable_transcription: bool | None = None
+    keyword_filter: str | None = None
+    transcription_action: str | None = None
+    warning_message: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_international: bool | None = None
+    record_flagged_calls: bool | None = None
+    enforcement: str | None = None
+    account_id: str | None = None
+    filter_id: str
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+
+
+class UpdateCallFilterResponse(WireResponse):
+    """Update Call Filter: the answer of `POST /v1.0/subscribers/call-filter/update`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    phone: str | None = None
+    filter_mode: str | None = None
+    allowed_numbers: list[str] | None = None
+    blocked_numbers: list[str] | None = None
+    enable_transcription: bool | None = None
+    keyword_filter: str | None = None
+    transcription_action: str | None = None
+    warning_message: str | None = None
+    notification_phones: list[str] | None = None
+    apply_to_outbound: bool | None = None
+    apply_to_inbound: bool | None = None
+    block_unknown_numbers: bool | None = None
+    block_international: bool | None = None
+    record_flagged_calls: bool | None = None
+    time_restrictions: WireResponse | None = None
+    enforcement: str | None = None
+
+
+class DeleteCallFilterRequest(WireRequest):
+    """Delete Call Filter: the JSON body of `POST /v1.0/subscribers/call-filter/delete`."""
+
+    call_filter_id: str
+    subscriber_id: str | None = None
+    account_id: str | None = None
+
+
+class DeleteCallFilterResponse(WireResponse):
+    """Delete Call Filter: the answer of `POST /v1.0/subscribers/call-filter/delete`."""
+
+    status: str | None = None
+    filter_id: str | None = None
+    date_deleted: str | None = None
+
+
+class GetAllowedNumbersRequest(WireRequest):
+    """Get Allowed Numbers: the query string of `GET /v1.0/subscribers/call-filter/allowed-numbers`."""
+
+    subscriber_id: str | None = None
+    call_filter_id: str | None = None
+    account_id: str | None = None
+
+
+class GetAllowedNumbersResponse(WireResponse):
+    """Get Allowed Numbers: the answer of `GET /v1.0/subscribers/call-filter/allowed-numbers`. The server declares no schema for it yet: every field is read as sent."""
+
+
+class AddAllowedNumbersRequest(WireRequest):
+    """Add Allowed Numbers: the JSON body of `POST /v1.0/subscribers/call-filter/allowed-numbers/add`."""
+
+    subscriber_id: str
+    call_filter_id: str
+    numbers: list[str]
+    account_id: str | None = None
+
+
+class AddAllowedNumbersResponse(WireResponse):
+    """Add Allowed Numbers: the answer of `POST /v1.0/subscribers/call-filter/allowed-numbers/add`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    allowed_numbers: list[str] | None = None
+
+
+class RemoveAllowedNumbersRequest(WireRequest):
+    """Remove Allowed Numbers: the JSON body of `POST /v1.0/subscribers/call-filter/allowed-numbers/remove`."""
+
+    subscriber_id: str
+    call_filter_id: str
+    numbers: list[str]
+    account_id: str | None = None
+
+
+class RemoveAllowedNumbersResponse(WireResponse):
+    """Remove Allowed Numbers: the answer of `POST /v1.0/subscribers/call-filter/allowed-numbers/remove`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    allowed_numbers: list[str] | None = None
+
+
+class GetBlockedNumbersRequest(WireRequest):
+    """Get Blocked Numbers: the query string of `GET /v1.0/subscribers/call-filter/blocked-numbers`."""
+
+    subscriber_id: str | None = None
+    call_filter_id: str | None = None
+    account_id: str | None = None
+
+
+class GetBlockedNumbersResponse(WireResponse):
+    """Get Blocked Numbers: the answer of `GET /v1.0/subscribers/call-filter/blocked-numbers`. The server declares no schema for it yet: every field is read as sent."""
+
+
+class AddBlockedNumbersRequest(WireRequest):
+    """Add Blocked Numbers: the JSON body of `POST /v1.0/subscribers/call-filter/blocked-numbers/add`."""
+
+    subscriber_id: str
+    call_filter_id: str
+    numbers: list[str]
+    account_id: str | None = None
+
+
+class AddBlockedNumbersResponse(WireResponse):
+    """Add Blocked Numbers: the answer of `POST /v1.0/subscribers/call-filter/blocked-numbers/add`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    blocked_numbers: list[str] | None = None
+
+
+class RemoveBlockedNumbersRequest(WireRequest):
+    """Remove Blocked Numbers: the JSON body of `POST /v1.0/subscribers/call-filter/blocked-numbers/remove`."""
+
+    subscriber_id: str
+    call_filter_id: str
+    numbers: list[str]
+    account_id: str | None = None
+
+
+class RemoveBlockedNumbersResponse(WireResponse):
+    """Remove Blocked Numbers: the answer of `POST /v1.0/subscribers/call-filter/blocked-numbers/remove`."""
+
+    filter_id: str | None = None
+    subscriber_id: str | None = None
+    blocked_numbers: list[str] | None = None
+
+
+class GetCallFilterKeywordsRequest(WireRequest):
+    """Get Call Filter Keywords: the query string of `GET /v1.0/subscribers/call-filter/keywords`."""
+
+    subscriber_id: str | None = None
+    call_filter_id: str | None = None
+    account_id: str | None = None
+
+
+class GetCallFilterKeywordsResponse(WireResponse):
+    """Get Call Filter Keywords: the answer of `GET /v1.0/subscribers/call-filter/keywords`."""
+
+    custom_keywords: list[str] | None = None
+    system_keywords: dict[str, list[str]] | None = None
+    severity_map: WireResponse | None = None
+
+
+class CreateWorkgroupRequest(WireRequest):
+    """Create Workgroup: the JSON body of `POST /v1.0/workgroups`."""
+
+    name: str
+    telegent_phone: str | None = None
+    type: str
+    call_order: str | None = None
+    wait_between: str | None = None
+    announcement_text: str | None = None
+    announcement_url: str | None = None
+    internal_extension: str | None = None
+    caller_id_type: str | None = None
+    caller_id_name: str | None = None
+    record_calls: bool | None = None
+    transcribe_recordings: bool | None = None
+    ai_recording: bool | None = None
+    schedule_id: str | None = None
+    time_zone: str | None = None
+    hold_music_id: str | None = None
+    off_hours_type: str | None = None
+    off_hours_id: str | None = None
+    on_hours_type: str | None = None
+    on_hours_id: str | None = None
+    toll_free_number: str | None = None
+    account_id: str | None = None
+
+
+class CreateWorkgroupResponse(WireResponse):
+    """Create Workgroup: the answer of `POST /v1.0/workgroups`."""
+
+    workgroup_id: str | None = None
+    name: str | None = None
+    telegent_phone: str | None = None
+    type: str | None = None
+    call_order: str | None = None
+    wait_between: str | None = None
+    announcement_text: str | None = None
+    announcement_url: str | None = None
+    internal_extension: str | None = None
+    caller_id_type: str | None = None
+    caller_id_name: str | None = None
+    record_calls: bool | None = None
+    transcribe_recordings: bool | None = None
+    ai_recording: bool | None = None
+    schedule_id: str | None = None
+    time_zone: str | None = None
+    hold_music_id: str | None = None
+    off_hours_type: str | None = None
+    off_hours_id: str | None = None
+    on_hours_type: str | None = None
+    on_hours_id: str | None = None
+    toll_free_number: str | None = None
+    account_id: str | None = None
+    active: bool | None = None
+    workgroup_activities: list[MemberOut] | None = None
+
+
+class GetWorkgroupDetailsRequest(WireRequest):
+    """Get Workgroup Details: the query string of `GET /v1.0/workgroups`."""
+
+    workgroup_id: str | None = None
+    account_id: str | None = None
+
+
+class GetWorkgroupDetailsResponse(WireResponse):
+    """Get Workgroup Details: the answer of `GET /v1.0/workgroups`."""
+
+    workgroup_id: str | None = None
+    name: str | None = None
+    telegent_phone: str | None = None
+    type: str | None = None
+    call_order: str | None = None
+    wait_between: str | None = None
+    announcement_text: str | None = None
+    announcement_url: str | None = None
+    internal_extension: str | None = None
+    caller_id_type: str | None = None
+    caller_id_name: str | None = None
+    record_calls: bool | None = None
+    transcribe_recordings: bool | None = None
+    ai_recording: bool | None = None
+    schedule_id: str | None = None
+    time_zone: str | None = None
+    hold_music_id: str | None = None
+    off_hours_type: str | None = None
+    off_hours_id: str | None = None
+    on_hours_type: str | None = None
+    on_hours_id: str | None = None
+    toll_free_number: str | None = None
+    account_id: str | None = None
+    active: bool | None = None
+    workgroup_activities: list[MemberOut] | None = None
+
+
+class UpdateWorkgroupRequest(WireRequest):
+    """Update Workgroup: the JSON body of `POST /v1.0/workgroups/update`."""
+
+    name: str | None = None
+    telegent_phone: str | None = None
+    type: str | None = None
+    call_order: str | None = None
+    wait_between: str | None = None
+    announcement_text: str | None = None
+    announcement_url: str | None = None
+    internal_extension: str | None = None
+    caller_id_type: str | None = None
+    caller_id_name: str | None = None
+    record_calls: bool | None = None
+    transcribe_recordings: bool | None = None
+    ai_recording: bool | None = None
+    schedule_id: str | None = None
+    time_zone: str | None = None
+    hold_music_id: str | None = None
+    off_hours_type: str | None = None
+    off_hours_id: str | None = None
+    on_hours_type: str | None = None
+    on_hours_id: str | None = None
+    toll_free_number: str | None = None
+    account_id: str | None = None
+    workgroup_id: str
+
+
+class UpdateWorkgroupResponse(WireResponse):
+    """Update Workgroup: the answer of `POST /v1.0/workgroups/update`."""
+
+    workgroup_id: str | None = None
+    name: str | None = None
+    telegent_phone: str | None = None
+    type: str | None = None
+    call_order: str | None = None
+    wait_between: str | None = None
+    announcement_text: str | None = None
+    announcement_url: str | None = None
+    internal_extension: str | None = None
+    caller_id_type: str | None = None
+    caller_id_name: str | None = None
+    record_calls: bool | None = None
+    transcribe_recordings: bool | None = None
+    ai_recording: bool | None = None
+    schedule_id: str | None = None
+    time_zone: str | None = None
+    hold_music_id: str | None = None
+    off_hours_type: str | None = None
+    off_hours_id: str | None = None
+    on_hours_type: str | None = None
+    on_hours_id: str | None = None
+    toll_free_number: str | None = None
+    account_id: str | None = None
+    active: bool | None = None
+    workgroup_activities: list[MemberOut] | None = None
+
+
+class CreateWorkgroupActivityRequest(WireRequest):
+    """Create Workgroup Activity: the JSON body of `POST /v1.0/workgroups/activity`."""
+
+    digit_order: int | None = None
+    phone_number: str | None = None
+    workgroup_id: str
+    type: str
+    reference_workgroup_id: str | None = None
+    reference_user_id: str | None = None
+    sms_notification: bool | None = None
+    email_notification: bool | None = None
+
+
+class CreateWorkgroupActivityResponse(WireResponse):
+    """Create Workgroup Activity: the answer of `POST /v1.0/workgroups/activity`."""
+
+    workgroup_activity_status: str | None = None
+    workgroup_activity_id: str | None = None
+
+
+class UpdateWorkgroupActivityRequest(WireRequest):
+    """Update Workgroup Activity: the JSON body of `POST /v1.0/workgroups/activity/update`."""
+
+    digit_order: int | None = None
+    phone_number: str | None = None
+    workgroup_id: str | None = None
+    type: str | None = None
+    reference_workgroup_id: str | None = None
+    reference_user_id: str | None = None
+    sms_notification: bool | None = None
+    email_notification: bool | None = None
+    workgroup_activity_id: str
+
+
+class UpdateWorkgroupActivityResponse(WireResponse):
+    """Update Workgroup Activity: the answer of `POST /v1.0/workgroups/activity/update`."""
+
+    workgroup_activity_status: str | None = None
+    workgroup_activity_id: str | None = None
+
+
+class DeleteWorkgroupActivityRequest(WireRequest):
+    """Delete Workgroup Activity: the JSON body of `POST /v1.0/workgroups/activity/delete`."""
+
+    workgroup_activity_id: str
+
+
+class DeleteWorkgroupActivityResponse(WireResponse):
+    """Delete Workgroup Activity: the answer of `POST /v1.0/workgroups/activity/delete`."""
+
+    workgroup_activity_status: str | None = None
+    workgroup_activity_id: str | None = None
+
+
+class DeleteWorkgroupRequest(WireRequest):
+    """Delete Workgroup: the JSON body of `POST /v1.0/workgroups/delete`."""
+
+    workgroup_id: str | None = None
+
+
+class DeleteWorkgroupResponse(WireResponse):
+    """Delete Workgroup: the answer of `POST /v1.0/workgroups/delete`."""
+
+    workgroup_id: str | None = None
+    successful: bool | None = None
+
+
+class ExtPostSchedulesRequest(WireRequest):
+    """Create Schedule (mpaas): the JSON body of `POST /ext/v1/schedules`."""
+
+    name: str
+    account_id: str | None = None
+    monday_start_time: str | None = None
+    monday_end_time: str | None = None
+    tuesday_start_time: str | None = None
+    tuesday_end_time: str | None = None
+    wednesday_start_time: str | None = None
+    wednesday_end_time: str | None = None
+    thursday_start_time: str | None = None
+    thursday_end_time: str | None = None
+    friday_start_time: str | None = None
+    friday_end_time: str | None = None
+    saturday_start_time: str | None = None
+    saturday_end_time: str | None = None
+    sunday_start_time: str | None = None
+    sunday_end_time: str | None = None
+
+
+class ExtPostSchedulesResponse(WireResponse):
+    """Create Schedule (mpaas): the answer of `POST /ext/v1/schedules`."""
+
+    schedule_id: str | None = None
+    name: str | None = None
+    account_id: str | None = None
+    monday_start_time: str | None = None
+    monday_end_time: str | None = None
+    tuesday_start_time: str | None = None
+    tuesday_end_time: str | None = None
+    wednesday_start_time: str | None = None
+    wednesday_end_time: str | None = None
+    thursday_start_time: str | None = None
+    thursday_end_time: str | None = None
+    friday_start_time: str | None = None
+    friday_end_time: str | None = None
+    saturday_start_time: str | None = None
+    saturday_end_time: str | None = None
+    sunday_start_time: str | None = None
+    sunday_end_time: str | None = None
+
+
+class ExtSchedulesRequest(WireRequest):
+    """Get Schedule (mpaas): the query string of `GET /ext/v1/schedules`."""
+
+    schedule_id: str | None = None
+    account_id: str | None = None
+
+
+class ExtSchedulesResponse(WireResponse):
+    """Get Schedule (mpaas): the answer of `GET /ext/v1/schedules`."""
+
+    schedule_id: str | None = None
+    name: str | None = None
+    account_id: str | None = None
+    monday_start_time: str | None = None
+    monday_end_time: str | None = None
+    tuesday_start_time: str | None = None
+    tuesday_end_time: str | None = None
+    wednesday_start_time: str | None = None
+    wednesday_end_time: str | None = None
+    thursday_start_time: str | None = None
+    thursday_end_time: str | None = None
+    friday_start_time: str | None = None
+    friday_end_time: str | None = None
+    saturday_start_time: str | None = None
+    saturday_end_time: str | None = None
+    sunday_start_time: str | None = None
+    sunday_end_time: str | None = None
+
+
+class ExtPostSchedulesUpdateRequest(WireRequest):
+    """Update Schedule (mpaas): the JSON body of `POST /ext/v1/schedules/update`."""
+
+    name: str | None = None
+    account_id: str | None = None
+    monday_start_time: str | None = None
+    monday_end_time: str | None = None
+    tuesday_start_time: str | None = None
+    tuesday_end_time: str | None = None
+    wednesday_start_time: str | None = None
+    wednesday_end_time: str | None = None
+    thursday_start_time: str | None = None
+    thursday_end_time: str | None = None
+    friday_start_time: str | None = None
+    friday_end_time: str | None = None
+    saturday_start_time: str | None = None
+    saturday_end_time: str | None = None
+    sunday_start_time: str | None = None
+    sunday_end_time: str | None = None
+    schedule_id: str
+
+
+class ExtPostSchedulesUpdateResponse(WireResponse):
+    """Update Schedule (mpaas): the answer of `POST /ext/v1/schedules/update`."""
+
+    schedule_id: str | None = None
+    name: str | None = None
+    account_id: str | None = None
+    monday_start_time: str | None = None
+    monday_end_time: str | None = None
+    tuesday_start_time: str | None = None
+    tuesday_end_time: str | None = None
+    wednesday_start_time: str | None = None
+    wednesday_end_time: str | None = None
+    thursday_start_time: str | None = None
+    thursday_end_time: str | None = None
+    friday_start_time: str | None = None
+    friday_end_time: str | None = None
+    saturday_start_time: str | None = None
+    saturday_end_time: str | None = None
+    sunday_start_time: str | None = None
+    sunday_end_time: str | None = None
+
+
+class ExtPostSchedulesDeleteRequest(WireRequest):
+    """Delete Schedule (mpaas): the JSON body of `POST /ext/v1/schedules/delete`."""
+
+    schedule_id: str
+    account_id: str | None = None
+
+
+class ExtPostSchedulesDeleteResponse(WireResponse):
+    """Delete Schedule (mpaas): the answer of `POST /ext/v1/schedules/delete`."""
+
+    schedule_id: str | None = None
+    successful: bool | None = None

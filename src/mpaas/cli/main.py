@@ -19,6 +19,7 @@ from rich.table import Table
 from mpaas.cli.admin import admin_app
 from mpaas.cli.api_calls import api_call, quickstart, webhook_secret_app
 from mpaas.cli.billing import billing_app
+from mpaas.cli.calls import calls_app
 from mpaas.cli.common import (
     DataDir,
     _check_carriers,
@@ -56,6 +57,7 @@ app.add_typer(carriers_app, name="carriers")
 app.add_typer(admin_app, name="admin")  # sub-apps in their own modules
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(billing_app, name="billing")
+app.add_typer(calls_app, name="calls")
 app.command("quickstart")(quickstart)  # client commands, on the SDK (cli/api_calls.py)
 app.command("api-call")(api_call)
 app.add_typer(webhook_secret_app, name="webhook-secret")  # client commands too (cli/api_calls.py)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing import enforcement, engine
@@ -68,3 +69,13 @@ async def after_events(session: AsyncSession, call: Any, snapshots: Sequence[Any
     )
     if sub is not None:
         await enforcement.record_usage(session, sub, KIND, minutes, now, period=period)
+
+
+async def minutes_by_call(session: AsyncSession, call_ids: Sequence[str]) -> dict[str, int]:
+    """The Voice minutes each of these calls counted (calls that counted nothing are left out)."""
+    if not call_ids:
+        return {}
+    rows = await session.execute(
+        select(VoiceUsage.call_id, VoiceUsage.minutes).where(VoiceUsage.call_id.in_(list(call_ids)))
+    )
+    return {call_id: minutes for call_id, minutes in rows.all()}

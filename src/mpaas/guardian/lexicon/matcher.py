@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from mpaas.guardian.lexicon import categories as cat
-from mpaas.guardian.lexicon.normalize import Tokens, covers, fold, runs, tokens, tokens_both
+from mpaas.guardian.lexicon.normalize import Tokens, collapse, covers, fold, runs, tokens, tokens_both
 
 SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH")
 _RANK = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
@@ -65,7 +65,7 @@ LEVEL_THRESHOLDS: dict[str | None, dict[str, str]] = {
 }
 
 _SPELLED_MIN = 3  # at least this many one-letter tokens in a row are read as one spelled-out word
-_RUNS = re.compile(r"([^\W\d_])\1+")
+_SPELLED = re.compile(r"(?<![^ ])[^ ](?: [^ ]){2,}(?![^ ])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +83,13 @@ class _Entry:
     runs: tuple[tuple[int, ...], ...] | None  # per word, None when every run is one letter
     hit: Hit
     rank: int
+    plural: bool = False  # the one-word phrase with an "s" added
 
 
 class Matcher:
     """Compiled keywords; `find(text)` returns the most severe blocking Hit in the text, or None."""
 
-    __slots__ = ("_index", "_literals", "_max_word", "_singles", "size")
+    __slots__ = ("_index", "_keys", "_literals", "_max_word", "_singles", "size")
 
     def __init__(self, entries: Sequence[_Entry], literals: Sequence[tuple[str, Hit]]) -> None:
         index: dict[str, list[_Entry]] = {}
@@ -97,9 +98,13 @@ class Matcher:
             index.setdefault(entry.words[0], []).append(entry)
             if len(entry.words) == 1:
                 singles[entry.words[0]] = entry
+        for word, entry in singles.items():  # a plural or third person: "kills", "nudes" (not "as" for "ass")
+            if len(word) >= 3 and not word.endswith("s"):
+                index.setdefault(word + "s", []).append(replace(entry, words=(word + "s",), plural=True))
         for bucket in index.values():
             bucket.sort(key=lambda e: -e.rank)
         self._index = index
+        self._keys = frozenset(index)
         self._singles = singles
         self._max_word = max((len(w) for w in singles), default=0)
         self._literals = tuple(literals)
@@ -129,56 +134,44 @@ class Matcher:
 
     def _scan(self, toks: Tokens) -> _Entry | None:
         skeleton = toks.skeleton
-        raw = toks.raw
-        index = self._index
         best: _Entry | None = None
-        spelled_from = -1
-        spelled: list[tuple[int, int]] = []
-        n_tokens = len(skeleton)
-        for i, word in enumerate(skeleton):
-            if len(word) == 1:
-                if spelled_from < 0:
-                    spelled_from = i
-            elif spelled_from >= 0:
-                if i - spelled_from >= _SPELLED_MIN:
-                    spelled.append((spelled_from, i))
-                spelled_from = -1
-            bucket = index.get(word)
-            if bucket is None:
-                if len(word) > 3 and word[-1] == "s":  # a plural or third person of a one-word phrase
-                    entry = self._singles.get(word[:-1])
-                    if (
-                        entry is not None
-                        and (best is None or entry.rank > best.rank)
-                        and (entry.runs is None or covers(raw[i].rstrip("s"), entry.runs[0]))
-                    ):
-                        best = entry
-                        if best.rank == 3:
-                            return best
-                continue
-            for entry in bucket:
-                if best is not None and entry.rank <= best.rank:
+        candidates = self._keys.intersection(skeleton)  # in C: usually empty
+        if candidates:
+            raw_at = toks.raw_at
+            index = self._index
+            n_tokens = len(skeleton)
+            for i, word in enumerate(skeleton):
+                if word not in candidates:
+                    continue
+                for entry in index[word]:
+                    if best is not None and entry.rank <= best.rank:
+                        break
+                    n = len(entry.words)
+                    if n > 1 and (i + n > n_tokens or tuple(skeleton[i : i + n]) != entry.words):
+                        continue
+                    if entry.runs is not None:
+                        if entry.plural:
+                            if not covers(raw_at(i).rstrip("s"), entry.runs[0]):
+                                continue
+                        elif not all(covers(raw_at(i + j), entry.runs[j]) for j in range(n)):
+                            continue
+                    best = entry
+                    if best.rank == 3:
+                        return best
                     break
-                n = len(entry.words)
-                if n > 1 and (i + n > n_tokens or tuple(skeleton[i : i + n]) != entry.words):
-                    continue
-                if entry.runs is not None and not all(covers(raw[i + j], entry.runs[j]) for j in range(n)):
-                    continue
-                best = entry
-                if best.rank == 3:
-                    return best
-                break
-        if spelled_from >= 0 and n_tokens - spelled_from >= _SPELLED_MIN:
-            spelled.append((spelled_from, n_tokens))
-        for start, end in spelled:
-            found = self._spelled("".join(raw[start:end]))
-            if found is not None and (best is None or found.rank > best.rank):
-                best = found
+        if len(skeleton) >= _SPELLED_MIN:
+            joined = " ".join(skeleton)
+            for match in _SPELLED.finditer(joined):
+                start = joined.count(" ", 0, match.start())
+                end = start + (match.end() - match.start() + 1) // 2
+                found = self._spelled("".join(toks.raw_at(k) for k in range(start, end)))
+                if found is not None and (best is None or found.rank > best.rank):
+                    best = found
         return best
 
     def _spelled(self, letters: str) -> _Entry | None:
         """The best one-word phrase inside a run of spelled-out letters, as a substring."""
-        skeleton = _RUNS.sub(r"\1", letters)
+        skeleton = collapse(letters)
         counts = runs(letters)
         singles = self._singles
         best: _Entry | None = None

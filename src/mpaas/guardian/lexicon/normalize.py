@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import groupby
 
 # Cyrillic and Greek letters (after casefold) that render like a Latin letter.
 _HOMOGLYPHS = str.maketrans(
@@ -73,9 +72,12 @@ _HOMOGLYPHS = str.maketrans(
     }
 )
 _APOSTROPHES = re.compile(r"(?<=[^\W_])['’‘`´](?=[^\W_])")
-# A token: letters/digits, with leet symbols inside ("sh!t", "a$$hole"), leading ("$hit", "@ss") or trailing
-# ("a$$"); "!" and "|" only inside, so "hi!" is "hi".
-_TOKEN = re.compile(r"[$@]*[^\W_](?:[$@!|]*[^\W_])*[$@]*")
+# A token: a run of letters, digits and leet symbols; "!" and "|" lose their place at either end ("hi!" is "hi"),
+# and a token of symbols alone is dropped.
+_TOKEN = re.compile(r"[\w$@!|]+")
+_ASCII_SEPARATORS = bytes(
+    c if (97 <= c <= 122 or 48 <= c <= 57 or c in b"$@!|") else 32 for c in range(256)
+)  # after lower(): every byte that cannot be in a token becomes a space
 _LEET_I = str.maketrans(
     {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
 )
@@ -83,14 +85,19 @@ _LEET_L = str.maketrans(
     {"4": "a", "@": "a", "3": "e", "1": "l", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s", "7": "t"}
 )
 _NOT_LETTERS = "0123456789$@!|"
+_MARKS = re.compile(
+    r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 _RUNS = re.compile(r"([^\W\d_])\1+")
+_CACHE_LIMIT = 200_000
 
 
 def fold(text: str) -> str:
     """Accents, compatibility forms and homoglyphs removed, case folded; apostrophes inside words dropped."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        if not text.isascii():
+            text = _MARKS.sub("", text)
         text = text.casefold().translate(_HOMOGLYPHS)
     else:
         text = text.lower()
@@ -99,60 +106,111 @@ def fold(text: str) -> str:
     return text
 
 
+def split(folded: str) -> list[str]:
+    """The folded text's tokens, before leetspeak is read."""
+    if folded.isascii():
+        found = folded.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
+    else:
+        found = _TOKEN.findall(folded.replace("_", " ") if "_" in folded else folded)
+    if "!" in folded or "|" in folded or "$" in folded or "@" in folded:
+        out = []
+        for token in found:
+            if "!" in token or "|" in token:
+                token = token.strip("!|")
+            if token and token.strip("$@!|"):
+                out.append(token)
+        return out
+    return found
+
+
+def leet(token: str, one_as_l: bool = False) -> str:
+    """The token with its leetspeak read (only in a token that has a letter: "555" stays "555")."""
+    if token.strip(_NOT_LETTERS):
+        return token.translate(_LEET_L if one_as_l else _LEET_I)
+    return token
+
+
+def collapse(word: str) -> str:
+    """Every run of one letter as one letter ("baaad" -> "bad"); digits are left alone."""
+    return _RUNS.sub(_first, word)
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+# token -> its skeleton (1 read as i), and token -> its skeleton with 1 read as l for the tokens where that differs.
+# Tokens repeat across messages (ordinary words), so most are found here; cleared past _CACHE_LIMIT entries.
+_first_cache: dict[str, str] = {}
+_second_cache: dict[str, str] = {}
+
+
+def skeletons(token: str) -> tuple[str, str | None]:
+    first = collapse(leet(token))
+    second = None
+    if ("1" in token or "|" in token) and token.strip(_NOT_LETTERS):
+        second = collapse(leet(token, True))
+        if second == first:
+            second = None
+    if len(_first_cache) >= _CACHE_LIMIT:
+        _first_cache.clear()
+        _second_cache.clear()
+    _first_cache[token] = first
+    if second is not None:
+        _second_cache[token] = second
+    return first, second
+
+
+def _skeleton(token: str) -> str:
+    return skeletons(token)[0]
+
+
 class Tokens:
-    """A text's tokens: `raw` (leet mapped, letters as typed) and `skeleton` (runs of a letter collapsed)."""
+    """A text's tokens as split (`found`, leetspeak not read yet) and their skeletons, in one reading of 1 (as i,
+    or as l when `one_as_l`)."""
 
-    __slots__ = ("raw", "skeleton")
+    __slots__ = ("found", "one_as_l", "skeleton")
 
-    def __init__(self, raw: list[str], skeleton: list[str]) -> None:
-        self.raw = raw
+    def __init__(self, found: list[str], skeleton: list[str], one_as_l: bool = False) -> None:
+        self.found = found
         self.skeleton = skeleton
+        self.one_as_l = one_as_l
+
+    @property
+    def raw(self) -> list[str]:
+        """The tokens with leetspeak read, letters as typed (runs not collapsed)."""
+        return [leet(t, self.one_as_l) for t in self.found]
+
+    def raw_at(self, i: int) -> str:
+        return leet(self.found[i], self.one_as_l)
 
 
 def tokens(text: str, *, one_as_l: bool = False) -> Tokens:
-    """The folded text's tokens, leet mapped (1 read as i, or as l with `one_as_l`)."""
-    found = _TOKEN.findall(fold(text))
-    return _from_found(found, _LEET_L if one_as_l else _LEET_I)
+    """The text's tokens, leet mapped (1 read as i, or as l with `one_as_l`)."""
+    found = split(fold(text))
+    pairs = [skeletons(t) for t in found]
+    if one_as_l:
+        return Tokens(found, [b or a for a, b in pairs], True)
+    return Tokens(found, [a for a, _ in pairs])
 
 
 def tokens_both(text: str) -> tuple[Tokens, Tokens | None]:
     """The tokens with 1 read as i, and a second reading with 1 as l when a word has a 1 or | in it (else None)."""
-    found = _TOKEN.findall(fold(text))
-    first = _from_found(found, _LEET_I)
-    if any(("1" in t or "|" in t) and t.strip(_NOT_LETTERS) for t in found):
-        return first, _from_found(found, _LEET_L)
-    return first, None
+    found = split(fold(text))
+    get = _first_cache.get
+    first = [get(t) or _skeleton(t) for t in found]
+    if _second_cache.keys().isdisjoint(found):
+        return Tokens(found, first), None
+    other = _second_cache.get
+    return Tokens(found, first), Tokens(found, [other(t) or s for t, s in zip(found, first, strict=True)], True)
 
 
-def _from_found(found: list[str], table: dict[int, str]) -> Tokens:
-    joined = " ".join(found)
-    if _needs_leet(joined):
-        raw_joined = " ".join(t.translate(table) if t.strip(_NOT_LETTERS) else t for t in found)
-    else:
-        raw_joined = joined
-    raw = raw_joined.split(" ") if raw_joined else []
-    skeleton_joined = _RUNS.sub(r"\1", raw_joined)
-    skeleton = skeleton_joined.split(" ") if skeleton_joined else []
-    return Tokens(raw, skeleton)
-
-
-_LEET_CHARS = re.compile(r"[0134579$@!|]")
-
-
-def _needs_leet(joined: str) -> bool:
-    return _LEET_CHARS.search(joined) is not None
+_RUN = re.compile(r"([^\W\d_])\1*|.", re.DOTALL)
 
 
 def runs(word: str) -> tuple[int, ...]:
     """Lengths of the runs of one letter in `word` (digits count one each): "baaad" -> (1, 3, 1)."""
-    out: list[int] = []
-    for ch, group in groupby(word):
-        n = sum(1 for _ in group)
-        if ch.isdigit():
-            out.extend([1] * n)
-        else:
-            out.append(n)
-    return tuple(out)
+    return tuple(m.end() - m.start() for m in _RUN.finditer(word))
 
 
 def covers(text_raw: str, keyword_runs: tuple[int, ...]) -> bool:

@@ -276,6 +276,58 @@ async def script(r: Recorder, account_id: str, now) -> None:
         "SubscriberId",
     )
 
+    # AI Guardian message filters: a subscriber holding a number of its own, Guardian messages on.
+    kid_number = _get(
+        await r.post(
+            "/v1.0/numbers/provision",
+            {
+                "NumberType": "mvno",
+                "MessageType": "p2p",
+                "MessageEnabled": True,
+                "VoiceEnabled": False,
+                "MessageRouteId": message_route,
+                "ProductType": "Sms-Only",
+            },
+            record=False,
+        ),
+        "PhoneNumberAssigned",
+    )
+    kid = _get(
+        await r.post(
+            "/v1.0/subscribers/create",
+            {
+                "Name": "Sam Doe",
+                "Email": "sam@example.com",
+                "PhoneNumbers": [kid_number] if kid_number else [],
+                "Role": "Subscriber",
+                "Password": "a-long-password",
+            },
+            record=False,
+        ),
+        "SubscriberId",
+    )
+    if kid and kid_number:
+        await r.post(
+            "/v1.0/subscribers/guardian-features",
+            {"SubscriberId": kid, "EnableIntelligentGuardianMessages": True, "EnableIntelligentGuardianCalls": False},
+            record=False,
+        )
+        await r.post(
+            "/v1.0/subscribers/message-filter",
+            {
+                "SubscriberId": kid,
+                "Phone": kid_number,
+                "FilterMode": "ACTIVE",
+                "AllowedContacts": ["+18015550101"],
+                "BlockedContacts": ["+18015550199"],
+                "KeywordFilter": '{"CustomKeywords":["banned"],"SystemKeywords":{"Profanity":[]},"SeverityMap":{}}',
+                "NotificationPhones": ["+18015550123"],
+                "BlockLinks": True,
+            },
+            record=False,
+        )
+        await r.get("/v1.0/subscribers/message-filter", SubscriberId=kid)
+
     # Catalog: products, packages (with items), services.
     product = _get(
         await r.post(

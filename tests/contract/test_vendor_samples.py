@@ -43,7 +43,7 @@ SHORTENED = {
 }
 
 # Keys whose value is a phone number of the caller's (a fresh provisioned number per sample and sample value).
-OWN_NUMBER_KEYS = {"number", "phonenumber", "msisdn", "portoutnumber", "from", "owner"}
+OWN_NUMBER_KEYS = {"number", "phonenumber", "msisdn", "portoutnumber", "from", "owner", "telegentphone"}
 # Recipients and the number being ported in stay as the sample has them.
 KEEP_NUMBER_PARENTS = {"to"}
 KEEP_KEYS = {"portinnumber"}
@@ -163,6 +163,12 @@ async def build_world(api: Api) -> World:
     ids["PortInDate"] = calendar.next_business_day(date.today() + timedelta(days=30)).isoformat()
     second = await api.ok("POST", "/v1.0/account/create", json={"AccountName": "Second"})
     ids["ToAccountId"] = world.second_account = second["AccountId"]
+    # Workgroups: the activity sample nests a workgroup in itself (a cycle); its ReferenceWorkgroupId is another.
+    hours = {"Name": "Business Hours", "MondayStartTime": "8:00 AM", "MondayEndTime": "5:00 PM"}
+    ids["ScheduleId"] = (await api.ok("POST", "/ext/v1/schedules", json=hours))["ScheduleId"]
+    for key, name in (("WorkgroupId", "Support Team"), ("ReferenceWorkgroupId", "Second Line")):
+        workgroup = {"Name": name, "Type": "simultaneous", "AccountId": api.account_id}
+        ids[key] = (await api.ok("POST", "/v1.0/workgroups", json=workgroup))["WorkgroupId"]
     return world
 
 

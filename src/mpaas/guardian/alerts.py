@@ -110,19 +110,21 @@ async def _db_gate(session: AsyncSession, filter_id: str, now: datetime, interva
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(GATES) if dialect == "postgresql" else sqlite.insert(GATES)
     created = await session.execute(
-        insert.values(filter_id=filter_id, last_sent_at=now, suppressed=0).on_conflict_do_nothing(
-            index_elements=["filter_id"]
-        )
+        insert.values(filter_id=filter_id, last_sent_at=now, suppressed=0)
+        .on_conflict_do_nothing(index_elements=["filter_id"])
+        .returning(GATES.c.filter_id)
     )
-    if created.rowcount == 1:  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg's async cursor reports -1 for these statements.
+    if created.first() is not None:
         return True, 0
     prior = (await session.execute(select(GATES.c.suppressed).where(GATES.c.filter_id == filter_id))).scalar()
     claimed = await session.execute(
         update(GATES)
         .where(GATES.c.filter_id == filter_id, GATES.c.last_sent_at <= now - timedelta(seconds=interval))
         .values(last_sent_at=now, suppressed=0)
+        .returning(GATES.c.filter_id)
     )
-    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+    if claimed.first() is not None:
         return True, int(prior or 0)
     await session.execute(update(GATES).where(GATES.c.filter_id == filter_id).values(suppressed=GATES.c.suppressed + 1))
     return False, 0

@@ -44,7 +44,7 @@ class BillingRun(Base):
 
 
 class UsageCounter(Base):
-    """Usage of one subscription in one period, per kind (SMS messages, data bytes, voice seconds)."""
+    """Usage of one subscription in one period, per kind (SMS messages, data bytes, voice minutes)."""
 
     __tablename__ = "usage_counters"
     subscription_id: Mapped[str] = mapped_column(String(64), primary_key=True)

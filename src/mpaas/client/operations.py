@@ -993,10 +993,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("update_workgroup_activity", "POST", "/v1.0/workgroups/activity/update", UpdateWorkgroupActivityRequest, UpdateWorkgroupActivityResponse, "Update Workgroup Activity"),
     Operation("delete_workgroup_activity", "POST", "/v1.0/workgroups/activity/delete", DeleteWorkgroupActivityRequest, DeleteWorkgroupActivityResponse, "Delete Workgroup Activity"),
     Operation("delete_workgroup", "POST", "/v1.0/workgroups/delete", DeleteWorkgroupRequest, DeleteWorkgroupResponse, "Delete Workgroup"),
-    Operation("ext_post_schedules", "POST", "/ext/v1/schedules", ExtPostSchedulesRequest, ExtPostSchedulesResponse, "Create Schedule (mpaas)"),
-    Operation("ext_schedules", "GET", "/ext/v1/schedules", ExtSchedulesRequest, ExtSchedulesResponse, "Get Schedule (mpaas)"),
-    Operation("ext_post_schedules_update", "POST", "/ext/v1/schedules/update", ExtPostSchedulesUpdateRequest, ExtPostSchedulesUpdateResponse, "Update Schedule (mpaas)"),
-    Operation("ext_post_schedules_delete", "POST", "/ext/v1/schedules/delete", ExtPostSchedulesDeleteRequest, ExtPostSchedulesDeleteResponse, "Delete Schedule (mpaas)"),
+    Operation("create_schedule", "POST", "/ext/v1/schedules", ExtPostSchedulesRequest, ExtPostSchedulesResponse, "Create Schedule (mpaas)"),
+    Operation("get_schedule", "GET", "/ext/v1/schedules", ExtSchedulesRequest, ExtSchedulesResponse, "Get Schedule (mpaas)"),
+    Operation("update_schedule", "POST", "/ext/v1/schedules/update", ExtPostSchedulesUpdateRequest, ExtPostSchedulesUpdateResponse, "Update Schedule (mpaas)"),
+    Operation("delete_schedule", "POST", "/ext/v1/schedules/delete", ExtPostSchedulesDeleteRequest, ExtPostSchedulesDeleteResponse, "Delete Schedule (mpaas)"),
 )
 
 BY_NAME: dict[str, Operation] = {op.name: op for op in OPERATIONS}

@@ -194,7 +194,7 @@ async def _inbound(platform, destination: str) -> list[Message]:
         ({"BlockUnknownNumbers": True}, HANDSET, CLEAN, "BlockUnknownNumbers"),
         ({"BlockLinks": True}, HANDSET, "free prizes at https://example.com/win", "BlockLinks"),
         ({}, HANDSET, "B A N N E D stuff", "Keyword"),  # spacing evasion
-        ({}, HANDSET, "you are a f*cking idiot", "Keyword"),  # profanity category
+        ({}, HANDSET, "you are a piece of sh1t", "Keyword"),  # profanity category, leetspeak
     ],
 )
 async def test_active_blocks_inbound_before_the_route(
@@ -209,7 +209,7 @@ async def test_active_blocks_inbound_before_the_route(
     assert [(a.rule, a.action, a.direction, a.other_number) for a in alerts] == [(rule, "Blocked", "inbound", source)]
     # Visible to its owner through the search endpoints, never posted to the route.
     found = await api.ok("GET", "/v1.0/message/search", params={"PhoneNumber": who.number, "Direction": "Inbound"})
-    assert [(m["MessageID"], m["Status"]) for m in found["Messages"]] == [(stored[0].id, "Blocked")]
+    assert [(m["MessageID"], m["Status"]) for m in found["Results"]] == [(stored[0].id, "Blocked")]
     await _until(lambda: bool(_carried(sim, NOTIFY)))  # the alert went out meanwhile
     assert _posted(receiver, "/in") == []
 

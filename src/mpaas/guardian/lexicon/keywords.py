@@ -93,8 +93,10 @@ def parse_keyword_filter(keyword_filter: str | None, *, strict: bool = False) ->
         return KeywordFilter()
     loaded = _load(keyword_filter)
     if loaded is None:
-        if strict and keyword_filter.strip()[0] in "[{":
-            raise ValueError("KeywordFilter is not valid JSON")
+        if keyword_filter.strip()[0] in "[{":
+            if strict:
+                raise ValueError("KeywordFilter is not valid JSON")
+            return KeywordFilter()
         return KeywordFilter(custom_keywords=_split(keyword_filter))
     if isinstance(loaded, str):
         return KeywordFilter(custom_keywords=_split(loaded))

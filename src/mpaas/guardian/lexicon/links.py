@@ -81,14 +81,11 @@ SHORTENERS: frozenset[str] = frozenset(
 COMMON_WORD_TLDS: frozenset[str] = frozenset(
     [
         "am",
-        "an",
         "as",
         "at",
         "be",
         "by",
         "do",
-        "go",
-        "hi",
         "id",
         "in",
         "is",
@@ -96,15 +93,9 @@ COMMON_WORD_TLDS: frozenset[str] = frozenset(
         "me",
         "my",
         "no",
-        "of",
-        "ok",
-        "on",
-        "or",
         "so",
         "to",
-        "up",
         "us",
-        "we",
         "ad",
         "al",
         "ar",
@@ -230,7 +221,6 @@ COMMON_WORD_TLDS: frozenset[str] = frozenset(
         "baby",
         "book",
         "fire",
-        "off",
         "world",
     ]
 )
@@ -298,10 +288,12 @@ def _domains(original: str, lower: str, *, spelled: bool = False) -> bool:
         labels, tld, after = match.group(1), match.group(2), match.group(3)
         if not _is_tld(tld, known):
             continue
+        if len(original) != len(lower):
+            original = lower
         domain = labels + tld
         if domain in SHORTENERS:
             return True
-        if spelled and len(labels) < 3:  # "a dot com": a one-letter name is not a domain
+        if spelled and (len(labels) < 3 or "dot." in labels or tld == "dot"):  # "a dot com", "dot dot dot"
             continue
         has_path = after in ("/", ":", "?", "#")
         if after == ":" and not re.match(r":\d", lower[match.end() - 1 : match.end() + 1]):
@@ -309,8 +301,8 @@ def _domains(original: str, lower: str, *, spelled: bool = False) -> bool:
         strong = has_path or labels.count(".") >= 2
         if not strong:
             dot = match.start(2) - 1
-            if not spelled and original[dot + 1 : dot + 2].isupper() and original[dot - 1 : dot].islower():
-                continue  # "home.Now": a sentence without its space
+            if not spelled and original[dot + 1 : dot + 2].isupper() and original[match.start() : dot].islower():
+                continue  # "home.Now": a sentence without its space ("Example.Com" is a domain)
             if tld in COMMON_WORD_TLDS:
                 continue
         return True

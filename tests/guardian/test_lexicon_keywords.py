@@ -1,0 +1,136 @@
+"""The KeywordFilter string (mpaas.guardian.lexicon.parse_keywords / parse_keyword_filter) and properties of the
+matcher over arbitrary text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mpaas.guardian.lexicon import (
+    CATEGORIES,
+    KeywordFilter,
+    compile_matcher,
+    contains_link,
+    parse_keyword_filter,
+    parse_keywords,
+)
+
+CONTRACT_SAMPLE = (
+    '{"CustomKeywords":["inappropriate","banned"],"SystemKeywords":{"Profanity":["word1","word2"],'
+    '"Violence":["threat1"]},"SeverityMap":{"Word1":"HIGH","Inappropriate":"MEDIUM"}}'
+)
+
+
+def test_the_contract_sample() -> None:
+    parsed = parse_keyword_filter(CONTRACT_SAMPLE)
+    assert parsed.custom_keywords == ["inappropriate", "banned"]
+    assert parsed.system_keywords == {"Profanity": ["word1", "word2"], "Violence": ["threat1"]}
+    assert parsed.severity_map == {"Word1": "HIGH", "Inappropriate": "MEDIUM"}
+    assert parsed.as_contract() == json.loads(CONTRACT_SAMPLE)
+    assert parse_keywords(CONTRACT_SAMPLE) == ["inappropriate", "banned"]
+
+
+def test_the_response_samples_form_without_braces() -> None:
+    text = '"CustomKeywords":["a","b"],"SeverityMap":{"a":"low"}'
+    parsed = parse_keyword_filter(text)
+    assert parsed.custom_keywords == ["a", "b"]
+    assert parsed.severity_map == {"a": "LOW"}
+
+
+def test_a_json_string_holding_the_object() -> None:
+    assert parse_keywords(json.dumps(CONTRACT_SAMPLE)) == ["inappropriate", "banned"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bad, worse; worst\nugly", ["bad", "worse", "worst", "ugly"]),
+        ("  bad  ,, ;\n\r\n worse ", ["bad", "worse"]),
+        ("Bad, bad, BAD, bád", ["Bad", "bád"]),
+        ("meet me alone, dont tell", ["meet me alone", "dont tell"]),
+        ("\"quoted\", 'single'", ["quoted", "single"]),
+        ('["x", "y", "X"]', ["x", "y"]),
+        ('{"CustomKeywords":"a, b; c"}', ["a", "b", "c"]),
+        ('{"customkeywords":["lower", " Lower "]}', ["lower"]),
+        ("", []),
+        ("   ", []),
+        (None, []),
+        ("{not json", []),
+        ('{"CustomKeywords": 5}', []),
+        ('{"CustomKeywords": ["a", 5, null, ""]}', ["a"]),
+        ("[1, 2]", []),
+        ("42", ["42"]),
+        ('"solo"', ["solo"]),
+    ],
+)
+def test_parse_keywords(text: str | None, expected: list[str]) -> None:
+    assert parse_keywords(text) == expected
+
+
+def test_system_keywords_forms() -> None:
+    assert parse_keyword_filter('{"SystemKeywords":["Profanity","Drugs"]}').system_keywords == {
+        "Profanity": [],
+        "Drugs": [],
+    }
+    assert parse_keyword_filter('{"SystemKeywords":{"Profanity":null,"Scam":"gift card"}}').system_keywords == {
+        "Profanity": [],
+        "Scam": ["gift card"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "string"),
+        ('{"CustomKeywords": 5}', "CustomKeywords"),
+        ('{"CustomKeywords": ["a", 5]}', "CustomKeywords"),
+        ('{"SystemKeywords": 5}', "SystemKeywords"),
+        ('{"SystemKeywords": {"Profanity": [1]}}', "SystemKeywords.Profanity"),
+        ('{"SeverityMap": []}', "SeverityMap"),
+        ('{"SeverityMap": {"a": "EXTREME"}}', "SeverityMap.a"),
+        ('{"CustomKeywords": ["' + "x" * 201 + '"]}', "longer than"),
+    ],
+)
+def test_strict_parsing_names_the_field(text: str, field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        parse_keyword_filter(text, strict=True)
+    parse_keyword_filter(text)  # lenient: never raises
+
+
+def test_compile_from_a_parsed_filter() -> None:
+    matcher = parse_keyword_filter(CONTRACT_SAMPLE).compile("TEENAGER")
+    hit = matcher.find("that is INAPPROPRIATE")
+    assert hit is not None and hit.severity == "MEDIUM"
+    assert KeywordFilter().compile().find("anything") is None
+
+
+# --- properties over any text -----------------------------------------------------------------------------------
+
+MATCHER = compile_matcher(["banned", "meet me alone", "🍆", "$$$"], CATEGORIES, {"banned": "LOW"}, "CHILD")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_is_handled(text: str) -> None:
+    MATCHER.find(text)
+    contains_link(text)
+    parse_keywords(text)
+    parse_keyword_filter(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(categories=["L", "N", "P", "Z", "S"]), max_size=60))
+def test_a_keyword_is_found_wherever_it_stands_alone(around: str) -> None:
+    text = f"{around} banned {around}"
+    assert MATCHER.find(text) is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["banned", "meet", "me", "alone", "x", "ok", "🍆"]), max_size=8))
+def test_find_is_deterministic(words: list[str]) -> None:
+    text = " ".join(words)
+    assert MATCHER.find(text) == MATCHER.find(text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import threading
 import time
 from urllib.parse import parse_qsl
 
@@ -20,6 +21,7 @@ from mpaas.models.calls import Call
 from mpaas.voice import url_instructions
 from mpaas.voice.url_instructions import BadInstruction, SipTarget
 from support.api import make_message_route, make_voice_route, provision
+from support.calls import event, post_events
 
 pytestmark = pytest.mark.no_workers  # the decision is synchronous: no job needs to run
 
@@ -312,3 +314,26 @@ async def test_a_route_url_only_sees_its_own_accounts_calls(http, api, other_api
     assert {b["AccountId"] for p, b in seen if p == "/ours"} == {api.account_id}
     assert {b["To"] for p, b in seen if p == "/ours"} == {ours}
     assert [b["AccountId"] for p, b in seen if p == "/theirs"] == [other_api.account_id]
+
+
+async def test_the_voice_url_is_asked_before_the_decisions_write_transaction(http, api, numbers, httpserver, platform):
+    """A slow VoiceUrl holds no write: while it thinks, call events (a write) are taken."""
+    asked, release = threading.Event(), threading.Event()
+
+    def thinking(_request):
+        asked.set()
+        release.wait(10)
+        return Response(json.dumps({"Action": "reject", "Code": 486}), content_type="application/json")
+
+    httpserver.expect_request("/thinking").respond_with_handler(thinking)
+    number, _ = await url_number(api, httpserver.url_for("/thinking"))
+    platform.settings.voice_url_timeout_seconds = 10.0
+    deciding = asyncio.create_task(decide(http, number))
+    try:
+        assert await asyncio.to_thread(asked.wait, 10)
+        events = await asyncio.wait_for(post_events(http, event("ringing", "elsewhere", 1, CallRecordId="CALL-x")), 10)
+        assert events.status_code == 200 and not deciding.done()  # taken while the VoiceUrl was still thinking
+    finally:
+        release.set()
+    answer = await deciding
+    assert answer["reject"]["code"] == 486

@@ -6,14 +6,15 @@ always 200 for a decision (a route or a rejection); Kamailio answers 500 itself 
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from mpaas.dependencies import PlatformDep, WriteSession
 from mpaas.voice.auth import SipSecret
 from mpaas.voice.routing import RoutingCache, decide
 from mpaas.voice.routing_schemas import RouteRequest
+from mpaas.voice.url_ahead import UrlAskedAhead
 
 router = APIRouter(dependencies=[SipSecret], include_in_schema=False)
 
@@ -28,5 +29,10 @@ def _cache(request: Request, platform: PlatformDep) -> RoutingCache:
 
 
 @router.post("/sip/v1/route", response_model=None)
-async def route_call(body: RouteRequest, request: Request, platform: PlatformDep, session: WriteSession) -> Any:
-    return await decide(session, _cache(request, platform), platform.settings, body, platform.clock.now())
+async def route_call(
+    body: RouteRequest, request: Request, platform: PlatformDep, _asked: UrlAskedAhead, session: WriteSession
+) -> Response:
+    answer = await decide(session, _cache(request, platform), platform.settings, body, platform.clock.now())
+    # The answer is plain JSON already (strings, numbers, lists): encoded directly, not through FastAPI's
+    # jsonable_encoder walk, which cost about a tenth of a decision's Python time.
+    return Response(json.dumps(answer, separators=(",", ":")), media_type="application/json")

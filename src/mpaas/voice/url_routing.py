@@ -23,6 +23,8 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,13 +32,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.config import Settings
 from mpaas.core import ids
+from mpaas.core.db.database import Database
 from mpaas.core.egress import EgressPolicy
 from mpaas.core.http.client import HttpError
 from mpaas.core.http.webhook_sender import WebhookTarget
+from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
 from mpaas.models import WebhookAttempt
-from mpaas.voice import url_client, url_instructions, url_repository, voice_callbacks
+from mpaas.models.numbers import ACTIVE
+from mpaas.numbers.porting.service import PORTED
+from mpaas.numbers.schemas import VOICE_PRODUCT
+from mpaas.voice import routing_repository, url_client, url_instructions, url_repository, voice_callbacks
 from mpaas.voice.reject import Reject
+from mpaas.voice.routing_schemas import RouteRequest
 from mpaas.voice.url_instructions import BadInstruction, Instruction, SipTarget
 
 log = logging.getLogger("mpaas.voice.url")
@@ -71,6 +79,66 @@ def voice_url_target(attributes: dict[str, Any], url_field: str, method_field: s
     )
 
 
+@dataclass(slots=True)
+class Asked:
+    """A VoiceUrl's question and what came of it: the routing mode and branches, or the rejection; and the
+    attempt's row, written in the decision's transaction."""
+
+    route_id: str
+    account_id: str
+    sip_call_id: str
+    outcome: tuple[str, list[dict[str, Any]]] | Reject
+    attempt: dict[str, Any] | None = None
+
+
+# The question asked before the decision's transaction opened (`ask_ahead`), for `route` to use.
+_ASKED_AHEAD: ContextVar[Asked | None] = ContextVar("mpaas_voice_url_asked_ahead", default=None)
+
+
+async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: datetime) -> None:
+    """Ask the VoiceUrl of the called number's URL route before the routing decision opens its write transaction
+    (POST /sip/v1/route calls this first): on SQLite that transaction holds the process's one write lock, and a
+    VoiceUrl taking a second would hold every other write (call events, messages) for that second. `route` then
+    uses the answer if the decision reaches the same route for the same call, and asks itself otherwise.
+
+    Only for a number that the decision would send to its URL route as far as the number and route tell: ours,
+    held, `Active`, voice-enabled, on an enabled URL route. The decision's other checks (admission, call screening,
+    workgroups) come later, so a call they refuse or route elsewhere may have been asked about and not placed."""
+    _ASKED_AHEAD.set(None)
+    called = normalize_e164(body.to)
+    if called is None:
+        return
+    async with db.quick_read() as session:
+        inputs = await routing_repository.number_inputs(session, called)
+        if (
+            inputs is None
+            or inputs.id is None
+            or inputs.inventory_status == PORTED
+            or inputs.status != ACTIVE
+            or not inputs.voice_enabled
+            or (inputs.product_type or "").lower() != VOICE_PRODUCT.lower()
+            or inputs.voice_route_id is None
+            or (inputs.route_type or "").lower() != "url"
+            or not inputs.route_enabled
+        ):
+            return
+        question = await _question(session, inputs.voice_route_id, inputs.account_id, now)
+    caller = normalize_e164(body.from_ or "") or (body.from_ or "")
+    _ASKED_AHEAD.set(
+        await _ask(
+            question,
+            settings,
+            route_id=inputs.voice_route_id,
+            account_id=inputs.account_id,
+            number_id=inputs.id,
+            number=called,
+            caller=caller,
+            sip_call_id=body.call_id,
+            now=now,
+        )
+    )
+
+
 async def route(
     session: AsyncSession,
     settings: Settings,
@@ -85,12 +153,58 @@ async def route(
 ) -> tuple[str, list[dict[str, Any]]]:
     """(rtjson routing mode "serial" | "parallel", branches) for a call to `number` on URL route `route_id`.
     Raise voice.reject.Reject to refuse the call."""
+    asked = _ASKED_AHEAD.get()
+    _ASKED_AHEAD.set(None)
+    if asked is None or (asked.route_id, asked.account_id, asked.sip_call_id) != (route_id, account_id, sip_call_id):
+        # Not asked ahead (the decision run on its own: tests, benchmarks), or about another route: ask now.
+        question = await _question(session, route_id, account_id, now)
+        asked = await _ask(
+            question,
+            settings,
+            route_id=route_id,
+            account_id=account_id,
+            number_id=number_id,
+            number=number,
+            caller=caller,
+            sip_call_id=sip_call_id,
+            now=now,
+        )
+    if asked.attempt is not None:
+        session.add(WebhookAttempt(**asked.attempt))
+    if isinstance(asked.outcome, Reject):
+        raise asked.outcome
+    return asked.outcome
+
+
+async def _question(
+    session: AsyncSession, route_id: str, account_id: str, now: datetime
+) -> tuple[WebhookTarget, tuple[str, ...]] | None:
+    """Where the route's VoiceUrl is and what signs the request, or None when the route has no VoiceUrl."""
     found = await url_repository.route(session, route_id, account_id)
     target = voice_url_target(found[1], "VoiceUrl", "VoiceUrlMethod") if found else None
     if target is None:
+        return None
+    return target, await url_repository.signing_secrets(session, account_id, now) or ("",)
+
+
+async def _ask(
+    question: tuple[WebhookTarget, tuple[str, ...]] | None,
+    settings: Settings,
+    *,
+    route_id: str,
+    account_id: str,
+    number_id: str,
+    number: str,
+    caller: str,
+    sip_call_id: str,
+    now: datetime,
+) -> Asked:
+    """Ask the VoiceUrl (no database work: it may run outside any transaction) and read its answer."""
+    asked = Asked(route_id, account_id, sip_call_id, NO_URL)
+    if question is None:
         log.warning("voice route %s (account %s) is a URL route without VoiceUrl: call refused", route_id, account_id)
-        raise NO_URL
-    secrets = await url_repository.signing_secrets(session, account_id, now) or ("",)
+        return asked
+    target, secrets = question
     event_id = f"{ids.EVENT}-{uuid.uuid4()}"
     payload = {
         "EventId": event_id,
@@ -136,11 +250,12 @@ async def route(
             raise HTTP_ERROR
         try:
             instruction = url_instructions.parse(answer.body)
-            mode, branches = _branches(instruction, settings, policy, number=number, caller=caller)
+            asked.outcome = _branches(instruction, settings, policy, number=number, caller=caller)
         except BadInstruction as exc:
             error = f"bad answer: {exc}"
             raise BAD_ANSWER from None
     except Reject as reject:
+        asked.outcome = reject
         if error is not None:
             log.warning(
                 "voice route %s (account %s): VoiceUrl %s %s: %s: call %s refused %d %s",
@@ -153,25 +268,21 @@ async def route(
                 reject.code,
                 reject.reason,
             )
-        raise
-    finally:
-        session.add(
-            WebhookAttempt(
-                event_id=event_id,
-                account_id=account_id,
-                message_id=None,
-                webhook_id=None,
-                event_type=ATTEMPT_EVENT_TYPE,
-                url=target.url,
-                method=target.method,
-                attempt=1,
-                status_code=status,
-                error=error,
-                duration_ms=int((time.monotonic() - started) * 1000),
-                created_at=now,
-            )
-        )
-    return mode, branches
+    asked.attempt = dict(
+        event_id=event_id,
+        account_id=account_id,
+        message_id=None,
+        webhook_id=None,
+        event_type=ATTEMPT_EVENT_TYPE,
+        url=target.url,
+        method=target.method,
+        attempt=1,
+        status_code=status,
+        error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        created_at=now,
+    )
+    return asked
 
 
 def _branches(

@@ -106,6 +106,13 @@ def test_leetspeak(keyword: str, text: str) -> None:
     assert custom(keyword).find(text) is not None, (keyword, text)
 
 
+def test_spelled_out_short_phrases_count_as_the_whole_run() -> None:
+    assert ALL.find("k y s") is not None
+    assert ALL.find("just k.y.s") is not None
+    assert ALL.find("a k y s") is None  # inside a longer run, a phrase needs 4 letters
+    assert ALL.find("a b i t c h") is not None
+
+
 def test_repeated_letters_never_shorten_a_word() -> None:
     """A run in the message may be longer than the keyword's, never shorter: "as" is not "ass"."""
     matcher = custom("ass")
@@ -363,6 +370,10 @@ def test_compile_filter_reads_the_contract_string() -> None:
         "Call me at 555 123 4567",
         "I'm on the bus, be there in 10",
         "Dinner is at 7. Don't be late.",
+        "night, love you xxx",  # kisses, not the source's "xxx"
+        "Mr S M Jones called",  # the source's "s&m" (one-letter words) is dropped
+        "the design leans on it",
+        "u r s o sweet",  # a short phrase inside a longer run of spelled letters does not count
     ],
 )
 def test_ordinary_messages_pass_at_the_strictest_level(text: str) -> None:

@@ -65,6 +65,7 @@ LEVEL_THRESHOLDS: dict[str | None, dict[str, str]] = {
 }
 
 _SPELLED_MIN = 3  # at least this many one-letter tokens in a row are read as one spelled-out word
+_SPELLED_PART = 4  # a phrase found inside a longer run of spelled-out letters has at least this many
 _SPELLED = re.compile(r"(?<![^ ])[^ ](?: [^ ]){2,}(?![^ ])")
 
 
@@ -170,13 +171,17 @@ class Matcher:
         return best
 
     def _spelled(self, letters: str) -> _Entry | None:
-        """The best one-word phrase inside a run of spelled-out letters, as a substring."""
+        """The best one-word phrase inside a run of spelled-out letters: the whole run, or a part of it of at least
+        _SPELLED_PART letters ("k y s" is kys, but "k = y.s" inside a longer run of letters is not)."""
         skeleton = collapse(letters)
         counts = runs(letters)
         singles = self._singles
         best: _Entry | None = None
-        for start in range(len(skeleton)):
-            for end in range(start + 2, min(len(skeleton), start + self._max_word) + 1):
+        whole = len(skeleton)
+        for start in range(whole):
+            for end in range(start + 2, min(whole, start + self._max_word) + 1):
+                if end - start < _SPELLED_PART and (start, end) != (0, whole):
+                    continue
                 entry = singles.get(skeleton[start:end])
                 if entry is None or (best is not None and entry.rank <= best.rank):
                     continue
@@ -210,7 +215,7 @@ def _compiled_category(
     out = []
     for phrase, severity in cat.system_words(category):
         toks = tokens(phrase)
-        if toks.skeleton:
+        if toks.skeleton and max(len(w) for w in toks.skeleton) > 1:  # not one-letter words only
             out.append((tuple(toks.skeleton), _runs_of(toks.raw), phrase, severity))
     return tuple(out)
 

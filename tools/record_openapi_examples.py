@@ -309,7 +309,7 @@ async def script(r: Recorder, account_id: str, now) -> None:
     if kid and kid_number:
         await r.post(
             "/v1.0/subscribers/guardian-features",
-            {"SubscriberId": kid, "EnableIntelligentGuardianMessages": True, "EnableIntelligentGuardianCalls": False},
+            {"SubscriberId": kid, "EnableIntelligentGuardianMessages": True, "EnableIntelligentGuardianCalls": True},
             record=False,
         )
         await r.post(
@@ -327,6 +327,20 @@ async def script(r: Recorder, account_id: str, now) -> None:
             record=False,
         )
         await r.get("/v1.0/subscribers/message-filter", SubscriberId=kid)
+        await r.post(
+            "/v1.0/subscribers/call-filter",
+            {
+                "SubscriberId": kid,
+                "Phone": kid_number,
+                "FilterMode": "WHITELIST",
+                "AllowedNumbers": ["+18015550101"],
+                "BlockedNumbers": ["+18015550199"],
+                "NotificationPhones": ["+18015550123"],
+                "BlockInternational": True,
+            },
+            record=False,
+        )
+        await r.get("/v1.0/subscribers/call-filter", SubscriberId=kid)
 
     # Catalog: products, packages (with items), services.
     product = _get(

@@ -36,7 +36,7 @@ def _apply(schedule: Schedule, body: ScheduleFields) -> None:
             end = getattr(body, end_field)
         if (start is None) != (end is None):
             raise bad_request(f"{day}StartTime and {day}EndTime must both be set, or both be empty (closed).")
-        if start is None:
+        if start is None or end is None:
             hours.pop(day, None)
         else:
             hours[day] = [start, end]

@@ -119,10 +119,10 @@ async def _apply(session: AsyncSession, workgroup: Workgroup, body: WorkgroupFie
         if (kind is None) != (target is None):
             raise bad_request(f"{label}Type and {label}Id must both be set, or both be empty.")
         if kind == WORKGROUP and target is not None:
-            found = await _workgroup(session, workgroup.account_id, target, f"{label}Id")
-            if found.id == workgroup.id:
+            other = await _workgroup(session, workgroup.account_id, target, f"{label}Id")
+            if other.id == workgroup.id:
                 raise bad_request(f"The {label}Id field cannot name the workgroup itself.")
-            setattr(workgroup, id_field, found.id)
+            setattr(workgroup, id_field, other.id)
         elif kind == USER and target is not None:
             setattr(workgroup, id_field, await _user_target(session, workgroup.account_id, target, f"{label}Id"))
 

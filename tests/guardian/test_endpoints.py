@@ -311,3 +311,21 @@ async def test_another_distributor_never_reaches_a_call_filter(api, other_api, n
     )
     assert response.status_code == 404
     assert await api.ok("GET", "/v1.0/subscribers/call-filter", params={"SubscriberId": kid}) == [created]
+
+
+async def test_account_id_scopes_every_guardian_operation(api, numbers):
+    kid, number = await _kid(api)
+    made = await call_filter(api, kid, number, "BLACKLIST")
+    second = (await api.ok("POST", "/v1.0/account/create", json={"AccountName": "Second"}))["AccountId"]
+    elsewhere = {"AccountId": second}
+    assert (await api.get("/v1.0/subscribers/guardian-features", SubscriberId=kid, **elsewhere)).status_code == 404
+    assert (await api.get("/v1.0/subscribers/call-filter", SubscriberId=kid, **elsewhere)).status_code == 404
+    assert await api.ok("GET", "/v1.0/subscribers/call-filter", params=elsewhere) == []
+    ids = {"SubscriberId": kid, "CallFilterId": made["FilterId"], **elsewhere}
+    assert (await api.get("/v1.0/subscribers/call-filter/allowed-numbers", **ids)).status_code == 404
+    response = await api.post("/v1.0/subscribers/call-filter/delete", {"CallFilterId": made["FilterId"], **elsewhere})
+    assert response.status_code == 404
+    mine = {"AccountId": api.account_id}
+    assert await api.ok("GET", "/v1.0/subscribers/call-filter", params=mine) == [made]
+    response = await api.get("/v1.0/subscribers/call-filter", AccountId="AID-00000000-0000-0000-0000-000000000000")
+    assert response.json() == {"StatusCode": 400, "Message": "Invalid AccountId"}

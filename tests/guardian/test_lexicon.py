@@ -113,6 +113,43 @@ def test_spelled_out_short_phrases_count_as_the_whole_run() -> None:
     assert ALL.find("a b i t c h") is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("f**k", None),  # fuck, fvck, f@ck: any of the source's spellings
+        ("sh*t", "shit"),
+        ("motherf*cker", "motherfucker"),
+        ("bi+ch", "bitch"),  # + as t
+        ("ƒuck", "fuck"),  # a homoglyph NFKD keeps
+        ("nudez", "nude"),  # z plural
+        ("s 3 x", "sex"),  # spelled out with leetspeak
+    ],
+)
+def test_masks_and_more_leetspeak(text: str, keyword: str | None) -> None:
+    hit = ALL.find(text)
+    assert hit is not None and hit.keyword == (keyword or hit.keyword), (text, hit)
+
+
+@pytest.mark.parametrize("text", ["****", "f***", "*important*", "c++ is fun", "5*3=15", "a*b"])
+def test_asterisks_alone_do_not_make_a_word(text: str) -> None:
+    assert ALL.find(text) is None, (text, ALL.find(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("kill urself", "kill yourself"),
+        ("dont tell ur parents", "dont tell your parents"),
+        ("u r dead", "you are dead"),
+        ("ur dead", "your dead"),
+        ("going 2 kill u", "going to kill you"),
+    ],
+)
+def test_text_speak(text: str, keyword: str) -> None:
+    hit = ALL.find(text)
+    assert hit is not None and hit.keyword == keyword, (text, hit)
+
+
 def test_repeated_letters_never_shorten_a_word() -> None:
     """A run in the message may be longer than the keyword's, never shorter: "as" is not "ass"."""
     matcher = custom("ass")

@@ -35,6 +35,7 @@ VIOLENCE: tuple[tuple[str, str], ...] = (
     ("slit your throat", HIGH),
     ("you are dead", MEDIUM),
     ("youre dead", MEDIUM),
+    ("your dead", MEDIUM),  # the usual misspelling, and "ur dead"
     ("watch your back", MEDIUM),
     ("death threat", HIGH),
     ("school shooting", HIGH),

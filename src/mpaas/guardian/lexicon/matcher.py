@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from mpaas.guardian.lexicon import categories as cat
-from mpaas.guardian.lexicon.normalize import Tokens, collapse, covers, fold, runs, tokens, tokens_both
+from mpaas.guardian.lexicon.normalize import Tokens, collapse, covers, fold, leet, runs, tokens, tokens_both
 
 SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH")
 _RANK = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
@@ -81,7 +81,8 @@ class Hit:
 @dataclass(frozen=True, slots=True)
 class _Entry:
     words: tuple[str, ...]  # skeletons
-    runs: tuple[tuple[int, ...], ...] | None  # per word, None when every run is one letter
+    runs: tuple[tuple[int, ...] | None, ...] | None  # per word (None: every run is one letter); None: all words
+    raw: tuple[str, ...]  # the words with leetspeak read, letters as listed
     hit: Hit
     rank: int
     plural: bool = False  # the one-word phrase with an "s" added
@@ -90,7 +91,7 @@ class _Entry:
 class Matcher:
     """Compiled keywords; `find(text)` returns the most severe blocking Hit in the text, or None."""
 
-    __slots__ = ("_index", "_keys", "_literals", "_max_word", "_singles", "size")
+    __slots__ = ("_index", "_keys", "_literals", "_masked", "_max_word", "_singles", "size")
 
     def __init__(self, entries: Sequence[_Entry], literals: Sequence[tuple[str, Hit]]) -> None:
         index: dict[str, list[_Entry]] = {}
@@ -99,14 +100,19 @@ class Matcher:
             index.setdefault(entry.words[0], []).append(entry)
             if len(entry.words) == 1:
                 singles[entry.words[0]] = entry
-        for word, entry in singles.items():  # a plural or third person: "kills", "nudes" (not "as" for "ass")
-            if len(word) >= 3 and not word.endswith("s"):
-                index.setdefault(word + "s", []).append(replace(entry, words=(word + "s",), plural=True))
+        masked: dict[int, list[_Entry]] = {}
+        for word, entry in singles.items():
+            # a plural or third person: "kills", "nudes", "nudez" (not "as" for "ass")
+            if len(word) >= 3 and not word.endswith(("s", "z")):
+                for suffix in ("s", "z"):
+                    index.setdefault(word + suffix, []).append(replace(entry, words=(word + suffix,), plural=True))
+            masked.setdefault(len(entry.raw[0]), []).append(entry)
         for bucket in index.values():
             bucket.sort(key=lambda e: -e.rank)
         self._index = index
         self._keys = frozenset(index)
         self._singles = singles
+        self._masked = masked
         self._max_word = max((len(w) for w in singles), default=0)
         self._literals = tuple(literals)
         self.size = len(entries) + len(literals)
@@ -152,22 +158,55 @@ class Matcher:
                         continue
                     if entry.runs is not None:
                         if entry.plural:
-                            if not covers(raw_at(i).rstrip("s"), entry.runs[0]):
+                            word_raw = raw_at(i)
+                            stem = word_raw[:-1].rstrip(word_raw[-1])
+                            if entry.runs[0] is not None and not covers(stem, entry.runs[0]):
                                 continue
-                        elif not all(covers(raw_at(i + j), entry.runs[j]) for j in range(n)):
+                        elif not all(
+                            covers(raw_at(i + j), want) for j, want in enumerate(entry.runs) if want is not None
+                        ):
                             continue
                     best = entry
                     if best.rank == 3:
                         return best
                     break
         if len(skeleton) >= _SPELLED_MIN:
-            joined = " ".join(skeleton)
+            joined = " ".join(toks.found)
             for match in _SPELLED.finditer(joined):
                 start = joined.count(" ", 0, match.start())
                 end = start + (match.end() - match.start() + 1) // 2
-                found = self._spelled("".join(toks.raw_at(k) for k in range(start, end)))
+                found = self._spelled(leet("".join(toks.found[start:end]), toks.one_as_l))
                 if found is not None and (best is None or found.rank > best.rank):
                     best = found
+            if "*" in joined:
+                for i, token in enumerate(toks.found):
+                    if "*" in token:
+                        found = self._masked_word(toks.raw_at(i))
+                        if found is not None and (best is None or found.rank > best.rank):
+                            best = found
+        elif any("*" in token for token in toks.found):
+            for i, token in enumerate(toks.found):
+                if "*" in token:
+                    found = self._masked_word(toks.raw_at(i))
+                    if found is not None and (best is None or found.rank > best.rank):
+                        best = found
+        return best
+
+    def _masked_word(self, raw: str) -> _Entry | None:
+        """A one-word phrase written with asterisks for some letters ("f**k", "sh*t"): each * one letter, at least
+        two letters shown and no more asterisks than letters."""
+        stars = raw.count("*")
+        if len(raw) - stars < 2 or stars > len(raw) - stars:
+            return None
+        pattern = re.compile(re.escape(raw).replace(r"\*", r"[^\W\d_]"))
+        best: _Entry | None = None
+        for entry in self._masked.get(len(raw), ()):
+            if pattern.fullmatch(entry.raw[0]) and (
+                best is None
+                or entry.rank > best.rank
+                or (entry.rank == best.rank and entry.hit.keyword.isalpha() and not best.hit.keyword.isalpha())
+            ):
+                best = entry
         return best
 
     def _spelled(self, letters: str) -> _Entry | None:
@@ -185,7 +224,7 @@ class Matcher:
                 entry = singles.get(skeleton[start:end])
                 if entry is None or (best is not None and entry.rank <= best.rank):
                     continue
-                want = entry.runs[0] if entry.runs is not None else None
+                want = entry.runs[0] if entry.runs is not None else None  # one word: runs[0] is its runs
                 if want is not None and not all(c >= w for c, w in zip(counts[start:end], want, strict=True)):
                     continue
                 best = entry
@@ -202,21 +241,21 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase).skeleton)
 
 
-def _runs_of(raw_words: Sequence[str]) -> tuple[tuple[int, ...], ...] | None:
-    out = tuple(runs(w) for w in raw_words)
-    return out if any(r != 1 for rs in out for r in rs) else None
+def _runs_of(raw_words: Sequence[str]) -> tuple[tuple[int, ...] | None, ...] | None:
+    out = tuple(r if any(n != 1 for n in r) else None for r in (runs(w) for w in raw_words))
+    return out if any(r is not None for r in out) else None
 
 
 @cache
 def _compiled_category(
     category: str,
-) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, ...], ...] | None, str, str], ...]:
-    """A system category's phrases normalized once per process: (skeleton words, runs, phrase, default severity)."""
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...]:
+    """A system category's phrases normalized once per process: (skeleton words, raw words, phrase, severity)."""
     out = []
     for phrase, severity in cat.system_words(category):
         toks = tokens(phrase)
         if toks.skeleton and max(len(w) for w in toks.skeleton) > 1:  # not one-letter words only
-            out.append((tuple(toks.skeleton), _runs_of(toks.raw), phrase, severity))
+            out.append((tuple(toks.skeleton), tuple(toks.raw), phrase, severity))
     return tuple(out)
 
 
@@ -262,7 +301,7 @@ def compile_matcher(
     chosen: dict[tuple[str, ...], tuple[int, int, _Entry]] = {}
     literals: list[tuple[str, Hit]] = []
 
-    def offer(words: tuple[str, ...], word_runs: tuple[tuple[int, ...], ...] | None, hit: Hit, order: int) -> None:
+    def offer(words: tuple[str, ...], raw: tuple[str, ...], hit: Hit, order: int) -> None:
         rank = _RANK[hit.severity]
         current = chosen.get(words)
         if current is not None:
@@ -271,7 +310,7 @@ def compile_matcher(
             current_plain = current[2].hit.keyword.replace(" ", "").isalpha()
             if (current[0], -current[1], current_plain) >= (rank, -order, plain):
                 return
-        chosen[words] = (rank, order, _Entry(words, word_runs, hit, rank))
+        chosen[words] = (rank, order, _Entry(words, _runs_of(raw), raw, hit, rank))
 
     custom_order = len(cat.PRECEDENCE)
     for keyword in custom_keywords:
@@ -286,7 +325,7 @@ def compile_matcher(
         if not toks.skeleton:  # no letter or digit (an emoji, "$$$"): a plain substring of the folded text
             literals.append((fold(keyword), hit))
             continue
-        offer(tuple(toks.skeleton), _runs_of(toks.raw), hit, custom_order)
+        offer(tuple(toks.skeleton), tuple(toks.raw), hit, custom_order)
 
     if isinstance(system_categories, Mapping):
         names = [n for n in system_categories if isinstance(n, str)]
@@ -303,10 +342,10 @@ def compile_matcher(
         order = cat.PRECEDENCE.index(canonical) if canonical else custom_order
         if canonical is not None:
             override = category_severity.get(canonical)
-            for words, word_runs, phrase, default in _compiled_category(canonical):
+            for words, raw_words, phrase, default in _compiled_category(canonical):
                 severity = keyword_severity.get(words) or override or default
                 if _RANK[severity] >= threshold:
-                    offer(words, word_runs, Hit(phrase, canonical, severity), order)
+                    offer(words, raw_words, Hit(phrase, canonical, severity), order)
         extra = extras.get(name) or ()
         if isinstance(extra, str):
             extra = [extra]
@@ -321,5 +360,5 @@ def compile_matcher(
             if not toks.skeleton:
                 literals.append((fold(word.strip()), hit))
             else:
-                offer(tuple(toks.skeleton), _runs_of(toks.raw), hit, order)
+                offer(tuple(toks.skeleton), tuple(toks.raw), hit, order)
     return Matcher([entry for _, _, entry in chosen.values()], literals)

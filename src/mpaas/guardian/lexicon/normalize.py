@@ -67,6 +67,7 @@ _HOMOGLYPHS = str.maketrans(
         "đ": "d",
         "ł": "l",
         "þ": "p",
+        "ƒ": "f",
         "æ": "ae",
         "œ": "oe",
     }
@@ -74,17 +75,19 @@ _HOMOGLYPHS = str.maketrans(
 _APOSTROPHES = re.compile(r"(?<=[^\W_])['’‘`´](?=[^\W_])")
 # A token: a run of letters, digits and leet symbols; "!" and "|" lose their place at either end ("hi!" is "hi"),
 # and a token of symbols alone is dropped.
-_TOKEN = re.compile(r"[\w$@!|]+")
+_TOKEN = re.compile(r"[\w$@!|*+]+")
 _ASCII_SEPARATORS = bytes(
-    c if (97 <= c <= 122 or 48 <= c <= 57 or c in b"$@!|") else 32 for c in range(256)
+    c if (97 <= c <= 122 or 48 <= c <= 57 or c in b"$@!|*+") else 32 for c in range(256)
 )  # after lower(): every byte that cannot be in a token becomes a space
 _LEET_I = str.maketrans(
-    {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+    {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "i", "0": "o", "5": "s", "$": "s", "7": "t", "+": "t"}
 )
 _LEET_L = str.maketrans(
-    {"4": "a", "@": "a", "3": "e", "1": "l", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s", "7": "t"}
+    {"4": "a", "@": "a", "3": "e", "1": "l", "!": "i", "|": "l", "0": "o", "5": "s", "$": "s", "7": "t", "+": "t"}
 )
-_NOT_LETTERS = "0123456789$@!|"
+_NOT_LETTERS = "0123456789$@!|*+"
+# Text-speak read as the words it stands for, after leetspeak and repeated letters (keywords get the same).
+SYNONYMS: dict[str, str] = {"u": "you", "ur": "your", "urself": "yourself", "r": "are", "2": "to"}
 _MARKS = re.compile(
     r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 )
@@ -112,13 +115,15 @@ def split(folded: str) -> list[str]:
         found = folded.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
     else:
         found = _TOKEN.findall(folded.replace("_", " ") if "_" in folded else folded)
-    if "!" in folded or "|" in folded or "$" in folded or "@" in folded:
+    if "!" in folded or "|" in folded or "$" in folded or "@" in folded or "*" in folded or "+" in folded:
         out = []
         for token in found:
-            if "!" in token or "|" in token:
-                token = token.strip("!|")
-            if token and token.strip("$@!|"):
+            if "!" in token or "|" in token or "*" in token or "+" in token:
+                token = token.strip("!|*+")
+            if token and token.strip(_NOT_LETTERS):
                 out.append(token)
+            elif token and token.strip("$@!|*+"):  # a number: "555", "$20"
+                out.append(token.strip("$@!|*+"))
         return out
     return found
 
@@ -147,9 +152,11 @@ _second_cache: dict[str, str] = {}
 
 def skeletons(token: str) -> tuple[str, str | None]:
     first = collapse(leet(token))
+    first = SYNONYMS.get(first, first)
     second = None
     if ("1" in token or "|" in token) and token.strip(_NOT_LETTERS):
         second = collapse(leet(token, True))
+        second = SYNONYMS.get(second, second)
         if second == first:
             second = None
     if len(_first_cache) >= _CACHE_LIMIT:

@@ -138,7 +138,8 @@ async def _branches_for(
 ) -> list[dict[str, Any]]:
     """Branches that ring one member number: its own trunks when it is the account's number on an enabled Trunk
     route, else the carrier trunk."""
-    from mpaas.voice import routing  # routing imports this module
+    # deferred: voice.routing imports this module (its decision calls `route`)
+    from mpaas.voice import routing
 
     inputs = await routing_repository.number_inputs(session, number)
     if (

@@ -13,6 +13,13 @@ Layouts (`--layout`), both on SQLite:
 - `roles`: `mpaas api` + `mpaas worker` + `mpaas gateway` on one SQLite file (docs/deploy.md, "The same
   roles on SQLite"), as bench/scale.py's `sqlite-roles`: the layout that uses more than one core.
 
+Filters (`--filters`, issue 19): the same run twice in one invocation, without and then with an AI Guardian
+message filter on every sending number (each held by a subscriber with Guardian messages on; ACTIVE, both
+directions, 50 custom keywords, every system category, BlockLinks), and `--inbound N` inbound messages to those
+numbers through the sandbox's inbound endpoint, so the filter screens both directions. Prints both end-to-end
+rates, their ratio, and the filter decision's time per message (p50/p99, microseconds): guardian's `screen()` on
+the run's own database, batch by batch as the submit handler calls it, after the run.
+
 Messages go out `--recipients` per request (the API takes up to 100 recipients per send), from
 `--concurrency` concurrent clients. Everything runs on this machine: the load generator, the server, the
 SMSC simulator and the webhook receiver share its cores.
@@ -42,6 +49,7 @@ from api import (
     create_credential,
     free_port,
     log,
+    pct,
     proc_cpu_seconds,
 )
 
@@ -63,6 +71,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--window", type=int, default=50, help="SMPP window (outstanding submits) for --carrier smpp.")
     p.add_argument("--timeout", type=float, default=300.0, help="Give up waiting for the pipeline after this.")
     p.add_argument("--quick", action="store_true", help="2,000 messages.")
+    p.add_argument(
+        "--filters",
+        action="store_true",
+        help="Run twice, without and with a Guardian message filter on every number; print the ratio (issue 19).",
+    )
+    p.add_argument("--inbound", type=int, default=0, help="Inbound messages to the senders (sandbox inbound endpoint).")
+    p.add_argument("--rounds", type=int, default=1, help="With --filters: plain/filtered pairs, order alternating.")
     p.add_argument(
         "--inventory",
         type=int,
@@ -134,23 +149,40 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
             )["PhoneNumberAssigned"]
             for _ in range(args.senders)
         ]
+        if getattr(args, "with_filters", False):
+            await add_filters(api, senders)
         result["baseline_healthz_rps"] = round(await healthz_rate(server.base), 1)
 
         requests = [handsets(args.messages)[i : i + args.recipients] for i in range(0, args.messages, args.recipients)]
         queue: asyncio.Queue = asyncio.Queue()
+        inbound = getattr(args, "inbound", 0)
+        every = max(1, len(requests) // inbound) if inbound else 0
+        handset = handsets(max(inbound, 1))
+        sent_in = 0
         for i, to in enumerate(requests):
             queue.put_nowait((senders[i % len(senders)], to))
+            if every and i % every == 0 and sent_in < inbound:
+                queue.put_nowait((None, (handset[sent_in], senders[sent_in % len(senders)])))
+                sent_in += 1
+        while sent_in < inbound:
+            queue.put_nowait((None, (handset[sent_in], senders[sent_in % len(senders)])))
+            sent_in += 1
         await api.headers("/v1.0/message/outbound")
+        if inbound:
+            await api.headers(INBOUND_PATH)
         errors = 0
 
         async def sender():
             nonlocal errors
             while not queue.empty():
                 source, to = queue.get_nowait()
-                response = await api.post(
-                    "/v1.0/message/outbound",
-                    {"From": source, "To": [{"Number": n} for n in to], "Body": "Pipeline benchmark message"},
-                )
+                if source is None:  # an inbound message, from a handset to one of the senders
+                    response = await api.post(INBOUND_PATH, {"From": to[0], "To": to[1], "Body": BODY})
+                else:
+                    response = await api.post(
+                        "/v1.0/message/outbound",
+                        {"From": source, "To": [{"Number": n} for n in to], "Body": BODY},
+                    )
                 errors += response.status_code != 200
 
         cpu_at_start = cpu_probe() if cpu_probe else None
@@ -164,16 +196,205 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
         result["errors"] = errors
 
         wanted_callbacks = 2 * args.messages  # Sent and Delivered for each message
-        while receiver.counts["/cb"] < wanted_callbacks and time.perf_counter() - started < args.timeout:
+        while (
+            receiver.counts["/cb"] < wanted_callbacks or receiver.counts["/in"] < inbound
+        ) and time.perf_counter() - started < args.timeout:
             await asyncio.sleep(0.1)
         total_s = time.perf_counter() - started
         if cpu_probe:
             result["cpu_cores_end_to_end"] = rounded(cores_between(cpu_at_start, cpu_probe(), total_s))
         result["end_to_end_seconds"] = round(total_s, 2)
-        result["end_to_end_msgs_per_s"] = round(args.messages / total_s, 1)
+        result["end_to_end_msgs_per_s"] = round((args.messages + inbound) / total_s, 1)
         result["callbacks"] = receiver.counts["/cb"]
+        result["inbound"] = inbound
+        result["inbound_posted"] = receiver.counts["/in"]
         result["state"] = server.pipeline_state()
         result["server_peak_rss_mib_after"] = _mib(server.peak_rss_kib())
+        if getattr(args, "with_filters", False) and hasattr(server, "data_dir"):
+            result["filter_decision_us"] = await decision_times(
+                server.data_dir / "mpaas.db", senders, handsets(args.messages), args.recipients, handset[:inbound]
+            )
+
+
+BODY = "Pipeline benchmark message"
+INBOUND_PATH = "/sandbox/v1/inbound"
+# 50 custom keywords (none in BODY), as a parent might list them.
+CUSTOM_KEYWORDS = [
+    "banned",
+    "inappropriate",
+    "secret",
+    "meetup",
+    "alone",
+    "address",
+    "password",
+    "webcam",
+    "selfie",
+    "gift",
+    "vape",
+    "party",
+    "skip",
+    "cash",
+    "venmo",
+    "snapchat",
+    "hotel",
+    "ride",
+    "dare",
+    "bet",
+    "casino",
+    "lottery",
+    "crypto",
+    "bitcoin",
+    "prize",
+    "winner",
+    "loan",
+    "debt",
+    "pills",
+    "pharmacy",
+    "knife",
+    "fight",
+    "hate",
+    "stupid",
+    "loser",
+    "ugly",
+    "fat",
+    "dumb",
+    "idiot",
+    "shut up",
+    "dont tell",
+    "our secret",
+    "come over",
+    "sneak out",
+    "home alone",
+    "send pics",
+    "how old",
+    "where do you live",
+    "meet me",
+    "delete this",
+]
+SYSTEM_CATEGORIES = ["Profanity", "Violence", "SelfHarm", "Drugs", "Sexual", "Scam"]
+
+
+def keyword_filter() -> str:
+    return json.dumps(
+        {
+            "CustomKeywords": CUSTOM_KEYWORDS,
+            "SystemKeywords": {category: [] for category in SYSTEM_CATEGORIES},
+            "SeverityMap": {"banned": "HIGH", "inappropriate": "MEDIUM"},
+        }
+    )
+
+
+async def add_filters(api: Api, numbers: list[str]) -> None:
+    """Each number held by its own subscriber, Guardian messages on, and an ACTIVE message filter on it."""
+    for i, number in enumerate(numbers):
+        subscriber = (
+            await api.ok(
+                "/v1.0/subscribers/create",
+                {
+                    "Name": f"Bench {i}",
+                    "Email": f"bench{i}-{number[1:]}@example.com",
+                    "PhoneNumbers": [number],
+                    "Role": "Subscriber",
+                    "Password": "bench-password",
+                },
+            )
+        )["SubscriberId"]
+        await api.ok(
+            "/v1.0/subscribers/guardian-features",
+            {
+                "SubscriberId": subscriber,
+                "EnableIntelligentGuardianMessages": True,
+                "EnableIntelligentGuardianCalls": False,
+            },
+        )
+        await api.ok(
+            "/v1.0/subscribers/message-filter",
+            {
+                "SubscriberId": subscriber,
+                "Phone": number,
+                "FilterMode": "ACTIVE",
+                "KeywordFilter": keyword_filter(),
+                "NotificationPhones": ["+18015550123"],
+                "ApplyToOutbound": True,
+                "ApplyToInbound": True,
+                "BlockLinks": True,
+            },
+        )
+
+
+async def decision_times(
+    db_path: Path, senders: list[str], to: list[str], per_batch: int, inbound_from: list[str]
+) -> dict[str, float | int | None]:
+    """The filter decision per message (microseconds): guardian.message_screening.screen on the run's database,
+    over the run's messages in batches of `per_batch` (outbound: each send's recipients, as the submit handler
+    screens a claimed batch; inbound: one message per call, as receive_inbound does). Cold: the first batch of
+    each number compiles its filter; the figures are the warm ones, as the pipeline runs once its filters are
+    cached (the cold ones are printed too)."""
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    from mpaas.guardian import message_screening as screening
+
+    engine = create_async_engine(f"sqlite+aiosqlite:///{db_path}")
+    screening.clear_cache()
+    screening.timings.enabled = True
+    screening.timings.per_message_us.clear()
+    outbound = [
+        [
+            screening.Item(f"o{i}-{j}", screening.OUTBOUND, senders[i % len(senders)], n, BODY)
+            for j, n in enumerate(to[k : k + per_batch])
+        ]
+        for i, k in enumerate(range(0, len(to), per_batch))
+    ]
+    inbound = [
+        [screening.Item(f"i{i}", screening.INBOUND, senders[i % len(senders)], n, BODY)]
+        for i, n in enumerate(inbound_from)
+    ]
+    caught = 0
+    try:
+        async with AsyncSession(engine) as session:
+            for batch in outbound[: len(senders)]:  # cold: compiles
+                await screening.screen(session, batch)
+            cold = sorted(screening.timings.per_message_us)
+            screening.timings.per_message_us.clear()
+            for batch in outbound:
+                caught += len(await screening.screen(session, batch))
+            out_us = sorted(screening.timings.per_message_us)
+            screening.timings.per_message_us.clear()
+            for batch in inbound:
+                caught += len(await screening.screen(session, batch))
+            in_us = sorted(screening.timings.per_message_us)
+    finally:
+        screening.timings.enabled = False
+        await engine.dispose()
+    # The check alone (no read): a compiled filter's rules over each message, as screen() runs them (every
+    # number's filter is the same here, so one stands for all).
+    filters = list(screening._cache.values())
+    checks = []
+    if filters:
+        for batch in outbound + inbound:
+            for item in batch:
+                started = time.perf_counter()
+                filters[0].check(item)
+                checks.append((time.perf_counter() - started) * 1e6)
+    checks.sort()
+
+    def figures(values: list[float]) -> dict[str, float | int | None]:
+        return {
+            "messages": len(values),
+            "p50": round(pct(values, 0.50) or 0, 1),
+            "p99": round(pct(values, 0.99) or 0, 1),
+            "max": round(values[-1], 1) if values else None,
+        }
+
+    every = sorted(out_us + in_us)
+    return {
+        **figures(every),
+        "caught": caught,
+        "outbound_batched": figures(out_us),
+        "inbound_one_by_one": figures(in_us),
+        "check_only": figures(checks),
+        "cold_first_batches": figures(cold),
+    }
 
 
 def _mib(kib: int | None) -> float | None:
@@ -306,8 +527,47 @@ def cpu_probe_of(server: Server, smsc: subprocess.Popen | None):
     return probe
 
 
+async def compare_filters(args) -> dict:
+    """The same run without and with filters, `--rounds` pairs, the order alternating (plain first, then
+    filtered first, ...) so that a machine growing busier does not favour one side."""
+    runs: dict[str, list[dict]] = {"plain": [], "filters": []}
+    for r in range(args.rounds):
+        order = ("plain", "filters") if r % 2 == 0 else ("filters", "plain")
+        for kind in order:
+            args.with_filters = kind == "filters"
+            figures = await main(args)
+            runs[kind].append(figures)
+            log(
+                f"{kind}: end to end {figures['end_to_end_msgs_per_s']} msg/s ({figures['messages']} out + "
+                f"{figures['inbound']} in), callbacks {figures['callbacks']}, inbound posted "
+                f"{figures['inbound_posted']}, errors {figures['errors']}"
+            )
+    plain = sorted(f["end_to_end_msgs_per_s"] for f in runs["plain"])[len(runs["plain"]) // 2]
+    filtered = sorted(f["end_to_end_msgs_per_s"] for f in runs["filters"])[len(runs["filters"]) // 2]
+    decision = runs["filters"][-1].get("filter_decision_us", {})
+    return {
+        "bench": "mpaas-pipeline-filters",
+        "rounds": args.rounds,
+        "plain_end_to_end_msgs_per_s": plain,
+        "filters_end_to_end_msgs_per_s": filtered,
+        "filters_vs_plain": round(filtered / plain, 3),
+        "filter_decision_us": decision,
+        "runs": runs,
+    }
+
+
 if __name__ == "__main__":
     arguments = parse_args()
+    if arguments.filters:
+        summary = asyncio.run(compare_filters(arguments))
+        d = summary["filter_decision_us"]
+        log(
+            f"filters: end to end {summary['filters_end_to_end_msgs_per_s']} msg/s with a filter on every number vs "
+            f"{summary['plain_end_to_end_msgs_per_s']} msg/s without ({summary['filters_vs_plain']}x); filter "
+            f"decision per message p50 {d.get('p50')} us, p99 {d.get('p99')} us over {d.get('messages')} messages"
+        )
+        print(json.dumps(summary))
+        sys.exit(0)
     figures = asyncio.run(main(arguments, record_cpu=arguments.cpu))
     log(
         f"{arguments.layout}, carrier {figures['carrier']}: accept-only {figures['accept_msgs_per_s']} msg/s "

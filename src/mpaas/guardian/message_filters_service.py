@@ -21,8 +21,11 @@ from mpaas.accounts.service import Principal
 from mpaas.core import ids
 from mpaas.core.errors import bad_request, missing
 from mpaas.core.phone import required_e164
+from mpaas.guardian import features, relations
 from mpaas.guardian import message_filters_repository as repository
+from mpaas.guardian.lexicon.categories import CATEGORIES, canonical_category
 from mpaas.guardian.message_filters_schemas import (
+    MAX_CONTACTS,
     ContactsChange,
     CreateMessageFilter,
     DeleteMessageFilter,
@@ -52,8 +55,6 @@ class Keywords:
 
 def lexicon_category(name: str) -> str | None:
     """The lexicon's name of a SystemKeywords category given in any spelling or synonym ("Self-Harm", "Threats")."""
-    from mpaas.guardian.lexicon.categories import canonical_category
-
     return canonical_category(name)
 
 
@@ -92,8 +93,6 @@ def parse_keyword_filter(raw: str | None) -> Keywords:
     for name, words in system_raw.items():
         extra = _words(words if words is not None else [], f"SystemKeywords.{name}")
         if lexicon_category(str(name)) is None and not extra:  # enables nothing and adds nothing: a mistake
-            from mpaas.guardian.lexicon.categories import CATEGORIES
-
             raise bad_request(
                 f"The KeywordFilter field's SystemKeywords names an unknown category {str(name)[:40]!r} with no "
                 f"words of its own; system categories: {', '.join(CATEGORIES)}."
@@ -125,8 +124,6 @@ async def _subscriber(
 
 
 async def _messages_enabled(session: AsyncSession, subscriber_id: str) -> bool:
-    from mpaas.guardian import features
-
     return (await features.flags(session, subscriber_id)).messages
 
 
@@ -134,8 +131,6 @@ async def _manages(session: AsyncSession, manager_id: str, owner_id: str) -> boo
     """A subscriber manages its own filters, and those of a subscriber it is the guardian of."""
     if manager_id == owner_id:
         return True
-    from mpaas.guardian import relations
-
     return await relations.is_guardian(session, manager_id, owner_id)
 
 
@@ -239,8 +234,6 @@ async def listing(
 
 
 async def _children(session: AsyncSession, subscriber_id: str) -> list[str]:
-    from mpaas.guardian import relations
-
     return await relations.children_of(session, subscriber_id)
 
 
@@ -321,8 +314,6 @@ async def change_contacts(
     current: list[str] = list(getattr(found, which) or [])
     if add:
         merged = list(dict.fromkeys([*current, *body.contacts]))
-        from mpaas.guardian.message_filters_schemas import MAX_CONTACTS
-
         if len(merged) > MAX_CONTACTS:
             raise bad_request(f"The Contacts field would make the list longer than {MAX_CONTACTS} numbers.")
     else:

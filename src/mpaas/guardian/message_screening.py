@@ -30,6 +30,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.guardian import message_filters_repository as repository
+from mpaas.guardian.lexicon import compile_matcher, contains_link
+from mpaas.guardian.message_filters_schemas import canonical_number
+from mpaas.guardian.message_filters_service import parse_keyword_filter
 
 INBOUND, OUTBOUND = "inbound", "outbound"
 ACTIVE, MONITOR_ONLY = "ACTIVE", "MONITOR_ONLY"
@@ -128,17 +131,11 @@ class Compiled:
 
 
 def _contains_link(text: str) -> bool:
-    from mpaas.guardian.lexicon import contains_link
-
     return contains_link(text)
 
 
 def compile_filter(row: Any) -> Compiled:
     """A message_filters row (any object with its columns) compiled for the pipeline."""
-    from mpaas.guardian.lexicon import compile_matcher
-    from mpaas.guardian.message_filters_schemas import canonical_number
-    from mpaas.guardian.message_filters_service import parse_keyword_filter
-
     keywords = parse_keyword_filter(row.keyword_filter)
     matcher = None
     if keywords.custom or keywords.system or row.filter_level:
@@ -221,6 +218,7 @@ async def screen(session: AsyncSession, items: Sequence[Item]) -> dict[str, Verd
 async def report(session: AsyncSession, verdicts: Iterable[tuple[Item, str, Verdict]], now: datetime) -> None:
     """Every trigger, in the caller's write transaction: recorded, Guardian_Alert, alert SMS (guardian/alerts.py).
     `verdicts`: (item, message id, verdict)."""
+    # deferred: guardian.alerts imports messaging.jobs, which imports this module (the submit handler screens)
     from mpaas.guardian.alerts import raise_alert
 
     for item, message_id, verdict in verdicts:

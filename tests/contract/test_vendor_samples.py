@@ -33,17 +33,23 @@ DELIBERATE: dict[tuple[str, str], tuple[str, str]] = {
         "VoiceEnabled needs ProductType Sms+Data+Voice",
         "the sample enables voice on a Data-Only number; voice needs Sms+Data+Voice (issue 17)",
     ),
+    ("POST", "/v1.0/subscribers/call-filter"): (
+        "The KeywordFilter field must be a JSON object",
+        'the sample elides its KeywordFilter as "{...}", which is no JSON object: refused, naming the field',
+    ),
 }
 # Samples the reference shortened (`...`, `x3`) so that they are not JSON: nothing to replay.
 SHORTENED = {
     ("POST", "/v1.0/distributor/update"),
     ("POST", "/v1.0/packages"),
     ("POST", "/v1.0/subscribers/call-filter/update"),
+    ("POST", "/v1.0/subscribers/call-filter"),  # the create's second sample: KeywordFilter "{...}"
+    ("POST", "/v1.0/subscribers/message-filter"),  # likewise
     ("POST", "/v1.0/oauth2/tokens"),  # the Best-Practices digest: {"AccountKey","AccountSecret",...}
 }
 
 # Keys whose value is a phone number of the caller's (a fresh provisioned number per sample and sample value).
-OWN_NUMBER_KEYS = {"number", "phonenumber", "msisdn", "portoutnumber", "from", "owner", "telegentphone"}
+OWN_NUMBER_KEYS = {"number", "phonenumber", "msisdn", "portoutnumber", "from", "owner", "telegentphone", "phone"}
 # Recipients and the number being ported in stay as the sample has them.
 KEEP_NUMBER_PARENTS = {"to"}
 KEEP_KEYS = {"portinnumber"}
@@ -169,7 +175,26 @@ async def build_world(api: Api) -> World:
     for key, name in (("WorkgroupId", "Support Team"), ("ReferenceWorkgroupId", "Second Line")):
         workgroup = {"Name": name, "Type": "simultaneous", "AccountId": api.account_id}
         ids[key] = (await api.ok("POST", "/v1.0/workgroups", json=workgroup))["WorkgroupId"]
+    # AI Guardian: the subscriber has Guardian on, holds a number with a call filter; a guardian and its child.
+    guardian_on = {"EnableIntelligentGuardianCalls": True, "EnableIntelligentGuardianMessages": True}
+    await api.ok(
+        "POST", "/v1.0/subscribers/guardian-features", json={"SubscriberId": ids["SubscriberId"], **guardian_on}
+    )
+    for key, name in (("ParentSubscriberId", "parent"), ("ChildSubscriberId", "child")):
+        ids[key] = await world.subscriber(name)
+        await api.ok("POST", "/v1.0/subscribers/guardian-features", json={"SubscriberId": ids[key], **guardian_on})
+    filtered = (await world.number())["PhoneNumberAssigned"]
+    await _hold(api, ids["SubscriberId"], [filtered])
+    made = {"SubscriberId": ids["SubscriberId"], "Phone": filtered, "FilterMode": "BLACKLIST"}
+    ids["CallFilterId"] = (await api.ok("POST", "/v1.0/subscribers/call-filter", json=made))["FilterId"]
     return world
+
+
+async def _hold(api: Api, subscriber_id: str, numbers: list[str]) -> None:
+    """`numbers` listed on the subscriber, beside the ones it has."""
+    held = (await api.ok("GET", "/v1.0/subscribers/get", params={"SubscriberId": subscriber_id}))["PhoneNumbers"]
+    body = {"SubscriberId": subscriber_id, "PhoneNumbers": list(dict.fromkeys([*held, *numbers]))}
+    await api.ok("POST", "/v1.0/subscribers/update", json=body)
 
 
 async def prepare(world: World, method: str, path: str, ids: dict[str, str], numbers: dict[str, dict]) -> None:
@@ -213,6 +238,9 @@ async def prepare(world: World, method: str, path: str, ids: dict[str, str], num
             ids["ICCID"] = world.iccid()
     if key == ("POST", "/v1.0/numbers/provision"):
         ids["ICCID"] = world.iccid()  # the sample's ICCID is a physical SIM: a new one
+    if key in {("POST", "/v1.0/subscribers/call-filter"), ("POST", "/v1.0/subscribers/message-filter")}:
+        # A filter's Phone is one of the subscriber's numbers: the fresh number the sample's Phone became.
+        await _hold(api, ids["SubscriberId"], [own["PhoneNumberAssigned"] for own in numbers.values()])
 
 
 def _phone_values(value: Any, parent: str = "") -> list[str]:

@@ -65,6 +65,9 @@ LEVEL_THRESHOLDS: dict[str | None, dict[str, str]] = {
 }
 
 _SPELLED_MIN = 3  # at least this many one-letter tokens in a row are read as one spelled-out word
+# Hostile input bounds: letters of spelled-out runs searched per message, masked words ("f**k") tried per message.
+_SPELLED_BUDGET = 256
+_MASKED_BUDGET = 16
 _SPELLED_PART = 4  # a phrase found inside a longer run of spelled-out letters has at least this many
 _SPELLED = re.compile(r"(?<![^ ])[^ ](?: [^ ]){2,}(?![^ ])")
 
@@ -91,7 +94,7 @@ class _Entry:
 class Matcher:
     """Compiled keywords; `find(text)` returns the most severe blocking Hit in the text, or None."""
 
-    __slots__ = ("_index", "_keys", "_literals", "_masked", "_max_word", "_singles", "size")
+    __slots__ = ("_index", "_keys", "_literals", "_masked", "_max_word", "_prefixes", "_singles", "size")
 
     def __init__(self, entries: Sequence[_Entry], literals: Sequence[tuple[str, Hit]]) -> None:
         index: dict[str, list[_Entry]] = {}
@@ -114,6 +117,7 @@ class Matcher:
         self._singles = singles
         self._masked = masked
         self._max_word = max((len(w) for w in singles), default=0)
+        self._prefixes = frozenset(w[:2] for w in singles)
         self._literals = tuple(literals)
         self.size = len(entries) + len(literals)
 
@@ -170,26 +174,24 @@ class Matcher:
                     if best.rank == 3:
                         return best
                     break
+        joined = " ".join(toks.found)
         if len(skeleton) >= _SPELLED_MIN:
-            joined = " ".join(toks.found)
+            budget = _SPELLED_BUDGET
             for match in _SPELLED.finditer(joined):
                 start = joined.count(" ", 0, match.start())
-                end = start + (match.end() - match.start() + 1) // 2
+                end = min(start + (match.end() - match.start() + 1) // 2, start + budget)
+                budget -= end - start
                 found = self._spelled(leet("".join(toks.found[start:end]), toks.one_as_l))
                 if found is not None and (best is None or found.rank > best.rank):
                     best = found
-            if "*" in joined:
-                for i, token in enumerate(toks.found):
-                    if "*" in token:
-                        found = self._masked_word(toks.raw_at(i))
-                        if found is not None and (best is None or found.rank > best.rank):
-                            best = found
-        elif any("*" in token for token in toks.found):
-            for i, token in enumerate(toks.found):
-                if "*" in token:
-                    found = self._masked_word(toks.raw_at(i))
-                    if found is not None and (best is None or found.rank > best.rank):
-                        best = found
+                if budget <= 0:
+                    break
+        if "*" in joined:
+            masked = [i for i, token in enumerate(toks.found) if "*" in token]
+            for i in masked[:_MASKED_BUDGET]:
+                found = self._masked_word(toks.raw_at(i))
+                if found is not None and (best is None or found.rank > best.rank):
+                    best = found
         return best
 
     def _masked_word(self, raw: str) -> _Entry | None:
@@ -217,7 +219,10 @@ class Matcher:
         singles = self._singles
         best: _Entry | None = None
         whole = len(skeleton)
+        prefixes = self._prefixes
         for start in range(whole):
+            if skeleton[start : start + 2] not in prefixes:
+                continue
             for end in range(start + 2, min(whole, start + self._max_word) + 1):
                 if end - start < _SPELLED_PART and (start, end) != (0, whole):
                     continue

@@ -71,7 +71,7 @@ async def listing(
 
 
 # The pipeline's read: per batch of messages, the filters of the platform numbers involved, with whether the
-# subscriber has Guardian messages on and the number's route bypass flags. Through ix_message_filters_phone:
+# subscriber has Guardian messages on and the number's route bypass flags, for numbers still in the filter's account. Through ix_message_filters_phone:
 # a number without a filter costs an index probe and nothing else.
 ACTIVE_FILTERS = (
     select(
@@ -86,7 +86,12 @@ ACTIVE_FILTERS = (
         GuardianFeatures.__table__,
         (GuardianFeatures.subscriber_id == FILTERS.c.subscriber_id) & GuardianFeatures.messages.is_(True),
     )
-    .outerjoin(PhoneNumber.__table__, PhoneNumber.number == FILTERS.c.phone)
+    # The number must still be the filter's account's: a number released and provisioned again elsewhere
+    # leaves its old filter behind, acting on nobody's messages.
+    .join(
+        PhoneNumber.__table__,
+        (PhoneNumber.number == FILTERS.c.phone) & (PhoneNumber.account_id == FILTERS.c.account_id),
+    )
     .outerjoin(MessageRoute.__table__, MessageRoute.id == PhoneNumber.message_route_id)
     .where(FILTERS.c.phone.in_(bindparam("b_phones", expanding=True)), FILTERS.c.mode != "INACTIVE")
 )

@@ -288,6 +288,18 @@ def test_profanity_comes_from_glin_profanity() -> None:
     assert len(source & profanity) > 300
 
 
+def test_the_sources_are_read_as_data_not_imported() -> None:
+    """glin-profanity's and publicsuffixlist's files are read from the installed packages; their code never runs."""
+    import sys
+
+    from mpaas.guardian.lexicon.links import tlds
+
+    system_words("Profanity")
+    tlds()
+    assert "glin_profanity" not in sys.modules
+    assert "publicsuffixlist" not in sys.modules
+
+
 def test_every_category_has_a_list() -> None:
     for name in CATEGORIES:
         words = system_words(name)

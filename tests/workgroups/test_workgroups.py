@@ -186,3 +186,13 @@ async def test_another_accounts_workgroups_members_and_numbers_are_out_of_reach(
         "/v1.0/workgroups", {"Name": "x", "Type": "IVR", "OffHoursType": "Workgroup", "OffHoursId": other_wg}
     )
     assert response.status_code == 400 and "OffHoursId" in response.json()["Message"]
+
+
+async def test_a_member_that_is_an_hours_target_is_not_deleted(api, numbers):
+    wid = (await workgroup(api))["WorkgroupId"]
+    mid = await member(api, wid)
+    await api.ok("POST", "/v1.0/workgroups/update", json={"WorkgroupId": wid, "OnHoursType": "User", "OnHoursId": mid})
+    response = await api.post("/v1.0/workgroups/activity/delete", {"WorkgroupActivityId": mid})
+    assert response.status_code == 400 and "OnHoursId" in response.json()["Message"]
+    await api.ok("POST", "/v1.0/workgroups/update", json={"WorkgroupId": wid, "OnHoursType": "", "OnHoursId": ""})
+    await api.ok("POST", "/v1.0/workgroups/activity/delete", json={"WorkgroupActivityId": mid})

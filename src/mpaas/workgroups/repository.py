@@ -101,3 +101,16 @@ async def number_owner(session: AsyncSession, number: str) -> tuple[bool, str | 
     if row is None:
         return False, None, None
     return True, row.account_id, row.status
+
+
+async def hours_targets(session: AsyncSession, member_id: str) -> int:
+    """Workgroups whose on-hours or off-hours target (Type User) is this member."""
+    result = await session.execute(
+        select(func.count()).where(
+            or_(
+                (Workgroup.on_hours_type == "User") & (Workgroup.on_hours_id == member_id),
+                (Workgroup.off_hours_type == "User") & (Workgroup.off_hours_id == member_id),
+            )
+        )
+    )
+    return int(result.scalar_one())

@@ -9,7 +9,7 @@
   (no cycles).
 - Deleting a workgroup is refused while it is in use: nested in another workgroup, another's on/off-hours
   target, or answering an Active number of the account (the contract: "ensure not assigned to active voice
-  routes/numbers"). Its own members go with it.
+  routes/numbers"). Its own members go with it. A member that is a workgroup's on/off-hours target is not deleted.
 """
 
 from __future__ import annotations
@@ -292,6 +292,11 @@ async def update_member(session: AsyncSession, principal: Principal, body: Updat
 
 async def delete_member(session: AsyncSession, principal: Principal, member_id: str) -> str:
     member = await find_member(session, principal, member_id)
+    if used := await repository.hours_targets(session, member.id):
+        raise bad_request(
+            f"Workgroup activity {member.id} is the OnHoursId or OffHoursId of {used} workgroup(s); change them "
+            "before deleting it."
+        )
     await session.delete(member)
     await session.flush()
     return member.id

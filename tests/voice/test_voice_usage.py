@@ -9,8 +9,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from mpaas.core.clock import FrozenClock
+from mpaas.models import ThresholdEvent
 from mpaas.voice.usage import minutes_of
 from support.calls import SIP_SECRET, event, new_call, post_events
 from support.voice_billing import counted_calls, subscribed_voice_number, voice_minutes, voice_threshold
@@ -160,3 +162,23 @@ async def test_crossing_a_voice_alert_notifies_once(api, platform, http, numbers
     assert (data["Period"], data["Usage"], data["Limit"]) == (PERIOD, 4, 3)
     events = await api.ok("GET", "/ext/v1/billing/threshold-events", params={"Period": PERIOD})
     assert [(e["ThresholdId"], e["Action"], e["Usage"]) for e in events["Events"]] == [(alert, "Alert", 4)]
+
+
+@pytest.mark.no_workers
+async def test_a_call_counts_in_the_month_it_ended_even_when_its_events_come_after(api, platform, http, numbers, clock):
+    number, _, sid = await subscribed_voice_number(api)
+    await voice_threshold(api, sid, 1, "Pause")
+    call = (await routed(http, "eom@pbx", number))["call"]["CallRecordId"]
+    # The events arrive once January has begun (only /sip/v1 from here: its shared secret has no clock, while a
+    # bearer token minted in mpaas's future would be refused by PyJWT's check of `iat` against the real time).
+    clock._at = datetime(2027, 1, 1, 0, 0, 30, tzinfo=UTC)
+    await post_events(
+        http,
+        {"Event": "answered", "CallId": "eom@pbx", "Timestamp": "2026-12-31T23:58:00.000Z", "CallRecordId": call},
+        {"Event": "ended", "CallId": "eom@pbx", "Timestamp": "2026-12-31T23:59:50.000Z", "CallRecordId": call},
+    )
+    assert (await voice_minutes(platform, sid, "2026-12"), await voice_minutes(platform, sid, "2027-01")) == (2, 0)
+    async with platform.db.read() as session:
+        crossed = (await session.execute(select(ThresholdEvent.period, ThresholdEvent.action))).all()
+    assert [tuple(c) for c in crossed] == [("2026-12", "Pause")]
+    assert "routes" in await routed(http, "jan@pbx", number)  # December's Pause does not hold in January

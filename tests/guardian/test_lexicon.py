@@ -423,6 +423,11 @@ def test_compile_filter_reads_the_contract_string() -> None:
         "Mr S M Jones called",  # the source's "s&m" (one-letter words) is dropped
         "the design leans on it",
         "u r s o sweet",  # a short phrase inside a longer run of spelled letters does not count
+        "shoot me a text when you land",
+        "Molly's coming over later",
+        "can you hook up the tv",
+        "did you take your pills",
+        "we had a coke and fries",
     ],
 )
 def test_ordinary_messages_pass_at_the_strictest_level(text: str) -> None:

@@ -59,7 +59,6 @@ VIOLENCE: tuple[tuple[str, str], ...] = (
     ("stabbing", MEDIUM),
     ("strangle", MEDIUM),
     ("torture", MEDIUM),
-    ("shoot", LOW),
     ("shooting", LOW),
     ("gun", LOW),
     ("guns", LOW),
@@ -159,9 +158,6 @@ DRUGS: tuple[tuple[str, str], ...] = (
     ("buy drugs", HIGH),
     ("sell drugs", HIGH),
     ("drug dealer", MEDIUM),
-    ("coke", LOW),
-    ("pills", LOW),
-    ("molly", LOW),
     ("420", LOW),
 )
 
@@ -210,7 +206,6 @@ SEXUAL: tuple[tuple[str, str], ...] = (
     ("penis", LOW),
     ("vagina", LOW),
     ("hookup", LOW),
-    ("hook up", LOW),
     ("condom", LOW),
     ("escort", LOW),
 )
@@ -246,7 +241,6 @@ SCAM: tuple[tuple[str, str], ...] = (
     ("you won a", MEDIUM),
     ("claim your prize", HIGH),
     ("claim your reward", HIGH),
-    ("winner", LOW),
     ("lottery", MEDIUM),
     ("gift card", MEDIUM),
     ("gift cards", MEDIUM),

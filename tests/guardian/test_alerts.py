@@ -141,6 +141,7 @@ async def test_a_refused_call_alerts_by_sms_over_smpp_and_by_webhook(smpp, sim, 
     await _until(delivered)  # receipts came back: the alerts are ordinary messages
     for message in await _messages(platform):
         assert message.account_id == api.account_id and message.message_route_id is None
+        assert message.batch_id == data["AlertId"] and alerts.is_alert_message(message.batch_id)
 
 
 @pytest.mark.no_workers

@@ -52,6 +52,7 @@ BLOCKED, MONITORED = "Blocked", "Monitored"
 KINDS = ("message", "call")
 DIRECTIONS = ("inbound", "outbound")
 REDIS_KEY_PREFIX = "mpaas:guardian-alert"
+TEXT_PREFIX = "Guardian alert: "  # every alert SMS starts so
 GATES = cast(Table, GuardianAlertGate.__table__)
 
 
@@ -162,10 +163,15 @@ def alert_text(
     source, target = (other_number, own_number) if direction == "inbound" else (own_number, other_number)
     verb = "blocked" if action == BLOCKED else "flagged"
     what = "a call" if kind == "call" else "a message"
-    text = f"Guardian alert: {verb} {what} from {source or 'unknown'} to {target} ({rule})."
+    text = f"{TEXT_PREFIX}{verb} {what} from {source or 'unknown'} to {target} ({rule})."
     if suppressed:
         text += f" {suppressed} more since the last alert."
     return text
+
+
+def is_alert_message(batch_id: str | None) -> bool:
+    """Whether a message is an alert SMS this module queued (its batch id is the alert's GAID-)."""
+    return bool(batch_id) and str(batch_id).startswith(f"{ALERT_PREFIX}-")
 
 
 def _recipients(phones: Sequence[str], exclude: str) -> list[str]:
@@ -246,7 +252,9 @@ async def raise_alert(
                 Message(
                     id=message_id,
                     account_id=account_id,
-                    batch_id=message_id,
+                    # The alert's id: every SMS of one alert is one send, and no client send has a GAID- batch
+                    # (how the message filters know an alert, which they never screen: is_alert_message).
+                    batch_id=alert_id,
                     direction="Outbound",
                     type="p2p",
                     message_type="sms",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from mpaas.core.clock import FrozenClock
 from mpaas.models import Job, Workgroup
 from mpaas.models.calls import Call, CallEvent
+from mpaas.voice.workgroup_routing import is_open
 from support.api import make_message_route, make_voice_route, provision
 from support.sip import (
     SECRET,
@@ -424,3 +425,14 @@ async def test_a_call_to_an_ivr_workgroup_is_refused_and_recorded(app, api, numb
         await stop_serving()
     assert (record.disposition, record.sip_code, record.sip_reason) == ("rejected", 501, "IVR Needs Media")
     assert "Call_Completed" in hooks
+
+
+def test_schedule_hours_overnight_all_day_and_closed_days():
+    night = {"Friday": ["10:00 PM", "6:00 AM"], "Sunday": ["12:00 AM", "12:00 AM"]}
+    friday, saturday = datetime(2026, 12, 4), datetime(2026, 12, 5)  # a Friday and the Saturday after
+    assert not is_open(night, friday.replace(hour=21, minute=59))
+    assert is_open(night, friday.replace(hour=22))
+    assert is_open(night, saturday.replace(hour=5, minute=59))  # Friday's shift, past midnight
+    assert not is_open(night, saturday.replace(hour=6))
+    assert is_open(night, datetime(2026, 12, 6, 13))  # Sunday: same start and end, open all day
+    assert not is_open(night, datetime(2026, 12, 7, 13))  # Monday: no hours, closed

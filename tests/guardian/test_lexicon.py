@@ -209,6 +209,12 @@ def test_apostrophes() -> None:
     assert custom("don't tell").find("dont tell") is not None
 
 
+def test_the_most_severe_literal_wins() -> None:
+    matcher = compile_matcher(["🍆", "🍑", "banned"], [], {"🍆": "LOW", "🍑": "MEDIUM", "banned": "LOW"}, None)
+    assert matcher.find("🍆 🍑 banned") == Hit("🍑", None, "MEDIUM")
+    assert matcher.find("🍆 banned") == Hit("banned", None, "LOW")
+
+
 def test_keywords_with_digits_and_symbols() -> None:
     assert custom("covid 19").find("covid 19 is over") is not None
     assert custom("covid 19").find("covid") is None

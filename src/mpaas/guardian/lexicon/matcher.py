@@ -136,12 +136,14 @@ class Matcher:
             other = self._scan(second)
             if other is not None and (best is None or other.rank > best.rank):
                 best = other
+        result = best.hit if best is not None else None
         if (best is None or best.rank < 3) and self._literals:
             folded = fold(text)
+            rank = best.rank if best is not None else 0
             for literal, hit in self._literals:
-                if literal in folded and (best is None or _RANK[hit.severity] > best.rank):
-                    return hit
-        return best.hit if best is not None else None
+                if literal in folded and _RANK[hit.severity] > rank:
+                    result, rank = hit, _RANK[hit.severity]
+        return result
 
     def _scan(self, toks: Tokens) -> _Entry | None:
         skeleton = toks.skeleton
@@ -291,6 +293,7 @@ def compile_matcher(
     level_key = normalize_level(level)
     thresholds = LEVEL_THRESHOLDS[level_key]
     keyword_severity: dict[tuple[str, ...], str] = {}
+    literal_severity: dict[str, str] = {}
     category_severity: dict[str, str] = {}
     for key, value in (severity_map or {}).items():
         severity = _severity(value)
@@ -302,6 +305,8 @@ def compile_matcher(
         words = _key(key)
         if words:
             keyword_severity.setdefault(words, severity)
+        elif key.strip():  # an emoji or symbols: matched as a literal
+            literal_severity.setdefault(fold(key.strip()), severity)
 
     chosen: dict[tuple[str, ...], tuple[int, int, _Entry]] = {}
     literals: list[tuple[str, Hit]] = []
@@ -323,7 +328,10 @@ def compile_matcher(
             continue
         keyword = keyword.strip()
         toks = tokens(keyword)
-        severity = keyword_severity.get(tuple(toks.skeleton)) or "HIGH"
+        if toks.skeleton:
+            severity = keyword_severity.get(tuple(toks.skeleton)) or "HIGH"
+        else:
+            severity = literal_severity.get(fold(keyword)) or "HIGH"
         if _RANK[severity] < _RANK[thresholds[CUSTOM]]:
             continue
         hit = Hit(keyword, None, severity)
@@ -358,7 +366,12 @@ def compile_matcher(
             if not isinstance(word, str) or not word.strip():
                 continue
             toks = tokens(word)
-            severity = keyword_severity.get(tuple(toks.skeleton)) or category_severity.get(label) or "HIGH"
+            own = (
+                keyword_severity.get(tuple(toks.skeleton))
+                if toks.skeleton
+                else literal_severity.get(fold(word.strip()))
+            )
+            severity = own or category_severity.get(label) or "HIGH"
             if _RANK[severity] < threshold:
                 continue
             hit = Hit(word.strip(), label, severity)

@@ -29,6 +29,11 @@ HTTP_TIMEOUT_SECONDS = 2
 EVENT_QUEUE_SIZE = 20_000
 # Events per POST to /sip/v1/events, and how often the events process looks at the queue.
 EVENT_BATCH = 100
+# ... or fewer: a batch is closed once its text reaches this many bytes (an event is 250-700 bytes; its texts are
+# clipped by Kamailio's own limits), and Kamailio's buffer for a function's formatted argument is set well above
+# it. With Kamailio's default 8 KB buffer a batch of 100 events could not be sent at all.
+EVENT_BATCH_BYTES = 32_768
+PV_BUFFER_BYTES = 131_072
 EVENT_INTERVAL_MICROSECONDS = 100_000
 # Retry-After (seconds) of the 503 a caller gets while mpaas does not answer route queries (a restart takes a few).
 RETRY_AFTER_SECONDS = 5
@@ -75,7 +80,9 @@ def render(params: KamailioParams) -> str:
     prefix = split.path.rstrip("/")
     template = _TEMPLATE
     if params.static_target:
-        template = template.replace("    route(DECIDE);\n}", "    route(STATIC);\n}", 1) + _STATIC_ROUTE.replace(
+        decide = '    dlg_manage();\n    if (!async_task_route("DECIDE")) {\n        t_reply("500", "Server Error");\n    }\n'
+        assert decide in template
+        template = template.replace(decide, "    route(STATIC);\n", 1) + _STATIC_ROUTE.replace(
             "@STATIC@", params.static_target
         )
     return (
@@ -91,6 +98,8 @@ def render(params: KamailioParams) -> str:
         .replace("@HTTP_TIMEOUT@", str(HTTP_TIMEOUT_SECONDS))
         .replace("@QUEUE_SIZE@", str(EVENT_QUEUE_SIZE))
         .replace("@BATCH@", str(EVENT_BATCH))
+        .replace("@BATCH_BYTES@", str(EVENT_BATCH_BYTES))
+        .replace("@PV_BUFFER@", str(PV_BUFFER_BYTES))
         .replace("@INTERVAL@", str(EVENT_INTERVAL_MICROSECONDS))
         .replace("@RETRY_AFTER@", str(RETRY_AFTER_SECONDS))
     )
@@ -122,9 +131,13 @@ _TEMPLATE = r"""#!KAMAILIO
 # mpaas decides every call (POST /sip/v1/route); Kamailio relays it and reports progress (POST /sip/v1/events).
 
 debug=2
+# Room for a batch of call events in a function's argument (the default 8 KB held about 70 of them: a fuller
+# batch could never be sent). A batch is closed at @BATCH_BYTES@ bytes, well inside it.
+pv_buffer_size=@PV_BUFFER@
 log_stderror=yes
 log_prefix="{$mt $ci} "
 children=@CHILDREN@
+async_workers=@CHILDREN@
 listen=@LISTEN@
 disable_tcp=@DISABLE_TCP@
 auto_aliases=no
@@ -151,6 +164,7 @@ loadmodule "jansson.so"
 loadmodule "http_client.so"
 loadmodule "mqueue.so"
 loadmodule "rtimer.so"
+loadmodule "async.so"
 
 modparam("ctl", "binrpc", "unix:@CTL@")
 modparam("tm", "fr_timer", 5000)
@@ -205,7 +219,16 @@ request_route {
         exit;
     }
     t_reply("100", "Trying");
-    route(DECIDE);
+    # The route query blocks for mpaas's answer: it runs in an async worker with the transaction suspended, so
+    # the SIP workers stay free for the replies and in-dialog requests of calls under way (a trunk's 200 that
+    # waited behind route queries made tm retransmit the INVITE, and calls failed).
+    # Tracked from here (in this process: the dialog module binds the dialog to the transaction before it is
+    # suspended); a call that is rejected or fails never becomes a confirmed dialog and reports no `ended`.
+    dlg_manage();
+    if (!async_task_route("DECIDE")) {
+        t_reply("500", "Server Error");
+    }
+    exit;
 }
 
 # Ask mpaas where this call goes.
@@ -251,7 +274,6 @@ route[DECIDE] {
         t_reply("500", "Routing Error");
         exit;
     }
-    dlg_manage();
     $dlg_var(crid) = $avp(crid);
     $dlg_var(from) = $avp(from);
     $dlg_var(to) = $avp(to);
@@ -431,7 +453,7 @@ route[SEND_EVENTS] {
         if ($var(haspending) == 0) {
             $var(n) = 0;
             $var(batch) = "";
-            while ($var(n) < @BATCH@ && mq_fetch("events")) {
+            while ($var(n) < @BATCH@ && $(var(batch){s.len}) < @BATCH_BYTES@ && mq_fetch("events")) {
                 if ($var(n) > 0) {
                     $var(batch) = $var(batch) + ",";
                 }
@@ -445,6 +467,13 @@ route[SEND_EVENTS] {
             $var(haspending) = 1;
         }
         $var(rc) = http_connect("mpaas", "@EVENTS_PATH@", "@CTYPE@", "$var(pending)", "$var(res)");
+        if ($var(rc) < 0) {
+            # Not mpaas's answer: the batch could not even be handed to http_client. Sending it again would fail
+            # the same way and hold every later event behind it.
+            xlog("L_ERR", "a batch of call events could not be sent ($var(rc)): dropped\n");
+            $var(haspending) = 0;
+            return;
+        }
         if ($var(rc) != 200) {
             xlog("L_WARN", "mpaas did not take a batch of call events (HTTP $var(rc)); sending it again\n");
             return;

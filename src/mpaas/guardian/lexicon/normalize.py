@@ -72,6 +72,8 @@ _HOMOGLYPHS = str.maketrans(
         "œ": "oe",
     }
 )
+_HOMOGLYPH_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _HOMOGLYPHS)) + "]")
+_NON_ASCII_WORD = re.compile(r"(?![\x00-\x7f])\w")
 _APOSTROPHES = re.compile(r"(?<=[^\W_])['’‘`´](?=[^\W_])")
 # A token: a run of letters, digits and leet symbols; "!" and "|" lose their place at either end ("hi!" is "hi"),
 # and a token of symbols alone is dropped.
@@ -101,7 +103,9 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         if not text.isascii():
             text = _MARKS.sub("", text)
-        text = text.casefold().translate(_HOMOGLYPHS)
+        text = text.casefold()
+        if _HOMOGLYPH_CHARS.search(text) is not None:  # translate() walks every character: only when needed
+            text = text.translate(_HOMOGLYPHS)
     else:
         text = text.lower()
     if "'" in text or "’" in text or "‘" in text or "`" in text or "´" in text:
@@ -111,6 +115,8 @@ def fold(text: str) -> str:
 
 def split(folded: str) -> list[str]:
     """The folded text's tokens, before leetspeak is read."""
+    if not folded.isascii() and _NON_ASCII_WORD.search(folded) is None:  # emoji and symbols only: separators
+        folded = folded.encode("ascii", "replace").decode("ascii")
     if folded.isascii():
         found = folded.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
     else:

@@ -23,9 +23,11 @@ from support.api import make_message_route, make_voice_route, provision
 from support.sip import (
     SCENARIOS,
     SECRET,
+    FakeMpaas,
     free_tcp_port,
     free_udp_port,
     kamailio_or_skip,
+    route_to,
     running_kamailio,
     sip_port,
     sip_settings,
@@ -174,3 +176,41 @@ async def test_calls_during_an_mpaas_restart_have_one_final_record_each(
     assert by_kind["Call_Completed"] == {r.id for r in records}
     answered = {r.id for r in records if r.disposition == "answered"}
     assert by_kind["Call_Ringing"] == answered and by_kind["Call_In_Progress"] == answered
+
+
+def test_a_backlog_of_events_larger_than_one_batch_buffer_is_delivered_in_order(tmp_path) -> None:
+    """mpaas refuses events while 30 calls are made (90 events, about 10 KB: more than Kamailio's default 8 KB
+    buffer for a function's argument, which once held a full batch back for good); once it takes them again, every
+    event arrives, each call's in order."""
+    kamailio_or_skip()
+    sipp_or_skip()
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-BACKLOG")) as mpaas:
+        mpaas.events_down = True
+        settings = sip_settings(tmp_path)
+        uas = _uas(trunk, tmp_path)
+        try:
+            with running_kamailio(settings, mpaas.url):
+                done = subprocess.run(
+                    ["sipp", f"127.0.0.1:{sip_port(settings)}", "-sf", str(SCENARIOS / "uac_call_or_503.xml")]
+                    + ["-s", "18015557000", "-i", "127.0.0.1", "-p", str(free_udp_port()), "-r", "15", "-m", "30"]
+                    + ["-nostdin", "-recv_timeout", "10000", "-timeout", "60s", "-timeout_error"],
+                    capture_output=True,
+                    cwd=tmp_path,
+                    timeout=90,
+                )
+                assert done.returncode == 0, done.stdout.decode(errors="replace")[-3000:]
+                deadline = time.monotonic() + 10
+                while mpaas.refused_batches == 0:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+                mpaas.events_down = False
+                events = mpaas.wait_events(lambda evs: len(evs) >= 90, timeout=20)
+        finally:
+            uas.terminate()
+            uas.wait(timeout=10)
+    assert len(events) == 90
+    by_call: dict[str, list[str]] = {}
+    for e in events:
+        by_call.setdefault(e["CallId"], []).append(e["Event"])
+    assert len(by_call) == 30 and all(names == ["ringing", "answered", "ended"] for names in by_call.values())

@@ -388,6 +388,13 @@ def test_levels_and_custom_keywords() -> None:
     assert compile_matcher(["meh"], [], None, "TEENAGER").find("meh") is not None  # HIGH by default
 
 
+def test_a_string_is_one_keyword_or_category_not_its_letters() -> None:
+    matcher = compile_matcher("banned", "Drugs", None, None)
+    assert matcher.find("banned") is not None
+    assert matcher.find("a b") is None
+    assert matcher.find("cocaine") is not None
+
+
 def test_an_unknown_level_is_refused() -> None:
     with pytest.raises(ValueError, match="filter level"):
         compile_matcher([], [], None, "TODDLER")

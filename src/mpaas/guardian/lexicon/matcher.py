@@ -292,6 +292,10 @@ def compile_matcher(
     """
     level_key = normalize_level(level)
     thresholds = LEVEL_THRESHOLDS[level_key]
+    if isinstance(custom_keywords, str):  # one keyword, not its letters
+        custom_keywords = [custom_keywords]
+    if isinstance(system_categories, str):
+        system_categories = [system_categories]
     keyword_severity: dict[tuple[str, ...], str] = {}
     literal_severity: dict[str, str] = {}
     category_severity: dict[str, str] = {}

@@ -242,3 +242,9 @@ def test_alert_text_never_carries_content():
         suppressed=0,
     )
     assert text == "Guardian alert: blocked a message from +12125550100 to +18015551234 (Keyword)."
+
+
+def test_alerts_queue_the_pipelines_submit_job():
+    from mpaas.messaging import jobs
+
+    assert alerts.SUBMIT_JOB == jobs.SUBMIT_JOB

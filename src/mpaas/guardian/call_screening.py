@@ -34,11 +34,11 @@ from datetime import datetime
 import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core.call_refusal import Reject
 from mpaas.core.phone import normalize_e164
 from mpaas.guardian import alerts, repository
 from mpaas.guardian.schemas import ADOLESCENT, CHILD, INACTIVE, MONITOR_ONLY, PRESETS, TEENAGER, WHITELIST
 from mpaas.models import CallFilter
-from mpaas.voice.reject import Reject
 
 INBOUND, OUTBOUND = "inbound", "outbound"  # voice.calls' direction values
 # Short codes that reach emergency services somewhere: never refused by a filter.

@@ -1,14 +1,11 @@
 """A routing decision's refusal: the SIP code and reason phrase Kamailio answers the INVITE with.
 
 Its own module so that every part of the decision (admission, screening, workgroups, URL routing) can raise it
-without importing voice/routing.py, which imports them."""
+without importing voice/routing.py, which imports them. The class lives in mpaas.core.call_refusal, so that AI
+Guardian's call screening (mpaas.guardian, which voice imports) raises the same class without importing voice."""
 
 from __future__ import annotations
 
+from mpaas.core.call_refusal import Reject
 
-class Reject(Exception):
-    """A decision to refuse the call with a SIP code and reason phrase."""
-
-    def __init__(self, code: int, reason: str):
-        self.code, self.reason = code, reason
-        super().__init__(f"{code} {reason}")
+__all__ = ["Reject"]

@@ -13,6 +13,7 @@ from mpaas.guardian.lexicon import (
     canonical_category,
     compile_filter,
     compile_matcher,
+    warm,
 )
 from mpaas.guardian.lexicon.categories import glin_english_words, system_words
 
@@ -304,6 +305,12 @@ def test_the_sources_are_read_as_data_not_imported() -> None:
     tlds()
     assert "glin_profanity" not in sys.modules
     assert "publicsuffixlist" not in sys.modules
+
+
+def test_warm_is_idempotent() -> None:
+    warm()
+    warm()
+    assert ALL.find("cocaine") is not None
 
 
 def test_every_category_has_a_list() -> None:

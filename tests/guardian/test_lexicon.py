@@ -381,6 +381,22 @@ def test_levels(text: str, child: bool, adolescent: bool, teenager: bool) -> Non
         assert (matcher.find(text) is not None) is expected, (text, level)
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I'll shoot you a text later", "CHILD"),
+        ("What are you wearing to the party?", "TEENAGER"),
+        ("You have won the game!", "TEENAGER"),
+        ("don't tell anyone but I got an A", "TEENAGER"),
+        ("nude lipstick or red?", "TEENAGER"),
+        ("can you see it with the naked eye", "TEENAGER"),
+    ],
+)
+def test_everyday_phrases_pass_at_their_level(text: str, level: str) -> None:
+    matcher = compile_matcher([], CATEGORIES, None, level)
+    assert matcher.find(text) is None, (text, level, matcher.find(text))
+
+
 def test_a_level_without_categories_enables_them_all() -> None:
     assert compile_matcher([], [], None, "CHILD").find("damn") is not None
     assert compile_matcher([], [], None, "teenager").find("cocaine") is not None

@@ -151,14 +151,22 @@ async def test_monitor_only_delivers_records_and_alerts(api, numbers, platform, 
 
 
 @pytest.mark.parametrize(
-    "overrides, guardian_on",
-    [({"FilterMode": "INACTIVE"}, True), ({"ApplyToOutbound": False}, True), ({}, False)],
-    ids=["inactive", "not-outbound", "guardian-off"],
+    "overrides, guardian_on, route",
+    [
+        ({"FilterMode": "INACTIVE"}, True, {}),
+        ({"ApplyToOutbound": False}, True, {}),
+        ({}, False, {}),
+        ({}, True, {"OutboundBypass": True}),
+    ],
+    ids=["inactive", "not-outbound", "guardian-off", "route-bypass"],
 )
 async def test_a_filter_that_does_not_apply_lets_outbound_through(
-    api, numbers, platform, receiver, sim, overrides, guardian_on
+    api, numbers, platform, receiver, sim, overrides, guardian_on, route
 ):
-    who, _ = await _filtered(api, platform, receiver, **overrides)
+    who = await subject(
+        api, platform, MessageUrl=receiver.url_for("/in"), CallbackMessageUrl=receiver.url_for("/cb"), **route
+    )
+    await make_filter(api, who, **overrides)
     if not guardian_on:
         await enable_guardian(api, platform, who.subscriber_id, messages=False)
     details = await _final(api, await _send(api, who.number, HANDSET, DIRTY))

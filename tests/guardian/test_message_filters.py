@@ -239,6 +239,8 @@ async def test_keywords_are_the_keyword_filter_parsed(api, platform, numbers):
     created = await make_filter(api, who)
     ids = {"SubscriberId": who.subscriber_id, "MessageFilterId": created["FilterId"]}
     assert await api.ok("GET", BASE + "/keywords", params=ids) == json.loads(KEYWORDS)
+    shouted = {**ids, "MessageFilterId": created["FilterId"].upper()}  # ids in any casing, as everywhere
+    assert await api.ok("GET", BASE + "/keywords", params=shouted) == json.loads(KEYWORDS)
     other = await subject(api, platform)
     plain = await make_filter(api, other, KeywordFilter=None)
     assert await api.ok(

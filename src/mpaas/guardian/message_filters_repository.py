@@ -42,10 +42,17 @@ async def holders_of(session: AsyncSession, phone: str, account_ids: Sequence[st
     return found
 
 
+def canonical_filter_id(filter_id: str) -> str:
+    """The stored form of a filter id given in any casing (`MFID-` and the UUID in lower case, as ids.new_id
+    makes it): an equality through the primary key, not `lower(id) = ...` over every filter of the accounts."""
+    prefix, dash, rest = filter_id.strip().partition("-")
+    return f"{prefix.upper()}{dash}{rest.lower()}"
+
+
 async def get(session: AsyncSession, filter_id: str, account_ids: Sequence[str]) -> MessageFilter | None:
     result = await session.execute(
         select(MessageFilter).where(
-            func.lower(MessageFilter.id) == filter_id.strip().lower(), MessageFilter.account_id.in_(account_ids)
+            MessageFilter.id == canonical_filter_id(filter_id), MessageFilter.account_id.in_(account_ids)
         )
     )
     return result.scalar_one_or_none()

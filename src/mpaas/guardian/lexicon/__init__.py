@@ -16,13 +16,14 @@ from functools import lru_cache
 
 from mpaas.guardian.lexicon.categories import CATEGORIES, canonical_category
 from mpaas.guardian.lexicon.keywords import KeywordFilter, parse_keyword_filter, parse_keywords
-from mpaas.guardian.lexicon.links import contains_link
+from mpaas.guardian.lexicon.links import contains_link, tlds
 from mpaas.guardian.lexicon.matcher import (
     FILTER_LEVELS,
     LEVEL_THRESHOLDS,
     SEVERITIES,
     Hit,
     Matcher,
+    _compiled_category,
     compile_matcher,
     normalize_level,
 )
@@ -49,9 +50,6 @@ __all__ = [
 def warm() -> None:
     """Load the TLD list and normalize the system categories now (under 100 ms), so that the first message a process
     checks does not pay for it. Idempotent."""
-    from mpaas.guardian.lexicon.links import tlds
-    from mpaas.guardian.lexicon.matcher import _compiled_category
-
     tlds()
     for category in CATEGORIES:
         _compiled_category(category)

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint models bench lock clean voice-deps
+.PHONY: install serve test lint models bench bench-voice lock clean voice-deps
 
 install: $(STAMP)
 
@@ -52,6 +52,10 @@ voice-deps:
 
 bench: install
 	$(BIN)/python bench/api.py
+
+# Calls/s and setup latency through Kamailio + mpaas against Kamailio's static relay, in one run (docs/voice.md).
+bench-voice: install voice-deps
+	$(BIN)/python bench/voice.py
 
 # Upgrade every dependency within pyproject.toml's ranges and record the versions; run `make test`, then
 # commit constraints.txt.

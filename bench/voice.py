@@ -31,6 +31,7 @@ import asyncio
 import csv
 import dataclasses
 import json
+import logging
 import shutil
 import sys
 import tempfile
@@ -374,11 +375,14 @@ async def main() -> None:
     ap.add_argument("--numbers", type=int, default=20, help="voice numbers the calls go to, in turn")
     ap.add_argument("--children", type=int, default=None, help="Kamailio SIP workers (default: the setting)")
     ap.add_argument("--configs", default="static,mpaas", help="which to run (comma separated)")
+    ap.add_argument("--verbose", action="store_true", help="show Kamailio's log lines (503s, retries) on stderr")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (sipp's logs, kamailio.cfg) and say where")
     ap.add_argument("--restart", action="store_true", help="stop and restart mpaas mid-run instead")
     ap.add_argument("--restart-rate", type=int, default=25)
     ap.add_argument("--down", type=float, default=3.0, help="seconds mpaas is down in --restart")
     args = ap.parse_args()
+    if not args.verbose:  # the restart run's 503s and event retries are expected: one line each
+        logging.getLogger("mpaas.sip").setLevel(logging.CRITICAL)
     for tool in ("kamailio", "sipp"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed: make voice-deps")

@@ -7,12 +7,26 @@ import asyncio
 import logging
 import os
 import signal
+import threading
 import time
 
 import pytest
 
 from mpaas.voice.supervisor import KamailioError, KamailioSupervisor, forward_log_line
-from support.sip import SECRET, FakeMpaas, kamailio_or_skip, route_to, running_kamailio, sip_settings
+from support.sip import (
+    SECRET,
+    FakeMpaas,
+    free_udp_port,
+    kamailio_or_skip,
+    route_to,
+    running_kamailio,
+    sip_port,
+    sip_settings,
+    sipp_or_skip,
+    sipp_uac,
+    sipp_uas,
+    wait_exit,
+)
 
 
 def _alive(pid: int) -> bool:
@@ -74,3 +88,28 @@ async def test_a_kamailio_that_cannot_be_started_is_an_error_not_a_hang(tmp_path
     monkeypatch.setattr(supervisor, "check", checked)
     with pytest.raises(KamailioError, match="could not be started"):
         await asyncio.wait_for(supervisor.start(), timeout=10)
+
+
+@pytest.mark.process
+def test_a_stop_first_lets_kamailio_send_its_queued_call_events(tmp_path) -> None:
+    """mpaas refuses events during a call; the supervisor is told to stop (a planned restart) and mpaas comes
+    back meanwhile: Kamailio is stopped only once its queue is empty, so the call's events arrive."""
+    kamailio_or_skip()
+    sipp_or_skip()
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-DRAIN")) as mpaas:
+        mpaas.events_down = True
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url) as supervisor:
+            uas = sipp_uas(trunk, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            deadline = time.monotonic() + 10
+            while mpaas.refused_batches == 0:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            threading.Timer(1.0, lambda: setattr(mpaas, "events_down", False)).start()
+            # leaving the block stops the supervisor: it waits for the queue (up to its drain time) first
+        assert supervisor.process is not None and supervisor.process.returncode is not None
+    assert [e["Event"] for e in mpaas.events] == ["ringing", "answered", "ended"]

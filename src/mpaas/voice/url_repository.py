@@ -27,6 +27,10 @@ _NUMBER_ROUTE = (
     )
 )
 
+_ANY_URL_ROUTE = (
+    select(VoiceRoute.id).where(VoiceRoute.route_type == "URL", VoiceRoute.route_enabled.is_(True)).limit(1)
+)
+
 _ROUTES = select(VoiceRoute.id, VoiceRoute.account_id, VoiceRoute.route_enabled, VoiceRoute.attributes).where(
     VoiceRoute.id.in_(bindparam("b_ids", expanding=True))
 )
@@ -48,6 +52,11 @@ async def number_route(session: AsyncSession, number_id: str, account_id: str) -
     """(route id, wire fields) of the voice route number `number_id` is on, both `account_id`'s."""
     row = (await session.execute(_NUMBER_ROUTE, {"number_id": number_id, "account_id": account_id})).one_or_none()
     return None if row is None else (row.id, row.attributes or {})
+
+
+async def any_url_route(session: AsyncSession) -> bool:
+    """Whether any enabled URL route exists (of any account)."""
+    return (await session.execute(_ANY_URL_ROUTE)).first() is not None
 
 
 async def routes(session: AsyncSession, route_ids: set[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: d
     workgroups) come later, so a call they refuse or route elsewhere may have been asked about and not placed."""
     _ASKED_AHEAD.set(None)
     called = normalize_e164(body.to)
-    if called is None:
+    if called is None or not await _url_routes_exist(db):
         return
     async with db.quick_read() as session:
         inputs = await routing_repository.number_inputs(session, called)
@@ -137,6 +138,24 @@ async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: d
             now=now,
         )
     )
+
+
+# Whether the database has an enabled URL route, per Database, and when that was read (monotonic seconds). Read
+# again after URL_ROUTES_CHECK_SECONDS: a database without URL routes (most) costs its decisions nothing here; a URL
+# route made meanwhile is asked inside the transaction until then (correct, only without the ahead question).
+URL_ROUTES_CHECK_SECONDS = 1.0
+_url_routes: weakref.WeakKeyDictionary[Database, tuple[float, bool]] = weakref.WeakKeyDictionary()
+
+
+async def _url_routes_exist(db: Database) -> bool:
+    known = _url_routes.get(db)
+    clock = time.monotonic()
+    if known is not None and clock - known[0] < URL_ROUTES_CHECK_SECONDS:
+        return known[1]
+    async with db.quick_read() as session:
+        exists = await url_repository.any_url_route(session)
+    _url_routes[db] = (clock, exists)
+    return exists
 
 
 async def route(

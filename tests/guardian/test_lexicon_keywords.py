@@ -134,3 +134,26 @@ def test_a_keyword_is_found_wherever_it_stands_alone(around: str) -> None:
 def test_find_is_deterministic(words: list[str]) -> None:
     text = " ".join(words)
     assert MATCHER.find(text) == MATCHER.find(text)
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
+_ACCENTED = {"a": "á", "e": "é", "i": "ï", "o": "ô", "u": "ü", "n": "ñ", "c": "ç"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, st.data())
+def test_any_keyword_survives_case_accents_and_repeated_letters(word: str, data: st.DataObject) -> None:
+    matcher = compile_matcher([word], [], None, None)
+    repeats = data.draw(st.lists(st.integers(1, 4), min_size=len(word), max_size=len(word)))
+    stretched = "".join(c * n for c, n in zip(word, repeats, strict=True))
+    accented = "".join(_ACCENTED.get(c, c) for c in stretched)
+    variant = data.draw(st.sampled_from([stretched, stretched.upper(), accented, accented.upper()]))
+    assert matcher.find(f"ok {variant}, fine") is not None, (word, variant)
+    assert matcher.find(" ".join(word)) is not None, word  # spelled out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, st.sampled_from(["qz", "xq", "zzq"]))
+def test_any_keyword_inside_a_longer_word_does_not_match(word: str, affix: str) -> None:
+    matcher = compile_matcher([word], [], None, None)
+    assert matcher.find(f"ok {affix}{word}{affix} fine") is None, word

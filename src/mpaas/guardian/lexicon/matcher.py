@@ -225,7 +225,7 @@ class Matcher:
         for start in range(whole):
             if skeleton[start : start + 2] not in prefixes:
                 continue
-            for end in range(start + 2, min(whole, start + self._max_word) + 1):
+            for end in range(start + 1, min(whole, start + self._max_word) + 1):
                 if end - start < _SPELLED_PART and (start, end) != (0, whole):
                     continue
                 entry = singles.get(skeleton[start:end])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mpaas.guardian.lexicon import (
@@ -157,3 +157,11 @@ def test_any_keyword_survives_case_accents_and_repeated_letters(word: str, data:
 def test_any_keyword_inside_a_longer_word_does_not_match(word: str, affix: str) -> None:
     matcher = compile_matcher([word], [], None, None)
     assert matcher.find(f"ok {affix}{word}{affix} fine") is None, word
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS)
+def test_any_keyword_survives_leetspeak_while_a_letter_is_left(word: str) -> None:
+    leet = word.translate(str.maketrans({"a": "4", "e": "3", "o": "0", "s": "5", "t": "7"}))
+    assume(any(c.isalpha() for c in leet))  # "455" alone is a number, not "ass"
+    assert compile_matcher([word], [], None, None).find(f"so {leet}!") is not None, (word, leet)

@@ -12,6 +12,7 @@ from mpaas.billing.endpoints import router as billing_router
 from mpaas.catalog.endpoints import router as catalog_router
 from mpaas.composition import role_parts
 from mpaas.config import Settings
+from mpaas.console.router import router as console_router
 from mpaas.core.egress import EgressPolicyScope
 from mpaas.core.http.limits import BodyLimit, QueryLimit
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
@@ -92,6 +93,7 @@ def create_app(
         catalog_router,
         billing_router,
         call_events_router,
+        console_router,  # the web console at /console (docs/console.md)
         unimplemented_router,
     ):
         app.include_router(router)

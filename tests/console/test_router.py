@@ -1,0 +1,249 @@
+"""The console over plain HTTP (httpx against the ASGI app): sign-in of each kind, cookie flags, CSRF on every
+form, role rules and tenancy, and that actions go through the API's services (the API sees what the console did)."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+from consolekit import PASSWORD, csrf_of, make_tenant, sign_in
+
+from support.api import OPERATOR_TOKEN, Api
+from support.seed import new_distributor
+
+
+def _session_cookie(response: httpx2.Response) -> str:
+    cookies = [v for k, v in response.headers.multi_items() if k.lower() == "set-cookie"]
+    found = [c for c in cookies if c.startswith("mpaas_console=")]
+    assert found, cookies
+    return found[0]
+
+
+async def test_subscriber_sign_in_sets_a_server_side_session_cookie(console, tenant):
+    response = await sign_in(console, "subscriber", tenant.subscriber, PASSWORD)
+    assert response.status_code == 303
+    cookie = _session_cookie(response).lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/console" in cookie
+    assert "secure" not in cookie  # plain HTTP here; over TLS the next test sees Secure
+    page = await console.get("/console/numbers")
+    assert page.status_code == 200
+    assert tenant.numbers[0] in page.text
+    assert tenant.numbers[1] not in page.text  # another subscriber's number
+
+
+async def test_cookie_is_secure_over_tls(app, tenant):
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="https://testserver") as tls:
+        response = await sign_in(
+            tls, "distributor", tenant.api.credential.account_key, tenant.api.credential.account_secret
+        )
+        assert response.status_code == 303
+        assert "secure" in _session_cookie(response).lower()
+
+
+async def test_every_kind_of_sign_in(app, tenant):
+    for kind, login, secret, home in (
+        ("subscriber", tenant.admin, PASSWORD, "/console/numbers"),
+        ("subscriber", tenant.manager, PASSWORD, "/console/numbers"),
+        ("subscriber", tenant.subscriber, PASSWORD, "/console/numbers"),
+        ("distributor", tenant.api.credential.account_key, tenant.api.credential.account_secret, "/console/numbers"),
+        ("operator", "", OPERATOR_TOKEN, "/console/ops"),
+    ):
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+            assert (await sign_in(c, kind, login, secret)).status_code == 303
+            landing = await c.get("/console/")
+            assert landing.status_code == 303 and landing.headers["location"] == home, (kind, login)
+            assert (await c.get(home)).status_code == 200
+
+
+async def test_wrong_credentials_are_refused_and_charged_to_the_api_budget(console, tenant, platform):
+    for kind, login in (("subscriber", tenant.subscriber), ("distributor", tenant.api.credential.account_key)):
+        response = await sign_in(console, kind, login, "wrong-password")
+        assert response.status_code == 401
+        assert "mpaas_console=" not in response.headers.get("set-cookie", "")
+    assert (await console.get("/console/numbers")).status_code == 303  # still signed out
+    # The API's failed-credential budget: 5 failures per key and address lock the pair, in the console and API.
+    key = tenant.api.credential.account_key
+    for _ in range(4):
+        await sign_in(console, "distributor", key, "wrong")
+    locked = await sign_in(console, "distributor", key, tenant.api.credential.account_secret)
+    assert locked.status_code == 429
+    token = await console.post(
+        "/v1.0/OAuth2/tokens",
+        json={
+            "AccountKey": key,
+            "AccountSecret": tenant.api.credential.account_secret,
+            "ApiEndpoint": "http://testserver/v1.0/numbers",
+        },
+    )
+    assert token.status_code == 429
+
+
+async def test_sign_in_form_needs_its_csrf_token(console, tenant):
+    await console.get("/console/login")
+    response = await console.post(
+        "/console/login", data={"kind": "subscriber", "email": tenant.admin, "password": PASSWORD, "csrf_token": "x"}
+    )
+    assert response.status_code == 403
+    assert (await console.get("/console/numbers")).status_code == 303
+
+
+async def test_forms_without_the_session_csrf_token_are_refused(console, tenant):
+    await sign_in(console, "subscriber", tenant.admin, PASSWORD)
+    for path, form in (
+        ("/console/numbers/provision", {"area_code": "801"}),
+        ("/console/send", {"from": tenant.numbers[0], "to": "+18015550100", "body": "hi"}),
+        (f"/console/numbers/{tenant.numbers[2]}/status", {"status_change": "park"}),
+        ("/console/logout", {}),
+    ):
+        for token in (None, "forged"):
+            data = dict(form) if token is None else {**form, "csrf_token": token}
+            response = await console.post(path, data=data)
+            assert response.status_code == 403, (path, token)
+    # nothing happened: the number is still active, no message was sent, and the session still works
+    detail = await tenant.api.ok("GET", "/v1.0/numbers", params={"Number": tenant.numbers[2]})
+    assert detail["Status"] == "Active"
+    assert (await console.get("/console/numbers")).status_code == 200
+
+
+async def test_roles(app, tenant):
+    async def client_as(email):
+        c = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver")
+        assert (await sign_in(c, "subscriber", email, PASSWORD)).status_code == 303
+        return c
+
+    sub, manager, admin = (
+        await client_as(tenant.subscriber),
+        await client_as(tenant.manager),
+        await client_as(tenant.admin),
+    )
+    try:
+        # A Subscriber: its own number only, no sending, no account pages, no provisioning.
+        assert (await sub.get(f"/console/numbers/{tenant.numbers[0]}")).status_code == 200
+        other = await sub.get(f"/console/numbers/{tenant.numbers[1]}")
+        assert other.status_code == 404 and tenant.numbers[1] not in other.text.split("<main")[1].split("No such")[0]
+        assert (await sub.get(f"/console/messages?number={tenant.numbers[1]}")).status_code == 404
+        for path in ("/console/send", "/console/webhooks", "/console/routes", "/console/ops"):
+            assert (await sub.get(path)).status_code == 403, path
+        page = await sub.get("/console/numbers")
+        assert (
+            await sub.post("/console/numbers/provision", data={"csrf_token": csrf_of(page.text)})
+        ).status_code == 403
+        # A Manager: reads everything in the account and sends, but does not provision or change status.
+        page = await manager.get("/console/numbers")
+        assert all(n in page.text for n in tenant.numbers)
+        assert "Provision a number" not in page.text
+        assert (await manager.get("/console/send")).status_code == 200
+        assert (await manager.get("/console/webhooks")).status_code == 200
+        token = csrf_of(page.text)
+        refused = await manager.post(
+            f"/console/numbers/{tenant.numbers[2]}/status", data={"csrf_token": token, "status_change": "park"}
+        )
+        assert refused.status_code == 403
+        # An Account Admin manages: provisioning goes through the API's service (the API sees the number).
+        page = await admin.get("/console/numbers")
+        done = await admin.post(
+            "/console/numbers/provision",
+            data={"csrf_token": csrf_of(page.text), "message_route_id": tenant.route_id, "area_code": ""},
+        )
+        assert done.status_code == 200 and "Provisioned +" in done.text
+        number = done.text.split("Provisioned ")[1].split(".")[0]
+        assert (await tenant.api.ok("GET", "/v1.0/numbers", params={"Number": number}))["Status"] == "Active"
+        # and a status change
+        parked = await admin.post(
+            f"/console/numbers/{number}/status", data={"csrf_token": csrf_of(page.text), "status_change": "park"}
+        )
+        assert parked.status_code == 303
+        assert (await tenant.api.ok("GET", "/v1.0/numbers", params={"Number": number}))["Status"] != "Active"
+        # The operator's pages are the operator's only.
+        assert (await admin.get("/console/ops")).status_code == 403
+    finally:
+        for c in (sub, manager, admin):
+            await c.aclose()
+
+
+async def test_another_tenant_is_never_shown(app, platform, tenant, http):
+    other = Api(http, await new_distributor(platform, "Globex"))
+    theirs = await make_tenant(other, "globex")
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+        await sign_in(c, "distributor", tenant.api.credential.account_key, tenant.api.credential.account_secret)
+        page = await c.get("/console/numbers")
+        assert not any(n in page.text for n in theirs.numbers)
+        assert (await c.get(f"/console/numbers/{theirs.numbers[0]}")).status_code == 404
+        assert (await c.get(f"/console/messages?number={theirs.numbers[0]}")).status_code in (200, 404)
+        sent = await c.post(
+            "/console/send",
+            data={"csrf_token": csrf_of(page.text), "from": theirs.numbers[0], "to": "+18015550100", "body": "x"},
+        )
+        assert sent.status_code == 400  # the API's own refusal: not one of the caller's numbers
+
+
+async def test_send_and_read_the_message_and_its_webhook_attempts(console, tenant):
+    await sign_in(console, "subscriber", tenant.manager, PASSWORD)
+    page = await console.get("/console/send")
+    assert page.status_code == 200
+    bad = await console.post(
+        "/console/send", data={"csrf_token": csrf_of(page.text), "from": tenant.numbers[0], "to": "12", "body": "hi"}
+    )
+    assert bad.status_code == 400 and "To[0].Number" in bad.text
+    sent = await console.post(
+        "/console/send",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "from": tenant.numbers[0],
+            "to": "+18015550100",
+            "body": "hi <b>there</b>",
+        },
+    )
+    assert sent.status_code == 303
+    message_page = await console.get(sent.headers["location"])
+    assert message_page.status_code == 200
+    assert "hi &lt;b&gt;there&lt;/b&gt;" in message_page.text  # escaped
+    message_id = sent.headers["location"].rsplit("/", 1)[1]
+    details = await tenant.api.ok("GET", "/v1.0/message/details", params={"MessageId": message_id})
+    assert details["Body"] == "hi <b>there</b>"
+    live = await console.get(f"/console/messages/{message_id}/live")
+    assert live.status_code == 200 and 'id="message-status"' in live.text
+    listing = await console.get(f"/console/messages?number={tenant.numbers[0]}")
+    assert message_id in listing.text
+
+
+async def test_signed_out_pages_redirect_and_logout_ends_the_session(console, tenant):
+    assert (await console.get("/console/messages")).headers["location"].startswith("/console/login")
+    await sign_in(console, "subscriber", tenant.admin, PASSWORD)
+    page = await console.get("/console/numbers")
+    assert (await console.post("/console/logout", data={"csrf_token": csrf_of(page.text)})).status_code == 303
+    assert (await console.get("/console/numbers")).status_code == 303
+
+
+async def test_a_rotated_secret_ends_distributor_sessions(console, tenant, http):
+    cred = tenant.api.credential
+    await sign_in(console, "distributor", cred.account_key, cred.account_secret)
+    assert (await console.get("/console/numbers")).status_code == 200
+    rotated = await http.post(
+        "/ops/v1/distributors/rotate-secret",
+        headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"},
+        json={"AccountKey": cred.account_key},
+    )
+    if rotated.status_code == 404:
+        pytest.skip("no rotate-secret operation in this build")
+    assert rotated.status_code == 200, rotated.text
+    assert (await console.get("/console/numbers")).status_code == 303
+
+
+@pytest.mark.no_workers
+async def test_operator_redrives_dead_jobs(console, platform, tenant):
+    from mpaas.core.jobs.queue import enqueue
+    from mpaas.models import Job
+
+    async with platform.db.write() as session:
+        enqueue(session, platform.clock.now(), "console.test", {})
+        await session.flush()
+    async with platform.db.write() as session:
+        from sqlalchemy import update
+
+        await session.execute(update(Job).where(Job.kind == "console.test").values(status="dead", last_error="boom"))
+    await sign_in(console, "operator", "", OPERATOR_TOKEN)
+    page = await console.get("/console/ops")
+    assert page.status_code == 200 and "console.test" in page.text and "Acme" in page.text
+    done = await console.post("/console/ops/jobs/redrive", data={"csrf_token": csrf_of(page.text), "all": "1"})
+    assert done.status_code == 303 and "Re-drove%201" in done.headers["location"]
+    assert (await console.get("/console/numbers")).status_code == 403

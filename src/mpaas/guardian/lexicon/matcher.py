@@ -1,10 +1,13 @@
 """compile_matcher(): a filter's keywords, categories, severities and level compiled into one Matcher.
 
 A Matcher holds only the phrases that block under the filter's level (a phrase below its category's threshold is
-left out at compile time), indexed by the skeleton of their first word. `find()` normalizes the message once
-(normalize.py), then walks its tokens once with one dict lookup each; a lookup that hits compares the phrase's
-other words and the repeated-letter runs. Letters spelled out one by one ("b a d", "b.a.d", "b-a-d") are joined and
-searched as a substring. The cost is linear in the message and independent of the number of keywords.
+left out at compile time), indexed by the skeleton of their first word (and, for one-word phrases, its -s/-z
+plural). `find()` normalizes the message once (normalize.py) and intersects its words with the index's keys (a set
+operation in C, usually empty); only the words found there are compared with their phrases' other words and
+repeated-letter runs. Letters spelled out one by one ("b a d", "b.a.d", "b-a-d") are joined and searched as a
+substring; words with asterisks for letters ("f**k") are compared with the one-word phrases of their length. The
+cost grows with the message, not with the number of keywords; hostile input is bounded (_SPELLED_BUDGET,
+_MASKED_BUDGET).
 
 Levels (FilterLevel) and severities (SeverityMap): each level sets, per category, the lowest severity that blocks.
 

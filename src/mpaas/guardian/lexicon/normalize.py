@@ -9,10 +9,14 @@ does to evasions it does to both sides alike:
   Unicode confusables set);
 - apostrophes vanish ("don't" == "dont");
 - leetspeak inside a word that has at least one letter: 4 @ -> a, 3 -> e, 1 ! | -> i (and a second reading with
-  1 | -> l), 0 -> o, 5 $ -> s, 7 -> t. A number alone ("555 1234") is left as it is;
+  1 | -> l), 0 -> o, 5 $ -> s, 7 + -> t; "*" stays, for the matcher's masked words. A number alone ("555 1234") is
+  left as it is;
 - repeated letters: each token is kept twice, as written (`raw`) and with every run of one letter collapsed to a
   single letter (`skeleton`); matching compares skeletons, then checks that each run in the message is at least as
-  long as the keyword's (so "baaaad" is "bad", but "as" is not "ass").
+  long as the keyword's (so "baaaad" is "bad", but "as" is not "ass");
+- text-speak (SYNONYMS): "u" is "you", "ur" "your", "r" "are", "2" "to", in the skeleton.
+
+Skeletons are cached per token (ordinary words repeat from message to message), bounded by _CACHE_LIMIT.
 """
 
 from __future__ import annotations

@@ -39,8 +39,7 @@ from mpaas.core import ids
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
-from mpaas.guardian.relations import guardians_of
-from mpaas.models import GuardianAlert, GuardianAlertGate, Message, PhoneNumber, Subscriber
+from mpaas.models import GuardianAlert, GuardianAlertGate, GuardianRelation, Message, PhoneNumber, Subscriber
 from mpaas.webhooks import service as account_webhooks
 
 log = logging.getLogger("mpaas.guardian.alerts")
@@ -143,18 +142,21 @@ async def _gate(session: AsyncSession, filter_id: str, now: datetime, current: A
 
 
 async def guardian_phones(session: AsyncSession, subscriber_id: str) -> list[str]:
-    """The phone numbers of the subscriber's guardians: numbers assigned to them, and numbers listed on them."""
-    parents = await guardians_of(session, subscriber_id)
-    if not parents:
-        return []
-    phones: list[str] = []
-    assigned = await session.execute(
-        select(PhoneNumber.number).where(PhoneNumber.subscriber_id.in_(parents)).order_by(PhoneNumber.number)
+    """The phone numbers of the subscriber's guardians: numbers assigned to them, and numbers listed on them. One
+    query (each guardian's listed numbers, beside each of its assigned ones)."""
+    rows = await session.execute(
+        select(Subscriber.phone_numbers, PhoneNumber.number)
+        .select_from(GuardianRelation)
+        .join(Subscriber, Subscriber.id == GuardianRelation.parent_id)
+        .outerjoin(PhoneNumber, PhoneNumber.subscriber_id == Subscriber.id)
+        .where(GuardianRelation.child_id == subscriber_id)
+        .order_by(GuardianRelation.created_at, Subscriber.id, PhoneNumber.number)
     )
-    phones.extend(assigned.scalars().all())
-    listed = await session.execute(select(Subscriber.phone_numbers).where(Subscriber.id.in_(parents)))
-    for numbers in listed.scalars().all():
-        phones.extend(numbers or [])
+    phones: list[str] = []
+    for listed, assigned in rows.all():
+        for number in [assigned, *(listed or [])]:
+            if number and number not in phones:
+                phones.append(number)
     return phones
 
 

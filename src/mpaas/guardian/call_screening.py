@@ -134,18 +134,25 @@ async def screen(
     if not filters:
         return None
     for found in filters:
-        guardian_phones: frozenset[str] = frozenset()
-        if found.filter_mode in PRESETS or found.block_unknown_numbers:
+        violation = evaluate(
+            found, direction=direction, own_number=own_number, other_number=other_number, guardian_phones=frozenset()
+        )
+        if (
+            violation is not None
+            and violation.rule != BLOCKED_NUMBER
+            and (found.filter_mode in PRESETS or found.block_unknown_numbers)
+        ):
+            # Only a call the lists alone would refuse reads the guardians' numbers (they may let it through).
             guardian_phones = frozenset(
                 n for n in (normalize_e164(p) for p in await alerts.guardian_phones(session, found.subscriber_id)) if n
             )
-        violation = evaluate(
-            found,
-            direction=direction,
-            own_number=own_number,
-            other_number=other_number,
-            guardian_phones=guardian_phones,
-        )
+            violation = evaluate(
+                found,
+                direction=direction,
+                own_number=own_number,
+                other_number=other_number,
+                guardian_phones=guardian_phones,
+            )
         if violation is None:
             continue
         monitored = found.enforcement == MONITOR_ONLY

@@ -150,8 +150,8 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
             )["PhoneNumberAssigned"]
             for _ in range(args.senders)
         ]
-        if getattr(args, "with_filters", False):
-            await add_filters(api, senders)
+        if getattr(args, "filters", False):  # both sides of the comparison: the same setup, filters or not
+            await add_filters(api, senders, with_filter=getattr(args, "with_filters", False))
         result["baseline_healthz_rps"] = round(await healthz_rate(server.base), 1)
 
         requests = [handsets(args.messages)[i : i + args.recipients] for i in range(0, args.messages, args.recipients)]
@@ -285,8 +285,10 @@ def keyword_filter() -> str:
     )
 
 
-async def add_filters(api: Api, numbers: list[str]) -> None:
-    """Each number held by its own subscriber, Guardian messages on, and an ACTIVE message filter on it."""
+async def add_filters(api: Api, numbers: list[str], *, with_filter: bool = True) -> None:
+    """Each number held by its own subscriber, Guardian messages on, and (`with_filter`) an ACTIVE message
+    filter on it. The run without filters makes the same subscribers and turns Guardian on too, so that the two
+    runs differ by the filters alone."""
     for i, number in enumerate(numbers):
         subscriber = (
             await api.ok(
@@ -308,6 +310,8 @@ async def add_filters(api: Api, numbers: list[str]) -> None:
                 "EnableIntelligentGuardianCalls": False,
             },
         )
+        if not with_filter:
+            continue
         await api.ok(
             "/v1.0/subscribers/message-filter",
             {

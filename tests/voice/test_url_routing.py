@@ -12,6 +12,9 @@ import time
 from urllib.parse import parse_qsl
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug import Response
 
@@ -120,6 +123,41 @@ def test_defaults_and_field_names_in_any_case():
 def test_a_bad_answer_names_its_problem(body, problem):
     with pytest.raises(BadInstruction, match=problem):
         url_instructions.parse(body)
+
+
+def test_an_answer_nested_deeper_than_the_parser_goes_is_bad():
+    with pytest.raises(BadInstruction, match="not JSON"):
+        url_instructions.parse(b"[" * 60_000)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=20,
+)
+_fields = st.sampled_from(["Action", "Targets", "Mode", "Timeout", "CallerId", "Number", "Code", "Reason"])
+_actions = st.sampled_from(["dial", "forward", "reject", "hangup", "media", "Dial", "x"])
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    raw=st.binary(max_size=200)
+    | st.builds(lambda d: json.dumps(d).encode(), _json)
+    | st.builds(
+        lambda a, d: json.dumps({"Action": a, **d}).encode(), _actions, st.dictionaries(_fields, _json, max_size=4)
+    )
+)
+def test_any_answer_is_an_instruction_or_a_bad_answer(raw):
+    try:
+        got = url_instructions.parse(raw)
+    except BadInstruction:
+        return
+    assert got.action in url_instructions.ACTIONS
+    if got.action == "reject":
+        assert 400 <= got.code <= 699 and "\r" not in got.reason and "\n" not in got.reason
+    for target in got.targets:
+        text = target if isinstance(target, str) else target.uri("+18015550123")
+        assert not any(c in text for c in "\r\n\0 ")
 
 
 def test_eleven_targets_are_too_many():

@@ -95,7 +95,7 @@ def parse(body: bytes) -> Instruction:
     """The instruction of a VoiceUrl answer's body. Raises BadInstruction."""
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes ("[[[[...")
         raise BadInstruction("the answer is not JSON") from None
     return read(document)
 

@@ -334,6 +334,16 @@ async def test_failures_of_the_voice_url_are_clean_rejections(http, api, numbers
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.parametrize("token", ["tok\u20ac"])  # not Latin-1 (line breaks are refused when the route is saved)
+async def test_credentials_that_cannot_be_sent_refuse_the_call(http, api, numbers, httpserver, token):
+    number, _ = await url_number(
+        api, answers(httpserver, {"Action": "hangup"}), VoiceAuthenticationType="Bearer", VoicePasswordToken=token
+    )
+    answer = await decide(http, number)
+    assert (answer["reject"]["code"], answer["reject"]["reason"]) == (502, "Voice URL Refused")
+    assert httpserver.log == []  # nothing was sent
+
+
 async def test_a_url_route_without_a_voice_url_is_480(http, api, numbers, httpserver):
     number, route_id = await url_number(api, answers(httpserver, {"Action": "hangup"}))
     await api.ok("POST", "/v1.0/voice/routes/update", json={"CallRouteId": route_id, "VoiceUrl": None})

@@ -158,8 +158,8 @@ class VoiceUrlClient:
                 status = await self._pool(scheme, host, port, timeout).request(method, path_and_query, headers, body)
         except ForbiddenDestination:
             raise VoiceUrlRefused("refused by the egress policy (MPAAS_EGRESS_ALLOW)") from None
-        except InvalidRequest as exc:
-            raise VoiceUrlRefused(str(exc)) from None
+        except (InvalidRequest, UnicodeError) as exc:  # a header that cannot be written (not Latin-1, a line break)
+            raise VoiceUrlRefused(f"the request cannot be written: {exc}") from None
         finally:
             _SINK.reset(token)
         return Answer(status, bytes(sink))

@@ -540,12 +540,19 @@ async def compare_filters(args) -> dict:
         order = ("plain", "filters") if r % 2 == 0 else ("filters", "plain")
         for kind in order:
             args.with_filters = kind == "filters"
-            figures = await main(args)
+            figures = await main(args, record_cpu=True)
+            cores = figures.get("cpu_cores_end_to_end", {})
+            server_cores = sum(v for k, v in cores.items() if k not in ("bench", "smsc-sim"))
+            # The server's CPU per message: less exposed than the rate to what else the machine runs.
+            figures["server_cpu_ms_per_msg"] = round(
+                1000 * server_cores * figures["end_to_end_seconds"] / (figures["messages"] + figures["inbound"]), 3
+            )
             runs[kind].append(figures)
             log(
                 f"{kind}: end to end {figures['end_to_end_msgs_per_s']} msg/s ({figures['messages']} out + "
                 f"{figures['inbound']} in), callbacks {figures['callbacks']}, inbound posted "
-                f"{figures['inbound_posted']}, errors {figures['errors']}"
+                f"{figures['inbound_posted']}, errors {figures['errors']}, server CPU "
+                f"{figures['server_cpu_ms_per_msg']} ms/msg"
             )
     plain = statistics.median(f["end_to_end_msgs_per_s"] for f in runs["plain"])
     filtered = statistics.median(f["end_to_end_msgs_per_s"] for f in runs["filters"])
@@ -555,6 +562,8 @@ async def compare_filters(args) -> dict:
         for p, f in zip(runs["plain"], runs["filters"], strict=True)
     ]
     decision = runs["filters"][-1].get("filter_decision_us", {})
+    cpu_plain = statistics.median(f["server_cpu_ms_per_msg"] for f in runs["plain"])
+    cpu_filters = statistics.median(f["server_cpu_ms_per_msg"] for f in runs["filters"])
     return {
         "bench": "mpaas-pipeline-filters",
         "rounds": args.rounds,
@@ -563,6 +572,9 @@ async def compare_filters(args) -> dict:
         "filters_vs_plain": round(filtered / plain, 3),
         "filters_vs_plain_by_round": pairs,
         "filters_vs_plain_median_of_rounds": statistics.median(pairs),
+        "server_cpu_ms_per_msg_plain": cpu_plain,
+        "server_cpu_ms_per_msg_filters": cpu_filters,
+        "server_cpu_filters_vs_plain": round(cpu_filters / cpu_plain, 3) if cpu_plain else None,
         "filter_decision_us": decision,
         "runs": runs,
     }
@@ -576,7 +588,8 @@ if __name__ == "__main__":
         log(
             f"filters: end to end {summary['filters_end_to_end_msgs_per_s']} msg/s with a filter on every number vs "
             f"{summary['plain_end_to_end_msgs_per_s']} msg/s without (medians, {summary['filters_vs_plain']}x; by "
-            f"round {summary['filters_vs_plain_by_round']}); filter "
+            f"round {summary['filters_vs_plain_by_round']}); server CPU per message "
+            f"{summary['server_cpu_ms_per_msg_filters']} vs {summary['server_cpu_ms_per_msg_plain']} ms; filter "
             f"decision per message p50 {d.get('p50')} us, p99 {d.get('p99')} us over {d.get('messages')} messages"
         )
         print(json.dumps(summary))

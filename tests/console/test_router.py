@@ -133,6 +133,8 @@ async def test_roles(app, tenant):
         assert "Provision a number" not in page.text
         assert (await manager.get("/console/send")).status_code == 200
         assert (await manager.get("/console/webhooks")).status_code == 200
+        routes_page = await manager.get("/console/routes")
+        assert routes_page.status_code == 200 and tenant.route_id in routes_page.text
         token = csrf_of(page.text)
         refused = await manager.post(
             f"/console/numbers/{tenant.numbers[2]}/status", data={"csrf_token": token, "status_change": "park"}

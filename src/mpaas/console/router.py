@@ -250,7 +250,9 @@ async def _numbers_page(
     try:
         async with platform.db.read() as session:
             page = await provisioning.inventory_page(session, viewer.principal, page_no, status_filter, 100, None)
-            routes_list = await routes.list_message_routes(session, viewer.principal, None) if viewer.can_manage else []
+            routes_list = (
+                (await routes.list_message_routes(session, viewer.principal, None))[1] if viewer.can_manage else []
+            )
     except ApiError as exc:
         return render(request, "error.html", viewer, status=exc.status, title="Numbers", message=exc.message)
     numbers = [number_presenters.inventory_item(n, sealer, view) for n in page.numbers]
@@ -484,7 +486,8 @@ def _timeline(details: dict, attempts: dict) -> list[dict]:
                 "ok": code is not None and 200 <= int(code) < 300,
             }
         )
-    return steps
+    # in the order things happened (the status's time is the message's last update, often after the first callback)
+    return sorted(steps, key=lambda step: (step["when"] or "")[:23])
 
 
 @router.get("/messages/{message_id}")
@@ -574,8 +577,8 @@ async def routes_page(request: Request) -> Response:
     from mpaas.routes import presenters as route_presenters
 
     async with platform_of(request).db.read() as session:
-        message_routes = await routes.list_message_routes(session, viewer.principal, None)
-        voice_routes = await routes.list_voice_routes(session, viewer.principal, None)
+        _, message_routes = await routes.list_message_routes(session, viewer.principal, None)
+        _, voice_routes = await routes.list_voice_routes(session, viewer.principal, None)
     return render(
         request,
         "routes.html",

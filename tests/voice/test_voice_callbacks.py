@@ -170,3 +170,34 @@ async def _callback_jobs(platform) -> list[Job]:
     async with platform.db.read() as session:
         jobs = (await session.execute(select(Job).where(Job.kind == "webhook.deliver"))).scalars().all()
     return [job for job in jobs if job.payload.get("target") == "voice_callback"]
+
+
+async def test_a_call_the_decision_rejects_is_reported_completed_once(api, http, numbers, httpserver, platform):
+    httpserver.expect_request("/status").respond_with_data("ok")
+    httpserver.expect_request("/voice").respond_with_json({"Action": "reject", "Code": 486, "Reason": "Busy Here"})
+    number = await voice_number(
+        api, RouteType="URL", VoiceUrl=httpserver.url_for("/voice"), CallbackVoiceUrl=httpserver.url_for("/status")
+    )
+    answer = await decide(http, "rej-1", number)
+    assert answer["reject"] == {"code": 486, "reason": "Busy Here"}
+    await decide(http, "rej-1", number)  # the same INVITE asked about again: one record, one callback
+    await until(lambda: any(r.path == "/status" for r, _ in httpserver.log))
+    jobs = await _callback_jobs(platform)
+    assert len(jobs) == 1
+
+    async def done() -> bool:
+        return all(job.status == DONE for job in await _callback_jobs(platform))
+
+    for _ in range(200):
+        if await done():
+            break
+        await asyncio.sleep(0.05)
+    (body,) = [json.loads(r.get_data()) for r, _ in httpserver.log if r.path == "/status"]
+    assert (body["CallStatus"], body["Event"], body["Disposition"], body["SipCode"], body["SipReason"]) == (
+        "completed",
+        "rejected",
+        "rejected",
+        486,
+        "Busy Here",
+    )
+    assert body["CallRecordId"] == answer["call"]["CallRecordId"] and body["AccountId"] == api.account_id

@@ -43,7 +43,7 @@ from mpaas.models.numbers import ACTIVE
 from mpaas.numbers.porting.service import PORTED
 from mpaas.numbers.schemas import VOICE_PRODUCT
 from mpaas.routes.schemas import SRV_MAX
-from mpaas.voice import admission, url_routing, workgroup_routing
+from mpaas.voice import admission, url_routing, voice_callbacks, workgroup_routing
 from mpaas.voice import routing_repository as repository
 from mpaas.voice.calls import INBOUND, OUTBOUND, start_call
 from mpaas.voice.reject import Reject
@@ -465,6 +465,8 @@ async def decide(
         reject_reason=decision.reject.reason if decision.reject else None,
         now=now,
     )
+    if decision.reject is not None and decision.account_id is not None:  # the route's CallbackVoiceUrl
+        await voice_callbacks.queue_rejection(session, record, decision.account_id, decision.number_id, now)
     call = {
         "CallRecordId": record,
         "AccountId": decision.account_id,

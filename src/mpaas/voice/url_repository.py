@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.models import PhoneNumber, VoiceRoute
+from mpaas.models.calls import Call, CallEvent
 from mpaas.webhooks.delivery import SECRETS, _secrets
 
 _ROUTE = select(VoiceRoute.route_enabled, VoiceRoute.attributes).where(
@@ -52,6 +53,17 @@ async def number_route(session: AsyncSession, number_id: str, account_id: str) -
     """(route id, wire fields) of the voice route number `number_id` is on, both `account_id`'s."""
     row = (await session.execute(_NUMBER_ROUTE, {"number_id": number_id, "account_id": account_id})).one_or_none()
     return None if row is None else (row.id, row.attributes or {})
+
+
+async def rejected_call(session: AsyncSession, call_record_id: str) -> tuple[Call | None, CallEvent | None]:
+    """A call record and the rejection the routing decision recorded for it (voice.calls.REJECTED_EVENT)."""
+    call = await session.get(Call, call_record_id)
+    if call is None:
+        return None, None
+    rejection = await session.scalar(
+        select(CallEvent).where(CallEvent.call_id == call_record_id, CallEvent.event == "rejected")
+    )
+    return call, rejection
 
 
 async def any_url_route(session: AsyncSession) -> bool:

@@ -95,6 +95,24 @@ async def queue(
     return len(snapshots)
 
 
+async def queue_rejection(
+    session: AsyncSession, call_record_id: str, account_id: str, number_id: str | None, now: datetime
+) -> int:
+    """The `completed` callback of a call the routing decision rejected (it has no call events: Kamailio's
+    stateless reply reports none), once: only when this decision recorded the rejection (`now`)."""
+    if not number_id:
+        return 0
+    found = await url_repository.number_route(session, number_id, account_id)
+    if found is None or not found[1].get("CallbackVoiceUrl"):
+        return 0
+    call, rejection = await url_repository.rejected_call(session, call_record_id)
+    if call is None or rejection is None or rejection.received_at != now or call.account_id != account_id:
+        return 0  # a Call-ID asked about again: its rejection was recorded (and queued) the first time
+    from mpaas.voice.calls import present  # deferred: voice.calls imports voice.events, which imports the hooks
+
+    return await queue(session, call, [(rejection, present(call))], now)
+
+
 async def resolve(
     session: AsyncSession, payloads: Sequence[dict], now: datetime | None
 ) -> dict[str, Destination | None]:

@@ -187,7 +187,17 @@ async def build_world(api: Api) -> World:
     await _hold(api, ids["SubscriberId"], [filtered])
     made = {"SubscriberId": ids["SubscriberId"], "Phone": filtered, "FilterMode": "BLACKLIST"}
     ids["CallFilterId"] = (await api.ok("POST", "/v1.0/subscribers/call-filter", json=made))["FilterId"]
+    ids["MessageFilterId"] = await _message_filter(world)
     return world
+
+
+async def _message_filter(world: World) -> str:
+    """A message filter of the world's subscriber, on a fresh number of its own."""
+    api, ids = world.api, world.ids
+    number = (await world.number())["PhoneNumberAssigned"]
+    await _hold(api, ids["SubscriberId"], [number])
+    made = {"SubscriberId": ids["SubscriberId"], "Phone": number, "FilterMode": "ACTIVE"}
+    return (await api.ok("POST", "/v1.0/subscribers/message-filter", json=made))["FilterId"]
 
 
 async def _hold(api: Api, subscriber_id: str, numbers: list[str]) -> None:
@@ -222,6 +232,8 @@ async def prepare(world: World, method: str, path: str, ids: dict[str, str], num
         # Two samples port the same number in: the earlier order is cancelled first (one open order per number).
         await api.ok("POST", "/v1.0/numbers/portin/cancel", json={"OrderId": world.open_port_in})
         world.open_port_in = ""
+    elif key == ("POST", "/v1.0/subscribers/message-filter/delete"):
+        ids["MessageFilterId"] = await _message_filter(world)  # the delete consumes it: its own
     elif key in {("POST", "/v1.0/webhook/update"), ("POST", "/v1.0/webhook/delete")}:
         hook = {"WebhookUrl": "https://example.com/events", "SubscribedEvents": "Order_Update"}
         ids["WebhookId"] = (await api.ok("POST", "/v1.0/webhook/create", json=hook))["WebhookId"]

@@ -12,7 +12,6 @@ asked over a kept-open connection call after call (the question sits inside the 
 from __future__ import annotations
 
 import asyncio
-import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -170,13 +169,20 @@ class VoiceUrlClient:
         self._pools.clear()
 
 
-# One client per event loop (a pool's connections and semaphore belong to the loop that made them) and policy.
-_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, VoiceUrlClient]] = weakref.WeakKeyDictionary()
+# One client per event loop (a pool's connections and semaphore belong to the loop that made them) and policy. Not
+# a WeakKeyDictionary: a client's connections refer to their loop, so the loop would never be collected. The clients
+# of loops that were closed (one per test, say) are dropped when the next loop asks: their sockets close with them.
+_CLIENTS: dict[asyncio.AbstractEventLoop, dict[str, VoiceUrlClient]] = {}
 
 
 def client_for(policy: EgressPolicy) -> VoiceUrlClient:
     """This process's client (for the running event loop) under `policy`."""
-    per_loop = _CLIENTS.setdefault(asyncio.get_running_loop(), {})
+    loop = asyncio.get_running_loop()
+    per_loop = _CLIENTS.get(loop)
+    if per_loop is None:
+        for closed in [other for other in _CLIENTS if other.is_closed()]:
+            del _CLIENTS[closed]
+        per_loop = _CLIENTS[loop] = {}
     client = per_loop.get(policy.spec)
     if client is None or client.policy != policy:
         client = per_loop[policy.spec] = VoiceUrlClient(policy)

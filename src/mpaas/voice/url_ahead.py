@@ -16,6 +16,8 @@ from mpaas.voice.routing_schemas import RouteRequest
 
 
 async def _ask_ahead(request: Request, platform: PlatformDep) -> None:
+    if not await url_routing.url_routes_exist(platform.db):
+        return  # most deployments: not even the body is read again
     try:
         body = RouteRequest.model_validate(json.loads(await request.body()))
     except (ValueError, ValidationError):

@@ -107,7 +107,7 @@ async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: d
     workgroups) come later, so a call they refuse or route elsewhere may have been asked about and not placed."""
     _ASKED_AHEAD.set(None)
     called = normalize_e164(body.to)
-    if called is None or not await _url_routes_exist(db):
+    if called is None or not await url_routes_exist(db):
         return
     async with db.quick_read() as session:
         inputs = await routing_repository.number_inputs(session, called)
@@ -147,7 +147,7 @@ URL_ROUTES_CHECK_SECONDS = 1.0
 _url_routes: weakref.WeakKeyDictionary[Database, tuple[float, bool]] = weakref.WeakKeyDictionary()
 
 
-async def _url_routes_exist(db: Database) -> bool:
+async def url_routes_exist(db: Database) -> bool:
     known = _url_routes.get(db)
     clock = time.monotonic()
     if known is not None and clock - known[0] < URL_ROUTES_CHECK_SECONDS:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +39,6 @@ from mpaas.core.call_refusal import Reject
 from mpaas.core.phone import normalize_e164
 from mpaas.guardian import alerts, repository
 from mpaas.guardian.schemas import ADOLESCENT, CHILD, INACTIVE, MONITOR_ONLY, PRESETS, TEENAGER, WHITELIST
-from mpaas.models import CallFilter
 
 INBOUND, OUTBOUND = "inbound", "outbound"  # voice.calls' direction values
 # Short codes that reach emergency services somewhere: never refused by a filter.
@@ -82,9 +82,10 @@ def _canonical(value: str) -> str | None:
 
 
 def evaluate(
-    found: CallFilter, *, direction: str, own_number: str, other_number: str, guardian_phones: frozenset[str]
+    found: Any, *, direction: str, own_number: str, other_number: str, guardian_phones: frozenset[str]
 ) -> Violation | None:
-    """The first rule of `found` that refuses this call, or None. Pure: the screening reads, this decides."""
+    """The first rule of `found` (a CallFilter, or a row of its columns) that refuses this call, or None. Pure:
+    the screening reads, this decides."""
     mode = found.filter_mode
     preset = mode if mode in PRESETS else None
     if direction == OUTBOUND and "".join(ch for ch in (other_number or "") if ch.isdigit()) in EMERGENCY:
@@ -113,7 +114,7 @@ def evaluate(
     return None
 
 
-def applies(found: CallFilter, direction: str) -> bool:
+def applies(found: Any, direction: str) -> bool:
     if found.enforcement == INACTIVE:
         return False
     return bool(found.apply_to_inbound) if direction == INBOUND else bool(found.apply_to_outbound)

@@ -50,6 +50,17 @@ voice-deps:
 	else echo "voice-deps: installing" $$missing; \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
 
+# The console's browser tests (tests/console/test_browser.py, docs/console.md): Debian's Chromium and its
+# chromedriver, driven headless by Selenium. Installs only what is missing (one apt-get update first).
+CONSOLE_PACKAGES := chromium chromium-driver
+
+console-deps:
+	@missing=$$(for p in $(CONSOLE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "console-deps: all present ($(CONSOLE_PACKAGES))"; \
+	else echo "console-deps: installing" $$missing; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
+
 bench: install
 	$(BIN)/python bench/api.py
 

@@ -104,6 +104,7 @@ def serve(
     console.print(f"  AccountKey    {demo.account_key}")
     console.print(f"  AccountSecret {demo.account_secret}")
     console.print(f"  AccountId     {demo.account_id}")
+    console.print(f"  console       {base}/console  (sign in as Distributor with the AccountKey and AccountSecret)")
     console.print(f"  operator token: {'MPAAS_OPERATOR_TOKEN' if token_file is None else escape(str(token_file))}")
     _, key_file = ensure_key(settings)  # made by the platform's start above when neither was there
     console.print(f"  secrets key:    {'MPAAS_SECRETS_KEY' if key_file is None else escape(str(key_file))}")

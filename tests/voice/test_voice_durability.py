@@ -20,6 +20,7 @@ from mpaas.app import create_app
 from mpaas.models.calls import Call
 from mpaas.roles.platform import Platform
 from support.api import make_message_route, make_voice_route, provision
+from support.calls import event, post_events
 from support.sip import (
     SCENARIOS,
     SECRET,
@@ -33,8 +34,6 @@ from support.sip import (
     sip_settings,
     sipp_or_skip,
 )
-
-pytestmark = pytest.mark.process
 
 CALLS = 40
 RATE = 8  # calls/s: the run lasts about 5 s, mpaas is down for about 1.5 s of it
@@ -99,6 +98,7 @@ async def _until(check, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.2)
 
 
+@pytest.mark.process
 async def test_calls_during_an_mpaas_restart_have_one_final_record_each(
     app, api, numbers, platform, settings, tmp_path, httpserver
 ):
@@ -178,6 +178,7 @@ async def test_calls_during_an_mpaas_restart_have_one_final_record_each(
     assert by_kind["Call_Ringing"] == answered and by_kind["Call_In_Progress"] == answered
 
 
+@pytest.mark.process
 def test_a_backlog_of_events_larger_than_one_batch_buffer_is_delivered_in_order(tmp_path) -> None:
     """mpaas refuses events while 30 calls are made (90 events, about 10 KB: more than Kamailio's default 8 KB
     buffer for a function's argument, which once held a full batch back for good); once it takes them again, every
@@ -214,3 +215,45 @@ def test_a_backlog_of_events_larger_than_one_batch_buffer_is_delivered_in_order(
     for e in events:
         by_call.setdefault(e["CallId"], []).append(e["Event"])
     assert len(by_call) == 30 and all(names == ["ringing", "answered", "ended"] for names in by_call.values())
+
+
+@pytest.mark.no_workers
+async def test_an_unrouted_failure_makes_the_record_once_inbound_with_its_account(api, numbers, platform, http):
+    """The event Kamailio queues for a call it refused because mpaas did not answer: the record is made as the
+    decision would have (inbound: the called number's account), finished failed 503, and sent again it is still
+    one record. Outbound, the caller id was never checked: the record has no account."""
+    route_id = await make_voice_route(api, TrunkIp1="20.87.87.87")
+    number = (
+        await provision(
+            api,
+            await make_message_route(api),
+            AreaCode="801",
+            VoiceEnabled=True,
+            ProductType="Sms+Data+Voice",
+            VoiceRouteId=route_id,
+        )
+    )["PhoneNumberAssigned"]
+    inbound = event(
+        "failed", "u1@10.0.0.1", 1, Code=503, Reason="Service Unavailable", Unrouted=True,
+        From="12125550100", To=number.removeprefix("+"),
+    )  # fmt: skip
+    outbound = event(
+        "failed", "u2@10.0.0.1", 2, Code=503, Reason="Service Unavailable", Unrouted=True,
+        From=number.removeprefix("+"), To="12125550123",
+    )  # fmt: skip
+    for _ in range(2):  # Kamailio sends a batch again when the answer was lost
+        answer = await post_events(http, inbound, outbound, secret=SECRET)
+        assert answer.status_code == 200, answer.text
+    records = {r.sip_call_id: r for r in await _records(platform)}
+    assert len(records) == 2
+    got = records["u1@10.0.0.1"]
+    assert (got.account_id, got.direction, got.status, got.disposition, got.sip_code) == (
+        api.account_id,
+        "inbound",
+        "completed",
+        "failed",
+        503,
+    )
+    assert got.number_id is not None
+    other = records["u2@10.0.0.1"]
+    assert (other.account_id, other.direction, other.disposition) == (None, "outbound", "failed")

@@ -73,9 +73,7 @@ async def submittable(session: AsyncSession, message_ids: list[str]) -> dict[str
     result = await session.execute(
         select(
             Message.id, Message.from_number, Message.to_number, Message.body, Message.media, Message.message_route_id
-        ).where(
-            Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None)
-        )
+        ).where(Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None))
     )
     rows = result.all()
     texts = await media.load(session, (row.media for row in rows))

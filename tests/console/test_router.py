@@ -249,3 +249,59 @@ async def test_operator_redrives_dead_jobs(console, platform, tenant):
     done = await console.post("/console/ops/jobs/redrive", data={"csrf_token": csrf_of(page.text), "all": "1"})
     assert done.status_code == 303 and "Re-drove%201" in done.headers["location"]
     assert (await console.get("/console/numbers")).status_code == 403
+
+
+async def test_data_usage_chart_of_the_month(console, tenant, http, platform):
+    now = platform.clock.now()
+    ingested = await http.post(
+        "/ops/v1/usage",
+        headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"},
+        json={
+            "Records": [
+                {
+                    "RecordId": "r1",
+                    "PhoneNumber": tenant.numbers[0],
+                    "Bytes": 3 * 1024 * 1024,
+                    "Timestamp": now.isoformat(),
+                },
+                {
+                    "RecordId": "r2",
+                    "PhoneNumber": tenant.numbers[0],
+                    "Bytes": 1024 * 1024,
+                    "Timestamp": now.isoformat(),
+                },
+            ]
+        },
+    )
+    assert ingested.status_code == 200, ingested.text
+    await sign_in(console, "subscriber", tenant.subscriber, PASSWORD)
+    page = await console.get(f"/console/numbers/{tenant.numbers[0]}/usage")
+    assert page.status_code == 200
+    assert "<svg" in page.text and f"day {now.day}: 4.0 MB" in page.text
+    assert f"<td>{now.day}</td><td>{4 * 1024 * 1024}</td>" in page.text
+    assert (await console.get(f"/console/numbers/{tenant.numbers[1]}/usage")).status_code == 404
+
+
+async def test_statement_page_and_csv(console, tenant):
+    await sign_in(console, "subscriber", tenant.manager, PASSWORD)
+    page = await console.get("/console/statements?period=2026-01")
+    assert page.status_code == 200 and 'id="statement-total"' in page.text
+    csv_response = await console.get("/console/statements.csv?period=2026-01")
+    assert csv_response.status_code == 200
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv_response.headers["content-disposition"]
+    assert csv_response.text.splitlines()[0].startswith("ChargeId,CreatedOn")
+    assert (await console.get("/console/statements?period=bad")).status_code == 400
+    assert (await console.get("/console/statements?account=AID-not-mine")).status_code == 400
+
+
+async def test_subscribers_and_catalog_pages(app, tenant):
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+        await sign_in(c, "subscriber", tenant.admin, PASSWORD)
+        subscribers = await c.get("/console/subscribers")
+        assert subscribers.status_code == 200 and tenant.subscriber in subscribers.text
+        assert (await c.get("/console/catalog")).status_code == 200
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+        await sign_in(c, "subscriber", tenant.subscriber, PASSWORD)
+        for path in ("/console/subscribers", "/console/catalog", "/console/statements", "/console/statements.csv"):
+            assert (await c.get(path)).status_code == 403, path

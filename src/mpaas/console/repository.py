@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.console.models import ConsoleSession
-from mpaas.models import Account, Distributor, Subscriber, WebhookAttempt
+from mpaas.models import Account, Distributor, Subscriber, UsageRecord, WebhookAttempt
 
 
 async def add_session(session: AsyncSession, row: ConsoleSession) -> None:
@@ -74,3 +74,16 @@ async def recent_webhook_attempts(
         .limit(limit)
     )
     return list(result.scalars().all())
+
+
+async def daily_usage(session: AsyncSession, number: str, start: datetime, end: datetime) -> dict[int, int]:
+    """Bytes used by a number (already found through the API's scoping) per day of month, from `start` to `end`."""
+    result = await session.execute(
+        select(UsageRecord.occurred_at, UsageRecord.bytes).where(
+            UsageRecord.number == number, UsageRecord.occurred_at >= start, UsageRecord.occurred_at <= end
+        )
+    )
+    days: dict[int, int] = {}
+    for occurred, nbytes in result.all():
+        days[occurred.day] = days.get(occurred.day, 0) + int(nbytes)
+    return days

@@ -8,6 +8,8 @@ Forms are `application/x-www-form-urlencoded` (parsed here: no multipart depende
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -17,12 +19,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 
+from mpaas.billing import engine as billing_engine
+from mpaas.billing import statement
+from mpaas.catalog import presenters as catalog_presenters
+from mpaas.console import charts, sessions
 from mpaas.console import repository as console_repository
-from mpaas.console import sessions
 from mpaas.console.sessions import Viewer
 from mpaas.core.errors import ApiError
 from mpaas.core.jobs.queue import count_by_status, list_jobs, redrive
 from mpaas.dependencies import platform_of
+from mpaas.distributors import service as distributors
 from mpaas.messaging import queries as message_queries
 from mpaas.messaging import service as messaging
 from mpaas.messaging.schemas import OutboundRequest
@@ -35,6 +41,8 @@ from mpaas.numbers.presenters import NumberView
 from mpaas.numbers.provisioning import service as provisioning
 from mpaas.numbers.provisioning.schemas import AvailabilityRequest, ProvisionRequest
 from mpaas.numbers.swaps import SwapAllowance
+from mpaas.numbers.usage import service as usage
+from mpaas.numbers.usage.schemas import NumbersRequest
 from mpaas.ops import service as ops
 from mpaas.routes import service as routes
 from mpaas.webhooks import queries as webhook_queries
@@ -656,3 +664,172 @@ async def ops_redrive(request: Request) -> Response:
         moved = await redrive(session, platform.clock.now(), job_ids=job_ids, all_dead=form.get("all") == "1")
     platform.jobs.notify()
     return RedirectResponse(f"{PREFIX}/ops?notice={quote(f'Re-drove {moved} dead job(s).')}", status_code=303)
+
+
+# ---- usage, statements, subscribers, catalog ----------------------------------------------------------------
+
+
+@router.get("/numbers/{number}/usage")
+async def number_usage(request: Request, number: str) -> Response:
+    """The number's data usage: the API's usage info (used, remaining, behaviour) and a chart of the month's days."""
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if viewer.is_operator:
+        return denied(request, viewer)
+    found = await _number_or_none(request, viewer, number) if viewer.may_see_number(number) else None
+    if found is None:
+        return not_found(request, viewer, "such number in your console")
+    assert viewer.principal is not None
+    platform = platform_of(request)
+    now = platform.clock.now()
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    async with platform.db.read() as session:
+        info = await usage.info_of(
+            session, viewer.principal, NumbersRequest.model_validate({"PhoneNumbers": [{"Number": found.number}]})
+        )
+        daily = await console_repository.daily_usage(session, found.number, start, now)
+    days = [(day, daily.get(day, 0)) for day in range(1, now.day + 1)]
+    return render(
+        request,
+        "usage.html",
+        viewer,
+        number=found.number,
+        info=info["PhoneNumbers"][0],
+        chart=charts.bars(days),
+        month=start.strftime("%B %Y"),
+        days=days,
+    )
+
+
+def _period(request: Request) -> str:
+    now = platform_of(request).clock.now()
+    return q(request, "period") or now.strftime("%Y-%m")
+
+
+async def _statement(request: Request, viewer: Viewer) -> tuple[str, str, Any, list]:
+    assert viewer.principal is not None
+    platform = platform_of(request)
+    account = viewer.principal.resolve_account(q(request, "account") or None)
+    period = _period(request)
+    try:
+        billing_engine.parse_period(period)
+    except ValueError:
+        raise ApiError(400, "The period must look like YYYY-MM (e.g. 2026-01).") from None
+    async with platform.db.read() as session:
+        built = await statement.build(session, account, period, platform.settings.billing_currency)
+    return account, period, built, [statement.charge_wire(c) for c in built.charges]
+
+
+@router.get("/statements")
+async def statements_page(request: Request) -> Response:
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.sees_account:
+        return denied(request, viewer)
+    assert viewer.principal is not None
+    try:
+        account, period, built, charges = await _statement(request, viewer)
+    except ApiError as exc:
+        return render(request, "error.html", viewer, status=exc.status, title="Statement", message=exc.message)
+    return render(
+        request,
+        "statements.html",
+        viewer,
+        accounts=viewer.principal.account_ids,
+        account=account,
+        period=period,
+        wire=statement.statement_wire(built),
+        charges=charges,
+    )
+
+
+@router.get("/statements.csv")
+async def statement_csv(request: Request) -> Response:
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.sees_account:
+        return denied(request, viewer)
+    try:
+        account, period, _built, charges = await _statement(request, viewer)
+    except ApiError as exc:
+        return render(request, "error.html", viewer, status=exc.status, title="Statement", message=exc.message)
+    out = io.StringIO()
+    columns = [
+        "ChargeId",
+        "CreatedOn",
+        "SubscriptionId",
+        "PackageId",
+        "PackageName",
+        "Kind",
+        "Description",
+        "Amount",
+        "Currency",
+    ]
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for charge in charges:
+        writer.writerow({k: _csv_safe(str(charge.get(k) if charge.get(k) is not None else "")) for k in columns})
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="statement-{account}-{period}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (descriptions and names come from API callers)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_amount(value) else value
+
+
+def _is_amount(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+@router.get("/subscribers")
+async def subscribers_list(request: Request) -> Response:
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.sees_account:
+        return denied(request, viewer)
+    assert viewer.principal is not None
+    try:
+        page = int(q(request, "page") or 1)
+        async with platform_of(request).db.read() as session:
+            total, records = await distributors.subscribers_page(session, viewer.principal, page, 50)
+    except (ApiError, ValueError) as exc:
+        message = exc.message if isinstance(exc, ApiError) else "The page must be a number."
+        return render(request, "error.html", viewer, status=400, title="Subscribers", message=message)
+    return render(request, "subscribers.html", viewer, total=total, subscribers=records, page=page)
+
+
+@router.get("/catalog")
+async def catalog_page(request: Request) -> Response:
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.sees_account:
+        return denied(request, viewer)
+    assert viewer.principal is not None
+    async with platform_of(request).db.read() as session:
+        products = await distributors.products(session, viewer.principal, "All")
+        packages = await distributors.packages(session, viewer.principal, "All")
+        _, subscriptions = await distributors.account_subscriptions(session, viewer.principal, None, "All")
+    return render(
+        request,
+        "catalog.html",
+        viewer,
+        products=[catalog_presenters.product(p) for p in products],
+        packages=[catalog_presenters.package(p) for p in packages],
+        subscriptions=[catalog_presenters.subscription(s) for s in subscriptions],
+    )

@@ -28,6 +28,7 @@ from mpaas.console.models import ConsoleSession
 from mpaas.core.security.failures import Locked
 from mpaas.core.security.operator import load_operator_token, token_matches
 from mpaas.roles.platform import Platform
+from mpaas.subscribers import repository as subscribers
 
 COOKIE = "mpaas_console"
 LOGIN_CSRF_COOKIE = "mpaas_console_login"
@@ -203,5 +204,8 @@ async def viewer(platform: Platform, raw: str | None) -> Viewer | None:
             row.csrf_token,
             Principal(distributor_id=account.distributor_id, account_ids=(account.id,)),
             subscriber_id=sub.id,
-            own_numbers=tuple(sub.phone_numbers or ()),
+            # as the API's subscriber record lists them: its PhoneNumbers and the numbers assigned to it
+            own_numbers=tuple(
+                dict.fromkeys([*(sub.phone_numbers or ()), *await subscribers.assigned_numbers(session, sub.id)])
+            ),
         )

@@ -40,7 +40,8 @@ models: install
 
 # Voice (docs/voice.md): Kamailio and its modules, and sipp for the call tests, from Debian's packages. Installs
 # only what is missing (one apt-get update first); a no-op when everything is there.
-VOICE_PACKAGES := kamailio kamailio-utils-modules kamailio-json-modules kamailio-extra-modules sip-tester
+VOICE_PACKAGES := kamailio kamailio-utils-modules kamailio-json-modules kamailio-extra-modules kamailio-tls-modules \
+	sip-tester
 SUDO ?= $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 voice-deps:

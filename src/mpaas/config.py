@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     # Base URL at which Kamailio reaches this mpaas (http://127.0.0.1:8080); unset, `mpaas serve`/`mpaas sip` use
     # the API's own host and port.
     sip_api_url: str | None = None
+    # Kamailio's TLS certificate and private key (PEM files): set both to listen on tls: and to reach trunks whose
+    # transport is TLS (docs/voice.md); needs Debian's kamailio-tls-modules (make voice-deps).
+    sip_tls_certificate: Path | None = None
+    sip_tls_private_key: Path | None = None
     # How long a URL route's VoiceUrl may take to answer (the call waits: it is asked inside the routing decision),
     # in seconds; past it the call is refused 504. Keep it under Kamailio's wait for the decision (2 s).
     voice_url_timeout_seconds: float = Field(1.5, gt=0, le=30)

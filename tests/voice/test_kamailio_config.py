@@ -3,7 +3,12 @@ running it; `kamailio -c` must accept what we render."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import ssl
 import subprocess
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +18,9 @@ from mpaas.voice.supervisor import ensure_sip_secret, voice_off_reason
 from support.sip import (
     SECRET,
     FakeMpaas,
+    free_tcp_port,
     kamailio_or_skip,
+    route_to,
     running_kamailio,
     sip_port,
     sip_settings,
@@ -93,3 +100,117 @@ def test_a_rejection_carries_a_reason_header_to_the_caller(tmp_path) -> None:
     assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
     (trace,) = tmp_path.glob("uac_rejected_403_reason_*_messages.log")
     assert 'Reason: SIP;cause=403;text="Route Disabled"' in trace.read_text(errors="replace")
+
+
+def _tls_or_skip() -> None:
+    kamailio_or_skip()
+    if not Path("/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so").exists() and not list(
+        Path("/usr/lib").glob("*/kamailio/modules/tls.so")
+    ):
+        pytest.skip("Kamailio's tls module is not installed (kamailio-tls-modules: make voice-deps)")
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+
+
+def _certificate(tmp_path: Path) -> tuple[Path, Path]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def test_tls_needs_a_certificate_and_its_key(tmp_path) -> None:
+    with pytest.raises(KamailioConfigError, match="needs MPAAS_SIP_TLS_CERTIFICATE"):
+        _params(tmp_path, listen="tls:127.0.0.1:5999")
+    cert = tmp_path / "cert.pem"
+    cert.write_text("x")
+    settings = Settings(data_dir=tmp_path, sip_listen="udp:127.0.0.1:5999", sip_tls_certificate=cert)
+    with pytest.raises(KamailioConfigError, match="go together"):
+        KamailioParams.from_settings(settings, api_url="http://127.0.0.1:8080", secret=SECRET)
+
+
+@pytest.mark.process
+def test_kamailio_listens_on_tls_with_the_configured_certificate(tmp_path) -> None:
+    """`MPAAS_SIP_LISTEN=tls:...`: Kamailio loads the tls module with our certificate and answers SIP over TLS
+    (an OPTIONS over Python's ssl: this machine's sipp is built without TLS; openssl makes the certificate)."""
+    _tls_or_skip()
+    cert, key = _certificate(tmp_path)
+    port = free_tcp_port()
+    settings = Settings(
+        data_dir=tmp_path,
+        sip_listen=f"tls:127.0.0.1:{port}",
+        sip_children=2,
+        sip_shared_memory_mb=64,
+        sip_shared_secret=SECRET,
+        sip_tls_certificate=cert,
+        sip_tls_private_key=key,
+    )
+    options = (
+        f"OPTIONS sip:127.0.0.1:{port};transport=tls SIP/2.0\r\n"
+        "Via: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKtls1\r\nFrom: <sip:ping@127.0.0.1>;tag=1\r\n"
+        f"To: <sip:127.0.0.1:{port}>\r\nCall-ID: tls-1@mpaas\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+        "Content-Length: 0\r\n\r\n"
+    )
+    with FakeMpaas(route_to(1)) as mpaas, running_kamailio(settings, mpaas.url):
+        answer = _tls_exchange(port, options)
+    assert answer.startswith("SIP/2.0 200"), answer
+
+
+def _tls_exchange(port: int, message: str) -> str:
+    """Send one SIP message over TLS (the certificate is ours, self-signed: not verified) and read the reply."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, context.wrap_socket(raw) as tls:
+        tls.sendall(message.encode())
+        return tls.recv(4096).decode(errors="replace")
+
+
+@pytest.mark.process
+def test_a_call_to_a_tls_trunk_is_relayed_over_tls(tmp_path) -> None:
+    """With a certificate configured, a branch with `;transport=tls` (a trunk whose TrunkTransport is TLS) is
+    relayed over TLS: the trunk here is a TLS server of this test that receives the INVITE (sipp, the carrier,
+    calls over UDP)."""
+    _tls_or_skip()
+    sipp_or_skip()
+    cert, key = _certificate(tmp_path)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(15)
+    trunk_port = listener.getsockname()[1]
+    received: list[str] = []
+
+    def trunk() -> None:
+        try:
+            conn, _ = listener.accept()
+            with server_context.wrap_socket(conn, server_side=True) as tls:
+                tls.settimeout(10)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                received.append(data.decode(errors="replace"))
+        except OSError as error:
+            received.append(f"error: {error!r}")
+
+    def decide(request: dict) -> dict:
+        uri = f"sip:{request['To']}@127.0.0.1:{trunk_port};transport=tls"
+        return {"version": "1.0", "routing": "serial", "routes": [{"uri": uri, "fr_timer": 2000}], "call": {}}
+
+    thread = threading.Thread(target=trunk, daemon=True)
+    thread.start()
+    settings = sip_settings(tmp_path).model_copy(update={"sip_tls_certificate": cert, "sip_tls_private_key": key})
+    with FakeMpaas(decide) as mpaas, running_kamailio(settings, mpaas.url):
+        sipp_uac(sip_port(settings), tmp_path, to="18015557000")  # the trunk never answers: the call fails
+        thread.join(timeout=15)
+    listener.close()
+    assert received and received[0].startswith("INVITE sip:18015557000@127.0.0.1:"), received
+    assert "Via: SIP/2.0/TLS" in received[0]

@@ -22,6 +22,7 @@ from mpaas.config import Settings
 ROUTE_PATH = "/sip/v1/route"
 EVENTS_PATH = "/sip/v1/events"
 CONFIG_FILE = "kamailio.cfg"
+TLS_CONFIG_FILE = "kamailio-tls.cfg"
 # Seconds Kamailio waits for one mpaas answer (http_client's connection_timeout: the whole request, whole
 # seconds). A route query holds its SIP worker that long at worst; a stuck mpaas means a 503 to the caller.
 HTTP_TIMEOUT_SECONDS = 2
@@ -39,6 +40,7 @@ EVENT_INTERVAL_MICROSECONDS = 100_000
 RETRY_AFTER_SECONDS = 5
 
 _SAFE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{8,256}")
+_SAFE_PATH = re.compile(r"/[A-Za-z0-9._/-]+")
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/-]*)?")
 
 
@@ -56,6 +58,10 @@ class KamailioParams:
     # bench/voice.py only: relay every INVITE to this host:port by a static rule instead of asking mpaas (the
     # baseline the routed rate is compared with).
     static_target: str | None = None
+    # PEM files (MPAAS_SIP_TLS_CERTIFICATE, MPAAS_SIP_TLS_PRIVATE_KEY): with them the tls module is loaded (a tls:
+    # listen, and TLS to trunks); without, a tls: listen is refused.
+    tls_certificate: Path | None = None
+    tls_private_key: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, api_url: str, secret: str) -> KamailioParams:
@@ -69,7 +75,27 @@ class KamailioParams:
             raise KamailioConfigError(
                 "MPAAS_SIP_SHARED_SECRET must be 8 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -"
             )
-        return cls(settings.sip_listen, api_url, secret, settings.sip_children, settings.data_dir.resolve())
+        certificate, key = settings.sip_tls_certificate, settings.sip_tls_private_key
+        if (certificate is None) != (key is None):
+            raise KamailioConfigError("MPAAS_SIP_TLS_CERTIFICATE and MPAAS_SIP_TLS_PRIVATE_KEY go together: set both")
+        if settings.sip_listen.startswith("tls:") and certificate is None:
+            raise KamailioConfigError(
+                "MPAAS_SIP_LISTEN tls: needs MPAAS_SIP_TLS_CERTIFICATE and MPAAS_SIP_TLS_PRIVATE_KEY"
+            )
+        for name, path in (("MPAAS_SIP_TLS_CERTIFICATE", certificate), ("MPAAS_SIP_TLS_PRIVATE_KEY", key)):
+            if path is not None and not _SAFE_PATH.fullmatch(str(path.resolve())):
+                raise KamailioConfigError(f"{name} must be a path of letters, digits and ._/- only, not {str(path)!r}")
+            if path is not None and not path.is_file():
+                raise KamailioConfigError(f"{name}: {path} is not a file")
+        return cls(
+            settings.sip_listen,
+            api_url,
+            secret,
+            settings.sip_children,
+            settings.data_dir.resolve(),
+            tls_certificate=certificate.resolve() if certificate else None,
+            tls_private_key=key.resolve() if key else None,
+        )
 
 
 def render(params: KamailioParams) -> str:
@@ -85,10 +111,22 @@ def render(params: KamailioParams) -> str:
         template = template.replace(decide, "    route(STATIC);\n", 1) + _STATIC_ROUTE.replace(
             "@STATIC@", params.static_target
         )
+    tls = params.tls_certificate is not None
+    tls_lines = (
+        f'enable_tls=yes\nloadmodule "tls.so"\nmodparam("tls", "config", "{params.data_dir / TLS_CONFIG_FILE}")\n'
+        if tls
+        else ""
+    )
+    if tls and proto != "tls":
+        # Kamailio sends over TLS only from a TLS socket: for trunks reached over TLS it also listens on TLS, at
+        # the next port of the same address (udp:10.0.0.5:5060 -> tls:10.0.0.5:5061).
+        host, port = params.listen.split(":", 1)[1].rsplit(":", 1)
+        tls_lines += f"listen=tls:{host}:{int(port) + 1}\n"
     return (
-        template.replace("@LISTEN@", params.listen)
+        template.replace("@TLS@\n", tls_lines)
+        .replace("@LISTEN@", params.listen)
         .replace("@CHILDREN@", str(params.children))
-        .replace("@DISABLE_TCP@", "no" if proto in ("tcp", "tls") else "yes")
+        .replace("@DISABLE_TCP@", "no" if proto in ("tcp", "tls") or tls else "yes")
         .replace("@CTL@", str(params.data_dir / "kamailio-ctl.sock"))
         .replace("@HTTPCON@", base)
         .replace("@ROUTE_PATH@", prefix + ROUTE_PATH)
@@ -105,10 +143,28 @@ def render(params: KamailioParams) -> str:
     )
 
 
+def render_tls(params: KamailioParams) -> str:
+    """The tls module's configuration: our certificate as server and client. Trunks' certificates are not verified
+    (a trunk is named by an address or a name the route gives, often with a private CA): docs/voice.md."""
+    return (
+        "# Rendered by mpaas (src/mpaas/voice/kamailio.py); edits are overwritten at each start.\n"
+        "[server:default]\nmethod = TLSv1.2+\n"
+        f"certificate = {params.tls_certificate}\nprivate_key = {params.tls_private_key}\n"
+        "verify_certificate = no\nrequire_certificate = no\n\n"
+        "[client:default]\nmethod = TLSv1.2+\n"
+        f"certificate = {params.tls_certificate}\nprivate_key = {params.tls_private_key}\n"
+        "verify_certificate = no\nrequire_certificate = no\n"
+    )
+
+
 def write_config(params: KamailioParams) -> Path:
-    """Render into `<data dir>/kamailio.cfg`, readable by the owner only (it holds the shared secret)."""
+    """Render into `<data dir>/kamailio.cfg`, readable by the owner only (it holds the shared secret), and the
+    tls module's `<data dir>/kamailio-tls.cfg` when TLS is configured."""
     path = params.data_dir / CONFIG_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
+    if params.tls_certificate is not None:
+        tls_path = params.data_dir / TLS_CONFIG_FILE
+        tls_path.write_text(render_tls(params))
     tmp = path.with_suffix(".cfg.tmp")
     tmp.write_text(render(params))
     tmp.chmod(0o600)
@@ -140,6 +196,7 @@ children=@CHILDREN@
 async_workers=@CHILDREN@
 listen=@LISTEN@
 disable_tcp=@DISABLE_TCP@
+@TLS@
 auto_aliases=no
 dns=no
 rev_dns=no

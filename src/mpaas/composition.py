@@ -26,6 +26,7 @@ from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.usage.radius import RadiusListener
 from mpaas.roles.platform import Platform
 from mpaas.roles.runtime import RoleParts, Startable
+from mpaas.voice import voice_callbacks
 from mpaas.webhooks import jobs as webhook_jobs
 
 
@@ -34,7 +35,9 @@ def worker_handlers(platform: Platform) -> dict[str, BatchHandler]:
     db, clock, queue = platform.db, platform.clock, platform.jobs
     return {
         messaging_jobs.RECEIPT_JOB: messaging_jobs.ApplyReceipts(db, clock, queue, _configured_carrier(platform)),
-        webhook_jobs.DELIVER_JOB: webhook_jobs.DeliverBatch(db, clock, queue, platform.webhooks),
+        webhook_jobs.DELIVER_JOB: webhook_jobs.DeliverBatch(
+            db, clock, queue, platform.webhooks, {voice_callbacks.TARGET: voice_callbacks.resolve}
+        ),
         **number_jobs.handlers(db, clock, queue, NumberPolicy.of(platform.settings)),
         **billing_jobs.handlers(db, clock, queue, platform.settings.billing_currency),
     }

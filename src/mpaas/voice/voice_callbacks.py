@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,12 +25,10 @@ from mpaas.core import ids
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.wire import iso
 from mpaas.voice import url_repository
+from mpaas.webhooks.delivery import SECRETS, Destination, _secrets
 from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 
-if TYPE_CHECKING:
-    from mpaas.webhooks.delivery import Destination
-
-TARGET = "voice_callback"  # the webhook.deliver job's target kind (webhooks/delivery.py resolves it here)
+TARGET = "voice_callback"  # the webhook.deliver target kind; `resolve` is handed to its handler (composition.py)
 EVENT_TYPE = "voice.status"
 # Derived event ids are UUIDs of version 5 in this namespace (as account webhooks' in webhooks/service.py).
 EVENT_ID_NAMESPACE = uuid.UUID("1f0c2a47-3b7e-4c55-8a0d-6a1e9b2c4d71")
@@ -118,8 +116,7 @@ async def resolve(
 ) -> dict[str, Destination | None]:
     """Where each voice callback goes now, by event id: None when its route is gone, disabled, another account's,
     or has no CallbackVoiceUrl any more."""
-    from mpaas.voice.url_routing import voice_url_target
-    from mpaas.webhooks.delivery import SECRETS, Destination, _secrets  # deferred: delivery imports this module
+    from mpaas.voice.url_routing import voice_url_target  # deferred: url_routing imports this module
 
     rows = await url_repository.routes(session, {p["route_id"] for p in payloads})
     account_ids = sorted({p["account_id"] for p in payloads})

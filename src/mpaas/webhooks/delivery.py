@@ -8,8 +8,10 @@ status_job)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -109,15 +111,25 @@ def _route_target(route, kind: str) -> WebhookTarget | None:
     )
 
 
+# Where events of a target kind another domain queues go (the voice routes' CallbackVoiceUrl,
+# voice/voice_callbacks.py), by event id; handed over by the composition point (webhooks imports no domain).
+TargetResolver = Callable[[AsyncSession, list[dict], datetime | None], Awaitable[dict[str, Destination | None]]]
+
+
 async def resolve_all(
-    session: AsyncSession, payloads: list[dict], now: datetime | None = None
+    session: AsyncSession,
+    payloads: list[dict],
+    now: datetime | None = None,
+    resolvers: Mapping[str, TargetResolver] = MappingProxyType({}),
 ) -> list[Destination | None]:
     """Where each event goes, with a handful of set-wise reads for the whole batch. `now` decides whether a
-    rotated-out signing secret still signs."""
-    from mpaas.voice import voice_callbacks  # deferred: voice imports this module
-
-    voice = [p for p in payloads if p["target"] == voice_callbacks.TARGET]
-    voice_destinations = await voice_callbacks.resolve(session, voice, now) if voice else {}
+    rotated-out signing secret still signs. `resolvers`: the target kinds of other domains, and where theirs go."""
+    other = {p["event_id"]: p for p in payloads if p["target"] in resolvers}  # another domain's kinds of target
+    resolved: dict[str, Destination | None] = {}
+    for kind, resolve in resolvers.items():
+        mine = [p for p in other.values() if p["target"] == kind]
+        if mine:
+            resolved.update(await resolve(session, mine, now))
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
 
@@ -131,8 +143,8 @@ async def resolve_all(
     secrets = {row.id: _secrets(row, now) for row in (await rows(SECRETS, account_ids)).values()}
     out: list[Destination | None] = []
     for p in payloads:
-        if p["target"] == voice_callbacks.TARGET:  # a voice route's CallbackVoiceUrl
-            out.append(voice_destinations.get(p["event_id"]))
+        if p["target"] in resolvers:
+            out.append(resolved.get(p["event_id"]))
             continue
         if p["target"] == "account":
             hook = hooks.get(p["webhook_id"])

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import cast
 
 from sqlalchemy import Table
@@ -17,7 +19,7 @@ from mpaas.core.db.database import Database
 from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookRejected, WebhookSender, WebhookUnreachable
 from mpaas.core.jobs.queue import ClaimedJob, JobQueue
 from mpaas.models import WebhookAttempt
-from mpaas.webhooks.delivery import Destination, event_body, resolve_all
+from mpaas.webhooks.delivery import Destination, TargetResolver, event_body, resolve_all
 
 DELIVER_JOB = "webhook.deliver"
 # With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
@@ -35,15 +37,23 @@ class DeliverBatch:
     """The batch handler of `webhook.deliver`: resolve every destination in one read, send concurrently,
     record all attempts in one write."""
 
-    def __init__(self, db: Database, clock: Clock, queue: JobQueue, sender: WebhookSender):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        queue: JobQueue,
+        sender: WebhookSender,
+        resolvers: Mapping[str, TargetResolver] = MappingProxyType({}),
+    ):
         self.db = db
         self.clock = clock
         self.queue = queue
         self.sender = sender
+        self.resolvers = resolvers  # other domains' target kinds (webhooks/delivery.py resolve_all)
 
     async def __call__(self, jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
         async with self.db.quick_read() as session:
-            destinations = await resolve_all(session, [job.payload for job in jobs], self.clock.now())
+            destinations = await resolve_all(session, [job.payload for job in jobs], self.clock.now(), self.resolvers)
         results = await asyncio.gather(*(self._attempt(job, d) for job, d in zip(jobs, destinations, strict=True)))
         failures: list[tuple[ClaimedJob, Exception]] = [
             (job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))

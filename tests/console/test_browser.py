@@ -374,4 +374,32 @@ def test_keyboard_and_narrow_screen(page, site):
         page.get(site.base + path)
         overflow = page.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)
-    shot(page, "numbers-360px")
+        shot(page, "360px-" + path.rsplit("/", 1)[1])
+
+
+def test_usage_statements_subscribers_and_routes_pages(page, site):
+    sign_in(page, site, "subscriber", site.emails["admin"], PASSWORD)
+    page.get(f"{site.base}/console/numbers/{site.good_number}")
+    page.find_element(By.LINK_TEXT, "Data usage this month").click()
+    assert page.find_element(By.CSS_SELECTOR, "svg.chart").get_attribute("role") == "img"
+    shot(page, "usage")
+    page.find_element(By.LINK_TEXT, "Statements").click()
+    assert (
+        page.find_element(By.ID, "csv")
+        .get_attribute("href")
+        .endswith(
+            ".csv?account="
+            + page.find_element(By.ID, "account").get_attribute("value")
+            + "&period="
+            + page.find_element(By.ID, "period").get_attribute("value")
+        )
+    )
+    shot(page, "statements")
+    page.find_element(By.LINK_TEXT, "Subscribers").click()
+    assert site.emails["subscriber"] in page.find_element(By.ID, "subscribers").text
+    shot(page, "subscribers")
+    page.find_element(By.LINK_TEXT, "Routes").click()
+    assert site.good_route in page.find_element(By.ID, "message-routes").text
+    shot(page, "routes")
+    page.find_element(By.LINK_TEXT, "Catalog").click()
+    assert page.find_element(By.TAG_NAME, "h1").text == "Catalog and subscriptions"

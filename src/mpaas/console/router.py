@@ -44,6 +44,7 @@ from mpaas.numbers.swaps import SwapAllowance
 from mpaas.numbers.usage import service as usage
 from mpaas.numbers.usage.schemas import NumbersRequest
 from mpaas.ops import service as ops
+from mpaas.routes import presenters as route_presenters
 from mpaas.routes import service as routes
 from mpaas.webhooks import queries as webhook_queries
 from mpaas.webhooks import service as webhooks
@@ -582,8 +583,6 @@ async def routes_page(request: Request) -> Response:
     if not viewer.sees_account:
         return denied(request, viewer)
     assert viewer.principal is not None
-    from mpaas.routes import presenters as route_presenters
-
     async with platform_of(request).db.read() as session:
         _, message_routes = await routes.list_message_routes(session, viewer.principal, None)
         _, voice_routes = await routes.list_voice_routes(session, viewer.principal, None)

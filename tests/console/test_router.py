@@ -246,6 +246,7 @@ async def test_operator_redrives_dead_jobs(console, platform, tenant):
     await sign_in(console, "operator", "", OPERATOR_TOKEN)
     page = await console.get("/console/ops")
     assert page.status_code == 200 and "console.test" in page.text and "Acme" in page.text
+    assert "No billing run scheduled for 2026-01" in (await console.get("/console/ops?period=2026-01")).text
     done = await console.post("/console/ops/jobs/redrive", data={"csrf_token": csrf_of(page.text), "all": "1"})
     assert done.status_code == 303 and "Re-drove%201" in done.headers["location"]
     assert (await console.get("/console/numbers")).status_code == 403

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 
 from mpaas.billing import engine as billing_engine
+from mpaas.billing import service as billing_service
 from mpaas.billing import statement
 from mpaas.catalog import presenters as catalog_presenters
 from mpaas.console import charts, sessions
@@ -634,10 +635,19 @@ async def ops_page(request: Request) -> Response:
         recent = await list_jobs(session, limit=20)
         distributors = await console_repository.distributors_with_counts(session)
     carriers = ops.carrier_states(request.app.state.runtime)
+    period = _period(request)
+    run = None
+    async with platform.db.read() as session:
+        try:
+            run = statement.run_wire(await billing_service.find_run(session, period))
+        except ApiError:
+            run = None  # never scheduled for this period
     return render(
         request,
         "ops.html",
         viewer,
+        period=period,
+        run=run,
         counts=counts,
         dead=dead,
         recent=recent,

@@ -3,6 +3,8 @@ form, role rules and tenancy, and that actions go through the API's services (th
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import httpx2
 import pytest
 from consolekit import PASSWORD, csrf_of, make_tenant, sign_in
@@ -306,3 +308,48 @@ async def test_subscribers_and_catalog_pages(app, tenant):
         await sign_in(c, "subscriber", tenant.subscriber, PASSWORD)
         for path in ("/console/subscribers", "/console/catalog", "/console/statements", "/console/statements.csv"):
             assert (await c.get(path)).status_code == 403, path
+
+
+HOSTILE = [
+    "\x00",
+    "%00",
+    "'; drop table messages; --",
+    "9" * 400,
+    "../../etc/passwd",
+    "<script>alert(1)</script>",
+    "-1",
+    "0",
+]
+
+
+async def test_hostile_input_never_gets_a_server_error(console, tenant):
+    await sign_in(console, "distributor", tenant.api.credential.account_key, tenant.api.credential.account_secret)
+    token = csrf_of((await console.get("/console/numbers")).text)
+    for value in HOSTILE:
+        part = quote(value, safe="")
+        for path, params in (
+            ("/console/numbers", {"status": value, "page": value}),
+            (f"/console/numbers/{part}", {}),
+            (f"/console/numbers/{part}/usage", {}),
+            ("/console/messages", {"number": value, "page": value, "start": value, "direction": value}),
+            (f"/console/messages/{part}", {}),
+            (f"/console/messages/{part}/live", {}),
+            ("/console/statements", {"period": value, "account": value}),
+            ("/console/statements.csv", {"period": value}),
+            ("/console/subscribers", {"page": value}),
+        ):
+            response = await console.get(path, params=params)
+            assert response.status_code < 500, (path, params, response.status_code)
+        for path, form in (
+            ("/console/numbers/search", {"area_code": value}),
+            ("/console/numbers/provision", {"area_code": value, "message_route_id": value, "product_type": value}),
+            (f"/console/numbers/{tenant.numbers[2]}/status", {"status_change": value, "effective_date": value}),
+            ("/console/send", {"from": value, "to": value, "body": value}),
+            ("/console/login", {"kind": value, "email": value, "password": value}),
+        ):
+            response = await console.post(path, data={"csrf_token": token, **form})
+            assert response.status_code < 500, (path, form, response.status_code)
+    assert (
+        "<script>alert(1)</script>"
+        not in (await console.get("/console/messages", params={"number": "<script>alert(1)</script>"})).text
+    )

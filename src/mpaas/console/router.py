@@ -84,15 +84,23 @@ def q(request: Request, name: str) -> str:
     wanted = name.lower()
     for key, value in request.query_params.multi_items():
         if key.lower() == wanted:
-            return value.strip()
+            return clean(value)
     return ""
+
+
+def clean(value: str) -> str:
+    """Text from a URL or form as the services may receive it: NUL characters dropped (PostgreSQL's text
+    cannot hold them), surrounding space trimmed, at most 2,000 characters."""
+    return value.replace("\x00", "").strip()[:2000]
 
 
 async def form_of(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise ApiError(413, "The form is too large.")
-    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    # NUL dropped (PostgreSQL's text cannot hold it); values otherwise as typed (a password keeps its spaces)
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {k: v.replace("\x00", "") for k, v in pairs}
 
 
 async def current(request: Request) -> Viewer | None:
@@ -374,6 +382,7 @@ async def number_page(request: Request, number: str, notice: str | None = None) 
         return to_login(request)
     if viewer.is_operator:
         return denied(request, viewer)
+    number = clean(number)
     found = await _number_or_none(request, viewer, number) if viewer.may_see_number(number) else None
     if found is None:
         return not_found(request, viewer, "such number in your console")
@@ -469,6 +478,7 @@ async def messages_page(request: Request) -> Response:
 
 async def _message(request: Request, viewer: Viewer, message_id: str) -> tuple[dict, dict] | None:
     assert viewer.principal is not None
+    message_id = clean(message_id)
     async with platform_of(request).db.read() as session:
         try:
             details = await message_queries.message_details(session, viewer.principal, message_id)
@@ -668,7 +678,7 @@ async def ops_redrive(request: Request) -> Response:
     if form is None:
         return csrf_failed(request, viewer)
     platform = platform_of(request)
-    job_ids = [int(v) for v in form.get("job_id", "").split(",") if v.strip().isdigit()]
+    job_ids = [int(v) for v in form.get("job_id", "").split(",") if v.strip().isdigit() and len(v.strip()) <= 18]
     async with platform.db.write() as session:
         moved = await redrive(session, platform.clock.now(), job_ids=job_ids, all_dead=form.get("all") == "1")
     platform.jobs.notify()
@@ -686,6 +696,7 @@ async def number_usage(request: Request, number: str) -> Response:
         return to_login(request)
     if viewer.is_operator:
         return denied(request, viewer)
+    number = clean(number)
     found = await _number_or_none(request, viewer, number) if viewer.may_see_number(number) else None
     if found is None:
         return not_found(request, viewer, "such number in your console")

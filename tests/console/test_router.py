@@ -353,3 +353,13 @@ async def test_hostile_input_never_gets_a_server_error(console, tenant):
         "<script>alert(1)</script>"
         not in (await console.get("/console/messages", params={"number": "<script>alert(1)</script>"})).text
     )
+
+
+async def test_a_changed_operator_token_ends_operator_sessions(console, platform, tenant):
+    await sign_in(console, "operator", "", OPERATOR_TOKEN)
+    assert (await console.get("/console/ops")).status_code == 200
+    platform.settings.operator_token = "a-new-operator-token"
+    try:
+        assert (await console.get("/console/ops")).status_code == 303
+    finally:
+        platform.settings.operator_token = OPERATOR_TOKEN

@@ -26,6 +26,7 @@ from mpaas.accounts.service import Principal
 from mpaas.console import repository
 from mpaas.console.models import ConsoleSession
 from mpaas.core.security.failures import Locked
+from mpaas.core.security.hashing import hash_secret
 from mpaas.core.security.operator import load_operator_token, token_matches
 from mpaas.roles.platform import Platform
 from mpaas.subscribers import repository as subscribers
@@ -113,9 +114,10 @@ async def sign_in(platform: Platform, kind: str, login: str, secret: str, addres
         raise await _fail(platform, budget_key, address)
     generation = 0
     if kind == "operator":
-        if not token_matches(load_operator_token(platform.settings), secret):
+        expected = load_operator_token(platform.settings)
+        if expected is None or not token_matches(expected, secret):
             raise await _fail(platform, budget_key, address)
-        subject = "operator"
+        subject = hash_id(expected)  # a changed operator token ends the operator's sessions
     elif kind in ("subscriber", "distributor"):
         async with platform.db.read() as session:
             if kind == "subscriber":
@@ -128,6 +130,8 @@ async def sign_in(platform: Platform, kind: str, login: str, secret: str, addres
                 active = dist is not None and dist.active
                 generation = dist.credential_generation if dist else 0
         if hashed is None or not active:
+            # the same argon2 work as a wrong password, so the answer's timing does not tell which emails exist
+            await platform.verifier.verify(_dummy_hash(), secret)
             raise await _fail(platform, budget_key, address)
         async with platform.verifier.slot():
             await _budget(platform, budget_key, address)
@@ -156,6 +160,15 @@ async def sign_in(platform: Platform, kind: str, login: str, secret: str, addres
     return raw
 
 
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(hash_secret(new_token()))
+    return _DUMMY[0]
+
+
 async def _subscriber_active(session, account_id: str) -> bool:
     account = await repository.account(session, account_id)
     if account is None or not account.active:
@@ -178,6 +191,9 @@ async def viewer(platform: Platform, raw: str | None) -> Viewer | None:
         if row is None:
             return None
         if row.kind == "operator":
+            expected = load_operator_token(platform.settings)
+            if expected is None or not hmac.compare_digest(hash_id(expected), row.subject_id):
+                return None
             return Viewer("operator", "Operator", "Operator", row.csrf_token)
         if row.kind == "distributor":
             ids = await active_account_ids(session, row.subject_id, row.generation)

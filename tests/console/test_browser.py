@@ -87,6 +87,7 @@ class Site:
     good_route: str
     emails: dict[str, str]
     failing: Receiver
+    good_url: str
 
 
 async def _seed(settings: Settings) -> IssuedCredential:
@@ -198,7 +199,9 @@ def site(tmp_path_factory, migrated_template) -> Iterator[Site]:
                     "Password": PASSWORD,
                 },
             )
-        yield Site(base, credential, numbers[0], numbers[1], numbers[2], numbers[3], good_route, emails, failing)
+        yield Site(
+            base, credential, numbers[0], numbers[1], numbers[2], numbers[3], good_route, emails, failing, good.url
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -340,6 +343,22 @@ def test_a_failing_webhook_shows_its_attempts(page, site):
     deliveries = page.find_element(By.ID, "deliveries").text
     assert "Order_Update" in deliveries and "500" in deliveries
     shot(page, "webhooks")
+    # ... and recovers: point it at a working receiver from the page, provision, and see a 204 delivery
+    page.find_element(By.ID, "url-1").send_keys(site.good_url)
+    page.find_element(By.CSS_SELECTOR, "#webhooks button[type=submit]").click()
+    assert "saved" in wait(page, EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))).text
+    assert site.good_url in page.find_element(By.ID, "webhooks").text
+    page.find_element(By.LINK_TEXT, "Numbers").click()
+    choose(page, "p_route", site.good_route)
+    page.find_element(By.ID, "provision-number").click()
+    wait(page, EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
+
+    def delivered_204(driver):
+        driver.get(f"{site.base}/console/webhooks")
+        return any("204" in row.text for row in driver.find_elements(By.CSS_SELECTOR, "#deliveries tr.ok"))
+
+    wait(page, delivered_204)
+    shot(page, "webhooks-recovered")
 
 
 def test_a_subscriber_cannot_open_another_subscribers_number(page, site):

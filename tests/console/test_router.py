@@ -363,3 +363,43 @@ async def test_a_changed_operator_token_ends_operator_sessions(console, platform
         assert (await console.get("/console/ops")).status_code == 303
     finally:
         platform.settings.operator_token = OPERATOR_TOKEN
+
+
+async def test_account_webhooks_are_added_and_changed_through_the_api_service(console, tenant):
+    await sign_in(console, "subscriber", tenant.admin, PASSWORD)
+    token = csrf_of((await console.get("/console/webhooks")).text)
+    bad = await console.post(
+        "/console/webhooks/create",
+        data={"csrf_token": token, "webhook_url": "not a url", "subscribed_events": "New_Sms"},
+    )
+    assert bad.status_code == 400 and "WebhookUrl" in bad.text
+    made = await console.post(
+        "/console/webhooks/create",
+        data={
+            "csrf_token": token,
+            "webhook_url": "http://127.0.0.1:9/hook",
+            "subscribed_events": "New_Sms, Order_Update",
+        },
+    )
+    assert made.status_code == 303
+    hooks = await tenant.api.ok("GET", "/v1.0/account/webhooks")
+    assert [h["WebhookUrl"] for h in hooks] == ["http://127.0.0.1:9/hook"]
+    hook_id = hooks[0]["WebhookId"]
+    saved = await console.post(
+        f"/console/webhooks/{hook_id}/update", data={"csrf_token": token, "webhook_url": "http://127.0.0.1:10/fixed"}
+    )
+    assert saved.status_code == 303
+    hook = (await tenant.api.ok("GET", "/v1.0/account/webhooks"))[0]
+    assert hook["WebhookUrl"] == "http://127.0.0.1:10/fixed" and hook["Active"] is False  # the box was unticked
+    assert (await console.post(f"/console/webhooks/{hook_id}/update", data={"webhook_url": "x"})).status_code == 403
+
+
+async def test_a_manager_cannot_change_webhooks(console, tenant):
+    await sign_in(console, "subscriber", tenant.manager, PASSWORD)
+    page = await console.get("/console/webhooks")
+    assert "Add a webhook" not in page.text
+    refused = await console.post(
+        "/console/webhooks/create",
+        data={"csrf_token": csrf_of(page.text), "webhook_url": "http://127.0.0.1:9/h", "subscribed_events": "New_Sms"},
+    )
+    assert refused.status_code == 403

@@ -49,6 +49,7 @@ from mpaas.routes import presenters as route_presenters
 from mpaas.routes import service as routes
 from mpaas.webhooks import queries as webhook_queries
 from mpaas.webhooks import service as webhooks
+from mpaas.webhooks.schemas import EVENTS, CreateWebhook, UpdateWebhook
 
 HERE = Path(__file__).parent
 PREFIX = "/console"
@@ -625,6 +626,9 @@ async def webhooks_page(request: Request) -> Response:
         viewer,
         hooks=[webhooks.present(h) for h in hooks],
         attempts=[webhook_queries.attempt(a) for a in attempts],
+        events=EVENTS,
+        accounts=viewer.principal.account_ids,
+        notice=q(request, "notice"),
     )
 
 
@@ -853,3 +857,53 @@ async def catalog_page(request: Request) -> Response:
         packages=[catalog_presenters.package(p) for p in packages],
         subscriptions=[catalog_presenters.subscription(s) for s in subscriptions],
     )
+
+
+# ---- webhook changes (Account Admin, distributor) -------------------------------------------------------------
+
+
+async def _webhook_change(request: Request, build) -> Response:
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.can_manage:
+        return denied(request, viewer, "Your role cannot change webhooks.")
+    form = await checked_form(request, viewer)
+    if form is None:
+        return csrf_failed(request, viewer)
+    platform = platform_of(request)
+    assert viewer.principal is not None
+    try:
+        async with platform.db.write() as session:
+            notice = await build(session, viewer.principal, form, platform.clock.now())
+    except (ApiError, ValidationError) as exc:
+        return render(request, "error.html", viewer, status=400, title="Webhook not saved", message=_problem(exc))
+    return RedirectResponse(f"{PREFIX}/webhooks?notice={quote(notice)}", status_code=303)
+
+
+@router.post("/webhooks/create")
+async def webhook_create(request: Request) -> Response:
+    async def build(session, principal, form, now) -> str:
+        body = CreateWebhook.model_validate(
+            {
+                "WebhookUrl": form.get("webhook_url", ""),
+                "SubscribedEvents": form.get("subscribed_events", ""),
+                "AccountId": form.get("account_id") or None,
+            }
+        )
+        hook = await webhooks.create(session, principal, body, now)
+        return f"Webhook {hook.id} created."
+
+    return await _webhook_change(request, build)
+
+
+@router.post("/webhooks/{webhook_id}/update")
+async def webhook_update(request: Request, webhook_id: str) -> Response:
+    async def build(session, principal, form, now) -> str:
+        fields: dict[str, Any] = {"WebhookId": clean(webhook_id), "Active": form.get("active") == "1"}
+        if form.get("webhook_url"):
+            fields["WebhookUrl"] = form["webhook_url"]
+        hook = await webhooks.update(session, principal, UpdateWebhook.model_validate(fields), now)
+        return f"Webhook {hook.id} saved."
+
+    return await _webhook_change(request, build)

@@ -403,3 +403,13 @@ async def test_a_manager_cannot_change_webhooks(console, tenant):
         data={"csrf_token": csrf_of(page.text), "webhook_url": "http://127.0.0.1:9/h", "subscribed_events": "New_Sms"},
     )
     assert refused.status_code == 403
+
+
+def test_the_api_role_serves_the_console(monkeypatch, tmp_path):
+    """`mpaas api` (mpaas.app:api_only_app, the production layout) mounts the same console."""
+    from mpaas.app import api_only_app
+    from mpaas.core.http.server import iter_routes
+
+    monkeypatch.setenv("MPAAS_DATA_DIR", str(tmp_path))
+    paths = {path for path, _route in iter_routes(api_only_app().routes)}
+    assert {"/console/login", "/console/numbers", "/console/messages/{message_id}", "/console/ops"} <= paths

@@ -54,6 +54,7 @@ from mpaas.webhooks.schemas import EVENTS, CreateWebhook, UpdateWebhook
 HERE = Path(__file__).parent
 PREFIX = "/console"
 MAX_FORM_BYTES = 64 * 1024
+PAGE_SIZE = 100  # numbers per page
 
 _env = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), enable_async=False
@@ -268,22 +269,36 @@ async def _numbers_page(
     sealer, view = await _view(request)
     try:
         async with platform.db.read() as session:
-            page = await provisioning.inventory_page(session, viewer.principal, page_no, status_filter, 100, None)
+            if viewer.sees_account:
+                page = await provisioning.inventory_page(
+                    session, viewer.principal, page_no, status_filter, PAGE_SIZE, None
+                )
+                rows, total = page.numbers, page.total
+            else:  # a Subscriber: its own numbers, each found through the API's scoping (whatever the account's size)
+                rows = []
+                for own in viewer.own_numbers:
+                    try:
+                        rows.append(await provisioning.find_number(session, viewer.principal, own, None, None))
+                    except ApiError:
+                        continue  # released or moved since it was listed
+                if status_filter.lower() != "all":
+                    rows = [r for r in rows if r.status.lower() == status_filter.lower()]
+                total = len(rows)
             routes_list = (
                 (await routes.list_message_routes(session, viewer.principal, None))[1] if viewer.can_manage else []
             )
     except ApiError as exc:
         return render(request, "error.html", viewer, status=exc.status, title="Numbers", message=exc.message)
-    numbers = [number_presenters.inventory_item(n, sealer, view) for n in page.numbers]
-    if not viewer.sees_account:
-        numbers = [n for n in numbers if n.get("Number") in viewer.own_numbers]
+    numbers = [number_presenters.inventory_item(n, sealer, view) for n in rows]
     return render(
         request,
         "numbers.html",
         viewer,
         status=status,
         numbers=numbers,
-        total=page.total if viewer.sees_account else len(numbers),
+        total=total,
+        page=int(page_no) if page_no.isdigit() else 1,
+        pages=max(1, -(-total // PAGE_SIZE)),
         status_filter=status_filter,
         available=available,
         routes=routes_list,

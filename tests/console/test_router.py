@@ -413,3 +413,39 @@ def test_the_api_role_serves_the_console(monkeypatch, tmp_path):
     monkeypatch.setenv("MPAAS_DATA_DIR", str(tmp_path))
     paths = {path for path, _route in iter_routes(api_only_app().routes)}
     assert {"/console/login", "/console/numbers", "/console/messages/{message_id}", "/console/ops"} <= paths
+
+
+async def test_an_expired_session_is_refused(console, tenant, platform):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from mpaas.console.models import ConsoleSession
+
+    await sign_in(console, "subscriber", tenant.admin, PASSWORD)
+    assert (await console.get("/console/numbers")).status_code == 200
+    async with platform.db.write() as session:
+        await session.execute(update(ConsoleSession).values(expires_at=platform.clock.now() - timedelta(seconds=1)))
+    assert (await console.get("/console/numbers")).status_code == 303
+
+
+async def test_sign_in_returns_only_to_console_pages(console, tenant):
+    for target, expected in (
+        ("/console/messages", "/console/messages"),
+        ("https://evil.example/", "/console/"),
+        ("//evil.example/console/", "/console/"),
+        ("/console/\\evil", "/console/"),
+    ):
+        console.cookies.clear()  # signed out again
+        page = await console.get("/console/login")
+        response = await console.post(
+            "/console/login",
+            data={
+                "csrf_token": csrf_of(page.text),
+                "kind": "subscriber",
+                "email": tenant.admin,
+                "password": PASSWORD,
+                "next": target,
+            },
+        )
+        assert response.status_code == 303 and response.headers["location"] == expected, target

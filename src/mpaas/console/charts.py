@@ -19,11 +19,12 @@ def human(nbytes: int) -> str:
 def bars(days: list[tuple[int, int]]) -> Markup:
     """`days`: (day of month, bytes). Scales to the largest day; each bar has a <title> for its value, and the
     whole chart a text alternative (role=img with aria-label), the table beside it being the accessible data."""
-    peak = max((v for _, v in days), default=0) or 1
+    top = max((v for _, v in days), default=0)
+    peak = top or 1
     slot = (WIDTH - 2 * PAD) / max(len(days), 1)
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="Data used per day, peak {escape(human(peak))}" preserveAspectRatio="xMinYMin meet">',
+        f'aria-label="Data used per day, peak {escape(human(top))}" preserveAspectRatio="xMinYMin meet">',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" class="axis"/>',
     ]
     for i, (day, value) in enumerate(days):
@@ -35,5 +36,5 @@ def bars(days: list[tuple[int, int]]) -> Markup:
         )
         if day == 1 or day % 5 == 0:
             parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 6}">{day}</text>')
-    parts.append(f'<text x="{PAD}" y="14">{escape(human(peak))}</text></svg>')
+    parts.append(f'<text x="{PAD}" y="14">{escape(human(top))}</text></svg>')
     return Markup("".join(parts))

@@ -8,6 +8,7 @@ Forms are `application/x-www-form-urlencoded` (parsed here: no multipart depende
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from pathlib import Path
@@ -728,7 +729,8 @@ async def number_usage(request: Request, number: str) -> Response:
             session, viewer.principal, NumbersRequest.model_validate({"PhoneNumbers": [{"Number": found.number}]})
         )
         daily = await console_repository.daily_usage(session, found.number, start, now)
-    days = [(day, daily.get(day, 0)) for day in range(1, now.day + 1)]
+    month_days = calendar.monthrange(now.year, now.month)[1]  # the whole month, the days to come at zero
+    days = [(day, daily.get(day, 0)) for day in range(1, month_days + 1)]
     return render(
         request,
         "usage.html",

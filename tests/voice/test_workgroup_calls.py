@@ -355,6 +355,35 @@ async def test_a_round_robin_workgroup_starts_after_the_member_who_answered_last
 
 @pytest.mark.process
 @pytest.mark.no_workers
+async def test_a_busy_member_of_a_round_robin_passes_the_call_to_the_next(app, api, numbers, platform, tmp_path):
+    """A member answering 486 (on another call) is not the end of the call: the hunt goes on to the next member.
+    A plain trunk route stops at a 486 (only 5xx, 408 and timeouts fail over)."""
+    kamailio_or_skip()
+    sipp_or_skip()
+    port, busy, answering = free_tcp_port(), free_udp_port(), free_udp_port()
+    stop_serving = await _serve(app, port)
+    number = await voice_number(api)
+    wid = await workgroup(api, TelegentPhone=number, Type="round-robin", WaitBetween="5")
+    await add(api, wid, await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(busy)))
+    await add(api, wid, await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1=str(answering)))
+    sip = sip_settings(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        with running_kamailio(sip, f"http://127.0.0.1:{port}"):
+            first = sipp_uas(busy, tmp_path, scenario="uas_486.xml")
+            second = sipp_uas(answering, tmp_path)
+            done = await asyncio.to_thread(sipp_uac, sip_port(sip), tmp_path, to=number.removeprefix("+"))
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert await asyncio.to_thread(wait_exit, first) == 0  # was rung first and said busy
+            assert await asyncio.to_thread(wait_exit, second) == 0  # then answered
+            (record,) = await _record(platform, number.removeprefix("+"), 1)
+    finally:
+        await stop_serving()
+    assert record.disposition == "answered"
+    assert record.branch is not None and f"127.0.0.1:{answering}" in record.branch
+
+
+@pytest.mark.process
+@pytest.mark.no_workers
 async def test_the_schedule_sends_calls_on_either_side_of_the_hour_to_its_targets(
     app, api, numbers, platform, clock, tmp_path
 ):

@@ -324,6 +324,10 @@ route[DECIDE] {
         route(REJECT);
         exit;
     }
+    # A hunt (a workgroup's members one after another): a member who is busy or declines passes the call on to
+    # the next member, not only a failing one.
+    $avp(hunt) = 0;
+    jansson_get("call.Hunt", "$var(answer)", "$avp(hunt)");
     $avp(from) = $fU;
     $avp(to) = $rU;
     if (!rtjson_init_routes("$var(answer)") || !rtjson_push_routes()) {
@@ -437,7 +441,8 @@ failure_route[FAILOVER] {
         route(FAILED);
         exit;
     }
-    if (t_check_status("5[0-9][0-9]|408") || t_branch_timeout()) {
+    if (t_check_status("5[0-9][0-9]|408") || t_branch_timeout()
+            || ($avp(hunt) == 1 && t_check_status("4[0-9][0-9]|6[0-9][0-9]"))) {
         if (rtjson_next_route()) {
             t_on_branch("BRANCH");
             t_on_reply("REPLY");

@@ -303,6 +303,7 @@ class Decision:
     account_id: str | None = None
     number_id: str | None = None
     routes: list[dict[str, Any]] | None = None
+    hunt: bool = False  # a workgroup's members: a busy or declining member passes the call to the next one
     routing: str = "serial"  # rtjson's: serial (one branch after another) | parallel (all at once)
     reject: Reject | None = None
     customer_trunk: bool = False  # branches to the account's own trunks (they get the call record's id header)
@@ -350,6 +351,7 @@ async def _inbound(
     )
     if workgroup is not None:
         decision.routing, decision.routes = workgroup
+        decision.hunt = True
         return
     kind = route_type.lower()
     if kind == "url":
@@ -473,6 +475,8 @@ async def decide(
         "NumberId": decision.number_id,
         "Direction": decision.direction,
     }
+    if decision.hunt:
+        call["Hunt"] = 1  # read by Kamailio's failure route (voice/kamailio.py)
     if decision.reject is not None or not decision.routes:
         refusal = decision.reject or Reject(500, "No Route")
         return {"reject": {"code": refusal.code, "reason": refusal.reason}, "call": call}

@@ -469,7 +469,7 @@ async def decide(
     )
     if decision.reject is not None and decision.account_id is not None:  # the route's CallbackVoiceUrl
         await voice_callbacks.queue_rejection(session, record, decision.account_id, decision.number_id, now)
-    call = {
+    call: dict[str, Any] = {
         "CallRecordId": record,
         "AccountId": decision.account_id,
         "NumberId": decision.number_id,

@@ -30,8 +30,17 @@ def _tools() -> None:
     sipp_or_skip()
 
 
+# The order a call goes through its events. Kamailio reports replies from parallel workers, so a 180 and the 200
+# right after it can reach mpaas in either order; mpaas orders them itself (voice/events.py), and so do the tests.
+_CALL_ORDER = {"ringing": 0, "answered": 1, "hold": 2, "resume": 3, "ended": 4, "failed": 4}
+
+
+def _in_call_order(events: list[dict]) -> list[dict]:
+    return sorted(events, key=lambda e: _CALL_ORDER.get(e["Event"], 9))
+
+
 def _names(events: list[dict]) -> list[str]:
-    return [e["Event"] for e in events]
+    return [e["Event"] for e in _in_call_order(events)]
 
 
 def test_a_routed_call_is_relayed_to_the_trunk_completed_and_reported(tmp_path) -> None:
@@ -47,6 +56,7 @@ def test_a_routed_call_is_relayed_to_the_trunk_completed_and_reported(tmp_path) 
     (request,) = mpaas.route_requests
     assert request["To"] == "18015557000" and request["SourceIp"] == "127.0.0.1" and request["Transport"] == "udp"
     assert _names(events) == ["ringing", "answered", "ended"]
+    events = _in_call_order(events)
     assert all(e["CallRecordId"] == "CALL-ONE" and e["CallId"] == request["CallId"] for e in events)
     assert events[1]["Code"] == 200 and events[1]["Branch"] == f"sip:18015557000@127.0.0.1:{trunk};transport=udp"
     assert events[0]["Timestamp"].endswith("Z") and len(events[0]["Timestamp"]) == len("2026-12-03T22:00:00.123Z")
@@ -122,6 +132,7 @@ def test_a_call_put_on_hold_and_resumed_is_reported(tmp_path) -> None:
             assert wait_exit(uas) == 0
             events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
     assert _names(events) == ["ringing", "answered", "hold", "resume", "ended"]
+    events = _in_call_order(events)
     assert {e["CallRecordId"] for e in events} == {"CALL-HOLD"}
     assert events[2]["From"] == "18015550100" and events[2]["To"] == "18015557000"
 
@@ -183,7 +194,7 @@ def test_a_caller_hanging_up_while_it_rings_is_reported_failed_487(tmp_path) -> 
             assert wait_exit(uas) == 0
             events = mpaas.wait_events(lambda evs: "failed" in _names(evs))
     assert _names(events) == ["ringing", "failed"]
-    assert events[1]["Code"] == 487
+    assert _in_call_order(events)[1]["Code"] == 487
 
 
 def test_events_mpaas_refused_are_sent_again_once_it_takes_them(tmp_path) -> None:
@@ -203,4 +214,4 @@ def test_events_mpaas_refused_are_sent_again_once_it_takes_them(tmp_path) -> Non
             assert mpaas.events == []
             mpaas.events_down = False
             events = mpaas.wait_events(lambda evs: "ended" in _names(evs))
-    assert _names(events) == ["ringing", "answered", "ended"]  # none lost, in order
+    assert _names(events) == ["ringing", "answered", "ended"]  # none lost

@@ -74,7 +74,12 @@ def request_head(method: str, target: str, host_header: str, headers: list[tuple
         if not _TOKEN.fullmatch(name) or _FORBIDDEN_IN_HEAD.search(value):
             raise InvalidRequest(f"invalid header {name!r}: control characters are not allowed")
         lines.append(f"{name}: {value}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="strict")
+    try:
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="strict")
+    except UnicodeEncodeError:
+        # A route's or webhook's credential with a character HTTP/1.1 cannot carry in a header (a token with
+        # "€"): the request can never be sent, like one with a line break; not an error that escapes the batch.
+        raise InvalidRequest("invalid header: characters outside ISO-8859-1 cannot be sent") from None
 
 
 class _Response:

@@ -132,6 +132,30 @@ async def test_active_blocks_outbound_before_the_carrier(
     assert _carried(sim, to) == []
 
 
+async def test_block_media_stops_an_outbound_mms_before_the_carrier(api, numbers, platform, receiver, sim, tmp_path):
+    """An SMPP carrier set to `media = "link"` sends an MMS's links in its text: BlockMedia stops such a message
+    before it reaches the carrier, while the same sender's text message goes through."""
+    (tmp_path / "carriers.toml").write_text(
+        f'[[carriers]]\nname = "sim"\nurl = "smpp://mpaas:secret@127.0.0.1:{sim.port}"\nprefixes = ["+1"]\n'
+        'media = "link"\n'
+    )
+    platform.settings.carriers_file = tmp_path / "carriers.toml"
+    who, made = await _filtered(api, platform, receiver, BlockMedia=True)
+    picture = {"MediaUrl": "https://example.com/a.png"}
+    sent = await api.ok(
+        "POST",
+        "/v1.0/message/outbound",
+        json={"From": who.number, "To": [{"Number": HANDSET}], "Body": CLEAN, "MmsMedia": [picture]},
+    )
+    details = await _final(api, sent["MessageId"])
+    assert (details["Status"], details["ErrorCode"]) == ("Blocked", "GUARDIAN:BlockMedia")
+    text = await _send(api, who.number, HANDSET, CLEAN)
+    assert (await _final(api, text))["Status"] == "Delivered"
+    assert _carried(sim, HANDSET) == [CLEAN]
+    alerts = await _alerts(platform)
+    assert [(a.filter_id, a.rule, a.direction) for a in alerts] == [(made["FilterId"], "BlockMedia", "outbound")]
+
+
 async def test_allowed_contacts_bypass_content_checks(api, numbers, platform, receiver, sim):
     who, _ = await _filtered(api, platform, receiver, BlockUnknownNumbers=True, BlockLinks=True)
     details = await _final(api, await _send(api, who.number, FRIEND, DIRTY + " example.com"))

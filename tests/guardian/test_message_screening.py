@@ -156,6 +156,15 @@ async def test_block_media_stops_an_outbound_mms_before_the_carrier(api, numbers
     assert [(a.filter_id, a.rule, a.direction) for a in alerts] == [(made["FilterId"], "BlockMedia", "outbound")]
 
 
+async def test_a_message_that_looks_like_an_alert_is_screened_like_any_other(api, numbers, platform, receiver, sim):
+    """Alert SMS are known by their batch id (the alert's GAID-), which no client send can have, not by text."""
+    who, _made = await _filtered(api, platform, receiver)
+    message_id = await _send(api, who.number, HANDSET, f"Guardian alert: {DIRTY}")
+    details = await _final(api, message_id)
+    assert (details["Status"], details["ErrorCode"]) == ("Blocked", "GUARDIAN:Keyword")
+    assert message_screening.is_alert("GAID-1234") and not message_screening.is_alert(message_id)
+
+
 async def test_allowed_contacts_bypass_content_checks(api, numbers, platform, receiver, sim):
     who, _ = await _filtered(api, platform, receiver, BlockUnknownNumbers=True, BlockLinks=True)
     details = await _final(api, await _send(api, who.number, FRIEND, DIRTY + " example.com"))

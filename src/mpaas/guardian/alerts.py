@@ -39,12 +39,12 @@ from mpaas.core import ids
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
+from mpaas.guardian.alert_ids import ALERT_PREFIX, is_alert_batch
 from mpaas.models import GuardianAlert, GuardianAlertGate, GuardianRelation, Message, PhoneNumber, Subscriber
 from mpaas.webhooks import service as account_webhooks
 
 log = logging.getLogger("mpaas.guardian.alerts")
 
-ALERT_PREFIX = "GAID"
 # messaging.jobs.SUBMIT_JOB, named here: messaging imports guardian (the message filters sit in its pipeline), so
 # guardian does not import messaging (tests/test_architecture.py; tests/guardian/test_alerts.py checks they agree).
 SUBMIT_JOB = "message.submit"
@@ -175,7 +175,7 @@ def alert_text(
 
 def is_alert_message(batch_id: str | None) -> bool:
     """Whether a message is an alert SMS this module queued (its batch id is the alert's GAID-)."""
-    return bool(batch_id) and str(batch_id).startswith(f"{ALERT_PREFIX}-")
+    return is_alert_batch(batch_id)
 
 
 def _recipients(phones: Sequence[str], exclude: str) -> list[str]:

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.guardian import message_filters_repository as repository
+from mpaas.guardian.alert_ids import is_alert_batch
 from mpaas.guardian.lexicon import compile_matcher, contains_link
 from mpaas.guardian.message_filters_schemas import canonical_number
 from mpaas.guardian.message_filters_service import parse_keyword_filter
@@ -38,9 +39,6 @@ INBOUND, OUTBOUND = "inbound", "outbound"
 ACTIVE, MONITOR_ONLY = "ACTIVE", "MONITOR_ONLY"
 BLOCKED_STATUS = "Blocked"  # a blocked message's final status (docs/guardian.md)
 ERROR_PREFIX = "GUARDIAN:"  # + the rule: a blocked message's ErrorCode, e.g. GUARDIAN:Keyword
-# Alert SMS (guardian/alerts.py) go out from the filtered number itself, without a message route, and are never
-# screened: an alert must not be blocked by the filter it reports.
-ALERT_TEXT_PREFIX = "Guardian alert: "
 CACHE_LIMIT = 100_000  # compiled filters kept per process before the cache starts over
 
 
@@ -245,9 +243,11 @@ async def report(session: AsyncSession, verdicts: Iterable[tuple[Item, str, Verd
         )
 
 
-def is_alert(body: str, route_id: str | None) -> bool:
-    """An alert SMS guardian/alerts.py queued: never screened."""
-    return route_id is None and body.startswith(ALERT_TEXT_PREFIX)
+def is_alert(batch_id: str | None) -> bool:
+    """An alert SMS guardian/alerts.py queued (its batch id is the alert's GAID-, which no client send can have):
+    never screened, since an alert must not be blocked by the filter it reports. Not by its text: a child could
+    start a message with the alert's words."""
+    return is_alert_batch(batch_id)
 
 
 @dataclass
@@ -267,7 +267,7 @@ async def screen_outbound(session: AsyncSession, loaded: dict[str, Any]) -> Caug
     items = [
         Item(m.id, OUTBOUND, m.from_number, m.to_number, m.body or "", bool(m.media))
         for m in loaded.values()
-        if not is_alert(m.body or "", m.message_route_id)
+        if not is_alert(m.batch_id)
     ]
     if not items:
         return NOTHING

@@ -50,6 +50,7 @@ class Submittable:
     body: str
     media: tuple[MediaItem, ...]  # as the carrier is handed it, stored items resolved
     message_route_id: str | None = None  # for Guardian screening (guardian/message_screening.py)
+    batch_id: str | None = None  # an alert SMS's is its alert's GAID- (never screened)
 
 
 async def messages_of_send(session: AsyncSession, message: Message) -> list:
@@ -72,7 +73,13 @@ async def submittable(session: AsyncSession, message_ids: list[str]) -> dict[str
     items a batch's messages reference are read in one more query, once per item however many recipients."""
     result = await session.execute(
         select(
-            Message.id, Message.from_number, Message.to_number, Message.body, Message.media, Message.message_route_id
+            Message.id,
+            Message.from_number,
+            Message.to_number,
+            Message.body,
+            Message.media,
+            Message.message_route_id,
+            Message.batch_id,
         ).where(Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None))
     )
     rows = result.all()
@@ -85,6 +92,7 @@ async def submittable(session: AsyncSession, message_ids: list[str]) -> dict[str
             row.body,
             media.carrier_items(row.media, texts),
             row.message_route_id,
+            row.batch_id,
         )
         for row in rows
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mpaas.cli import common
 from mpaas.cli.main import app
 from mpaas.config import Settings
 from mpaas.roles.platform import Platform
@@ -27,6 +28,9 @@ def _no_mpaas_settings(monkeypatch) -> None:
         if name.startswith("MPAAS_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("COLUMNS", "400")
+    # The CLI's console read the terminal's width when first imported (by another test module, perhaps, before
+    # COLUMNS was set): a narrow one would cut the record ids the table is checked for.
+    monkeypatch.setattr(common.console, "width", 400)
 
 
 @pytest.fixture

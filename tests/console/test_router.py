@@ -3,6 +3,7 @@ form, role rules and tenancy, and that actions go through the API's services (th
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import httpx2
@@ -178,6 +179,15 @@ async def test_another_tenant_is_never_shown(app, platform, tenant, http):
             data={"csrf_token": csrf_of(page.text), "from": theirs.numbers[0], "to": "+18015550100", "body": "x"},
         )
         assert sent.status_code == 400  # the API's own refusal: not one of the caller's numbers
+        theirs_before = await other.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": theirs.route_id})
+        edit = await c.post(
+            f"/console/routes/message/{theirs.route_id}/update",
+            data={"csrf_token": csrf_of(page.text), "message_url": "http://127.0.0.1:9/stolen"},
+        )
+        assert edit.status_code == 404  # the API's tenancy: not one of the caller's routes
+        assert (
+            await other.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": theirs.route_id}) == theirs_before
+        )
 
 
 async def test_send_and_read_the_message_and_its_webhook_attempts(console, tenant):
@@ -337,6 +347,10 @@ async def test_hostile_input_never_gets_a_server_error(console, tenant):
             ("/console/statements", {"period": value, "account": value}),
             ("/console/statements.csv", {"period": value}),
             ("/console/subscribers", {"page": value}),
+            (
+                "/console/calls",
+                {"number": value, "page": value, "direction": value, "disposition": value, "start": value},
+            ),
         ):
             response = await console.get(path, params=params)
             assert response.status_code < 500, (path, params, response.status_code)
@@ -346,6 +360,12 @@ async def test_hostile_input_never_gets_a_server_error(console, tenant):
             (f"/console/numbers/{tenant.numbers[2]}/status", {"status_change": value, "effective_date": value}),
             ("/console/send", {"from": value, "to": value, "body": value}),
             ("/console/login", {"kind": value, "email": value, "password": value}),
+            (f"/console/routes/message/{part}/update", {"message_url": value}),
+            (
+                f"/console/routes/message/{tenant.route_id}/update",
+                {"message_url": value, "callback_message_url": value},
+            ),
+            (f"/console/routes/voice/{part}/update", {"trunk_ip1": value, "trunk_port1": value, "voice_url": value}),
         ):
             response = await console.post(path, data={"csrf_token": token, **form})
             assert response.status_code < 500, (path, form, response.status_code)
@@ -449,3 +469,116 @@ async def test_sign_in_returns_only_to_console_pages(console, tenant):
             },
         )
         assert response.status_code == 303 and response.headers["location"] == expected, target
+
+
+# ---- calls and route changes ------------------------------------------------------------------------------------
+
+
+async def test_calls_page_lists_own_calls_newest_first_and_filters(app, platform, tenant, http):
+    from support.calls import new_call
+
+    other = Api(http, await new_distributor(platform, "Initech"))
+    theirs = await make_tenant(other, "initech")
+    now = platform.clock.now()
+    mine, another_subscribers = tenant.numbers[0], tenant.numbers[1]
+    older = await new_call(platform, tenant.api.account_id, "c-old", to_number=mine, now=now - timedelta(hours=2))
+    newer = await new_call(
+        platform, tenant.api.account_id, "c-new", direction="outbound", from_number=mine, to_number="+18015550111"
+    )
+    rejected = await new_call(
+        platform, tenant.api.account_id, "c-rej", to_number=another_subscribers, reject_code=486, reject_reason="Busy"
+    )
+    foreign = await new_call(platform, other.account_id, "c-foreign", to_number=theirs.numbers[0])
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+        await sign_in(c, "subscriber", tenant.manager, PASSWORD)
+        page = await c.get("/console/calls")
+        assert page.status_code == 200 and "/console/calls" in page.text  # in the navigation
+        assert all(cid in page.text for cid in (older, newer, rejected)) and foreign not in page.text
+        assert page.text.index(rejected) < page.text.index(older)  # newest first
+        only = (await c.get("/console/calls?disposition=rejected")).text
+        assert rejected in only and older not in only and newer not in only
+        outbound = (await c.get("/console/calls?direction=outbound")).text
+        assert newer in outbound and older not in outbound
+        by_number = (await c.get(f"/console/calls?number={quote(mine)}")).text
+        assert older in by_number and newer in by_number and rejected not in by_number
+        bad = await c.get("/console/calls?disposition=hung")
+        assert bad.status_code == 400 and "The Disposition field must be one of" in bad.text
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+        await sign_in(c, "subscriber", tenant.subscriber, PASSWORD)
+        page = await c.get("/console/calls")
+        assert older in page.text and newer in page.text and rejected not in page.text and foreign not in page.text
+        assert (await c.get(f"/console/calls?number={quote(another_subscribers)}")).status_code == 404
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+        await sign_in(c, "distributor", other.credential.account_key, other.credential.account_secret)
+        page = await c.get("/console/calls")
+        assert foreign in page.text and not any(cid in page.text for cid in (older, newer, rejected))
+
+
+async def test_routes_are_changed_through_the_api_service(console, tenant):
+    from support.api import make_voice_route
+
+    voice_id = await make_voice_route(tenant.api)
+    await sign_in(console, "subscriber", tenant.admin, PASSWORD)
+    page = await console.get("/console/routes")
+    assert "Save message route" in page.text and "Save voice route" in page.text
+    token = csrf_of(page.text)
+    path = f"/console/routes/message/{tenant.route_id}/update"
+    before = await tenant.api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": tenant.route_id})
+    bad = await console.post(path, data={"csrf_token": token, "message_url": "not a url", "enabled": "1"})
+    assert bad.status_code == 400 and "MessageUrl" in bad.text
+    cleared = await console.post(path, data={"csrf_token": token, "message_url": "", "enabled": "1"})
+    assert cleared.status_code == 400 and "The MessageUrl field cannot be cleared." in cleared.text
+    assert await tenant.api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": tenant.route_id}) == before
+    saved = await console.post(
+        path,
+        data={
+            "csrf_token": token,
+            "message_url": "http://127.0.0.1:9/in",
+            "callback_message_url": "http://127.0.0.1:9/status",
+        },
+    )
+    assert saved.status_code == 303
+    after = await tenant.api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": tenant.route_id})
+    assert after["MessageUrl"] == "http://127.0.0.1:9/in"
+    assert after["CallbackMessageUrl"] == "http://127.0.0.1:9/status"
+    assert after["MessageRouteEnabled"] is False  # the box was unticked
+    assert "saved" in (await console.get(saved.headers["location"])).text
+
+    vpath = f"/console/routes/voice/{voice_id}/update"
+    bad = await console.post(vpath, data={"csrf_token": token, "trunk_ip1": "20.87.87.88", "trunk_port1": "99999"})
+    assert bad.status_code == 400 and "TrunkPort1" in bad.text
+    voice = await tenant.api.ok("GET", "/v1.0/voice/routes", params={"CallRouteID": voice_id})
+    assert voice["TrunkIp1"] == "20.87.87.87" and voice["RouteEnabled"] is True
+    saved = await console.post(vpath, data={"csrf_token": token, "trunk_ip1": "20.87.87.88", "trunk_port1": "5070"})
+    assert saved.status_code == 303
+    voice = await tenant.api.ok("GET", "/v1.0/voice/routes", params={"CallRouteID": voice_id})
+    assert (voice["TrunkIp1"], voice["TrunkPort1"], voice["RouteEnabled"]) == ("20.87.87.88", "5070", False)
+    # without the session's CSRF token: refused, nothing changed
+    for token_value in (None, "forged"):
+        data = {"trunk_ip1": "20.87.87.99", "enabled": "1"}
+        if token_value:
+            data["csrf_token"] = token_value
+        assert (await console.post(vpath, data=data)).status_code == 403
+    voice = await tenant.api.ok("GET", "/v1.0/voice/routes", params={"CallRouteID": voice_id})
+    assert voice["TrunkIp1"] == "20.87.87.88"
+
+
+async def test_a_manager_and_a_subscriber_cannot_change_routes(app, tenant):
+    from support.api import make_voice_route
+
+    voice_id = await make_voice_route(tenant.api)
+    before = await tenant.api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": tenant.route_id})
+    for email in (tenant.manager, tenant.subscriber):
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as c:
+            await sign_in(c, "subscriber", email, PASSWORD)
+            page = await c.get("/console/routes" if email == tenant.manager else "/console/numbers")
+            assert "Save message route" not in page.text and "Save voice route" not in page.text
+            token = csrf_of(page.text)
+            for path, form in (
+                (f"/console/routes/message/{tenant.route_id}/update", {"message_url": "http://127.0.0.1:9/x"}),
+                (f"/console/routes/voice/{voice_id}/update", {"trunk_ip1": "20.87.87.99"}),
+            ):
+                assert (await c.post(path, data={"csrf_token": token, **form})).status_code == 403, (email, path)
+    assert await tenant.api.ok("GET", "/v1.0/message/routes", params={"MessageRouteId": tenant.route_id}) == before
+    voice = await tenant.api.ok("GET", "/v1.0/voice/routes", params={"CallRouteID": voice_id})
+    assert voice["TrunkIp1"] == "20.87.87.87"

@@ -48,6 +48,8 @@ from mpaas.numbers.usage.schemas import NumbersRequest
 from mpaas.ops import service as ops
 from mpaas.routes import presenters as route_presenters
 from mpaas.routes import service as routes
+from mpaas.routes.schemas import UpdateMessageRoute, UpdateVoiceRoute
+from mpaas.voice import calls
 from mpaas.webhooks import queries as webhook_queries
 from mpaas.webhooks import service as webhooks
 from mpaas.webhooks.schemas import EVENTS, CreateWebhook, UpdateWebhook
@@ -603,13 +605,7 @@ async def send(request: Request) -> Response:
 # ---- routes and webhooks --------------------------------------------------------------------------------------
 
 
-@router.get("/routes")
-async def routes_page(request: Request) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.sees_account:
-        return denied(request, viewer)
+async def _routes_page(request: Request, viewer: Viewer, *, error: str | None = None, status: int = 200) -> Response:
     assert viewer.principal is not None
     async with platform_of(request).db.read() as session:
         _, message_routes = await routes.list_message_routes(session, viewer.principal, None)
@@ -618,8 +614,135 @@ async def routes_page(request: Request) -> Response:
         request,
         "routes.html",
         viewer,
+        status=status,
         message_routes=[route_presenters.message_route(r) for r in message_routes],
         voice_routes=[route_presenters.voice_route(r, listing=True) for r in voice_routes],
+        notice=q(request, "notice"),
+        error=error,
+    )
+
+
+@router.get("/routes")
+async def routes_page(request: Request) -> Response:
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.sees_account:
+        return denied(request, viewer)
+    return await _routes_page(request, viewer)
+
+
+async def _route_change(request: Request, route_id: str, build) -> Response:
+    """An Account Admin's or a distributor's change of one route, through the service the API's update calls;
+    a refusal (the API's message, naming the field) is shown on the routes page and changes nothing."""
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.can_manage:
+        return denied(request, viewer, "Your role cannot change routes.")
+    form = await checked_form(request, viewer)
+    if form is None:
+        return csrf_failed(request, viewer)
+    platform = platform_of(request)
+    assert viewer.principal is not None
+    try:
+        async with platform.db.write() as session:
+            notice = await build(session, viewer.principal, clean(route_id), form, platform.clock.now())
+    except (ApiError, ValidationError) as exc:
+        status = exc.status if isinstance(exc, ApiError) else 400  # another tenant's route: the API's 404
+        return await _routes_page(request, viewer, error=_problem(exc), status=status)
+    return RedirectResponse(f"{PREFIX}/routes?notice={quote(notice)}", status_code=303)
+
+
+def _typed(form: dict[str, str], name: str) -> str | None:
+    """A text field as typed, or None (the field cleared) when left empty."""
+    value = form.get(name, "").strip()
+    return value or None
+
+
+@router.post("/routes/message/{route_id}/update")
+async def message_route_update(request: Request, route_id: str) -> Response:
+    async def build(session, principal, route_id, form, now) -> str:
+        body = UpdateMessageRoute.model_validate(
+            {
+                "MessageRouteId": route_id,
+                "MessageUrl": _typed(form, "message_url"),
+                "CallbackMessageUrl": _typed(form, "callback_message_url"),
+                "MessageRouteEnabled": form.get("enabled") == "1",
+            }
+        )
+        route = await routes.update_message_route(session, principal, body, now)
+        return f"Message route {route.id} saved."
+
+    return await _route_change(request, route_id, build)
+
+
+@router.post("/routes/voice/{route_id}/update")
+async def voice_route_update(request: Request, route_id: str) -> Response:
+    async def build(session, principal, route_id, form, now) -> str:
+        body = UpdateVoiceRoute.model_validate(
+            {
+                "CallRouteId": route_id,
+                "RouteEnabled": form.get("enabled") == "1",
+                "VoiceUrl": _typed(form, "voice_url"),
+                "TrunkIp1": _typed(form, "trunk_ip1"),
+                "TrunkPort1": _typed(form, "trunk_port1"),
+            }
+        )
+        route = await routes.update_voice_route(session, principal, body, now)
+        return f"Voice route {route.id} saved."
+
+    return await _route_change(request, route_id, build)
+
+
+# ---- calls ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/calls")
+async def calls_page(request: Request) -> Response:
+    """The account's call records, newest first, through the search GET /ext/v1/calls uses. A Subscriber sees
+    the calls of one of its own numbers at a time (from or to it), as on the messages page."""
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if viewer.is_operator:
+        return denied(request, viewer)
+    assert viewer.principal is not None
+    filters = {k: q(request, k) for k in ("number", "direction", "disposition", "start", "end")}
+    if not viewer.sees_account:
+        filters["number"] = filters["number"] or (viewer.own_numbers[0] if viewer.own_numbers else "")
+        if filters["number"] and not viewer.may_see_number(filters["number"]):
+            return not_found(request, viewer, "such number in your console")
+    result, error, status = None, None, 200
+    if viewer.sees_account or filters["number"]:
+        try:
+            async with platform_of(request).db.read() as session:
+                result = await calls.search(
+                    session,
+                    viewer.principal.visible_accounts(None),
+                    phone_number=filters["number"] or None,
+                    direction=filters["direction"] or None,
+                    disposition=filters["disposition"] or None,
+                    start_date=filters["start"] or None,
+                    end_date=filters["end"] or None,
+                    page=int(q(request, "page") or 1),
+                    results=50,
+                )
+        except ApiError as exc:
+            error, status = exc.message, exc.status
+        except ValueError:
+            error, status = "The page must be a number.", 400
+    return render(
+        request,
+        "calls.html",
+        viewer,
+        status=status,
+        filters=filters,
+        result=result,
+        error=error,
+        numbers=list(viewer.own_numbers) if not viewer.sees_account else [],
+        directions=calls.DIRECTIONS,
+        dispositions=calls.DISPOSITIONS,
     )
 
 

@@ -4,42 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mpaas.models import GuardianFeatures, MessageFilter, MessageRoute, PhoneNumber, Subscriber
+# The caller's subscriber and its numbers: the same reads as the call filters' (re-exported for the service).
+from mpaas.guardian.repository import holders_of as holders_of
+from mpaas.guardian.repository import numbers_of as numbers_of
+from mpaas.guardian.repository import subscriber as subscriber
+from mpaas.models import GuardianFeatures, MessageFilter, MessageRoute, PhoneNumber
 
 FILTERS = MessageFilter.__table__
-
-
-async def subscriber(session: AsyncSession, subscriber_id: str, account_ids: Sequence[str]) -> Subscriber | None:
-    result = await session.execute(
-        select(Subscriber).where(
-            func.lower(Subscriber.id) == subscriber_id.strip().lower(), Subscriber.account_id.in_(account_ids)
-        )
-    )
-    return result.scalar_one_or_none()
-
-
-async def numbers_of(session: AsyncSession, owner: Subscriber) -> set[str]:
-    """The subscriber's own numbers: those it lists and those assigned to it at provisioning."""
-    assigned = await session.execute(select(PhoneNumber.number).where(PhoneNumber.subscriber_id == owner.id))
-    return {*(owner.phone_numbers or []), *assigned.scalars().all()}
-
-
-async def holders_of(session: AsyncSession, phone: str, account_ids: Sequence[str]) -> list[Subscriber]:
-    """Subscribers of the caller's accounts whose number `phone` is (assigned, or listed)."""
-    assigned = select(PhoneNumber.subscriber_id).where(
-        PhoneNumber.number == phone, PhoneNumber.subscriber_id.is_not(None)
-    )
-    rows = await session.execute(
-        select(Subscriber).where(Subscriber.account_id.in_(account_ids), Subscriber.id.in_(assigned))
-    )
-    found = list(rows.scalars().all())
-    if not found:  # listed only (Subscriber.phone_numbers): a JSON list, read for the caller's accounts
-        rows = await session.execute(select(Subscriber).where(Subscriber.account_id.in_(account_ids)))
-        found = [s for s in rows.scalars().all() if phone in (s.phone_numbers or [])]
-    return found
 
 
 def canonical_filter_id(filter_id: str) -> str:

@@ -4,8 +4,7 @@ real ones this test creates: none is refused for a reason the contract does not 
 
 A sample refused on purpose is listed in DELIBERATE with the reason (docs/compatibility.md lists the same
 differences); the test fails if such a sample starts to pass (the entry is stale) or is refused for another
-reason. Samples of operations not served (AI Guardian, Workgroups) must answer the 501 of
-mpaas/unimplemented."""
+reason. Samples of an operation not served (none today) must answer the 501 of mpaas/unimplemented."""
 
 from __future__ import annotations
 

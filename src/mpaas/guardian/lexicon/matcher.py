@@ -36,7 +36,17 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from mpaas.guardian.lexicon import categories as cat
-from mpaas.guardian.lexicon.normalize import Tokens, collapse, covers, fold, leet, runs, tokens, tokens_both
+from mpaas.guardian.lexicon.normalize import (
+    SYNONYMS,
+    Tokens,
+    collapse,
+    covers,
+    fold,
+    leet,
+    runs,
+    tokens,
+    tokens_both,
+)
 
 SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH")
 _RANK = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
@@ -120,7 +130,9 @@ class Matcher:
         self._singles = singles
         self._masked = masked
         self._max_word = max((len(w) for w in singles), default=0)
-        self._prefixes = frozenset(w[:2] for w in singles)
+        # a spelled-out word may be the text-speak form of a keyword ("u r s e l f" for "yourself")
+        spoken = [short for short, word in SYNONYMS.items() if word in singles]
+        self._prefixes = frozenset(w[:2] for w in [*singles, *spoken])
         self._literals = tuple(literals)
         self.size = len(entries) + len(literals)
 
@@ -231,11 +243,17 @@ class Matcher:
             for end in range(start + 1, min(whole, start + self._max_word) + 1):
                 if end - start < _SPELLED_PART and (start, end) != (0, whole):
                     continue
-                entry = singles.get(skeleton[start:end])
+                part = skeleton[start:end]
+                # keywords are stored as their text-speak reading ("urself" as "yourself"): read the part alike
+                entry = singles.get(SYNONYMS.get(part, part))
                 if entry is None or (best is not None and entry.rank <= best.rank):
                     continue
                 want = entry.runs[0] if entry.runs is not None else None  # one word: runs[0] is its runs
-                if want is not None and not all(c >= w for c, w in zip(counts[start:end], want, strict=True)):
+                if (
+                    want is not None
+                    and len(want) == end - start
+                    and not all(c >= w for c, w in zip(counts[start:end], want, strict=True))
+                ):
                     continue
                 best = entry
         return best

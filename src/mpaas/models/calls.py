@@ -18,6 +18,9 @@ class Call(Base):
     # Indexed through ix_calls_account_created (account_id leads it).
     account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     number_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the platform number (NID-)
+    # The voice route (CRID-) the routing decision routed the call by: its CallbackVoiceUrl gets the call's status
+    # changes, whatever the number's route becomes meanwhile. No foreign key: a route may be deleted mid-call.
+    route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     direction: Mapped[str] = mapped_column(String(16))  # inbound | outbound
     from_number: Mapped[str] = mapped_column(String(64))  # the From user part as sent (may be non-E.164)
     to_number: Mapped[str] = mapped_column(String(64))  # the Request-URI user part

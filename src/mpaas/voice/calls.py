@@ -58,19 +58,24 @@ async def start_call(
     reject_code: int | None = None,
     reject_reason: str | None = None,
     now: datetime | None = None,
+    record_id: str | None = None,
+    route_id: str | None = None,
 ) -> str:
     """The call record of SIP Call-ID `call_id`, made in the caller's transaction (status "routing"), and its
     CALL- id. Asking again for the same Call-ID (an INVITE asked about twice) returns the record already made.
 
     `account_id`/`number_id` may be None for a call rejected before a number was found. With `reject_code` the
     decision was a rejection: the record is final at once (disposition "rejected", the SIP code and reason;
-    Kamailio's stateless reply reports no event) and the account's webhooks get Call_Completed."""
+    Kamailio's stateless reply reports no event) and the account's webhooks get Call_Completed. `record_id`: the
+    CALL- id to give a new record (one told to a VoiceUrl before the record was made), else a new one; `route_id`:
+    the voice route the decision routed the call by (its CallbackVoiceUrl gets the call's status)."""
     call_id = call_id[:SIP_CALL_ID_WIDTH]
     at = now or datetime.now(UTC)
     call = Call(
-        id=new_id(CALL),
+        id=record_id or new_id(CALL),
         account_id=account_id,
         number_id=number_id,
+        route_id=route_id,
         direction=direction,
         from_number=from_number[:NUMBER_WIDTH],
         to_number=to_number[:NUMBER_WIDTH],

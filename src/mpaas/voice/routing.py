@@ -57,6 +57,9 @@ TRUNK_FR_TIMER_MS = 5000
 RTJSON_VERSION = "1.0"
 # Header added to a customer trunk's INVITE: the call record's id, as in the Call_* webhooks.
 CALL_ID_HEADER = "X-Mpaas-Call-Id"
+# Marks a branch to a customer trunk among others (a workgroup member's trunk): it gets CALL_ID_HEADER too. Popped
+# before the answer is sent.
+CUSTOMER_TRUNK = "customer_trunk"
 TRANSFEREE, TRANSFEROR, BOTH = "Transferee", "Transferor", "Transferee/Transferor"
 DEFAULT_TRANSFER_CALLER_ID = BOTH
 DEFAULT_WEIGHT = 1
@@ -307,6 +310,7 @@ class Decision:
     routing: str = "serial"  # rtjson's: serial (one branch after another) | parallel (all at once)
     reject: Reject | None = None
     customer_trunk: bool = False  # branches to the account's own trunks (they get the call record's id header)
+    route_id: str | None = None  # the number's voice route: the record keeps it (its CallbackVoiceUrl)
 
 
 async def _inbound(
@@ -420,7 +424,7 @@ async def _outbound(
     source = _source_address(body.source_ip)
     if source is None or not (await cache.whitelist(session, owner.account_id)).admits(source):
         raise Reject(403, "Source Not Allowed")
-    decision.account_id, decision.number_id = owner.account_id, owner.id
+    decision.account_id, decision.number_id, decision.route_id = owner.account_id, owner.id, owner.voice_route_id
     destination = normalize_e164(body.to)
     if destination is None:
         raise Reject(484, "Address Incomplete")
@@ -446,7 +450,9 @@ async def decide(
     try:
         if inputs is not None and called is not None and inputs.inventory_status != PORTED:
             # A number of ours: an inbound call, to a number an account holds or to one nobody holds (404).
-            decision = Decision(INBOUND, account_id=inputs.account_id, number_id=inputs.id)
+            decision = Decision(
+                INBOUND, account_id=inputs.account_id, number_id=inputs.id, route_id=inputs.voice_route_id
+            )
             if inputs.id is None:
                 raise Reject(404, "Not Found")
             await _inbound(session, cache, settings, called, inputs, body, decision, now)
@@ -466,6 +472,8 @@ async def decide(
         reject_code=decision.reject.code if decision.reject else None,
         reject_reason=decision.reject.reason if decision.reject else None,
         now=now,
+        record_id=url_routing.record_id(body.call_id),  # the id a VoiceUrl was told, if one was asked
+        route_id=decision.route_id,
     )
     if decision.reject is not None and decision.account_id is not None:  # the route's CallbackVoiceUrl
         await voice_callbacks.queue_rejection(session, record, decision.account_id, decision.number_id, now)
@@ -480,7 +488,7 @@ async def decide(
     if decision.reject is not None or not decision.routes:
         refusal = decision.reject or Reject(500, "No Route")
         return {"reject": {"code": refusal.code, "reason": refusal.reason}, "call": call}
-    if decision.customer_trunk:
-        for branch in decision.routes:
+    for branch in decision.routes:
+        if branch.pop(CUSTOMER_TRUNK, False) or decision.customer_trunk:
             branch["headers"] = {"extra": f"{CALL_ID_HEADER}: {record}\r\n"}
     return {"version": RTJSON_VERSION, "routing": decision.routing, "routes": decision.routes, "call": call}

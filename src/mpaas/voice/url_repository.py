@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.models import PhoneNumber, VoiceRoute
 from mpaas.models.calls import Call, CallEvent
+from mpaas.voice.calls import SIP_CALL_ID_WIDTH
 from mpaas.webhooks.delivery import SECRETS, _secrets
 
 _ROUTE = select(VoiceRoute.route_enabled, VoiceRoute.attributes).where(
@@ -27,6 +28,8 @@ _NUMBER_ROUTE = (
         VoiceRoute.account_id == bindparam("account_id"),
     )
 )
+
+_CALL_RECORD_ID = select(Call.id).where(Call.sip_call_id == bindparam("sip_call_id"))
 
 _ANY_URL_ROUTE = (
     select(VoiceRoute.id).where(VoiceRoute.route_type == "URL", VoiceRoute.route_enabled.is_(True)).limit(1)
@@ -64,6 +67,12 @@ async def rejected_call(session: AsyncSession, call_record_id: str) -> tuple[Cal
         select(CallEvent).where(CallEvent.call_id == call_record_id, CallEvent.event == "rejected")
     )
     return call, rejection
+
+
+async def call_record_id(session: AsyncSession, sip_call_id: str) -> str | None:
+    """The CALL- id of the record already made for SIP Call-ID `sip_call_id` (an INVITE asked about again)."""
+    params = {"sip_call_id": sip_call_id[:SIP_CALL_ID_WIDTH]}
+    return (await session.execute(_CALL_RECORD_ID, params)).scalar_one_or_none()
 
 
 async def any_url_route(session: AsyncSession) -> bool:

@@ -37,6 +37,7 @@ from mpaas.core.db.database import Database
 from mpaas.core.egress import EgressPolicy
 from mpaas.core.http.client import HttpError
 from mpaas.core.http.webhook_sender import WebhookTarget
+from mpaas.core.ids import CALL, new_id
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
 from mpaas.models import WebhookAttempt
@@ -88,12 +89,34 @@ class Asked:
     route_id: str
     account_id: str
     sip_call_id: str
+    record_id: str  # the call record's id, told to the VoiceUrl (`CallRecordId`)
     outcome: tuple[str, list[dict[str, Any]]] | Reject
     attempt: dict[str, Any] | None = None
 
 
 # The question asked before the decision's transaction opened (`ask_ahead`), for `route` to use.
 _ASKED_AHEAD: ContextVar[Asked | None] = ContextVar("mpaas_voice_url_asked_ahead", default=None)
+# (SIP Call-ID, CALL- id) told to a VoiceUrl in this request: the decision gives its record that id (`record_id`).
+_TOLD: ContextVar[tuple[str, str] | None] = ContextVar("mpaas_voice_url_told_record", default=None)
+
+
+def record_id(sip_call_id: str) -> str | None:
+    """The call record id a VoiceUrl was told for SIP Call-ID `sip_call_id` in this request, which the record the
+    decision makes must have; None when no VoiceUrl was asked about this call. Read once."""
+    told = _TOLD.get()
+    if told is None or told[0] != sip_call_id:
+        return None
+    _TOLD.set(None)
+    return told[1]
+
+
+async def _record_id(session: AsyncSession, sip_call_id: str) -> str:
+    """The CALL- id the call's record has or will have: the record already made for this Call-ID (an INVITE asked
+    about again), else a new id that the decision gives the record it makes (voice.calls.start_call)."""
+    made = await url_repository.call_record_id(session, sip_call_id)
+    chosen = made or new_id(CALL)
+    _TOLD.set((sip_call_id, chosen))
+    return chosen
 
 
 async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: datetime) -> None:
@@ -106,6 +129,7 @@ async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: d
     held, `Active`, voice-enabled, on an enabled URL route. The decision's other checks (admission, call screening,
     workgroups) come later, so a call they refuse or route elsewhere may have been asked about and not placed."""
     _ASKED_AHEAD.set(None)
+    _TOLD.set(None)
     called = normalize_e164(body.to)
     if called is None or not await url_routes_exist(db):
         return
@@ -124,6 +148,7 @@ async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: d
         ):
             return
         question = await _question(session, inputs.voice_route_id, inputs.account_id, now)
+        record = await _record_id(session, body.call_id) if question is not None else ""
     caller = normalize_e164(body.from_ or "") or (body.from_ or "")
     _ASKED_AHEAD.set(
         await _ask(
@@ -135,6 +160,7 @@ async def ask_ahead(db: Database, settings: Settings, body: RouteRequest, now: d
             number=called,
             caller=caller,
             sip_call_id=body.call_id,
+            record_id=record,
             now=now,
         )
     )
@@ -186,6 +212,7 @@ async def route(
             number=number,
             caller=caller,
             sip_call_id=sip_call_id,
+            record_id=await _record_id(session, sip_call_id) if question is not None else "",
             now=now,
         )
     if asked.attempt is not None:
@@ -216,10 +243,11 @@ async def _ask(
     number: str,
     caller: str,
     sip_call_id: str,
+    record_id: str,
     now: datetime,
 ) -> Asked:
     """Ask the VoiceUrl (no database work: it may run outside any transaction) and read its answer."""
-    asked = Asked(route_id, account_id, sip_call_id, NO_URL)
+    asked = Asked(route_id, account_id, sip_call_id, record_id, NO_URL)
     if question is None:
         log.warning("voice route %s (account %s) is a URL route without VoiceUrl: call refused", route_id, account_id)
         return asked
@@ -231,6 +259,7 @@ async def _ask(
         "AccountId": account_id,
         "CallRouteId": route_id,
         "NumberId": number_id,
+        "CallRecordId": record_id,
         "SipCallId": sip_call_id,
         "From": caller,
         "To": number,

@@ -108,10 +108,37 @@ async def test_simultaneous_rings_every_member_at_once(http, api, numbers):
     await add(api, wid, number)  # its own number is never rung
     answer = await ask(http, number)
     assert answer["routing"] == "parallel"
+    header = {"extra": f"X-Mpaas-Call-Id: {answer['call']['CallRecordId']}\r\n"}
     assert answer["routes"] == [
         {"uri": f"sip:{PSTN_A}@127.0.0.1:5070", "fr_timer": 5000, "fr_inv_timer": 12000},  # through the carrier
-        {"uri": f"sip:{trunked}@127.0.0.1:5099;transport=udp", "fr_timer": 5000, "fr_inv_timer": 12000},
+        {  # the account's own trunk: the call record's id, as a Trunk route's branches have it
+            "uri": f"sip:{trunked}@127.0.0.1:5099;transport=udp",
+            "fr_timer": 5000,
+            "fr_inv_timer": 12000,
+            "headers": header,
+        },
     ]
+
+
+@pytest.mark.no_workers
+async def test_round_robin_members_on_the_accounts_trunks_get_the_call_record_id(http, api, numbers):
+    number = await voice_number(api)
+    one = await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1="5097", TrunkIp2="127.0.0.1", TrunkPort2="5098")
+    two = await voice_number(api, TrunkIp1="127.0.0.1", TrunkPort1="5099")
+    wid = await workgroup(api, TelegentPhone=number, Type="round-robin")
+    await add(api, wid, one, DigitOrder=1)
+    await add(api, wid, PSTN_A, DigitOrder=2)
+    await add(api, wid, two, DigitOrder=3)
+    answer = await ask(http, number)
+    assert answer["routing"] == "serial" and users(answer) == [one, one, PSTN_A, two]
+    header = f"X-Mpaas-Call-Id: {answer['call']['CallRecordId']}\r\n"
+    assert [r.get("headers") for r in answer["routes"]] == [
+        {"extra": header},
+        {"extra": header},
+        None,
+        {"extra": header},
+    ]
+    assert all(set(r) <= {"uri", "dst_uri", "fr_timer", "fr_inv_timer", "headers"} for r in answer["routes"])
 
 
 @pytest.mark.no_workers

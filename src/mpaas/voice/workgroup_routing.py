@@ -12,7 +12,8 @@ starting after the last member who answered), its schedule choosing OnHours/OffH
   a `User` target (a phone number, or a member's WAID-) rings that one number.
 - Members: numbers (Type User) and nested workgroups (Type Workgroup: their numbers, expanded up to
   MAX_DEPTH levels, each workgroup once). A number of the same account with an enabled `Trunk` voice route
-  rings its trunks directly; any other number is dialed through the carrier trunk (MPAAS_SIP_CARRIER_URI).
+  rings its trunks directly, with the call record's id in `X-Mpaas-Call-Id` as every customer trunk gets it; any
+  other number is dialed through the carrier trunk (MPAAS_SIP_CARRIER_URI), without it.
   The workgroup's own number is never rung (it would call itself).
 - `simultaneous`: every number at once (rtjson "parallel"), each ringing `WaitBetween` seconds.
   `round-robin`: one member after another (rtjson "serial"), each ringing `WaitBetween` seconds
@@ -157,7 +158,8 @@ async def _branches_for(
         if trunks:
             out = []
             for trunk in trunks[:1] if parallel else trunks:
-                branch: dict[str, Any] = {"uri": trunk.uri(number), **timers}
+                # a customer trunk: it gets the call record's id header (routing.CALL_ID_HEADER), as a Trunk route's
+                branch: dict[str, Any] = {"uri": trunk.uri(number), **timers, routing.CUSTOMER_TRUNK: True}
                 if trunk.dst_uri:
                     branch["dst_uri"] = trunk.dst_uri
                 out.append(branch)

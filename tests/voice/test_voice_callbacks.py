@@ -138,6 +138,41 @@ async def test_only_the_routes_own_calls_and_nothing_once_the_callback_is_gone(
     assert (seen["/theirs"]["AccountId"], seen["/theirs"]["SipCallId"]) == (other_api.account_id, "t-theirs")
 
 
+async def test_callbacks_go_to_the_route_that_routed_the_call_when_the_number_moves_mid_call(
+    api, http, numbers, httpserver, platform
+):
+    httpserver.expect_request("/first").respond_with_data("ok")
+    httpserver.expect_request("/second").respond_with_data("ok")
+    first = await make_voice_route(api, TrunkIp1="127.0.0.1", CallbackVoiceUrl=httpserver.url_for("/first"))
+    second = await make_voice_route(api, TrunkIp1="127.0.0.1", CallbackVoiceUrl=httpserver.url_for("/second"))
+    data = await provision(
+        api,
+        await make_message_route(api),
+        AreaCode="801",
+        VoiceEnabled=True,
+        ProductType="Sms+Data+Voice",
+        VoiceRouteId=first,
+    )
+    number = data["PhoneNumberAssigned"]
+    await decide(http, "moved-1", number)  # routed by the first route
+    await post_events(http, event("ringing", "moved-1", 1), event("answered", "moved-1", 2))
+    await api.ok("POST", "/v1.0/numbers/update", json={"Number": number, "VoiceRouteId": second})
+    await post_events(http, event("ended", "moved-1", 9))  # the call routed by the first route ends
+    await decide(http, "moved-2", number)  # a new call: the second route's
+    await post_events(http, event("ringing", "moved-2", 11))
+    await until(lambda: len(httpserver.log) >= 4)
+    await asyncio.sleep(0.3)
+    seen = sorted(
+        (json.loads(r.get_data())["SipCallId"], json.loads(r.get_data())["Event"], r.path) for r, _ in httpserver.log
+    )
+    assert seen == [
+        ("moved-1", "answered", "/first"),
+        ("moved-1", "ended", "/first"),
+        ("moved-1", "ringing", "/first"),
+        ("moved-2", "ringing", "/second"),
+    ]
+
+
 async def test_a_disabled_route_gets_nothing_more(api, http, numbers, httpserver, platform):
     httpserver.expect_request("/status").respond_with_data("ok")
     route_id = await make_voice_route(api, TrunkIp1="127.0.0.1", CallbackVoiceUrl=httpserver.url_for("/status"))

@@ -6,9 +6,11 @@ account's webhook secret, retried with backoff, every attempt recorded, at least
 the call event's idempotency key, so an event Kamailio reports twice queues one delivery and a receiver can
 de-duplicate on `EventId`.
 
-Which route: the voice route of the call's number (the number called, or the caller id of an outbound call), of
-the call's account, whatever its `RouteType`, when it has a `CallbackVoiceUrl`. Where it goes is resolved when the
-attempt runs (`resolve`): a route since disabled, deleted, moved to another account or without its
+Which route: the one the routing decision routed the call by (`Call.route_id`: the voice route of the call's number,
+the number called or the caller id of an outbound call, at the decision), of the call's account, whatever its
+`RouteType`, when it has a `CallbackVoiceUrl`; the number moved to another route while the call lasts changes
+nothing. A record without one (made before calls kept their route) uses its number's route. Where it goes is resolved
+when the attempt runs (`resolve`): a route since disabled, deleted, moved to another account or without its
 `CallbackVoiceUrl` gets nothing more. Method `CallbackVoiceUrlMethod` (default POST); authentication the route's
 `VoiceAuthenticationType`/`VoiceUsername`/`VoicePasswordToken` (the contract has no callback-specific fields)."""
 
@@ -66,10 +68,11 @@ def status_event(event_id_: str, event: Any, record: dict[str, Any]) -> dict[str
 async def queue(
     session: AsyncSession, call: Any, snapshots: Sequence[tuple[Any, dict[str, Any]]], now: datetime
 ) -> int:
-    """Queue one delivery per new event of `call` for its number's route's CallbackVoiceUrl; returns how many."""
-    if not snapshots or not call.account_id or not call.number_id:
+    """Queue one delivery per new event of `call` for the CallbackVoiceUrl of the route that routed it; returns how
+    many."""
+    if not snapshots or not call.account_id:
         return 0
-    found = await url_repository.number_route(session, call.number_id, call.account_id)
+    found = await _route_of(session, call)
     if found is None or not found[1].get("CallbackVoiceUrl"):
         return 0
     route_id = found[0]
@@ -93,6 +96,17 @@ async def queue(
     return len(snapshots)
 
 
+async def _route_of(session: AsyncSession, call: Any) -> tuple[str, dict[str, Any]] | None:
+    """(route id, wire fields) of the route the decision recorded with `call`, if it is still the call's account's;
+    for a record without one, its number's current route."""
+    if call.route_id:
+        found = await url_repository.route(session, call.route_id, call.account_id)
+        return None if found is None else (call.route_id, found[1])
+    if not call.number_id:
+        return None
+    return await url_repository.number_route(session, call.number_id, call.account_id)
+
+
 async def queue_rejection(
     session: AsyncSession, call_record_id: str, account_id: str, number_id: str | None, now: datetime
 ) -> int:
@@ -100,6 +114,8 @@ async def queue_rejection(
     stateless reply reports none), once: only when this decision recorded the rejection (`now`)."""
     if not number_id:
         return 0
+    # First the cheap test (most numbers' routes have no callback); within the decision's transaction the number's
+    # route is the one the decision recorded with the call.
     found = await url_repository.number_route(session, number_id, account_id)
     if found is None or not found[1].get("CallbackVoiceUrl"):
         return 0

@@ -21,7 +21,9 @@ from werkzeug import Response
 from mpaas.core.http.webhook_sender import sign
 from mpaas.models import WebhookAttempt
 from mpaas.models.calls import Call
-from mpaas.voice import url_instructions
+from mpaas.voice import routing, url_instructions
+from mpaas.voice.routing import RoutingCache
+from mpaas.voice.routing_schemas import RouteRequest
 from mpaas.voice.url_instructions import BadInstruction, SipTarget
 from support.api import make_message_route, make_voice_route, provision
 from support.calls import event, post_events
@@ -227,6 +229,7 @@ async def test_a_dial_answer_routes_the_call_and_the_request_is_signed(http, api
         "inbound",
     )
     assert sent["SipCallId"].startswith("url-") and sent["NumberId"] == answer["call"]["NumberId"]
+    assert sent["CallRecordId"] == answer["call"]["CallRecordId"]  # the record the call's events will name
 
 
 async def test_a_get_voice_url_is_signed_over_its_query_with_a_bearer_token(http, api, numbers, httpserver):
@@ -243,6 +246,7 @@ async def test_a_get_voice_url_is_signed_over_its_query_with_a_bearer_token(http
     query = request.query_string.decode()
     fields = dict(parse_qsl(query))
     assert fields["site"] == "1" and fields["To"] == number and fields["From"] == CALLER
+    assert fields["CallRecordId"] == answer["call"]["CallRecordId"]
     secret = (await api.ok("GET", "/ext/v1/accounts/webhook-signing-secret"))["WebhookSigningSecret"]
     signed = query.split("&", 1)[1]  # the route's own query string is not part of the signed content
     assert request.headers["X-Mpaas-Signature"] == sign(secret, request.headers["X-Mpaas-Timestamp"], signed.encode())
@@ -342,6 +346,58 @@ async def test_credentials_that_cannot_be_sent_refuse_the_call(http, api, number
     answer = await decide(http, number)
     assert (answer["reject"]["code"], answer["reject"]["reason"]) == (502, "Voice URL Refused")
     assert httpserver.log == []  # nothing was sent
+
+
+async def _ask_as_kamailio(http, to: str, call_id: str) -> dict:
+    body = {"CallId": call_id, "From": CALLER, "To": to, "SourceIp": "20.1.1.1", "SourcePort": 5060}
+    response = await http.post("/sip/v1/route", json=body, headers={"X-Mpaas-Sip-Secret": SECRET})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_the_voice_url_is_told_the_call_record_id_a_refused_call_and_a_repeated_ask_keep(
+    http, api, numbers, httpserver, platform
+):
+    number, _ = await url_number(api, answers(httpserver, {"Action": "reject", "Code": 486, "Reason": "Busy Here"}))
+    first = await _ask_as_kamailio(http, number, "told-1@test")
+    again = await _ask_as_kamailio(http, number, "told-1@test")  # the same INVITE asked about again
+    assert first["reject"]["code"] == 486 and first["call"]["CallRecordId"] == again["call"]["CallRecordId"]
+    told = [json.loads(r.get_data())["CallRecordId"] for r, _ in httpserver.log]
+    assert told == [first["call"]["CallRecordId"]] * 2
+    async with platform.db.read() as session:
+        (record,) = (await session.execute(select(Call).where(Call.sip_call_id == "told-1@test"))).scalars().all()
+    assert record.id == told[0] and record.disposition == "rejected"
+
+
+async def test_the_decision_on_its_own_tells_the_voice_url_the_record_id_it_makes(api, numbers, httpserver, platform):
+    """Without the ask ahead of POST /sip/v1/route (the decision called by itself), the question inside the
+    decision's transaction tells the same id the record gets."""
+    number, _ = await url_number(api, answers(httpserver, {"Action": "dial", "Targets": ["sip:127.0.0.1:5080"]}))
+    body = RouteRequest.model_validate({"CallId": "own-1@test", "From": CALLER, "To": number, "SourceIp": "20.1.1.1"})
+    async with platform.db.write() as session:
+        answer = await routing.decide(
+            session, RoutingCache(platform.settings.egress_policy), platform.settings, body, platform.clock.now()
+        )
+    ((request, _),) = httpserver.log
+    assert json.loads(request.get_data())["CallRecordId"] == answer["call"]["CallRecordId"]
+    async with platform.db.read() as session:
+        assert await session.get(Call, answer["call"]["CallRecordId"]) is not None
+
+
+async def test_a_call_asked_about_and_routed_by_a_workgroup_keeps_the_id_told(http, api, numbers, httpserver):
+    """The VoiceUrl is asked before the decision knows a workgroup answers the number: the record still gets the
+    id the VoiceUrl was told, so whatever it keeps about the call names the call's record."""
+    number, _ = await url_number(api, answers(httpserver, {"Action": "hangup"}))
+    wid = (
+        await api.ok("POST", "/v1.0/workgroups", json={"Name": "Desk", "Type": "simultaneous", "TelegentPhone": number})
+    )["WorkgroupId"]
+    await api.ok(
+        "POST", "/v1.0/workgroups/activity", json={"WorkgroupId": wid, "Type": "User", "PhoneNumber": "+12125550111"}
+    )
+    answer = await _ask_as_kamailio(http, number, "wg-told@test")
+    assert answer["routing"] == "parallel"  # the workgroup's members, not the VoiceUrl's hangup
+    ((request, _),) = httpserver.log
+    assert json.loads(request.get_data())["CallRecordId"] == answer["call"]["CallRecordId"]
 
 
 async def test_a_url_route_without_a_voice_url_is_480(http, api, numbers, httpserver):

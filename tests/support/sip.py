@@ -62,6 +62,7 @@ class FakeMpaas:
         self.refused_batches = 0
         self.route_requests: list[dict] = []
         self.events: list[dict] = []
+        self.dialogs: list[dict] = []  # the supervisor's reports of Kamailio's dialogs (POST /sip/v1/dialogs)
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,6 +83,9 @@ class FakeMpaas:
                     events = body.get("Events", [body])
                     owner.events.extend(events)
                     status, answer = 200, {"Accepted": len(events)}
+                elif self.path == "/sip/v1/dialogs":
+                    owner.dialogs.append(body)
+                    status, answer = 200, {"Open": 0, "Closed": []}
                 else:
                     status, answer = 404, {"StatusCode": 404, "Message": "Not Found"}
                 data = json.dumps(answer).encode()

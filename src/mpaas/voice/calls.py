@@ -30,11 +30,15 @@ INBOUND = "inbound"
 OUTBOUND = "outbound"
 DIRECTIONS = (INBOUND, OUTBOUND)
 
-# Call.disposition values, set when the call ends
-DISPOSITIONS = ("answered", "busy", "no-answer", "failed", "rejected", "cancelled")
+# Call.disposition values, set when the call ends. `lost`: Kamailio no longer knew the call (it crashed, or its
+# end was never reported) and mpaas closed it (voice/reconcile.py).
+LOST = "lost"
+DISPOSITIONS = ("answered", "busy", "no-answer", "failed", "rejected", "cancelled", LOST)
 
 # The event a routing decision's rejection is recorded as (never sent by Kamailio: a stateless reply has none).
 REJECTED_EVENT = "rejected"
+# The event a reconciliation closes a lost call with (never sent by Kamailio either).
+LOST_EVENT = "lost"
 
 # Column widths (models/calls.py): values from SIP are cut to fit rather than refused.
 NUMBER_WIDTH = 64

@@ -9,17 +9,18 @@ happen and only its answer was lost, that record is the one the event finishes. 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import ValidationError
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.auth.dependencies import Caller
 from mpaas.core.phone import normalize_e164
-from mpaas.dependencies import Now, ReadSession, WriteSession
+from mpaas.core.wire import WireDateTime, WireModel, WireResponse
+from mpaas.dependencies import Now, PlatformDep, ReadSession, WriteSession
 from mpaas.numbers.porting.service import PORTED
-from mpaas.voice import calls, events
+from mpaas.voice import calls, events, reconcile
 from mpaas.voice import routing_repository as repository
 from mpaas.voice.auth import SipSecret
 from mpaas.voice.calls_schemas import CallSearch
@@ -66,6 +67,30 @@ async def _record_unrouted(session: AsyncSession, raw: dict[str, Any]) -> None:
         to_number=item.to or "",
         now=item.timestamp,
     )
+
+
+class DialogsReport(WireModel):
+    """Kamailio's live dialogs, as the supervisor listed them (voice/reconcile.py)."""
+
+    call_ids: list[Annotated[str, StringConstraints(max_length=1024)]] = Field(alias="CallIds", max_length=1_000_000)
+    listed_at: Annotated[WireDateTime, AfterValidator(events.as_utc)] = Field(alias="ListedAt")
+    lost_at: Annotated[WireDateTime | None, AfterValidator(events.as_utc_or_none)] = Field(default=None, alias="LostAt")
+
+
+class DialogsReconciled(WireResponse):
+    open: int = Field(alias="Open")  # calls mpaas believed live, made before the listing
+    closed: list[str] = Field(alias="Closed")  # CALL- ids closed as lost
+
+
+# Kamailio's dialogs after it (re)started, and periodically (voice/supervisor.py): every call mpaas believes live
+# that Kamailio no longer has is closed as lost. Not in the OpenAPI document; the shared secret.
+@router.post("/sip/v1/dialogs", dependencies=[SipSecret], include_in_schema=False, response_model=DialogsReconciled)
+async def dialogs(body: DialogsReport, platform: PlatformDep, now: Now) -> dict[str, Any]:
+    lost_at = min(body.lost_at, now) if body.lost_at is not None else None
+    out = await reconcile.reconcile(
+        platform, body.call_ids, listed_at=min(body.listed_at, now), lost_at=lost_at, now=now
+    )
+    return {"Open": out.open, "Closed": out.closed}
 
 
 @router.get(

@@ -5,14 +5,15 @@ account's webhooks get the matching Call_* event (docs/voice.md, "Call records a
 Recomputing from the whole (short) history rather than patching the record makes the result independent of
 the order events arrive in: an `ended` that arrives before its `answered` still ends with the answered call's
 duration once the `answered` comes. A `failed` followed (in time) by `ringing` or `answered` was one branch
-failing over to the next: the call is open again."""
+failing over to the next: the call is open again. A `lost` (voice/reconcile.py: Kamailio no longer knew the call) is
+superseded the same way by any event Kamailio reports after it."""
 
 from __future__ import annotations
 
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -33,9 +34,9 @@ log = logging.getLogger("mpaas.voice.events")
 
 RINGING, ANSWERED, HOLD, RESUME, ENDED, FAILED = "ringing", "answered", "hold", "resume", "ended", "failed"
 EVENTS = (RINGING, ANSWERED, HOLD, RESUME, ENDED, FAILED)
-TERMINAL = (ENDED, FAILED, calls.REJECTED_EVENT)
-# Events at the same instant apply in the order a call goes through them.
-RANK = {RINGING: 0, ANSWERED: 1, HOLD: 2, RESUME: 3, ENDED: 4, FAILED: 4, calls.REJECTED_EVENT: 4}
+TERMINAL = (ENDED, FAILED, calls.REJECTED_EVENT, calls.LOST_EVENT)
+# Events at the same instant apply in the order a call goes through them; a `lost` after what Kamailio reported.
+RANK = {RINGING: 0, ANSWERED: 1, HOLD: 2, RESUME: 3, ENDED: 4, FAILED: 4, calls.REJECTED_EVENT: 4, calls.LOST_EVENT: 5}
 WEBHOOK_EVENT = {
     RINGING: "Call_Ringing",
     ANSWERED: "Call_In_Progress",
@@ -44,6 +45,7 @@ WEBHOOK_EVENT = {
     ENDED: "Call_Completed",
     FAILED: "Call_Completed",
     calls.REJECTED_EVENT: "Call_Completed",
+    calls.LOST_EVENT: "Call_Completed",
 }
 MAX_BATCH = 1000
 
@@ -58,9 +60,16 @@ def disposition_of(code: int | None) -> str:
 # ------------------------------------------------------------------------------------------ the request
 
 
-def _utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     """Kamailio's times are UTC; one without an offset is read as UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+_utc = as_utc
 
 
 def _clip(width: int):
@@ -155,14 +164,15 @@ class _State:
     final: CallEvent | None = field(default=None)  # the terminal event that ended the call
 
     def apply(self, e: CallEvent) -> bool:
-        """Whether the event counts: one that comes (in time) after the call ended changes nothing."""
-        if self.final is not None and not (e.event in (RINGING, ANSWERED) and self.final.event == FAILED):
+        """Whether the event counts: one that comes (in time) after the call ended changes nothing, except after a
+        `failed` (a branch's: the next one rang or answered) or a `lost` (mpaas's guess: Kamailio's reports win)."""
+        if self.final is not None and not self._reopens(e):
             return False
         if e.sip_code is not None:
             self.sip_code, self.sip_reason = e.sip_code, e.reason
         if e.branch:
             self.branch = e.branch
-        if self.final is not None:  # a branch failed and the next one rang or answered: the call goes on
+        if self.final is not None:  # a branch failed and the next one rang or answered, or a lost call was not
             self.final = self.ended_at = self.disposition = None
             self.status = calls.RINGING if self.answered_at is None else calls.IN_PROGRESS
         if e.event == RINGING:
@@ -183,6 +193,12 @@ class _State:
         self._settle()
         return True
 
+    def _reopens(self, e: CallEvent) -> bool:
+        assert self.final is not None
+        if self.final.event == calls.LOST_EVENT:
+            return e.event in EVENTS
+        return e.event in (RINGING, ANSWERED) and self.final.event == FAILED
+
     def _settle(self) -> None:
         """The disposition follows from what is known now (a late `answered` changes it)."""
         if self.final is None:
@@ -190,6 +206,8 @@ class _State:
         code = self.sip_code
         if self.final.event == calls.REJECTED_EVENT:
             self.disposition = "rejected"
+        elif self.final.event == calls.LOST_EVENT:
+            self.disposition = calls.LOST
         elif self.final.event == ENDED:
             # a dialog that ended was answered, even if its `answered` has not arrived; an `ended` carrying
             # a failure code is a call torn down before answer (a CANCEL: 487)
@@ -288,22 +306,36 @@ async def apply_events(session: AsyncSession, items: Sequence[CallEventIn], now:
     changed = {c.id: c for c in by_sip.values() if c.id in new}  # a record may be named by two Call-IDs
     hooks = await _hooks(session, {c.account_id for c in changed.values()})
     for call in changed.values():
-        fresh = {id(e) for e in new[call.id]}
-        state = _State()
-        snapshots: list[tuple[CallEvent, dict[str, Any]]] = []
-        for e in sorted(stored[call.id].values(), key=_order):
-            if state.apply(e) and id(e) in fresh:
-                state.write(call)
-                snapshots.append((e, calls.present(call)))
-        state.write(call)
-        call.updated_at = now
-        # One Call_Completed per end: not for a `failed` that a later event reopened (a branch failing over),
-        # nor for a second terminal event of an ended call.
-        snapshots = [(e, s) for e, s in snapshots if e.event not in TERMINAL or e is state.final]
-        if call.account_id:
-            await notify(session, call, snapshots, now, hooks.get(call.account_id, []))
-            await call_hooks.after_events(session, call, snapshots, now)
+        await settle(session, call, stored[call.id].values(), new[call.id], now, hooks.get(call.account_id or "", []))
     return out
+
+
+async def settle(
+    session: AsyncSession,
+    call: Call,
+    events: Collection[CallEvent],
+    fresh_events: Sequence[CallEvent],
+    now: datetime,
+    hooks: Sequence[AccountWebhook],
+) -> None:
+    """Recompute `call` from all of its `events` (stored and new), then queue the Call_* webhooks of the new ones
+    (`fresh_events`, already added to the session) and run the call hooks (billing, callbacks), in the caller's
+    transaction."""
+    fresh = {id(e) for e in fresh_events}
+    state = _State()
+    snapshots: list[tuple[CallEvent, dict[str, Any]]] = []
+    for e in sorted(events, key=_order):
+        if state.apply(e) and id(e) in fresh:
+            state.write(call)
+            snapshots.append((e, calls.present(call)))
+    state.write(call)
+    call.updated_at = now
+    # One Call_Completed per end: not for a `failed` that a later event reopened (a branch failing over),
+    # nor for a second terminal event of an ended call.
+    snapshots = [(e, s) for e, s in snapshots if e.event not in TERMINAL or e is state.final]
+    if call.account_id:
+        await notify(session, call, snapshots, now, hooks)
+        await call_hooks.after_events(session, call, snapshots, now)
 
 
 async def _adopt_unknown(

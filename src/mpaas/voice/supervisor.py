@@ -1,6 +1,12 @@
 """Runs Kamailio for the `mpaas sip` role and `mpaas serve` (docs/voice.md): renders its configuration into the
 data dir, checks it (`kamailio -c`), starts Kamailio in the foreground, forwards its log lines into our
-logging, restarts it with a backoff when it dies, and stops it with SIGTERM (then SIGKILL) on stop."""
+logging, restarts it with a backoff when it dies, and stops it with SIGTERM (then SIGKILL) on stop.
+
+After every start (the first, and each restart after a crash) and every `reconcile_interval` seconds it lists
+Kamailio's live dialogs (kamcmd `dlg.briefing`), lets Kamailio send the call events it still queues, and reports
+the list to mpaas (POST /sip/v1/dialogs), which closes the calls Kamailio no longer has (voice/reconcile.py): a
+crash loses Kamailio's dialogs and queued events, never the call records' end. A Kamailio left running by a
+supervisor that was killed (it runs in a session of its own) is stopped at start, after its queue is sent."""
 
 from __future__ import annotations
 
@@ -14,12 +20,18 @@ import signal
 import socket
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import httpx2
 
 from mpaas.config import Settings
 from mpaas.core.security.hashing import new_secret
 from mpaas.voice.auth import SECRET_FILE, load_sip_secret
 from mpaas.voice.kamailio import KamailioParams, write_config
+
+DIALOGS_PATH = "/sip/v1/dialogs"
 
 logger = logging.getLogger("mpaas.sip")
 kamailio_log = logging.getLogger("mpaas.sip.kamailio")
@@ -43,6 +55,15 @@ _HEALTHY_RUN_SECONDS = 30.0
 DRAIN_SECONDS = 5.0
 # After the queue is empty, the time the batch in flight may take (Kamailio's HTTP timeout is 2 s; usually ms).
 _LAST_BATCH_SECONDS = 0.3
+# How often Kamailio's dialogs are compared with the calls mpaas believes live (besides after every start).
+RECONCILE_SECONDS = 60.0
+# A reconciliation that could not be made after a start (Kamailio's control socket not up yet, mpaas down) is
+# tried again after this, doubling up to the interval.
+_RECONCILE_RETRY_SECONDS = 0.5
+_RECONCILE_RETRY_MAX_SECONDS = 10.0
+# Before a reconciliation, how long Kamailio is given to send the events it queues (see reconcile()).
+_RECONCILE_DRAIN_SECONDS = 5.0
+_CALL_ID = re.compile(r"^\s*call-id: (.*?)\s*$", re.MULTILINE)
 
 
 class KamailioError(RuntimeError):
@@ -97,6 +118,7 @@ class KamailioSupervisor:
         min_backoff: float = 0.5,
         max_backoff: float = 30.0,
         stop_timeout: float = 10.0,
+        reconcile_interval: float = RECONCILE_SECONDS,
     ) -> None:
         self.settings = settings
         self.params = KamailioParams.from_settings(settings, api_url=api_url, secret=secret)
@@ -110,6 +132,14 @@ class KamailioSupervisor:
         self._started = asyncio.Event()
         self._binary: str | None = None
         self.config_path: Path | None = None
+        # 0: no reconciliation (several proxies on one database would close each other's calls: docs/voice.md).
+        self.reconcile_interval = reconcile_interval
+        self.reconciliations: list[dict[str, Any]] = []  # mpaas's answers, oldest first (the last 100)
+        # When Kamailio was seen dead, until a reconciliation has reported it to mpaas.
+        self._lost_at: datetime | None = None
+        self._reconcile_due = asyncio.Event()  # a start happened: reconcile now
+        self._reconcile_lock = asyncio.Lock()
+        self._reconciler: asyncio.Task | None = None
 
     async def check(self) -> Path:
         """Render the configuration and have Kamailio check it; KamailioError names what is wrong."""
@@ -136,6 +166,7 @@ class KamailioSupervisor:
         """Check the configuration, then run (and keep running) Kamailio in the background."""
         await self.check()
         self._stopping.clear()
+        await self._stop_orphan()
         self._task = asyncio.create_task(self._run(), name="kamailio-supervisor")
         started = asyncio.create_task(self._started.wait())
         await asyncio.wait({self._task, started}, return_when=asyncio.FIRST_COMPLETED)
@@ -143,6 +174,8 @@ class KamailioSupervisor:
             started.cancel()
             task, self._task = self._task, None
             raise KamailioError(f"Kamailio could not be started: {task.exception()!r}")
+        if self.reconcile_interval > 0 and not self.params.static_target:
+            self._reconciler = asyncio.create_task(self._reconcile_loop(), name="kamailio-reconciler")
 
     def _command(self) -> list[str]:
         assert self._binary and self.config_path
@@ -183,6 +216,7 @@ class KamailioSupervisor:
             self.starts += 1
             logger.info("Kamailio started (pid %s) on %s", self.process.pid, self.params.listen)
             self._started.set()
+            self._reconcile_due.set()
             reader = asyncio.create_task(self._forward(self.process))
             # Not process.wait(): asyncio's also waits for the log pipe to close, which Kamailio's children keep
             # open when only the main process died. returncode is set as soon as the main process is reaped.
@@ -197,6 +231,8 @@ class KamailioSupervisor:
             reader.cancel()
             if self._stopping.is_set():
                 break
+            # Its dialogs and queued events died with it: the calls it held are closed after the restart.
+            self._lost_at = self._lost_at or datetime.now(UTC)
             if time.monotonic() - began > _HEALTHY_RUN_SECONDS:
                 backoff = self.min_backoff
             logger.error("Kamailio exited with status %s; restarting in %.1f s", code, backoff)
@@ -214,38 +250,158 @@ class KamailioSupervisor:
         """Wait until Kamailio's call-event queue is empty (asked over its control socket with kamcmd), at most
         `timeout` seconds: a planned stop or restart then loses no queued event. False when it did not empty
         (mpaas not taking events) or could not be asked."""
-        kamcmd = shutil.which("kamcmd")
         proc = self.process
-        if kamcmd is None or proc is None or proc.returncode is not None:
+        if proc is None or proc.returncode is not None:
             return False
+        return await self._drain(timeout, at_stop=True)
+
+    async def _kamcmd(self, *command: str) -> bytes | None:
+        """One command on Kamailio's control socket; its output, or None when it could not be asked."""
+        kamcmd = shutil.which("kamcmd")
+        if kamcmd is None:
+            return None
         socket_path = f"unix:{self.params.data_dir / 'kamailio-ctl.sock'}"
+        asked = await asyncio.create_subprocess_exec(
+            kamcmd,
+            "-s",
+            socket_path,
+            *command,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            out, _ = await asyncio.wait_for(asked.communicate(), timeout=10)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                asked.kill()
+            await asked.wait()
+            return None
+        return out if asked.returncode == 0 else None
+
+    async def _drain(self, timeout: float, *, at_stop: bool = False) -> bool:
         deadline = time.monotonic() + timeout
         while True:
-            asked = await asyncio.create_subprocess_exec(
-                kamcmd,
-                "-s",
-                socket_path,
-                "mqueue.get_size",
-                "events",
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-            out, _ = await asked.communicate()
-            size = re.search(rb"size:\s*(\d+)", out)
-            if asked.returncode != 0 or size is None:
+            out = await self._kamcmd("mqueue.get_size", "events")
+            size = re.search(rb"size:\s*(\d+)", out or b"")
+            if size is None:
                 return False
             if int(size.group(1)) == 0:
                 # The last batch taken from the queue may still be on its way: one round trip at most.
                 await asyncio.sleep(_LAST_BATCH_SECONDS)
                 return True
             if time.monotonic() > deadline:
-                logger.warning("Kamailio still holds %s call events at stop; they are lost", int(size.group(1)))
+                if at_stop:
+                    logger.warning("Kamailio still holds %s call events at stop; they are lost", int(size.group(1)))
                 return False
             await asyncio.sleep(0.1)
+
+    async def live_dialogs(self) -> list[str] | None:
+        """The SIP Call-IDs of Kamailio's dialogs (kamcmd `dlg.briefing c`: `dlg.list` answers "reply too big" with
+        a few hundred dialogs), or None when Kamailio could not be asked."""
+        proc = self.process
+        if proc is None or proc.returncode is not None:
+            return None
+        out = await self._kamcmd("dlg.briefing", "c")
+        if out is None:
+            return None
+        return _CALL_ID.findall(out.decode(errors="replace"))
+
+    async def reconcile(self) -> dict[str, Any] | None:
+        """List Kamailio's dialogs, let it send the events it queues, and report the list to mpaas, which closes
+        the calls Kamailio no longer has (voice/reconcile.py). mpaas's answer ({"Open", "Closed"}), or None when
+        it could not be made (Kamailio or mpaas not answering; tried again later).
+
+        The listing comes first and the queue is sent before the report: a call that ended before the listing has
+        its `ended` queued before it, so mpaas has it before it looks for calls missing from the list."""
+        async with self._reconcile_lock:
+            lost_at = self._lost_at
+            listed_at = datetime.now(UTC)
+            live = await self.live_dialogs()
+            if live is None:
+                logger.info("Kamailio's dialogs could not be listed (kamcmd dlg.briefing); reconciling later")
+                return None
+            if not await self._drain(_RECONCILE_DRAIN_SECONDS) and lost_at is None:
+                # Events of calls that ended may still be queued: closing them now would be a guess Kamailio's
+                # reports then correct. After a crash, the calls to close are the dead Kamailio's: no wait.
+                logger.info("Kamailio's call events are not all sent; reconciling later")
+                return None
+            body = {
+                "CallIds": live,
+                "ListedAt": listed_at.isoformat(),
+                "LostAt": lost_at.isoformat() if lost_at else None,
+            }
+            try:
+                async with httpx2.AsyncClient(timeout=30) as client:
+                    answer = await client.post(
+                        self.params.api_url + DIALOGS_PATH,
+                        json=body,
+                        headers={"X-Mpaas-Sip-Secret": self.params.secret},
+                    )
+            except httpx2.HTTPError as exc:
+                logger.warning("mpaas did not take Kamailio's dialogs (%s); reconciling later", exc)
+                return None
+            if answer.status_code != 200:
+                logger.warning("mpaas answered Kamailio's dialogs with HTTP %s; reconciling later", answer.status_code)
+                return None
+            result: dict[str, Any] = answer.json()
+            if self._lost_at == lost_at:
+                self._lost_at = None
+            self.reconciliations = [*self.reconciliations[-99:], result]
+            if result.get("Closed"):
+                logger.warning("calls Kamailio no longer had were closed as lost: %s", ", ".join(result["Closed"]))
+            return result
+
+    async def _reconcile_loop(self) -> None:
+        """After each start, then every reconcile_interval seconds; after a start, tried again until it is made."""
+        retry = _RECONCILE_RETRY_SECONDS
+        pending = False
+        while not self._stopping.is_set():
+            wait = min(retry, self.reconcile_interval) if pending else self.reconcile_interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._reconcile_due.wait(), timeout=wait)
+            if self._reconcile_due.is_set():
+                self._reconcile_due.clear()
+                pending, retry = True, _RECONCILE_RETRY_SECONDS
+                # Its control socket is up once it answers SIP.
+                with contextlib.suppress(TimeoutError, OSError):
+                    await self.wait_ready()
+            if self._stopping.is_set():
+                return
+            try:
+                done = await self.reconcile() is not None
+            except Exception:  # the loop outlives any one failure: it is what closes lost calls
+                logger.exception("reconciling Kamailio's dialogs failed")
+                done = False
+            if done:
+                pending = False
+            elif pending:
+                retry = min(retry * 2, _RECONCILE_RETRY_MAX_SECONDS)
+
+    async def _stop_orphan(self) -> None:
+        """A Kamailio of this data dir still running (its supervisor was killed: Kamailio runs in a session of its
+        own) holds the SIP address: it is stopped, once it has sent its queued events, and the calls it held are
+        closed as lost by the first reconciliation."""
+        pid = _orphan_pid(self.params.data_dir, self.config_path)
+        if pid is None:
+            return
+        logger.warning("a Kamailio left by an earlier mpaas (pid %s) still runs: stopping it", pid)
+        await self._drain(DRAIN_SECONDS, at_stop=True)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.stop_timeout
+        while _running(pid) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        _kill_group(pid)
+        self._lost_at = self._lost_at or datetime.now(UTC)
 
     async def stop(self) -> None:
         """Let Kamailio send its queued call events (drain_events), then SIGTERM it (its main process stops its
         children), SIGKILL after stop_timeout."""
+        if self._reconciler is not None:
+            self._reconciler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconciler
+            self._reconciler = None
         if self.process is not None and self.process.returncode is None:
             await self.drain_events()
         self._stopping.set()
@@ -283,6 +439,28 @@ class KamailioSupervisor:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Kamailio did not answer on {self.params.listen}")
             await asyncio.sleep(0.1)
+
+
+def _orphan_pid(data_dir: Path, config_path: Path | None) -> int | None:
+    """The pid in `<data dir>/kamailio.pid` when that process still runs Kamailio with this data dir's
+    configuration (not a pid reused by another program)."""
+    try:
+        pid = int((data_dir / "kamailio.pid").read_text().strip())
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return None
+    config = str(config_path or data_dir / "kamailio.cfg").encode()
+    if pid == os.getpid() or not argv or b"kamailio" not in Path(argv[0].decode(errors="replace")).name.encode():
+        return None
+    return pid if config in argv and _running(pid) else None
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _kill_group(pgid: int) -> None:

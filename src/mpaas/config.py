@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     # transport is TLS (docs/voice.md); needs Debian's kamailio-tls-modules (make voice-deps).
     sip_tls_certificate: Path | None = None
     sip_tls_private_key: Path | None = None
+    # CA certificates (a PEM file) that trunks reached over TLS must present a certificate of: set, Kamailio verifies
+    # each trunk's certificate chain against them and does not call a trunk that fails; unset, none is verified.
+    sip_tls_ca: Path | None = None
     # How long a URL route's VoiceUrl may take to answer (the call waits: it is asked inside the routing decision),
     # in seconds; past it the call is refused 504. Keep it under Kamailio's wait for the decision (2 s).
     voice_url_timeout_seconds: float = Field(1.5, gt=0, le=30)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mpaas.config import Settings
-from mpaas.voice.kamailio import KamailioConfigError, KamailioParams, render, write_config
+from mpaas.voice.kamailio import KamailioConfigError, KamailioParams, render, render_tls, write_config
 from mpaas.voice.supervisor import ensure_sip_secret, voice_off_reason
 from support.sip import (
     SECRET,
@@ -214,3 +214,91 @@ def test_a_call_to_a_tls_trunk_is_relayed_over_tls(tmp_path) -> None:
     listener.close()
     assert received and received[0].startswith("INVITE sip:18015557000@127.0.0.1:"), received
     assert "Via: SIP/2.0/TLS" in received[0]
+
+
+def _certificate_named(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """Another self-signed certificate, in its own directory (`_certificate` writes fixed names)."""
+    directory = tmp_path / name
+    directory.mkdir()
+    return _certificate(directory)
+
+
+def test_a_tls_ca_makes_kamailio_verify_the_trunks_certificates(tmp_path) -> None:
+    cert, key = _certificate(tmp_path)
+    settings = Settings(
+        data_dir=tmp_path, sip_listen="udp:127.0.0.1:5999", sip_tls_certificate=cert, sip_tls_private_key=key
+    )
+    params = KamailioParams.from_settings(settings, api_url="http://127.0.0.1:8080", secret=SECRET)
+    client = render_tls(params).split("[client:default]", 1)[1]
+    assert "verify_certificate = no" in client and "ca_list" not in client  # unset: nothing verified
+    verified = KamailioParams.from_settings(
+        settings.model_copy(update={"sip_tls_ca": cert}), api_url="http://127.0.0.1:8080", secret=SECRET
+    )
+    client = render_tls(verified).split("[client:default]", 1)[1]
+    assert "verify_certificate = yes" in client and "require_certificate = yes" in client
+    assert f"ca_list = {cert.resolve()}" in client
+    with pytest.raises(KamailioConfigError, match="MPAAS_SIP_TLS_CA"):
+        KamailioParams.from_settings(
+            settings.model_copy(update={"sip_tls_ca": tmp_path / "missing.pem"}), api_url="http://h", secret=SECRET
+        )
+    with pytest.raises(KamailioConfigError, match="MPAAS_SIP_TLS_CA needs"):
+        KamailioParams.from_settings(
+            Settings(data_dir=tmp_path, sip_listen="udp:127.0.0.1:5999", sip_tls_ca=cert),
+            api_url="http://h",
+            secret=SECRET,
+        )
+
+
+def _invite_over_tls(tmp_path: Path, trunk_cert: Path, trunk_key: Path, **update) -> list[str]:
+    """A call relayed by Kamailio (configured with `update`) to a TLS trunk of this test presenting `trunk_cert`:
+    what the trunk received (the INVITE's head), or the trunk's TLS error."""
+    tmp_path.mkdir(exist_ok=True)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(trunk_cert, trunk_key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(15)
+    trunk_port = listener.getsockname()[1]
+    received: list[str] = []
+
+    def trunk() -> None:
+        try:
+            conn, _ = listener.accept()
+            with server_context.wrap_socket(conn, server_side=True) as tls:
+                tls.settimeout(10)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                received.append(data.decode(errors="replace"))
+        except OSError as error:
+            received.append(f"error: {error!r}")
+
+    def decide(request: dict) -> dict:
+        uri = f"sip:{request['To']}@127.0.0.1:{trunk_port};transport=tls"
+        return {"version": "1.0", "routing": "serial", "routes": [{"uri": uri, "fr_timer": 2000}], "call": {}}
+
+    thread = threading.Thread(target=trunk, daemon=True)
+    thread.start()
+    settings = sip_settings(tmp_path).model_copy(update=update)
+    with FakeMpaas(decide) as mpaas, running_kamailio(settings, mpaas.url):
+        sipp_uac(sip_port(settings), tmp_path, to="18015557000")  # the trunk never answers: the call fails
+        thread.join(timeout=15)
+    listener.close()
+    return received
+
+
+@pytest.mark.process
+def test_with_a_tls_ca_only_a_trunk_whose_certificate_it_signed_gets_the_call(tmp_path) -> None:
+    """MPAAS_SIP_TLS_CA: the trunk's certificate (self-signed: its own CA) admits the trunk; another CA's
+    certificate refuses it, so Kamailio sends it nothing."""
+    _tls_or_skip()
+    sipp_or_skip()
+    cert, key = _certificate(tmp_path)
+    trunk_cert, trunk_key = _certificate_named(tmp_path, "trunk")
+    tls = {"sip_tls_certificate": cert, "sip_tls_private_key": key}
+    trusted = _invite_over_tls(tmp_path / "trusted", trunk_cert, trunk_key, **tls, sip_tls_ca=trunk_cert)
+    assert trusted and trusted[0].startswith("INVITE sip:18015557000@127.0.0.1:"), trusted
+    untrusted = _invite_over_tls(tmp_path / "untrusted", trunk_cert, trunk_key, **tls, sip_tls_ca=cert)
+    assert not any(r.startswith("INVITE") for r in untrusted), untrusted

@@ -62,6 +62,7 @@ class KamailioParams:
     # listen, and TLS to trunks); without, a tls: listen is refused.
     tls_certificate: Path | None = None
     tls_private_key: Path | None = None
+    tls_ca: Path | None = None  # MPAAS_SIP_TLS_CA: with it, trunks' certificates are verified against these CAs
 
     @classmethod
     def from_settings(cls, settings: Settings, *, api_url: str, secret: str) -> KamailioParams:
@@ -82,7 +83,14 @@ class KamailioParams:
             raise KamailioConfigError(
                 "MPAAS_SIP_LISTEN tls: needs MPAAS_SIP_TLS_CERTIFICATE and MPAAS_SIP_TLS_PRIVATE_KEY"
             )
-        for name, path in (("MPAAS_SIP_TLS_CERTIFICATE", certificate), ("MPAAS_SIP_TLS_PRIVATE_KEY", key)):
+        ca = settings.sip_tls_ca
+        if ca is not None and certificate is None:
+            raise KamailioConfigError("MPAAS_SIP_TLS_CA needs MPAAS_SIP_TLS_CERTIFICATE and MPAAS_SIP_TLS_PRIVATE_KEY")
+        for name, path in (
+            ("MPAAS_SIP_TLS_CERTIFICATE", certificate),
+            ("MPAAS_SIP_TLS_PRIVATE_KEY", key),
+            ("MPAAS_SIP_TLS_CA", ca),
+        ):
             if path is not None and not _SAFE_PATH.fullmatch(str(path.resolve())):
                 raise KamailioConfigError(f"{name} must be a path of letters, digits and ._/- only, not {str(path)!r}")
             if path is not None and not path.is_file():
@@ -95,6 +103,7 @@ class KamailioParams:
             settings.data_dir.resolve(),
             tls_certificate=certificate.resolve() if certificate else None,
             tls_private_key=key.resolve() if key else None,
+            tls_ca=ca.resolve() if ca else None,
         )
 
 
@@ -144,16 +153,21 @@ def render(params: KamailioParams) -> str:
 
 
 def render_tls(params: KamailioParams) -> str:
-    """The tls module's configuration: our certificate as server and client. Trunks' certificates are not verified
-    (a trunk is named by an address or a name the route gives, often with a private CA): docs/voice.md."""
+    """The tls module's configuration: our certificate as server and client. Trunks' certificates are verified
+    against MPAAS_SIP_TLS_CA when it is set (the chain, not the name: a trunk is often named by an address), else not
+    (docs/voice.md)."""
+    client_verify = (
+        f"verify_certificate = yes\nrequire_certificate = yes\nca_list = {params.tls_ca}\n"
+        if params.tls_ca is not None
+        else "verify_certificate = no\nrequire_certificate = no\n"
+    )
     return (
         "# Rendered by mpaas (src/mpaas/voice/kamailio.py); edits are overwritten at each start.\n"
         "[server:default]\nmethod = TLSv1.2+\n"
         f"certificate = {params.tls_certificate}\nprivate_key = {params.tls_private_key}\n"
         "verify_certificate = no\nrequire_certificate = no\n\n"
         "[client:default]\nmethod = TLSv1.2+\n"
-        f"certificate = {params.tls_certificate}\nprivate_key = {params.tls_private_key}\n"
-        "verify_certificate = no\nrequire_certificate = no\n"
+        f"certificate = {params.tls_certificate}\nprivate_key = {params.tls_private_key}\n" + client_verify
     )
 
 

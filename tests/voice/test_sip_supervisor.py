@@ -12,7 +12,10 @@ import time
 
 import pytest
 
-from mpaas.voice.supervisor import KamailioError, KamailioSupervisor, forward_log_line
+from mpaas.voice.supervisor import KamailioError, KamailioSupervisor, _options_ping, forward_log_line
+from support.processes import env, wait_for_line
+from support.processes import mpaas as run_mpaas
+from support.processes import stop as stop_process
 from support.sip import (
     SECRET,
     FakeMpaas,
@@ -113,3 +116,45 @@ def test_a_stop_first_lets_kamailio_send_its_queued_call_events(tmp_path) -> Non
             # leaving the block stops the supervisor: it waits for the queue (up to its drain time) first
         assert supervisor.process is not None and supervisor.process.returncode is not None
     assert [e["Event"] for e in mpaas.events] == ["ringing", "answered", "ended"]
+
+
+@pytest.mark.process
+def test_a_kamailio_left_by_a_killed_mpaas_sip_is_stopped_and_its_calls_reported_lost(tmp_path) -> None:
+    """`mpaas sip` killed (SIGKILL) leaves its Kamailio running (a session of its own), holding the SIP address: the
+    next supervisor of the data dir stops it, starts its own, and reports its dialogs as lost at that moment."""
+    kamailio_or_skip()
+    settings = sip_settings(tmp_path)
+    port = sip_port(settings)
+    with FakeMpaas(route_to(1)) as mpaas:
+        environ = env(MPAAS_SIP_LISTEN=settings.sip_listen, MPAAS_SIP_SHARED_SECRET=SECRET, MPAAS_SIP_CHILDREN="2")
+        environ["MPAAS_SIP_SHARED_MEMORY_MB"] = "64"
+        role = run_mpaas(
+            "sip",
+            "--api-url",
+            mpaas.url,
+            "--data-dir",
+            str(tmp_path),
+            environ=environ,
+            cwd=tmp_path,
+            log_name="sip.log",
+        )
+        try:
+            wait_for_line(tmp_path / "sip.log", "mpaas sip running", role)
+            deadline = time.monotonic() + 15
+            while not _options_ping("127.0.0.1", port):
+                assert time.monotonic() < deadline, (tmp_path / "sip.log").read_text()
+                time.sleep(0.1)
+            orphan = int((tmp_path / "kamailio.pid").read_text().split()[0])
+            role.send_signal(signal.SIGKILL)
+            role.wait(timeout=10)
+        finally:
+            stop_process(role)
+        assert _alive(orphan) and _options_ping("127.0.0.1", port)  # Kamailio outlived its supervisor
+        with running_kamailio(settings, mpaas.url) as supervisor:
+            assert supervisor.starts == 1 and supervisor.process is not None
+            assert supervisor.process.pid != orphan and not _alive(orphan)
+            deadline = time.monotonic() + 15
+            while not mpaas.dialogs:
+                assert time.monotonic() < deadline, "no reconciliation after the start"
+                time.sleep(0.05)
+    assert mpaas.dialogs[0]["LostAt"] is not None and mpaas.dialogs[0]["CallIds"] == []

@@ -28,7 +28,7 @@ def calls_search(
     number_id: str | None = typer.Option(None, "--number-id", help="Calls of the account's number (NID-...)."),
     direction: str | None = typer.Option(None, "--direction", help="inbound | outbound"),
     disposition: str | None = typer.Option(
-        None, "--disposition", help="answered | busy | no-answer | failed | rejected | cancelled"
+        None, "--disposition", help="answered | busy | no-answer | failed | rejected | cancelled | lost"
     ),
     status: str | None = typer.Option(None, "--status", help="routing | ringing | in-progress | on-hold | completed"),
     start_date: str | None = typer.Option(None, "--start-date", help="First UTC day, YYYY-MM-DD (included)."),

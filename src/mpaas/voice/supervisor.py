@@ -445,9 +445,9 @@ def _orphan_pid(data_dir: Path, config_path: Path | None) -> int | None:
     """The pid in `<data dir>/kamailio.pid` when that process still runs Kamailio with this data dir's
     configuration (not a pid reused by another program)."""
     try:
-        pid = int((data_dir / "kamailio.pid").read_text().strip())
+        pid = int((data_dir / "kamailio.pid").read_text().split()[0])
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except (OSError, ValueError):
+    except (OSError, ValueError, IndexError):
         return None
     config = str(config_path or data_dir / "kamailio.cfg").encode()
     if pid == os.getpid() or not argv or b"kamailio" not in Path(argv[0].decode(errors="replace")).name.encode():

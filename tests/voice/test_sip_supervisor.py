@@ -158,3 +158,37 @@ def test_a_kamailio_left_by_a_killed_mpaas_sip_is_stopped_and_its_calls_reported
                 assert time.monotonic() < deadline, "no reconciliation after the start"
                 time.sleep(0.05)
     assert mpaas.dialogs[0]["LostAt"] is not None and mpaas.dialogs[0]["CallIds"] == []
+
+
+@pytest.mark.process
+def test_events_a_killed_kamailio_had_not_sent_are_sent_from_its_spool_after_the_restart(tmp_path) -> None:
+    """mpaas refuses events during a call, so they wait in Kamailio's queue; Kamailio is killed (the queue is gone).
+    Kamailio had also written them to its spool files: after the restart the supervisor sends them again."""
+    kamailio_or_skip()
+    sipp_or_skip()
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-SPOOL")) as mpaas:
+        mpaas.events_down = True
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, mpaas.url) as supervisor:
+            uas = sipp_uas(trunk, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            deadline = time.monotonic() + 10
+            while mpaas.refused_batches == 0:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            first = supervisor.process
+            assert first is not None
+            os.kill(first.pid, signal.SIGKILL)
+            while supervisor.starts < 2:
+                assert time.monotonic() < deadline + 15, "Kamailio was not restarted"
+                time.sleep(0.05)
+            assert mpaas.events == []  # nothing was taken before the crash
+            mpaas.events_down = False  # mpaas is back
+            events = mpaas.wait_events(lambda evs: len(evs) >= 3, timeout=30)
+            assert supervisor.replayed == 3
+    # in time order (a 180 and a 200 taken by two workers may carry the same millisecond, in either order)
+    assert sorted(e["Event"] for e in events) == ["answered", "ended", "ringing"]
+    assert events[-1]["Event"] == "ended" and {e["CallRecordId"] for e in events} == {"CALL-SPOOL"}

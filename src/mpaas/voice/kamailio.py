@@ -22,6 +22,8 @@ from mpaas.config import Settings
 ROUTE_PATH = "/sip/v1/route"
 EVENTS_PATH = "/sip/v1/events"
 CONFIG_FILE = "kamailio.cfg"
+# Under the data dir: the call events Kamailio wrote before queueing them (route[EVENT]; voice/supervisor.py).
+SPOOL_DIR = "kamailio-spool"
 TLS_CONFIG_FILE = "kamailio-tls.cfg"
 # Seconds Kamailio waits for one mpaas answer (http_client's connection_timeout: the whole request, whole
 # seconds). A route query holds its SIP worker that long at worst; a stuck mpaas means a 503 to the caller.
@@ -137,6 +139,7 @@ def render(params: KamailioParams) -> str:
         .replace("@CHILDREN@", str(params.children))
         .replace("@DISABLE_TCP@", "no" if proto in ("tcp", "tls") or tls else "yes")
         .replace("@CTL@", str(params.data_dir / "kamailio-ctl.sock"))
+        .replace("@SPOOL@", str(params.data_dir / SPOOL_DIR))
         .replace("@HTTPCON@", base)
         .replace("@ROUTE_PATH@", prefix + ROUTE_PATH)
         .replace("@EVENTS_PATH@", prefix + EVENTS_PATH)
@@ -176,6 +179,7 @@ def write_config(params: KamailioParams) -> Path:
     tls module's `<data dir>/kamailio-tls.cfg` when TLS is configured."""
     path = params.data_dir / CONFIG_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
+    (params.data_dir / SPOOL_DIR).mkdir(mode=0o700, exist_ok=True)
     if params.tls_certificate is not None:
         tls_path = params.data_dir / TLS_CONFIG_FILE
         tls_path.write_text(render_tls(params))
@@ -236,6 +240,8 @@ loadmodule "http_client.so"
 loadmodule "mqueue.so"
 loadmodule "rtimer.so"
 loadmodule "async.so"
+loadmodule "db_flatstore.so"
+loadmodule "acc.so"
 
 modparam("ctl", "binrpc", "unix:@CTL@")
 modparam("tm", "fr_timer", 5000)
@@ -246,6 +252,10 @@ modparam("http_client", "query_result", 0)
 modparam("http_client", "keep_connections", 1)
 modparam("http_client", "connection_timeout", @HTTP_TIMEOUT@)
 modparam("http_client", "httpcon", "mpaas=>@HTTPCON@")
+# Every event is also appended to <data dir>/kamailio-spool/events_<pid>.log (one write, no fsync) before it is
+# queued: a Kamailio that dies loses its queue, not the events; the supervisor sends them again (voice/supervisor.py).
+modparam("acc", "db_url", "flatstore:@SPOOL@")
+modparam("acc", "db_extra", "e=$var(spool)")
 modparam("mqueue", "mqueue", "name=events;size=@QUEUE_SIZE@")
 modparam("rtimer", "timer", "name=events;interval=@INTERVAL@u;mode=1;")
 modparam("rtimer", "exec", "timer=events;route=SEND_EVENTS")
@@ -518,6 +528,8 @@ route[EVENT] {
         jansson_set("true", "Unrouted", "", "$var(e)");
         $var(unrouted) = 0;
     }
+    $var(spool) = $(var(e){s.encode.base64});
+    acc_db_request("0 Event", "events");
     mq_add("events", "$var(ev)", "$var(e)");
 }
 

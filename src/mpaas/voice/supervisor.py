@@ -11,7 +11,10 @@ supervisor that was killed (it runs in a session of its own) is stopped at start
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
+import json
 import logging
 import os
 import re
@@ -29,7 +32,7 @@ import httpx2
 from mpaas.config import Settings
 from mpaas.core.security.hashing import new_secret
 from mpaas.voice.auth import SECRET_FILE, load_sip_secret
-from mpaas.voice.kamailio import KamailioParams, write_config
+from mpaas.voice.kamailio import EVENT_BATCH, EVENTS_PATH, SPOOL_DIR, KamailioParams, write_config
 
 DIALOGS_PATH = "/sip/v1/dialogs"
 
@@ -140,6 +143,10 @@ class KamailioSupervisor:
         self._reconcile_due = asyncio.Event()  # a start happened: reconcile now
         self._reconcile_lock = asyncio.Lock()
         self._reconciler: asyncio.Task | None = None
+        # Kamailio appends every call event here before queueing it (kamailio.py, route[EVENT]): what a dead
+        # Kamailio had not sent is sent again from these files (replay_spool), idempotently.
+        self.spool = self.params.data_dir / SPOOL_DIR
+        self.replayed = 0  # events sent again from the spool files of a Kamailio that died
 
     async def check(self) -> Path:
         """Render the configuration and have Kamailio check it; KamailioError names what is wrong."""
@@ -196,6 +203,7 @@ class KamailioSupervisor:
         env = {**os.environ, "TZ": "UTC"}  # event timestamps are Kamailio's local time: make it UTC
         while not self._stopping.is_set():
             began = time.monotonic()
+            self._set_aside_spool()
             try:
                 self.process = await asyncio.create_subprocess_exec(
                     *self._command(),
@@ -314,13 +322,22 @@ class KamailioSupervisor:
         The listing comes first and the queue is sent before the report: a call that ended before the listing has
         its `ended` queued before it, so mpaas has it before it looks for calls missing from the list."""
         async with self._reconcile_lock:
+            # What a dead Kamailio had written and maybe not sent goes first: the calls' real ends, not a guess.
+            if not await self.replay_spool():
+                return None
             lost_at = self._lost_at
+            rotated = await self._rotate_spool()
             listed_at = datetime.now(UTC)
             live = await self.live_dialogs()
             if live is None:
                 logger.info("Kamailio's dialogs could not be listed (kamcmd dlg.briefing); reconciling later")
                 return None
-            if not await self._drain(_RECONCILE_DRAIN_SECONDS) and lost_at is None:
+            drained = await self._drain(_RECONCILE_DRAIN_SECONDS)
+            if drained:
+                # Everything written before the rotation was queued before it, and the queue is now sent.
+                for path in rotated:
+                    path.unlink(missing_ok=True)
+            elif lost_at is None:
                 # Events of calls that ended may still be queued: closing them now would be a guess Kamailio's
                 # reports then correct. After a crash, the calls to close are the dead Kamailio's: no wait.
                 logger.info("Kamailio's call events are not all sent; reconciling later")
@@ -350,6 +367,66 @@ class KamailioSupervisor:
             if result.get("Closed"):
                 logger.warning("calls Kamailio no longer had were closed as lost: %s", ", ".join(result["Closed"]))
             return result
+
+    def _set_aside_spool(self) -> None:
+        """Before Kamailio starts: the spool files of the one before (a crash, an orphan, a stop with mpaas down)
+        move to `replay/`, to be sent again (replay_spool); the new Kamailio writes files of its own."""
+        replay = self.spool / "replay"
+        with contextlib.suppress(FileNotFoundError):
+            for path in sorted(self.spool.iterdir()):
+                if path.is_file():
+                    replay.mkdir(mode=0o700, exist_ok=True)
+                    path.rename(replay / f"{time.time_ns()}-{path.name}")
+
+    async def replay_spool(self) -> bool:
+        """Send again (POST /sip/v1/events, idempotent) the events in the spool files set aside at the last start,
+        then delete them. False when mpaas did not take them all (the files stay; tried again later)."""
+        replay = self.spool / "replay"
+        files = sorted(replay.glob("*")) if replay.is_dir() else []
+        if not files:
+            return True
+        spooled: list[Any] = []
+        for path in files:
+            for line in path.read_bytes().splitlines():
+                # db_flatstore's line: acc's columns, then our event (base64 JSON) last; a line cut by the crash
+                # does not decode and is skipped.
+                with contextlib.suppress(binascii.Error, ValueError):
+                    spooled.append(json.loads(base64.b64decode(line.rsplit(b"|", 1)[-1], validate=True)))
+        # In time order (each process wrote its own file): a call's events then arrive as they happened.
+        spooled.sort(key=lambda e: str(e.get("Timestamp", "")) if isinstance(e, dict) else "")
+        try:
+            async with httpx2.AsyncClient(timeout=30) as client:
+                for start in range(0, len(spooled), EVENT_BATCH):
+                    answer = await client.post(
+                        self.params.api_url + EVENTS_PATH,
+                        json={"Events": spooled[start : start + EVENT_BATCH]},
+                        headers={"X-Mpaas-Sip-Secret": self.params.secret},
+                    )
+                    if answer.status_code != 200:
+                        logger.warning("mpaas answered spooled call events with HTTP %s", answer.status_code)
+                        return False
+        except httpx2.HTTPError as exc:
+            logger.warning("mpaas did not take the spooled call events (%s); sending them later", exc)
+            return False
+        for path in files:
+            path.unlink(missing_ok=True)
+        self.replayed += len(spooled)
+        logger.info("%d call events written by an earlier Kamailio sent again (duplicates are ignored)", len(spooled))
+        return True
+
+    async def _rotate_spool(self) -> list[Path]:
+        """Rename Kamailio's spool files aside and have it open new ones (kamcmd `flat.rotate`: each process does
+        at its next write). The renamed files are deleted once the queue has been sent (reconcile)."""
+        rotated = []
+        with contextlib.suppress(FileNotFoundError):
+            for path in sorted(self.spool.glob("*.log")):
+                aside = path.with_name(f"{path.name}.{time.time_ns()}.rotated")
+                path.rename(aside)
+                rotated.append(aside)
+        rotated += [p for p in self.spool.glob("*.rotated") if p not in rotated]
+        if rotated:
+            await self._kamcmd("flat.rotate")
+        return rotated
 
     async def _reconcile_loop(self) -> None:
         """After each start, then every reconcile_interval seconds; after a start, tried again until it is made."""
@@ -402,8 +479,9 @@ class KamailioSupervisor:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reconciler
             self._reconciler = None
+        drained = False
         if self.process is not None and self.process.returncode is None:
-            await self.drain_events()
+            drained = await self.drain_events()
         self._stopping.set()
         proc = self.process
         if proc is not None and proc.returncode is None:
@@ -418,6 +496,9 @@ class KamailioSupervisor:
         if self._task is not None:
             await self._task
             self._task = None
+        if drained:  # every event it wrote was sent: nothing to send again at the next start
+            for path in self.spool.glob("*.log"):
+                path.unlink(missing_ok=True)
         logger.info("Kamailio stopped")
 
     async def wait_ready(self, timeout: float = 15.0) -> None:

@@ -10,7 +10,7 @@ import random
 from collections import Counter
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from mpaas.core.egress import EgressPolicy
 from mpaas.models import InventoryNumber
@@ -377,3 +377,39 @@ async def test_the_same_call_id_asked_twice_is_one_record(http, api, numbers):
     first = await decision(http, number, CallId="twice@test")
     second = await decision(http, number, CallId="twice@test")
     assert first["call"]["CallRecordId"] == second["call"]["CallRecordId"]
+
+
+# --- the cost of a decision ---------------------------------------------------------------------------------
+
+
+class Statements:
+    """The SQL statements the database runs while in use (BEGIN/COMMIT are not cursor executions)."""
+
+    def __init__(self, platform):
+        self.engine = platform.db.write_engine.sync_engine
+        self.seen: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.seen.append(statement.split(None, 1)[0].upper())
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self.seen
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+async def test_a_usual_decision_is_one_read_and_the_records_insert(http, api, numbers, platform):
+    """No Pause, no call filter, no workgroup: the number, its route's version and whether any of those could act
+    come in one read (routing_repository.decision_inputs); the call record is the one write. An outbound call reads
+    the called number (not ours) and then its caller id with its account's whitelist version."""
+    number, _ = await voice_number(api, TrunkIp1="20.87.87.87", IpWhitelist=[{"IpAddress": CUSTOMER_PBX}])
+    assert "routes" in await decision(http, number)  # the route compiled and cached
+    assert "routes" in await decision(http, "+12125550123", frm=number, source=CUSTOMER_PBX)  # the whitelist too
+    with Statements(platform) as seen:
+        assert "routes" in await decision(http, number)
+    assert seen == ["SELECT", "INSERT"]
+    with Statements(platform) as seen:
+        assert "routes" in await decision(http, "+12125550123", frm=number, source=CUSTOMER_PBX)
+    assert seen == ["SELECT", "SELECT", "INSERT"]

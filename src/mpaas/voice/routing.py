@@ -16,7 +16,9 @@ Rules (docs/voice.md, "Routing decision"; the interface is /work/notes/voice-pro
 
 Every decision makes the call record (voice.calls.start_call): a rejection as a final, rejected record.
 
-Speed: a decision is a few indexed reads. What is costly to rebuild per call, a route's branches and an
+Speed: a decision is one indexed read in the usual case (routing_repository.decision_inputs: the number, its
+route's version, and whether a Pause, a call filter or a workgroup could act on the call; only those that could
+run their own reads), then the call record's insert. What is costly to rebuild per call, a route's branches and an
 account's whitelist, is cached in the process by version: a route by its `updated_at` (which every change of a
 route sets), an account's whitelist by the count and latest `updated_at` of its routes. The number's columns are
 read on every call, so a status change, a product change or a new `VoiceRouteId` takes effect at once.
@@ -35,6 +37,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.billing import engine
 from mpaas.config import Settings
 from mpaas.core.egress import EgressPolicy, parse_url
 from mpaas.core.phone import normalize_e164
@@ -124,8 +127,12 @@ class RoutingCache:
         self.routes[route_id] = (version, compiled)
         return compiled
 
-    async def whitelist(self, session: AsyncSession, account_id: str) -> Whitelist:
-        version = await repository.account_routes_version(session, account_id)
+    async def whitelist(
+        self, session: AsyncSession, account_id: str, version: tuple[int, datetime | None] | None = None
+    ) -> Whitelist:
+        """`version`: the account's routes' (count, latest updated_at) when the caller read it already."""
+        if version is None:
+            version = await repository.account_routes_version(session, account_id)
         cached = self.whitelists.get(account_id)
         if cached is not None and cached[0] == version:
             return cached[1]
@@ -339,20 +346,25 @@ async def _inbound(
     if not route_enabled:
         raise Reject(403, "Route Disabled")
     account_id, number_id = inputs.account_id, inputs.id
-    await admission.admit(session, account_id=account_id, number_id=number_id, direction=INBOUND, now=now)
+    # Each check runs only where the decision's one read found it could act (routing_repository.decision_inputs).
+    if inputs.maybe_paused:
+        await admission.admit(session, account_id=account_id, number_id=number_id, direction=INBOUND, now=now)
     caller = normalize_e164(body.from_ or "") or (body.from_ or "")
-    await call_screening.screen(
-        session,
-        account_id=account_id,
-        number_id=number_id,
-        direction=INBOUND,
-        own_number=number,
-        other_number=caller,
-        now=now,
-    )
-    workgroup = await workgroup_routing.route(
-        session, settings, account_id=account_id, number_id=number_id, number=number, caller=caller, now=now
-    )
+    if inputs.maybe_screened:
+        await call_screening.screen(
+            session,
+            account_id=account_id,
+            number_id=number_id,
+            direction=INBOUND,
+            own_number=number,
+            other_number=caller,
+            now=now,
+        )
+    workgroup = None
+    if inputs.maybe_workgroup:
+        workgroup = await workgroup_routing.route(
+            session, settings, account_id=account_id, number_id=number_id, number=number, caller=caller, now=now
+        )
     if workgroup is not None:
         decision.routing, decision.routes = workgroup
         decision.hunt = True
@@ -418,26 +430,29 @@ async def _outbound(
     now: datetime,
 ) -> None:
     caller = normalize_e164(body.from_ or "")
-    owner = await repository.number_inputs(session, caller) if caller else None
+    owner = await repository.decision_inputs(session, caller, engine.period_of(now), outbound=True) if caller else None
     if caller is None or owner is None or owner.id is None or owner.status != ACTIVE:
         raise Reject(403, "Caller ID Not Owned")
     source = _source_address(body.source_ip)
-    if source is None or not (await cache.whitelist(session, owner.account_id)).admits(source):
+    version = (int(owner.routes_count), owner.routes_latest)
+    if source is None or not (await cache.whitelist(session, owner.account_id, version)).admits(source):
         raise Reject(403, "Source Not Allowed")
     decision.account_id, decision.number_id, decision.route_id = owner.account_id, owner.id, owner.voice_route_id
     destination = normalize_e164(body.to)
     if destination is None:
         raise Reject(484, "Address Incomplete")
-    await admission.admit(session, account_id=owner.account_id, number_id=owner.id, direction=OUTBOUND, now=now)
-    await call_screening.screen(
-        session,
-        account_id=owner.account_id,
-        number_id=owner.id,
-        direction=OUTBOUND,
-        own_number=caller,
-        other_number=destination,
-        now=now,
-    )
+    if owner.maybe_paused:
+        await admission.admit(session, account_id=owner.account_id, number_id=owner.id, direction=OUTBOUND, now=now)
+    if owner.maybe_screened:
+        await call_screening.screen(
+            session,
+            account_id=owner.account_id,
+            number_id=owner.id,
+            direction=OUTBOUND,
+            own_number=caller,
+            other_number=destination,
+            now=now,
+        )
     decision.routes = [{"uri": _carrier_uri(settings, destination), "fr_timer": TRUNK_FR_TIMER_MS}]
 
 
@@ -446,7 +461,7 @@ async def decide(
 ) -> dict[str, Any]:
     """The answer to Kamailio for one INVITE, with the call record made in `session`'s transaction."""
     called = normalize_e164(body.to)
-    inputs = await repository.number_inputs(session, called) if called else None
+    inputs = await repository.decision_inputs(session, called, engine.period_of(now)) if called else None
     try:
         if inputs is not None and called is not None and inputs.inventory_status != PORTED:
             # A number of ours: an inbound call, to a number an account holds or to one nobody holds (404).

@@ -1,4 +1,4 @@
-"""SQL of the routing decision: a few indexed reads per call (docs/voice.md, "Routing decision").
+"""SQL of the routing decision: one indexed read per call in the usual case (docs/voice.md, "Routing decision").
 
 The statements are built once: a decision runs per INVITE and its budget is 5 ms at p99 on SQLite.
 """
@@ -8,10 +8,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from mpaas.models import InventoryNumber, PhoneNumber, VoiceRoute
+from mpaas.models import (
+    CallFilter,
+    GuardianFeatures,
+    InventoryNumber,
+    PhoneNumber,
+    Subscription,
+    ThresholdEvent,
+    VoiceRoute,
+    Workgroup,
+)
 
 # A number of the platform's inventory and what decides its route: the inventory status (a number no account
 # holds has no PhoneNumber), the account's number's own columns, read fresh on every call (never cached), and its
@@ -34,6 +44,49 @@ _NUMBER_INPUTS = (
     .where(InventoryNumber.number == bindparam("number"))
 )
 
+# The decision's inputs in one statement: the number's as above, and whether each further check of the decision
+# could act on this call at all (correlated EXISTS, each on an index): a Pause of the number's subscription in the
+# period (voice/admission.py's read), a call filter of the number with its subscriber's Guardian calls feature on
+# (guardian's screening read), a workgroup of the account answering the number (workgroups.repository.answering).
+# A check whose EXISTS is false is skipped; one whose EXISTS is true runs its own read as before, so the
+# decision is the same, and the usual call (no pause, no filter, no workgroup) is decided by this one read.
+_DECISION_INPUTS = _NUMBER_INPUTS.add_columns(
+    exists()
+    .where(
+        Subscription.phone_number_id == PhoneNumber.id,
+        Subscription.deleted_at.is_(None),
+        Subscription.active.is_(True),
+        ThresholdEvent.subscription_id == Subscription.id,
+        ThresholdEvent.period == bindparam("period"),
+        ThresholdEvent.action == "Pause",
+    )
+    .label("maybe_paused"),
+    exists()
+    .where(
+        CallFilter.account_id == PhoneNumber.account_id,
+        CallFilter.phone == PhoneNumber.number,
+        GuardianFeatures.subscriber_id == CallFilter.subscriber_id,
+        GuardianFeatures.calls.is_(True),
+    )
+    .label("maybe_screened"),
+    exists()
+    .where(Workgroup.account_id == PhoneNumber.account_id, Workgroup.telegent_phone == PhoneNumber.number)
+    .label("maybe_workgroup"),
+)
+
+# An outbound call's caller id: the same, and the version of its account's whitelist (account_routes_version).
+_ROUTES = aliased(VoiceRoute)
+_OUTBOUND_INPUTS = _DECISION_INPUTS.add_columns(
+    select(func.count(_ROUTES.id))
+    .where(_ROUTES.account_id == PhoneNumber.account_id)
+    .scalar_subquery()
+    .label("routes_count"),
+    select(func.max(_ROUTES.updated_at))
+    .where(_ROUTES.account_id == PhoneNumber.account_id)
+    .scalar_subquery()
+    .label("routes_latest"),
+)
+
 _ROUTE_ATTRIBUTES = select(VoiceRoute.attributes).where(VoiceRoute.id == bindparam("route_id"))
 
 # The version of an account's voice routes as a whole: a route created, changed or deleted changes it.
@@ -49,6 +102,14 @@ _ACCOUNT_ROUTES = select(VoiceRoute.route_enabled, VoiceRoute.attributes).where(
 async def number_inputs(session: AsyncSession, number: str) -> Any:
     """The row of `_NUMBER_INPUTS` (attributes by column name), or None for a number not in the inventory."""
     return (await session.execute(_NUMBER_INPUTS, {"number": number})).one_or_none()
+
+
+async def decision_inputs(session: AsyncSession, number: str, period: str, *, outbound: bool = False) -> Any:
+    """`number_inputs` and the `maybe_paused`, `maybe_screened`, `maybe_workgroup` flags (`period`: the billing
+    period of the call, as voice/admission.py reads it); `outbound`: also `routes_count` and `routes_latest`, the
+    account's whitelist version."""
+    statement = _OUTBOUND_INPUTS if outbound else _DECISION_INPUTS
+    return (await session.execute(statement, {"number": number, "period": period})).one_or_none()
 
 
 async def route_attributes(session: AsyncSession, route_id: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from mpaas.composition import role_parts
 from mpaas.config import Settings
 from mpaas.console.router import router as console_router
 from mpaas.core.egress import EgressPolicyScope
+from mpaas.core.http import dispatch
 from mpaas.core.http.limits import BodyLimit, QueryLimit
 from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
 from mpaas.distributors.endpoints import router as distributors_router
@@ -109,6 +110,8 @@ def create_app(
     # authentication or buffering.
     app.add_middleware(QueryLimit)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Routes selected by a table on the (canonical) path instead of a scan of every router (core/http/dispatch.py).
+    dispatch.install(app)
     return app
 
 

@@ -54,7 +54,7 @@ _LEVELS = {
 }
 # A Kamailio that ran this long before dying is restarted at once (the backoff starts over).
 _HEALTHY_RUN_SECONDS = 30.0
-# At stop, how long Kamailio is given to send the call events it still queues (mpaas down: they are lost).
+# At stop, how long Kamailio is given to send the call events it still queues (mpaas down: its spool keeps them).
 DRAIN_SECONDS = 5.0
 # After the queue is empty, the time the batch in flight may take (Kamailio's HTTP timeout is 2 s; usually ms).
 _LAST_BATCH_SECONDS = 0.3
@@ -299,7 +299,10 @@ class KamailioSupervisor:
                 return True
             if time.monotonic() > deadline:
                 if at_stop:
-                    logger.warning("Kamailio still holds %s call events at stop; they are lost", int(size.group(1)))
+                    logger.warning(
+                        "Kamailio still holds %s call events at stop: they are sent from its spool after the next start",
+                        int(size.group(1)),
+                    )
                 return False
             await asyncio.sleep(0.1)
 

@@ -93,3 +93,134 @@ async def test_claimed_numbers_leave_availability(api, numbers):
     await provision(api, route, AreaCode="801")
     data = await api.ok("POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801"})
     assert data["ResultsTotal"] == 19
+
+
+# The search runs its own SQL on the driver and encodes its answer itself (numbers/provisioning/search.py): the
+# tests below hold it to what the ORM version answered (a plain recount of the inventory), to the response model,
+# and to the indexes it was built for.
+
+CAPABILITIES = [(True, True), (True, False), (False, True), (False, False)]
+
+
+async def _mix_capabilities(platform, numbers: list[str]) -> None:
+    """Some numbers without SMS, some without voice, and the stock aggregate recounted to match."""
+    from sqlalchemy import delete, func, insert, select, update
+
+    from mpaas.models import InventoryNumber, NumberAreaStock
+    from mpaas.models.numbers import AVAILABLE
+
+    ordered = sorted(numbers)
+    key = ("ngp", "area_code", "zipcode", "number_type", "message_capable", "voice_capable")
+    columns = [getattr(InventoryNumber, c) for c in key]
+    async with platform.db.write() as session:
+        no_sms = InventoryNumber.number.in_(ordered[::3])
+        await session.execute(update(InventoryNumber).where(no_sms).values(message_capable=False))
+        no_voice = InventoryNumber.number.in_(ordered[1::4])
+        await session.execute(update(InventoryNumber).where(no_voice).values(voice_capable=False))
+        await session.execute(delete(NumberAreaStock))
+        recount = select(*columns, func.count()).where(InventoryNumber.status == AVAILABLE).group_by(*columns)
+        await session.execute(insert(NumberAreaStock).from_select([*key, "available"], recount))
+
+
+async def _recount(platform, message: bool, voice: bool, **where: str) -> tuple[int, list[dict], set[str]]:
+    """What a search must answer, from the inventory itself: total, areas in order, the numbers it may list."""
+    from sqlalchemy import select
+
+    from mpaas.models import InventoryNumber
+    from mpaas.models.numbers import AVAILABLE
+
+    conditions = [InventoryNumber.status == AVAILABLE, InventoryNumber.number_type == "mobile"]
+    if message:
+        conditions.append(InventoryNumber.message_capable.is_(True))
+    if voice:
+        conditions.append(InventoryNumber.voice_capable.is_(True))
+    conditions += [getattr(InventoryNumber, column) == value for column, value in where.items()]
+    query = select(InventoryNumber.number, InventoryNumber.ngp, InventoryNumber.area_code, InventoryNumber.zipcode)
+    async with platform.db.read() as session:
+        rows = (await session.execute(query.where(*conditions))).all()
+    keys = sorted({(area, zipcode, ngp) for _, ngp, area, zipcode in rows})
+    areas = [{"NGP": ngp, "AreaCode": int(area), "Zipcode": zipcode} for area, zipcode, ngp in keys]
+    return len(rows), areas, {number for number, *_ in rows}
+
+
+async def test_every_capability_filter_answers_as_a_recount(api, platform, numbers):
+    await _mix_capabilities(platform, numbers)
+    zipcode_of_801 = (await _recount(platform, False, False, area_code="801"))[1][0]["Zipcode"]
+    searches = [
+        ({"AreaCode": "801"}, {"area_code": "801"}),
+        ({"AreaCode": "212", "ZipCode": zipcode_of_801}, {"area_code": "212"}),  # the area wins
+        ({"ZipCode": zipcode_of_801}, {"zipcode": zipcode_of_801}),
+        ({"AreaCode": "907", "ZipCode": zipcode_of_801}, {"zipcode": zipcode_of_801}),  # empty area: the ZIP
+        ({"AreaCode": "907"}, {"area_code": "907"}),
+    ]
+    for message, voice in CAPABILITIES:
+        for fields, where in searches:
+            search = {**SEARCH, "MessageEnabled": message, "VoiceEnabled": voice, **fields}
+            data = await api.ok("POST", "/v1.0/numbers/availability", json={**search, "TotalNumbersRequested": 100})
+            total, areas, allowed = await _recount(platform, message, voice, **where)
+            assert (data["ResultsTotal"], data["AvailableNumberAreas"]) == (total, areas), search
+            listed = [n["Number"] for n in data["NumbersAvailable"]]
+            assert len(listed) == len(set(listed)) == min(100, total) and set(listed) <= allowed, search
+    blank = await api.ok(
+        "POST", "/v1.0/numbers/availability", json={**SEARCH, "MessageEnabled": True, "VoiceEnabled": True}
+    )
+    total, areas, allowed = await _recount(platform, True, True)
+    assert blank["ResultsTotal"] == total
+    assert sorted(blank["AvailableNumberAreas"], key=lambda a: (a["AreaCode"], a["Zipcode"], a["NGP"])) == areas
+    assert {n["Number"] for n in blank["NumbersAvailable"]} <= allowed
+
+
+async def test_pages_of_areas_keep_the_total(api, numbers, monkeypatch):
+    from mpaas.numbers.provisioning import search
+
+    everything = await api.ok("POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801"})
+    assert len(everything["AvailableNumberAreas"]) > 3
+    monkeypatch.setattr(search, "AREAS_PER_PAGE", 3)
+    pages = []
+    for page in range(1, 10):
+        data = await api.ok(
+            "POST", "/v1.0/numbers/availability", json={**SEARCH, "AreaCode": "801", "PageNumber": page}
+        )
+        assert data["ResultsTotal"] == 20
+        pages.append(data["AvailableNumberAreas"])
+    assert [len(p) for p in pages if p][:-1] == [3] * (len([p for p in pages if p]) - 1)
+    assert [area for page in pages for area in page] == everything["AvailableNumberAreas"]
+
+
+async def test_response_is_its_model(api, numbers):
+    from mpaas.numbers.provisioning.schemas import AvailabilityOut
+
+    for fields in ({"AreaCode": "801"}, {"AreaCode": "", "ZipCode": ""}, {"AreaCode": "907"}):
+        response = await api.post("/v1.0/numbers/availability", {**SEARCH, **fields})
+        assert response.headers["content-type"] == "application/json"
+        data = response.json()
+        assert AvailabilityOut.model_validate(data).model_dump(by_alias=True) == data
+
+
+async def test_search_reads_its_covering_indexes(platform):
+    """By area or ZIP, each statement is one range of an index holding every column it reads, in the order
+    it groups and sorts by: no table read, no temporary B-tree (migration 0024_availability_index)."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from mpaas.numbers.provisioning import search
+
+    if not platform.db.is_sqlite:
+        pytest.skip("the plan is SQLite's; PostgreSQL plans by its statistics")
+    conn = sqlite3.connect(make_url(platform.db.url).database)
+    values = {"key": "801", "limit": 12, "offset": 0}
+    for by, stock_index, inventory_index in (
+        (search.AREA, "ix_stock_search_area", "ix_inventory_search_area"),
+        (search.ZIP, "ix_stock_search_zip", "ix_inventory_search_zip"),
+    ):
+        for caps in CAPABILITIES:
+            for statement, table, index in (
+                (search.areas_statement(by, *caps), "number_area_stock", stock_index),
+                (search.count_statement(by, *caps), "number_area_stock", stock_index),
+                (search.numbers_statement(by, *caps), "inventory_numbers", inventory_index),
+            ):
+                sql, parameters = statement.parameters(search._SQLITE, values)
+                plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
+                assert len(plan) == 1 and plan[0].startswith(f"SEARCH {table} USING COVERING INDEX {index} ("), plan
+    conn.close()

@@ -135,8 +135,7 @@ async def numbers_search(request: Request) -> Response:
                 "TotalNumbersRequested": 10,
             }
         )
-        async with platform.db.read() as session:
-            found = await provisioning.availability(session, body, platform.clock.now())
+        found = await provisioning.availability(platform.db, body, platform.clock.now())
     except (ApiError, ValidationError) as exc:
         return await _numbers_page(request, viewer, error=_problem(exc), status=400)
     return await _numbers_page(request, viewer, available=found)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
 from mpaas.core import ids
+from mpaas.core.db.database import Database
 from mpaas.core.errors import bad_request, missing, not_found, required
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import MAX_PAGE_NUMBER, iso
@@ -17,11 +18,11 @@ from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber
 from mpaas.numbers import events, repository
 from mpaas.numbers.provisioning import esim, qr
 from mpaas.numbers.provisioning.schemas import AvailabilityRequest, ProvisionRequest
+from mpaas.numbers.provisioning.search import search_available
 from mpaas.numbers.schemas import voice_needs_product
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
 
-AREAS_PER_PAGE = 10_000
 DEFAULT_SAMPLE_NUMBERS = 12
 MESSAGE_ROUTE_REQUIRED = "MessageRouteId is required"
 NUMBER_IN_USE = "Phone number already in use"
@@ -29,31 +30,18 @@ DEFAULT_PAGE_SIZE = 100
 BAD_PAGE = f"The PageNumber field must be a whole number between 1 and {MAX_PAGE_NUMBER}."
 
 
-async def availability(session: AsyncSession, body: AvailabilityRequest, now: datetime) -> dict:
+async def availability(db: Database, body: AvailabilityRequest, now: datetime) -> dict:
     """AreaCode is searched first; a ZipCode is the fallback when the area has nothing; neither gives a
-    randomized set."""
-    caps = {"message_enabled": body.message_enabled, "voice_enabled": body.voice_enabled}
-    area, zipcode = body.area_code, None
-    if area and body.zip_code and await repository.count_available(session, area_code=area, **caps) == 0:
-        area, zipcode = None, body.zip_code
-    elif not area:
-        zipcode = body.zip_code
-    randomized = not area and not zipcode
-    total = await repository.count_available(session, area_code=area, zipcode=zipcode, **caps)
-    areas = await repository.available_areas(
-        session,
-        area_code=area,
-        zipcode=zipcode,
-        offset=(body.page_number - 1) * AREAS_PER_PAGE,
-        limit=AREAS_PER_PAGE,
-        randomized=randomized,
-        **caps,
-    )
+    randomized set (provisioning/search.py)."""
     wanted = DEFAULT_SAMPLE_NUMBERS if body.total_numbers_requested is None else body.total_numbers_requested
-    numbers = (
-        await repository.sample_available_numbers(session, area_code=area, zipcode=zipcode, limit=wanted, **caps)
-        if wanted
-        else []
+    found = await search_available(
+        db,
+        area_code=body.area_code,
+        zipcode=body.zip_code,
+        message_enabled=body.message_enabled,
+        voice_enabled=body.voice_enabled,
+        page_number=body.page_number,
+        wanted=wanted,
     )
     return {
         "RequestId": f"T-{secrets.randbelow(100000):05d}",
@@ -64,9 +52,9 @@ async def availability(session: AsyncSession, body: AvailabilityRequest, now: da
         "AreaCode": body.area_code or "",
         "ZipCode": body.zip_code or "",
         "PageNumber": body.page_number,
-        "ResultsTotal": total,
-        "AvailableNumberAreas": [{"NGP": ngp, "AreaCode": int(ac), "Zipcode": z} for ngp, ac, z in areas],
-        "NumbersAvailable": [{"Number": n} for n in numbers],
+        "ResultsTotal": found.total,
+        "AvailableNumberAreas": [{"NGP": ngp, "AreaCode": int(ac), "Zipcode": z} for ngp, ac, z, _ in found.areas],
+        "NumbersAvailable": [{"Number": n} for n in found.numbers],
     }
 
 

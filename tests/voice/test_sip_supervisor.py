@@ -192,3 +192,37 @@ def test_events_a_killed_kamailio_had_not_sent_are_sent_from_its_spool_after_the
     # in time order (a 180 and a 200 taken by two workers may carry the same millisecond, in either order)
     assert sorted(e["Event"] for e in events) == ["answered", "ended", "ringing"]
     assert events[-1]["Event"] == "ended" and {e["CallRecordId"] for e in events} == {"CALL-SPOOL"}
+
+
+@pytest.mark.process
+def test_a_reconciliation_rotates_the_spool_and_kamailio_keeps_writing_it(tmp_path) -> None:
+    """Once the queue is sent, the spooled events are not needed: a reconciliation renames the files aside, has
+    Kamailio open new ones and deletes the old; the next call's events are all in the new files."""
+    kamailio_or_skip()
+    sipp_or_skip()
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-ROTATE")) as mpaas:
+        settings = sip_settings(tmp_path)
+        spool = tmp_path / "kamailio-spool"
+
+        def spooled() -> int:
+            return sum(len(p.read_bytes().splitlines()) for p in spool.iterdir() if p.is_file())
+
+        def one_call() -> None:
+            uas = sipp_uas(trunk, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+
+        with running_kamailio(settings, mpaas.url) as supervisor:
+            loop = supervisor._task.get_loop() if supervisor._task else None
+            assert loop is not None
+            one_call()
+            mpaas.wait_events(lambda evs: len(evs) >= 3)
+            assert spooled() == 3
+            answer = asyncio.run_coroutine_threadsafe(supervisor.reconcile(), loop).result(30)
+            assert answer is not None
+            assert spooled() == 0
+            one_call()
+            mpaas.wait_events(lambda evs: len(evs) >= 6)
+            assert spooled() == 3  # written to the new files, none to the deleted ones

@@ -418,8 +418,8 @@ class KamailioSupervisor:
         return True
 
     async def _rotate_spool(self) -> list[Path]:
-        """Rename Kamailio's spool files aside and have it open new ones (kamcmd `flat.rotate`: each process does
-        at its next write). The renamed files are deleted once the queue has been sent (reconcile)."""
+        """Rename Kamailio's spool files aside and have it open new ones (kamcmd `flatstore.k_rotate`: each process
+        does at its next write). The renamed files are deleted once the queue has been sent (reconcile)."""
         rotated = []
         with contextlib.suppress(FileNotFoundError):
             for path in sorted(self.spool.glob("*.log")):
@@ -427,8 +427,11 @@ class KamailioSupervisor:
                 path.rename(aside)
                 rotated.append(aside)
         rotated += [p for p in self.spool.glob("*.rotated") if p not in rotated]
-        if rotated:
-            await self._kamcmd("flat.rotate")
+        # km_flatstore's command (flatstore.rotate is the other driver's). Not done: Kamailio may still write to
+        # the renamed files, which must then stay (sent again after a crash; deleted after a later rotation).
+        if rotated and await self._kamcmd("flatstore.k_rotate") is None:
+            logger.warning("Kamailio did not rotate its event spool (kamcmd flatstore.k_rotate)")
+            return []
         return rotated
 
     async def _reconcile_loop(self) -> None:

@@ -7,6 +7,8 @@ goal >= 50% of the static rate with zero failed calls).
     .venv/bin/python bench/voice.py                       # rates 25,50,100,200 calls/s, 10 s each
     .venv/bin/python bench/voice.py --rates 50,100 --seconds 5
     .venv/bin/python bench/voice.py --restart             # mpaas stopped and started again mid-run
+    .venv/bin/python bench/voice.py --api-processes 2     # mpaas as `mpaas api --workers 2` (SO_REUSEPORT)
+    .venv/bin/python bench/voice.py --api-processes 2 --database-url postgresql+psycopg://postgres@127.0.0.1/mpaas_voice_bench
 
 One process runs mpaas (this app under uvicorn on loopback, SQLite in a fresh data dir, no job workers) and two
 Kamailio instances under mpaas's supervisor (the same rendered configuration; one with its INVITE route replaced by
@@ -17,7 +19,14 @@ its first rate with a failed call. A call is failed when sipp's scenario did not
 the 200, or no reply). Setup latency: INVITE sent to 200 received, at the carrier (sipp's rtd). The decision's
 time is mpaas's own: an ASGI wrapper timing each POST /sip/v1/route from request to response start (the
 commit included). After the mpaas runs: every call made has exactly one call record, completed (checked in the
-database once Kamailio's event batches have arrived).
+database once Kamailio's event batches have arrived). The `cpu ms` column: CPU of mpaas's process(es) per call
+offered in that run (decision, events, HTTP; in process it includes the bench's own small bookkeeping).
+
+`--api-processes N`: mpaas runs as `mpaas api --workers N` does (roles/api_processes.py: a SO_REUSEPORT socket per
+process, so the kernel spreads Kamailio's kept-open http_client connections, one per async worker and one for the
+events process, over them), each process timing its decisions into a file. On SQLite the processes share one
+writer (the file lock); `--database-url` runs them on PostgreSQL (the URL's database is dropped, created, and
+dropped at the end; never `test` or `postgres`).
 
 `--restart`: one mpaas run at `--restart-rate` for `--seconds`; after a third of it uvicorn is stopped for
 `--down` seconds and started again on the same port. Calls that arrive meanwhile get 503 with Retry-After
@@ -32,7 +41,10 @@ import csv
 import dataclasses
 import json
 import logging
+import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +58,7 @@ import uvicorn
 from sqlalchemy import func, select
 from voice_route import free_port, percentiles, setup
 
-from mpaas.app import create_app
+from mpaas.app import api_only_app, create_app
 from mpaas.config import Settings
 from mpaas.core.db import migrate
 from mpaas.models.calls import Call
@@ -211,11 +223,13 @@ UAS_SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 
 
 class RouteTimer:
-    """ASGI wrapper: the time of each POST /sip/v1/route, from the request to the response's start."""
+    """ASGI wrapper: the time of each POST /sip/v1/route, from the request to the response's start. In an API
+    process of its own (`--api-processes`) each sample is also written, one line each, to `out`."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, out: Path | None = None) -> None:
         self.app = app
         self.samples: list[float] = []
+        self.out = out.open("a", buffering=1) if out is not None else None
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"] != "/sip/v1/route":
@@ -225,7 +239,10 @@ class RouteTimer:
 
         async def timed(message) -> None:
             if message["type"] == "http.response.start":
-                self.samples.append(time.perf_counter() - start)
+                elapsed = time.perf_counter() - start
+                self.samples.append(elapsed)
+                if self.out is not None:
+                    self.out.write(f"{elapsed:.6f}\n")
             await send(message)
 
         await self.app(scope, receive, timed)
@@ -252,6 +269,90 @@ class Api:
         await self.task
 
 
+# Seconds the API processes have to start (each imports mpaas anew; slow on a loaded machine).
+START_TIMEOUT_SECONDS = 240
+# The environment variable naming the directory where the API processes write their decision times.
+ROUTE_TIMES_ENV = "MPAAS_BENCH_ROUTE_TIMES"
+
+
+def timed_app():
+    """uvicorn factory of the API processes (`--api-processes`): `mpaas api`'s app, settings from the
+    environment, its decisions timed into $MPAAS_BENCH_ROUTE_TIMES/<pid>.txt."""
+    return RouteTimer(api_only_app(), Path(os.environ[ROUTE_TIMES_ENV]) / f"{os.getpid()}.txt")
+
+
+class ApiProcesses:
+    """`mpaas api --workers N` in a subprocess (roles/api_processes.py: one SO_REUSEPORT socket per process, so the
+    kernel spreads Kamailio's kept-open connections over them), each process's app wrapped in RouteTimer."""
+
+    def __init__(self, settings: Settings, port: int, processes: int, times_dir: Path) -> None:
+        self.port, self.processes, self.times_dir = port, processes, times_dir
+        times_dir.mkdir(parents=True, exist_ok=True)
+        self.env = os.environ | {
+            "MPAAS_DATA_DIR": str(settings.data_dir),
+            "MPAAS_SEED_INVENTORY_COUNT": "0",
+            "MPAAS_RATE_LIMIT_PER_MINUTE": "0",
+            "MPAAS_EGRESS_ALLOW": "loopback",
+            "MPAAS_SIP_SHARED_SECRET": SECRET,
+            ROUTE_TIMES_ENV: str(times_dir),
+        }
+        if settings.database_url:
+            self.env["MPAAS_DATABASE_URL"] = settings.database_url
+        self.proc: subprocess.Popen | None = None
+        self.log = (times_dir.parent / "api.log").open("ab")
+
+    async def start(self) -> None:
+        argv = [sys.executable, __file__, "--serve-api", str(self.port), "--api-processes", str(self.processes)]
+        self.proc = subprocess.Popen(argv, env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{self.port}", timeout=2) as client:
+            while True:
+                if self.proc.poll() is not None:
+                    raise SystemExit(f"the API processes exited ({self.proc.returncode}); see {self.log.name}")
+                try:
+                    # every process answers before the run starts: as many healthy answers as processes, in a row
+                    if all([(await client.get("/healthz")).status_code == 200 for _ in range(self.processes * 4)]):
+                        return
+                except httpx2.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"the API processes did not answer in {START_TIMEOUT_SECONDS} s; see {self.log.name}"
+                    )
+                await asyncio.sleep(0.2)
+
+    async def stop(self) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        await asyncio.to_thread(self.proc.wait)
+
+    def samples(self) -> list[float]:
+        return [float(line) for path in self.times_dir.glob("*.txt") for line in path.read_text().split()]
+
+    def cpu_seconds(self) -> float:
+        """CPU (user + system) of the API processes so far, from /proc (children included once they exited)."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                raw = stat.read_text()
+                fields = raw[raw.rindex(")") + 2 :].split()
+                if int(fields[3]) == self.proc.pid or int(stat.parent.name) == self.proc.pid:  # pgrp
+                    total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, ValueError, AttributeError):
+                continue
+        return total
+
+
+def serve_api(port: int, processes: int) -> None:
+    """--serve-api: what `mpaas api --workers N` runs, with this module's timed app."""
+    from mpaas.core.http.nodelay import HTTP_PROTOCOL
+    from mpaas.roles import api_processes
+
+    options = dict(factory=True, http=HTTP_PROTOCOL, log_level="warning", access_log=False)
+    sys.exit(api_processes.serve("voice:timed_app", "127.0.0.1", port, processes, **options))
+
+
 @dataclasses.dataclass
 class Run:
     config: str
@@ -263,6 +364,7 @@ class Run:
     wall_s: float
     setup_ms: dict
     failures: dict
+    api_cpu_ms_per_call: float | None = None  # CPU of mpaas's process(es) per call offered (mpaas runs)
 
     @property
     def calls_per_s(self) -> float:
@@ -359,13 +461,17 @@ def _row(run: Run) -> str:
     s = run.setup_ms
     lat = f"{s.get('p50_ms', 0):7.1f} {s.get('p99_ms', 0):7.1f}" if s else f"{'-':>7} {'-':>7}"
     fails = ",".join(f"{k}x{v}" for k, v in sorted(run.failures.items())) or "-"
+    cpu = f"{run.api_cpu_ms_per_call:8.2f}" if run.api_cpu_ms_per_call is not None else f"{'-':>8}"
     return (
         f"{run.config:7} {run.rate:6} {run.calls:6} {run.successful:6} {run.failed:6} {run.refused:6} "
-        f"{run.calls_per_s:8.1f} {lat}  {fails}"
+        f"{run.calls_per_s:8.1f} {lat} {cpu}  {fails}"
     )
 
 
-HEADER = f"{'config':7} {'rate':>6} {'calls':>6} {'ok':>6} {'failed':>6} {'503':>6} {'calls/s':>8} {'p50 ms':>7} {'p99 ms':>7}  failures"
+HEADER = (
+    f"{'config':7} {'rate':>6} {'calls':>6} {'ok':>6} {'failed':>6} {'503':>6} {'calls/s':>8} {'p50 ms':>7} "
+    f"{'p99 ms':>7} {'cpu ms':>8}  failures"
+)
 
 
 async def main() -> None:
@@ -380,7 +486,21 @@ async def main() -> None:
     ap.add_argument("--restart", action="store_true", help="stop and restart mpaas mid-run instead")
     ap.add_argument("--restart-rate", type=int, default=25)
     ap.add_argument("--down", type=float, default=3.0, help="seconds mpaas is down in --restart")
+    ap.add_argument(
+        "--api-processes",
+        type=int,
+        default=0,
+        help="run mpaas as `mpaas api --workers N` (N processes, SO_REUSEPORT) instead of in this process",
+    )
+    ap.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL URL (postgresql+asyncpg://...): its database is dropped, created and dropped again",
+    )
+    ap.add_argument("--serve-api", type=int, default=None, help=argparse.SUPPRESS)  # the API processes' entry
     args = ap.parse_args()
+    if args.serve_api is not None:
+        serve_api(args.serve_api, args.api_processes)
     if not args.verbose:  # the restart run's 503s and event retries are expected: one line each
         logging.getLogger("mpaas.sip").setLevel(logging.CRITICAL)
     for tool in ("kamailio", "sipp"):
@@ -397,11 +517,13 @@ async def main() -> None:
 
 
 async def bench(args, tmp: Path) -> None:
+    if args.database_url:
+        recreate_pg_database(args.database_url)
     settings = Settings(
         data_dir=tmp / "mpaas",
         seed_inventory_count=0,
         rate_limit_per_minute=0,
-        database_url=None,
+        database_url=args.database_url,
         egress_allow="loopback",
         sip_shared_secret=SECRET,
         sip_listen=f"udp:127.0.0.1:{free_udp_port()}",
@@ -413,8 +535,12 @@ async def bench(args, tmp: Path) -> None:
     platform = Platform.build(settings)
     timer = RouteTimer(create_app(settings, platform, run_workers=False))
     lifespan = timer.app.router.lifespan_context(timer.app)
-    await lifespan.__aenter__()
-    api = Api(timer, free_port())
+    api: Api | ApiProcesses
+    if args.api_processes:  # this process only sets up and counts records, through `platform`
+        api = ApiProcesses(settings, free_port(), args.api_processes, tmp / "route-times")
+    else:
+        await lifespan.__aenter__()
+        api = Api(timer, free_port())
     await api.start()
     api_url = f"http://127.0.0.1:{api.port}"
     trunk = free_udp_port()
@@ -448,7 +574,12 @@ async def bench(args, tmp: Path) -> None:
             await supervisor.wait_ready()
         port = {name: int(s.params.listen.rsplit(":", 1)[1]) for name, s in (("static", static), ("mpaas", routed))}
         children = settings.sip_children
-        print(f"Kamailio {children} SIP workers each; sipp UAC -> Kamailio -> sipp UAS; mpaas on SQLite, events on")
+        database = "PostgreSQL" if args.database_url else "SQLite"
+        where = f"{args.api_processes} API process(es)" if args.api_processes else "in the bench's process"
+        print(
+            f"Kamailio {children} SIP workers each; sipp UAC -> Kamailio -> sipp UAS; mpaas {where} on {database}, "
+            "events on"
+        )
         if args.restart:
             made, runs = await restart_run(args, api, port["mpaas"], numbers_file, tmp)
         else:
@@ -459,7 +590,11 @@ async def bench(args, tmp: Path) -> None:
                     if not climbing[name]:
                         continue
                     calls = max(1, int(rate * args.seconds))
+                    cpu = api_cpu_seconds(api)
                     run = await sipp_uac(port[name], rate, calls, numbers_file, tmp, f"{name}-{rate}")
+                    if name == "mpaas" and cpu is not None:
+                        used = api_cpu_seconds(api) - cpu
+                        run.api_cpu_ms_per_call = round(used * 1000 / max(1, run.calls), 2)
                     runs.append(run)
                     print(_row(run), flush=True)
                     if name == "mpaas":
@@ -473,8 +608,32 @@ async def bench(args, tmp: Path) -> None:
         await uas.wait()
         uas_log.close()
         await api.stop()
-        await lifespan.__aexit__(None, None, None)
-    report(args, runs, made, counts, timer.samples)
+        if isinstance(api, Api):
+            await lifespan.__aexit__(None, None, None)
+        await platform.db.dispose()
+        if args.database_url:
+            drop_pg_database(args.database_url)
+    report(args, runs, made, counts, api.samples() if isinstance(api, ApiProcesses) else timer.samples)
+
+
+def api_cpu_seconds(api) -> float | None:
+    """CPU of the process(es) serving mpaas so far: the API processes, or this process (mpaas in process; it also
+    runs the bench's own bookkeeping, which is small next to mpaas)."""
+    if isinstance(api, ApiProcesses):
+        return api.cpu_seconds()
+    return time.process_time()
+
+
+def recreate_pg_database(url: str) -> None:
+    from scale import recreate_pg_database as recreate
+
+    recreate(url)
+
+
+def drop_pg_database(url: str) -> None:
+    from scale import drop_pg_database as drop
+
+    drop(url)
 
 
 async def restart_run(args, api: Api, port: int, numbers_file: Path, tmp: Path) -> tuple[int, list[Run]]:

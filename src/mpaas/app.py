@@ -1,4 +1,4 @@
-"""FastAPI factory: routers, error envelope, case-insensitive routing, platform lifecycle."""
+"""FastAPI factory: routers, error envelope, the HTTP edge and route table, platform lifecycle."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from mpaas.catalog.endpoints import router as catalog_router
 from mpaas.composition import role_parts
 from mpaas.config import Settings
 from mpaas.console.router import router as console_router
-from mpaas.core.egress import EgressPolicyScope
 from mpaas.core.http import dispatch
-from mpaas.core.http.limits import BodyLimit, QueryLimit
-from mpaas.core.http.server import CaseInsensitiveRouting, install_error_handlers
+from mpaas.core.http.server import HttpEdge, install_error_handlers
 from mpaas.distributors.endpoints import router as distributors_router
 from mpaas.guardian import alerts as guardian_alerts
 from mpaas.guardian.endpoints import router as guardian_router
@@ -103,13 +101,12 @@ def create_app(
     async def healthz() -> dict:
         return {"Status": "ok"}
 
-    app.add_middleware(CaseInsensitiveRouting, fastapi_app=app)
-    # URLs a request saves are checked against the egress policy the webhooks will meet (core/egress.py).
-    app.add_middleware(EgressPolicyScope, policy=platform.settings.egress_policy)
-    # Outermost (added last): hostile query strings and bodies over the cap are refused before routing,
-    # authentication or buffering.
-    app.add_middleware(QueryLimit)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # One ASGI layer before routing, authentication or buffering (core/http/server.py): bodies over the cap and
+    # hostile query strings refused, the egress policy the webhooks will meet set for the URLs a request saves
+    # (core/egress.py), paths and query names made case-insensitive.
+    app.add_middleware(
+        HttpEdge, fastapi_app=app, policy=platform.settings.egress_policy, max_body_bytes=settings.max_body_bytes
+    )
     # Routes selected by a table on the (canonical) path instead of a scan of every router (core/http/dispatch.py).
     dispatch.install(app)
     return app

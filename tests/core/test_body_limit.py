@@ -15,7 +15,8 @@ import httpx2
 import pytest
 
 from mpaas.config import Settings
-from mpaas.core.http.limits import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from mpaas.core.http.limits import DEFAULT_MAX_BODY_BYTES
+from mpaas.core.http.server import HttpEdge
 from support.processes import env, free_port, mpaas, stop, wait_healthy
 
 TOKENS = "/v1.0/oauth2/tokens"
@@ -101,7 +102,7 @@ async def test_the_cap_can_be_turned_off():
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
-    transport = httpx2.ASGITransport(app=BodyLimit(app, max_bytes=0))
+    transport = httpx2.ASGITransport(app=HttpEdge(app, max_body_bytes=0))
     async with httpx2.AsyncClient(transport=transport, base_url="http://t") as client:
         assert (await client.post("/", content=b"x" * (2 * MiB))).status_code == 204
     assert seen["body"] == 2 * MiB

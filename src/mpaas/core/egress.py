@@ -12,9 +12,10 @@ to the connection (DNS rebinding) cannot get through.
 At save time (`http_url`, used by every URL field of the request schemas through `HttpUrl` below) the syntax is
 checked, and a host that is an IP literal, or a name that is loopback by definition (`localhost`,
 `*.localhost`, RFC 6761), is checked against the policy of the app serving the request (`SAVE_POLICY`, set
-per request by `EgressPolicyScope`). Other names are not resolved at save time: a lookup in the request path
-costs a round trip to DNS the request waits on, may hang, lets a tenant probe the server's resolver, and
-proves nothing (the answer can change before the first delivery); the per-connection check is what holds.
+per request by the app's HTTP edge, `HttpEdge` in core/http/server.py). Other names are not resolved at save
+time: a lookup in the request path costs a round trip to DNS the request waits on, may hang, lets a tenant probe
+the server's resolver, and proves nothing (the answer can change before the first delivery); the per-connection
+check is what holds.
 """
 
 from __future__ import annotations
@@ -169,21 +170,6 @@ ALLOW_ALL = EgressPolicy.parse("0.0.0.0/0, ::/0")
 # The policy of the app serving the current request, for the save-time check (`http_url`). Unset outside a
 # request (the SDK's models, unit use of the schemas): then only the syntax is checked.
 SAVE_POLICY: ContextVar[EgressPolicy | None] = ContextVar("mpaas_save_policy", default=None)
-
-
-class EgressPolicyScope:
-    """ASGI middleware: every request validates the URLs it saves against this app's policy."""
-
-    def __init__(self, app, policy: EgressPolicy):
-        self.app = app
-        self.policy = policy
-
-    async def __call__(self, scope, receive, send):
-        token = SAVE_POLICY.set(self.policy)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            SAVE_POLICY.reset(token)
 
 
 # URL syntax.

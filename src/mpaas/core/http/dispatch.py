@@ -22,8 +22,10 @@ redirect). Lifespan and WebSocket scopes, a `root_path`, and any route kind the 
 routes, frontend groups, low-priority routes) are left to FastAPI's router unchanged; so is everything when the
 FastAPI internals this relies on are missing (another FastAPI version): `enabled` says which.
 
-The table is rebuilt when the app router's routes change (its routes version). The canonical-path and
-query-name maps of the case-insensitive edge (core/http/server.py) come from the same walk."""
+The table is built on the first request and again when routes are added to the app itself (the app router's
+routes version); routes added to an already included router after that are not seen (nothing here adds any).
+The path it is keyed on is the canonical one: the app's edge (`HttpEdge`, core/http/server.py) has already
+rewritten `/V1.0/oauth2/TOKENS/` to `/v1.0/OAuth2/tokens`."""
 
 from __future__ import annotations
 

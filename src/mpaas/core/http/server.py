@@ -1,10 +1,12 @@
-"""HTTP edge: the error envelope for every failure, and case-insensitive paths and query names."""
+"""HTTP edge: the error envelope for every failure, and the app's one ASGI layer (limits, egress policy,
+case-insensitive paths and query names)."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from urllib.parse import parse_qsl, urlencode
+from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,7 +14,16 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mpaas.core.egress import SAVE_POLICY, EgressPolicy
 from mpaas.core.errors import STANDARD_MESSAGES, ApiError, server_error_message
+from mpaas.core.http.limits import (
+    DEFAULT_MAX_BODY_BYTES,
+    call_with_body_cap,
+    query_pairs,
+    query_problem,
+    send_envelope,
+    send_too_large,
+)
 
 log = logging.getLogger("mpaas.http")
 
@@ -110,32 +121,44 @@ def iter_routes(routes, prefix: str = ""):
             yield prefix + route.path, route
 
 
-def _json_content_type(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]] | None:
-    """`Content-Type: text/json` (which the contract's v1.1 operations list beside application/json, as ASP.NET
-    accepts it everywhere) read as application/json, parameters kept; None when there is nothing to change."""
-    for i, (name, value) in enumerate(headers):
-        if name.lower() == b"content-type":
-            kind, sep, rest = value.partition(b";")
-            if kind.strip().lower() == b"text/json":
-                return [*headers[:i], (name, b"application/json" + sep + rest), *headers[i + 1 :]]
-            return None
-    return None
+class HttpEdge:
+    """The app's one ASGI layer in front of FastAPI's own (issue 20: four layers, four call frames, before).
+    For every HTTP request, in this order:
 
+    1. body cap (core/http/limits.py): a `Content-Length` above `max_body_bytes` is refused with 413 before
+       anything else; a body without a length (chunked) is counted while it is read (`call_with_body_cap`);
+       0 turns the cap off;
+    2. query limits: a query string `query_problem` refuses gets 400 naming the parameter, before routing
+       and authentication;
+    3. egress policy: `SAVE_POLICY` (core/egress.py) holds `policy` while the app runs, for the URLs the
+       request saves (for every scope type: the lifespan's tasks inherit it as before);
+    4. case-insensitive paths and query names: `/v1.0/oauth2/TOKENS?phonenumber=` reaches
+       `/v1.0/OAuth2/tokens?PhoneNumber=`. The vendor runs on ASP.NET, which matches paths and query names
+       without regard to case, and its own documents use both casings. A `text/json` body is read as JSON,
+       as ASP.NET does. The maps come from `fastapi_app`'s routes, read on the first request.
 
-class CaseInsensitiveRouting:
-    """ASGI middleware: `/v1.0/oauth2/TOKENS?phonenumber=` reaches `/v1.0/OAuth2/tokens?PhoneNumber=`.
+    A request with a `Content-Length` within the cap, or (HTTP/1.x) with neither a length nor
+    `Transfer-Encoding`, has no more body than that: the HTTP/1.x server frames it so (a request without
+    either has none, RFC 9112 6.3). Such a request is passed on without wrapping `receive` and `send`."""
 
-    The vendor runs on ASP.NET, which matches paths and query names without regard to case, and its
-    own documents use both casings. A `text/json` body is read as JSON, as ASP.NET does."""
-
-    def __init__(self, app, fastapi_app: FastAPI):
+    def __init__(
+        self,
+        app,
+        *,
+        fastapi_app: FastAPI | None = None,
+        policy: EgressPolicy | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ):
         self.app = app
         self.fastapi_app = fastapi_app
-        self._paths: dict[str, str] | None = None
+        self.policy = policy
+        self.max_body_bytes = max_body_bytes
+        self._paths: dict[str, str] | None = None if fastapi_app is not None else {}
         self._queries: dict[str, str] = {}
 
-    def _build(self) -> None:
+    def _build(self) -> dict[str, str]:
         paths: dict[str, str] = {}
+        assert self.fastapi_app is not None
         for path, route in iter_routes(self.fastapi_app.routes):
             paths.setdefault(path.lower(), path)
             if isinstance(route, APIRoute):
@@ -143,27 +166,75 @@ class CaseInsensitiveRouting:
                     name = param.alias or param.name
                     self._queries.setdefault(name.lower(), name)
         self._paths = paths
+        return paths
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            if self._paths is None:
-                self._build()
-            path = scope["path"]
-            key = path.lower().rstrip("/") or "/"
-            canonical = self._paths.get(key)
-            changes = {}
-            if canonical and canonical != path:
-                changes["path"] = canonical
-                changes["raw_path"] = canonical.encode()
-            query = scope.get("query_string", b"")
-            if query:
-                pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-                renamed = [(self._queries.get(k.lower(), k), v) for k, v in pairs]
-                if renamed != pairs:
-                    changes["query_string"] = urlencode(renamed).encode("latin-1")
-            headers = _json_content_type(scope.get("headers") or [])
-            if headers is not None:
-                changes["headers"] = headers
-            if changes:
-                scope = {**scope, **changes}
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self._run(scope, receive, send)
+            return
+        max_bytes = self.max_body_bytes
+        length: int | None = None
+        length_seen = framed = False
+        content_type = -1
+        headers = scope.get("headers") or []
+        for i, (name, value) in enumerate(headers):
+            if name == b"content-length":
+                if not length_seen:  # the first one counts; the HTTP server refuses a malformed length
+                    length_seen = True
+                    try:
+                        length = int(value)
+                    except ValueError:
+                        length = None
+            elif name == b"transfer-encoding":
+                framed = True
+            elif content_type < 0 and name.lower() == b"content-type":
+                content_type = i
+        if max_bytes > 0 and length is not None and length > max_bytes:
+            await send_too_large(send, max_bytes)
+            return
+        changes: dict[str, Any] = {}
+        query = scope.get("query_string", b"")
+        if query:
+            pairs = query_pairs(query)
+            if problem := query_problem(pairs):
+                await send_envelope(send, 400, problem)
+                return
+            renamed = [(self._queries.get(k.lower(), k), v) for k, v in pairs]
+            if renamed != pairs:
+                changes["query_string"] = urlencode(renamed).encode("latin-1")
+        paths = self._paths if self._paths is not None else self._build()
+        path = scope["path"]
+        canonical = paths.get(path.lower().rstrip("/") or "/")
+        if canonical and canonical != path:
+            changes["path"] = canonical
+            changes["raw_path"] = canonical.encode()
+        if content_type >= 0:
+            name, value = headers[content_type]
+            kind, sep, rest = value.partition(b";")
+            if kind.strip().lower() == b"text/json":
+                changes["headers"] = [
+                    *headers[:content_type],
+                    (name, b"application/json" + sep + rest),
+                    *headers[content_type + 1 :],
+                ]
+        if changes:
+            scope = {**scope, **changes}
+        if (
+            max_bytes > 0
+            and length is None
+            and (framed or length_seen or scope.get("http_version") not in ("1.1", "1.0"))
+        ):
+            await self._run(scope, receive, send, max_bytes)
+        else:
+            await self._run(scope, receive, send)
+
+    async def _run(self, scope, receive, send, max_bytes: int = 0) -> None:
+        token = SAVE_POLICY.set(self.policy) if self.policy is not None else None
+        try:
+            if max_bytes:
+                await call_with_body_cap(self.app, scope, receive, send, max_bytes)
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            if token is not None:
+                SAVE_POLICY.reset(token)

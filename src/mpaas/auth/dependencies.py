@@ -13,9 +13,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from mpaas.accounts import repository
+from mpaas.accounts.repository import PRINCIPAL_ACCOUNTS
 from mpaas.accounts.service import Principal
 from mpaas.auth.service import count_request
+from mpaas.auth.verified import verify_token
+from mpaas.core.db import keyreads
 from mpaas.core.errors import ApiError
 from mpaas.core.security.operator import load_operator_token, token_matches
 from mpaas.core.security.tokens import TokenError, scope_of
@@ -43,18 +45,23 @@ async def principal(request: Request, response: Response) -> Principal:
     token = _bearer(request)
     if token is None:
         raise ApiError(401)
+    assert platform.tokens is not None, "the platform is started before the API serves requests"
     try:
-        claims = platform.tokens.verify(token, platform.clock.now())
+        claims = verify_token(platform.tokens, token, platform.clock.now())
     except TokenError:
         raise ApiError(401) from None
     if claims.scope != scope_of(request.url.path):
         raise ApiError(403)
     await apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
-    async with platform.db.quick_read() as session:
-        account_ids = await repository.active_account_ids(session, claims.distributor_id, claims.generation)
-    if account_ids is None:  # removed or deactivated, or its secret rotated, after the token was issued
-        raise ApiError(401)
-    return Principal(distributor_id=claims.distributor_id, account_ids=tuple(account_ids))
+    # Read on every request, never cached: a deactivation, a rotated secret (the generation) or an account's
+    # change acts on the very next request, from whichever process made it. One statement by key, run on the
+    # driver (core/db/keyreads.py), as accounts.repository.active_account_ids reads it through a session.
+    rows = await keyreads.rows(platform.db, PRINCIPAL_ACCOUNTS, {"b_distributor": claims.distributor_id})
+    if not rows or not rows[0][0] or rows[0][1] != claims.generation:
+        raise ApiError(401)  # removed or deactivated, or its secret rotated, after the token was issued
+    return Principal(
+        distributor_id=claims.distributor_id, account_ids=tuple(row[2] for row in rows if row[2] is not None)
+    )
 
 
 async def operator(request: Request, platform: PlatformDep) -> None:

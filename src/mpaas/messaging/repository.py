@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.carriers.base import MediaItem
+from mpaas.core.db import keyreads
+from mpaas.core.db.database import Database
 from mpaas.messaging import media
-from mpaas.models import Account, Message, MessageRoute, PhoneNumber
+from mpaas.models import Account, Message, MessageRoute, PhoneNumber, Subscription
 
 
 async def number_in_accounts(session: AsyncSession, number: str, account_ids: Sequence[str]) -> PhoneNumber | None:
@@ -18,6 +21,50 @@ async def number_in_accounts(session: AsyncSession, number: str, account_ids: Se
         select(PhoneNumber).where(PhoneNumber.number == number, PhoneNumber.account_id.in_(account_ids))
     )
     return result.scalar_one_or_none()
+
+
+_NUMBERS = PhoneNumber.__table__
+# What a send reads of its From number (service.check_sender and the message rows), by the unique number.
+_SENDING_COLUMNS = (
+    "id",
+    "account_id",
+    "number",
+    "message_enabled",
+    "status",
+    "product_type",
+    "sim_status",
+    "message_type",
+    "message_route_id",
+)
+SENDING_NUMBER = select(*(_NUMBERS.c[name] for name in _SENDING_COLUMNS)).where(
+    _NUMBERS.c.number == bindparam("b_number")
+)
+
+
+async def sending_number(db: Database, number: str, account_ids: Sequence[str]) -> SimpleNamespace | None:
+    """number_in_accounts for a send, as the attributes the send reads (`message_enabled` as a bool), on the
+    driver (core/db/keyreads.py): one statement by the unique number, the account checked here."""
+    found = await keyreads.rows(db, SENDING_NUMBER, {"b_number": number})
+    if not found or found[0][1] not in account_ids:
+        return None
+    row = SimpleNamespace(**dict(zip(_SENDING_COLUMNS, found[0], strict=True)))
+    row.message_enabled = bool(row.message_enabled)
+    return row
+
+
+_SUBSCRIPTIONS = Subscription.__table__
+# billing.repository.LIVE_SUBSCRIPTION_ID for a batch of numbers: which of them have a live subscription.
+SUBSCRIBED_NUMBERS = select(_SUBSCRIPTIONS.c.phone_number_id).where(
+    _SUBSCRIPTIONS.c.phone_number_id.in_(bindparam("b_numbers", expanding=True)),
+    _SUBSCRIPTIONS.c.deleted_at.is_(None),
+    _SUBSCRIPTIONS.c.active.is_(True),
+)
+
+
+async def subscribed_numbers(session: AsyncSession, number_ids: Sequence[str]) -> set[str]:
+    """The numbers (by id) among `number_ids` that have a live subscription; one statement."""
+    result = await session.execute(SUBSCRIBED_NUMBERS, {"b_numbers": list(number_ids)})
+    return set(result.scalars().all())
 
 
 async def provisioned_number(session: AsyncSession, number: str) -> PhoneNumber | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from phonenumbers import geocoder
@@ -21,6 +22,8 @@ from mpaas.carriers import segments
 from mpaas.config import Settings
 from mpaas.core import ids
 from mpaas.core.db import fastmany
+from mpaas.core.db.database import Database
+from mpaas.core.db.group_commit import GroupCommit
 from mpaas.core.errors import ApiError, bad_request, not_found
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
@@ -33,6 +36,9 @@ from mpaas.models import Message
 from mpaas.webhooks import events
 from mpaas.webhooks import service as account_webhooks
 from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
+
+if TYPE_CHECKING:
+    from mpaas.roles.platform import Platform
 
 log = logging.getLogger("mpaas.messaging")
 
@@ -118,10 +124,11 @@ class PreparedSend:
     SQLite's single write lock only counts usage and inserts (every millisecond of Python inside it is a
     millisecond no other writer, in this process or another, can commit)."""
 
-    number: object  # the sending PhoneNumber, as read
+    number: Any  # the sending PhoneNumber as read, or its attributes a send reads (repository.sending_number)
     rows: list[dict]  # message rows by column name
     jobs: list[dict]  # their submit jobs
     media: media.SendMedia  # the send's media, stored once for every recipient
+    now: datetime  # the request's time: its rows', and its billing period's
 
 
 async def prepare_outbound(
@@ -129,10 +136,28 @@ async def prepare_outbound(
 ) -> PreparedSend:
     """Validate a send and build its rows; reads only. A number released between this read and the write
     is the same as a send that came just before the release."""
+    return await _prepare(
+        lambda source: repository.number_in_accounts(session, source, principal.account_ids), body, now, policy
+    )
+
+
+async def prepare_send(
+    db: Database, principal: Principal, body: OutboundRequest, now: datetime, policy: SendPolicy
+) -> PreparedSend:
+    """prepare_outbound for the API's send: the number is read on the driver (repository.sending_number), no
+    session. The same checks in the same order, the same errors."""
+    return await _prepare(
+        lambda source: repository.sending_number(db, source, principal.account_ids), body, now, policy
+    )
+
+
+async def _prepare(
+    find_number: Callable[[str], Awaitable[Any]], body: OutboundRequest, now: datetime, policy: SendPolicy
+) -> PreparedSend:
     source = normalize_e164(body.from_)
     if source is None:
         raise bad_request("The From field must be an E.164 number such as +18015551234.")
-    number = await repository.number_in_accounts(session, source, principal.account_ids)
+    number = await find_number(source)
     if number is None:
         raise bad_request(NOT_YOUR_NUMBER)
     if not number.message_enabled or number.status != "Active":
@@ -185,7 +210,7 @@ async def prepare_outbound(
             )
         )
         submit_jobs.append(bulk.job_row(now, SUBMIT_JOB, {"message_id": message_id}))
-    return PreparedSend(number, rows, submit_jobs, sent_media)
+    return PreparedSend(number, rows, submit_jobs, sent_media, now)
 
 
 async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: datetime) -> Sent:
@@ -197,6 +222,50 @@ async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: dat
     await fastmany.executemany(session, bulk.INSERT_MESSAGES, prepared.rows)
     await bulk.insert_jobs(session, prepared.jobs)
     return Sent([SimpleNamespace(**row) for row in prepared.rows], prepared.media.answer)
+
+
+async def store_outbound_batch(session: AsyncSession, sends: Sequence[PreparedSend]) -> list[Sent | Exception]:
+    """store_outbound for the sends of several requests in one write transaction (the API's group commit,
+    `outbound_writer`), in the order given: each send's result, or the exception that refused it alone.
+
+    The billing check runs only for the numbers with a live subscription (one statement finds them: for the
+    others check_can_send has nothing to check or count), each in a SAVEPOINT, so a paused number's refusal
+    (or any failure of its check) leaves its send out and the others in, and a later send of the batch sees the
+    usage an earlier one counted, as consecutive transactions would. Then one INSERT of every accepted send's
+    messages and one of their submit jobs."""
+    results: list[Sent | Exception] = []
+    rows: list[dict] = []
+    jobs: list[dict] = []
+    subscribed = await repository.subscribed_numbers(session, list({send.number.id for send in sends}))
+    for send in sends:
+        if send.number.id in subscribed:
+            try:
+                async with session.begin_nested():
+                    await check_can_send(session, send.number, send.now, messages=len(send.rows))
+            except Exception as exc:  # this send's answer: an ApiError, or the failure its check met
+                results.append(exc)
+                continue
+        await media.store(session, send.media)
+        rows.extend(send.rows)
+        jobs.extend(send.jobs)
+        results.append(Sent([SimpleNamespace(**row) for row in send.rows], send.media.answer))
+    await fastmany.executemany(session, bulk.INSERT_MESSAGES, rows)
+    await bulk.insert_jobs(session, jobs)
+    return results
+
+
+def outbound_writer(platform: Platform) -> GroupCommit[PreparedSend]:
+    """The platform's group commit of sends (core/db/group_commit.py): concurrent sends share one write
+    transaction, each answered once it has committed; the workers are woken after each commit."""
+    writer = platform.__dict__.get(_WRITER)
+    if writer is None:
+        writer = platform.__dict__[_WRITER] = GroupCommit(
+            platform.db, store_outbound_batch, after_commit=platform.jobs.notify
+        )
+    return writer
+
+
+_WRITER = "_mpaas_outbound_writer"
 
 
 def outbound_response(sent: Sent, body: OutboundRequest) -> dict:

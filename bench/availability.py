@@ -17,9 +17,10 @@ For each database:
      availability search at c=32, GET /healthz at c=1, the search at c=1, `--duration` seconds each after a 1 s
      warm-up of the same kind. The search body is {"NumberType": "mobile", "MessageType": "p2p",
      "MessageEnabled": true, "VoiceEnabled": false, "AreaCode": `--area-code`, "ZipCode": ""};
-  4. prints, per phase, the median over the rounds of req/s and of wrk's p50/p99, and the search's req/s as a share
-     of /healthz's at the same concurrency, measured in the same round (the median of the rounds' ratios); then one
-     JSON line with every round's figures. Any non-2xx answer or socket error is counted and printed.
+  4. prints, per phase, the median over the rounds of req/s, of wrk's p50/p99 and of the server's CPU per request
+     (/proc, all its threads), and the search's req/s as a share of /healthz's at the same concurrency, measured in
+     the same round (the median of the rounds' ratios); then one JSON line with every round's figures. Any non-2xx
+     answer or socket error is counted and printed.
 
 wrk and the server share the machine's cores (wrk uses a small part of one at these rates).
 """
@@ -187,11 +188,18 @@ def measure(server: Server, headers: dict[str, str], args: argparse.Namespace, w
         figures = {}
         for name, connections in PHASES:
             run_wrk(urls[name], scripts[name], connections, 1)  # warm-up
+            cpu_before = server.cpu_seconds()
             result = run_wrk(urls[name], scripts[name], connections, args.duration)
+            cpu_after = server.cpu_seconds()
+            if cpu_before is not None and cpu_after is not None and result["requests"]:
+                # The server's CPU (all its threads) per request answered, from /proc: less moved by other jobs
+                # on the machine than req/s is. Includes wrk's last in-flight requests, a rounding error here.
+                result["server_cpu_ms"] = round((cpu_after - cpu_before) * 1000 / result["requests"], 3)
             figures[f"{name} c={connections}"] = result
             log(
                 f"round {r + 1}: {name} c={connections}: {result['rps']:,} req/s, p50 {result['p50_ms']} ms, "
-                f"p99 {result['p99_ms']} ms, errors {result['errors']}"
+                f"p99 {result['p99_ms']} ms, server CPU {result.get('server_cpu_ms')} ms/request, "
+                f"errors {result['errors']}"
             )
         rounds.append(figures)
     return rounds
@@ -208,6 +216,8 @@ def summarize(rounds: list[dict]) -> dict:
             "p99_ms": round(statistics.median(x["p99_ms"] for x in runs), 2),
             "errors": sum(x["errors"] for x in runs),
         }
+        cpu = [x["server_cpu_ms"] for x in runs if x.get("server_cpu_ms") is not None]
+        out[key]["server_cpu_ms"] = round(statistics.median(cpu), 3) if cpu else None
         if name == "availability":
             ratios = [r[key]["rps"] / r[f"healthz c={connections}"]["rps"] for r in rounds]
             out[key]["vs_healthz"] = round(statistics.median(ratios), 3)
@@ -244,7 +254,10 @@ def print_report(args: argparse.Namespace, result: dict) -> None:
         f"AreaCode {args.area_code}, wrk -t1, {args.rounds} rounds of {args.duration} s per phase, medians; "
         f"{os.cpu_count()} CPUs shared by the server, the database and wrk)"
     )
-    header = f"{'database':11} {'phase':18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs healthz':>11} {'errors':>7}"
+    header = (
+        f"{'database':11} {'phase':18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs healthz':>11} "
+        f"{'CPU ms/req':>11} {'errors':>7}"
+    )
     print(header)
     print("-" * len(header))
     for kind, figures in result["databases"].items():
@@ -252,7 +265,7 @@ def print_report(args: argparse.Namespace, result: dict) -> None:
             ratio = f"{phase['vs_healthz'] * 100:.1f}%" if "vs_healthz" in phase else ""
             print(
                 f"{kind:11} {name:18} {phase['rps']:>9,.0f} {phase['p50_ms']:>8} {phase['p99_ms']:>8} "
-                f"{ratio:>11} {phase['errors']:>7}"
+                f"{ratio:>11} {phase.get('server_cpu_ms') or '-':>11} {phase['errors']:>7}"
             )
     print(
         f"\nload average at start {result['loadavg_at_start']}, at end {result.get('loadavg_at_end')}; "

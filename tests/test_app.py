@@ -74,3 +74,15 @@ async def test_openapi_security_errors_and_examples(app, http):
     assert token_op["requestBody"]["content"]["application/json"]["example"]["AccountKey"].startswith("DID-")
     outbound = document["paths"]["/v1.0/message/outbound"]["post"]
     assert outbound["responses"]["200"]["content"]["application/json"]["example"]["MessageId"].startswith("TMID-")
+
+
+async def test_healthz(http):
+    response = await http.get("/healthz")
+    assert response.status_code == 200 and response.content == b'{"Status":"ok"}'
+    assert response.headers["content-type"] == "application/json" and response.headers["content-length"] == "15"
+    assert (await http.get("/HEALTHZ/?x=1")).json() == {"Status": "ok"}
+    for method in ("HEAD", "POST", "OPTIONS"):
+        refused = await http.request(method, "/healthz")
+        assert refused.status_code == 405 and refused.headers["allow"] == "GET", method
+        if method != "HEAD":
+            assert refused.json()["StatusCode"] == 405

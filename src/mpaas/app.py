@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from mpaas import __version__
 from mpaas.auth.endpoints import router as auth_router
@@ -14,7 +15,7 @@ from mpaas.composition import role_parts
 from mpaas.config import Settings
 from mpaas.console.router import router as console_router
 from mpaas.core.http import dispatch
-from mpaas.core.http.server import HttpEdge, install_error_handlers
+from mpaas.core.http.server import Healthz, HttpEdge, install_error_handlers
 from mpaas.distributors.endpoints import router as distributors_router
 from mpaas.guardian import alerts as guardian_alerts
 from mpaas.guardian.endpoints import router as guardian_router
@@ -97,9 +98,9 @@ def create_app(
     ):
         app.include_router(router)
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict:
-        return {"Status": "ok"}
+    healthz = Route("/healthz", Healthz(), methods=["GET"], name="healthz", include_in_schema=False)
+    healthz.methods = {"GET"}  # not HEAD, which Starlette adds: HEAD /healthz answers 405, as it did
+    app.router.routes.append(healthz)
 
     # One ASGI layer before routing, authentication or buffering (core/http/server.py): bodies over the cap and
     # hostile query strings refused, the egress policy the webhooks will meet set for the URLs a request saves

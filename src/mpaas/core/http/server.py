@@ -109,6 +109,23 @@ def install_error_handlers(app: FastAPI) -> None:
         return envelope(500, server_error_message(request_id))
 
 
+class Healthz:
+    """`GET /healthz` as a plain ASGI endpoint: `{"Status":"ok"}` with the headers FastAPI's JSONResponse sends,
+    without the per-endpoint machinery (request object, dependency solving, response serialization) that a
+    constant needs none of. It is still routed, through every layer of the app, like any endpoint."""
+
+    BODY = b'{"Status":"ok"}'
+    START = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [(b"content-length", str(len(BODY)).encode()), (b"content-type", b"application/json")],
+    }
+
+    async def __call__(self, scope, receive, send) -> None:
+        await send(self.START)
+        await send({"type": "http.response.body", "body": self.BODY})
+
+
 def iter_routes(routes, prefix: str = ""):
     """(full path, route) for every route, descending into included routers (FastAPI >= 0.165 keeps
     them as `_IncludedRouter` nodes instead of copying their routes)."""

@@ -19,10 +19,12 @@ With `--baseline-src DIR` (a `src` directory of another checkout, e.g. `git arch
 measured against its parent in one run.
 
 Then `--rounds` rounds, each running wrk for `--seconds` against the bare app and against every measured path
-of mpaas (`/healthz`, and each `--path`, and the baseline's `/healthz`), the order alternating from round to round so neither side always
-goes first on a warm or a cold machine. Each run reports req/s, p50/p99 (wrk --latency), non-2xx answers and
-the server's CPU in cores. The ratio path/bare is taken within each round (the two measured seconds apart) and
-the median of the rounds is printed, then one JSON line with every figure. Both servers are stopped by pid.
+of mpaas (`/healthz`, each `--path`, the baseline's `/healthz`), the order alternating from round to round so
+neither side always goes first on a warm or a cold machine. Each run reports req/s, p50/p99 (wrk --latency), non-2xx answers, and
+the server's CPU (utime+stime from /proc) in cores and per request: on a busy machine, where the servers get
+less than a core, CPU per request is the steadier figure. The ratio path/bare is taken within each round (the
+two measured seconds apart) and the median of the rounds is printed, then one JSON line with every figure. Every
+server is stopped by its pid.
 
 wrk and the servers share the machine's cores: compare ratios from one run, never figures across runs.
 """
@@ -149,6 +151,8 @@ def run_wrk(args, server: Child, path: str) -> dict:
     result = parse_wrk(out)
     if cpu0 is not None and cpu1 is not None:
         result["server_cores"] = round((cpu1 - cpu0) / (t1 - t0), 2)
+        requests = result["rps"] * (t1 - t0)
+        result["cpu_us_per_request"] = round((cpu1 - cpu0) / requests * 1e6, 1) if requests else None
     return result
 
 
@@ -246,7 +250,7 @@ def main() -> int:
         f"\nwrk -t{args.threads} -c{args.connections} -d{args.seconds}s, {args.rounds} interleaved rounds "
         f"(median of rounds; ratio = path req/s / bare req/s within each round)\n"
     )
-    print(f"{'target':<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'cores':>6} {'vs bare':>8}")
+    print(f"{'target':<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'cores':>6} {'CPU us/req':>10} {'vs bare':>8}")
     summary: dict[str, dict] = {}
     for name, _server, _path in targets:
         runs = [rnd[name] for rnd in rounds]
@@ -255,6 +259,7 @@ def main() -> int:
             "p50_ms": round(statistics.median(x["p50_ms"] for x in runs), 3),
             "p99_ms": round(statistics.median(x["p99_ms"] for x in runs), 3),
             "server_cores": round(statistics.median(x.get("server_cores", 0.0) for x in runs), 2),
+            "cpu_us_per_request": round(statistics.median(x.get("cpu_us_per_request") or 0.0 for x in runs), 1),
             "non_2xx": sum(x["non_2xx"] for x in runs),
             "rounds": runs,
         }
@@ -266,7 +271,7 @@ def main() -> int:
         ratio = f"{row['ratio']:.1%}" if "ratio" in row else "-"
         print(
             f"{label:<40} {row['rps']:>10,.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-            f"{row['server_cores']:>6.2f} {ratio:>8}"
+            f"{row['server_cores']:>6.2f} {row['cpu_us_per_request']:>10.1f} {ratio:>8}"
         )
     print(
         json.dumps(

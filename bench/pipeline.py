@@ -20,6 +20,18 @@ numbers through the sandbox's inbound endpoint, so the filter screens both direc
 rates, their ratio, and the filter decision's time per message (p50/p99, microseconds): guardian's `screen()` on
 the run's own database, batch by batch as the submit handler calls it, after the run.
 
+`--matrix` (issue 20): every layout of `--layouts` (default `serve,pg`: `mpaas serve` on SQLite, and `mpaas api` +
+`mpaas worker` + `mpaas gateway` on PostgreSQL with Redis, bench/scale.py's PgDeployment, on a database of its own
+that it drops: `--pg-url`) with every shape of `--shapes` (default 1 and 20 recipients a request), one after the
+other in one invocation, SMPP carrier. Prints a table: end-to-end msg/s against the issue's target, accepted msg/s,
+server CPU per message from /proc (every server process, PostgreSQL's backends included; by role, and after
+acceptance alone: worker + gateway), PostgreSQL transactions per message (pg_stat_database: independent of how busy
+the machine is), and the ratios between layouts and shapes; then one JSON line:
+
+    .venv/bin/python bench/pipeline.py --matrix --messages 10000
+
+`--profile DIR` records py-spy (raw collapsed stacks) of every server process while the messages run.
+
 Messages go out `--recipients` per request (the API takes up to 100 recipients per send), from
 `--concurrency` concurrent clients. Everything runs on this machine: the load generator, the server, the
 SMSC simulator and the webhook receiver share its cores.
@@ -54,6 +66,17 @@ from api import (
     proc_cpu_seconds,
 )
 
+# The pg layout's database: dropped and created again by every run (bench/scale.py PgDeployment), so never the
+# tests' `test` database nor one another bench uses.
+MATRIX_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/mpaas_pipeline_bench"
+# Issue 20's end-to-end targets, messages/s, by recipients per request.
+TARGETS = {1: 1000.0, 20: 3000.0}
+LAYOUT_LABELS = {
+    "serve": "mpaas serve (SQLite)",
+    "roles": "api + worker + gateway (SQLite)",
+    "pg": "api + worker + gateway (PostgreSQL, Redis)",
+}
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -72,6 +95,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--window", type=int, default=50, help="SMPP window (outstanding submits) for --carrier smpp.")
     p.add_argument("--timeout", type=float, default=300.0, help="Give up waiting for the pipeline after this.")
     p.add_argument("--quick", action="store_true", help="2,000 messages.")
+    p.add_argument(
+        "--matrix",
+        action="store_true",
+        help="Every layout of --layouts with 1 and then 20 recipients a request (SMPP), side by side: msg/s, "
+        "server CPU per message, against the issue's targets, ratios.",
+    )
+    p.add_argument("--layouts", default="serve,pg", help="With --matrix: of serve, roles, pg (comma-separated).")
+    p.add_argument("--shapes", default="1,20", help="With --matrix: recipients per request, comma-separated.")
+    p.add_argument("--pg-url", default=MATRIX_PG_URL, help="With --matrix, layout pg: a database this bench may drop.")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="With --matrix, layout pg.")
+    p.add_argument("--profile", metavar="DIR", help="py-spy every server process while the messages run (raw stacks).")
     p.add_argument(
         "--filters",
         action="store_true",
@@ -186,6 +220,8 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
                     )
                 errors += response.status_code != 200
 
+        profilers = start_profilers(server, args.profile) if getattr(args, "profile", None) else []
+        commits_at_start = await asyncio.to_thread(pg_commits, server)
         cpu_at_start = cpu_probe() if cpu_probe else None
         started = time.perf_counter()
         await asyncio.gather(*(sender() for _ in range(args.concurrency)))
@@ -202,6 +238,11 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
         ) and time.perf_counter() - started < args.timeout:
             await asyncio.sleep(0.1)
         total_s = time.perf_counter() - started
+        stop_profilers(profilers)
+        commits = await asyncio.to_thread(pg_commits, server)
+        if commits is not None and commits_at_start is not None:
+            # Machine-independent, unlike rates and CPU on a shared machine: what batching saves shows here.
+            result["pg_transactions_per_msg"] = round((commits - commits_at_start) / args.messages, 3)
         if cpu_probe:
             result["cpu_cores_end_to_end"] = rounded(cores_between(cpu_at_start, cpu_probe(), total_s))
         result["end_to_end_seconds"] = round(total_s, 2)
@@ -402,6 +443,53 @@ async def decision_times(
     }
 
 
+def pg_commits(server) -> int | None:
+    """Committed transactions of a PostgreSQL deployment's database so far (pg_stat_database); None on SQLite."""
+    url = getattr(server, "pg_url", "")
+    if not url.startswith("postgresql"):
+        return None
+    import psycopg
+    from scale import libpq_url, pg_database_name
+
+    with psycopg.connect(libpq_url(url, "postgres"), autocommit=True, connect_timeout=5) as con:
+        con.execute("SELECT pg_stat_clear_snapshot()")
+        row = con.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = %s", (pg_database_name(url),))
+        found = row.fetchone()
+    return int(found[0]) if found else None
+
+
+def server_pids(server) -> dict[str, int]:
+    """The deployment's mpaas processes by role (`serve`, or `api`, `worker`, `gateway`)."""
+    if hasattr(server, "roles"):
+        return {role.role: role.proc.pid for role in server.roles if role.proc is not None}
+    return {"serve": server.pid}
+
+
+def start_profilers(server, directory: str) -> list[tuple[subprocess.Popen, Path]]:
+    """py-spy (from this interpreter's environment or PATH) on every server process from the start of the
+    accept phase to the last callback; raw collapsed stacks, one file per process, in `directory`."""
+    spy = Path(sys.executable).with_name("py-spy")
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    started = []
+    for role, pid in server_pids(server).items():
+        target = out / f"{role}-{pid}.txt"
+        command = [str(spy) if spy.exists() else "py-spy", "record", "--pid", str(pid), "--rate", "250"]
+        command += ["--format", "raw", "--nonblocking", "--output", str(target)]
+        started.append((subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), target))
+    return started
+
+
+def stop_profilers(profilers: list[tuple[subprocess.Popen, Path]]) -> None:
+    for proc, target in profilers:
+        proc.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log(f"profile: {target}")
+
+
 def _mib(kib: int | None) -> float | None:
     """Peak RSS (VmHWM, summed over the deployment's processes) in MiB."""
     return round(kib / 1024, 1) if kib is not None else None
@@ -532,6 +620,112 @@ def cpu_probe_of(server: Server, smsc: subprocess.Popen | None):
     return probe
 
 
+def server_cpu_ms_per_msg(figures: dict) -> dict[str, float]:
+    """CPU milliseconds per message end to end, by role (`postgres` sums the database's backends), and `total`
+    (every server process; not the SMSC simulator nor this bench)."""
+    by_role: dict[str, float] = {}
+    for label, cores in figures.get("cpu_cores_end_to_end", {}).items():
+        role = label.split(":")[0]
+        if role in ("smsc-sim", "bench"):
+            continue
+        by_role[role] = by_role.get(role, 0.0) + 1000 * cores * figures["end_to_end_seconds"] / figures["messages"]
+    by_role["total"] = sum(by_role.values())
+    if "worker" in by_role or "gateway" in by_role:  # after acceptance: the worker and the gateway alone
+        by_role["after_accept"] = by_role.get("worker", 0.0) + by_role.get("gateway", 0.0)
+    return {k: round(v, 3) for k, v in by_role.items()}
+
+
+def matrix_server(layout: str, args):
+    """(data_dir, port) -> the deployment of `layout`, not started."""
+    import scale  # scale imports this module: import it late
+
+    if layout == "serve":
+        return lambda data_dir, port: default_server(data_dir, port, args.inventory)
+    if layout == "roles":
+        return lambda data_dir, port: scale.SqliteRolesDeployment(data_dir, port, args.inventory, 0.05)
+    return lambda data_dir, port: scale.PgDeployment(
+        data_dir, port, args.inventory, 0.05, pg_url=args.pg_url, redis_url=args.redis_url, api_workers=1
+    )
+
+
+async def run_matrix(args) -> dict:
+    """Each layout with each request shape, one after the other in this invocation (the same machine, the
+    same load around it), so that the ratios between them are fair."""
+    layouts = [name.strip() for name in args.layouts.split(",") if name.strip()]
+    shapes = [int(n) for n in args.shapes.split(",") if n.strip()]
+    args.carrier = "smpp"
+    runs: dict[str, dict[int, dict]] = {}
+    for layout in layouts:
+        for recipients in shapes:
+            args.recipients = recipients
+            try:
+                figures = await main(args, make_server=matrix_server(layout, args), record_cpu=True)
+            except Exception as exc:  # one layout failing (no PostgreSQL) still reports the others
+                log(f"{layout}, {recipients}/request: FAILED: {type(exc).__name__}: {exc}")
+                figures = {"error": f"{type(exc).__name__}: {exc}"}
+            figures["layout"] = layout
+            if "error" not in figures:
+                figures["server_cpu_ms_per_msg"] = server_cpu_ms_per_msg(figures)
+                target = TARGETS.get(recipients)
+                figures["target_msgs_per_s"] = target
+                figures["vs_target"] = round(figures["end_to_end_msgs_per_s"] / target, 3) if target else None
+                log(
+                    f"{layout}, {recipients}/request: end to end {figures['end_to_end_msgs_per_s']} msg/s "
+                    f"(accepted {figures['accept_msgs_per_s']}), server CPU {figures['server_cpu_ms_per_msg']} ms/msg"
+                )
+            runs.setdefault(layout, {})[recipients] = figures
+    return {"bench": "mpaas-pipeline-matrix", "messages": args.messages, "runs": runs, "ratios": matrix_ratios(runs)}
+
+
+def matrix_ratios(runs: dict[str, dict[int, dict]]) -> dict[str, float]:
+    """End-to-end rate and CPU per message of every layout against `serve`, shape by shape, and of every shape
+    against the first, layout by layout."""
+    ratios: dict[str, float] = {}
+
+    def ok(f: dict | None) -> bool:
+        return bool(f) and "error" not in f
+
+    base = runs.get("serve", {})
+    for layout, shapes in runs.items():
+        first = next(iter(shapes.values()), None)
+        for recipients, f in shapes.items():
+            b = base.get(recipients)
+            if layout != "serve" and ok(f) and ok(b):
+                ratios[f"{layout}/serve rate, {recipients}/request"] = round(
+                    f["end_to_end_msgs_per_s"] / b["end_to_end_msgs_per_s"], 3
+                )
+                ratios[f"{layout}/serve CPU per message, {recipients}/request"] = round(
+                    f["server_cpu_ms_per_msg"]["total"] / b["server_cpu_ms_per_msg"]["total"], 3
+                )
+            if f is not first and ok(f) and ok(first):
+                ratios[f"{layout}: rate {recipients}/request vs {first['recipients_per_request']}/request"] = round(
+                    f["end_to_end_msgs_per_s"] / first["end_to_end_msgs_per_s"], 3
+                )
+    return ratios
+
+
+def print_matrix(summary: dict) -> None:
+    """One row per layout and shape, to stderr (the JSON line goes to stdout)."""
+    head = f"{'layout':<44} {'rcpt':>4} {'e2e msg/s':>10} {'target':>7} {'vs':>6} {'accepted':>9} {'CPU ms/msg':>10}  by role"
+    lines = [head, "-" * len(head)]
+    for layout, shapes in summary["runs"].items():
+        for recipients, f in shapes.items():
+            label = LAYOUT_LABELS.get(layout, layout)
+            if "error" in f:
+                lines.append(f"{label:<44} {recipients:>4} FAILED: {f['error'][:80]}")
+                continue
+            cpu = f["server_cpu_ms_per_msg"]
+            roles = ", ".join(f"{k} {v:.3f}" for k, v in cpu.items() if k != "total")
+            if "pg_transactions_per_msg" in f:
+                roles += f"; PostgreSQL transactions/msg {f['pg_transactions_per_msg']}"
+            lines.append(
+                f"{label:<44} {recipients:>4} {f['end_to_end_msgs_per_s']:>10,.1f} {f['target_msgs_per_s'] or 0:>7,.0f} "
+                f"{f['vs_target'] or 0:>6.2f} {f['accept_msgs_per_s']:>9,.1f} {cpu['total']:>10.3f}  {roles}"
+            )
+    lines += [f"{k}: {v}" for k, v in summary["ratios"].items()]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
 async def compare_filters(args) -> dict:
     """The same run without and with filters, `--rounds` pairs, the order alternating (plain first, then
     filtered first, ...) so that a machine growing busier does not favour one side."""
@@ -582,6 +776,11 @@ async def compare_filters(args) -> dict:
 
 if __name__ == "__main__":
     arguments = parse_args()
+    if arguments.matrix:
+        summary = asyncio.run(run_matrix(arguments))
+        print_matrix(summary)
+        print(json.dumps(summary))
+        sys.exit(0)
     if arguments.filters:
         summary = asyncio.run(compare_filters(arguments))
         d = summary["filter_decision_us"]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint models bench bench-voice lock clean voice-deps
+.PHONY: install serve test lint models bench bench-http bench-voice lock clean voice-deps
 
 install: $(STAMP)
 
@@ -64,6 +64,10 @@ console-deps:
 
 bench: install
 	$(BIN)/python bench/api.py
+
+# GET /healthz of `mpaas serve` against a bare ASGI app on the same uvicorn, with wrk, in one run (bench/README.md).
+bench-http: install
+	$(BIN)/python bench/http_floor.py $(ARGS)
 
 # Calls/s and setup latency through Kamailio + mpaas against Kamailio's static relay, in one run (docs/voice.md).
 bench-voice: install voice-deps

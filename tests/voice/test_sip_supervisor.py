@@ -188,6 +188,10 @@ def test_events_a_killed_kamailio_had_not_sent_are_sent_from_its_spool_after_the
             assert mpaas.events == []  # nothing was taken before the crash
             mpaas.events_down = False  # mpaas is back
             events = mpaas.wait_events(lambda evs: len(evs) >= 3, timeout=30)
+            deadline = time.monotonic() + 10
+            while supervisor.replayed < 3:  # counted once mpaas has taken them all
+                assert time.monotonic() < deadline, supervisor.replayed
+                time.sleep(0.05)
             assert supervisor.replayed == 3
     # in time order (a 180 and a 200 taken by two workers may carry the same millisecond, in either order)
     assert sorted(e["Event"] for e in events) == ["answered", "ended", "ringing"]
@@ -217,6 +221,10 @@ def test_a_reconciliation_rotates_the_spool_and_kamailio_keeps_writing_it(tmp_pa
         with running_kamailio(settings, mpaas.url) as supervisor:
             loop = supervisor._task.get_loop() if supervisor._task else None
             assert loop is not None
+            deadline = time.monotonic() + 20
+            while not supervisor.reconciliations:  # the start's own (the next one is a minute away)
+                assert time.monotonic() < deadline, "no reconciliation after the start"
+                time.sleep(0.05)
             one_call()
             mpaas.wait_events(lambda evs: len(evs) >= 3)
             assert spooled() == 3

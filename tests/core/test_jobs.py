@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from mpaas.core.clock import FrozenClock
-from mpaas.core.jobs.queue import JobQueue, backoff_seconds, enqueue
+from mpaas.core.jobs.queue import JobQueue, Worker, backoff_seconds, enqueue
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
 
 
@@ -192,3 +193,31 @@ async def test_prune_removes_only_done_jobs_past_retention(queue, clock):
     async with queue.db.read() as session:
         left = set((await session.execute(select(Job.id))).scalars().all())
     assert left == {recent_done, old_dead, old_pending}
+
+
+async def test_a_woken_worker_lingers_so_work_that_trickles_in_goes_in_one_batch(queue):
+    """Woken by a hint, the worker waits `linger_seconds` before it claims: a second job enqueued meanwhile joins
+    the first one's batch instead of costing a claim and a transaction of its own."""
+    batches: list[list[int]] = []
+    done = asyncio.Event()
+
+    async def handler(jobs):
+        batches.append([job.id for job in jobs])
+        async with queue.db.write() as session:
+            await queue.complete_many(session, jobs)
+        if sum(len(b) for b in batches) == 2:
+            done.set()
+        return []
+
+    worker = Worker(queue, {}, poll_seconds=60, batch_handlers={"test.kind": handler}, linger_seconds=1.0)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.2)  # the worker's first claim found nothing: it sleeps until woken
+    first = await _add(queue)
+    queue.notify()
+    await asyncio.sleep(0.1)  # woken, and lingering
+    second = await _add(queue)
+    queue.notify()
+    await asyncio.wait_for(done.wait(), 30)
+    await worker.stop()
+    task.cancel()
+    assert batches == [[first, second]]

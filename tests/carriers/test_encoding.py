@@ -176,3 +176,13 @@ def test_plain_text_shortcut_encodes_as_the_table_does(text):
 )
 def test_plain_septets_shortcut_decodes_as_the_table_does(data):
     assert encoding.gsm7_decode(data) == _by_table_decode(data)
+
+
+def test_a_body_encoded_again_is_the_same_but_each_long_message_gets_its_own_concatenation_reference():
+    """Encodings are kept per body (a send's recipients share it): the parts' text and payload come back the
+    same, the UDH reference does not, so the carrier can tell two long messages of one body apart."""
+    body = "x" * 400
+    first, second = encoding.encode_message(body), encoding.encode_message(body)
+    assert first.texts == second.texts and [p[6:] for p in first.parts] == [p[6:] for p in second.parts]
+    assert first.parts[0][3] != second.parts[0][3]  # 05 00 03 <ref> <total> <seq>
+    assert encoding.encode_message(body, 9).parts == encoding.encode_message(body, 9).parts

@@ -8,6 +8,7 @@ pair is never split. Over SMPP GSM-7 goes unpacked (one septet per octet, data_c
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import time
@@ -141,18 +142,26 @@ def concat_udh(ref: int, total: int, seq: int) -> bytes:
 
 def encode_message(text: str, reference: int | None = None) -> EncodedSms:
     """GSM-7 when every character allows it, else UCS-2; one part, or several with a concatenation UDH."""
-    plan = segments.plan(text)
-    encode = gsm7_encode if plan.encoding == "GSM7" else ucs2_encode
-    dcs = DATA_CODING_GSM7 if plan.encoding == "GSM7" else DATA_CODING_UCS2
-    payloads = [encode(p) for p in plan.parts]
+    name, dcs, payloads, texts = _encoded(text)
     if len(payloads) == 1:
-        return EncodedSms(plan.encoding, dcs, 0, (payloads[0],), tuple(plan.parts))
+        return EncodedSms(name, dcs, 0, payloads, texts)
     if len(payloads) > 255:
         raise EncodingError("message too long: more than 255 parts")
     ref = next_reference() if reference is None else reference
     total = len(payloads)
     parts = tuple(concat_udh(ref, total, i + 1) + p for i, p in enumerate(payloads))
-    return EncodedSms(plan.encoding, dcs, ESM_UDHI, parts, tuple(plan.parts))
+    return EncodedSms(name, dcs, ESM_UDHI, parts, texts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _encoded(text: str) -> tuple[str, int, tuple[bytes, ...], tuple[str, ...]]:
+    """(encoding, data_coding, payloads, texts) of `text`, without UDH: kept per body, since a send's recipients
+    share theirs and its submits came one after another (segmenting and encoding each was a twentieth of the
+    gateway's time in bench/pipeline.py's profile). Only what is the same for every message of that body."""
+    plan = segments.plan(text)
+    encode = gsm7_encode if plan.encoding == "GSM7" else ucs2_encode
+    dcs = DATA_CODING_GSM7 if plan.encoding == "GSM7" else DATA_CODING_UCS2
+    return plan.encoding, dcs, tuple(encode(p) for p in plan.parts), tuple(plan.parts)
 
 
 @dataclass(frozen=True)

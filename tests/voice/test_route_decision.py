@@ -413,3 +413,26 @@ async def test_a_usual_decision_is_one_read_and_the_records_insert(http, api, nu
     with Statements(platform) as seen:
         assert "routes" in await decision(http, "+12125550123", frm=number, source=CUSTOMER_PBX)
     assert seen == ["SELECT", "SELECT", "INSERT"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "A JSON request body is required."),
+        (b"{not json", "The request body is not valid JSON."),
+        (b"[1, 2]", "The request body must be a JSON object."),
+        (b'"To"', "The request body must be a JSON object."),
+        (b'{"CallId": "c@test"}', "The To field is required."),
+        (b'{"To": "+18015550100"}', "The CallId field is required."),
+        (
+            b'{"CallId": "c@test", "To": "+18015550100", "SourcePort": 70000}',
+            "The SourcePort field must be at most 65535.",
+        ),
+        (b'{"CallId": "' + b"c" * 256 + b'", "To": "+1801"}', "The CallId field must be at most 255 characters long."),
+    ],
+)
+async def test_a_body_that_is_no_route_request_is_400_in_the_envelope(http, content, message):
+    headers = {"X-Mpaas-Sip-Secret": SECRET, "Content-Type": "application/json"}
+    response = await http.post("/sip/v1/route", content=content, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json() == {"StatusCode": 400, "Message": message}

@@ -38,6 +38,7 @@ def cluster(tmp_path_factory):
     redis_url = redis_or_skip()
     workdir = tmp_path_factory.mktemp("api4")
     url = fresh_database(test_url, "mpaas_test_api4")
+    # The pools are env()'s small ones (support/processes.py): 200 provisions still contend for every connection.
     environ = env(MPAAS_DATABASE_URL=url, MPAAS_REDIS_URL=redis_url, MPAAS_DATA_DIR=str(workdir))
     run_mpaas("inventory", "generate", "--count", str(INVENTORY), environ=environ, cwd=workdir)
     port = free_port()

@@ -101,3 +101,41 @@ async def test_a_cancelled_submitter_does_not_cancel_its_batch():
     with pytest.raises(asyncio.CancelledError):
         await doomed
     assert [i for t in db.transactions for i in t["items"]] == ["gone", "kept"]
+
+
+async def test_items_submitted_in_the_next_turns_of_the_loop_join_the_batch():
+    """Requests read after the batch's first submitter (the next turns of the event loop, as a socket's bytes are
+    read in a turn's poll and the request runs in the next) are in its transaction, not the next one."""
+    db = FakeDb()
+    writer = GroupCommit(db, _apply)
+    late: list[asyncio.Task] = []
+
+    async def submit_after_turns(item, turns):
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        return await writer.submit(item)
+
+    first = asyncio.ensure_future(writer.submit("first"))
+    late += [asyncio.ensure_future(submit_after_turns(f"late{n}", n)) for n in (1, 2, 3, 4)]
+    await asyncio.gather(first, *late)
+    assert [t["items"] for t in db.transactions] == [["first", "late1", "late2", "late3", "late4"]]
+
+
+async def test_a_lone_item_waits_two_turns_of_the_loop():
+    db = FakeDb()
+    writer = GroupCommit(db, _apply)
+    turns = 0
+
+    async def count_turns():
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    counter = asyncio.ensure_future(count_turns())
+    try:
+        await writer.submit("alone")
+    finally:
+        counter.cancel()
+    assert [t["items"] for t in db.transactions] == [["alone"]]
+    assert turns <= 5  # two turns, the commit's suspension point, and the answer's hand-off: no timer

@@ -76,7 +76,7 @@ async def test_claim_by_kind_and_by_excluded_kind(queue):
     assert [j.id for j in await queue.claim(10, kinds=frozenset({"carrier.submit"}))] == [submit_id]
 
 
-async def test_a_claim_on_sqlite_updates_its_rows_by_key_not_by_scanning_every_due_job(queue):
+async def test_a_claim_on_sqlite_updates_its_rows_by_key_not_by_scanning_every_due_job(queue, clock):
     """With the due condition on the UPDATE itself, SQLite drove it from the index range of all due jobs
     (4x slower at 10,000 pending); the statement must find the chosen rows by primary key."""
     from sqlalchemy import event
@@ -89,7 +89,10 @@ async def test_a_claim_on_sqlite_updates_its_rows_by_key_not_by_scanning_every_d
         if statement.startswith("UPDATE jobs"):
             statements.append((statement, parameters))
 
-    await _add(queue)  # something due: an empty queue's claim never reaches the UPDATEs
+    await _add(queue)
+    await queue.claim(10)
+    clock.advance(seconds=31)  # an expired lease and a pending job: the claim runs both of its UPDATEs
+    await _add(queue)
     event.listen(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
     try:
         await queue.claim(10, exclude_kinds=frozenset({"carrier.submit"}))
@@ -142,6 +145,77 @@ async def test_a_claim_that_would_find_nothing_on_sqlite_takes_no_write_lock(que
         ).all()
         steps = [row[-1] for row in plan]
         assert not any(step.startswith("SCAN jobs") for step in steps), steps  # off the status index
+
+
+async def test_a_claim_on_sqlite_looks_for_expired_leases_only_when_the_probe_saw_one(queue, clock):
+    """The probe says which of the claim's two statements can find anything: with no lease expired, a claim
+    is one UPDATE (the pending jobs'), and an expired lease is still taken back."""
+    from sqlalchemy import event
+
+    if not queue.db.is_sqlite:
+        pytest.skip("PostgreSQL claims without a probe")
+    updates = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE JOBS"):
+            updates.append(statement)
+
+    await _add(queue)
+    event.listen(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        [job] = await queue.claim(10)
+        assert len(updates) == 1 and "run_at" in updates[0]
+        updates.clear()
+        clock.advance(seconds=31)  # its lease expired
+        assert [j.id for j in await queue.claim(10)] == [job.id]
+        assert len(updates) == 1 and "lease_until <" in updates[0]  # no pending job: the expired leases' alone
+    finally:
+        event.remove(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
+
+
+async def test_a_claim_on_postgresql_looks_for_expired_leases_once_per_check_interval(queue, clock):
+    """A lease expires only when its holder died or stalled, so PostgreSQL's claims look for expired ones at most
+    once per EXPIRED_CHECK_SECONDS of the queue's clock: the claims between are one UPDATE (the pending jobs'). An
+    expired lease is still taken back, and a claim that filled its batch with expired leases looks again."""
+    from sqlalchemy import event
+
+    from mpaas.core.jobs.queue import EXPIRED_CHECK_SECONDS
+
+    if queue.db.is_sqlite:
+        pytest.skip("SQLite's claims ask a probe first")
+    updates = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "UPDATE JOBS" in statement.upper():
+            updates.append("expired" if "lease_until <" in statement else "pending")
+
+    first, second = await _add(queue), await _add(queue)
+    event.listen(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        assert {j.id for j in await queue.claim(10)} == {first, second}
+        assert updates == ["expired", "pending"]  # the first claim looks
+        updates.clear()
+        assert await queue.claim(10) == []
+        assert updates == ["pending"]  # within the interval: not again
+        updates.clear()
+        clock.advance(seconds=31)  # both leases expired
+        assert len(await queue.claim(1)) == 1
+        assert updates == ["expired"]  # a full batch of expired leases ...
+        updates.clear()
+        assert len(await queue.claim(1)) == 1
+        assert updates == ["expired"]  # ... so the next claim looks again, and takes the other one
+        updates.clear()
+        assert await queue.claim(10) == []
+        assert updates == ["expired", "pending"]  # the last look found fewer than its limit: it counts
+        updates.clear()
+        assert await queue.claim(10) == []
+        assert updates == ["pending"]
+        updates.clear()
+        clock.advance(seconds=EXPIRED_CHECK_SECONDS)
+        assert await queue.claim(10) == []
+        assert updates == ["expired", "pending"]
+    finally:
+        event.remove(queue.db.write_engine.sync_engine, "before_cursor_execute", capture)
 
 
 async def test_delayed_job_waits(queue, clock):

@@ -67,6 +67,10 @@ def env(**extra: str) -> dict[str, str]:
     out.update(PYTHONUNBUFFERED="1", MPAAS_WORKER_POLL_SECONDS="0.2", MPAAS_SECRETS_KEY=TEST_SECRETS_KEY)
     # The production roles reach public addresses only; these tests' receivers are on loopback.
     out.update(MPAAS_EGRESS_ALLOW="loopback")
+    # Every process a test starts shares one PostgreSQL (100 connections) with the other xdist worker's; at the
+    # default pool (10 + 10 overflow each, beside pgdriver's and the listener's) a few multi-process tests
+    # together ran it out ("too many clients") in CI. Four each still lets concurrency tests contend.
+    out.update(MPAAS_DATABASE_POOL_SIZE="4")
     out.update(extra)
     return out
 

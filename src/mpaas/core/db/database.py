@@ -9,11 +9,13 @@ and `read()` are the one place a transaction begins and ends.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -22,6 +24,36 @@ from mpaas.core.db.sqlite_driver import inline_url, one_hop_url
 from mpaas.core.db.writelock import FileWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# A pooled PostgreSQL connection is pinged before use only when it sat in the pool this long (HikariCP's rule, whose
+# bypass window is 500 ms). SQLAlchemy's pool_pre_ping pings on every checkout: with psycopg that is a `SELECT 1` in
+# autocommit, one more round trip and one more PostgreSQL transaction in every transaction of ours (a quarter of the
+# pipeline's PostgreSQL transactions per message, bench/pipeline.py --matrix). A connection in use a moment ago is
+# alive; one PostgreSQL dropped within the window fails its statement, and the pool then replaces every connection
+# of that age (SQLAlchemy invalidates the pool on a disconnect), as it would without a ping.
+PING_AFTER_IDLE_SECONDS = 1.0
+_IDLE_SINCE = "mpaas.idle_since"  # a pooled connection's record.info: when it was last returned to the pool
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a connection on checkout when it was idle `idle_seconds` or more; a dead one is replaced (the pool
+    retries the checkout on DisconnectionError with a new connection). A fresh connection is not pinged."""
+    sync_engine = engine.sync_engine
+    dialect = sync_engine.dialect
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise sa_exc.DisconnectionError(f"connection idle {idle_seconds}s+ failed its ping: {error!r}") from error
 
 
 def _sqlite_engine(
@@ -75,9 +107,8 @@ class Database:
             self.read_engine = _sqlite_engine(url, immediate=False, inline=False, pool_size=8)
             self.quick_read_engine = _sqlite_engine(url, immediate=False, inline=True, pool_size=4)
         else:
-            self.write_engine = create_async_engine(
-                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-            )
+            self.write_engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
+            _ping_when_idle(self.write_engine, PING_AFTER_IDLE_SECONDS)
             self.read_engine = self.quick_read_engine = self.write_engine
         # SQLite has one writer at a time. Waiting for it inside SQLite's busy handler means sleeping and
         # retrying (tails of a second under load); an asyncio lock queues this process's writers in order
@@ -87,9 +118,12 @@ class Database:
         self._file_lock = FileWriteLock(Path(f"{database_file}.write-lock")) if database_file else None
         # ... and the WAL is checkpointed by a thread of this process, not in a writer's commit.
         self._checkpointer = WalCheckpointer(database_file) if database_file else None
-        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
-        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
-        self._quick_read_sessions = async_sessionmaker(self.quick_read_engine, expire_on_commit=False)
+        # Every session knows its Database (session.info["database"]): a hot read deep in a call chain that was
+        # handed only the session can take the driver's path (core/db/keyreads.py) without a new parameter.
+        info = {"database": self}
+        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False, info=info)
+        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False, info=info)
+        self._quick_read_sessions = async_sessionmaker(self.quick_read_engine, expire_on_commit=False, info=info)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -130,6 +164,11 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        # deferred: keyreads and pgdriver import this module (their connections are kept per Database)
+        from mpaas.core.db import keyreads, pgdriver
+
+        pgdriver.close(self)
+        keyreads.close(self)
         if self._checkpointer is not None:
             await asyncio.to_thread(self._checkpointer.stop)
         if self._file_lock is not None:

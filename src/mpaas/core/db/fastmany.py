@@ -88,15 +88,16 @@ def _rows_function(plan: tuple) -> Callable[[], Callable[[list], list]]:
     return make
 
 
-async def executemany(session: AsyncSession, statement, rows: Sequence[dict]) -> None:
+async def executemany(session: AsyncSession, statement, rows: Sequence[dict]) -> int:
     """`session.execute(statement, rows)` for a Core INSERT/UPDATE/DELETE whose parameters all come from
-    the rows (every row with the same keys) or are constants of the statement."""
+    the rows (every row with the same keys) or are constants of the statement. Returns the driver's count of rows
+    changed (-1 where it does not know)."""
     if not rows:
-        return
+        return 0
     dialect = session.bind.dialect
     if dialect.name != "sqlite":
-        await session.execute(statement, list(rows))
-        return
+        result = await session.execute(statement, list(rows))
+        return int(getattr(result, "rowcount", -1))
     keys = tuple(rows[0])
     cache_key = (id(statement), keys)
     cached = _compiled.get(cache_key)
@@ -107,4 +108,5 @@ async def executemany(session: AsyncSession, statement, rows: Sequence[dict]) ->
     parameters = make_rows()(rows)
     # run_sync, not AsyncConnection.exec_driver_sql: that one insists the driver awaits something, and the
     # inline write dialect (core/db/sqlite_driver.py) never does.
-    await session.run_sync(lambda sync: sync.connection().exec_driver_sql(sql, parameters))
+    result = await session.run_sync(lambda sync: sync.connection().exec_driver_sql(sql, parameters))
+    return int(getattr(result, "rowcount", -1))

@@ -5,7 +5,10 @@ BEGIN IMMEDIATE, the WAL append of the commit, and SQLAlchemy's session set-up a
 round trip or more and a WAL flush. A request that writes a few rows pays that price once for a handful of
 inserts. Here the requests that arrive while a transaction is being written wait for the next one, which takes
 all of them (up to `max_batch`): under load the price is paid once per batch, and with nothing else in flight a
-request is written at once, alone (no timer, no added latency).
+request is written alone after two turns of the event loop (no timer). Before a batch is taken, the requests
+already arrived are let in (`_let_arrived_requests_submit`): on SQLite a batch is written on the event loop's
+thread, so the requests that arrive meanwhile are read only after it, and without those turns they formed a
+batch of their own, each batch paying the fixed price for a third of the requests in flight.
 
 Contract of `GroupCommit.submit(item)`: it returns when the transaction holding `item` has committed, with the
 result `apply` gave for it; or raises the exception `apply` gave for it (that item alone failed: `apply` kept its
@@ -63,6 +66,7 @@ class GroupCommit(Generic[T]):
 
     async def _flush(self) -> None:
         while self._pending:
+            await _let_arrived_requests_submit(self._pending, self._max_batch)
             batch = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]
             try:
@@ -91,6 +95,24 @@ class GroupCommit(Generic[T]):
         for _, future in pending:
             if not future.done():
                 future.set_exception(asyncio.CancelledError())
+
+
+async def _let_arrived_requests_submit(pending: list, most: int) -> None:
+    """Turns of the event loop before a batch is taken, never a timer: the requests whose bytes arrived while
+    the last batch was written or this one's requests were prepared are read in a turn's poll, and run up to
+    their own submit in the next turn, so they join this batch instead of waiting through it for the next.
+    Two turns at a time, again while the last two brought more (at most MAX_GATHER_ROUNDS times, and no more
+    once `most` are pending): a request alone waits two turns. Measured (bench/send_path.py --role api, c=32,
+    one run): batches of 10.7 on average became 16-31, and the API's CPU per send fell from 0.67 to 0.55 ms."""
+    for _ in range(MAX_GATHER_ROUNDS):
+        before = len(pending)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        if len(pending) == before or len(pending) >= most:
+            return
+
+
+MAX_GATHER_ROUNDS = 4
 
 
 def _retrieved(future: asyncio.Future) -> None:

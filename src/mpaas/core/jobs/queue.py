@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, cast, delete, or_, select, update
+from sqlalchemy import Text, and_, bindparam, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
@@ -43,6 +43,12 @@ COMPLETE = (
 )
 
 BACKOFF_BASE_SECONDS = 1.0
+# On PostgreSQL a claim looks for expired leases at most this often (by the queue's clock), not in every claim: a
+# lease expires only when its holder died or stalled for lease_seconds, and that statement was half of every
+# claim's statements (one more round trip and index probe per batch of the gateway and the worker, which claim
+# several times a second under load). An expired lease is still taken back within this, as the poll interval
+# would. SQLite's claims ask a probe first (JobQueue._any_due).
+EXPIRED_CHECK_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
 
 
@@ -123,6 +129,7 @@ class JobQueue:
         # Cross-process wake-ups (PostgreSQL LISTEN/NOTIFY), when the deployment has several processes.
         self.remote = PgWakeups(db.url) if not db.is_sqlite else None
         self._claim_statements: dict[tuple, Any] = {}
+        self._expired_checked_at: datetime | None = None  # PostgreSQL: the last claim that looked for expired leases
 
     def subscribe(self) -> asyncio.Event:
         """A wake-up event of one's own: two workers sharing one event would clear each other's hints."""
@@ -163,23 +170,32 @@ class JobQueue:
         ClaimedJobs.
 
         Two statements, not one with an OR: expired leases first (few rows: only running jobs are
-        looked at), then pending jobs in `run_at` order straight off the (status, run_at, kind) index,
-        which stops after `limit`. Under one OR both databases gathered every due job and sorted them:
+        looked at; on PostgreSQL at most once per EXPIRED_CHECK_SECONDS, on SQLite when a probe saw one),
+        then pending jobs in `run_at` order straight off the (status, run_at, kind) index, which stops
+        after `limit`. Under one OR both databases gathered every due job and sorted them:
         with a backlog of 20,000 callbacks a claim cost 8 ms of SQLite time, inside the write lock."""
         now = self.clock.now()
         values = {"b_now": now, "b_lease": now + timedelta(seconds=self.lease_seconds)}
-        if self.db.is_sqlite and not await self._any_due(now, kinds, exclude_kinds):
-            return []
+        pending = expired = True
+        if self.db.is_sqlite:
+            pending, expired = await self._any_due(now, kinds, exclude_kinds)
+            if not (pending or expired):
+                return []
+        else:
+            checked = self._expired_checked_at
+            expired = checked is None or not checked <= now < checked + timedelta(seconds=EXPIRED_CHECK_SECONDS)
         async with self.db.write() as session:
             dialect = session.bind.dialect.name
-            rows = list(
-                (
+            rows: list = []
+            if expired:  # on SQLite, only when the probe saw an expired lease: one statement less per claim
+                rows += (
                     await session.execute(
                         self._claim_statement(dialect, True, kinds, exclude_kinds), {**values, "b_limit": limit}
                     )
                 ).all()
-            )
-            if len(rows) < limit:
+                if not self.db.is_sqlite and len(rows) < limit:  # a full batch of them: look again next claim
+                    self._expired_checked_at = now
+            if pending and len(rows) < limit:
                 rows += (
                     await session.execute(
                         self._claim_statement(dialect, False, kinds, exclude_kinds),
@@ -189,8 +205,10 @@ class JobQueue:
         # Payloads are decoded here, after the transaction: on SQLite it holds the one write lock.
         return [ClaimedJob(r.id, r.kind, json.loads(r.payload), RUNNING, r.attempts, r.max_attempts) for r in rows]
 
-    async def _any_due(self, now: datetime, kinds: frozenset[str] | None, exclude_kinds: frozenset[str] | None) -> bool:
-        """Whether a claim would find anything, asked in a read transaction. On SQLite a claim takes the one
+    async def _any_due(
+        self, now: datetime, kinds: frozenset[str] | None, exclude_kinds: frozenset[str] | None
+    ) -> tuple[bool, bool]:
+        """Whether a claim would find anything (pending jobs due, expired leases), asked in a read transaction. On SQLite a claim takes the one
         write lock of every process on the file, and half the claims of a pipeline run found nothing (polls
         while idle or between batches): 369 of 724 in bench/pipeline.py's roles layout. A read beside the writers
         costs no lock. A job committed just after this read waits for the next poll or wake-up, as one
@@ -199,7 +217,8 @@ class JobQueue:
         if key not in self._claim_statements:
             self._claim_statements[key] = self._build_due_probe(kinds, exclude_kinds)
         async with self.db.quick_read() as session:
-            return bool((await session.execute(self._claim_statements[key], {"b_now": now})).scalar())
+            pending, expired = (await session.execute(self._claim_statements[key], {"b_now": now})).one()
+        return bool(pending), bool(expired)
 
     @staticmethod
     def _build_due_probe(kinds, exclude_kinds):
@@ -215,7 +234,7 @@ class JobQueue:
 
         pending = of_kinds(and_(c.status == PENDING, c.run_at <= now))
         expired = of_kinds(and_(c.status == RUNNING, c.lease_until < now))
-        return select(or_(pending, expired))
+        return select(pending, expired)  # which of the claim's two statements can find anything
 
     def _claim_statement(
         self, dialect: str, expired: bool, kinds: frozenset[str] | None, exclude_kinds: frozenset[str] | None

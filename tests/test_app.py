@@ -86,3 +86,26 @@ async def test_healthz(http):
         assert refused.status_code == 405 and refused.headers["allow"] == "GET", method
         if method != "HEAD":
             assert refused.json()["StatusCode"] == 405
+
+
+@pytest.mark.parametrize("opentelemetry, asks", [(False, False), (True, True)])
+async def test_fastapi_telemetry_asks_for_a_provider_per_request_only_when_turned_on(
+    platform, monkeypatch, opentelemetry, asks
+):
+    """MPAAS_OPENTELEMETRY off (the default): FastAPI's native telemetry is off and no request asks OpenTelemetry
+    for its global providers (a check that reads the environment, 2-3% of a send's CPU); on, FastAPI's defaults."""
+    import httpx2
+    from fastapi.telemetry import _asgi
+
+    from mpaas.app import create_app
+
+    asked = []
+    real = _asgi.trace.get_tracer_provider
+    monkeypatch.setattr(_asgi.trace, "get_tracer_provider", lambda: asked.append(1) or real())
+    platform.settings.opentelemetry = opentelemetry
+    app = create_app(platform.settings, platform, run_workers=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            assert (await client.get("/openapi.json")).status_code == 200
+    assert bool(asked) is asks

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from starlette.routing import Route
 
 from mpaas import __version__
@@ -65,7 +66,12 @@ def create_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title="mpaas", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # Without MPAAS_OPENTELEMETRY FastAPI's telemetry is off, as it is when no provider is configured, minus the
+    # per-request check (config.py).
+    telemetry: TelemetryConfig | None = (
+        None if platform.settings.opentelemetry else {"tracing": False, "metrics": False, "logs": False}
+    )
+    app = FastAPI(title="mpaas", version=__version__, description=DESCRIPTION, lifespan=lifespan, telemetry=telemetry)
     app.state.platform = platform
     app.state.runtime = runtime
     install_error_handlers(app)

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     # must fit (docs/compatibility.md, Limits). 0 turns the cap off.
     max_body_bytes: int = Field(1024 * 1024, ge=0)
 
+    # FastAPI's native OpenTelemetry (spans, metrics and logs per request through the global providers an operator
+    # configures). Off, the app never asks per request whether a provider is configured: that check reads the
+    # environment several times a request, 2-3% of a one-recipient send's CPU (issue 20). mpaas configures no
+    # provider itself, so it is off unless asked for.
+    opentelemetry: bool = False
+
     token_lifetime_seconds: int = 900
     rate_limit_per_minute: int = 50
     # redis://host:6379/0 makes rate limits shared by every API process; in memory (per process) when unset.
@@ -146,6 +152,10 @@ class Settings(BaseSettings):
     # Base URL at which Kamailio reaches this mpaas (http://127.0.0.1:8080); unset, `mpaas serve`/`mpaas sip` use
     # the API's own host and port.
     sip_api_url: str | None = None
+    # Base URL to which Kamailio POSTs its call events (/sip/v1/events) when not sip_api_url's: another mpaas API
+    # process on the same database, so that applying a batch of events never holds the process answering route
+    # queries (docs/voice.md, "Figures"). Unset: sip_api_url.
+    sip_events_url: str | None = None
     # Kamailio's TLS certificate and private key (PEM files): set both to listen on tls: and to reach trunks whose
     # transport is TLS (docs/voice.md); needs Debian's kamailio-tls-modules (make voice-deps).
     sip_tls_certificate: Path | None = None

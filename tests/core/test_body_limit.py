@@ -59,6 +59,19 @@ async def test_chunked_body_over_the_cap_is_refused_while_read(http):
 
 
 @pytest.mark.no_workers
+@pytest.mark.parametrize("path", ["/v1.0/message/outbound", "/v1.0/numbers/availability"])
+async def test_chunked_body_over_the_cap_is_413_on_the_lean_routes(http, path):
+    """The routes that read their own bodies (core/http/lean.py) let the edge's 413 through, not FastAPI's 400
+    "There was an error parsing the body"."""
+
+    async def chunks():
+        for _ in range(64):
+            yield b" " * (64 * 1024)
+
+    _assert_413(await http.post(path, content=chunks(), headers={"Content-Type": "application/json"}))
+
+
+@pytest.mark.no_workers
 async def test_a_body_at_the_cap_is_read(http, api):
     """Exactly the cap still reaches the app (here: the token endpoint's own 400 for a bad credential)."""
     body = b'{"AccountKey": "DID-x", "AccountSecret": "y", "ApiEndpoint": "z"}'

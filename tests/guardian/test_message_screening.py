@@ -17,7 +17,8 @@ from test_message_filters import BASE, enable_guardian, make_filter, subject
 
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
-from mpaas.guardian import message_screening
+from mpaas.core.db import keyreads
+from mpaas.guardian import message_filters_repository, message_screening
 from mpaas.models import GuardianAlert, Message
 from support.smpp import sim_smpp_settings
 
@@ -292,3 +293,41 @@ async def test_block_media_and_a_clean_message_in_one_batch(api, numbers, platfo
     async with platform.db.read() as session:
         verdicts = await message_screening.screen(session, items)
     assert {k: (v.rule, v.filter_id) for k, v in verdicts.items()} == {"a": ("BlockMedia", made["FilterId"])}
+
+
+# ------------------------------------------------------------------------------------------------ the read and the cache
+
+
+async def test_filters_with_the_same_keyword_settings_share_one_matcher(api, numbers, platform, receiver):
+    """A matcher over the system categories takes milliseconds to build: two filters with the same KeywordFilter and
+    FilterLevel are compiled with one (a third with other keywords gets its own), and each still decides alone."""
+    first, _ = await _filtered(api, platform, receiver)
+    second, _ = await _filtered(api, platform, receiver, BlockLinks=True)
+    other, _ = await _filtered(api, platform, receiver, KeywordFilter=json.dumps({"CustomKeywords": ["curfew"]}))
+    link = "see example.com"
+    items = [
+        message_screening.Item("first", "outbound", first.number, HANDSET, link),
+        message_screening.Item("second", "outbound", second.number, HANDSET, link),
+        message_screening.Item("other", "outbound", other.number, HANDSET, DIRTY),
+    ]
+    async with platform.db.read() as session:
+        verdicts = await message_screening.screen(session, items)
+    assert {k: v.rule for k, v in verdicts.items()} == {"second": "BlockLinks"}
+    matchers = {c.id: c.matcher for c in message_screening._cache.values()}
+    assert len(matchers) == 3 and len({id(m) for m in matchers.values()}) == 2
+
+
+async def test_on_a_sqlite_file_the_pipeline_read_is_a_key_read_on_the_driver(api, numbers, platform, receiver):
+    """Not through the session (whose statement machinery costs hundreds of microseconds a message inbound): the
+    read sees what is committed, a filter is found by its number, a number without one finds nothing."""
+    if keyreads.sqlite_connection(platform.db) is None:
+        pytest.skip("PostgreSQL or SQLite in memory: one statement in the caller's session")
+    who, made = await _filtered(api, platform, receiver)
+
+    async def through_the_session(*args, **kwargs):
+        raise AssertionError("read through the session")
+
+    async with platform.db.write() as session:
+        session.execute = through_the_session  # type: ignore[method-assign]
+        found = await message_filters_repository.active_filters(session, [who.number, HANDSET])
+    assert [(f.id, f.phone, bool(f.inbound_bypass)) for f in found] == [(made["FilterId"], who.number, False)]

@@ -250,3 +250,70 @@ async def test_unavailable_is_waited_for(api, numbers, carrier, monkeypatch):
     sent = await _send(api)
     assert (await _final(api, sent["MessageId"]))["Status"] == "Delivered"
     assert len(carrier.submits) == 4
+
+
+@pytest.mark.parametrize(("state", "status", "error"), [("DELIVRD", "Delivered", None), ("UNDELIV", "Failed", "001")])
+async def test_a_message_whose_receipt_comes_with_its_response_settles_in_the_submit_statements(
+    api, numbers, carrier, platform, state, status, error
+):
+    """The receipt follows the submit response at once (a carrier that answers in milliseconds): the batch's
+    transaction records the message straight in its final status (bulk.record_submits), with no update of the
+    part or the message after it and no early receipt; the part keeps its receipt, and both callbacks are
+    queued, Sent first."""
+    from sqlalchemy import event, select
+
+    from mpaas.models import Job, Message, MessagePart
+
+    carrier.receipt_at_once = True
+    carrier.receipts = {0: state}
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()).upper())
+
+    event.listen(platform.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        sent = await _send(api)
+        details = await _final(api, sent["MessageId"])
+    finally:
+        event.remove(platform.db.write_engine.sync_engine, "before_cursor_execute", capture)
+    assert (details["Status"], details["ErrorCode"]) == (status, error)
+    assert not [s for s in statements if s.startswith(("UPDATE MESSAGE_PARTS", "INSERT INTO EARLY_RECEIPTS"))]
+    assert not [
+        s for s in statements if s.startswith("UPDATE MESSAGES") and "RECEIPT_CHECK_AT=NULL" in s.replace(" ", "")
+    ]
+    async with platform.db.read() as session:
+        part = (
+            await session.execute(select(MessagePart).where(MessagePart.message_id == sent["MessageId"]))
+        ).scalar_one()
+        message = await session.get(Message, sent["MessageId"])
+        jobs = (
+            (await session.execute(select(Job).where(Job.kind == "webhook.deliver").order_by(Job.id))).scalars().all()
+        )
+    assert (part.state, part.error_code) == (state, error)
+    assert message.receipt_check_at is None and message.carrier_id == part.carrier_message_id
+    callbacks = [
+        (j.payload["status"], j.payload["error_code"]) for j in jobs if j.payload["message_id"] == sent["MessageId"]
+    ]
+    assert callbacks == [("Sent", None), (status, error)]
+    assert len({j.payload["event_id"] for j in jobs}) == len(jobs)
+
+
+async def test_a_receipt_waiting_to_be_written_is_taken_by_the_submit_that_expects_it():
+    """A receipt reported before its part was expected (the connector ran its task first) waits in the group
+    to be written; the submit batch that then expects the part takes it, so it is stored with the submit and
+    its reporter answered when that transaction commits, not written alone as an early receipt."""
+    from mpaas.messaging.pipeline import PipelineEvents
+
+    events = PipelineEvents(db=None, clock=None, jobs=None, gather_seconds=60)  # type: ignore[arg-type]
+    reporter = asyncio.ensure_future(events.on_receipt("c", "P1", "DELIVRD", None))
+    await asyncio.sleep(0)
+    assert len(events._pending) == 1 and not reporter.done()
+    events.expect([("c", "P1"), ("c", "P2")])
+    assert events.unanswered([("c", "P1"), ("c", "P2")])
+    assert not events.unanswered([("c", "P1")])
+    taken = events.take([("c", "P1"), ("c", "P2")])
+    assert [r.carrier_message_id for r, _ in taken] == ["P1"] and events._pending == []
+    events.stored(taken)
+    await asyncio.wait_for(reporter, 1)
+    events._flusher.cancel()

@@ -30,19 +30,28 @@ OPERATOR_ONLY = (
 )
 
 
-async def apply_rate_limit(platform: Platform, key: str, per_minute: int, response: Response) -> None:
-    response.headers.update(await count_request(platform, key, per_minute))
-
-
 def _bearer(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return bearer_token(request.headers.get("authorization", ""))
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value; None for any other."""
+    scheme, _, token = authorization.partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
 
 
 async def principal(request: Request, response: Response) -> Principal:
-    platform = platform_of(request)
-    token = _bearer(request)
+    who, headers = await authenticate(platform_of(request), request.headers.get("authorization", ""), request.url.path)
+    response.headers.update(headers)
+    return who
+
+
+async def authenticate(platform: Platform, authorization: str, path: str) -> tuple[Principal, dict[str, str]]:
+    """The caller of a request to `path` with this Authorization header: its principal and its rate-limit headers
+    (for the response), or the ApiError refusing it (401, 403, 429). `Caller` runs it for every `/v1.0` and
+    `/ext/v1` handler; a lean endpoint (core/http/lean.py) calls it itself, at the point FastAPI would."""
+    token = bearer_token(authorization)
     if token is None:
         raise ApiError(401)
     assert platform.tokens is not None, "the platform is started before the API serves requests"
@@ -50,18 +59,19 @@ async def principal(request: Request, response: Response) -> Principal:
         claims = verify_token(platform.tokens, token, platform.clock.now())
     except TokenError:
         raise ApiError(401) from None
-    if claims.scope != scope_of(request.url.path):
+    if claims.scope != scope_of(path):
         raise ApiError(403)
-    await apply_rate_limit(platform, claims.distributor_id, claims.rate_limit, response)
+    headers = await count_request(platform, claims.distributor_id, claims.rate_limit)
     # Read on every request, never cached: a deactivation, a rotated secret (the generation) or an account's
     # change acts on the very next request, from whichever process made it. One statement by key, run on the
     # driver (core/db/keyreads.py), as accounts.repository.active_account_ids reads it through a session.
     rows = await keyreads.rows(platform.db, PRINCIPAL_ACCOUNTS, {"b_distributor": claims.distributor_id})
     if not rows or not rows[0][0] or rows[0][1] != claims.generation:
         raise ApiError(401)  # removed or deactivated, or its secret rotated, after the token was issued
-    return Principal(
+    who = Principal(
         distributor_id=claims.distributor_id, account_ids=tuple(row[2] for row in rows if row[2] is not None)
     )
+    return who, headers
 
 
 async def operator(request: Request, platform: PlatformDep) -> None:

@@ -31,6 +31,11 @@ def normalize_e164(value: str) -> str | None:
         return None
     if not raw.startswith("+"):
         raw = "+" + raw
+    if _CANONICAL_NANP.fullmatch(raw):
+        # Already canonical: phonenumbers parses it to country code 1 and these ten digits (no national prefix to
+        # strip: they start with 2-9) and formats it back unchanged, and the NANP's shape is accepted below. Most
+        # traffic is NANP, and a send's recipients are mostly new to the cache (~36 us each: issue 20's profile).
+        return raw
     try:
         parsed = phonenumbers.parse(raw, None)
     except phonenumbers.NumberParseException:
@@ -43,6 +48,8 @@ def normalize_e164(value: str) -> str | None:
 
 # The North American Numbering Plan's shape: +1, an area code and an exchange that start with 2-9, four digits.
 _NANP_SHAPE = re.compile(r"^\+1[2-9]\d{2}[2-9]\d{6}$")
+# The same shape in ASCII digits only (`\d` matches any Unicode digit, which phonenumbers turns into ASCII).
+_CANONICAL_NANP = re.compile(r"\+1[2-9][0-9]{2}[2-9][0-9]{6}")
 
 
 def normalize_portable(value: str | None) -> str | None:

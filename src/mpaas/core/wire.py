@@ -112,6 +112,29 @@ MultiLineText1000 = Annotated[Annotated[str, Field(max_length=1000)] | None, Bef
 MultiLineText4000 = Annotated[Annotated[str, Field(max_length=4000)] | None, BeforeValidator(blank_as_none), MULTILINE]
 
 
+# Per request model: its wire names by their lower case (aliases and x-aliases) and its MULTILINE fields. Read from
+# the model's fields once: the validators below run for every field of every request, and reading `model_fields`
+# each time was most of a small body's validation (issue 20).
+_NAMES: dict[type, tuple[dict[str, str], frozenset[str]]] = {}
+
+
+def _names(model: type[BaseModel]) -> tuple[dict[str, str], frozenset[str]]:
+    names = _NAMES.get(model)
+    if names is None:
+        by_lower: dict[str, str] = {}
+        multiline = set()
+        for name, field in model.model_fields.items():
+            wire = field.alias or name
+            by_lower[wire.lower()] = wire
+            extra = field.json_schema_extra
+            for alias in extra.get("x-aliases", []) if isinstance(extra, dict) else []:
+                by_lower[alias.lower()] = wire
+            if any(isinstance(m, MultiLine) for m in field.metadata):
+                multiline.add(name)
+        names = _NAMES[model] = (by_lower, frozenset(multiline))
+    return names
+
+
 class WireModel(BaseModel):
     """A request body. Names are matched case-insensitively, as the vendor's ASP.NET server does.
 
@@ -127,9 +150,7 @@ class WireModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _refuse_hostile_values(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name or "")
-        multiline = field is not None and any(isinstance(m, MultiLine) for m in field.metadata)
-        if problem := _hostile(value, multiline):
+        if problem := _hostile(value, (info.field_name or "") in _names(cls)[1]):
             raise ValueError(problem)
         return value
 
@@ -138,16 +159,7 @@ class WireModel(BaseModel):
     def _match_names_case_insensitively(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        by_lower = {}
-        for name, field in cls.model_fields.items():
-            wire = field.alias or name
-            by_lower[wire.lower()] = wire
-            for extra in (
-                (field.json_schema_extra or {}).get("x-aliases", [])
-                if isinstance(field.json_schema_extra, dict)
-                else []
-            ):
-                by_lower[extra.lower()] = wire
+        by_lower = _names(cls)[0]
         out: dict[str, Any] = {}
         for key, value in data.items():
             canonical = by_lower.get(str(key).lower(), key)

@@ -16,8 +16,9 @@ The rules, in order; the first that decides ends the check:
 ACTIVE blocks what a rule catches, MONITOR_ONLY lets it through; both record it and alert (guardian/alerts.py).
 
 Cost: one indexed read per batch of messages (repository.active_filters: the filters of the numbers involved,
-with their versions); a filter is compiled (contacts as sets, the keyword matcher) once per version and kept in
-this process. A number without a filter costs an index probe."""
+with their versions; on a SQLite file a key read per number on the driver); a filter is compiled (contacts as sets,
+the keyword matcher) once per version and kept in this process, and filters with the same keyword settings share
+one matcher. A number without a filter costs an index probe."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +42,7 @@ ACTIVE, MONITOR_ONLY = "ACTIVE", "MONITOR_ONLY"
 BLOCKED_STATUS = "Blocked"  # a blocked message's final status (docs/guardian.md)
 ERROR_PREFIX = "GUARDIAN:"  # + the rule: a blocked message's ErrorCode, e.g. GUARDIAN:Keyword
 CACHE_LIMIT = 100_000  # compiled filters kept per process before the cache starts over
+MATCHERS_KEPT = 4096  # distinct keyword settings whose matchers are kept (least recently used go first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,13 +135,21 @@ def _contains_link(text: str) -> bool:
     return contains_link(text)
 
 
+@lru_cache(maxsize=MATCHERS_KEPT)
+def _matcher(keyword_filter: str | None, filter_level: str | None) -> Any:
+    """The keyword matcher of a KeywordFilter string and FilterLevel, shared by every filter that has the same two
+    (a matcher is read-only once built): a compile over the system categories takes milliseconds, and filters
+    often differ only in their contacts (a school's or a family's children share one keyword list)."""
+    keywords = parse_keyword_filter(keyword_filter)
+    if not (keywords.custom or keywords.system or filter_level):
+        return None
+    # SystemKeywords as the contract's object: its keys enable the categories, its lists add words to them.
+    return compile_matcher(keywords.custom, keywords.system, keywords.severity or None, filter_level)
+
+
 def compile_filter(row: Any) -> Compiled:
     """A message_filters row (any object with its columns) compiled for the pipeline."""
-    keywords = parse_keyword_filter(row.keyword_filter)
-    matcher = None
-    if keywords.custom or keywords.system or row.filter_level:
-        # SystemKeywords as the contract's object: its keys enable the categories, its lists add words to them.
-        matcher = compile_matcher(keywords.custom, keywords.system, keywords.severity or None, row.filter_level)
+    matcher = _matcher(row.keyword_filter, row.filter_level)
     return Compiled(
         id=row.id,
         version=row.version,
@@ -172,6 +183,7 @@ timings = Timings()
 
 def clear_cache() -> None:
     _cache.clear()
+    _matcher.cache_clear()
 
 
 async def screen(session: AsyncSession, items: Sequence[Item]) -> dict[str, Verdict]:

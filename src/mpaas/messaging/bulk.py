@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, bindparam, delete, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,8 +30,8 @@ from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 OPEN_STATUSES = ("Queued", "Sent")
 
 # Set-wise executemany UPDATEs go through the tables: the ORM would read them as per-row updates by key.
-MESSAGES = Message.__table__
-PARTS = MessagePart.__table__
+MESSAGES = cast(Table, Message.__table__)  # a declarative class's __table__ is its Table (typed as any FromClause)
+PARTS = cast(Table, MessagePart.__table__)
 
 # Built once: fastmany caches each statement's compiled form (and building one per batch costs too).
 INSERT_JOBS = JOBS.insert()
@@ -44,6 +45,20 @@ SUBMITTED = (
         status=bindparam("b_status"),
         updated_at=bindparam("b_now"),
         receipt_check_at=bindparam("b_check_at"),
+        expires_at=bindparam("b_expires_at"),
+    )
+)
+# A message whose every part came back with a final receipt before its submit was recorded goes from Queued
+# to its final status in the submit's own statement (record_submits): its error code too.
+SUBMITTED_SETTLED = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id == bindparam("b_id"))
+    .values(
+        carrier_id=bindparam("b_carrier_id"),
+        status=bindparam("b_status"),
+        error_code=bindparam("b_error"),
+        updated_at=bindparam("b_now"),
+        receipt_check_at=None,
         expires_at=bindparam("b_expires_at"),
     )
 )
@@ -166,6 +181,11 @@ async def finish_messages(session: AsyncSession, outcomes: dict[str, tuple[str, 
     await insert_jobs(session, [status_job(row, *outcomes[mid], now) for mid, row in rows.items()])
 
 
+def _receipt_error(state: str, error_code: str | None) -> str | None:
+    """A part's error code from its receipt: none when delivered, else the carrier's, else a failed state."""
+    return None if state == DELIVERED else (error_code or (state if state in FAILED_STATES else None))
+
+
 def _aggregate(parts: Sequence) -> tuple[str, str | None] | None:
     """The message's status once every part has a final receipt: Delivered only if all parts were."""
     if not parts or len(parts) < parts[0].parts_total or any(p.state not in FINAL_STATES for p in parts):
@@ -216,7 +236,7 @@ async def apply_receipts(session: AsyncSession, receipts: Sequence[Receipt], now
     for r in receipts:
         key = (r.carrier, r.carrier_message_id)
         state = (r.state or "UNKNOWN").upper()
-        error = None if state == DELIVERED else (r.error_code or (state if state in FAILED_STATES else None))
+        error = _receipt_error(state, r.error_code)
         if key not in known:
             if key not in early or state in FINAL_STATES:
                 early[key] = {
@@ -270,28 +290,72 @@ async def record_submits(
         check_at = expires_at  # never asked, but still given a final status when its validity ends
     if check_at is not None and expires_at is not None:
         check_at = min(check_at, expires_at)
-    message_updates, parts, jobs = [], [], []
-    for mid, result in accepted.items():
-        row = rows.get(mid)
-        if row is None:
-            continue
+    found = {mid: result for mid, result in accepted.items() if mid in rows}
+    # Receipts that came before this record: stored early (read and deleted here, under the correlation lock, so
+    # none can be added meanwhile), then the ones `receipts` holds in memory, in that order.
+    part_keys: dict[str, list[str]] = defaultdict(list)
+    for mid, result in found.items():
+        part_keys[carrier_of[mid]] += result.all_ids
+    early = []
+    for carrier, keys in part_keys.items():
+        stored = (await session.execute(EARLY_OF, {"b_carrier": carrier, "b_ids": keys})).all()
+        if stored:
+            await session.execute(DELETE_EARLY, {"b_carrier": carrier, "b_ids": [e.carrier_message_id for e in stored]})
+            early += stored
+    arrived = [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code) for e in early] + list(receipts)
+    # A part's first final receipt settles it (later ones change nothing, as in apply_receipts).
+    final: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for r in arrived:
+        key = (r.carrier, r.carrier_message_id)
+        state = (r.state or "UNKNOWN").upper()
+        if key not in final and state in FINAL_STATES:
+            final[key] = (state, _receipt_error(state, r.error_code))
+    message_updates, settled_updates, parts, jobs, settled_jobs = [], [], [], [], []
+    settled_keys: set[tuple[str, str]] = set()
+    for mid, result in found.items():
+        row = rows[mid]
         carrier = carrier_of[mid]
         opened = row.status == "Queued"
         waiting = row.status in OPEN_STATUSES  # a receipt may already have settled it
-        message_updates.append(
-            {
-                "b_id": mid,
-                "b_carrier_id": result.carrier_id,
-                "b_status": "Sent" if opened else row.status,
-                "b_now": now,
-                "b_check_at": check_at if waiting else None,
-                "b_expires_at": expires_at if waiting else None,
-            }
-        )
+        part_ids = result.all_ids
+        part_of = [(carrier, part_id) for part_id in part_ids]
+        # Every part's final receipt is here already (a carrier that answers in milliseconds): the message goes
+        # to its final status now, in the statements that record the submit, instead of being recorded as Sent
+        # and then read back, updated and settled by apply_receipts in the same transaction. The same rows and
+        # the same two callbacks, Sent first, come out of it.
+        settles = opened and all(key in final for key in part_of)
+        if settles:
+            settled_keys.update(part_of)
+            failed = [final[key] for key in part_of if final[key][0] != DELIVERED]
+            outcome: tuple[str, str | None] = (
+                ("Failed", failed[0][1] or failed[0][0]) if failed else ("Delivered", None)
+            )
+            settled_updates.append(
+                {
+                    "b_id": mid,
+                    "b_carrier_id": result.carrier_id,
+                    "b_status": outcome[0],
+                    "b_error": outcome[1],
+                    "b_now": now,
+                    "b_expires_at": expires_at,
+                }
+            )
+            settled_jobs.append(status_job(row, outcome[0], outcome[1], now))
+        else:
+            message_updates.append(
+                {
+                    "b_id": mid,
+                    "b_carrier_id": result.carrier_id,
+                    "b_status": "Sent" if opened else row.status,
+                    "b_now": now,
+                    "b_check_at": check_at if waiting else None,
+                    "b_expires_at": expires_at if waiting else None,
+                }
+            )
         if opened:  # a receipt may already have settled it
             jobs.append(status_job(row, "Sent", None, now))
-        part_ids = result.all_ids
-        for index, part_id in enumerate(part_ids):
+        for index, (key, part_id) in enumerate(zip(part_of, part_ids, strict=True)):
+            part_state, part_error = final[key] if settles else (None, None)
             parts.append(
                 {
                     "carrier": carrier,
@@ -299,8 +363,8 @@ async def record_submits(
                     "message_id": mid,
                     "part_index": index,
                     "parts_total": len(part_ids),
-                    "state": None,
-                    "error_code": None,
+                    "state": part_state,
+                    "error_code": part_error,
                     "updated_at": now,
                 }
             )
@@ -314,20 +378,9 @@ async def record_submits(
                     )
                 )
     await fastmany.executemany(session, SUBMITTED, message_updates)
+    await fastmany.executemany(session, SUBMITTED_SETTLED, settled_updates)
     await fastmany.executemany(session, INSERT_PARTS, parts)
-    await insert_jobs(session, jobs)
-    part_keys: dict[str, list[str]] = defaultdict(list)
-    for part in parts:
-        part_keys[part["carrier"]].append(part["carrier_message_id"])
-    early = []
-    for carrier, keys in part_keys.items():
-        found = (await session.execute(EARLY_OF, {"b_carrier": carrier, "b_ids": keys})).all()
-        if found:
-            await session.execute(DELETE_EARLY, {"b_carrier": carrier, "b_ids": [e.carrier_message_id for e in found]})
-            early += found
-    if early or receipts:
-        await apply_receipts(
-            session,
-            [Receipt(e.carrier, e.carrier_message_id, e.state, e.error_code) for e in early] + list(receipts),
-            now,
-        )
+    await insert_jobs(session, jobs + settled_jobs)  # each message's Sent before its final status
+    rest = [r for r in arrived if (r.carrier, r.carrier_message_id) not in settled_keys]
+    if rest:
+        await apply_receipts(session, rest, now)

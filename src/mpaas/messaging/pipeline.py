@@ -57,11 +57,32 @@ class PipelineEvents:
 
     def take(self, keys: Iterable[Key]) -> Parked:
         """The receipts parked for `keys`, which are no longer awaited. Whoever takes them stores them and
-        then calls `stored`, or hands them back through `requeue`."""
+        then calls `stored`, or hands them back through `requeue`.
+
+        A receipt for one of `keys` still waiting in the group to be written is taken too: it came before its
+        key was expected (the connector ran the receipt's task before the submit's caller resumed), and written
+        alone it would be an early receipt, stored and read back by the very transaction that takes it here."""
+        keys = list(keys)
+        if self._pending:
+            wanted = set(keys)
+            waiting: Parked = []
+            for report in self._pending:
+                receipt = report[0]
+                key = (receipt.carrier, receipt.carrier_message_id)
+                if key in wanted and key in self._awaited:
+                    self._awaited[key].append(report)
+                else:
+                    waiting.append(report)
+            self._pending = waiting
         taken: Parked = []
         for key in keys:
             taken += self._awaited.pop(key, ())
         return taken
+
+    def unanswered(self, keys: Iterable[Key]) -> bool:
+        """Whether some of `keys` (expected) has no receipt here yet, parked or waiting to be written."""
+        pending = {(r.carrier, r.carrier_message_id) for r, _ in self._pending} if self._pending else ()
+        return any(not self._awaited.get(key) and key not in pending for key in keys)
 
     @staticmethod
     def stored(parked: Parked) -> None:

@@ -115,20 +115,22 @@ async def messages_of_send(session: AsyncSession, message: Message) -> list:
     return sorted(rows.all(), key=lambda row: (row.id != message.batch_id, row.to_number))
 
 
+_MESSAGES = Message.__table__
+# Built once, from the table's columns: built per batch from the mapped class's attributes it was an ORM statement,
+# compiled-cache lookup and ORM result included, for rows that are only read.
+SUBMITTABLE = select(
+    *(_MESSAGES.c[name] for name in ("id", "from_number", "to_number", "body", "media", "message_route_id", "batch_id"))
+).where(
+    _MESSAGES.c.id.in_(bindparam("b_ids", expanding=True)),
+    _MESSAGES.c.status == "Queued",
+    _MESSAGES.c.carrier_id.is_(None),
+)
+
+
 async def submittable(session: AsyncSession, message_ids: list[str]) -> dict[str, Submittable]:
     """The messages still waiting for their first submit (Queued, no carrier id yet), with their media: the
     items a batch's messages reference are read in one more query, once per item however many recipients."""
-    result = await session.execute(
-        select(
-            Message.id,
-            Message.from_number,
-            Message.to_number,
-            Message.body,
-            Message.media,
-            Message.message_route_id,
-            Message.batch_id,
-        ).where(Message.id.in_(message_ids), Message.status == "Queued", Message.carrier_id.is_(None))
-    )
+    result = await session.execute(SUBMITTABLE, {"b_ids": message_ids})
     rows = result.all()
     texts = await media.load(session, (row.media for row in rows))
     return {

@@ -13,9 +13,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.exceptions import ExceptionMiddleware
 
+from mpaas.core.db.unavailable import database_unavailable
 from mpaas.core.egress import SAVE_POLICY, EgressPolicy
 from mpaas.core.errors import STANDARD_MESSAGES, ApiError, server_error_message
+from mpaas.core.http import dispatch
+from mpaas.core.http.heap import freeze_startup_heap
+from mpaas.core.http.lean import EdgeEndpoint, LeanRoute
 from mpaas.core.http.limits import (
     DEFAULT_MAX_BODY_BYTES,
     call_with_body_cap,
@@ -105,6 +110,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):
         request_id = uuid.uuid4().hex[:16]
+        if database_unavailable(exc):  # nothing was written; the client may retry (core/db/unavailable.py)
+            log.warning("database unavailable, request id %s: %s", request_id, exc)
+            return envelope(503, None, {"Retry-After": "1"})
         log.error("unhandled error, request id %s", request_id, exc_info=exc)
         return envelope(500, server_error_message(request_id))
 
@@ -138,6 +146,18 @@ def iter_routes(routes, prefix: str = ""):
             yield prefix + route.path, route
 
 
+def _freezing_at_startup(send):
+    """The lifespan's `send`, freezing the heap (core/http/heap.py) once the app has started, before the server
+    is told so: the startup's objects are out of the collector's walks before the first request."""
+
+    async def send_after_freezing(message) -> None:
+        if message.get("type") == "lifespan.startup.complete":
+            freeze_startup_heap()
+        await send(message)
+
+    return send_after_freezing
+
+
 class HttpEdge:
     """The app's one ASGI layer in front of FastAPI's own (issue 20: four layers, four call frames, before).
     For every HTTP request, in this order:
@@ -153,6 +173,13 @@ class HttpEdge:
        `/v1.0/OAuth2/tokens?PhoneNumber=`. The vendor runs on ASP.NET, which matches paths and query names
        without regard to case, and its own documents use both casings. A `text/json` body is read as JSON,
        as ASP.NET does. The maps come from `fastapi_app`'s routes, read on the first request.
+
+    5. a lean route marked for the edge (core/http/lean.py `served_at_edge`) is served from here, by its
+       EdgeEndpoint, past the exception middleware, exit stack, router and request wrapper FastAPI runs between
+       this layer and the route (the same handlers answer its errors).
+
+    And once the app has started (its lifespan's startup complete), the heap built so far is frozen
+    (core/http/heap.py): the full collections that stalled every request in flight no longer walk it.
 
     A request with a `Content-Length` within the cap, or (HTTP/1.x) with neither a length nor
     `Transfer-Encoding`, has no more body than that: the HTTP/1.x server frames it so (a request without
@@ -172,6 +199,7 @@ class HttpEdge:
         self.max_body_bytes = max_body_bytes
         self._paths: dict[str, str] | None = None if fastapi_app is not None else {}
         self._queries: dict[str, str] = {}
+        self._edge: dict[tuple[str, str], EdgeEndpoint] = {}
 
     def _build(self) -> dict[str, str]:
         paths: dict[str, str] = {}
@@ -183,10 +211,39 @@ class HttpEdge:
                     name = param.alias or param.name
                     self._queries.setdefault(name.lower(), name)
         self._paths = paths
+        self._edge = self._edge_endpoints()
         return paths
+
+    def _edge_endpoints(self) -> dict[tuple[str, str], EdgeEndpoint]:
+        """(path, method) -> the EdgeEndpoint serving it: every lean route marked for the edge, for each path
+        without parameters and method where the route table (core/http/dispatch.py) selects that very route, as
+        long as the layer after this one is Starlette's ExceptionMiddleware (its handlers are the endpoint's)."""
+        assert self.fastapi_app is not None
+        table = self.fastapi_app.router.middleware_stack
+        handlers = getattr(self.app, "_exception_handlers", None)
+        status_handlers = getattr(self.app, "_status_handlers", None)
+        if (
+            not isinstance(table, dispatch.RouteTable)
+            or table.table() is None
+            or not isinstance(self.app, ExceptionMiddleware)
+            or handlers is None
+            or status_handlers is None
+        ):
+            return {}
+        edge: dict[tuple[str, str], EdgeEndpoint] = {}
+        for path, route in iter_routes(self.fastapi_app.routes):
+            if not (isinstance(route, LeanRoute) and route.at_edge) or route.param_convertors:
+                continue
+            for method in route.methods or ():
+                leaf = table.select(path, method)
+                if leaf is not None and leaf.route is route:
+                    edge[(path, method)] = EdgeEndpoint(route, path, handlers, status_handlers)
+        return edge
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                send = _freezing_at_startup(send)
             await self._run(scope, receive, send)
             return
         max_bytes = self.max_body_bytes
@@ -236,22 +293,26 @@ class HttpEdge:
                 ]
         if changes:
             scope = {**scope, **changes}
+        app = self.app
+        if canonical and self._edge and not scope.get("root_path"):
+            app = self._edge.get((canonical, scope["method"]), app)
         if (
             max_bytes > 0
             and length is None
             and (framed or length_seen or scope.get("http_version") not in ("1.1", "1.0"))
         ):
-            await self._run(scope, receive, send, max_bytes)
+            await self._run(scope, receive, send, max_bytes, app)
         else:
-            await self._run(scope, receive, send)
+            await self._run(scope, receive, send, 0, app)
 
-    async def _run(self, scope, receive, send, max_bytes: int = 0) -> None:
+    async def _run(self, scope, receive, send, max_bytes: int = 0, app=None) -> None:
+        app = app or self.app
         token = SAVE_POLICY.set(self.policy) if self.policy is not None else None
         try:
             if max_bytes:
-                await call_with_body_cap(self.app, scope, receive, send, max_bytes)
+                await call_with_body_cap(app, scope, receive, send, max_bytes)
             else:
-                await self.app(scope, receive, send)
+                await app(scope, receive, send)
         finally:
             if token is not None:
                 SAVE_POLICY.reset(token)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from mpaas.guardian.lexicon import categories as cat
 from mpaas.guardian.lexicon.normalize import (
@@ -269,7 +269,8 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase).skeleton)
 
 
-def _runs_of(raw_words: Sequence[str]) -> tuple[tuple[int, ...] | None, ...] | None:
+@lru_cache(maxsize=1 << 16)  # system phrases and custom keywords alike: bounded, since the latter are anyone's
+def _runs_of(raw_words: tuple[str, ...]) -> tuple[tuple[int, ...] | None, ...] | None:
     out = tuple(r if any(n != 1 for n in r) else None for r in (runs(w) for w in raw_words))
     return out if any(r is not None for r in out) else None
 
@@ -333,7 +334,9 @@ def compile_matcher(
         elif key.strip():  # an emoji or symbols: matched as a literal
             literal_severity.setdefault(fold(key.strip()), severity)
 
-    chosen: dict[tuple[str, ...], tuple[int, int, _Entry]] = {}
+    # words -> (rank, order, raw words, hit): the entries are built for the winners only (their letter runs are
+    # most of a compile's cost, and most offers of a big category lose to an earlier one or are never made)
+    chosen: dict[tuple[str, ...], tuple[int, int, tuple[str, ...], Hit]] = {}
     literals: list[tuple[str, Hit]] = []
 
     def offer(words: tuple[str, ...], raw: tuple[str, ...], hit: Hit, order: int) -> None:
@@ -342,10 +345,10 @@ def compile_matcher(
         if current is not None:
             # the higher severity, then the more specific category, then the spelling without leet symbols
             plain = hit.keyword.replace(" ", "").isalpha()
-            current_plain = current[2].hit.keyword.replace(" ", "").isalpha()
+            current_plain = current[3].keyword.replace(" ", "").isalpha()
             if (current[0], -current[1], current_plain) >= (rank, -order, plain):
                 return
-        chosen[words] = (rank, order, _Entry(words, _runs_of(raw), raw, hit, rank))
+        chosen[words] = (rank, order, raw, hit)
 
     custom_order = len(cat.PRECEDENCE)
     for keyword in custom_keywords:
@@ -404,4 +407,5 @@ def compile_matcher(
                 literals.append((fold(word.strip()), hit))
             else:
                 offer(tuple(toks.skeleton), tuple(toks.raw), hit, order)
-    return Matcher([entry for _, _, entry in chosen.values()], literals)
+    entries = [_Entry(words, _runs_of(raw), raw, hit, rank) for words, (rank, _, raw, hit) in chosen.items()]
+    return Matcher(entries, literals)

@@ -224,3 +224,66 @@ async def test_search_reads_its_covering_indexes(platform):
                 plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
                 assert len(plan) == 1 and plan[0].startswith(f"SEARCH {table} USING COVERING INDEX {index} ("), plan
     conn.close()
+
+
+def test_a_search_result_encodes_as_its_answer_would_from_kept_area_encodings():
+    """Found.answer_json builds the bytes from each area's encoding, kept per area row; they must be exactly what
+    encoding the answer whole gives (escapes, an area code with a leading zero, empty lists), first time and kept."""
+    from pydantic_core import to_json
+
+    from mpaas.numbers.provisioning.search import Found
+
+    cases = [
+        Found(29070, [(f"NGP{i:03d}", "801", f"84{i:03d}", 100) for i in range(102)], ["+18015550100", "+18015550101"]),
+        Found(3, [('N\u00e9"x', "0801", "z\\1", 3)], []),
+        Found(0, [], []),
+    ]
+    for _ in range(2):  # the second time from the kept encodings
+        for found in cases:
+            assert Found(found.total, found.areas, found.numbers).answer_json() == to_json(found.answer())
+
+
+async def test_the_page_and_its_numbers_in_one_statement_read_what_the_two_statements_read(platform):
+    """PostgreSQL's search reads the page and the numbers in one UNION ALL statement; split by its tag and the page
+    put back in key order, it must give what the page statement and the numbers statement give, for every search
+    variant (run here on whichever database the suite uses: the statement is plain SQL on both)."""
+    from mpaas.numbers.provisioning import search
+
+    await add_inventory(platform, 60, ["801", "212"], seed=5)
+    async with search._bounded_reads(platform.db) as run:
+        for by, key in ((search.AREA, "801"), (search.AREA, "212"), (search.AREA, "907")):
+            for caps in CAPABILITIES:
+                total, areas, numbers = await search._page_and_numbers(run, by, key, caps, 0, 7)
+                assert (total, areas) == await search._page(run, by, key, caps, 0)
+                expected = await run(search.numbers_statement(by, *caps), {"key": key, "limit": 7})
+                assert sorted(numbers) == sorted(expected) and len(numbers) == min(7, total)
+        zipcode = (
+            await run(search.areas_statement(search.AREA, True, False), {"key": "801", "limit": 1, "offset": 0})
+        )[0][2]
+        total, areas, numbers = await search._page_and_numbers(run, search.ZIP, zipcode, (True, False), 0, 3)
+        assert (total, areas) == await search._page(run, search.ZIP, zipcode, (True, False), 0)
+        assert numbers and all(n.startswith("+1801") for (n,) in numbers)
+
+
+async def test_a_search_on_postgresql_sends_one_statement(platform, monkeypatch):
+    from mpaas.core.db import pgdriver
+    from mpaas.numbers.provisioning import search
+
+    pool = pgdriver.pool_of(platform.db)
+    if pool is None:
+        pytest.skip("PostgreSQL's driver pool only; a SQLite file reads on the loop's thread, no round trip")
+    await add_inventory(platform, 20, ["801"], seed=2)
+    sent = []
+    real = pool.rows
+
+    async def counted(sql, parameters):
+        sent.append(sql)
+        return await real(sql, parameters)
+
+    monkeypatch.setattr(pool, "rows", counted)
+    found = await search.search_available(
+        platform.db, area_code="801", zipcode=None, message_enabled=True, voice_enabled=False, page_number=1, wanted=5
+    )
+    assert len(sent) == 1 and "UNION ALL" in sent[0]
+    assert found.total == 20 and len(found.numbers) == 5
+    assert [row[1:3] for row in found.areas] == sorted(row[1:3] for row in found.areas)

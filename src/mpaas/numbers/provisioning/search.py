@@ -12,41 +12,49 @@ capability filters), compiled once per dialect, and run:
   mode, so each statement is its own read transaction (under WAL it never waits for a writer). Both statements
   are bounded index ranges (an area code has at most a few hundred ZIPs and stock keys; at most 100 numbers),
   short enough for the loop;
-- elsewhere (PostgreSQL, SQLite in memory): on one connection of the quick-read engine, with `exec_driver_sql`;
-  on PostgreSQL in autocommit mode, again one read transaction per statement.
+- on PostgreSQL (psycopg): on a connection of core/db/pgdriver.py's, in autocommit mode, the page and the numbers
+  as one statement (`page_and_numbers_statement`): one read transaction, one query sent, one round trip;
+- elsewhere (SQLite in memory): on one connection of the quick-read engine, with `exec_driver_sql`.
 
 The total comes from the page's own rows whenever the first page holds every stock key (always, for an area or a
-ZIP, far under the contract's 10,000 a page), so total and page agree; otherwise a count statement gives it. The
-numbers come from a second statement, a moment later.
+ZIP, far under the contract's 10,000 a page), so total and page agree; otherwise a count statement gives it. On a
+SQLite file the numbers come from a second statement, a moment later.
+
+On a SQLite file a search's result is kept, and the same search answered from it, for as long as nothing at all
+has been committed to the file by anyone (`_results_of`: SQLite's data_version, read before the statements), so a
+provisioned or released number is never offered wrongly. Elsewhere every search reads (PostgreSQL has no version
+of a database's content that costs less to read than the search itself).
 
 The search with neither AreaCode nor ZipCode (a random page of every stock key, ORDER BY random()) scans all the
 keys (tens of milliseconds): it runs the same statements through a read session (`Database.read`, off the loop
-on SQLite), as before.
+on SQLite), as before, and its result (random) is never kept.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, func, select, true
+from pydantic_core import to_json
+from sqlalchemy import Integer, String, bindparam, func, literal, null, select, true, union_all
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
-from mpaas.core.db.database import SQLITE_BUSY_TIMEOUT_MS, Database, _database_file
+from mpaas.core.db import keyreads, pgdriver
+from mpaas.core.db.database import Database
 from mpaas.models import InventoryNumber, NumberAreaStock
 from mpaas.models.numbers import AVAILABLE
 
 AREAS_PER_PAGE = 10_000  # the contract's "10,000 results per page"
 AREA, ZIP = "area", "zip"
 # The parameters a search passes; every other bound value is a constant of the statement.
-_PARAMETERS = ("key", "limit", "offset")
+_PARAMETERS = ("key", "limit", "offset", "wanted")
 _SQLITE = sqlite_dialect.dialect()
 _NO_VALUE = object()
 
@@ -60,6 +68,43 @@ class Found:
     areas: list[tuple]  # the page's (ngp, area_code, zipcode, available numbers)
     numbers: list[str]
 
+    def answer(self) -> dict:
+        """The answer's fields from ResultsTotal on (AvailabilityOut's names and order)."""
+        return {
+            "ResultsTotal": self.total,
+            "AvailableNumberAreas": [{"NGP": ngp, "AreaCode": int(ac), "Zipcode": z} for ngp, ac, z, _ in self.areas],
+            "NumbersAvailable": [{"Number": n} for n in self.numbers],
+        }
+
+    def answer_json(self) -> bytes:
+        """`answer()` encoded (pydantic-core), once: a cached result answers many searches."""
+        return self._json
+
+    @cached_property
+    def _json(self) -> bytes:
+        # The bytes to_json(self.answer()) gives, from each area's encoding kept per area: an area code's page
+        # lists up to a few hundred areas, and building and encoding their dicts was a third of a search's CPU
+        # on PostgreSQL (where results are not kept; py-spy under bench/availability.py).
+        kept = _AREA_JSON
+        if len(kept) > AREAS_KEPT:
+            kept.clear()
+        areas = b",".join([kept.get(row) or _area_json(row) for row in self.areas])
+        numbers = to_json([{"Number": n} for n in self.numbers])
+        return b'{"ResultsTotal":%d,"AvailableNumberAreas":[%b],"NumbersAvailable":%b}' % (self.total, areas, numbers)
+
+
+# An area row's encoding, by the row as the driver gives it ((NGP, area code, ZIP, count), a tuple): a dict lookup
+# per area. A stock count that changes makes a new row; the map starts over past AREAS_KEPT (a 10,000,000-number
+# inventory has about 60,000 stock rows).
+_AREA_JSON: dict[tuple, bytes] = {}
+AREAS_KEPT = 200_000
+
+
+def _area_json(row: tuple) -> bytes:
+    ngp, area_code, zipcode, _ = row
+    encoded = _AREA_JSON[row] = to_json({"NGP": ngp, "AreaCode": int(area_code), "Zipcode": zipcode})
+    return encoded
+
 
 # ------------------------------------------------------------------------------------------ statements
 
@@ -69,7 +114,7 @@ class _Statement:
 
     __slots__ = ("select", "_plans")
 
-    def __init__(self, statement: Select) -> None:
+    def __init__(self, statement: Select | CompoundSelect) -> None:
         self.select = statement
         self._plans: dict[str, tuple[str, tuple, bool]] = {}
 
@@ -156,6 +201,10 @@ def numbers_statement(by: str | None, message_enabled: bool, voice_enabled: bool
     """Available numbers of the area or ZIP. With neither, in area_code order, so both databases read the
     (status, area_code, ...) index from its first available entry (numbers/repository.py's
     `_first_available_by_index` says why)."""
+    return _Statement(_numbers_select(by, message_enabled, voice_enabled, "limit"))
+
+
+def _numbers_select(by: str | None, message_enabled: bool, voice_enabled: bool, limit: str) -> Select:
     statement = select(InventoryNumber.number).where(
         InventoryNumber.status == AVAILABLE,
         *_capabilities(InventoryNumber, message_enabled, voice_enabled),
@@ -163,35 +212,33 @@ def numbers_statement(by: str | None, message_enabled: bool, voice_enabled: bool
     )
     if by is None:
         statement = statement.order_by(InventoryNumber.area_code)
-    return _Statement(statement.limit(bindparam("limit", type_=Integer)))
+    return statement.limit(bindparam(limit, type_=Integer))
+
+
+@cache
+def page_and_numbers_statement(by: str, message_enabled: bool, voice_enabled: bool) -> _Statement:
+    """`areas_statement` and `numbers_statement` of one search as one statement (PostgreSQL): the page's rows
+    tagged 0, the numbers tagged 1, each part with its own LIMIT inside its subquery. One statement instead of two
+    is one query sent and one result read: on PostgreSQL the driver's send and wait were a third of a search's CPU
+    (py-spy under bench/availability.py). UNION ALL promises no order between or within its parts, so the caller
+    splits by tag and puts the page back in its key order."""
+    areas = areas_statement(by, message_enabled, voice_enabled).select.subquery("page")
+    numbers = _numbers_select(by, message_enabled, voice_enabled, "wanted").subquery("found")
+    nothing = null().cast(String)
+    statement = union_all(
+        select(literal(0).label("part"), *areas.c),
+        select(literal(1), numbers.c.number, nothing, nothing, null().cast(Integer)),
+    )
+    return _Statement(statement)
 
 
 # ------------------------------------------------------------------------------------------ running
 
 
-_connections: weakref.WeakKeyDictionary[Database, sqlite3.Connection | None] = weakref.WeakKeyDictionary()
-
-
-def _sqlite_connection(db: Database) -> sqlite3.Connection | None:
-    """This process's search connection to `db`'s file; None when `db` is not a SQLite file."""
-    try:
-        return _connections[db]
-    except KeyError:
-        pass
-    path = _database_file(db.url) if db.is_sqlite else None
-    conn = None
-    if path is not None:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA query_only=1")
-    _connections[db] = conn
-    return conn
-
-
 @asynccontextmanager
 async def _bounded_reads(db: Database) -> AsyncIterator[Run]:
     """A function running statements that read bounded index ranges (see the module's docstring)."""
-    conn = _sqlite_connection(db)
+    conn = keyreads.sqlite_connection(db)
     if conn is not None:
 
         async def run_sqlite(statement: _Statement, values: dict[str, Any]) -> Rows:
@@ -199,6 +246,15 @@ async def _bounded_reads(db: Database) -> AsyncIterator[Run]:
             return conn.execute(sql, parameters).fetchall()
 
         yield run_sqlite
+        return
+    pool = pgdriver.pool_of(db)
+    if pool is not None:
+        dialect = db.quick_read_engine.dialect
+
+        async def run_pg(statement: _Statement, values: dict[str, Any]) -> Rows:
+            return await pool.rows(*statement.parameters(dialect, values))
+
+        yield run_pg
         return
     async with db.quick_read_engine.connect() as connection:
         dialect = connection.dialect
@@ -237,6 +293,23 @@ async def _page(run: Run, by: str | None, key: str | None, caps: tuple[bool, boo
     return total, rows
 
 
+_KEY_ORDER = itemgetter(1, 2, 0)  # a page row (ngp, area_code, zipcode, count) in the statement's key order
+
+
+async def _page_and_numbers(
+    run: Run, by: str, key: str | None, caps: tuple[bool, bool], offset: int, wanted: int
+) -> tuple[int, Rows, Rows]:
+    values = {"key": key, "limit": AREAS_PER_PAGE, "offset": offset, "wanted": wanted}
+    rows = await run(page_and_numbers_statement(by, *caps), values)
+    areas = sorted([row[1:] for row in rows if row[0] == 0], key=_KEY_ORDER)  # sorted already, in practice
+    numbers = [row[1:2] for row in rows if row[0] == 1]
+    if offset == 0 and len(areas) < AREAS_PER_PAGE:
+        total = int(sum([row[3] for row in areas]))  # the page holds every key
+    else:
+        total = int((await run(count_statement(by, *caps), {"key": key}))[0][0])
+    return total, areas, numbers
+
+
 async def search_available(
     db: Database,
     *,
@@ -249,14 +322,92 @@ async def search_available(
 ) -> Found:
     """AreaCode is searched first; ZipCode is the fallback when the area has no available number; with
     neither, a random page of every area with stock. `wanted`: how many available numbers to list."""
-    caps = (message_enabled, voice_enabled)
+    if not (area_code or zipcode):
+        return await _search(db, area_code, zipcode, (message_enabled, voice_enabled), page_number, wanted)
+    key = (area_code, zipcode, message_enabled, voice_enabled, page_number, wanted, AREAS_PER_PAGE)
+    results = _results_of(db)
+    if results is None:
+        return await _search(db, area_code, zipcode, (message_enabled, voice_enabled), page_number, wanted)
+    found = results.get(key)
+    if found is None:
+        found = await _search(db, area_code, zipcode, (message_enabled, voice_enabled), page_number, wanted)
+        results.put(key, found)
+    return found
+
+
+async def _search(
+    db: Database,
+    area_code: str | None,
+    zipcode: str | None,
+    caps: tuple[bool, bool],
+    page_number: int,
+    wanted: int,
+) -> Found:
     offset = (page_number - 1) * AREAS_PER_PAGE
     by, key = (AREA, area_code) if area_code else (ZIP, zipcode) if zipcode else (None, None)
     reads = _bounded_reads if by else _session_reads
+    # On PostgreSQL's driver pool the page and the numbers are read in one statement: one query sent and one round
+    # trip. (A SQLite file runs both on the loop's thread, where a statement costs no round trip; the engine's
+    # fallback keeps the two statements.)
+    at_once = bool(by and wanted) and keyreads.sqlite_connection(db) is None and pgdriver.pool_of(db) is not None
     async with reads(db) as run:
-        total, areas = await _page(run, by, key, caps, offset)
+        if at_once:
+            assert by is not None
+            total, areas, numbers = await _page_and_numbers(run, by, key, caps, offset, wanted)
+        else:
+            total, areas = await _page(run, by, key, caps, offset)
+            numbers = None
         if by == AREA and zipcode and total == 0:
             by, key = ZIP, zipcode
             total, areas = await _page(run, by, key, caps, offset)
-        numbers = await run(numbers_statement(by, *caps), {"key": key, "limit": wanted}) if wanted else []
+            numbers = None
+        if numbers is None:
+            numbers = await run(numbers_statement(by, *caps), {"key": key, "limit": wanted}) if wanted else []
     return Found(total, areas, [number for (number,) in numbers])
+
+
+# ------------------------------------------------------------------------------------------ results kept
+
+
+MAX_RESULTS = 1024  # searches kept per database (a result of a large area is ~5 KB); then it starts again
+
+
+class _Results:
+    """Search results by their search, valid for one version of the database's content. Whoever changes the
+    database (this process or another) changes its version, and the next search starts an empty set."""
+
+    __slots__ = ("version", "found")
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.found: dict[tuple, Found] = {}
+
+    def get(self, key: tuple) -> Found | None:
+        return self.found.get(key)
+
+    def put(self, key: tuple, found: Found) -> None:
+        if len(self.found) >= MAX_RESULTS:
+            self.found.clear()
+        self.found[key] = found
+
+
+_kept: weakref.WeakKeyDictionary[Database, _Results] = weakref.WeakKeyDictionary()
+
+
+def _results_of(db: Database) -> _Results | None:
+    """The results valid now for `db`, None where no version of its content can be read cheaply.
+
+    On a SQLite file the version is `PRAGMA data_version` on the search connection: it changes whenever any
+    other connection, of this process or any other, has committed to the file since the connection last
+    asked (the search connection itself never writes). It is read before the search's statements, so a result
+    kept under a version holds every commit made before that version was read: a result is never older than
+    its version, and a number provisioned or released (or any other commit) is seen by the very next search.
+    Any commit counts, not only the inventory's: exact, and on a busy server merely less often useful."""
+    conn = keyreads.sqlite_connection(db)
+    if conn is None:
+        return None
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    results = _kept.get(db)
+    if results is None or results.version != version:
+        results = _kept[db] = _Results(version)
+    return results

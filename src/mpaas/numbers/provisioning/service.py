@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.accounts.service import Principal
@@ -18,7 +19,7 @@ from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber
 from mpaas.numbers import events, repository
 from mpaas.numbers.provisioning import esim, qr
 from mpaas.numbers.provisioning.schemas import AvailabilityRequest, ProvisionRequest
-from mpaas.numbers.provisioning.search import search_available
+from mpaas.numbers.provisioning.search import Found, search_available
 from mpaas.numbers.schemas import voice_needs_product
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
@@ -33,8 +34,20 @@ BAD_PAGE = f"The PageNumber field must be a whole number between 1 and {MAX_PAGE
 async def availability(db: Database, body: AvailabilityRequest, now: datetime) -> dict:
     """AreaCode is searched first; a ZipCode is the fallback when the area has nothing; neither gives a
     randomized set (provisioning/search.py)."""
+    found = await _search(db, body)
+    return {**_echo(body, now), **found.answer()}
+
+
+async def availability_json(db: Database, body: AvailabilityRequest, now: datetime) -> bytes:
+    """`availability`'s answer as its JSON bytes (pydantic-core's encoding, as FastAPI's for a response model):
+    the request's own fields encoded per request, the search's part (Found.answer_json) once per search result."""
+    found = await _search(db, body)
+    return to_json(_echo(body, now))[:-1] + b"," + found.answer_json()[1:]
+
+
+async def _search(db: Database, body: AvailabilityRequest) -> Found:
     wanted = DEFAULT_SAMPLE_NUMBERS if body.total_numbers_requested is None else body.total_numbers_requested
-    found = await search_available(
+    return await search_available(
         db,
         area_code=body.area_code,
         zipcode=body.zip_code,
@@ -43,6 +56,10 @@ async def availability(db: Database, body: AvailabilityRequest, now: datetime) -
         page_number=body.page_number,
         wanted=wanted,
     )
+
+
+def _echo(body: AvailabilityRequest, now: datetime) -> dict:
+    """The answer's fields before ResultsTotal, in the response model's order."""
     return {
         "RequestId": f"T-{secrets.randbelow(100000):05d}",
         "RequestDate": iso(now),
@@ -52,9 +69,6 @@ async def availability(db: Database, body: AvailabilityRequest, now: datetime) -
         "AreaCode": body.area_code or "",
         "ZipCode": body.zip_code or "",
         "PageNumber": body.page_number,
-        "ResultsTotal": found.total,
-        "AvailableNumberAreas": [{"NGP": ngp, "AreaCode": int(ac), "Zipcode": z} for ngp, ac, z, _ in found.areas],
-        "NumbersAvailable": [{"Number": n} for n in found.numbers],
     }
 
 

@@ -5,6 +5,7 @@ wants to decide routes itself. Every address is loopback; every port one the OS 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import shutil
 import socket
@@ -147,8 +148,9 @@ def sip_settings(data_dir: Path, api_url: str | None = None) -> Settings:
 
 
 @contextmanager
-def running_kamailio(settings: Settings, api_url: str) -> Iterator[KamailioSupervisor]:
-    """Kamailio under the supervisor, in an event loop of its own thread, ready to take calls."""
+def running_kamailio(settings: Settings, api_url: str, events_url: str | None = None) -> Iterator[KamailioSupervisor]:
+    """Kamailio under the supervisor, in an event loop of its own thread, ready to take calls; its call events go to
+    `events_url` when given (KamailioParams.events_url), else to `api_url`."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
@@ -160,6 +162,8 @@ def running_kamailio(settings: Settings, api_url: str) -> Iterator[KamailioSuper
         return KamailioSupervisor(settings, api_url=api_url, secret=SECRET, min_backoff=0.2)
 
     supervisor = call(build())
+    if events_url is not None:
+        supervisor.params = dataclasses.replace(supervisor.params, events_url=events_url)
     try:
         call(supervisor.start())
         call(supervisor.wait_ready())
@@ -180,7 +184,7 @@ def sipp_uas(port: int, cwd: Path, scenario: str | None = None) -> subprocess.Po
     which = ["-sf", str(SCENARIOS / (scenario or "uas_answer.xml"))]
     log = open(cwd / f"uas-{port}.log", "wb")  # noqa: SIM115 (the child keeps its own descriptor)
     with log:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [
                 "sipp",
                 *which,
@@ -200,6 +204,20 @@ def sipp_uas(port: int, cwd: Path, scenario: str | None = None) -> subprocess.Po
             stdin=subprocess.DEVNULL,
             cwd=cwd,
         )
+    _wait_bound_udp(port, proc)
+    return proc
+
+
+def _wait_bound_udp(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Return once something listens on UDP `port`: a call placed before sipp has bound its socket meets an ICMP
+    port-unreachable, which Kamailio turns into an immediate failure (a CI run under load lost a call that way)."""
+    wanted = f":{port:04X}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        with open("/proc/net/udp") as table:
+            if any(line.split()[1].endswith(wanted) for line in table.readlines()[1:]):
+                return
+        time.sleep(0.02)
 
 
 def sipp_uac(target_port: int, cwd: Path, *, to: str, scenario: str | None = None) -> subprocess.CompletedProcess:

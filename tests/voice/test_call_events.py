@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from mpaas.core.http import dispatch
 from mpaas.core.http.webhook_sender import sign
 from support.api import make_message_route, make_voice_route, provision
 from support.calls import SIP_SECRET, T0, at, event, new_call, post_events
@@ -81,6 +82,27 @@ async def test_from_the_routing_decision_to_the_end_of_the_call(api, platform, h
     refused = (await http.post("/sip/v1/route", json={**ask, "CallId": "e2e-2@pbx"}, headers=headers)).json()
     got = await record(api, refused["call"]["CallRecordId"])
     assert (got["Status"], got["Disposition"], got["SipCode"]) == ("completed", "rejected", refused["reject"]["code"])
+
+
+@pytest.mark.no_workers
+async def test_the_route_query_and_the_events_are_served_at_the_edge(api, platform, http, monkeypatch):
+    """Kamailio's two hot requests are served by the app's edge (core/http/lean.py `served_at_edge`), never by the
+    router behind it."""
+    call = await new_call(platform, api.account_id, "edge@10.0.0.1")
+    await http.get("/healthz")  # the edge's maps are built on its first request
+
+    async def router(*_args):
+        raise AssertionError("the router ran")
+
+    monkeypatch.setattr(dispatch.RouteTable, "__call__", router)
+    answer = await post_events(http, event("ringing", "edge@10.0.0.1", 1, Code=180))
+    assert answer.status_code == 200 and answer.json() == {"Accepted": 1, "Duplicates": 0, "Ignored": 0, "Invalid": 0}
+    ask = {"CallId": "edge-2@pbx", "From": "+12125550100", "To": "+18015550199"}
+    decided = await http.post("/sip/v1/route", json=ask, headers={"X-Mpaas-Sip-Secret": SIP_SECRET})
+    assert decided.status_code == 200 and decided.json()["call"]["CallRecordId"].startswith("CALL-")
+    assert (await http.post("/sip/v1/route", json=ask)).status_code == 401
+    monkeypatch.undo()
+    assert (await record(api, call))["Status"] == "ringing"
 
 
 @pytest.mark.no_workers

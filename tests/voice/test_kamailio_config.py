@@ -51,6 +51,23 @@ def test_kamailio_accepts_the_rendered_config(tmp_path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_call_events_may_go_to_another_url_than_the_route_queries(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path, sip_listen="udp:127.0.0.1:5999", sip_events_url="http://127.0.0.1:9100/ev/")
+    params = KamailioParams.from_settings(settings, api_url="http://127.0.0.1:9000/prefix", secret=SECRET)
+    text = render(params)
+    assert '"mpaas=>http://127.0.0.1:9000"' in text and 'http_connect("mpaas", "/prefix/sip/v1/route"' in text
+    assert '"events=>http://127.0.0.1:9100"' in text and 'http_connect("events", "/ev/sip/v1/events"' in text
+    default = render(_params(tmp_path))
+    assert 'http_connect("mpaas", "/sip/v1/events"' in default and "events=>" not in default
+    with pytest.raises(KamailioConfigError, match="MPAAS_SIP_EVENTS_URL"):
+        KamailioParams.from_settings(
+            settings.model_copy(update={"sip_events_url": 'http://h/"x'}), api_url="http://h", secret=SECRET
+        )
+    binary = kamailio_or_skip()
+    done = subprocess.run([binary, "-c", "-f", str(write_config(params))], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("secret", ["short", 'with"quote-and-more', "dollar$var(x)-long", "white space here"])
 def test_a_secret_that_cannot_go_into_the_config_is_refused(tmp_path, secret) -> None:
     with pytest.raises(KamailioConfigError, match="MPAAS_SIP_SHARED_SECRET"):

@@ -100,7 +100,7 @@ async def test_an_inbound_call_fails_over_from_the_preferred_trunk_and_is_record
 async def _record(platform, **where) -> Call | None:
     """The call record matching `where` once it has a disposition (events arrive in batches, after the call)."""
     record = None
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s: events come late on a loaded machine
         async with platform.db.read() as session:
             query = select(Call).filter_by(**where)
             record = (await session.execute(query)).scalar_one_or_none()

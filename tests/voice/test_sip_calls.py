@@ -63,6 +63,23 @@ def test_a_routed_call_is_relayed_to_the_trunk_completed_and_reported(tmp_path) 
     assert events[0]["To"] == "18015557000"
 
 
+def test_call_events_can_go_to_another_mpaas_process_than_the_route_queries(tmp_path) -> None:
+    """KamailioParams.events_url (bench/voice.py --events-process): the route query goes to one mpaas, the call's
+    events to the other, all of them."""
+    trunk = free_udp_port()
+    with FakeMpaas(route_to(trunk, crid="CALL-TWO")) as deciding, FakeMpaas(route_to(trunk)) as recording:
+        settings = sip_settings(tmp_path)
+        with running_kamailio(settings, deciding.url, events_url=recording.url):
+            uas = sipp_uas(trunk, tmp_path)
+            done = sipp_uac(sip_port(settings), tmp_path, to="18015557000")
+            assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+            assert wait_exit(uas) == 0
+            events = recording.wait_events(lambda evs: "ended" in _names(evs))
+    assert len(deciding.route_requests) == 1 and not recording.route_requests
+    assert _names(events) == ["ringing", "answered", "ended"] and not deciding.events
+    assert all(e["CallRecordId"] == "CALL-TWO" for e in events)
+
+
 def test_a_rejection_reaches_the_caller_with_its_code(tmp_path) -> None:
     def reject(_request: dict) -> dict:
         return {"reject": {"code": 404, "reason": "Not Found"}, "call": {"CallRecordId": "CALL-404"}}

@@ -67,7 +67,7 @@ async def _url_number(api, voice_url: str, **fields) -> str:
 async def _record(platform, **where) -> Call | None:
     """The call record matching `where` once it has a disposition (events arrive in batches, after the call)."""
     record = None
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s: events come late on a loaded machine
         async with platform.db.read() as session:
             record = (await session.execute(select(Call).filter_by(**where))).scalar_one_or_none()
         if record is not None and record.disposition is not None:

@@ -182,7 +182,9 @@ async def test_calls_during_an_mpaas_restart_have_one_final_record_each(
 def test_a_backlog_of_events_larger_than_one_batch_buffer_is_delivered_in_order(tmp_path) -> None:
     """mpaas refuses events while 30 calls are made (90 events, about 10 KB: more than Kamailio's default 8 KB
     buffer for a function's argument, which once held a full batch back for good); once it takes them again, every
-    event arrives, each call's in order."""
+    event arrives, each call's `ended` after its others. (A call's `ringing` and `answered` are queued by whichever
+    SIP workers handle its 180 and 200, which may cross under load, as CI saw once; mpaas settles that order by the
+    record, docs/voice.md "Call records and events".)"""
     kamailio_or_skip()
     sipp_or_skip()
     trunk = free_udp_port()
@@ -214,7 +216,8 @@ def test_a_backlog_of_events_larger_than_one_batch_buffer_is_delivered_in_order(
     by_call: dict[str, list[str]] = {}
     for e in events:
         by_call.setdefault(e["CallId"], []).append(e["Event"])
-    assert len(by_call) == 30 and all(names == ["ringing", "answered", "ended"] for names in by_call.values())
+    assert len(by_call) == 30
+    assert all(sorted(names[:2]) == ["answered", "ringing"] and names[2:] == ["ended"] for names in by_call.values())
 
 
 @pytest.mark.no_workers

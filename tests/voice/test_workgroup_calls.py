@@ -258,7 +258,7 @@ async def _serve(app, port: int):
 async def _record(platform, sip_to: str, done: int) -> list[Call]:
     """The call records to `sip_to` once `done` of them have a disposition (events arrive after the call)."""
     records: list[Call] = []
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s: events come late on a loaded machine
         async with platform.db.read() as session:
             query = (
                 select(Call).where(Call.to_number == sip_to).order_by(Call.id)
@@ -272,7 +272,7 @@ async def _record(platform, sip_to: str, done: int) -> list[Call]:
 
 async def _call_events(platform, record: Call) -> tuple[list[str], list[str]]:
     """(the call's stored events, the Call_* webhooks queued for it)."""
-    for _ in range(50):
+    for _ in range(300):  # up to 30 s: events come late on a loaded machine
         async with platform.db.read() as session:
             events = (await session.execute(select(CallEvent.event).where(CallEvent.call_id == record.id))).scalars()
             names = sorted(events.all())

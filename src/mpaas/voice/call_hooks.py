@@ -6,7 +6,7 @@ transaction: the URL route's status callback, usage and billing, the workgroup's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.models.calls import Call
 from mpaas.voice import url_routing, usage, workgroup_routing
+from mpaas.voice.call_state import Record
 
 
 async def after_events(
-    session: AsyncSession, call: Call, snapshots: Sequence[tuple[Any, dict[str, Any]]], now: datetime
+    session: AsyncSession, call: Call | Record, snapshots: Sequence[tuple[Any, Mapping[str, Any]]], now: datetime
 ) -> None:
     if not snapshots:
         return

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core.db import fastmany
 from mpaas.core.errors import bad_request
 from mpaas.core.ids import CALL, new_id
 from mpaas.core.wire import MAX_PAGE_NUMBER, check_date, iso
@@ -129,12 +130,76 @@ _INSERT_CALL = {
 }
 
 
+# The routing decision's usual record, written apart from the decision (voice/routing.py `decide_call`): concurrent
+# decisions' records go in one transaction (core/db/group_commit.py) and each decision answers once its record has
+# committed. A record already made for a Call-ID (an INVITE asked about twice, two decisions racing) is kept and
+# its id answered, as start_call does.
+_INSERT_RECORD = {
+    postgres: (postgresql.insert if postgres else sqlite.insert)(_CALLS).on_conflict_do_nothing(
+        index_elements=["sip_call_id"]
+    )
+    for postgres in (False, True)
+}
+_IDS_OF = select(_CALLS.c.sip_call_id, _CALLS.c.id).where(
+    _CALLS.c.sip_call_id.in_(bindparam("sip_call_ids", expanding=True))
+)
+_NO_VALUES = dict.fromkeys(_CALLS.c.keys())
+
+
+def routed_record(
+    *,
+    call_id: str,
+    account_id: str | None,
+    number_id: str | None,
+    direction: str,
+    from_number: str,
+    to_number: str,
+    now: datetime,
+    record_id: str | None = None,
+    route_id: str | None = None,
+) -> dict[str, Any]:
+    """The row of a routed call's new record (status routing), as start_call makes it, for `insert_records`."""
+    return _NO_VALUES | {
+        "id": record_id or new_id(CALL),
+        "account_id": account_id,
+        "number_id": number_id,
+        "route_id": route_id,
+        "direction": direction,
+        "from_number": from_number[:NUMBER_WIDTH],
+        "to_number": to_number[:NUMBER_WIDTH],
+        "sip_call_id": call_id[:SIP_CALL_ID_WIDTH],
+        "status": ROUTING,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def insert_records(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Write `routed_record` rows in the caller's transaction; each row's record id, in order: its own, or the
+    one of the record its Call-ID already had. One INSERT for all (core/db/fastmany.py), and a read of the ids
+    only when some row was not inserted."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres and len(rows) == 1:
+        # One row alone (the usual case but under load): RETURNING says whether it went in (the driver's row
+        # count of this statement is -1 there).
+        inserted = int((await session.execute(_INSERT_CALL[True], rows[0])).first() is not None)
+    else:
+        inserted = await fastmany.executemany(session, _INSERT_RECORD[postgres], rows)
+    if inserted == len(rows):
+        return [row["id"] for row in rows]
+    found = await session.execute(_IDS_OF, {"sip_call_ids": sorted({row["sip_call_id"] for row in rows})})
+    ids = {sip_call_id: id_ for sip_call_id, id_ in found.all()}
+    return [ids[row["sip_call_id"]] for row in rows]
+
+
 async def _id_of(session: AsyncSession, sip_call_id: str) -> str | None:
     return (await session.execute(select(Call.id).where(Call.sip_call_id == sip_call_id))).scalar_one_or_none()
 
 
-def present(call: Call) -> dict[str, Any]:
-    """A call record on the wire (GET /ext/v1/calls, and the Data of every Call_* webhook)."""
+def present(call: Any, state: Any = None) -> dict[str, Any]:
+    """A call record on the wire (GET /ext/v1/calls, and the Data of every Call_* webhook). `state`: the fields its
+    events decide (voice/call_state.py CallState) when they are not the record's own yet."""
+    s = call if state is None else state
     return {
         "CallRecordId": call.id,
         "SipCallId": call.sip_call_id,
@@ -143,16 +208,16 @@ def present(call: Call) -> dict[str, Any]:
         "Direction": call.direction,
         "From": call.from_number,
         "To": call.to_number,
-        "Status": call.status,
-        "Branch": call.branch,
+        "Status": s.status,
+        "Branch": s.branch,
         "CreatedOn": iso(call.created_at),
-        "RingingOn": iso(call.ringing_at),
-        "AnsweredOn": iso(call.answered_at),
-        "EndedOn": iso(call.ended_at),
-        "DurationSeconds": call.duration_seconds,
-        "Disposition": call.disposition,
-        "SipCode": call.sip_code,
-        "SipReason": call.sip_reason,
+        "RingingOn": iso(s.ringing_at),
+        "AnsweredOn": iso(s.answered_at),
+        "EndedOn": iso(s.ended_at),
+        "DurationSeconds": s.duration_seconds,
+        "Disposition": s.disposition,
+        "SipCode": s.sip_code,
+        "SipReason": s.sip_reason,
     }
 
 

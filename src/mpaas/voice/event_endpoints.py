@@ -11,34 +11,75 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.auth.dependencies import Caller
+from mpaas.core.http.lean import (
+    LeanRoute,
+    header,
+    lean_route,
+    parse_json_body,
+    read_body,
+    served_at_edge,
+    shaped_response,
+    validated_body,
+)
+from mpaas.core.jobs.queue import jobs_written
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import WireDateTime, WireModel, WireResponse
-from mpaas.dependencies import Now, PlatformDep, ReadSession, WriteSession
+from mpaas.dependencies import Now, PlatformDep, ReadSession, platform_of
 from mpaas.numbers.porting.service import PORTED
 from mpaas.voice import calls, events, reconcile
 from mpaas.voice import routing_repository as repository
-from mpaas.voice.auth import SipSecret
+from mpaas.voice.auth import SipSecret, sip_secret
 from mpaas.voice.calls_schemas import CallSearch
 from mpaas.voice.events import EventsAccepted, EventsRequest
 
 router = APIRouter()
 
 
-# The secret is checked before the write session opens (dependencies run in order): a wrong secret never takes
-# the write lock.
-@router.post("/sip/v1/events", dependencies=[SipSecret], include_in_schema=False, response_model=EventsAccepted)
-async def call_events(body: EventsRequest, session: WriteSession, now: Now) -> dict[str, Any]:
+# Declared here (body, answer; not in the OpenAPI document), served by serve_events from the app's edge.
+async def call_events(body: EventsRequest) -> dict[str, Any]:
+    raise NotImplementedError("served by voice.event_endpoints.serve_events")  # pragma: no cover
+
+
+@served_at_edge
+async def serve_events(route: LeanRoute, request: Request) -> Response:
+    """A batch of call events, served from the app's edge (core/http/lean.py) as POST /sip/v1/route is. In
+    FastAPI's order: the body's JSON, the shared secret (a wrong one never takes the write lock), the body's
+    validation. Each event is read (EventsRequest.parse) before the write transaction opens: on SQLite that
+    transaction holds the process's writers, the route decisions' records among them, and reading a batch of
+    100 events was about as long as applying it (py-spy over bench/voice.py at 1,000 calls/s)."""
+    scope = request.scope
+    platform = platform_of(request)
+    data = parse_json_body(await read_body(scope, request.receive), header(scope, b"content-type"))
+    await sip_secret(request, platform)
+    body: EventsRequest = validated_body(route, data)
+    now = platform.clock.now()
     valid, invalid = body.parse()
-    for raw in body.events:
-        if isinstance(raw, dict) and raw.get("Unrouted") is True:
+    unrouted = [raw for raw in body.events if isinstance(raw, dict) and raw.get("Unrouted") is True]
+    async with platform.db.write() as session:
+        for raw in unrouted:
             await _record_unrouted(session, raw)
-    out = await events.apply_events(session, valid, now)
-    return {"Accepted": out.accepted, "Duplicates": out.duplicates, "Ignored": out.ignored, "Invalid": invalid}
+        out = await events.apply_events(session, valid, now)
+    if jobs_written(session):
+        platform.jobs.notify()
+    # EventsAccepted's wire form (its names, four ints): serialised as the model would be, without building it.
+    return shaped_response(
+        {"Accepted": out.accepted, "Duplicates": out.duplicates, "Ignored": out.ignored, "Invalid": invalid}
+    )
+
+
+router.add_api_route(
+    "/sip/v1/events",
+    call_events,
+    methods=["POST"],
+    include_in_schema=False,
+    response_model=EventsAccepted,
+    route_class_override=lean_route(serve_events),
+)
 
 
 async def _record_unrouted(session: AsyncSession, raw: dict[str, Any]) -> None:

@@ -1,42 +1,52 @@
 """Call progress from Kamailio (POST /sip/v1/events): each event is stored once (call_events, keyed by the
-protocol's idempotency key), the call record is recomputed from all of its events in time order, and the
-account's webhooks get the matching Call_* event (docs/voice.md, "Call records and events").
-
-Recomputing from the whole (short) history rather than patching the record makes the result independent of
-the order events arrive in: an `ended` that arrives before its `answered` still ends with the answered call's
-duration once the `answered` comes. A `failed` followed (in time) by `ringing` or `answered` was one branch
-failing over to the next: the call is open again. A `lost` (voice/reconcile.py: Kamailio no longer knew the call) is
-superseded the same way by any event Kamailio reports after it."""
+protocol's idempotency key), the call record is recomputed from all of its events in time order (voice/call_state.py
+says why and how), and the account's webhooks get the matching Call_* event (docs/voice.md, "Call records and
+events")."""
 
 from __future__ import annotations
 
 import logging
-import math
 from collections import defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.core.db import fastmany
 from mpaas.core.ids import CALL, has_prefix
 from mpaas.core.wire import Required, WireDateTime, WireModel, WireResponse, iso, one_of
 from mpaas.models import AccountWebhook
 from mpaas.models.calls import Call, CallEvent
-from mpaas.voice import call_hooks, calls
+from mpaas.voice import batch_reads, call_hooks, calls
+from mpaas.voice.call_state import (  # noqa: F401 (CODE_DISPOSITION, disposition_of, RANK: this module's names before)
+    ANSWERED,
+    CODE_DISPOSITION,
+    ENDED,
+    EVENTS,
+    FAILED,
+    HOLD,
+    RANK,
+    RECORD_FIELDS,
+    RESUME,
+    RINGING,
+    TERMINAL,
+    CallState,
+    Event,
+    Record,
+    RecordAt,
+    disposition_of,
+    key,
+    order,
+)
 from mpaas.webhooks import repository as webhook_repository
 from mpaas.webhooks.service import emit
 
 log = logging.getLogger("mpaas.voice.events")
 
-RINGING, ANSWERED, HOLD, RESUME, ENDED, FAILED = "ringing", "answered", "hold", "resume", "ended", "failed"
-EVENTS = (RINGING, ANSWERED, HOLD, RESUME, ENDED, FAILED)
-TERMINAL = (ENDED, FAILED, calls.REJECTED_EVENT, calls.LOST_EVENT)
-# Events at the same instant apply in the order a call goes through them; a `lost` after what Kamailio reported.
-RANK = {RINGING: 0, ANSWERED: 1, HOLD: 2, RESUME: 3, ENDED: 4, FAILED: 4, calls.REJECTED_EVENT: 4, calls.LOST_EVENT: 5}
 WEBHOOK_EVENT = {
     RINGING: "Call_Ringing",
     ANSWERED: "Call_In_Progress",
@@ -48,14 +58,6 @@ WEBHOOK_EVENT = {
     calls.LOST_EVENT: "Call_Completed",
 }
 MAX_BATCH = 1000
-
-# The disposition of a call that ends without being answered, by the final SIP code.
-CODE_DISPOSITION = {486: "busy", 600: "busy", 487: "cancelled", 408: "no-answer", 480: "no-answer", 603: "rejected"}
-
-
-def disposition_of(code: int | None) -> str:
-    return CODE_DISPOSITION.get(code or 0, "failed")
-
 
 # ------------------------------------------------------------------------------------------ the request
 
@@ -148,102 +150,6 @@ class EventsAccepted(WireResponse):
 # ------------------------------------------------------------------------------------------ the record
 
 
-@dataclass
-class _State:
-    """What a call's events make of its record."""
-
-    status: str = calls.ROUTING
-    ringing_at: datetime | None = None
-    answered_at: datetime | None = None
-    held_at: datetime | None = None
-    ended_at: datetime | None = None
-    disposition: str | None = None
-    sip_code: int | None = None
-    sip_reason: str | None = None
-    branch: str | None = None
-    final: CallEvent | None = field(default=None)  # the terminal event that ended the call
-
-    def apply(self, e: CallEvent) -> bool:
-        """Whether the event counts: one that comes (in time) after the call ended changes nothing, except after a
-        `failed` (a branch's: the next one rang or answered) or a `lost` (mpaas's guess: Kamailio's reports win)."""
-        if self.final is not None and not self._reopens(e):
-            return False
-        if e.sip_code is not None:
-            self.sip_code, self.sip_reason = e.sip_code, e.reason
-        if e.branch:
-            self.branch = e.branch
-        if self.final is not None:  # a branch failed and the next one rang or answered, or a lost call was not
-            self.final = self.ended_at = self.disposition = None
-            self.status = calls.RINGING if self.answered_at is None else calls.IN_PROGRESS
-        if e.event == RINGING:
-            self.ringing_at = self.ringing_at or e.occurred_at
-            if self.status == calls.ROUTING:
-                self.status = calls.RINGING
-        elif e.event == ANSWERED:
-            self.answered_at = self.answered_at or e.occurred_at
-            if self.status in (calls.ROUTING, calls.RINGING):
-                self.status = calls.IN_PROGRESS
-        elif e.event == HOLD:
-            self.status, self.held_at = calls.ON_HOLD, e.occurred_at
-        elif e.event == RESUME:
-            if self.status == calls.ON_HOLD:
-                self.status, self.held_at = calls.IN_PROGRESS, None
-        elif e.event in TERMINAL:
-            self.final, self.status, self.ended_at, self.held_at = e, calls.COMPLETED, e.occurred_at, None
-        self._settle()
-        return True
-
-    def _reopens(self, e: CallEvent) -> bool:
-        assert self.final is not None
-        if self.final.event == calls.LOST_EVENT:
-            return e.event in EVENTS
-        return e.event in (RINGING, ANSWERED) and self.final.event == FAILED
-
-    def _settle(self) -> None:
-        """The disposition follows from what is known now (a late `answered` changes it)."""
-        if self.final is None:
-            return
-        code = self.sip_code
-        if self.final.event == calls.REJECTED_EVENT:
-            self.disposition = "rejected"
-        elif self.final.event == calls.LOST_EVENT:
-            self.disposition = calls.LOST
-        elif self.final.event == ENDED:
-            # a dialog that ended was answered, even if its `answered` has not arrived; an `ended` carrying
-            # a failure code is a call torn down before answer (a CANCEL: 487)
-            self.disposition = "answered" if self.answered_at or not code or code < 300 else disposition_of(code)
-        else:
-            self.disposition = disposition_of(code) if not self.answered_at else "failed"
-
-    @property
-    def duration_seconds(self) -> int | None:
-        if self.answered_at is None or self.ended_at is None:
-            return None
-        return max(0, math.ceil((self.ended_at - self.answered_at).total_seconds()))
-
-    def write(self, call: Call) -> None:
-        call.status = self.status
-        call.ringing_at, call.answered_at, call.held_at = self.ringing_at, self.answered_at, self.held_at
-        call.ended_at, call.disposition = self.ended_at, self.disposition
-        call.duration_seconds = self.duration_seconds
-        call.sip_code, call.sip_reason, call.branch = self.sip_code, self.sip_reason, self.branch
-
-
-_FIRST = datetime.min.replace(tzinfo=UTC)
-
-
-def _order(e: CallEvent) -> tuple[datetime, int]:
-    # A rejection by the routing decision comes first whatever the clocks say (mpaas stamped it, Kamailio stamps
-    # the rest): the call never went anywhere, so an event Kamailio reports for it changes nothing.
-    if e.event == calls.REJECTED_EVENT:
-        return (_FIRST, -1)
-    return (e.occurred_at, RANK.get(e.event, 9))
-
-
-def _key(e: CallEvent) -> tuple[str, datetime]:
-    return (e.event, e.occurred_at)
-
-
 # ------------------------------------------------------------------------------------------ applying a batch
 
 
@@ -260,23 +166,26 @@ async def apply_events(session: AsyncSession, items: Sequence[CallEventIn], now:
     out = Outcome()
     if not items:
         return out
-    by_sip: dict[str, Call] = {}
+    by_sip: dict[str, Call | Record] = {}
     sip_ids = sorted({i.call_id for i in items})
     # FOR UPDATE (PostgreSQL; SQLite's write transaction is already exclusive): two batches about the same call
     # apply one after the other, the second seeing the first's events.
-    rows = await session.execute(select(Call).where(Call.sip_call_id.in_(sip_ids)).order_by(Call.id).with_for_update())
-    for call in rows.scalars():
-        by_sip[call.sip_call_id] = call
+    rows = await session.execute(_CALLS_BY_SIP, {"sip_ids": sip_ids})
+    for row in rows.all():
+        record = Record(*row)
+        by_sip[record.sip_call_id] = record
     await _adopt_unknown(session, [i for i in items if i.call_id not in by_sip], by_sip, now)
 
     call_ids = sorted({c.id for c in by_sip.values()})
-    stored: dict[str, dict[tuple[str, datetime], CallEvent]] = defaultdict(dict)
+    stored: dict[str, dict[tuple[str, datetime], Event]] = defaultdict(dict)
     if call_ids:
-        result = await session.execute(select(CallEvent).where(CallEvent.call_id.in_(call_ids)))
-        for e in result.scalars():
-            stored[e.call_id][_key(e)] = e
+        result = await session.execute(_EVENTS_OF, {"call_ids": call_ids})
+        for row in result.all():
+            e = Event(*row)
+            stored[e.call_id][key(e)] = e
 
-    new: dict[str, list[CallEvent]] = defaultdict(list)
+    new: dict[str, list[Event]] = defaultdict(list)
+    rows_in: list[dict[str, Any]] = []
     for item in items:
         target = by_sip.get(item.call_id)
         if target is None:
@@ -286,48 +195,98 @@ async def apply_events(session: AsyncSession, items: Sequence[CallEventIn], now:
             )
             continue
         out.accepted += 1
-        key = (item.event, item.timestamp)
-        if key in stored[target.id]:
+        event_key = (item.event, item.timestamp)
+        if event_key in stored[target.id]:
             out.duplicates += 1
             continue
-        event = CallEvent(
-            call_id=target.id,
-            event=item.event,
-            occurred_at=item.timestamp,
-            sip_code=item.code,
-            reason=item.reason,
-            branch=item.branch,
-            received_at=now,
-        )
-        stored[target.id][key] = event
+        event = Event(target.id, item.event, item.timestamp, item.code, item.reason, item.branch, now)
+        stored[target.id][event_key] = event  # written below, all in one INSERT
         new[target.id].append(event)
-        session.add(event)
+        rows_in.append(
+            {
+                "call_id": event.call_id,
+                "event": event.event,
+                "occurred_at": event.occurred_at,
+                "sip_code": event.sip_code,
+                "reason": event.reason,
+                "branch": event.branch,
+                "received_at": now,
+            }
+        )
+    if rows_in:
+        if session.new:
+            await session.flush()  # records made here (_adopt_unknown) first: the events' foreign key
+        await fastmany.executemany(session, _INSERT_EVENTS, rows_in)
 
     changed = {c.id: c for c in by_sip.values() if c.id in new}  # a record may be named by two Call-IDs
     hooks = await _hooks(session, {c.account_id for c in changed.values()})
+    # What the calls' hooks read, for all of them at once; no statement runs in the loop below in the usual batch,
+    # so the new events and records are flushed once, at the commit (the session's autoflush is for queries).
+    batch = await batch_reads.read(session, changed.values())
+    try:
+        for call in changed.values():
+            await settle(
+                session, call, stored[call.id].values(), new[call.id], now, hooks.get(call.account_id or "", [])
+            )
+    finally:
+        batch_reads.forget(session)
+    # The recomputed records in one UPDATE, then out of the session: the ORM's unit of work, row by row, was most
+    # of a batch's time (py-spy over bench/voice.py), and nothing after this reads them through the session.
+    await fastmany.executemany(
+        session,
+        _UPDATE_CALL,
+        [{"b_id": c.id, **{f"b_{k}": getattr(c, k) for k in _RECORD_FIELDS}} for c in changed.values()],
+    )
     for call in changed.values():
-        await settle(session, call, stored[call.id].values(), new[call.id], now, hooks.get(call.account_id or "", []))
+        if isinstance(call, Call):  # a record _adopt_unknown made or read
+            session.expunge(call)
+    if batch.new_usage:  # the usage rows of calls that ended answered (voice/usage.py), in one INSERT
+        await fastmany.executemany(session, batch_reads.INSERT_USAGE, batch.new_usage)
     return out
+
+
+# The batch's statements, built once (an IN of literal values was rebuilt and coerced value by value per batch).
+_EVENTS_TABLE = cast(Table, CallEvent.__table__)
+# Rows, not ORM objects (call_state.Event's fields, in its order).
+_EVENTS_OF = select(*(_EVENTS_TABLE.c[name] for name in Event.__dataclass_fields__)).where(
+    _EVENTS_TABLE.c.call_id.in_(bindparam("call_ids", expanding=True))
+)
+_INSERT_EVENTS = insert(_EVENTS_TABLE)
+# What settle() changes on a record (CallState.write, and updated_at).
+_RECORD_FIELDS = (*RECORD_FIELDS, "updated_at")
+_CALLS_TABLE = cast(Table, Call.__table__)
+# Rows, not ORM objects (call_state.Record's fields, in its order).
+_CALLS_BY_SIP = (
+    select(*(_CALLS_TABLE.c[name] for name in Record.__dataclass_fields__))
+    .where(_CALLS_TABLE.c.sip_call_id.in_(bindparam("sip_ids", expanding=True)))
+    .order_by(_CALLS_TABLE.c.id)
+    .with_for_update()
+)
+_UPDATE_CALL = (
+    update(_CALLS_TABLE)
+    .where(_CALLS_TABLE.c.id == bindparam("b_id"))
+    .values({k: bindparam(f"b_{k}") for k in _RECORD_FIELDS})
+)
 
 
 async def settle(
     session: AsyncSession,
-    call: Call,
-    events: Collection[CallEvent],
-    fresh_events: Sequence[CallEvent],
+    call: Call | Record,
+    events: Collection[Any],
+    fresh_events: Sequence[Any],
     now: datetime,
     hooks: Sequence[AccountWebhook],
 ) -> None:
-    """Recompute `call` from all of its `events` (stored and new), then queue the Call_* webhooks of the new ones
-    (`fresh_events`, already added to the session) and run the call hooks (billing, callbacks), in the caller's
-    transaction."""
+    """Recompute `call` from all of its `events` (stored and new: call_state.Event or CallEvent), then queue the
+    Call_* webhooks of the new ones (`fresh_events`, already stored or about to be) and run the call hooks
+    (billing, callbacks), in the caller's transaction. Each new event goes with the record as it left it
+    (call_state.RecordAt, built only if a webhook or a callback reads it)."""
     fresh = {id(e) for e in fresh_events}
-    state = _State()
-    snapshots: list[tuple[CallEvent, dict[str, Any]]] = []
-    for e in sorted(events, key=_order):
+    state = CallState()
+    snapshots: list[tuple[Any, Mapping[str, Any]]] = []
+    for e in sorted(events, key=order):
         if state.apply(e) and id(e) in fresh:
-            state.write(call)
-            snapshots.append((e, calls.present(call)))
+            snapshots.append((e, RecordAt(call, state.copy())))
     state.write(call)
     call.updated_at = now
     # One Call_Completed per end: not for a `failed` that a later event reopened (a branch failing over),
@@ -339,7 +298,7 @@ async def settle(
 
 
 async def _adopt_unknown(
-    session: AsyncSession, items: Sequence[CallEventIn], by_sip: dict[str, Call], now: datetime
+    session: AsyncSession, items: Sequence[CallEventIn], by_sip: dict[str, Call | Record], now: datetime
 ) -> None:
     """Events of a Call-ID with no record: the record named by CallRecordId (the route answer's id, when the
     Call-ID it was made for differs), or a new one of that id when it carries one; otherwise none (ignored)."""
@@ -376,16 +335,23 @@ async def _adopt_unknown(
 async def _hooks(session: AsyncSession, account_ids: set[str | None]) -> dict[str, list[AccountWebhook]]:
     out: dict[str, list[AccountWebhook]] = defaultdict(list)
     wanted = sorted(a for a in account_ids if a)
-    if wanted:
-        for hook in await webhook_repository.list_for_account(session, wanted):
+    if wanted:  # webhooks.repository.list_for_account's read, built once
+        for hook in (await session.execute(_HOOKS_OF, {"accounts": wanted})).scalars():
             out[hook.account_id].append(hook)
     return out
 
 
+_HOOKS_OF = (
+    select(AccountWebhook)
+    .where(AccountWebhook.account_id.in_(bindparam("accounts", expanding=True)))
+    .order_by(AccountWebhook.created_at, AccountWebhook.id)
+)
+
+
 async def notify(
     session: AsyncSession,
-    call: Call,
-    snapshots: Sequence[tuple[CallEvent, dict[str, Any]]],
+    call: Call | Record,
+    snapshots: Sequence[tuple[Any, Mapping[str, Any]]],
     now: datetime,
     hooks: Sequence[AccountWebhook] | None = None,
 ) -> None:
@@ -394,6 +360,8 @@ async def notify(
     assert call.account_id is not None
     if hooks is None:
         hooks = await webhook_repository.list_for_account(session, call.account_id)
+    if not hooks:
+        return  # an account without webhooks (emit would queue nothing)
     for event, record in snapshots:
         data = {**record, "Event": event.event, "Timestamp": iso(event.occurred_at)}
         key = f"{call.id}|{event.event}|{iso(event.occurred_at)}"

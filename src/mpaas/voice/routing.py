@@ -39,14 +39,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.billing import engine
 from mpaas.config import Settings
+from mpaas.core.db.database import Database
+from mpaas.core.db.group_commit import GroupCommit
 from mpaas.core.egress import EgressPolicy, parse_url
+from mpaas.core.jobs.queue import jobs_written
 from mpaas.core.phone import normalize_e164
 from mpaas.guardian import call_screening
 from mpaas.models.numbers import ACTIVE
 from mpaas.numbers.porting.service import PORTED
 from mpaas.numbers.schemas import VOICE_PRODUCT
 from mpaas.routes.schemas import SRV_MAX
-from mpaas.voice import admission, url_routing, voice_callbacks, workgroup_routing
+from mpaas.voice import admission, calls, url_routing, voice_callbacks, workgroup_routing
 from mpaas.voice import routing_repository as repository
 from mpaas.voice.calls import INBOUND, OUTBOUND, start_call
 from mpaas.voice.reject import Reject
@@ -307,6 +310,10 @@ def _source_address(raw: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Ad
     return address
 
 
+# Decision inputs not read yet (None is a number not found).
+_UNREAD: Any = object()
+
+
 @dataclass(slots=True)
 class Decision:
     direction: str
@@ -428,9 +435,13 @@ async def _outbound(
     body: RouteRequest,
     decision: Decision,
     now: datetime,
+    owner: Any = _UNREAD,
 ) -> None:
     caller = normalize_e164(body.from_ or "")
-    owner = await repository.decision_inputs(session, caller, engine.period_of(now), outbound=True) if caller else None
+    if owner is _UNREAD:
+        owner = (
+            await repository.decision_inputs(session, caller, engine.period_of(now), outbound=True) if caller else None
+        )
     if caller is None or owner is None or owner.id is None or owner.status != ACTIVE:
         raise Reject(403, "Caller ID Not Owned")
     source = _source_address(body.source_ip)
@@ -457,11 +468,20 @@ async def _outbound(
 
 
 async def decide(
-    session: AsyncSession, cache: RoutingCache, settings: Settings, body: RouteRequest, now: datetime
+    session: AsyncSession,
+    cache: RoutingCache,
+    settings: Settings,
+    body: RouteRequest,
+    now: datetime,
+    *,
+    inputs: Any = _UNREAD,
+    owner: Any = _UNREAD,
 ) -> dict[str, Any]:
-    """The answer to Kamailio for one INVITE, with the call record made in `session`'s transaction."""
+    """The answer to Kamailio for one INVITE, with the call record made in `session`'s transaction. `inputs`,
+    `owner`: the called number's and (outbound) the caller id's decision inputs when read already."""
     called = normalize_e164(body.to)
-    inputs = await repository.decision_inputs(session, called, engine.period_of(now)) if called else None
+    if inputs is _UNREAD:
+        inputs = await repository.decision_inputs(session, called, engine.period_of(now)) if called else None
     try:
         if inputs is not None and called is not None and inputs.inventory_status != PORTED:
             # A number of ours: an inbound call, to a number an account holds or to one nobody holds (404).
@@ -473,7 +493,7 @@ async def decide(
             await _inbound(session, cache, settings, called, inputs, body, decision, now)
         else:
             decision = Decision(OUTBOUND)
-            await _outbound(session, cache, settings, body, decision, now)
+            await _outbound(session, cache, settings, body, decision, now, owner)
     except Reject as reject:
         decision.reject = reject
     record = await start_call(
@@ -492,6 +512,10 @@ async def decide(
     )
     if decision.reject is not None and decision.account_id is not None:  # the route's CallbackVoiceUrl
         await voice_callbacks.queue_rejection(session, record, decision.account_id, decision.number_id, now)
+    return _answer(decision, record)
+
+
+def _answer(decision: Decision, record: str) -> dict[str, Any]:
     call: dict[str, Any] = {
         "CallRecordId": record,
         "AccountId": decision.account_id,
@@ -507,3 +531,100 @@ async def decide(
         if branch.pop(CUSTOMER_TRUNK, False) or decision.customer_trunk:
             branch["headers"] = {"extra": f"{CALL_ID_HEADER}: {record}\r\n"}
     return {"version": RTJSON_VERSION, "routing": decision.routing, "routes": decision.routes, "call": call}
+
+
+# --- the usual decision, apart from the write transaction --------------------------------------------------------
+
+
+async def decide_call(
+    db: Database,
+    records: GroupCommit[dict[str, Any]],
+    cache: RoutingCache,
+    settings: Settings,
+    body: RouteRequest,
+    now: datetime,
+) -> tuple[dict[str, Any], bool]:
+    """The answer to Kamailio for one INVITE, and whether the decision queued jobs (webhooks, callbacks).
+
+    The decision's inputs are read on the driver (routing_repository.decision_inputs_on_driver), outside any
+    write transaction. The usual call, one this read decides alone (a Trunk or Forward route compiled at its
+    current version, no Pause, call filter or workgroup that could act, an outbound caller id whose whitelist is
+    cached at its version and admits the source), is answered once its record is written through `records`
+    (calls.insert_records under group commit: concurrent decisions share one transaction, each answered after
+    it commits). Anything else (a rejection, a URL route, a check to run, a cache to fill) is decided by `decide`
+    in a write transaction of its own, with the inputs already read: the same rules as before, one code path for
+    each outcome."""
+    called = normalize_e164(body.to)
+    period = engine.period_of(now)
+    inputs = await repository.decision_inputs_on_driver(db, called, period) if called else None
+    owner: Any = _UNREAD
+    if inputs is not None and called is not None and inputs.inventory_status != PORTED:
+        decision = _usual_inbound(cache, settings, called, inputs)
+    else:
+        caller = normalize_e164(body.from_ or "")
+        owner = await repository.decision_inputs_on_driver(db, caller, period, outbound=True) if caller else None
+        decision = _usual_outbound(cache, settings, body, owner)
+    if decision is not None:
+        record = await records.submit(
+            calls.routed_record(
+                call_id=body.call_id,
+                account_id=decision.account_id,
+                number_id=decision.number_id,
+                direction=decision.direction,
+                from_number=body.from_ or "",
+                to_number=body.to,
+                now=now,
+                record_id=url_routing.record_id(body.call_id),
+                route_id=decision.route_id,
+            )
+        )
+        return _answer(decision, record), False
+    async with db.write() as session:
+        answer = await decide(session, cache, settings, body, now, inputs=inputs, owner=owner)
+    return answer, jobs_written(session)
+
+
+def _usual_inbound(cache: RoutingCache, settings: Settings, number: str, inputs: Any) -> Decision | None:
+    """The inbound decision when the read alone makes it (`_inbound`'s rules, in its order), else None."""
+    if (
+        inputs.id is None
+        or inputs.status != ACTIVE
+        or not inputs.voice_enabled
+        or (inputs.product_type or "").lower() != VOICE_PRODUCT.lower()
+        or inputs.voice_route_id is None
+        or inputs.route_type is None
+        or not inputs.route_enabled
+        or inputs.maybe_paused
+        or inputs.maybe_screened
+        or inputs.maybe_workgroup
+    ):
+        return None
+    kind = inputs.route_type.lower()
+    cached = cache.routes.get(inputs.voice_route_id)
+    if kind == "url" or cached is None or cached[0] != inputs.updated_at:
+        return None
+    decision = Decision(INBOUND, account_id=inputs.account_id, number_id=inputs.id, route_id=inputs.voice_route_id)
+    try:
+        if kind == "forward":
+            decision.routes = _forward_branches(settings, cached[1], number)
+        else:
+            decision.routes, decision.customer_trunk = _trunk_branches(cached[1], number), True
+    except Reject:
+        return None
+    return decision
+
+
+def _usual_outbound(cache: RoutingCache, settings: Settings, body: RouteRequest, owner: Any) -> Decision | None:
+    """The outbound decision when the read alone makes it (`_outbound`'s rules), else None."""
+    if owner is None or owner.id is None or owner.status != ACTIVE or owner.maybe_paused or owner.maybe_screened:
+        return None
+    cached = cache.whitelists.get(owner.account_id)
+    source = _source_address(body.source_ip)
+    if cached is None or cached[0] != (int(owner.routes_count), owner.routes_latest) or source is None:
+        return None
+    destination = normalize_e164(body.to)
+    if destination is None or not settings.sip_carrier_uri or not cached[1].admits(source):
+        return None
+    decision = Decision(OUTBOUND, account_id=owner.account_id, number_id=owner.id, route_id=owner.voice_route_id)
+    decision.routes = [{"uri": _carrier_uri(settings, destination), "fr_timer": TRUNK_FR_TIMER_MS}]
+    return decision

@@ -5,6 +5,7 @@ The statements are built once: a decision runs per INVITE and its budget is 5 ms
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from mpaas.core.db import keyreads
+from mpaas.core.db.database import Database
 from mpaas.models import (
     CallFilter,
     GuardianFeatures,
@@ -110,6 +113,21 @@ async def decision_inputs(session: AsyncSession, number: str, period: str, *, ou
     account's whitelist version."""
     statement = _OUTBOUND_INPUTS if outbound else _DECISION_INPUTS
     return (await session.execute(statement, {"number": number, "period": period})).one_or_none()
+
+
+# Rows of the driver-level reads below, by column name (as the session's rows are).
+_Inputs = namedtuple("_Inputs", list(_DECISION_INPUTS.selected_columns.keys()))  # type: ignore[misc]
+_OutboundInputs = namedtuple("_OutboundInputs", list(_OUTBOUND_INPUTS.selected_columns.keys()))  # type: ignore[misc]
+
+
+async def decision_inputs_on_driver(db: Database, number: str, period: str, *, outbound: bool = False) -> Any:
+    """`decision_inputs` read on the driver (core/db/keyreads.py: compiled once, no session, its own read
+    transaction): the usual decision's one read, before and outside its write transaction. Values come as the
+    driver gives them: on SQLite the flags are 0/1 and `updated_at`/`routes_latest` the stored text, which
+    serve as versions (equal while the row is unchanged) and are never read as times."""
+    statement, row_type = (_OUTBOUND_INPUTS, _OutboundInputs) if outbound else (_DECISION_INPUTS, _Inputs)
+    found = await keyreads.rows(db, statement, {"number": number, "period": period})
+    return row_type(*found[0]) if found else None
 
 
 async def route_attributes(session: AsyncSession, route_id: str) -> dict[str, Any] | None:

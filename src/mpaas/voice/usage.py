@@ -29,6 +29,8 @@ from mpaas.billing import repository as billing_repository
 from mpaas.models import Subscription
 from mpaas.models.calls import Call
 from mpaas.models.voice_usage import VoiceUsage
+from mpaas.voice import batch_reads
+from mpaas.voice.call_state import Record
 
 KIND = "Voice"
 BILLING_INCREMENT_SECONDS = 60
@@ -41,10 +43,19 @@ def minutes_of(seconds: int) -> int:
 
 async def after_events(session: AsyncSession, call: Any, snapshots: Sequence[Any], now: datetime) -> None:
     """A call's new events (a call that ended answered counts its minutes, once)."""
-    if not isinstance(call, Call) or call.duration_seconds is None or call.ended_at is None or not call.number_id:
+    if (
+        not isinstance(call, (Call, Record))
+        or call.duration_seconds is None
+        or call.ended_at is None
+        or not call.number_id
+    ):
         return  # not answered, not ended (yet), or nobody's number
     minutes = minutes_of(call.duration_seconds)
-    counted = await session.get(VoiceUsage, call.id)
+    batch = batch_reads.known(session)
+    if batch is not None and call.id in batch.usage_looked:
+        counted = batch.usage.get(call.id)
+    else:
+        counted = await session.get(VoiceUsage, call.id)
     if counted is not None:
         if counted.minutes == minutes and counted.seconds == call.duration_seconds:
             return  # the usual case of a repeated or late event: already counted
@@ -55,18 +66,23 @@ async def after_events(session: AsyncSession, call: Any, snapshots: Sequence[Any
             if sub is not None:
                 await enforcement.record_usage(session, sub, KIND, delta, now, period=counted.period)
         return
-    sub = await billing_repository.live_subscription_for_number(session, call.number_id)
+    if batch is not None and call.number_id in batch.subscription_looked and call.number_id not in batch.subscribed:
+        sub = None  # the batch found no live subscription for the number
+    else:
+        sub = await billing_repository.live_subscription_for_number(session, call.number_id)
     period = engine.period_of(call.ended_at)
-    session.add(
-        VoiceUsage(
-            call_id=call.id,
-            subscription_id=sub.id if sub is not None else None,
-            period=period,
-            seconds=call.duration_seconds,
-            minutes=minutes,
-            counted_at=now,
-        )
-    )
+    row = {
+        "call_id": call.id,
+        "subscription_id": sub.id if sub is not None else None,
+        "period": period,
+        "seconds": call.duration_seconds,
+        "minutes": minutes,
+        "counted_at": now,
+    }
+    if batch is not None:
+        batch.new_usage.append(row)  # the batch writes its calls' rows in one INSERT (voice/events.py)
+    else:
+        session.add(VoiceUsage(**row))
     if sub is not None:
         await enforcement.record_usage(session, sub, KIND, minutes, now, period=period)
 

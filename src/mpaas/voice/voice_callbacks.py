@@ -17,7 +17,7 @@ when the attempt runs (`resolve`): a route since disabled, deleted, moved to ano
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.core import ids
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.wire import iso
-from mpaas.voice import url_repository
+from mpaas.voice import batch_reads, url_repository
 from mpaas.webhooks.delivery import SECRETS, Destination, _secrets
 from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
 
@@ -52,7 +52,7 @@ def event_id(call_id: str, event: str, occurred_at: datetime) -> str:
     return f"{ids.EVENT}-{uuid.uuid5(EVENT_ID_NAMESPACE, key)}"
 
 
-def status_event(event_id_: str, event: Any, record: dict[str, Any]) -> dict[str, Any]:
+def status_event(event_id_: str, event: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     """The body sent to CallbackVoiceUrl: the call record as the event left it (as in the Call_* webhooks' Data),
     with the event, its time and the status it stands for."""
     return {
@@ -66,7 +66,7 @@ def status_event(event_id_: str, event: Any, record: dict[str, Any]) -> dict[str
 
 
 async def queue(
-    session: AsyncSession, call: Any, snapshots: Sequence[tuple[Any, dict[str, Any]]], now: datetime
+    session: AsyncSession, call: Any, snapshots: Sequence[tuple[Any, Mapping[str, Any]]], now: datetime
 ) -> int:
     """Queue one delivery per new event of `call` for the CallbackVoiceUrl of the route that routed it; returns how
     many."""
@@ -100,7 +100,12 @@ async def _route_of(session: AsyncSession, call: Any) -> tuple[str, dict[str, An
     """(route id, wire fields) of the route the decision recorded with `call`, if it is still the call's account's;
     for a record without one, its number's current route."""
     if call.route_id:
-        found = await url_repository.route(session, call.route_id, call.account_id)
+        batch = batch_reads.known(session)
+        key = (call.route_id, call.account_id)
+        if batch is not None and key in batch.routes:
+            found = batch.routes[key]
+        else:
+            found = await url_repository.route(session, call.route_id, call.account_id)
         return None if found is None else (call.route_id, found[1])
     if not call.number_id:
         return None

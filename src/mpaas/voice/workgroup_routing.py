@@ -38,7 +38,7 @@ from mpaas.core.phone import normalize_e164
 from mpaas.models import Schedule, Workgroup, WorkgroupMember
 from mpaas.models.numbers import ACTIVE
 from mpaas.schedules.schemas import DAYS, minutes
-from mpaas.voice import routing_repository
+from mpaas.voice import batch_reads, routing_repository
 from mpaas.voice.reject import Reject
 from mpaas.workgroups import repository
 from mpaas.workgroups.schemas import IVR, ROUND_ROBIN, USER, WORKGROUP
@@ -285,6 +285,10 @@ async def after_events(session: AsyncSession, call: Any, snapshots: Sequence[Any
     called = normalize_e164(call.to_number or "")
     if number is None or called is None:
         return
+    batch = batch_reads.known(session)
+    key = (call.account_id, called)
+    if batch is not None and key in batch.workgroup_looked and key not in batch.workgroup_numbers:
+        return  # the batch found no workgroup answering the number
     workgroup = await repository.answering(session, call.account_id, called)
     if workgroup is None:
         return

@@ -24,3 +24,12 @@ def test_upgrade_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     migrate.upgrade(url)
     migrate.upgrade(url)
+
+
+def test_history_has_one_head():
+    # Parallel branches are allowed while work is in flight, but what lands is joined by a merge revision, so
+    # `alembic downgrade -1` and the revision an operator reads from `alembic current` mean one thing.
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
+    assert len(heads) == 1, heads

@@ -24,6 +24,7 @@ from mpaas.messaging.receipt_sweep import ReceiptSweep
 from mpaas.numbers import jobs as number_jobs
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.usage.radius import RadiusListener
+from mpaas.ops import bind_states
 from mpaas.roles.platform import Platform
 from mpaas.roles.runtime import RoleParts, Startable
 from mpaas.voice import voice_callbacks
@@ -86,6 +87,7 @@ def gateway(platform: Platform) -> Gateway:
         batch_size=s.worker_batch_size,
         sweep=functools.partial(receipt_sweep, platform),
         sweep_seconds=s.receipt_sweep_seconds,
+        publish=bind_states.publisher(platform.db, platform.clock),
     )
 
 

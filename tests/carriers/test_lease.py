@@ -127,3 +127,45 @@ async def test_only_the_gateway_holding_the_binds_runs_the_receipt_sweep(tmp_pat
     finally:
         await first.stop()
         await second.stop()
+
+
+async def test_the_gateway_holding_the_binds_reports_them_and_clears_them_when_it_lets_go(tmp_path, platform):
+    """The holder publishes its connector's state when it takes the binds (ops/bind_states.py), so a process without
+    binds (the console of `mpaas api`) can show them; a standby publishes nothing; letting go clears the report."""
+    from mpaas.ops import bind_states
+
+    async def no_submits(jobs):
+        return []
+
+    def gateway() -> Gateway:
+        return Gateway(
+            platform.jobs,
+            FileLockLease(tmp_path / "db.gateway-lock"),
+            submit_kind="message.submit",
+            submit_side=lambda connector: (NullEvents(), no_submits),
+            build_connector=lambda: SandboxConnector(0.0, []),
+            poll_seconds=0.05,
+            publish=bind_states.publisher(platform.db, platform.clock),
+        )
+
+    async def reported() -> list[dict]:
+        async with platform.db.read() as session:
+            return await bind_states.published(session, platform.clock.now())
+
+    holder, standby = gateway(), gateway()
+    await holder.start()
+    await standby.start()
+    try:
+        [bind] = await reported()
+        assert bind["name"] == "sandbox" and bind["bound"] is True and not bind["stale"]
+        assert bind["holder"] == bind_states.this_process()
+        await holder.stop()  # cleared first; the standby takes the binds within a second or two, then reports them
+        deadline = asyncio.get_running_loop().time() + 5
+        while [b["name"] for b in await reported()] != ["sandbox"] and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        assert standby.holding and [b["name"] for b in await reported()] == ["sandbox"]
+        await standby.stop()
+        assert await reported() == []
+    finally:
+        await holder.stop()
+        await standby.stop()

@@ -43,6 +43,7 @@ if not (
 ):  # .ci/run installs them (apt-get install chromium chromium-driver)
     pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
 
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -328,8 +329,19 @@ def test_send_a_message_and_watch_it_reach_delivered(page, site):
     page.find_element(By.LINK_TEXT, "Messages").click()
     choose(page, "number", site.good_number)
     page.find_element(By.CSS_SELECTOR, "#message-filter button").click()
-    # the text condition retries while the submitted search replaces the first page (no stale element)
-    wait(page, EC.text_to_be_present_in_element((By.ID, "messages"), "Hello from the console"))
+
+    def searched(driver) -> bool:
+        # the submitted search replaces the first page: until it has, the old table may go from under the read
+        # (a stale element, or Chromium's "Node with given id does not belong to the document")
+        try:
+            return (
+                "number=" in driver.current_url
+                and "Hello from the console" in driver.find_element(By.ID, "messages").text
+            )
+        except WebDriverException:
+            return False
+
+    wait(page, searched)
     shot(page, "messages")
 
 
@@ -461,3 +473,40 @@ def test_usage_statements_subscribers_and_routes_pages(page, site):
     shot(page, "routes")
     page.find_element(By.LINK_TEXT, "Catalog").click()
     assert page.find_element(By.TAG_NAME, "h1").text == "Catalog and subscriptions"
+
+
+UNLABELLED = (
+    "return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+    ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id || e.name)"
+)
+
+
+def test_every_page_is_labelled_and_fits_360_px(page, site):
+    """Every form control of every page (an Account Admin's, who gets the most forms, and the operator's) has a
+    label, and no page is wider than a 360 px screen."""
+    page.set_window_size(360, 780)
+    sign_in(page, site, "subscriber", site.emails["admin"], PASSWORD)
+    number = site.good_number
+    paths = [
+        "/console/numbers",
+        f"/console/numbers/{number}",
+        f"/console/numbers/{number}/usage",
+        f"/console/messages?number={number}",
+        f"/console/calls?number={number}",
+        "/console/send",
+        "/console/routes",
+        "/console/webhooks",
+        "/console/subscribers",
+        "/console/catalog",
+        "/console/statements",
+    ]
+    for path in paths:
+        page.get(site.base + path)
+        assert page.find_element(By.TAG_NAME, "h1").text not in ("Not found", "Forbidden"), path
+        assert page.execute_script(UNLABELLED) == [], path
+        overflow = page.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    page.delete_all_cookies()
+    sign_in(page, site, "operator", "", OPERATOR)
+    assert page.execute_script(UNLABELLED) == []
+    assert page.execute_script("return document.documentElement.scrollWidth - window.innerWidth") <= 0

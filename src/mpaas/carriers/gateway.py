@@ -8,12 +8,17 @@ What the dead holder had sent but not yet recorded is sent again: the at-most-tw
 While it holds the binds the gateway also runs a periodic task through them, if it is given one (`sweep`: the
 receipt sweep, which asks the carriers with query_sm about messages whose receipts never came): only the
 holder runs it, so several gateways never sweep at once.
+
+And, given `publish`, it reports its carriers' states (Connector.state) when it takes the binds, at a lease check
+when they changed or REPORT_UNCHANGED_SECONDS passed, and an empty list when it lets them go: the console of a process without binds shows
+them from there (ops/bind_states.py). A report that fails is logged and never touches the binds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from mpaas.carriers.base import CarrierEvents, Connector
@@ -24,6 +29,7 @@ log = logging.getLogger("mpaas.gateway")
 
 LEASE_RETRY_SECONDS = 1.0
 LEASE_CHECK_SECONDS = 2.0
+REPORT_UNCHANGED_SECONDS = 6.0  # the binds' state is published at least this often while held (ops/bind_states)
 
 # What the gateway runs through the connector it has just built or been given: the events the connector
 # reports to, and the batch handler of the submit jobs, made together (the handler parks receipts with those
@@ -32,6 +38,8 @@ SubmitSide = Callable[[Connector], tuple[CarrierEvents, BatchHandler]]
 # A periodic task run through the connector while the lease is held: made once per holding, called every
 # `sweep_seconds`.
 Sweep = Callable[[Connector], Callable[[], Awaitable[object]]]
+# Where the holder reports its carriers' states (each a Connector.state() dict; none: it holds no binds).
+Publish = Callable[[list[dict]], Awaitable[None]]
 
 
 class Gateway:
@@ -52,6 +60,7 @@ class Gateway:
         batch_size: int = 100,
         sweep: Sweep | None = None,
         sweep_seconds: float = 30.0,
+        publish: Publish | None = None,
     ):
         self.jobs = jobs
         self.lease = lease
@@ -70,6 +79,8 @@ class Gateway:
         self.sweep = sweep
         self.sweep_seconds = sweep_seconds
         self._sweep_task: asyncio.Task | None = None
+        self.publish = publish
+        self._last_report: tuple[list[dict], float] | None = None  # (states, time.monotonic()) last published
 
     async def start(self) -> None:
         """Try the lease once now, so a process that can hold the binds has them up before it serves;
@@ -119,6 +130,7 @@ class Gateway:
         self._worker_task = asyncio.create_task(self._worker.run(), name="mpaas-gateway-submits")
         if self.sweep is not None:
             self._sweep_task = asyncio.create_task(self._sweep_loop(self.sweep(connector)), name="mpaas-gateway-sweep")
+        await self._report()
 
     async def _sweep_loop(self, tick: Callable[[], Awaitable[object]]) -> None:
         while not self._stopping.is_set():
@@ -137,9 +149,32 @@ class Gateway:
                 # Another gateway may hold the binds by now: stop submitting at once.
                 log.error("bind lease lost; unbinding and standing by")
                 return
+            await self._report()
+
+    async def _report(self) -> None:
+        """Publish the carriers' states if they changed, or unchanged every REPORT_UNCHANGED_SECONDS (so a reader
+        tells a live holder from a dead one's last report without a write every lease check of a quiet system)."""
+        if self.publish is None:
+            return
+        connector = self.connector if self.holding else None
+        states: list[dict] = []
+        if connector is not None:
+            state = connector.state()
+            states = state.get("carriers", [state])
+        now = time.monotonic()
+        last = self._last_report
+        if last is not None and last[0] == states and now - last[1] < REPORT_UNCHANGED_SECONDS:
+            return
+        try:
+            await self.publish(states)
+            self._last_report = (states, now)
+        except Exception:  # the report is for people; the binds carry on without it
+            log.warning("could not report the carrier binds' state", exc_info=True)
 
     async def _let_go(self) -> None:
-        self.holding = False
+        was_holding, self.holding = self.holding, False
+        if was_holding:
+            await self._report()  # an empty report: no process shows these binds as its own any more
         if self._sweep_task is not None:
             self._sweep_task.cancel()
             try:

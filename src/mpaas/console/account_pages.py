@@ -37,6 +37,9 @@ from mpaas.dependencies import platform_of
 from mpaas.distributors import service as distributors
 from mpaas.numbers.usage import service as usage
 from mpaas.numbers.usage.schemas import NumbersRequest
+from mpaas.subscribers import service as subscribers_service
+from mpaas.subscribers.schemas import ROLES as SUBSCRIBER_ROLES
+from mpaas.subscribers.schemas import CreateSubscriber
 from mpaas.webhooks import queries as webhook_queries
 from mpaas.webhooks import service as webhooks
 from mpaas.webhooks.schemas import EVENTS, CreateWebhook, UpdateWebhook
@@ -207,6 +210,12 @@ async def subscribers_list(request: Request) -> Response:
         return to_login(request)
     if not viewer.sees_account:
         return denied(request, viewer)
+    return await _subscribers_page(request, viewer)
+
+
+async def _subscribers_page(
+    request: Request, viewer: Viewer, *, form: dict | None = None, error: str | None = None, status: int = 200
+) -> Response:
     assert viewer.principal is not None
     try:
         page = int(q(request, "page") or 1)
@@ -215,7 +224,55 @@ async def subscribers_list(request: Request) -> Response:
     except (ApiError, ValueError) as exc:
         message = exc.message if isinstance(exc, ApiError) else "The page must be a number."
         return render(request, "error.html", viewer, status=400, title="Subscribers", message=message)
-    return render(request, "subscribers.html", viewer, total=total, subscribers=records, page=page)
+    return render(
+        request,
+        "subscribers.html",
+        viewer,
+        status=status,
+        total=total,
+        subscribers=records,
+        page=page,
+        roles=SUBSCRIBER_ROLES,
+        accounts=viewer.principal.account_ids,
+        form=form or {},
+        error=error,
+        notice=q(request, "notice"),
+    )
+
+
+@router.post("/subscribers/create")
+async def subscriber_create(request: Request) -> Response:
+    """An Account Admin or a distributor adds a person to the account (who then signs in with the email and
+    password, acting with the role), through the service POST /v1.0/subscribers/create calls."""
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.can_manage:
+        return denied(request, viewer, "Your role cannot add subscribers.")
+    form = await checked_form(request, viewer)
+    if form is None:
+        return csrf_failed(request, viewer)
+    platform = platform_of(request)
+    assert viewer.principal is not None
+    numbers = [n for n in form.get("phone_numbers", "").replace(",", " ").split() if n]
+    try:
+        body = CreateSubscriber.model_validate(
+            {
+                "Name": form.get("name", ""),
+                "Email": form.get("email", ""),
+                "PhoneNumbers": numbers,
+                "Role": form.get("role", ""),
+                "Password": form.get("password", ""),
+                "AccountId": form.get("account_id") or None,
+            }
+        )
+        async with platform.db.write() as session:
+            made = await subscribers_service.create(session, viewer.principal, body, platform.clock.now())
+            notice = f"Subscriber {made.email} added as {made.role}."
+    except (ApiError, ValidationError) as exc:
+        kept = {k: v for k, v in form.items() if k not in ("password", "csrf_token")}  # never echo the password
+        return await _subscribers_page(request, viewer, form=kept, error=_problem(exc), status=400)
+    return RedirectResponse(f"{PREFIX}/subscribers?notice={quote(notice)}", status_code=303)
 
 
 @router.get("/catalog")

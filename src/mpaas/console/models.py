@@ -17,7 +17,8 @@ class ConsoleSession(Base):
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # subscriber | distributor | operator
     subject_id: Mapped[str] = mapped_column(String(64))  # TSUID-, DID- or "operator"
-    # The distributor's credential generation at sign-in: a secret rotation or deactivation ends the session.
+    # At sign-in, the distributor's credential generation (a secret rotation or deactivation ends the session), or
+    # for a subscriber 31 bits of its password hash's digest (a changed password ends it: sessions.py).
     generation: Mapped[int] = mapped_column(Integer, default=0)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

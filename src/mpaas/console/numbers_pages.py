@@ -98,6 +98,7 @@ async def _numbers_page(
         status_filter=status_filter,
         available=available,
         routes=routes_list,
+        accounts=viewer.principal.account_ids,
         notice=notice,
         error=error,
     )
@@ -163,6 +164,8 @@ async def numbers_provision(request: Request) -> Response:
                 "MessageRouteId": form.get("message_route_id") or None,
                 "AreaCode": form.get("area_code") or None,
                 "ProductType": form.get("product_type") or "Sms+Data",
+                # a distributor with several accounts names the one (its default account otherwise, as in the API)
+                "AccountId": form.get("account_id") or None,
             }
         )
         async with platform.db.write() as session:

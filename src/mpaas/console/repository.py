@@ -1,12 +1,13 @@
 """SQL of the console: its session rows, and the few reads that have no API query (who signs in by email,
-the platform's distributors for the operator, recent deliveries of webhooks the API's scoping already found)."""
+the platform's distributors for the operator, recent deliveries of webhooks the API's scoping already found, who
+holds the carrier binds' advisory lock on PostgreSQL)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.console.models import ConsoleSession
@@ -87,3 +88,24 @@ async def daily_usage(session: AsyncSession, number: str, start: datetime, end: 
     for occurred, nbytes in result.all():
         days[occurred.day] = days.get(occurred.day, 0) + int(nbytes)
     return days
+
+
+async def advisory_lock_holder(session: AsyncSession, key: int) -> dict | None:
+    """The PostgreSQL session holding the advisory lock `key` (carriers/lease.py's bind lease) in this database,
+    or None. A bigint key is split over classid (high 32 bits) and objid (low 32 bits), objsubid 1. The session's
+    name and address are NULL when the database role may not see other roles' sessions."""
+    unsigned = key & 0xFFFFFFFFFFFFFFFF
+    result = await session.execute(
+        text(
+            "SELECT l.pid, a.application_name, a.client_addr::text, a.backend_start"
+            " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+            " AND l.classid::bigint = :hi AND l.objid::bigint = :lo"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ),
+        {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF},
+    )
+    row = result.first()
+    if row is None:
+        return None
+    return {"pid": row[0], "name": row[1] or "", "address": row[2] or "", "since": row[3]}

@@ -85,6 +85,13 @@ def hash_id(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_generation(password_hash: str | None) -> int:
+    """A subscriber session's generation: 31 bits of the SHA-256 of the stored password hash (a new password is a
+    new hash with a new salt), so a password changed through the API ends the console sessions signed in with the
+    old one, as a rotated AccountSecret ends a distributor's."""
+    return int.from_bytes(hashlib.sha256((password_hash or "").encode()).digest()[:4], "big") & 0x7FFFFFFF
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -139,6 +146,8 @@ async def sign_in(platform: Platform, kind: str, login: str, secret: str, addres
         if not good:
             raise await _fail(platform, budget_key, address)
         subject = found.id if kind == "subscriber" else dist.id  # type: ignore[union-attr]
+        if kind == "subscriber":
+            generation = password_generation(hashed)
     else:
         raise SignInError("Choose how to sign in: subscriber, distributor or operator.")
     raw = new_token()
@@ -205,8 +214,8 @@ async def viewer(platform: Platform, raw: str | None) -> Viewer | None:
                 "distributor", dist.name if dist else row.subject_id, "Distributor", row.csrf_token, principal
             )
         sub = await repository.subscriber(session, row.subject_id)
-        if sub is None:
-            return None
+        if sub is None or row.generation != password_generation(sub.password_hash):
+            return None  # removed, or its password changed since this session signed in
         account = await repository.account(session, sub.account_id)
         if account is None or not account.active:
             return None

@@ -3,6 +3,7 @@
 from mpaas.models.base import Base
 from mpaas.models.billing import BillingRun, Charge, ThresholdEvent, UsageCounter
 from mpaas.models.calls import Call, CallEvent
+from mpaas.models.carrier_binds import CarrierBindState
 from mpaas.models.catalog import (
     Feature,
     FeatureAssignment,
@@ -38,6 +39,7 @@ from mpaas.models.webhooks import AccountWebhook, WebhookAttempt
 from mpaas.models.workgroups import Schedule, Workgroup, WorkgroupMember
 
 __all__ = [
+    "CarrierBindState",
     "CallFilter",
     "GuardianAlert",
     "GuardianAlertGate",

@@ -11,8 +11,9 @@ For each database:
      database of `--pg-url`, dropped and created). With `--keep DIR` the SQLite file lives in DIR and the PostgreSQL
      database is kept; a later run with the same `--keep` reuses a database that already holds exactly
      `--numbers` inventory numbers, after migrating it (so a new migration's index is built once, there);
-  2. starts `mpaas serve` on it (bench/api.py's Server: no rate limit, no inventory seeding of its own), and mints
-     an endpoint-scoped token for the availability path (bench/api.py's Api);
+  2. starts `mpaas serve` on it (bench/api.py's Server: no rate limit, no inventory seeding of its own; on PostgreSQL
+     `mpaas api` unless `--pg-role serve`; `--src DIR` runs another source tree), and mints an endpoint-scoped
+     token for the availability path (bench/api.py's Api);
   3. runs `/usr/bin/wrk` (one thread, keep-alive) for `--rounds` rounds, each round: GET /healthz at c=32, the
      availability search at c=32, GET /healthz at c=1, the search at c=1, `--duration` seconds each after a 1 s
      warm-up of the same kind. The search body is {"NumberType": "mobile", "MessageType": "p2p",
@@ -43,8 +44,9 @@ import httpx2
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import Api, Server, create_credential, free_port, log
+from api import Api, Server, create_credential, free_port, log, proc_cpu_seconds
 from inventory import FORBIDDEN_PG_DATABASES, drop_pg_database, pg_database_name, recreate_pg_database
+from scale import descendants_of
 from seed_inventory import seed
 
 from mpaas.core.db import migrate
@@ -175,6 +177,33 @@ async def token_headers(server: Server) -> dict[str, str]:
 SEARCH_BODY: dict = {}
 
 
+class ApiServer(Server):
+    """`mpaas api` (the HTTP API alone, as a scaled-out deployment runs it; no jobs or carrier) on the same
+    database; what the availability search meets on PostgreSQL is the same with or without the other roles."""
+
+    label = "mpaas api"
+    workers = 1  # `--api-workers`: `mpaas api --workers N`, N processes on one SO_REUSEPORT port
+
+    def start(self) -> None:
+        with open(self.log_path, "wb") as log_file:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mpaas.cli", "api", "--host", "127.0.0.1", "--port", str(self.port)]
+                + ["--data-dir", str(self.data_dir), "--workers", str(self.workers)],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env,
+                start_new_session=True,
+            )
+
+    def cpu_seconds_by_process(self) -> dict[str, float]:
+        """Every process of the tree (the workers are children of the first), so CPU per request counts them all."""
+        if self.proc is None:
+            return {}
+        pids = [self.pid, *descendants_of(self.pid)]
+        return {f"api {pid}": cpu for pid in pids if (cpu := proc_cpu_seconds(pid)) is not None}
+
+
 def measure(server: Server, headers: dict[str, str], args: argparse.Namespace, work: Path) -> list[dict]:
     scripts = {
         "healthz": work / "healthz.lua",
@@ -228,10 +257,21 @@ async def run_one(kind: str, url: str, args: argparse.Namespace, work: Path) -> 
     figures = await asyncio.to_thread(prepare, kind, url, args.numbers, args.keep is not None, not args.no_progress)
     data_dir = Path(make_url(url).database).parent if kind == "sqlite" else work / f"{kind}-data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = Server(data_dir, free_port(), inventory=0, receipt_delay=0.05)
+    role = ApiServer if kind == "postgresql" and args.pg_role == "api" else Server
+    server = role(data_dir, free_port(), inventory=0, receipt_delay=0.05)
+    if isinstance(server, ApiServer):
+        server.workers = args.api_workers
     server.log_path = work / f"{kind}-serve.log"
     if kind == "postgresql":
         server.env["MPAAS_DATABASE_URL"] = url
+        if role is ApiServer and not server.env.get("MPAAS_SECRETS_KEY"):  # the production roles need one
+            from cryptography.fernet import Fernet
+
+            server.env["MPAAS_SECRETS_KEY"] = Fernet.generate_key().decode()
+    if args.src is not None:  # another source tree (e.g. an older commit's, for a before/after on one database)
+        server.env["PYTHONPATH"] = str(args.src.resolve())
+    workers = f" --workers {server.workers}" if isinstance(server, ApiServer) and server.workers > 1 else ""
+    figures["server"] = f"{server.label}{workers}{f' from {args.src}' if args.src else ''}"
     try:
         server.start()
         figures["startup_s"] = round(await server.wait_healthy(args.startup_timeout), 2)
@@ -261,6 +301,8 @@ def print_report(args: argparse.Namespace, result: dict) -> None:
     print(header)
     print("-" * len(header))
     for kind, figures in result["databases"].items():
+        if figures.get("server"):
+            print(f"{kind:11} {figures['server']}")
         for name, phase in figures.get("summary", {}).items():
             ratio = f"{phase['vs_healthz'] * 100:.1f}%" if "vs_healthz" in phase else ""
             print(
@@ -293,6 +335,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="Directory for the SQLite file; keeps it and the PostgreSQL database, and reuses both when they "
         "already hold --numbers numbers.",
+    )
+    p.add_argument(
+        "--pg-role",
+        choices=("api", "serve"),
+        default="api",
+        help="On PostgreSQL, run `mpaas api` (default) or `mpaas serve` (every role in one process).",
+    )
+    p.add_argument(
+        "--api-workers",
+        type=int,
+        default=1,
+        help="Processes of `mpaas api` on PostgreSQL (its --workers; default 1). Its CPU per request sums them all.",
+    )
+    p.add_argument(
+        "--src",
+        type=Path,
+        default=None,
+        help="Run the server from this source tree (PYTHONPATH), e.g. `git archive <commit> src` unpacked, for a "
+        "before/after on the same databases. The bench itself and the databases' migrations are this checkout's.",
     )
     p.add_argument("--hold", type=float, default=0.0, help="Seconds to pause before measuring (to attach py-spy).")
     p.add_argument("--startup-timeout", type=float, default=180.0)

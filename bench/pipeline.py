@@ -16,7 +16,8 @@ Layouts (`--layout`), both on SQLite:
 Filters (`--filters`, issue 19): the same run twice in one invocation, without and then with an AI Guardian
 message filter on every sending number (each held by a subscriber with Guardian messages on; ACTIVE, both
 directions, 50 custom keywords, every system category, BlockLinks), and `--inbound N` inbound messages to those
-numbers through the sandbox's inbound endpoint, so the filter screens both directions. Prints both end-to-end
+numbers (with `--carrier smpp` from the SMSC simulator as MO deliver_sm, through its control API; with the sandbox
+carrier through the sandbox's inbound endpoint), so the filter screens both directions. Prints both end-to-end
 rates, their ratio, and the filter decision's time per message (p50/p99, microseconds): guardian's `screen()` on
 the run's own database, batch by batch as the submit handler calls it, after the run.
 
@@ -105,6 +106,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--shapes", default="1,20", help="With --matrix: recipients per request, comma-separated.")
     p.add_argument("--pg-url", default=MATRIX_PG_URL, help="With --matrix, layout pg: a database this bench may drop.")
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="With --matrix, layout pg.")
+    p.add_argument(
+        "--src",
+        metavar="DIR",
+        help="Run the server processes from this source tree (its `mpaas` package first on PYTHONPATH), e.g. "
+        "`git archive <commit> src | tar -x -C /tmp/before` then `--src /tmp/before/src`: a before/after in one run "
+        "of the same bench (the SMSC simulator and the load stay this tree's).",
+    )
     p.add_argument("--profile", metavar="DIR", help="py-spy every server process while the messages run (raw stacks).")
     p.add_argument(
         "--filters",
@@ -145,10 +153,14 @@ def handsets(n: int) -> list[str]:
     return [f"+1801555{1000 + i % 9000:04d}" for i in range(n)]
 
 
-async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=None) -> None:
+async def run(
+    args, server: Server, receiver: Receiver, result: dict, cpu_probe=None, mo_url: str | None = None
+) -> None:
     """`server` is a deployment (api.Server or one of bench/scale.py's). With `cpu_probe` (CPU seconds by
     process, as Server.cpu_seconds_by_process), the cores each process used while accepting and end to end
-    go into the result too."""
+    go into the result too. `mo_url`: the SMSC simulator's control API; inbound messages (`--inbound`) then
+    come from the carrier as MO deliver_sm, as they do in production, instead of the sandbox endpoint (which
+    exists only while the sandbox carrier is active)."""
     server.start()
     await server.wait_healthy(120)
     await asyncio.sleep(1.0)  # let start-up settle before reading the idle footprint
@@ -203,7 +215,7 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
             queue.put_nowait((None, (handset[sent_in], senders[sent_in % len(senders)])))
             sent_in += 1
         await api.headers("/v1.0/message/outbound")
-        if inbound:
+        if inbound and not mo_url:
             await api.headers(INBOUND_PATH)
         errors = 0
 
@@ -211,7 +223,9 @@ async def run(args, server: Server, receiver: Receiver, result: dict, cpu_probe=
             nonlocal errors
             while not queue.empty():
                 source, to = queue.get_nowait()
-                if source is None:  # an inbound message, from a handset to one of the senders
+                if source is None and mo_url:  # an inbound message, from a handset through the carrier
+                    response = await client.post(mo_url, json={"from": to[0], "to": to[1], "body": BODY})
+                elif source is None:  # the same through the sandbox carrier's inbound endpoint
                     response = await api.post(INBOUND_PATH, {"From": to[0], "To": to[1], "Body": BODY})
                 else:
                     response = await api.post(
@@ -376,11 +390,10 @@ async def decision_times(
     screens a claimed batch; inbound: one message per call, as receive_inbound does). Cold: the first batch of
     each number compiles its filter; the figures are the warm ones, as the pipeline runs once its filters are
     cached (the cold ones are printed too)."""
-    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-
+    from mpaas.core.db.database import Database
     from mpaas.guardian import message_screening as screening
 
-    engine = create_async_engine(f"sqlite+aiosqlite:///{db_path}")
+    db = Database(f"sqlite+aiosqlite:///{db_path}")  # its sessions, as the pipeline's, know their Database
     screening.clear_cache()
     screening.timings.enabled = True
     screening.timings.per_message_us.clear()
@@ -397,7 +410,7 @@ async def decision_times(
     ]
     caught = 0
     try:
-        async with AsyncSession(engine) as session:
+        async with db.quick_read() as session:  # the submit handler's kind of session
             for batch in outbound[: len(senders)]:  # cold: compiles
                 await screening.screen(session, batch)
             cold = sorted(screening.timings.per_message_us)
@@ -411,7 +424,7 @@ async def decision_times(
             in_us = sorted(screening.timings.per_message_us)
     finally:
         screening.timings.enabled = False
-        await engine.dispose()
+        await db.dispose()
     # The check alone (no read): a compiled filter's rules over each message, as screen() runs them (every
     # number's filter is the same here, so one stands for all).
     filters = list(screening._cache.values())
@@ -499,9 +512,10 @@ def rounded(values: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 2) for k, v in values.items()}
 
 
-def start_smsc(port: int) -> subprocess.Popen:
+def start_smsc(port: int, control_port: int | None = None) -> subprocess.Popen:
+    control = ["--control-port", str(control_port)] if control_port else []
     return subprocess.Popen(
-        [sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port), "--receipt-delay", "0"],
+        [sys.executable, "-m", "mpaas.cli", "smsc-sim", "--port", str(port), "--receipt-delay", "0", *control],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -567,7 +581,7 @@ async def main(args, make_server=default_server, record_cpu: bool = False) -> di
         "concurrency": args.concurrency,
         "note": "load generator, server, SMSC simulator and receiver share this machine",
     }
-    smsc = None
+    smsc = mo_url = None
     with tempfile.TemporaryDirectory(prefix="mpaas-pipeline-") as tmp:
         if make_server is default_server and args.layout == "roles":
             from scale import SqliteRolesDeployment  # scale imports this module: import it late
@@ -581,18 +595,23 @@ async def main(args, make_server=default_server, record_cpu: bool = False) -> di
             result["inventory"] = args.inventory
         else:
             server = make_server(Path(tmp) / "data", free_port())
+        if getattr(args, "src", None):
+            server.env["PYTHONPATH"] = str(Path(args.src).resolve())
         receiver = Receiver()
         try:
             if args.carrier == "smpp":
                 port = free_port()
-                smsc = start_smsc(port)
+                control = free_port()
+                smsc = start_smsc(port, control)
+                mo_url = f"http://127.0.0.1:{control}/mo"
                 url = f"smpp://mpaas:secret@127.0.0.1:{port}?window={args.window}&throughput=0"
                 server.env["MPAAS_SMPP_URL"] = url
                 await wait_for_port(port, smsc)
                 result["baseline"] = "bare SMPP submit loop, submit to last receipt"
                 result["baseline_msgs_per_s"] = round(await smpp_baseline(url, min(args.messages, 5000)), 1)
             await receiver.start()
-            await run(args, server, receiver, result, cpu_probe=cpu_probe_of(server, smsc) if record_cpu else None)
+            probe = cpu_probe_of(server, smsc) if record_cpu else None
+            await run(args, server, receiver, result, cpu_probe=probe, mo_url=mo_url)
         finally:
             await asyncio.to_thread(server.stop)
             await receiver.stop()

@@ -5,11 +5,14 @@
     .venv/bin/python bench/send_path.py --role api       # `mpaas api` alone (no workers in the process)
     .venv/bin/python bench/send_path.py --rounds 3       # interleaved rounds: bare, mpaas, bare, mpaas ...
     .venv/bin/python bench/send_path.py --before-src /tmp/before/src   # and an older tree, in the same run
+    .venv/bin/python bench/send_path.py --role api --database-url postgresql+psycopg://postgres@127.0.0.1:5432/mpaas_send_bench
+                                                         # `mpaas api` on PostgreSQL (the database dropped and created)
 
 One run:
   1. starts a bare ASGI app (answers every request 200 with a short JSON body, reading the body first) on the same
      uvicorn as `mpaas serve` (uvicorn.run's defaults: uvloop and httptools when installed), and `mpaas serve` (or
-     `mpaas api`) on a fresh SQLite data dir, each on a free loopback port;
+     `mpaas api`) on a fresh SQLite data dir, each on a free loopback port; with `--database-url`, on that
+     PostgreSQL database instead (dropped and created; `--before-src`'s server gets one of its own, `_before`);
   2. creates an unlimited credential, a message route, `--numbers` sender numbers, and mints the send's token;
   3. runs wrk (`/usr/bin/wrk`, one thread, `--connections`, `--latency`) with a Lua script posting
      `POST /v1.0/message/outbound` with one recipient (the To number varies per request, the From alternates among
@@ -42,6 +45,8 @@ import httpx2
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import api
 from api import free_port, log, proc_cpu_seconds
+from cryptography.fernet import Fernet
+from inventory import pg_database_name, recreate_pg_database
 
 BARE_APP = """
 import uvicorn
@@ -229,6 +234,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--hold", type=float, default=0.0, help="Pause after setup, printing the pid (for py-spy).")
     p.add_argument("--keep", action="store_true", help="Keep the temporary directory.")
     p.add_argument(
+        "--database-url",
+        default=None,
+        help="A PostgreSQL database of the bench's own (dropped and created), instead of a fresh SQLite file.",
+    )
+    p.add_argument(
         "--before-src",
         type=Path,
         default=None,
@@ -247,6 +257,11 @@ async def start_mpaas(args: argparse.Namespace, work: Path, name: str, src: Path
     server = api.Server(data_dir, port, args.inventory, 0.05)
     if src is not None:
         server.env["PYTHONPATH"] = str(src)
+    if args.database_url:
+        url = args.database_url if name == "mpaas" else f"{args.database_url}_{name}"
+        await asyncio.to_thread(recreate_pg_database, url)
+        server.env["MPAAS_DATABASE_URL"] = url
+        server.env.setdefault("MPAAS_SECRETS_KEY", Fernet.generate_key().decode())  # the production roles need one
     server.start()
     try:
         await server.wait_healthy(180)
@@ -265,7 +280,8 @@ async def start_mpaas(args: argparse.Namespace, work: Path, name: str, src: Path
     script.write_text(
         LUA.format(senders=", ".join(f'"{s}"' for s in senders), token=token, prefix=api.OUTBOUND_TO_PREFIX)
     )
-    log(f"{name}: {server.label} pid {server.pid}{f' from {src}' if src else ''}, senders {senders}")
+    where = " on PostgreSQL" if args.database_url else ""
+    log(f"{name}: {server.label}{where} pid {server.pid}{f' from {src}' if src else ''}, senders {senders}")
     return server, script
 
 
@@ -286,7 +302,10 @@ async def main_async(args: argparse.Namespace, work: Path, result: dict) -> None
         if args.hold:
             log(f"holding {args.hold} s")
             await asyncio.sleep(args.hold)
-        result.update(role=server.label, connections=args.connections, duration_s=args.duration, rounds=[])
+        database = "PostgreSQL" if args.database_url else "SQLite"
+        result.update(
+            role=f"{server.label} on {database}", connections=args.connections, duration_s=args.duration, rounds=[]
+        )
         for _, target, lua in targets:
             if args.warmup > 0:
                 await asyncio.to_thread(run_wrk, target.base, lua, args.connections, args.warmup, lambda: None)
@@ -325,6 +344,8 @@ async def main_async(args: argparse.Namespace, work: Path, result: dict) -> None
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.database_url:
+        pg_database_name(args.database_url)  # refuses `test`, `postgres` and the templates
     work = Path(tempfile.mkdtemp(prefix="mpaas-send-bench-"))
     result: dict = {"load_before": os.getloadavg()}
     try:

@@ -8,6 +8,8 @@ goal >= 50% of the static rate with zero failed calls).
     .venv/bin/python bench/voice.py --rates 50,100 --seconds 5
     .venv/bin/python bench/voice.py --restart             # mpaas stopped and started again mid-run
     .venv/bin/python bench/voice.py --api-processes 2     # mpaas as `mpaas api --workers 2` (SO_REUSEPORT)
+    .venv/bin/python bench/voice.py --async-workers 8     # Kamailio's async workers (route queries), default 2 per SIP worker
+    .venv/bin/python bench/voice.py --events-process      # call events to a second mpaas process on the same database
     .venv/bin/python bench/voice.py --api-processes 2 --database-url postgresql+psycopg://postgres@127.0.0.1/mpaas_voice_bench
 
 One process runs mpaas (this app under uvicorn on loopback, SQLite in a fresh data dir, no job workers) and two
@@ -27,6 +29,10 @@ process, so the kernel spreads Kamailio's kept-open http_client connections, one
 events process, over them), each process timing its decisions into a file. On SQLite the processes share one
 writer (the file lock); `--database-url` runs them on PostgreSQL (the URL's database is dropped, created, and
 dropped at the end; never `test` or `postgres`).
+
+`--events-process`: Kamailio POSTs its call events to a second mpaas process (`mpaas api` on another port, the same
+database; KamailioParams.events_url) while route queries go to the first, so an event batch never holds the process
+that decides (on SQLite the two still share the one writer, the file lock). Its CPU is counted in `cpu ms`.
 
 `--restart`: one mpaas run at `--restart-rate` for `--seconds`; after a third of it uvicorn is stopped for
 `--down` seconds and started again on the same port. Calls that arrive meanwhile get 503 with Retry-After
@@ -63,6 +69,7 @@ from mpaas.config import Settings
 from mpaas.core.db import migrate
 from mpaas.models.calls import Call
 from mpaas.roles.platform import Platform
+from mpaas.voice.kamailio import ASYNC_WORKERS_PER_CHILD
 from mpaas.voice.supervisor import KamailioSupervisor
 
 SECRET = "bench-sip-secret"
@@ -480,6 +487,12 @@ async def main() -> None:
     ap.add_argument("--seconds", type=float, default=10, help="seconds of calls per rate")
     ap.add_argument("--numbers", type=int, default=20, help="voice numbers the calls go to, in turn")
     ap.add_argument("--children", type=int, default=None, help="Kamailio SIP workers (default: the setting)")
+    ap.add_argument(
+        "--async-workers",
+        type=int,
+        default=None,
+        help="Kamailio async workers (route queries; default: voice/kamailio.py ASYNC_WORKERS_PER_CHILD per SIP worker)",
+    )
     ap.add_argument("--configs", default="static,mpaas", help="which to run (comma separated)")
     ap.add_argument("--verbose", action="store_true", help="show Kamailio's log lines (503s, retries) on stderr")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (sipp's logs, kamailio.cfg) and say where")
@@ -496,6 +509,11 @@ async def main() -> None:
         "--database-url",
         default=None,
         help="a PostgreSQL URL (postgresql+asyncpg://...): its database is dropped, created and dropped again",
+    )
+    ap.add_argument(
+        "--events-process",
+        action="store_true",
+        help="call events to a second mpaas process (same database) instead of the one answering route queries",
     )
     ap.add_argument("--serve-api", type=int, default=None, help=argparse.SUPPRESS)  # the API processes' entry
     args = ap.parse_args()
@@ -543,6 +561,10 @@ async def bench(args, tmp: Path) -> None:
         api = Api(timer, free_port())
     await api.start()
     api_url = f"http://127.0.0.1:{api.port}"
+    events_api: ApiProcesses | None = None
+    if args.events_process:
+        events_api = ApiProcesses(settings, free_port(), 1, tmp / "events-times")
+        await events_api.start()
     trunk = free_udp_port()
     async with httpx2.AsyncClient(base_url=api_url, timeout=30) as client:
         numbers = await setup(
@@ -566,6 +588,10 @@ async def bench(args, tmp: Path) -> None:
     )
     static = KamailioSupervisor(static_settings, api_url=api_url, secret=SECRET)
     static.params = dataclasses.replace(static.params, static_target=f"127.0.0.1:{trunk}")
+    if args.async_workers:
+        routed.params = dataclasses.replace(routed.params, async_workers=args.async_workers)
+    if events_api is not None:
+        routed.params = dataclasses.replace(routed.params, events_url=f"http://127.0.0.1:{events_api.port}")
     runs: list[Run] = []
     made = 0
     try:
@@ -574,11 +600,12 @@ async def bench(args, tmp: Path) -> None:
             await supervisor.wait_ready()
         port = {name: int(s.params.listen.rsplit(":", 1)[1]) for name, s in (("static", static), ("mpaas", routed))}
         children = settings.sip_children
+        async_workers = routed.params.async_workers or ASYNC_WORKERS_PER_CHILD * children
         database = "PostgreSQL" if args.database_url else "SQLite"
         where = f"{args.api_processes} API process(es)" if args.api_processes else "in the bench's process"
         print(
-            f"Kamailio {children} SIP workers each; sipp UAC -> Kamailio -> sipp UAS; mpaas {where} on {database}, "
-            "events on"
+            f"Kamailio {children} SIP workers each, {async_workers} async workers (route queries); sipp UAC -> Kamailio -> sipp UAS; mpaas {where} on {database}, "
+            + ("events on, to a second mpaas process" if events_api else "events on")
         )
         if args.restart:
             made, runs = await restart_run(args, api, port["mpaas"], numbers_file, tmp)
@@ -590,10 +617,10 @@ async def bench(args, tmp: Path) -> None:
                     if not climbing[name]:
                         continue
                     calls = max(1, int(rate * args.seconds))
-                    cpu = api_cpu_seconds(api)
+                    cpu = api_cpu_seconds(api, events_api)
                     run = await sipp_uac(port[name], rate, calls, numbers_file, tmp, f"{name}-{rate}")
                     if name == "mpaas" and cpu is not None:
-                        used = api_cpu_seconds(api) - cpu
+                        used = api_cpu_seconds(api, events_api) - cpu
                         run.api_cpu_ms_per_call = round(used * 1000 / max(1, run.calls), 2)
                     runs.append(run)
                     print(_row(run), flush=True)
@@ -607,6 +634,8 @@ async def bench(args, tmp: Path) -> None:
         uas.terminate()
         await uas.wait()
         uas_log.close()
+        if events_api is not None:
+            await events_api.stop()
         await api.stop()
         if isinstance(api, Api):
             await lifespan.__aexit__(None, None, None)
@@ -616,12 +645,11 @@ async def bench(args, tmp: Path) -> None:
     report(args, runs, made, counts, api.samples() if isinstance(api, ApiProcesses) else timer.samples)
 
 
-def api_cpu_seconds(api) -> float | None:
+def api_cpu_seconds(api, events_api: ApiProcesses | None = None) -> float | None:
     """CPU of the process(es) serving mpaas so far: the API processes, or this process (mpaas in process; it also
-    runs the bench's own bookkeeping, which is small next to mpaas)."""
-    if isinstance(api, ApiProcesses):
-        return api.cpu_seconds()
-    return time.process_time()
+    runs the bench's own bookkeeping, which is small next to mpaas); and the events process, if any."""
+    used = api.cpu_seconds() if isinstance(api, ApiProcesses) else time.process_time()
+    return used + (events_api.cpu_seconds() if events_api is not None else 0.0)
 
 
 def recreate_pg_database(url: str) -> None:

@@ -21,12 +21,11 @@ from mpaas.console.numbers_pages import _number_or_none
 from mpaas.console.pages_common import (
     PREFIX,
     _problem,
-    checked_form,
     clean,
-    csrf_failed,
     current,
     denied,
     not_found,
+    posted_form,
     q,
     render,
     to_login,
@@ -244,14 +243,10 @@ async def _subscribers_page(
 async def subscriber_create(request: Request) -> Response:
     """An Account Admin or a distributor adds a person to the account (who then signs in with the email and
     password, acting with the role), through the service POST /v1.0/subscribers/create calls."""
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_manage:
-        return denied(request, viewer, "Your role cannot add subscribers.")
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_manage, "Your role cannot add subscribers.")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     assert viewer.principal is not None
     numbers = [n for n in form.get("phone_numbers", "").replace(",", " ").split() if n]
@@ -301,14 +296,10 @@ async def catalog_page(request: Request) -> Response:
 
 
 async def _webhook_change(request: Request, build) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_manage:
-        return denied(request, viewer, "Your role cannot change webhooks.")
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_manage, "Your role cannot change webhooks.")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     assert viewer.principal is not None
     try:

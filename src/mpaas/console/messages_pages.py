@@ -11,12 +11,11 @@ from pydantic import ValidationError
 from mpaas.console.pages_common import (
     PREFIX,
     _problem,
-    checked_form,
     clean,
-    csrf_failed,
     current,
     denied,
     not_found,
+    posted_form,
     q,
     render,
     to_login,
@@ -160,14 +159,10 @@ async def send_page(request: Request) -> Response:
 
 @router.post("/send")
 async def send(request: Request) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_send:
-        return denied(request, viewer, "Your role cannot send messages.")
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_send, "Your role cannot send messages.")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     assert viewer.principal is not None
     now = platform.clock.now()

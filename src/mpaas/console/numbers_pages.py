@@ -14,12 +14,11 @@ from mpaas.console.pages_common import (
     PREFIX,
     _bool,
     _problem,
-    checked_form,
     clean,
-    csrf_failed,
     current,
     denied,
     not_found,
+    posted_form,
     q,
     render,
     to_login,
@@ -116,14 +115,10 @@ async def numbers_page(request: Request) -> Response:
 
 @router.post("/numbers/search")
 async def numbers_search(request: Request) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_manage:
-        return denied(request, viewer)
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_manage)
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     try:
         body = AvailabilityRequest.model_validate(
@@ -144,14 +139,10 @@ async def numbers_search(request: Request) -> Response:
 
 @router.post("/numbers/provision")
 async def numbers_provision(request: Request) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_manage:
-        return denied(request, viewer)
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_manage)
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     assert viewer.principal is not None
     try:
@@ -209,14 +200,10 @@ async def number_page(request: Request, number: str, notice: str | None = None) 
 
 @router.post("/numbers/{number}/status")
 async def number_status(request: Request, number: str) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_manage:
-        return denied(request, viewer)
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_manage)
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     assert viewer.principal is not None
     policy = NumberPolicy.of(platform.settings)

@@ -19,11 +19,10 @@ from mpaas.console import repository as console_repository
 from mpaas.console.account_pages import _period
 from mpaas.console.pages_common import (
     PREFIX,
-    checked_form,
     clean,
-    csrf_failed,
     current,
     denied,
+    posted_form,
     q,
     render,
     to_login,
@@ -96,14 +95,10 @@ async def _ops_page(
 
 @router.post("/ops/jobs/redrive")
 async def ops_redrive(request: Request) -> Response:
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.is_operator:
-        return denied(request, viewer, "Only the platform operator may re-drive jobs.")
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.is_operator, "Only the platform operator may re-drive jobs.")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     job_ids = [int(v) for v in form.get("job_id", "").split(",") if v.strip().isdigit() and len(v.strip()) <= 18]
     async with platform.db.write() as session:
@@ -116,14 +111,10 @@ async def ops_redrive(request: Request) -> Response:
 async def ops_billing_run(request: Request) -> Response:
     """Start a period's billing run now, through the service POST /ops/v1/billing/runs calls (a period not yet
     started is refused with the API's message); the workers bill it, the page shows its progress."""
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.is_operator:
-        return denied(request, viewer, "Only the platform operator may start billing runs.")
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.is_operator, "Only the platform operator may start billing runs.")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     period = clean(form.get("period", "")) or billing_engine.period_of(platform.clock.now())
     try:

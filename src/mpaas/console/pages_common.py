@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 
@@ -87,6 +88,23 @@ async def checked_form(request: Request, viewer: Viewer) -> dict[str, str] | Non
     """The form, or None when its CSRF token is not the session's."""
     form = await form_of(request)
     return form if sessions.csrf_ok(viewer.csrf, form.get("csrf_token")) else None
+
+
+async def posted_form(
+    request: Request, may: Callable[[Viewer], bool], refusal: str = "You do not have access to this page."
+) -> tuple[Viewer, dict[str, str]] | Response:
+    """A console form's POST checked as every one is, in this order: signed in (else to the sign-in page), a role
+    `may` allow (else 403 with `refusal`), and a CSRF token that is the session's (else 403). The viewer and the
+    form, or the response that refuses it."""
+    viewer = await current(request)
+    if viewer is None:
+        return to_login(request)
+    if not may(viewer):
+        return denied(request, viewer, refusal)
+    form = await checked_form(request, viewer)
+    if form is None:
+        return csrf_failed(request, viewer)
+    return viewer, form
 
 
 def csrf_failed(request: Request, viewer: Viewer | None) -> HTMLResponse:

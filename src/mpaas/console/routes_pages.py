@@ -11,11 +11,10 @@ from pydantic import ValidationError
 from mpaas.console.pages_common import (
     PREFIX,
     _problem,
-    checked_form,
     clean,
-    csrf_failed,
     current,
     denied,
+    posted_form,
     q,
     render,
     to_login,
@@ -62,14 +61,10 @@ async def routes_page(request: Request) -> Response:
 async def _route_change(request: Request, route_id: str, build) -> Response:
     """An Account Admin's or a distributor's change of one route, through the service the API's update calls;
     a refusal (the API's message, naming the field) is shown on the routes page and changes nothing."""
-    viewer = await current(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_manage:
-        return denied(request, viewer, "Your role cannot change routes.")
-    form = await checked_form(request, viewer)
-    if form is None:
-        return csrf_failed(request, viewer)
+    checked = await posted_form(request, lambda v: v.can_manage, "Your role cannot change routes.")
+    if isinstance(checked, Response):
+        return checked
+    viewer, form = checked
     platform = platform_of(request)
     assert viewer.principal is not None
     try:

@@ -454,6 +454,14 @@ async def records(platform: Platform) -> dict[str, int]:
         return {status: int(n) for status, n in rows.all()}
 
 
+async def dispositions(platform: Platform) -> dict[str, int]:
+    """The records by disposition (answered, busy, failed, rejected...): how each call ended, beside `records`'
+    status, which says whether the record is complete."""
+    async with platform.db.read() as session:
+        rows = await session.execute(select(Call.disposition, func.count()).group_by(Call.disposition))
+        return {str(disposition): int(n) for disposition, n in rows.all()}
+
+
 async def wait_records(platform: Platform, expected: int, timeout: float = 60) -> dict[str, int]:
     """The records by status once `expected` are all completed (Kamailio's event batches come after the calls)."""
     deadline = time.monotonic() + timeout
@@ -628,6 +636,7 @@ async def bench(args, tmp: Path) -> None:
                         made += run.successful + run.failed + run.refused
                     climbing[name] = run.clean
         counts = await wait_records(platform, made)
+        ended = await dispositions(platform)
     finally:
         for supervisor in (static, routed):
             await supervisor.stop()
@@ -642,7 +651,7 @@ async def bench(args, tmp: Path) -> None:
         await platform.db.dispose()
         if args.database_url:
             drop_pg_database(args.database_url)
-    report(args, runs, made, counts, api.samples() if isinstance(api, ApiProcesses) else timer.samples)
+    report(args, runs, made, counts, ended, api.samples() if isinstance(api, ApiProcesses) else timer.samples)
 
 
 def api_cpu_seconds(api, events_api: ApiProcesses | None = None) -> float | None:
@@ -678,9 +687,11 @@ async def restart_run(args, api: Api, port: int, numbers_file: Path, tmp: Path) 
     return run.successful + run.failed + run.refused, [run]
 
 
-def report(args, runs: list[Run], made: int, counts: dict[str, int], samples: list[float]) -> None:
+def report(
+    args, runs: list[Run], made: int, counts: dict[str, int], ended: dict[str, int], samples: list[float]
+) -> None:
     total = sum(counts.values())
-    print(f"call records: {total} for {made} calls made through mpaas; by status {counts}")
+    print(f"call records: {total} for {made} calls made through mpaas; by status {counts}; by disposition {ended}")
     decision = percentiles(samples) if samples else {}
     print(f"routing decision (mpaas side, {len(samples)} decisions): {decision}")
     best = {}
@@ -692,6 +703,7 @@ def report(args, runs: list[Run], made: int, counts: dict[str, int], samples: li
         "seconds": args.seconds,
         "runs": [dataclasses.asdict(r) | {"calls_per_s": r.calls_per_s} for r in runs],
         "records": counts,
+        "dispositions": ended,
         "calls_made_through_mpaas": made,
         "one_record_per_call": total == made and counts.get("completed", 0) == made,
         "decision_ms": decision,

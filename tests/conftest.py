@@ -24,6 +24,7 @@ from mpaas.roles.platform import Platform
 from support.api import BASE_URL, OPERATOR_TOKEN, Api
 from support.database import claim_worker_database, configured_database_url, reset_database
 from support.seed import add_inventory, new_distributor
+from support.sip import reap_sipp
 
 
 def pytest_configure(config) -> None:
@@ -40,6 +41,13 @@ def _cheap_secret_hashing():
     hashing._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     hashing._hasher = saved
+
+
+@pytest.fixture(autouse=True)
+def _no_sipp_left_behind():
+    """Ends the sipp trunks a test started and did not wait for (a failed test's: support/sip.py reap_sipp)."""
+    yield
+    reap_sipp()
 
 
 @pytest.fixture(scope="session")

@@ -204,8 +204,24 @@ def sipp_uas(port: int, cwd: Path, scenario: str | None = None) -> subprocess.Po
             stdin=subprocess.DEVNULL,
             cwd=cwd,
         )
+    _STARTED.append(proc)
     _wait_bound_udp(port, proc)
     return proc
+
+
+# Customer trunks started by sipp_uas. A test that fails before waiting for its trunk leaves it running, and sipp's
+# own -timeout did not end one that never got its call (seen alive 45 minutes later, spinning a little CPU): the
+# autouse fixture in tests/conftest.py ends what is left after every test.
+_STARTED: list[subprocess.Popen] = []
+
+
+def reap_sipp() -> None:
+    """Kill every sipp_uas process still running, and forget them all."""
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def _wait_bound_udp(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> None:

@@ -84,6 +84,24 @@ async def test_advisory_lease_has_one_holder_and_dies_with_its_connection():
         await second.release()
 
 
+def _sandbox_gateway(platform, tmp_path, **options) -> Gateway:
+    """A gateway on the test's file lease with the sandbox connector and nothing to submit; `options` add what
+    the test watches (its sweep, its bind-state publisher)."""
+
+    async def no_submits(jobs):
+        return []
+
+    return Gateway(
+        platform.jobs,
+        FileLockLease(tmp_path / "db.gateway-lock"),
+        submit_kind="message.submit",
+        submit_side=lambda connector: (NullEvents(), no_submits),
+        build_connector=lambda: SandboxConnector(0.0, []),
+        poll_seconds=0.05,
+        **options,
+    )
+
+
 async def test_only_the_gateway_holding_the_binds_runs_the_receipt_sweep(tmp_path, platform):
     """Two gateways on one lease: the standby never sweeps; when the holder lets go, the standby takes the binds
     and the sweep with them (so several gateways never ask the carriers, or expire messages, at once)."""
@@ -96,19 +114,7 @@ async def test_only_the_gateway_holding_the_binds_runs_the_receipt_sweep(tmp_pat
 
             return tick
 
-        async def no_submits(jobs):
-            return []
-
-        return Gateway(
-            platform.jobs,
-            FileLockLease(tmp_path / "db.gateway-lock"),
-            submit_kind="message.submit",
-            submit_side=lambda connector: (NullEvents(), no_submits),
-            build_connector=lambda: SandboxConnector(0.0, []),
-            poll_seconds=0.05,
-            sweep=sweep,
-            sweep_seconds=0.05,
-        )
+        return _sandbox_gateway(platform, tmp_path, sweep=sweep, sweep_seconds=0.05)
 
     first, second = gateway("first"), gateway("second")
     await first.start()
@@ -134,19 +140,8 @@ async def test_the_gateway_holding_the_binds_reports_them_and_clears_them_when_i
     binds (the console of `mpaas api`) can show them; a standby publishes nothing; letting go clears the report."""
     from mpaas.ops import bind_states
 
-    async def no_submits(jobs):
-        return []
-
     def gateway() -> Gateway:
-        return Gateway(
-            platform.jobs,
-            FileLockLease(tmp_path / "db.gateway-lock"),
-            submit_kind="message.submit",
-            submit_side=lambda connector: (NullEvents(), no_submits),
-            build_connector=lambda: SandboxConnector(0.0, []),
-            poll_seconds=0.05,
-            publish=bind_states.publisher(platform.db, platform.clock),
-        )
+        return _sandbox_gateway(platform, tmp_path, publish=bind_states.publisher(platform.db, platform.clock))
 
     async def reported() -> list[dict]:
         async with platform.db.read() as session:

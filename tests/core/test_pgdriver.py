@@ -8,15 +8,12 @@ import pytest
 
 from mpaas.core.db import keyreads, pgdriver
 from mpaas.core.db.database import Database
-from support.database import configured_database_url
+from support.database import psycopg_url_or_skip
 
 
 @pytest.fixture
 async def db():
-    url = configured_database_url()
-    if url is None or not url.startswith("postgresql+psycopg"):
-        pytest.skip("PostgreSQL only (MPAAS_TEST_DATABASE_URL)")
-    database = Database(url)
+    database = Database(psycopg_url_or_skip())
     yield database
     await database.dispose()
 

@@ -11,15 +11,12 @@ from sqlalchemy import event, text
 
 from mpaas.core.db import database as database_module
 from mpaas.core.db.database import Database
-from support.database import configured_database_url
+from support.database import psycopg_url_or_skip
 
 
 @pytest.fixture
 async def db():
-    url = configured_database_url()
-    if url is None or not url.startswith("postgresql+psycopg"):
-        pytest.skip("PostgreSQL only (MPAAS_TEST_DATABASE_URL)")
-    database = Database(url, pool_size=1)
+    database = Database(psycopg_url_or_skip(), pool_size=1)
     yield database
     await database.dispose()
 
@@ -67,7 +64,7 @@ async def test_a_connection_used_a_moment_ago_is_not_pinged_an_idle_one_is(db):
 async def test_a_dead_idle_connection_is_replaced_before_use(db):
     _age_pooled_connections(db, database_module.PING_AFTER_IDLE_SECONDS)
     dead = await _backend_pid(db)
-    other = Database(configured_database_url() or "", pool_size=1)
+    other = Database(psycopg_url_or_skip(), pool_size=1)
     try:
         async with other.write() as session:
             await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dead})

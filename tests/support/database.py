@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import psycopg
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -34,6 +35,15 @@ def per_worker_name(name: str) -> str:
 def configured_database_url() -> str | None:
     """The PostgreSQL URL the tests use, or None for the SQLite default."""
     return os.environ.get(URL_VARIABLE) or None
+
+
+def psycopg_url_or_skip() -> str:
+    """The configured PostgreSQL URL (postgresql+psycopg), or skip: for tests of mechanisms that exist on
+    PostgreSQL only (the driver pool, the idle ping); they run in .ci/run's PostgreSQL pass."""
+    url = configured_database_url()
+    if url is None or not url.startswith("postgresql+psycopg"):
+        pytest.skip("PostgreSQL only (MPAAS_TEST_DATABASE_URL)")
+    return url
 
 
 def claim_worker_database() -> None:

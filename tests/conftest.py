@@ -50,6 +50,19 @@ def _no_sipp_left_behind():
     reap_sipp()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed SIP test's report carries what sipp saw: the tail of each `-trace_msg` log in its tmp_path. sipp's
+    screen says only that a call failed; the one CI failure it could not explain was a late 180 the log shows."""
+    outcome = yield
+    report = outcome.get_result()
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if report.when != "call" or not report.failed or not isinstance(tmp_path, Path):
+        return
+    for log in sorted(tmp_path.glob("*_messages.log"))[:6]:
+        report.sections.append((f"sipp {log.name} (last 4000 characters)", log.read_text(errors="replace")[-4000:]))
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """Run the real Alembic history once; each test copies the result."""

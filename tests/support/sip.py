@@ -5,9 +5,12 @@ wants to decide routes itself. Every address is loopback; every port one the OS 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -169,9 +172,17 @@ def running_kamailio(settings: Settings, api_url: str, events_url: str | None = 
         call(supervisor.wait_ready())
         yield supervisor
     finally:
-        call(supervisor.stop())
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
+        # stop() may take its drain (5 s, each kamcmd up to 10 s), SIGTERM's grace (10 s) and the log reader's 2 s:
+        # on a machine loaded well past its cores that passed 30 s once (test_sip_supervisor, under stress).
+        try:
+            call(supervisor.stop(), timeout=60)
+        finally:  # a stop that failed or timed out must not leave Kamailio holding its port for the next tests
+            proc = supervisor.process
+            if proc is not None and proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
 
 
 def sip_port(settings: Settings) -> int:

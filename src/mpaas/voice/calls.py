@@ -76,32 +76,34 @@ async def start_call(
     the voice route the decision routed the call by (its CallbackVoiceUrl gets the call's status)."""
     call_id = call_id[:SIP_CALL_ID_WIDTH]
     at = now or datetime.now(UTC)
-    call = Call(
-        id=record_id or new_id(CALL),
+    values = routed_record(
+        call_id=call_id,
         account_id=account_id,
         number_id=number_id,
-        route_id=route_id,
         direction=direction,
-        from_number=from_number[:NUMBER_WIDTH],
-        to_number=to_number[:NUMBER_WIDTH],
-        sip_call_id=call_id,
-        status=ROUTING,
-        created_at=at,
-        updated_at=at,
+        from_number=from_number,
+        to_number=to_number,
+        now=at,
+        record_id=record_id,
+        route_id=route_id,
     )
     if reject_code is not None:
-        call.status, call.ended_at, call.disposition = COMPLETED, at, "rejected"
-        call.sip_code, call.sip_reason = reject_code, clip(reject_reason)
+        values |= {
+            "status": COMPLETED,
+            "ended_at": at,
+            "disposition": "rejected",
+            "sip_code": reject_code,
+            "sip_reason": clip(reject_reason),
+        }
     # One statement on the routing decision's path (p99 <= 5 ms): the insert, which a record already made for
-    # this Call-ID (an INVITE asked about twice, or two decisions racing) turns into nothing. `call` itself
-    # stays out of the session: it only carries the values.
-    values = {c.key: getattr(call, c.key) for c in Call.__table__.columns}
+    # this Call-ID (an INVITE asked about twice, or two decisions racing) turns into nothing.
     made = await session.execute(_INSERT_CALL[session.get_bind().dialect.name == "postgresql"], values)
     if made.first() is None:
         existing = await _id_of(session, call_id)
         assert existing is not None  # the conflict was on this Call-ID
         return existing
     if reject_code is not None:
+        call = Call(**values)  # kept out of the session: it only carries the record to the Call_Completed event
         rejection = CallEvent(
             call_id=call.id,
             event=REJECTED_EVENT,
@@ -116,7 +118,7 @@ async def start_call(
             from mpaas.voice import events
 
             await events.notify(session, call, [(rejection, present(call))], at)
-    return call.id
+    return values["id"]
 
 
 # Built once, on the table (Core, not the ORM's bulk insert path), the values bound per call: building and
@@ -158,7 +160,7 @@ def routed_record(
     record_id: str | None = None,
     route_id: str | None = None,
 ) -> dict[str, Any]:
-    """The row of a routed call's new record (status routing), as start_call makes it, for `insert_records`."""
+    """The row of a call's new record (status routing): start_call's, and the routing decision's for `insert_records`."""
     return _NO_VALUES | {
         "id": record_id or new_id(CALL),
         "account_id": account_id,

@@ -64,6 +64,17 @@ _STATE_ALIASES = {
 }
 
 _FIELD = re.compile(r"(?i)\b(id|sub|dlvrd|submit date|submit_date|done date|done_date|stat|err|text)\s*:")
+# The standard layout exactly as written above (most SMSCs, and format_receipt): one match instead of the general
+# scan, which cost 11 us a receipt (a tenth of the connector's time on a receipt, py-spy of bench/pipeline.py).
+# Values without spaces or colons (a colon could make a key of a value's end); anything else (other spacing or
+# order, missing fields) falls through to the scan, which gives the same fields for this layout
+# (tests/carriers/test_dlr_parsing.py holds the two to that).
+_STANDARD = re.compile(
+    r"id:([^\s:]*) sub:([^\s:]*) dlvrd:([^\s:]*) submit date:([^\s:]*) done date:([^\s:]*) stat:([^\s:]*) "
+    r"err:([^\s:]*)(?: [Tt]ext:(.*))?",
+    re.DOTALL,
+)
+_STANDARD_KEYS = ("id", "sub", "dlvrd", "submit date", "done date", "stat", "err")
 
 
 def normalize_state(value: str | int | None) -> str:
@@ -136,7 +147,13 @@ class Receipt:
 
 def parse_text(text: str) -> dict[str, str]:
     """The key:value fields of a receipt text (keys lower-case, `submit date`/`done date` with a space)."""
-    fields: dict[str, str] = {}
+    standard = _STANDARD.fullmatch(text) if text else None
+    if standard is not None:
+        fields = dict(zip(_STANDARD_KEYS, standard.groups()[:7], strict=True))
+        if standard.group(8) is not None:
+            fields["text"] = standard.group(8)
+        return fields
+    fields = {}
     matches = list(_FIELD.finditer(text or ""))
     for i, m in enumerate(matches):
         key = m.group(1).lower().replace("_", " ")

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from mpaas.core.clock import FrozenClock
-from mpaas.core.jobs.queue import JobQueue, Worker, backoff_seconds, enqueue
+from mpaas.core.clock import FrozenClock, SystemClock
+from mpaas.core.jobs.queue import (
+    ClaimedJob,
+    JobQueue,
+    Worker,
+    backoff_seconds,
+    batched,
+    enqueue,
+    insert_jobs,
+    items_of,
+    retry_row,
+)
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
 
 
@@ -295,3 +305,86 @@ async def test_a_woken_worker_lingers_so_work_that_trickles_in_goes_in_one_batch
     await worker.stop()
     task.cancel()
     assert batches == [[first, second]]
+
+
+def test_batched_rows_carry_items_a_few_a_job_and_read_back_in_order(clock):
+    now = clock.now()
+    rows = batched("test.kind", "id", "ids", list("abcde"), now, 2, max_attempts=3, delay_seconds=5)
+    assert [row["payload"] for row in rows] == [{"ids": ["a", "b"]}, {"ids": ["c", "d"]}, {"id": "e"}]
+    assert [item for row in rows for item in items_of(row["payload"], "id", "ids")] == list("abcde")
+    assert {(row["status"], row["attempts"], row["max_attempts"]) for row in rows} == {(PENDING, 0, 3)}
+    assert rows[0]["run_at"] == now + timedelta(seconds=5)
+    [alone] = batched("test.kind", None, "events", [{"event_id": "E1"}], now, 2)
+    assert alone["payload"] == {"event_id": "E1"} and items_of(alone["payload"], None, "events") == [alone["payload"]]
+
+
+def test_an_item_split_off_a_batched_job_keeps_its_attempts_and_dies_after_the_last(clock):
+    now = clock.now()
+    midway = ClaimedJob(1, "test.kind", {"ids": ["a", "b"]}, RUNNING, 2, 3)
+    row = retry_row(midway, {"id": "a"}, "boom", now)
+    assert (row["status"], row["attempts"], row["last_error"]) == (PENDING, 2, "boom")
+    assert now + timedelta(seconds=1) <= row["run_at"] <= now + timedelta(seconds=2)  # backoff_seconds(2)
+    last = ClaimedJob(1, "test.kind", {"ids": ["a", "b"]}, RUNNING, 3, 3)
+    assert retry_row(last, {"id": "a"}, "boom", now)["status"] == DEAD
+
+
+async def test_a_worker_counts_a_batched_job_for_its_items_against_its_concurrency(queue):
+    """With concurrency 3 and jobs of two items each, one claim's batch fills the worker: it claims no more until
+    that batch is done."""
+    async with queue.db.write() as session:
+        await insert_jobs(session, batched("test.kind", "n", "ns", [1, 2, 3, 4, 5, 6], queue.clock.now(), 2))
+    release = asyncio.Event()
+    batches: list[int] = []
+
+    async def handler(jobs):
+        batches.append(len(jobs))
+        await release.wait()
+        async with queue.db.write() as session:
+            await queue.complete_many(session, jobs)
+        return []
+
+    worker = Worker(
+        queue,
+        {},
+        poll_seconds=0.05,
+        batch_size=2,
+        concurrency=3,
+        batch_handlers={"test.kind": handler},
+        weigh=lambda job: len(job.payload.get("ns", ())) or 1,
+    )
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.3)
+    assert batches == [2]  # two jobs, four items: over the three it may run, so it waits
+    release.set()
+    await asyncio.sleep(0.3)
+    await worker.stop()
+    task.cancel()
+    assert batches == [2, 1]
+
+
+async def test_a_worker_keeps_the_lease_of_a_batch_that_outlasts_it(platform):
+    """A batch that runs three leases long is not taken for a dead worker's: its lease is renewed while it runs, so
+    a claim meanwhile (another worker's) finds nothing, and it runs once."""
+    await platform.start()
+    queue = JobQueue(platform.db, SystemClock(), lease_seconds=0.3)
+    job_id = await _add(queue)
+    started, runs = asyncio.Event(), []
+
+    async def handler(jobs):
+        runs.append([job.id for job in jobs])
+        started.set()
+        await asyncio.sleep(1.0)
+        async with queue.db.write() as session:
+            await queue.complete_many(session, jobs)
+        return []
+
+    worker = Worker(queue, {}, poll_seconds=0.05, batch_handlers={"test.kind": handler})
+    task = asyncio.create_task(worker.run())
+    await asyncio.wait_for(started.wait(), 10)
+    await asyncio.sleep(0.6)  # twice the lease
+    assert await queue.claim(10) == []
+    await asyncio.sleep(0.6)
+    await worker.stop()
+    task.cancel()
+    assert runs == [[job_id]] and (await _job(queue, job_id)).status == DONE
+    await platform.close()

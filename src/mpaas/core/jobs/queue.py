@@ -24,6 +24,7 @@ from sqlalchemy import Text, and_, bindparam, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
+from mpaas.core.db import fastmany
 from mpaas.core.db.database import Database
 from mpaas.core.jobs.wakeups import PgWakeups
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
@@ -40,6 +41,16 @@ COMPLETE = (
     update(JOBS)
     .where(JOBS.c.id.in_(bindparam("b_ids", expanding=True)), JOBS.c.locked_by == bindparam("b_worker"))
     .values(status=DONE, lease_until=None, updated_at=bindparam("b_now"))
+)
+
+EXTEND = (
+    update(JOBS)
+    .where(
+        JOBS.c.id.in_(bindparam("b_ids", expanding=True)),
+        JOBS.c.status == RUNNING,
+        JOBS.c.locked_by == bindparam("b_worker"),
+    )
+    .values(lease_until=bindparam("b_lease"))
 )
 
 BACKOFF_BASE_SECONDS = 1.0
@@ -111,6 +122,75 @@ def enqueue(
     )
     session.add(job)
     return job
+
+
+# Core, not ORM: no unit-of-work bookkeeping, and fastmany's per-row path on SQLite (core/db/fastmany.py).
+INSERT_JOBS = JOBS.insert()
+
+
+async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
+    """Write job rows (by column name, every row the same columns) in the caller's transaction."""
+    if rows:
+        mark_jobs_written(session)
+        await fastmany.executemany(session, INSERT_JOBS, rows)
+
+
+def batched(
+    kind: str, one_key: str | None, many_key: str, items: list, now: datetime, per_job: int, **row: Any
+) -> list[dict]:
+    """Job rows (by column name) that carry `items` `per_job` at a time: a job of one item keeps the one-item
+    payload ({one_key: item}, or the item itself without a key), a job of several carries them as
+    {many_key: [...]}. One row, one claim and one
+    completion per batch, not per item: at the pipeline's rates the jobs table's rows (each inserted, claimed and
+    completed, every index updated each time) cost more than the messages' own. `row`: attempts, delay."""
+    delay = timedelta(seconds=row.get("delay_seconds", 0.0))
+    max_attempts = row.get("max_attempts", 8)
+    rows = []
+    for start in range(0, len(items), per_job):
+        chunk = items[start : start + per_job]
+        if len(chunk) > 1:
+            payload = {many_key: chunk}
+        else:
+            payload = chunk[0] if one_key is None else {one_key: chunk[0]}
+        rows.append(
+            {
+                "kind": kind,
+                "payload": payload,
+                "status": PENDING,
+                "run_at": now + delay,
+                "attempts": 0,
+                "max_attempts": max_attempts,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return rows
+
+
+def items_of(payload: dict[str, Any], one_key: str | None, many_key: str) -> list:
+    """The items a job carries (`batched`): its list of several, or its one."""
+    many = payload.get(many_key)
+    if many is not None:
+        return list(many)
+    return [payload if one_key is None else payload[one_key]]
+
+
+def retry_row(job: ClaimedJob, payload: dict[str, Any], error: str, now: datetime) -> dict:
+    """The row of a job of its own for one item of a batched `job` that failed while the others succeeded (the
+    batch is completed in the same transaction): it keeps the batch's attempts, so the item is retried with the
+    backoff and dies after the attempts JobQueue.fail would give it alone."""
+    dead = job.attempts >= job.max_attempts
+    return {
+        "kind": job.kind,
+        "payload": payload,
+        "status": DEAD if dead else PENDING,
+        "run_at": now if dead else now + timedelta(seconds=backoff_seconds(job.attempts)),
+        "attempts": job.attempts,
+        "max_attempts": job.max_attempts,
+        "last_error": error[:2000],
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -280,6 +360,21 @@ class JobQueue:
             .returning(c.id, c.kind, cast(c.payload, Text).label("payload"), c.attempts, c.max_attempts)
         )
 
+    async def extend_leases(self, job_ids: list[int]) -> None:
+        """Renew this process's leases on `job_ids`, still running: their handler is still at work (Worker keeps
+        the leases of what it runs, so a long batch is not taken for a dead worker's and run twice)."""
+        if job_ids:
+            now = self.clock.now()
+            async with self.db.write() as session:
+                await session.execute(
+                    EXTEND,
+                    {
+                        "b_ids": job_ids,
+                        "b_worker": self.worker_id,
+                        "b_lease": now + timedelta(seconds=self.lease_seconds),
+                    },
+                )
+
     async def release_running(self, kinds: frozenset[str]) -> int:
         """Make every running job of `kinds` claimable now, whoever holds its lease. Only for kinds that a
         single holder runs (carrier submits under the bind lease): a new holder takes over the dead one's
@@ -372,8 +467,11 @@ class Worker:
         kinds: frozenset[str] | None = None,
         exclude_kinds: frozenset[str] | None = None,
         linger_seconds: float = LINGER_SECONDS,
+        weigh: Callable[[ClaimedJob], int] | None = None,
     ):
         self.queue = queue
+        # What a claimed job counts for against `concurrency`: 1, or the items a batched job carries (`batched`).
+        self.weigh = weigh or (lambda job: 1)
         self.linger_seconds = linger_seconds
         self.kinds = kinds  # claim only these kinds (a gateway: carrier submits) ...
         self.exclude_kinds = exclude_kinds  # ... or every kind but these (a worker beside gateways)
@@ -382,12 +480,32 @@ class Worker:
         self.batch_handlers = batch_handlers or {}
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
-        self.concurrency = concurrency  # jobs in flight at most
+        self.concurrency = concurrency  # jobs (by weight) in flight at most; a claim may go over by its own weight
         self._stopping = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
         self._inflight_jobs = 0
+        self._held: set[int] = set()  # ids of the jobs in flight, whose leases _keep_leases renews
 
     async def run(self) -> None:
+        keeper = asyncio.create_task(self._keep_leases(), name="mpaas-worker-leases")
+        try:
+            await self._claim_and_run()
+        finally:
+            keeper.cancel()
+
+    async def _keep_leases(self) -> None:
+        """Renew the leases of the jobs in flight every third of the lease. A lease expires when its worker died
+        or stalled, not because a batch is long: a claim of a hundred callback jobs of twenty events each, to a
+        receiver that answers slowly through its eight connections, can outlast the lease, and an expired lease
+        would be claimed again and the events that already went sent twice."""
+        while not self._stopping.is_set():
+            await asyncio.sleep(self.queue.lease_seconds / 3)
+            try:
+                await self.queue.extend_leases(list(self._held))
+            except Exception:  # the next round tries again; a lease that lapses meanwhile costs a rerun, no loss
+                log.warning("renewing the leases of running jobs failed", exc_info=True)
+
+    async def _claim_and_run(self) -> None:
         while not self._stopping.is_set():
             free = self.concurrency - self._inflight_jobs
             if free <= 0:
@@ -405,20 +523,24 @@ class Worker:
                 if job.kind in self.batch_handlers:
                     by_kind.setdefault(job.kind, []).append(job)
                 else:
-                    self._spawn(self._run_one(job), 1)
+                    self._spawn(self._run_one(job), [job])
             for kind, batch in by_kind.items():
-                self._spawn(self._run_batch(kind, batch), len(batch))
+                self._spawn(self._run_batch(kind, batch), batch)
             if len(jobs) < wanted:
                 await self._sleep()
 
-    def _spawn(self, work, jobs: int) -> None:
-        self._inflight_jobs += jobs
+    def _spawn(self, work, jobs: list[ClaimedJob]) -> None:
+        weight = sum(self.weigh(job) for job in jobs)
+        self._inflight_jobs += weight
+        for job in jobs:
+            self._held.add(job.id)
         task = asyncio.create_task(work)
         self._inflight.add(task)
 
         def done(t: asyncio.Task) -> None:
             self._inflight.discard(t)
-            self._inflight_jobs -= jobs
+            self._inflight_jobs -= weight
+            self._held.difference_update(job.id for job in jobs)
 
         task.add_done_callback(done)
 

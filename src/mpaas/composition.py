@@ -88,6 +88,7 @@ def gateway(platform: Platform) -> Gateway:
         sweep=functools.partial(receipt_sweep, platform),
         sweep_seconds=s.receipt_sweep_seconds,
         publish=bind_states.publisher(platform.db, platform.clock),
+        weigh=messaging_jobs.submit_weight,
     )
 
 
@@ -102,6 +103,7 @@ def role_parts(platform: Platform) -> RoleParts:
         gateway_kinds=frozenset({messaging_jobs.SUBMIT_JOB}),
         gateway=functools.partial(gateway, platform),
         beside_worker=functools.partial(beside_worker, platform),
+        worker_weigh=webhook_jobs.deliver_weight,
     )
 
 

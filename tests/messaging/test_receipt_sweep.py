@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 from mpaas.models import Job, Message
+from mpaas.webhooks.jobs import events_of
 from support.api import make_message_route, provision
 from support.smpp import sim_smpp_settings
 
@@ -60,7 +61,10 @@ async def _callbacks(platform, message_id) -> list[tuple[str, str | None]]:
     async with platform.db.read() as session:
         jobs = (await session.execute(select(Job).where(Job.kind == "webhook.deliver"))).scalars().all()
     return [
-        (job.payload["status"], job.payload["error_code"]) for job in jobs if job.payload["message_id"] == message_id
+        (event["status"], event["error_code"])
+        for job in jobs
+        for event in events_of(job.payload)
+        if event["message_id"] == message_id
     ]
 
 

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 
 from mpaas.carriers.base import CarrierEvents, Connector
 from mpaas.carriers.lease import BindLease
-from mpaas.core.jobs.queue import BatchHandler, JobQueue, Worker
+from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, JobQueue, Worker
 
 log = logging.getLogger("mpaas.gateway")
 
@@ -61,6 +61,7 @@ class Gateway:
         sweep: Sweep | None = None,
         sweep_seconds: float = 30.0,
         publish: Publish | None = None,
+        weigh: Callable[[ClaimedJob], int] | None = None,
     ):
         self.jobs = jobs
         self.lease = lease
@@ -70,6 +71,7 @@ class Gateway:
         self.given_connector = connector
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
+        self.weigh = weigh  # what a submit job counts for against the worker's concurrency (its messages)
         self.connector: Connector | None = None  # while holding the lease
         self.holding = False
         self._stopping = asyncio.Event()
@@ -126,6 +128,7 @@ class Gateway:
             batch_size=self.batch_size,
             kinds=self.submit_kinds,
             batch_handlers={kind: submit for kind in self.submit_kinds},
+            weigh=self.weigh,
         )
         self._worker_task = asyncio.create_task(self._worker.run(), name="mpaas-gateway-submits")
         if self.sweep is not None:

@@ -19,11 +19,11 @@ from mpaas.carriers.base import SubmitResult
 from mpaas.carriers.receipts import DELIVERED, FAILED_STATES, FINAL_STATES
 from mpaas.core import ids
 from mpaas.core.db import fastmany
-from mpaas.core.jobs.queue import JOBS, mark_jobs_written
+from mpaas.core.jobs.queue import insert_jobs
 from mpaas.core.wire import iso
 from mpaas.models import EarlyReceipt, Message, MessagePart
 from mpaas.models.jobs import PENDING
-from mpaas.webhooks.jobs import DELIVER_JOB, DELIVER_MAX_ATTEMPTS
+from mpaas.webhooks.jobs import deliver_jobs
 
 # A part's receipt settles it in one of carriers/receipts.py's FINAL_STATES; the failed ones (every final state
 # but DELIVRD, SKIPPED too) are kept as the message's ErrorCode when the receipt brings none.
@@ -34,7 +34,6 @@ MESSAGES = cast(Table, Message.__table__)  # a declarative class's __table__ is 
 PARTS = cast(Table, MessagePart.__table__)
 
 # Built once: fastmany caches each statement's compiled form (and building one per batch costs too).
-INSERT_JOBS = JOBS.insert()
 INSERT_MESSAGES = MESSAGES.insert()
 INSERT_PARTS = PARTS.insert()
 SUBMITTED = (
@@ -81,7 +80,7 @@ RECEIPTED = (
 )
 
 # What the batch transactions read of a message: its status decides whether an event is due. The event's
-# other fields are read when the callback is delivered (status_job).
+# other fields are read when the callback is delivered (status_callback).
 STATUS_OF = select(MESSAGES.c.id, MESSAGES.c.status).where(MESSAGES.c.id.in_(bindparam("b_ids", expanding=True)))
 OPEN_STATUS_OF = STATUS_OF.where(MESSAGES.c.status.in_(OPEN_STATUSES))
 PARTS_OF = select(PARTS.c.message_id, PARTS.c.part_index, PARTS.c.parts_total, PARTS.c.state, PARTS.c.error_code).where(
@@ -134,31 +133,21 @@ def job_row(now: datetime, kind: str, payload: dict, *, delay_seconds: float = 0
     }
 
 
-def status_job(message, status: str, error_code: str | None, now: datetime) -> dict:
+def status_callback(message, status: str, error_code: str | None, now: datetime) -> dict:
     """The status callback of `message` (a row with its id): its event id, status, error and time. The rest
     of the payload (the message's own fields, which never change once it is accepted) is read when the
     callback is delivered (webhooks/delivery.py): building and storing the whole event here, inside the
     write transaction, was a fifth of a receipt batch's time, and every claim and completion of the job
-    rewrote it again."""
-    return job_row(
-        now,
-        DELIVER_JOB,
-        {
-            "target": "callback",
-            "message_id": message.id,
-            "event_id": ids.new_id(ids.EVENT),
-            "event_type": "message.status",
-            "status": status,
-            "error_code": error_code,
-            "at": iso(now),
-        },
-        max_attempts=DELIVER_MAX_ATTEMPTS,
-    )
-
-
-async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
-    mark_jobs_written(session)
-    await fastmany.executemany(session, INSERT_JOBS, rows)  # Core, not ORM: no unit-of-work bookkeeping
+    rewrote it again. A `webhook.deliver` job carries one or several of these (webhooks/jobs.py deliver_jobs)."""
+    return {
+        "target": "callback",
+        "message_id": message.id,
+        "event_id": ids.new_id(ids.EVENT),
+        "event_type": "message.status",
+        "status": status,
+        "error_code": error_code,
+        "at": iso(now),
+    }
 
 
 async def _status_rows(session: AsyncSession, message_ids: Iterable[str], *, open_only: bool = False) -> dict:
@@ -178,7 +167,9 @@ async def finish_messages(session: AsyncSession, outcomes: dict[str, tuple[str, 
         FINISHED,
         [{"b_id": mid, "b_status": outcomes[mid][0], "b_error": outcomes[mid][1], "b_now": now} for mid in rows],
     )
-    await insert_jobs(session, [status_job(row, *outcomes[mid], now) for mid, row in rows.items()])
+    await insert_jobs(
+        session, deliver_jobs([status_callback(row, *outcomes[mid], now) for mid, row in rows.items()], now)
+    )
 
 
 def _receipt_error(state: str, error_code: str | None) -> str | None:
@@ -310,7 +301,7 @@ async def record_submits(
         state = (r.state or "UNKNOWN").upper()
         if key not in final and state in FINAL_STATES:
             final[key] = (state, _receipt_error(state, r.error_code))
-    message_updates, settled_updates, parts, jobs, settled_jobs = [], [], [], [], []
+    message_updates, settled_updates, parts, jobs, events, settled_events = [], [], [], [], [], []
     settled_keys: set[tuple[str, str]] = set()
     for mid, result in found.items():
         row = rows[mid]
@@ -340,7 +331,7 @@ async def record_submits(
                     "b_expires_at": expires_at,
                 }
             )
-            settled_jobs.append(status_job(row, outcome[0], outcome[1], now))
+            settled_events.append(status_callback(row, outcome[0], outcome[1], now))
         else:
             message_updates.append(
                 {
@@ -353,7 +344,7 @@ async def record_submits(
                 }
             )
         if opened:  # a receipt may already have settled it
-            jobs.append(status_job(row, "Sent", None, now))
+            events.append(status_callback(row, "Sent", None, now))
         for index, (key, part_id) in enumerate(zip(part_of, part_ids, strict=True)):
             part_state, part_error = final[key] if settles else (None, None)
             parts.append(
@@ -380,7 +371,8 @@ async def record_submits(
     await fastmany.executemany(session, SUBMITTED, message_updates)
     await fastmany.executemany(session, SUBMITTED_SETTLED, settled_updates)
     await fastmany.executemany(session, INSERT_PARTS, parts)
-    await insert_jobs(session, jobs + settled_jobs)  # each message's Sent before its final status
+    # Each message's Sent before its final status.
+    await insert_jobs(session, jobs + deliver_jobs(events + settled_events, now))
     rest = [r for r in arrived if (r.carrier, r.carrier_message_id) not in settled_keys]
     if rest:
         await apply_receipts(session, rest, now)

@@ -1,7 +1,8 @@
 """The message pipeline's durable jobs, their kinds and their handlers:
 
-- `message.submit`, one per message accepted (messaging/service.py): hand it to the carrier. Only the gateway
-  role runs it, through the connector it binds (carriers/gateway.py);
+- `message.submit`, written with the messages a send accepts (messaging/service.py), up to MESSAGES_PER_SUBMIT
+  of them a job: hand them to the carrier. Only the gateway role runs it, through the connector it binds
+  (carriers/gateway.py);
 - `carrier.receipt`: a receipt the carrier announced at submit time (the sandbox), applied when it falls due.
 
 Both keep the queue's default attempt limit (core/jobs/queue.py, 8): a carrier that throttles or is down is
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mpaas.carriers.base import (
@@ -26,7 +28,7 @@ from mpaas.carriers.base import (
 )
 from mpaas.core.clock import Clock
 from mpaas.core.db.database import Database
-from mpaas.core.jobs.queue import ClaimedJob, JobQueue, RetryLater
+from mpaas.core.jobs.queue import ClaimedJob, JobQueue, RetryLater, batched, items_of
 from mpaas.guardian import message_screening
 from mpaas.messaging import bulk, repository
 
@@ -34,6 +36,10 @@ if TYPE_CHECKING:  # for typing only: pipeline.py imports messaging/service.py, 
     from mpaas.messaging.pipeline import Key, Parked, PipelineEvents
 
 SUBMIT_JOB = "message.submit"
+# A submit job carries the messages of one write, this many at most: {"message_ids": [...]}, or {"message_id": id}
+# for one (core/jobs/queue.py batched). A job whose messages all went is completed; one with a message to retry is
+# retried whole, and its messages recorded meanwhile are not submitted again (repository.submittable).
+MESSAGES_PER_SUBMIT = 20
 RECEIPT_JOB = "carrier.receipt"
 # A carrier that is down is waited for, not given up on: the submit is re-tried at this pace, uncounted.
 UNAVAILABLE_RETRY_SECONDS = 5.0
@@ -41,6 +47,30 @@ UNAVAILABLE_RETRY_SECONDS = 5.0
 Failures = list[tuple[ClaimedJob, Exception]]
 # Loop turns a submit batch gives receipts that are on their way before it records its submits (SubmitBatch).
 RECEIPT_TURNS = 2
+
+
+def submit_jobs(message_ids: list[str], now: datetime) -> list[dict]:
+    """The submit jobs (rows by column name) of messages accepted in one write."""
+    return batched(SUBMIT_JOB, "message_id", "message_ids", message_ids, now, MESSAGES_PER_SUBMIT)
+
+
+def submitted_ids(payload: dict[str, Any]) -> list[str]:
+    return items_of(payload, "message_id", "message_ids")
+
+
+def submit_weight(job: ClaimedJob) -> int:
+    """A submit job counts for its messages against the gateway's concurrency (core/jobs/queue.py Worker)."""
+    return len(job.payload.get("message_ids") or ()) or 1
+
+
+def _job_failure(failed: list[Exception]) -> Exception:
+    """How a job whose messages met these failures is retried: an error of our own counts an attempt, with the
+    queue's backoff; otherwise (the carrier throttles or is down) it is waited for, uncounted, as long as the
+    shortest of their waits."""
+    counted = [exc for exc in failed if not isinstance(exc, RetryLater)]
+    if counted:
+        return counted[0]
+    return min((exc for exc in failed if isinstance(exc, RetryLater)), key=lambda exc: exc.delay_seconds)
 
 
 class SubmitBatch:
@@ -98,32 +128,39 @@ class SubmitBatch:
         return result
 
     async def _submit_batch(self, jobs: list[ClaimedJob], expected: list[Key]) -> Failures:
-        message_of = {job.id: job.payload["message_id"] for job in jobs}
+        ids_of = {job.id: submitted_ids(job.payload) for job in jobs}
         async with self.db.quick_read() as session:
-            loaded = await repository.submittable(session, list(message_of.values()))
+            loaded = await repository.submittable(session, [mid for ids in ids_of.values() for mid in ids])
             # AI Guardian message filters, before the carrier: a blocked message is never submitted.
             caught = await message_screening.screen_outbound(session, loaded)
-        sendable = [job for job in jobs if message_of[job.id] in loaded and message_of[job.id] not in caught.blocked]
-        outcomes = await asyncio.gather(*(self._submit_one(loaded[message_of[job.id]], expected) for job in sendable))
-        outcome_of = {job.id: outcome for job, outcome in zip(sendable, outcomes, strict=True)}
+        # Each message once, though two jobs name it (a message a Guardian alert queued again): submitted once.
+        sendable = list(
+            dict.fromkeys(mid for ids in ids_of.values() for mid in ids if mid in loaded and mid not in caught.blocked)
+        )
+        outcomes = await asyncio.gather(*(self._submit_one(loaded[mid], expected) for mid in sendable))
+        outcome_of = dict(zip(sendable, outcomes, strict=True))
         failures: Failures = []
         accepted: dict[str, SubmitResult] = {}
         rejected: dict[str, tuple[str, str | None]] = {}
         receipt_delays: set[float] = set()
         for job in jobs:
-            outcome = outcome_of.get(job.id)
-            if isinstance(outcome, CarrierThrottled):
-                failures.append((job, RetryLater(outcome.retry_after_seconds, "carrier throttled")))
-            elif isinstance(outcome, CarrierUnavailable):
-                failures.append((job, RetryLater(UNAVAILABLE_RETRY_SECONDS, f"carrier unavailable: {outcome}")))
-            elif isinstance(outcome, CarrierRejected):
-                rejected[message_of[job.id]] = ("Failed", outcome.code)
-            elif isinstance(outcome, Exception):
-                failures.append((job, outcome))
-            elif outcome is not None:  # None: gone, or submitted by an earlier run
-                accepted[message_of[job.id]] = outcome
-                if outcome.receipt_state is not None:
-                    receipt_delays.add(outcome.receipt_delay_seconds or 0.0)
+            failed: list[Exception] = []
+            for mid in ids_of[job.id]:
+                outcome = outcome_of.get(mid)
+                if isinstance(outcome, CarrierThrottled):
+                    failed.append(RetryLater(outcome.retry_after_seconds, "carrier throttled"))
+                elif isinstance(outcome, CarrierUnavailable):
+                    failed.append(RetryLater(UNAVAILABLE_RETRY_SECONDS, f"carrier unavailable: {outcome}"))
+                elif isinstance(outcome, CarrierRejected):
+                    rejected[mid] = ("Failed", outcome.code)
+                elif isinstance(outcome, Exception):
+                    failed.append(outcome)
+                elif outcome is not None:  # None: gone, or submitted by an earlier run
+                    accepted[mid] = outcome
+                    if outcome.receipt_state is not None:
+                        receipt_delays.add(outcome.receipt_delay_seconds or 0.0)
+            if failed:
+                failures.append((job, _job_failure(failed)))
         rejected.update(caught.blocked)
         failed_ids = {job.id for job, _ in failures}
         # A carrier that answers in milliseconds sends a part's receipt right behind its response, and the

@@ -30,7 +30,7 @@ from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso_local, money
 from mpaas.guardian import message_screening
 from mpaas.messaging import bulk, media, repository
-from mpaas.messaging.jobs import SUBMIT_JOB
+from mpaas.messaging.jobs import submit_jobs
 from mpaas.messaging.schemas import InboundRequest, OutboundRequest
 from mpaas.models import Message
 from mpaas.webhooks import events
@@ -126,7 +126,6 @@ class PreparedSend:
 
     number: Any  # the sending PhoneNumber as read, or its attributes a send reads (repository.sending_number)
     rows: list[dict]  # message rows by column name
-    jobs: list[dict]  # their submit jobs
     media: media.SendMedia  # the send's media, stored once for every recipient
     now: datetime  # the request's time: its rows', and its billing period's
 
@@ -178,7 +177,7 @@ async def _prepare(
         check_media_carriers(destinations, sent_media, policy)  # as sent: an error names the To index given
     segment_plan = segments.plan(body.body)
     parts = 1 if kind == "mms" else segment_plan.count
-    rows, submit_jobs = [], []
+    rows = []
     batch_id = None
     for dest in recipients:
         message_id = ids.new_id(ids.MESSAGE)
@@ -209,8 +208,7 @@ async def _prepare(
                 updated_at=now,
             )
         )
-        submit_jobs.append(bulk.job_row(now, SUBMIT_JOB, {"message_id": message_id}))
-    return PreparedSend(number, rows, submit_jobs, sent_media, now)
+    return PreparedSend(number, rows, sent_media, now)
 
 
 async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: datetime) -> Sent:
@@ -220,7 +218,7 @@ async def store_outbound(session: AsyncSession, prepared: PreparedSend, now: dat
     await check_can_send(session, prepared.number, now, messages=len(prepared.rows))
     await media.store(session, prepared.media)
     await fastmany.executemany(session, bulk.INSERT_MESSAGES, prepared.rows)
-    await bulk.insert_jobs(session, prepared.jobs)
+    await bulk.insert_jobs(session, submit_jobs([row["id"] for row in prepared.rows], now))
     return Sent([SimpleNamespace(**row) for row in prepared.rows], prepared.media.answer)
 
 
@@ -232,10 +230,9 @@ async def store_outbound_batch(session: AsyncSession, sends: Sequence[PreparedSe
     others check_can_send has nothing to check or count), each in a SAVEPOINT, so a paused number's refusal
     (or any failure of its check) leaves its send out and the others in, and a later send of the batch sees the
     usage an earlier one counted, as consecutive transactions would. Then one INSERT of every accepted send's
-    messages and one of their submit jobs."""
+    messages and one of their submit jobs (messaging/jobs.py submit_jobs: a few messages a job, not one)."""
     results: list[Sent | Exception] = []
     rows: list[dict] = []
-    jobs: list[dict] = []
     subscribed = await repository.subscribed_numbers(session, list({send.number.id for send in sends}))
     for send in sends:
         if send.number.id in subscribed:
@@ -247,10 +244,10 @@ async def store_outbound_batch(session: AsyncSession, sends: Sequence[PreparedSe
                 continue
         await media.store(session, send.media)
         rows.extend(send.rows)
-        jobs.extend(send.jobs)
         results.append(Sent([SimpleNamespace(**row) for row in send.rows], send.media.answer))
     await fastmany.executemany(session, bulk.INSERT_MESSAGES, rows)
-    await bulk.insert_jobs(session, jobs)
+    if rows:
+        await bulk.insert_jobs(session, submit_jobs([row["id"] for row in rows], rows[0]["created_at"]))
     return results
 
 

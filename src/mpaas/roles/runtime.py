@@ -22,7 +22,7 @@ from typing import Protocol
 
 from mpaas.carriers.base import Connector
 from mpaas.carriers.gateway import Gateway
-from mpaas.core.jobs.queue import BatchHandler, Worker
+from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, Worker
 from mpaas.roles.platform import Platform
 
 log = logging.getLogger("mpaas.roles.runtime")
@@ -49,6 +49,8 @@ class RoleParts:
     gateway_kinds: frozenset[str]  # the kinds only the gateway runs (carrier submits): the worker leaves them
     gateway: Callable[[], Gateway]
     beside_worker: Callable[[], list[Startable]]  # started before the worker's jobs, stopped first
+    # What a claimed job counts for against the worker's concurrency: the events a batched callback job carries.
+    worker_weigh: Callable[[ClaimedJob], int] | None = None
 
 
 class Runtime:
@@ -96,6 +98,7 @@ class Runtime:
                 batch_size=s.worker_batch_size,
                 batch_handlers=self.parts.worker_handlers(),
                 exclude_kinds=self.parts.gateway_kinds,
+                weigh=self.parts.worker_weigh,
             )
             self._task = asyncio.create_task(self.worker.run(), name="mpaas-worker")
             if s.job_retention_hours > 0:

@@ -4,7 +4,7 @@ Targets are resolved when the attempt runs, not when the event happened, so a ro
 changed or disabled in between is honoured. The payload itself was fixed when the event happened: stored
 whole in the job, or, for message status callbacks, as the status, error and time of the change, completed
 at delivery with the message's fields that never change once it is accepted (messaging/bulk.py
-status_job)."""
+status_callback)."""
 
 from __future__ import annotations
 

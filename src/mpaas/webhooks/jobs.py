@@ -1,13 +1,19 @@
 """The webhooks domain's job, `webhook.deliver`: one event to one destination (a route's status callback or
 inbound URL, or an account webhook), signed, every attempt recorded. Written wherever an event happens
-(messaging/bulk.py status_job, messaging/service.py receive_inbound, webhooks/service.py emit) in the
-transaction of the change; the handler is registered by the composition point (mpaas/composition.py)."""
+(messaging/bulk.py status_callback, messaging/service.py receive_inbound, webhooks/service.py emit) in the
+transaction of the change; the handler is registered by the composition point (mpaas/composition.py).
+
+A job carries one event (its payload), or, written by deliver_jobs, several ({"events": [...]}): the status callbacks
+of one pipeline transaction, a few rows instead of one per callback. Each event of a job of several is attempted and
+recorded as its own; one to retry gets a job of its own (core/jobs/queue.py retry_row) in the transaction that
+completes the job, so the events that went are never sent again."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import cast
 
@@ -17,13 +23,15 @@ from mpaas.core.clock import Clock
 from mpaas.core.db import fastmany
 from mpaas.core.db.database import Database
 from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookRejected, WebhookSender, WebhookUnreachable
-from mpaas.core.jobs.queue import ClaimedJob, JobQueue
+from mpaas.core.jobs.queue import ClaimedJob, JobQueue, batched, insert_jobs, items_of, retry_row
 from mpaas.models import WebhookAttempt
 from mpaas.webhooks.delivery import Destination, TargetResolver, event_body, resolve_all
 
 DELIVER_JOB = "webhook.deliver"
 # With backoff capped at 5 minutes, 12 attempts span roughly 10 to 20 minutes of receiver downtime.
 DELIVER_MAX_ATTEMPTS = 12
+# Events a job carries at most (deliver_jobs). The worker counts a job for its events (deliver_weight).
+EVENTS_PER_JOB = 20
 
 # Core, not ORM (no unit-of-work bookkeeping). A declarative class's __table__ is its Table; SQLAlchemy types it
 # as any FromClause.
@@ -31,6 +39,20 @@ INSERT_ATTEMPTS = cast(Table, WebhookAttempt.__table__).insert()
 
 # What one attempt leaves: the attempt's row (None when the event goes nowhere), whether to retry, the error.
 Attempt = tuple[dict | None, bool, str | None]
+
+
+def deliver_jobs(events: list[dict], now: datetime) -> list[dict]:
+    """The `webhook.deliver` jobs (rows by column name) of events one transaction queues, in order."""
+    return batched(DELIVER_JOB, None, "events", events, now, EVENTS_PER_JOB, max_attempts=DELIVER_MAX_ATTEMPTS)
+
+
+def events_of(payload: dict) -> list[dict]:
+    return items_of(payload, None, "events")
+
+
+def deliver_weight(job: ClaimedJob) -> int:
+    """What a claimed job counts for against the worker's concurrency: a callback job its events, others 1."""
+    return len(job.payload.get("events") or ()) or 1 if job.kind == DELIVER_JOB else 1
 
 
 class DeliverBatch:
@@ -52,27 +74,38 @@ class DeliverBatch:
         self.resolvers = resolvers  # other domains' target kinds (webhooks/delivery.py resolve_all)
 
     async def __call__(self, jobs: list[ClaimedJob]) -> list[tuple[ClaimedJob, Exception]]:
+        sent = [(job, event) for job in jobs for event in events_of(job.payload)]
         async with self.db.quick_read() as session:
-            destinations = await resolve_all(session, [job.payload for job in jobs], self.clock.now(), self.resolvers)
-        results = await asyncio.gather(*(self._attempt(job, d) for job, d in zip(jobs, destinations, strict=True)))
-        failures: list[tuple[ClaimedJob, Exception]] = [
-            (job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None))
-            for job, (row, retry, error) in zip(jobs, results, strict=True)
-            if retry
-        ]
+            destinations = await resolve_all(session, [event for _, event in sent], self.clock.now(), self.resolvers)
+        results = await asyncio.gather(
+            *(self._attempt(job, event, d) for (job, event), d in zip(sent, destinations, strict=True))
+        )
+        failures: list[tuple[ClaimedJob, Exception]] = []
+        retries: list[dict] = []  # a job of their own for the events of a several-event job that failed
+        done: dict[int, ClaimedJob] = {job.id: job for job in jobs}
+        now = self.clock.now()
+        for (job, event), (row, retry, error) in zip(sent, results, strict=True):
+            if not retry:
+                continue
+            if "events" in job.payload:
+                retries.append(retry_row(job, event, error or "delivery failed", now))
+            else:
+                failures.append((job, WebhookRejected(error or "delivery failed", row["status_code"] if row else None)))
+                done.pop(job.id, None)
         rows = [row for row, _retry, _error in results if row is not None]
         async with self.db.write() as session:
             await fastmany.executemany(session, INSERT_ATTEMPTS, rows)  # Core, not ORM
-            await self.queue.complete_many(
-                session, [job for job, (_row, retry, _e) in zip(jobs, results, strict=True) if not retry]
-            )
+            if retries:
+                await insert_jobs(session, retries)
+            await self.queue.complete_many(session, list(done.values()))
+        if retries:
+            self.queue.notify_later(min(r["run_at"] for r in retries).timestamp() - now.timestamp())
         return failures
 
-    async def _attempt(self, job: ClaimedJob, destination: Destination | None) -> Attempt:
+    async def _attempt(self, job: ClaimedJob, payload: dict, destination: Destination | None) -> Attempt:
         """Send one event."""
         if destination is None:
             return None, False, None
-        payload = job.payload
         started, attempted_at = time.monotonic(), self.clock.now()
         status_code, error, retry = None, None, False
         try:

@@ -29,8 +29,7 @@ import random
 import socket
 import time
 
-from aiosmpplib import BindTransceiver, EnquireLink, SmppCommandStatus, Unbind
-from aiosmpplib.protocol import DeliverSmResp
+from aiosmpplib import BindTransceiver, EnquireLink, Unbind
 
 from mpaas.carriers import encoding, pdu, receipts
 from mpaas.carriers.base import (
@@ -357,10 +356,7 @@ class SmppConnector:
         except Exception:
             log.exception("smpp %s: deliver_sm handling failed; asking the carrier to retry", self.name)
             status = pdu.ESME_RX_T_APPN
-        if status == pdu.ESME_ROK:
-            writer.write(DeliverSmResp(sequence_num=seq, command_status=SmppCommandStatus.ESME_ROK).pdu())
-        else:
-            writer.write(pdu.pack(pdu.DELIVER_SM | pdu.RESP, status, seq, b"\x00"))
+        writer.write(pdu.deliver_sm_resp(seq, status))
 
     # -- submit ----------------------------------------------------------------------------------------------
     async def submit(self, sms: OutboundSms) -> SubmitResult:

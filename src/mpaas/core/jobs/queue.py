@@ -15,12 +15,13 @@ import logging
 import os
 import random
 import socket
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, cast, delete, select, update
+from sqlalchemy import Table, Text, and_, bindparam, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.clock import Clock
@@ -34,7 +35,7 @@ log = logging.getLogger("mpaas.jobs")
 # Statements go through the table, not the mapped class: the queue's rows are read and written set-wise,
 # and the ORM's bulk paths (instance loading for RETURNING, session synchronization) cost more than the
 # statements themselves at pipeline rates. Claimed jobs are ClaimedJobs, not Job instances.
-JOBS = Job.__table__
+JOBS = typing.cast(Table, Job.__table__)  # a declarative class's __table__ is its Table (typed as any FromClause)
 
 # Built once, as the claims are: building a statement per batch cost as much as SQLite running it.
 COMPLETE = (

@@ -18,13 +18,14 @@ def calls(monkeypatch) -> list[str]:
     monkeypatch.setattr(heap, "_frozen", False)
     monkeypatch.setattr(gc, "collect", lambda *a: made.append("collect"))
     monkeypatch.setattr(gc, "freeze", lambda: made.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: made.append(f"threshold {t}"))
     return made
 
 
 def test_collects_then_freezes_once_per_process(calls):
     assert heap.freeze_startup_heap() is True
     assert heap.freeze_startup_heap() is False
-    assert calls == ["collect", "freeze"]
+    assert calls == ["collect", "freeze", f"threshold {heap.THRESHOLDS}"]
 
 
 async def test_the_edge_freezes_when_the_startup_completes_before_the_server_hears_of_it(calls):
@@ -44,7 +45,13 @@ async def test_the_edge_freezes_when_the_startup_completes_before_the_server_hea
         calls.append(message["type"])
 
     await HttpEdge(app)({"type": "lifespan"}, receive, send)
-    assert calls == ["collect", "freeze", "lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert calls == [
+        "collect",
+        "freeze",
+        f"threshold {heap.THRESHOLDS}",
+        "lifespan.startup.complete",
+        "lifespan.shutdown.complete",
+    ]
 
 
 async def test_requests_freeze_nothing(calls):

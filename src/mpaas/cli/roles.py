@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from mpaas.cli.common import _check_carriers, _display_url, _prepare, _settings, err
 from mpaas.core import eventloop
+from mpaas.core.http.heap import freeze_startup_heap
 from mpaas.core.http.nodelay import HTTP_PROTOCOL
 from mpaas.core.security.operator import ensure_operator_token
 from mpaas.core.security.ratelimit import storage_for
@@ -112,6 +113,7 @@ def _run_roles(roles: frozenset[str], data_dir: Path | None, label: str) -> None
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stopping.set)
         await runtime.start()
+        freeze_startup_heap()  # as the API's edge does once its app has started (core/http/heap.py)
         err.print(f"mpaas {label} running (pid {os.getpid()}), database {escape(shown)}")
         try:
             await stopping.wait()

@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -231,8 +232,10 @@ def iso_local(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}" if value else None
 
 
+@lru_cache(maxsize=1024)
 def money(value: Decimal) -> float | int:
-    """Money leaves as a JSON number (the contract shows 0.0045); computed as Decimal throughout."""
+    """Money leaves as a JSON number (the contract shows 0.0045); computed as Decimal throughout. Kept per value:
+    every status callback formats its message's cost, and a platform's costs are a handful of values."""
     normalized = value.normalize()
     return int(normalized) if normalized == normalized.to_integral_value() else float(normalized)
 

@@ -117,20 +117,6 @@ def test_receipt_dates_read_as_strptime_reads_them(value):
     assert _parse_date(value) == expected
 
 
-def _scanned(text: str) -> dict[str, str]:
-    """parse_text's general scan alone (what every receipt text went through before its one-match fast path)."""
-    fields: dict[str, str] = {}
-    matches = list(receipts._FIELD.finditer(text))
-    for i, m in enumerate(matches):
-        key = m.group(1).lower().replace("_", " ")
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        if key == "text":
-            fields[key] = text[m.end() :]
-            break
-        fields.setdefault(key, text[m.end() : end].strip())
-    return fields
-
-
 # Values built of pieces that could confuse one reader or the other: spaces, colons, word boundaries, keywords.
 _PIECES = ["", "a", "0F", " ", "  ", ":", "-", "_", "\n", "id:", "err:", "stat:", "text:", "Text:", "done date:", "x_y"]
 _VALUE = st.lists(st.sampled_from(_PIECES), max_size=4).map("".join)
@@ -147,4 +133,4 @@ def test_the_standard_layout_reads_as_the_general_scan_reads_it(values, text, te
     layout = "id:{} sub:{} dlvrd:{} submit date:{} done date:{} stat:{} err:{}".format(*values)
     if text is not None:
         layout += f" {text_key}:{text}"
-    assert parse_text(layout) == _scanned(layout)
+    assert parse_text(layout) == receipts.scan_fields(layout)

@@ -153,8 +153,13 @@ def parse_text(text: str) -> dict[str, str]:
         if standard.group(8) is not None:
             fields["text"] = standard.group(8)
         return fields
-    fields = {}
-    matches = list(_FIELD.finditer(text or ""))
+    return scan_fields(text or "")
+
+
+def scan_fields(text: str) -> dict[str, str]:
+    """parse_text's general reader: every key it knows, in any order and spacing (the first of a repeated key)."""
+    fields: dict[str, str] = {}
+    matches = list(_FIELD.finditer(text))
     for i, m in enumerate(matches):
         key = m.group(1).lower().replace("_", " ")
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)

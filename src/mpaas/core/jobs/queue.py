@@ -137,15 +137,22 @@ async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
 
 
 def batched(
-    kind: str, one_key: str | None, many_key: str, items: list, now: datetime, per_job: int, **row: Any
+    kind: str,
+    one_key: str | None,
+    many_key: str,
+    items: list,
+    now: datetime,
+    per_job: int,
+    *,
+    delay_seconds: float = 0.0,
+    max_attempts: int = 8,
 ) -> list[dict]:
     """Job rows (by column name) that carry `items` `per_job` at a time: a job of one item keeps the one-item
     payload ({one_key: item}, or the item itself without a key), a job of several carries them as
-    {many_key: [...]}. One row, one claim and one
-    completion per batch, not per item: at the pipeline's rates the jobs table's rows (each inserted, claimed and
-    completed, every index updated each time) cost more than the messages' own. `row`: attempts, delay."""
-    delay = timedelta(seconds=row.get("delay_seconds", 0.0))
-    max_attempts = row.get("max_attempts", 8)
+    {many_key: [...]}. One row, one claim and one completion per batch, not per item: at the pipeline's rates
+    the jobs table's rows (each inserted, claimed and completed, every index updated each time) cost more than
+    the messages' own."""
+    delay = timedelta(seconds=delay_seconds)
     rows = []
     for start in range(0, len(items), per_job):
         chunk = items[start : start + per_job]
@@ -486,20 +493,22 @@ class Worker:
         self._inflight: set[asyncio.Task] = set()
         self._inflight_jobs = 0
         self._held: set[int] = set()  # ids of the jobs in flight, whose leases _keep_leases renews
+        self._keeper: asyncio.Task | None = None
 
     async def run(self) -> None:
-        keeper = asyncio.create_task(self._keep_leases(), name="mpaas-worker-leases")
+        self._keeper = asyncio.create_task(self._keep_leases(), name="mpaas-worker-leases")
         try:
             await self._claim_and_run()
-        finally:
-            keeper.cancel()
+        except BaseException:
+            self._keeper.cancel()
+            raise
 
     async def _keep_leases(self) -> None:
         """Renew the leases of the jobs in flight every third of the lease. A lease expires when its worker died
         or stalled, not because a batch is long: a claim of a hundred callback jobs of twenty events each, to a
         receiver that answers slowly through its eight connections, can outlast the lease, and an expired lease
         would be claimed again and the events that already went sent twice."""
-        while not self._stopping.is_set():
+        while True:  # until stop() has waited for the jobs in flight
             await asyncio.sleep(self.queue.lease_seconds / 3)
             try:
                 await self.queue.extend_leases(list(self._held))
@@ -590,6 +599,8 @@ class Worker:
         self.wakeup.set()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
+        if self._keeper is not None:
+            self._keeper.cancel()
 
 
 async def list_jobs(

@@ -52,7 +52,9 @@ def events_of(payload: dict) -> list[dict]:
 
 def deliver_weight(job: ClaimedJob) -> int:
     """What a claimed job counts for against the worker's concurrency: a callback job its events, others 1."""
-    return len(job.payload.get("events") or ()) or 1 if job.kind == DELIVER_JOB else 1
+    if job.kind != DELIVER_JOB:
+        return 1
+    return len(job.payload.get("events") or ()) or 1
 
 
 class DeliverBatch:

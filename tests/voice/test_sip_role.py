@@ -3,6 +3,7 @@ one plain line when it cannot run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -101,6 +102,7 @@ def test_serve_runs_kamailio_with_voice_on_and_stops_it(tmp_path) -> None:
     proc, log, base = _serve(
         tmp_path, MPAAS_SIP_LISTEN=f"udp:127.0.0.1:{sip}", MPAAS_SIP_CHILDREN="2", MPAAS_SIP_SHARED_MEMORY_MB="64"
     )
+    kamailio_pid = 0
     try:
         wait_for_line(log, f"voice: Kamailio on udp:127.0.0.1:{sip}", proc, 60)
         _wait_sip(sip, proc, log)
@@ -108,7 +110,16 @@ def test_serve_runs_kamailio_with_voice_on_and_stops_it(tmp_path) -> None:
         kamailio_pid = int((tmp_path / "kamailio.pid").read_text().split()[0])
         assert os.path.exists(tmp_path / "sip-secret")
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        # Within the stop's designed worst case: the app's own shutdown, then Kamailio's (supervisor.py: a 5 s drain
+        # of its call events, kamcmd calls of up to 10 s, 10 s of SIGTERM grace). 30 s was met with time to spare
+        # alone, and missed once at the end of a CI pass on PostgreSQL, with nothing in the log to say where.
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"mpaas serve still running 60 s after SIGTERM:\n{log.read_text()}") from None
     finally:
         stop(proc)
+        if proc.returncode != 0 and kamailio_pid:  # a killed mpaas leaves its Kamailio (its own process group)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(kamailio_pid, signal.SIGKILL)
     assert _gone(kamailio_pid), "Kamailio outlived mpaas serve"

@@ -19,10 +19,9 @@ from mpaas.carriers.base import SubmitResult
 from mpaas.carriers.receipts import DELIVERED, FAILED_STATES, FINAL_STATES
 from mpaas.core import ids
 from mpaas.core.db import fastmany
-from mpaas.core.jobs.queue import insert_jobs
+from mpaas.core.jobs.queue import insert_jobs, job_row
 from mpaas.core.wire import iso
 from mpaas.models import EarlyReceipt, Message, MessagePart
-from mpaas.models.jobs import PENDING
 from mpaas.webhooks.jobs import deliver_jobs
 
 # A part's receipt settles it in one of carriers/receipts.py's FINAL_STATES; the failed ones (every final state
@@ -118,19 +117,6 @@ class Receipt:
     carrier_message_id: str
     state: str
     error_code: str | None = None
-
-
-def job_row(now: datetime, kind: str, payload: dict, *, delay_seconds: float = 0.0, max_attempts: int = 8) -> dict:
-    return {
-        "kind": kind,
-        "payload": payload,
-        "status": PENDING,
-        "run_at": now + timedelta(seconds=delay_seconds),
-        "attempts": 0,
-        "max_attempts": max_attempts,
-        "created_at": now,
-        "updated_at": now,
-    }
 
 
 def status_callback(message, status: str, error_code: str | None, now: datetime) -> dict:

@@ -136,6 +136,20 @@ async def insert_jobs(session: AsyncSession, rows: list[dict]) -> None:
         await fastmany.executemany(session, INSERT_JOBS, rows)
 
 
+def job_row(now: datetime, kind: str, payload: dict, *, delay_seconds: float = 0.0, max_attempts: int = 8) -> dict:
+    """A new job's row by column name, for insert_jobs."""
+    return {
+        "kind": kind,
+        "payload": payload,
+        "status": PENDING,
+        "run_at": now + timedelta(seconds=delay_seconds),
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def batched(
     kind: str,
     one_key: str | None,
@@ -152,7 +166,6 @@ def batched(
     {many_key: [...]}. One row, one claim and one completion per batch, not per item: at the pipeline's rates
     the jobs table's rows (each inserted, claimed and completed, every index updated each time) cost more than
     the messages' own."""
-    delay = timedelta(seconds=delay_seconds)
     rows = []
     for start in range(0, len(items), per_job):
         chunk = items[start : start + per_job]
@@ -160,18 +173,7 @@ def batched(
             payload = {many_key: chunk}
         else:
             payload = chunk[0] if one_key is None else {one_key: chunk[0]}
-        rows.append(
-            {
-                "kind": kind,
-                "payload": payload,
-                "status": PENDING,
-                "run_at": now + delay,
-                "attempts": 0,
-                "max_attempts": max_attempts,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        rows.append(job_row(now, kind, payload, delay_seconds=delay_seconds, max_attempts=max_attempts))
     return rows
 
 

@@ -17,7 +17,7 @@ from mpaas.carriers import build_connector
 from mpaas.carriers.base import CarrierEvents, Connector
 from mpaas.carriers.gateway import Gateway
 from mpaas.carriers.lease import lease_for
-from mpaas.core.jobs.queue import BatchHandler
+from mpaas.core.jobs.worker import BatchHandler
 from mpaas.messaging import jobs as messaging_jobs
 from mpaas.messaging.pipeline import PipelineEvents
 from mpaas.messaging.receipt_sweep import ReceiptSweep

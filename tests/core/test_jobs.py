@@ -12,7 +12,6 @@ from mpaas.core.clock import FrozenClock, SystemClock
 from mpaas.core.jobs.queue import (
     ClaimedJob,
     JobQueue,
-    Worker,
     backoff_seconds,
     batched,
     enqueue,
@@ -20,6 +19,7 @@ from mpaas.core.jobs.queue import (
     items_of,
     retry_row,
 )
+from mpaas.core.jobs.worker import Worker
 from mpaas.models.jobs import DEAD, DONE, PENDING, RUNNING, Job
 
 

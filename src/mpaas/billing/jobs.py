@@ -8,7 +8,8 @@ from __future__ import annotations
 from mpaas.billing import service
 from mpaas.core.clock import Clock
 from mpaas.core.db.database import Database
-from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, JobQueue
+from mpaas.core.jobs.queue import ClaimedJob, JobQueue
+from mpaas.core.jobs.worker import BatchHandler
 
 
 class BillingRun:

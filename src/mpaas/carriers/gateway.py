@@ -23,7 +23,8 @@ from collections.abc import Awaitable, Callable
 
 from mpaas.carriers.base import CarrierEvents, Connector
 from mpaas.carriers.lease import BindLease
-from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, JobQueue, Worker
+from mpaas.core.jobs.queue import ClaimedJob, JobQueue
+from mpaas.core.jobs.worker import BatchHandler, Worker
 
 log = logging.getLogger("mpaas.gateway")
 

@@ -59,7 +59,7 @@ def submitted_ids(payload: dict[str, Any]) -> list[str]:
 
 
 def submit_weight(job: ClaimedJob) -> int:
-    """A submit job counts for its messages against the gateway's concurrency (core/jobs/queue.py Worker)."""
+    """A submit job counts for its messages against the gateway's concurrency (core/jobs/worker.py)."""
     return len(job.payload.get("message_ids") or ()) or 1
 
 

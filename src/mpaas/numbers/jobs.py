@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from mpaas.core.clock import Clock
 from mpaas.core.db.database import Database
-from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, Handler, JobQueue
+from mpaas.core.jobs.queue import ClaimedJob, Handler, JobQueue
+from mpaas.core.jobs.worker import BatchHandler
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.porting import service as porting

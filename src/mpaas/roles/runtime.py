@@ -22,7 +22,8 @@ from typing import Protocol
 
 from mpaas.carriers.base import Connector
 from mpaas.carriers.gateway import Gateway
-from mpaas.core.jobs.queue import BatchHandler, ClaimedJob, Worker
+from mpaas.core.jobs.queue import ClaimedJob
+from mpaas.core.jobs.worker import BatchHandler, Worker
 from mpaas.roles.platform import Platform
 
 log = logging.getLogger("mpaas.roles.runtime")

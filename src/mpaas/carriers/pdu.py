@@ -312,11 +312,10 @@ def build_submit(
     object (a dataclass whose construction checks twenty parameters) it cost about as much CPU as the rest of a
     submit (cProfile of bench/pipeline.py). Anything else, and anything the library refuses, goes through it."""
     src, dst = address(source), address(destination)
-    relative = timedelta(seconds=max(1, round(validity_seconds))) if validity_seconds else None
     if (
         not 0 < len(payload) <= 254
         or not (0 <= esm_class <= 0xFF and 0 <= registered_delivery <= 0xFF)
-        or (relative is not None and relative > MAX_RELATIVE_VALIDITY)
+        or (validity_seconds and max(1, round(validity_seconds)) > MAX_RELATIVE_VALIDITY_SECONDS)
         or not (src.number.isascii() and dst.number.isascii())
     ):
         return build_sm(
@@ -352,8 +351,9 @@ def build_submit(
     return pack(SUBMIT_SM, ESME_ROK, seq, body)
 
 
-# The longest relative validity period SMPP's format can say (aiosmpplib refuses more).
-MAX_RELATIVE_VALIDITY = timedelta(weeks=63)
+# The longest relative validity period SMPP's format can say, in the whole seconds relative_time sends (aiosmpplib
+# refuses more).
+MAX_RELATIVE_VALIDITY_SECONDS = int(timedelta(weeks=63).total_seconds())
 
 
 def build_query(seq: int, message_id: str, source: str) -> bytes:

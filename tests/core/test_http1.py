@@ -187,3 +187,42 @@ async def test_requests_that_could_split_the_head_are_refused_before_sending(met
             await pool.request(method, target, headers, b"")
         pool.close()
     assert server.requests == []
+
+
+async def test_exchange_all_answers_in_order_through_the_pool_and_one_failure_stays_its_own():
+    """Requests sent together share the pool's connections (never more than its size); each gets its own
+    outcome, in order: a request the server answers with garbage is an HttpError, the rest still go."""
+
+    def reply(request: bytes) -> bytes:
+        if b"/bad" in request.split(b"\r\n")[0]:
+            return b"garbage\r\n\r\n"
+        return b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+
+    async with RawServer(reply) as server:
+        pool = OriginPool("http", "127.0.0.1", server.port, 3, 5.0)
+        requests = [("POST", pool.head("POST", "/bad" if i == 4 else f"/ok{i}", [], 1), b"x") for i in range(12)]
+        outcomes = await pool.exchange_all(requests)
+        assert [o for o, _ in outcomes[:4]] == [201] * 4
+        assert isinstance(outcomes[4][0], HttpError)
+        assert [o for o, _ in outcomes[5:]] == [201] * 7
+        assert all(seconds >= 0 for _, seconds in outcomes)
+        # a lane whose connection failed opens another; the pool keeps at most its size
+        assert 3 <= server.connections <= 4 and len(pool._idle) <= 3
+        again = await pool.exchange_all([("POST", pool.head("POST", "/ok", [], 1), b"y")])
+        assert again[0][0] == 201
+        pool.close()
+    targets = [request.split(b" ")[1] for request in server.requests]
+    assert sorted(targets) == sorted([b"/bad", b"/ok", *(b"/ok%d" % i for i in range(12) if i != 4)])
+
+
+async def test_a_malformed_answer_is_not_remembered_and_alike_answers_are_parsed_once():
+    from mpaas.core.http import client
+
+    for _ in range(2):
+        with pytest.raises(HttpError):
+            client._parsed_head(b"HTTP/1.1 2x0 OK")
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 2"
+    assert client._parsed_head(head) is client._parsed_head(bytes(head))
+    assert (
+        client._parsed_head(head).keep_alive() and not client._parsed_head(head + b"\r\nConnection: close").keep_alive()
+    )

@@ -306,3 +306,49 @@ async def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
         await sender.close()
     assert lookups == ["rebind.example"]
     assert connected_to == [("93.184.216.34", "rebind.example")]  # TLS still checks the name
+
+
+async def test_send_all_gives_each_event_its_own_outcome_in_order():
+    """Events to two receivers and one that cannot be sent, together: each outcome is what `send` would
+    return or raise for it alone, in the order given, and every event that could go went, signed."""
+    import asyncio
+
+    from mpaas.core.egress import ALLOW_ALL
+    from mpaas.core.http.webhook_sender import Delivery, WebhookRejected, sign
+
+    got: list[tuple[bytes, bytes]] = []
+
+    def receiver(status: int):
+        async def handle(reader, writer):
+            try:
+                while True:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    fields = dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:] if b": " in line)
+                    body = await reader.readexactly(int(fields[b"Content-Length"]))
+                    got.append((fields[b"X-Mpaas-Event-Id"], fields[b"X-Mpaas-Signature"]))
+                    assert fields[b"X-Mpaas-Signature"].decode() == sign("s", "7", body)
+                    writer.write(b"HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n" % status)
+                    await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                writer.close()
+
+        return handle
+
+    ok = await asyncio.start_server(receiver(204), "127.0.0.1", 0)
+    busy = await asyncio.start_server(receiver(503), "127.0.0.1", 0)
+    url_ok = f"http://127.0.0.1:{ok.sockets[0].getsockname()[1]}/hook"
+    url_busy = f"http://127.0.0.1:{busy.sockets[0].getsockname()[1]}/hook"
+    sender = WebhookSender(timeout_seconds=5.0, policy=ALLOW_ALL, per_destination=2)
+    targets = [url_ok, url_busy, "ftp://127.0.0.1/hook", url_ok, url_ok, url_busy]
+    try:
+        outcomes = await sender.send_all(
+            [Delivery(WebhookTarget(url), {"N": i}, "s", f"EVT-{i}", 7) for i, url in enumerate(targets)]
+        )
+    finally:
+        await sender.close()
+        ok.close()
+        busy.close()
+    kinds = [o if isinstance(o, int) else type(o) for o, _ in outcomes]
+    assert kinds == [204, WebhookRejected, WebhookForbidden, 204, 204, WebhookRejected]
+    assert outcomes[1][0].status_code == 503
+    assert sorted(event for event, _ in got) == [b"EVT-0", b"EVT-1", b"EVT-3", b"EVT-4", b"EVT-5"]

@@ -10,8 +10,6 @@ completes the job, so the events that went are never sent again."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -22,7 +20,13 @@ from sqlalchemy import Table
 from mpaas.core.clock import Clock
 from mpaas.core.db import fastmany
 from mpaas.core.db.database import Database
-from mpaas.core.http.webhook_sender import WebhookForbidden, WebhookRejected, WebhookSender, WebhookUnreachable
+from mpaas.core.http.webhook_sender import (
+    Delivery,
+    WebhookForbidden,
+    WebhookRejected,
+    WebhookSender,
+    WebhookUnreachable,
+)
 from mpaas.core.jobs.queue import ClaimedJob, JobQueue, batched, insert_jobs, items_of, retry_row
 from mpaas.models import WebhookAttempt
 from mpaas.webhooks.delivery import Destination, TargetResolver, event_body, resolve_all
@@ -79,9 +83,7 @@ class DeliverBatch:
         sent = [(job, event) for job in jobs for event in events_of(job.payload)]
         async with self.db.quick_read() as session:
             destinations = await resolve_all(session, [event for _, event in sent], self.clock.now(), self.resolvers)
-        results = await asyncio.gather(
-            *(self._attempt(job, event, d) for (job, event), d in zip(sent, destinations, strict=True))
-        )
+        results = await self._attempts(sent, destinations)
         failures: list[tuple[ClaimedJob, Exception]] = []
         retries: list[dict] = []  # a job of their own for the events of a several-event job that failed
         done: dict[int, ClaimedJob] = {job.id: job for job in jobs}
@@ -104,39 +106,74 @@ class DeliverBatch:
             self.queue.notify_later(min(r["run_at"] for r in retries).timestamp() - now.timestamp())
         return failures
 
-    async def _attempt(self, job: ClaimedJob, payload: dict, destination: Destination | None) -> Attempt:
-        """Send one event."""
-        if destination is None:
-            return None, False, None
-        started, attempted_at = time.monotonic(), self.clock.now()
-        status_code, error, retry = None, None, False
-        try:
-            status_code = await self.sender.send(
-                destination.target,
-                event_body(payload, destination),
-                signing_secret=destination.signing_secret,
-                event_id=payload["event_id"],
-                timestamp=int(attempted_at.timestamp()),
-                data_format=destination.data_format,
-            )
-        except WebhookForbidden as exc:  # cannot be sent, or the egress policy refuses it: retrying cannot help
-            error = str(exc)  # a refusal's text is the same for every destination and carries no status
-        except WebhookRejected as exc:
-            status_code, error, retry = exc.status_code, str(exc), True
-        except WebhookUnreachable as exc:  # refused, reset, timed out: the receiver may come back
-            error, retry = f"{type(exc).__name__}: {exc}", True
-        row = dict(
-            event_id=payload["event_id"],
-            account_id=destination.account_id,
-            message_id=payload.get("message_id"),
-            webhook_id=destination.webhook_id,
-            event_type=payload.get("event_type") or payload["target"],
-            url=destination.target.url,
-            method=destination.target.method,
-            attempt=job.attempts,
-            status_code=status_code,
-            error=error,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            created_at=attempted_at,
+    async def _attempts(
+        self, sent: list[tuple[ClaimedJob, dict]], destinations: list[Destination | None]
+    ) -> list[Attempt]:
+        """Send every event that has somewhere to go, together (WebhookSender.send_all), and what each left.
+        They are attempted at one time, which signs them all (X-Mpaas-Timestamp) and dates their rows."""
+        attempted_at = self.clock.now()
+        timestamp = int(attempted_at.timestamp())
+        going = [
+            (job, event, destination)
+            for (job, event), destination in zip(sent, destinations, strict=True)
+            if destination is not None
+        ]
+        outcomes = await self.sender.send_all(
+            [
+                Delivery(
+                    destination.target,
+                    event_body(event, destination),
+                    destination.signing_secret,
+                    event["event_id"],
+                    timestamp,
+                    destination.data_format,
+                )
+                for _, event, destination in going
+            ]
         )
-        return row, retry, error
+        left = iter(zip(going, outcomes, strict=True))
+        attempts: list[Attempt] = []
+        for destination in destinations:
+            if destination is None:
+                attempts.append((None, False, None))
+                continue
+            (job, event, _), (outcome, seconds) = next(left)
+            attempts.append(_attempt(job, event, destination, outcome, seconds, attempted_at))
+        return attempts
+
+
+def _attempt(
+    job: ClaimedJob,
+    payload: dict,
+    destination: Destination,
+    outcome: int | Exception,
+    seconds: float,
+    attempted_at: datetime,
+) -> Attempt:
+    """What one event's attempt left: its row, whether to retry, the error."""
+    status_code, error, retry = None, None, False
+    if isinstance(outcome, WebhookForbidden):  # cannot be sent, or the egress policy refuses it: retrying cannot help
+        error = str(outcome)  # a refusal's text is the same for every destination and carries no status
+    elif isinstance(outcome, WebhookRejected):
+        status_code, error, retry = outcome.status_code, str(outcome), True
+    elif isinstance(outcome, WebhookUnreachable):  # refused, reset, timed out: the receiver may come back
+        error, retry = f"{type(outcome).__name__}: {outcome}", True
+    elif isinstance(outcome, Exception):
+        raise outcome
+    else:
+        status_code = outcome
+    row = dict(
+        event_id=payload["event_id"],
+        account_id=destination.account_id,
+        message_id=payload.get("message_id"),
+        webhook_id=destination.webhook_id,
+        event_type=payload.get("event_type") or payload["target"],
+        url=destination.target.url,
+        method=destination.target.method,
+        attempt=job.attempts,
+        status_code=status_code,
+        error=error,
+        duration_ms=int(seconds * 1000),
+        created_at=attempted_at,
+    )
+    return row, retry, error

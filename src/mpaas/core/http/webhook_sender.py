@@ -10,10 +10,12 @@ Where a request may go is the egress policy's call (core/egress.py), checked per
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
@@ -136,6 +138,29 @@ def _auth_header(target: WebhookTarget) -> dict[str, str]:
     return {}
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One event for WebhookSender.send_all (the arguments of `send`)."""
+
+    target: WebhookTarget
+    payload: dict
+    signing_secret: str | tuple[str, ...]
+    event_id: str
+    timestamp: int
+    data_format: str = "json"
+
+
+def _judged(target: WebhookTarget, answer: int | Exception) -> int | Exception:
+    """What an exchange's outcome means for a webhook: a 2xx status, or the error send() raises."""
+    if isinstance(answer, ForbiddenDestination):  # never says which address was refused (WebhookRefused)
+        return WebhookRefused()
+    if isinstance(answer, Exception):
+        return answer  # HttpError, which is WebhookUnreachable
+    if not 200 <= answer < 300:
+        return WebhookRejected(f"{target.url} answered {answer}", answer)
+    return answer
+
+
 class WebhookSender:
     """A small keep-alive pool per destination origin, with bounded concurrency: one slow receiver cannot
     take every connection (core/http/client.py says why this is not httpx2)."""
@@ -170,37 +195,70 @@ class WebhookSender:
         WebhookUnreachable (no answer), WebhookRefused (the egress policy refuses the destination) or
         WebhookForbidden (the request cannot be sent). `signing_secret` may be several secrets (the current one
         first, then one rotated out but still in its grace period): one signature for each, comma-separated."""
+        ((outcome, _seconds),) = await self.send_all(
+            [Delivery(target, payload, signing_secret, event_id, timestamp, data_format)]
+        )
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def send_all(self, deliveries: Sequence[Delivery]) -> list[tuple[int | Exception, float]]:
+        """Deliver events, and return what each came to, in order: its 2xx status or the error `send` would
+        raise, and the seconds its exchange took. The events to one origin go through its pool's connections
+        together (OriginPool.exchange_all), each connection taking the next event when the last is answered."""
+        outcomes: list[tuple[int | Exception, float]] = [(0, 0.0)] * len(deliveries)
+        by_pool: dict[OriginPool, list[tuple[int, str, bytes, bytes]]] = {}
+        for i, delivery in enumerate(deliveries):
+            try:
+                pool, method, head, body = self._framed(delivery)
+            except WebhookForbidden as exc:
+                outcomes[i] = (exc, 0.0)
+                continue
+            by_pool.setdefault(pool, []).append((i, method, head, body))
+
+        async def through(pool: OriginPool, framed: list[tuple[int, str, bytes, bytes]]) -> None:
+            answers = await pool.exchange_all([(method, head, body) for _, method, head, body in framed])
+            for (i, *_), (answer, seconds) in zip(framed, answers, strict=True):
+                outcomes[i] = (_judged(deliveries[i].target, answer), seconds)
+
+        if len(by_pool) == 1:
+            await through(*next(iter(by_pool.items())))
+        elif by_pool:
+            await asyncio.gather(*(through(pool, framed) for pool, framed in by_pool.items()))
+        return outcomes
+
+    def _framed(self, delivery: Delivery) -> tuple[OriginPool, str, bytes, bytes]:
+        """The pool, method, head and body of one event's request, signed. Raises WebhookForbidden for a
+        request that cannot be sent."""
+        target, payload = delivery.target, delivery.payload
         scheme, host, port, path, url_query = _destination(target.url)
-        ts = str(timestamp)
+        ts = str(delivery.timestamp)
         headers = [
             ("X-Mpaas-Timestamp", ts),
-            ("X-Mpaas-Event-Id", event_id),
+            ("X-Mpaas-Event-Id", delivery.event_id),
             ("User-Agent", "mpaas-webhooks/1"),
             *_auth_header(target).items(),
         ]
         method = (target.method or "POST").upper()
         if method == "GET":
             query = urlencode({k: "" if v is None else v for k, v in payload.items()})
-            headers.append(("X-Mpaas-Signature", signatures(signing_secret, ts, query.encode())))
+            headers.append(("X-Mpaas-Signature", signatures(delivery.signing_secret, ts, query.encode())))
             path_and_query, body = f"{path}?{url_query}&{query}" if url_query else f"{path}?{query}", b""
         else:
-            if data_format == "xml":
+            if delivery.data_format == "xml":
                 body = to_xml(payload)
                 headers.append(("Content-Type", "application/xml"))
             else:
                 body = _COMPACT_JSON.encode(payload).encode()
                 headers.append(("Content-Type", "application/json"))
-            headers.append(("X-Mpaas-Signature", signatures(signing_secret, ts, body)))
+            headers.append(("X-Mpaas-Signature", signatures(delivery.signing_secret, ts, body)))
             path_and_query = f"{path}?{url_query}" if url_query else path
+        pool = self._pool(scheme, host, port)
         try:
-            status = await self._pool(scheme, host, port).request(method, path_and_query, headers, body)
-        except ForbiddenDestination:  # never says which address was refused (WebhookRefused)
-            raise WebhookRefused() from None
+            head = pool.head(method, path_and_query, headers, len(body))
         except InvalidRequest as exc:  # e.g. a line break in the route's credentials: not retried
             raise WebhookForbidden(f"{target.url}: {exc}") from None
-        if not 200 <= status < 300:
-            raise WebhookRejected(f"{target.url} answered {status}", status)
-        return status
+        return pool, method, head, body
 
     async def close(self) -> None:
         for pool in self._pools.values():

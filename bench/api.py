@@ -238,6 +238,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.counts: collections.Counter[str] = collections.Counter()
+        self.last_at: dict[str, float] = {}  # path -> time.perf_counter() of its latest request
         self.total = 0
         self.server: asyncio.AbstractServer | None = None
         self.port = 0
@@ -276,6 +277,7 @@ class Receiver:
                             break
                 path = request_line[1].split(b"?")[0].decode() if len(request_line) > 1 else "?"
                 self.counts[path] += 1
+                self.last_at[path] = time.perf_counter()
                 self.total += 1
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
                 if headers.get(b"connection", b"").lower() == b"close":

@@ -8,11 +8,11 @@ status_callback)."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,8 +22,10 @@ from mpaas.models import Account, AccountWebhook, Message, MessageRoute
 from mpaas.webhooks import events
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(NamedTuple):
+    """Where one event goes. A tuple: one is made for every event of a batch, and a frozen dataclass's
+    __init__ (a setattr per field) was slower to build."""
+
     target: WebhookTarget
     account_id: str
     signing_secret: tuple[str, ...]  # the account's secret, then the one a rotation replaced while in its grace
@@ -100,6 +102,10 @@ EVENT_MESSAGES_ROUTED = (
 )
 
 
+# A row of EVENT_MESSAGES_ROUTED, by the same names.
+_EventMessage = namedtuple("_EventMessage", [column.key for column in EVENT_MESSAGES_ROUTED.selected_columns])  # type: ignore[misc]
+
+
 def _secrets(row, now: datetime | None) -> tuple[str, ...]:
     """What signs an account's callbacks: its secret, and the previous one until its grace period ends."""
     until = row.previous_webhook_signing_secret_until
@@ -171,8 +177,17 @@ async def resolve_all(
     async def rows(statement, keys) -> dict:
         return {row.id: row for row in (await session.execute(statement, {"b_ids": list(keys)})).all()} if keys else {}
 
-    # Each message row carries its route's columns (route_id None: no route) and its account's secrets.
-    messages = await rows(EVENT_MESSAGES_ROUTED, message_ids)
+    # Each message row carries its route's columns (route_id None: no route) and its account's secrets. As plain
+    # named tuples: a status event reads a dozen fields of its message, and a Row's attribute costs ten times a
+    # tuple's (0.5 us each).
+    messages: dict[Any, Any] = (
+        {
+            row[0]: _EventMessage._make(row)
+            for row in (await session.execute(EVENT_MESSAGES_ROUTED, {"b_ids": list(message_ids)})).all()
+        }
+        if message_ids
+        else {}
+    )
     hooks = await rows(HOOKS, hook_ids)
     secrets = {
         row.id: _secrets(row, now) for row in (await rows(SECRETS, {h.account_id for h in hooks.values()})).values()

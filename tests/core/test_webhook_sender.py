@@ -352,3 +352,48 @@ async def test_send_all_gives_each_event_its_own_outcome_in_order():
     assert kinds == [204, WebhookRejected, WebhookForbidden, 204, 204, WebhookRejected]
     assert outcomes[1][0].status_code == 503
     assert sorted(event for event, _ in got) == [b"EVT-0", b"EVT-1", b"EVT-3", b"EVT-4", b"EVT-5"]
+
+
+@pytest.mark.parametrize(
+    "target,data_format",
+    [
+        (WebhookTarget("http://127.0.0.1:8080/hook"), "json"),
+        (WebhookTarget("http://127.0.0.1/hook?a=1&b=2", "PUT", "Basic", "user", "pa ss"), "xml"),
+        (WebhookTarget("https://example.test/h", "post", "Bearer", None, "tok-1"), "json"),
+    ],
+)
+def test_a_signed_head_is_the_one_request_head_writes(target, data_format):
+    """The head built around the fixed parts of a destination is byte for byte the generic one (request_head
+    with the same headers in the same order), so the receiver sees what it always saw."""
+    from mpaas.core.http.client import request_head
+    from mpaas.core.http.webhook_sender import USER_AGENT, Delivery, _auth_header, signatures
+
+    sender = WebhookSender(timeout_seconds=1.0)
+    delivery = Delivery(target, {"A": 1, "B": "é"}, ("s1", "s0"), "EVT-0193a1b2-c3d4", 1733366400, data_format)
+    pool, method, head, body = sender._framed(delivery)
+    content_type = "application/xml" if data_format == "xml" else "application/json"
+    path = target.url.split(pool.host, 1)[1].split("/", 1)[1]
+    expected = request_head(
+        method,
+        "/" + path,
+        pool.host_header,
+        [
+            ("X-Mpaas-Timestamp", "1733366400"),
+            ("X-Mpaas-Event-Id", "EVT-0193a1b2-c3d4"),
+            ("User-Agent", USER_AGENT),
+            *_auth_header(target).items(),
+            ("Content-Type", content_type),
+            ("X-Mpaas-Signature", signatures(("s1", "s0"), "1733366400", body)),
+        ],
+        len(body),
+    )
+    assert head == expected
+
+
+def test_an_event_id_a_head_cannot_carry_is_forbidden():
+    from mpaas.core.http.webhook_sender import Delivery
+
+    sender = WebhookSender(timeout_seconds=1.0)
+    for event_id in ("EVT-1\r\nX-Injected: 1", "EVT-€"):
+        with pytest.raises(WebhookForbidden):
+            sender._framed(Delivery(WebhookTarget("http://127.0.0.1/hook"), {"A": 1}, "s", event_id, 1))

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
 from mpaas.core.egress import REFUSED, EgressPolicy
-from mpaas.core.http.client import ForbiddenDestination, HttpError, InvalidRequest, OriginPool
+from mpaas.core.http.client import ForbiddenDestination, HttpError, InvalidRequest, OriginPool, request_head
 
 # Refused, reset, timed out: the receiver may come back, so the delivery is retried.
 WebhookUnreachable = HttpError
@@ -58,6 +58,7 @@ class WebhookRefused(WebhookForbidden):
         super().__init__(REFUSED)
 
 
+USER_AGENT = "mpaas-webhooks/1"
 # json.dumps with any non-default argument builds a new encoder per call.
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
@@ -161,6 +162,21 @@ def _judged(target: WebhookTarget, answer: int | Exception) -> int | Exception:
     return answer
 
 
+@lru_cache(maxsize=1024)
+def _fixed_head(
+    host_header: str, method: str, target: str, destination: WebhookTarget, content_type: str
+) -> tuple[str, str]:
+    """The parts of a signed request's head that every event to one destination shares, around the lines of its
+    own (Content-Length, X-Mpaas-Timestamp, X-Mpaas-Event-Id; X-Mpaas-Signature last): the request line and Host,
+    then User-Agent, Authorization and Content-Type. Checked once by request_head (InvalidRequest, not cached),
+    and the head comes out byte for byte as request_head writes it: building it line by line for every event
+    was a tenth of sending one."""
+    fixed = [("User-Agent", USER_AGENT), *_auth_header(destination).items(), ("Content-Type", content_type)]
+    request_head(method, target, host_header, fixed, 0)
+    middle = "".join(f"{name}: {value}\r\n" for name, value in fixed)
+    return f"{method} {target} HTTP/1.1\r\nHost: {host_header}\r\n", middle
+
+
 class WebhookSender:
     """A small keep-alive pool per destination origin, with bounded concurrency: one slow receiver cannot
     take every connection (core/http/client.py says why this is not httpx2)."""
@@ -236,7 +252,7 @@ class WebhookSender:
         headers = [
             ("X-Mpaas-Timestamp", ts),
             ("X-Mpaas-Event-Id", delivery.event_id),
-            ("User-Agent", "mpaas-webhooks/1"),
+            ("User-Agent", USER_AGENT),
             *_auth_header(target).items(),
         ]
         method = (target.method or "POST").upper()
@@ -246,13 +262,24 @@ class WebhookSender:
             path_and_query, body = f"{path}?{url_query}&{query}" if url_query else f"{path}?{query}", b""
         else:
             if delivery.data_format == "xml":
-                body = to_xml(payload)
-                headers.append(("Content-Type", "application/xml"))
+                body, content_type = to_xml(payload), "application/xml"
             else:
-                body = _COMPACT_JSON.encode(payload).encode()
-                headers.append(("Content-Type", "application/json"))
-            headers.append(("X-Mpaas-Signature", signatures(delivery.signing_secret, ts, body)))
+                body, content_type = _COMPACT_JSON.encode(payload).encode(), "application/json"
+            signature = signatures(delivery.signing_secret, ts, body)
             path_and_query = f"{path}?{url_query}" if url_query else path
+            pool = self._pool(scheme, host, port)
+            event_id = delivery.event_id
+            if event_id.isascii() and event_id.isprintable():  # what a head may carry; else request_head says why
+                try:
+                    first, middle = _fixed_head(pool.host_header, method, path_and_query, target, content_type)
+                except InvalidRequest as exc:
+                    raise WebhookForbidden(f"{target.url}: {exc}") from None
+                head = (
+                    f"{first}Content-Length: {len(body)}\r\nX-Mpaas-Timestamp: {ts}\r\nX-Mpaas-Event-Id: {event_id}"
+                    f"\r\n{middle}X-Mpaas-Signature: {signature}\r\n\r\n"
+                ).encode("latin-1")
+                return pool, method, head, body
+            headers += [("Content-Type", content_type), ("X-Mpaas-Signature", signature)]
         pool = self._pool(scheme, host, port)
         try:
             head = pool.head(method, path_and_query, headers, len(body))

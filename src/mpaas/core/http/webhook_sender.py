@@ -73,6 +73,8 @@ def signatures(secrets: str | tuple[str, ...], timestamp: str, content: bytes) -
     """The X-Mpaas-Signature value: `sha256=<hex>` per secret, comma-separated (docs/webhooks.md)."""
     if isinstance(secrets, str):
         return sign(secrets, timestamp, content)
+    if len(secrets) == 1:  # an account's usual case: no rotation in its grace period
+        return sign(secrets[0], timestamp, content)
     return ", ".join(sign(secret, timestamp, content) for secret in secrets)
 
 

@@ -138,12 +138,14 @@ class Server:
         self.log_path = data_dir.parent / "serve.log"
         # Always a fresh SQLite file in the temp dir.
         self.env = server_env(inventory, receipt_delay, drop=("MPAAS_DATABASE_URL", "MPAAS_DATA_DIR"))
+        self.wrap: list[str] = []  # a command the server runs under (bench/pipeline.py --callgrind: valgrind)
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         with open(self.log_path, "wb") as log_file:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
                 [
+                    *self.wrap,
                     sys.executable,
                     "-m",
                     "mpaas.cli",

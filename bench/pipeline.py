@@ -131,6 +131,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--profile", metavar="DIR", help="py-spy every server process while the messages run (raw stacks).")
     p.add_argument(
+        "--callgrind",
+        metavar="DIR",
+        help="Run `mpaas serve` under valgrind's callgrind, counting only while the messages run, and print the "
+        "server's instructions per message: slow (about 30 msg/s) but the same to about 2%% run to run, where rates "
+        "and CPU time on a shared machine vary by a fifth. The counts are user-space (no kernel time).",
+    )
+    p.add_argument(
         "--filters",
         action="store_true",
         help="Run twice, without and with a Guardian message filter on every number; print the ratio (issue 19).",
@@ -278,6 +285,9 @@ async def run(
         profilers = start_profilers(server, args.profile) if getattr(args, "profile", None) else []
         commits_at_start = await asyncio.to_thread(pg_commits, server)
         cpu_at_start = cpu_probe() if cpu_probe else None
+        counting = getattr(args, "callgrind", None)
+        if counting:
+            await asyncio.to_thread(callgrind_control, server, "-i", "on")
         started = time.perf_counter()
         await asyncio.gather(*(sender() for _ in range(args.concurrency)))
         accepted_s = time.perf_counter() - started
@@ -293,6 +303,11 @@ async def run(
         ) and time.perf_counter() - started < args.timeout:
             await asyncio.sleep(0.1)
         probed_s = time.perf_counter() - started
+        if counting:
+            await asyncio.to_thread(callgrind_control, server, "-i", "off")
+            result["server_instructions_per_msg"] = round(
+                await asyncio.to_thread(callgrind_total, server) / args.messages
+            )
         arrived = receiver.counts["/cb"] >= wanted_callbacks and receiver.counts["/in"] >= inbound
         # To the last callback's arrival, not to the poll that saw it: polling every 0.1 s added 0-100 ms to a
         # run that lasts 0.7 s with 2,000 messages.
@@ -526,6 +541,21 @@ def server_pids(server) -> dict[str, int]:
     return {"serve": server.pid}
 
 
+def callgrind_control(server, *flags: str) -> None:
+    subprocess.run(["callgrind_control", *flags, str(server.pid)], check=True, capture_output=True, timeout=120)
+
+
+def callgrind_total(server) -> int:
+    """The instructions callgrind counted in the server since `-i on` (a dump now, read back)."""
+    callgrind_control(server, "-d")
+    directory = Path(server.wrap[-1].split("=", 1)[1]).parent
+    dumps = sorted(directory.glob(f"serve.{server.pid}.*"), key=lambda path: path.stat().st_mtime)
+    for line in dumps[-1].read_text().splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no totals in {dumps[-1]}")
+
+
 def start_profilers(server, directory: str) -> list[tuple[subprocess.Popen, Path]]:
     """py-spy (from this interpreter's environment or PATH) on every server process from the start of the
     accept phase to the last callback; raw collapsed stacks, one file per process, in `directory`."""
@@ -649,6 +679,10 @@ async def main(args, make_server=default_server, record_cpu: bool = False) -> di
             server = make_server(Path(tmp) / "data", free_port())
         if getattr(args, "src", None):
             server.env["PYTHONPATH"] = str(Path(args.src).resolve())
+        if getattr(args, "callgrind", None):
+            out = Path(args.callgrind).resolve()
+            out.mkdir(parents=True, exist_ok=True)
+            server.wrap = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/serve.%p"]
         try:
             if args.carrier == "smpp":
                 port = free_port()
@@ -900,4 +934,6 @@ if __name__ == "__main__":
         f"({figures['end_to_end_vs_baseline']}x) against {figures['baseline']} at "
         f"{figures['baseline_msgs_per_s']}/s; callbacks {figures['callbacks']}; errors {figures['errors']}"
     )
+    if "server_instructions_per_msg" in figures:
+        log(f"server instructions per message (callgrind, user space): {figures['server_instructions_per_msg']:,}")
     print(json.dumps(figures))

@@ -174,20 +174,14 @@ async def resolve_all(
     message_ids = {p["message_id"] for p in payloads if p["target"] != "account" and p.get("message_id")}
     hook_ids = {p["webhook_id"] for p in payloads if p["target"] == "account"}
 
-    async def rows(statement, keys) -> dict:
-        return {row.id: row for row in (await session.execute(statement, {"b_ids": list(keys)})).all()} if keys else {}
+    async def rows(statement, keys, shaped: Callable[[Any], Any] = lambda row: row) -> dict:
+        found = (await session.execute(statement, {"b_ids": list(keys)})).all() if keys else ()
+        return {row.id: shaped(row) for row in found}
 
     # Each message row carries its route's columns (route_id None: no route) and its account's secrets. As plain
     # named tuples: a status event reads a dozen fields of its message, and a Row's attribute costs ten times a
     # tuple's (0.5 us each).
-    messages: dict[Any, Any] = (
-        {
-            row[0]: _EventMessage._make(row)
-            for row in (await session.execute(EVENT_MESSAGES_ROUTED, {"b_ids": list(message_ids)})).all()
-        }
-        if message_ids
-        else {}
-    )
+    messages = await rows(EVENT_MESSAGES_ROUTED, message_ids, _EventMessage._make)
     hooks = await rows(HOOKS, hook_ids)
     secrets = {
         row.id: _secrets(row, now) for row in (await rows(SECRETS, {h.account_id for h in hooks.values()})).values()

@@ -248,19 +248,15 @@ class WebhookSender:
     def _framed(self, delivery: Delivery) -> tuple[OriginPool, str, bytes, bytes]:
         """The pool, method, head and body of one event's request, signed. Raises WebhookForbidden for a
         request that cannot be sent."""
-        target, payload = delivery.target, delivery.payload
+        target, payload, event_id = delivery.target, delivery.payload, delivery.event_id
         scheme, host, port, path, url_query = _destination(target.url)
+        pool = self._pool(scheme, host, port)
         ts = str(delivery.timestamp)
-        headers = [
-            ("X-Mpaas-Timestamp", ts),
-            ("X-Mpaas-Event-Id", delivery.event_id),
-            ("User-Agent", USER_AGENT),
-            *_auth_header(target).items(),
-        ]
         method = (target.method or "POST").upper()
+        content_type: str | None = None
         if method == "GET":
             query = urlencode({k: "" if v is None else v for k, v in payload.items()})
-            headers.append(("X-Mpaas-Signature", signatures(delivery.signing_secret, ts, query.encode())))
+            signature = signatures(delivery.signing_secret, ts, query.encode())
             path_and_query, body = f"{path}?{url_query}&{query}" if url_query else f"{path}?{query}", b""
         else:
             if delivery.data_format == "xml":
@@ -269,8 +265,6 @@ class WebhookSender:
                 body, content_type = _COMPACT_JSON.encode(payload).encode(), "application/json"
             signature = signatures(delivery.signing_secret, ts, body)
             path_and_query = f"{path}?{url_query}" if url_query else path
-            pool = self._pool(scheme, host, port)
-            event_id = delivery.event_id
             if event_id.isascii() and event_id.isprintable():  # what a head may carry; else request_head says why
                 try:
                     first, middle = _fixed_head(pool.host_header, method, path_and_query, target, content_type)
@@ -281,8 +275,14 @@ class WebhookSender:
                     f"\r\n{middle}X-Mpaas-Signature: {signature}\r\n\r\n"
                 ).encode("latin-1")
                 return pool, method, head, body
-            headers += [("Content-Type", content_type), ("X-Mpaas-Signature", signature)]
-        pool = self._pool(scheme, host, port)
+        headers = [
+            ("X-Mpaas-Timestamp", ts),
+            ("X-Mpaas-Event-Id", event_id),
+            ("User-Agent", USER_AGENT),
+            *_auth_header(target).items(),
+            *([("Content-Type", content_type)] if content_type else []),
+            ("X-Mpaas-Signature", signature),
+        ]
         try:
             head = pool.head(method, path_and_query, headers, len(body))
         except InvalidRequest as exc:  # e.g. a line break in the route's credentials: not retried

@@ -17,6 +17,7 @@ from mpaas.config import Settings
 from mpaas.console.router import router as console_router
 from mpaas.core.http import dispatch
 from mpaas.core.http.server import Healthz, HttpEdge, install_error_handlers
+from mpaas.core.http.stack import LeanFastAPI
 from mpaas.distributors.endpoints import router as distributors_router
 from mpaas.guardian import alerts as guardian_alerts
 from mpaas.guardian.endpoints import router as guardian_router
@@ -71,7 +72,9 @@ def create_app(
     telemetry: TelemetryConfig | None = (
         None if platform.settings.opentelemetry else {"tracing": False, "metrics": False, "logs": False}
     )
-    app = FastAPI(title="mpaas", version=__version__, description=DESCRIPTION, lifespan=lifespan, telemetry=telemetry)
+    app = LeanFastAPI(
+        title="mpaas", version=__version__, description=DESCRIPTION, lifespan=lifespan, telemetry=telemetry
+    )
     app.state.platform = platform
     app.state.runtime = runtime
     install_error_handlers(app)

@@ -302,8 +302,17 @@ class HttpEdge:
             and (framed or length_seen or scope.get("http_version") not in ("1.1", "1.0"))
         ):
             await self._run(scope, receive, send, max_bytes, app)
-        else:
-            await self._run(scope, receive, send, 0, app)
+            return
+        # `_run` without a body cap, inlined: the usual request, one coroutine frame fewer.
+        policy = self.policy
+        if policy is None:
+            await app(scope, receive, send)
+            return
+        token = SAVE_POLICY.set(policy)
+        try:
+            await app(scope, receive, send)
+        finally:
+            SAVE_POLICY.reset(token)
 
     async def _run(self, scope, receive, send, max_bytes: int = 0, app=None) -> None:
         app = app or self.app

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,13 +17,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mpaas.carriers.gateway import Publish  # the gateway's reporting hook this implements
 from mpaas.core.clock import Clock
 from mpaas.core.db.database import Database
 from mpaas.models import CarrierBindState
 
 STALE_AFTER_SECONDS = 15.0  # a holder reports at least every 6 s (carriers/gateway.py REPORT_UNCHANGED_SECONDS)
-
-Publish = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
 
 def this_process() -> str:

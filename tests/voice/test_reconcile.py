@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from mpaas.models import VoiceUsage
 from mpaas.models.calls import Call, CallEvent
+from mpaas.voice.reconcile import open_calls_made_before
 from support.api import make_voice_route
 from support.calls import T0, event, new_call, post_events
 from support.sip import (
@@ -288,3 +289,18 @@ async def test_a_call_held_through_a_kamailio_crash_is_closed_after_the_restart(
     assert len(completed) == 1
     assert (completed[0]["Data"]["Event"], completed[0]["Data"]["Disposition"]) == ("lost", "lost")
     assert completed[0]["Data"]["CallRecordId"] == call.id
+
+
+async def test_the_reconciliation_reads_the_open_calls_through_their_partial_index(platform):
+    """Every minute: the read must not scan every call ever made (migration 0028, models/calls.py)."""
+    async with platform.db.read() as session:
+        connection = await session.connection()
+        statement = open_calls_made_before(T0).compile(
+            dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+        )
+        if connection.dialect.name == "postgresql":  # a small table is scanned anyway unless told otherwise
+            await session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = (await session.execute(text(f"EXPLAIN {statement}"))).scalars().all()
+        else:
+            plan = [row[-1] for row in await session.execute(text(f"EXPLAIN QUERY PLAN {statement}"))]
+    assert any("ix_calls_open" in line for line in plan), plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mpaas.models.base import Base, UTCDateTime
@@ -40,7 +40,17 @@ class Call(Base):
     sip_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sip_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
-    __table_args__ = (Index("ix_calls_account_created", "account_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_calls_account_created", "account_id", "created_at"),
+        # Partial: only calls not yet completed are in it, so the reconciliation every minute (voice/reconcile.py:
+        # `status != 'completed' AND created_at < cutoff`) reads the open calls, not the whole call history.
+        Index(
+            "ix_calls_open",
+            "created_at",
+            sqlite_where=text("status != 'completed'"),
+            postgresql_where=text("status != 'completed'"),
+        ),
+    )
 
 
 class CallEvent(Base):

@@ -24,7 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mpaas.core.jobs.queue import jobs_written
@@ -50,6 +50,12 @@ class Reconciled:
     closed: list[str] = field(default_factory=list)  # CALL- ids closed as lost
 
 
+def open_calls_made_before(cutoff: datetime) -> Select:
+    """(id, SIP Call-ID) of every call not completed made before `cutoff`: read through the partial index of the
+    open calls (models/calls.py ix_calls_open), so its cost is what is open, not the whole call history."""
+    return select(Call.id, Call.sip_call_id).where(Call.status != calls.COMPLETED, Call.created_at < cutoff)
+
+
 async def reconcile(
     platform: Platform,
     live_call_ids: Collection[str],
@@ -65,9 +71,7 @@ async def reconcile(
     # The candidates from a read session (no write lock while the calls are scanned), each checked again under
     # its lock below: an event may have ended it meanwhile.
     async with platform.db.read() as session:
-        rows = await session.execute(
-            select(Call.id, Call.sip_call_id).where(Call.status != calls.COMPLETED, Call.created_at < cutoff)
-        )
+        rows = await session.execute(open_calls_made_before(cutoff))
         candidates = rows.all()
     out = Reconciled(open=len(candidates))
     lost = sorted(call_id for call_id, sip_call_id in candidates if sip_call_id not in live)

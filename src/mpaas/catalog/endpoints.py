@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from mpaas.auth.dependencies import Caller
-from mpaas.catalog import presenters, service
+from mpaas.catalog import addons, presenters, service
 from mpaas.catalog import schemas as s
 from mpaas.core.errors import required
 from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
@@ -240,23 +240,23 @@ async def get_threshold(
     who: Caller, session: ReadSession, threshold_id: str | None = Query(None, alias="ThresholdId")
 ) -> Any:
     if not threshold_id:
-        return [presenters.threshold(x) for x in await service.list_thresholds(session, who)]
-    return presenters.threshold(await service.get_threshold(session, who, _need(threshold_id, "ThresholdId")))
+        return [presenters.threshold(x) for x in await addons.list_thresholds(session, who)]
+    return presenters.threshold(await addons.get_threshold(session, who, _need(threshold_id, "ThresholdId")))
 
 
 @router.post("/v1.0/subscriptions/thresholds/add", summary="Create Threshold", response_model=s.ThresholdOut)
 async def create_threshold(body: s.CreateThreshold, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return presenters.threshold(await service.create_threshold(session, who, body, now))
+    return presenters.threshold(await addons.create_threshold(session, who, body, now))
 
 
 @router.post("/v1.0/subscriptions/thresholds/update", summary="Update Threshold", response_model=s.ThresholdOut)
 async def update_threshold(body: s.UpdateThreshold, who: Caller, session: WriteSession) -> dict[str, Any]:
-    return presenters.threshold(await service.update_threshold(session, who, body))
+    return presenters.threshold(await addons.update_threshold(session, who, body))
 
 
 @router.post("/v1.0/subscriptions/thresholds/delete", summary="Delete Threshold", response_model=s.ThresholdDeleted)
 async def delete_threshold(body: s.ThresholdRef, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    row = await service.delete_threshold(session, who, body.threshold_id, now)
+    row = await addons.delete_threshold(session, who, body.threshold_id, now)
     return {"ThresholdId": row.id, "ThresholdStatus": "Deleted"}
 
 
@@ -269,9 +269,9 @@ async def threshold_assignments(
     who: Caller, session: ReadSession, threshold_id: str | None = Query(None, alias="ThresholdId")
 ) -> list[dict[str, Any]]:
     if not threshold_id:  # every threshold's assignments
-        assignments = await service.all_threshold_assignments(session, who)
+        assignments = await addons.all_threshold_assignments(session, who)
     else:
-        assignments = await service.threshold_assignments(session, who, _need(threshold_id, "ThresholdId"))
+        assignments = await addons.threshold_assignments(session, who, _need(threshold_id, "ThresholdId"))
     return [presenters.threshold_assignment(a) for a in assignments]
 
 
@@ -283,7 +283,7 @@ async def threshold_assignments(
 async def assign_threshold(
     body: s.CreateThresholdAssignment, who: Caller, session: WriteSession, now: Now
 ) -> dict[str, Any]:
-    return presenters.threshold_assignment(await service.assign_threshold(session, who, body, now))
+    return presenters.threshold_assignment(await addons.assign_threshold(session, who, body, now))
 
 
 @router.post(
@@ -294,7 +294,7 @@ async def assign_threshold(
 async def update_threshold_assignment(
     body: s.UpdateThresholdAssignment, who: Caller, session: WriteSession
 ) -> dict[str, Any]:
-    return presenters.threshold_assignment(await service.update_threshold_assignment(session, who, body))
+    return presenters.threshold_assignment(await addons.update_threshold_assignment(session, who, body))
 
 
 @router.post(
@@ -305,7 +305,7 @@ async def update_threshold_assignment(
 async def delete_threshold_assignment(
     body: s.ThresholdAssignmentRef, who: Caller, session: WriteSession, now: Now
 ) -> dict[str, Any]:
-    row = await service.delete_threshold_assignment(session, who, body.threshold_assignment_id, now)
+    row = await addons.delete_threshold_assignment(session, who, body.threshold_assignment_id, now)
     return {"ThresholdAssignmentId": row.id, "ThresholdAssignmentStatus": "Deleted"}
 
 
@@ -317,23 +317,23 @@ async def get_feature(
     who: Caller, session: ReadSession, feature_id: str | None = Query(None, alias="FeatureId")
 ) -> Any:
     if not feature_id:
-        return [presenters.feature(x) for x in await service.list_features(session, who)]
-    return presenters.feature(await service.get_feature(session, who, _need(feature_id, "FeatureId")))
+        return [presenters.feature(x) for x in await addons.list_features(session, who)]
+    return presenters.feature(await addons.get_feature(session, who, _need(feature_id, "FeatureId")))
 
 
 @router.post("/v1.0/subscriptions/features/add", summary="Create Feature", response_model=s.FeatureOut)
 async def create_feature(body: s.CreateFeature, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return presenters.feature(await service.create_feature(session, who, body, now))
+    return presenters.feature(await addons.create_feature(session, who, body, now))
 
 
 @router.post("/v1.0/subscriptions/features/update", summary="Update Feature", response_model=s.FeatureOut)
 async def update_feature(body: s.UpdateFeature, who: Caller, session: WriteSession) -> dict[str, Any]:
-    return presenters.feature(await service.update_feature(session, who, body))
+    return presenters.feature(await addons.update_feature(session, who, body))
 
 
 @router.post("/v1.0/subscriptions/features/delete", summary="Delete Feature", response_model=s.FeatureDeleted)
 async def delete_feature(body: s.FeatureRef, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    row = await service.delete_feature(session, who, body.feature_id, now)
+    row = await addons.delete_feature(session, who, body.feature_id, now)
     return {"FeatureId": row.id, "FeatureStatus": "Deleted"}
 
 
@@ -346,9 +346,9 @@ async def feature_assignments(
     who: Caller, session: ReadSession, feature_id: str | None = Query(None, alias="FeatureId")
 ) -> list[dict[str, Any]]:
     if not feature_id:  # every feature's assignments
-        assignments = await service.all_feature_assignments(session, who)
+        assignments = await addons.all_feature_assignments(session, who)
     else:
-        assignments = await service.feature_assignments(session, who, _need(feature_id, "FeatureId"))
+        assignments = await addons.feature_assignments(session, who, _need(feature_id, "FeatureId"))
     return [presenters.feature_assignment(a) for a in assignments]
 
 
@@ -360,7 +360,7 @@ async def feature_assignments(
 async def assign_feature(
     body: s.CreateFeatureAssignment, who: Caller, session: WriteSession, now: Now
 ) -> dict[str, Any]:
-    return presenters.feature_assignment(await service.assign_feature(session, who, body, now))
+    return presenters.feature_assignment(await addons.assign_feature(session, who, body, now))
 
 
 @router.post(
@@ -371,7 +371,7 @@ async def assign_feature(
 async def update_feature_assignment(
     body: s.UpdateFeatureAssignment, who: Caller, session: WriteSession
 ) -> dict[str, Any]:
-    return presenters.feature_assignment(await service.update_feature_assignment(session, who, body))
+    return presenters.feature_assignment(await addons.update_feature_assignment(session, who, body))
 
 
 @router.post(
@@ -382,5 +382,5 @@ async def update_feature_assignment(
 async def delete_feature_assignment(
     body: s.FeatureAssignmentRef, who: Caller, session: WriteSession, now: Now
 ) -> dict[str, Any]:
-    row = await service.delete_feature_assignment(session, who, body.feature_assignment_id, now)
+    row = await addons.delete_feature_assignment(session, who, body.feature_assignment_id, now)
     return {"FeatureAssignmentId": row.id, "FeatureAssignmentStatus": "Deleted"}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from mpaas.auth.dependencies import Caller
 from mpaas.dependencies import Now, ReadSession, WriteSession
 from mpaas.numbers.dependencies import Policy, QrLinksDep
-from mpaas.numbers.lifecycle import service
+from mpaas.numbers.lifecycle import device, e911, service, voicemail
 from mpaas.numbers.lifecycle.schemas import (
     DeviceDetailsOut,
     E911Out,
@@ -61,12 +61,12 @@ async def reactivate(
 
 @router.post("/v1.0/numbers/refresh-nnid", summary="Numbers - Refresh NNID", response_model=NnidOut)
 async def refresh_nnid(body: PhoneNumberRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.refresh_nnid(session, who, body, now)
+    return await device.refresh_nnid(session, who, body, now)
 
 
 @router.post("/v1.0/numbers/device-details", summary="Device Details", response_model=DeviceDetailsOut)
 async def device_details(body: PhoneNumberRequest, who: Caller, session: ReadSession) -> dict[str, Any]:
-    return await service.device_details(session, who, body)
+    return await device.device_details(session, who, body)
 
 
 @router.get("/v1.0/numbers/e911address", summary="Numbers - Get E911 Address", response_model=E911Out)
@@ -76,44 +76,44 @@ async def get_e911(
     phone_number: str | None = Query(None, alias="PhoneNumber"),
     account_id: str | None = Query(None, alias="AccountId"),
 ) -> dict[str, Any]:
-    return await service.get_e911(session, who, phone_number, account_id)
+    return await e911.get_e911(session, who, phone_number, account_id)
 
 
 @router.post(
     "/v1.0/numbers/e911address/update", summary="Numbers - Update E911 Address", response_model=NumberStatusOut
 )
 async def update_e911(body: E911UpdateRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.update_e911(session, who, body, now)
+    return await e911.update_e911(session, who, body, now)
 
 
 @router.post("/v1.0/numbers/voicemail/info", summary="Get Voicemail Info", response_model=VoicemailInfoOut)
 async def voicemail_info(body: PhoneNumberRequest, who: Caller, session: ReadSession) -> dict[str, Any]:
-    return await service.voicemail_info(session, who, body)
+    return await voicemail.voicemail_info(session, who, body)
 
 
 @router.post("/v1.0/numbers/voicemail/activate", summary="Activate Voicemail", response_model=VoicemailActivatedOut)
 async def voicemail_activate(body: VoicemailRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.voicemail_activate(session, who, body, now)
+    return await voicemail.voicemail_activate(session, who, body, now)
 
 
 @router.post("/v1.0/numbers/voicemail/update", summary="Update Voicemail", response_model=VoicemailChangedOut)
 async def voicemail_update(body: VoicemailRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.voicemail_update(session, who, body, now)
+    return await voicemail.voicemail_update(session, who, body, now)
 
 
 @router.post("/v1.0/numbers/voicemail/delete", summary="Delete Voicemail", response_model=VoicemailChangedOut)
 async def voicemail_delete(body: PhoneNumberRequest, who: Caller, session: WriteSession) -> dict[str, Any]:
-    return await service.voicemail_delete(session, who, body)
+    return await voicemail.voicemail_delete(session, who, body)
 
 
 @sims.post("/v1.0/sims/update-status", summary="Update SIM Status", response_model=SimStatusOut)
 async def sim_update_status(body: SimStatusRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.sim_update_status(session, who, body, now)
+    return await device.sim_update_status(session, who, body, now)
 
 
 @sims.post("/v1.0/sims/clear-status", summary="Clear SIM Status", response_model=SimStatusOut)
 async def sim_clear_status(body: SimStatusRequest, who: Caller, session: WriteSession, now: Now) -> dict[str, Any]:
-    return await service.sim_clear_status(session, who, body, now)
+    return await device.sim_clear_status(session, who, body, now)
 
 
 router.include_router(sims)

@@ -1,13 +1,12 @@
 """A number's life after provisioning: updates, status changes (now or on an EffectiveDate), cancellation,
-reactivation, aging back to the inventory, NNID, device, E911, voicemail and SIM state.
+reactivation, aging back to the inventory. A number's device and SIM (device.py), E911 address (e911.py) and
+voicemail (voicemail.py) are beside it.
 
 The state machine (docs/numbers.md) is `TRANSITIONS`; every change of `PhoneNumber.status` goes through
 `transition()`, so no sequence of calls can reach a state the table does not allow."""
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,24 +20,19 @@ from mpaas.core import ids
 from mpaas.core.errors import ApiError, bad_request, missing, required
 from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import required_e164
-from mpaas.core.security.hashing import hash_secret_off_loop
 from mpaas.core.wire import iso
-from mpaas.models import NumberE911, NumberOrder, NumberVoicemail, PhoneNumber
+from mpaas.models import NumberOrder, PhoneNumber
 from mpaas.models.numbers import ACTIVE, CANCELLED, PARKED
 from mpaas.numbers import calendar, events, repository
 from mpaas.numbers.lifecycle.schemas import (
-    E911UpdateRequest,
     PhoneNumberRequest,
-    SimStatusRequest,
     StatusChangeRequest,
     UpdateNumberRequest,
-    VoicemailRequest,
 )
 from mpaas.numbers.provisioning import esim
 from mpaas.numbers.provisioning.qr import QrLinks
 from mpaas.numbers.schemas import voice_needs_product
 from mpaas.numbers.swaps import SwapAllowance
-from mpaas.numbers.usage import repository as usage_repository
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
 
@@ -66,69 +60,6 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 STATES = (AVAILABLE, ACTIVE, PARKED, CANCELLED, RELEASED, PORTED_OUT)
 SWAP_CHANGES = ("swap", "replace", "swap-sim")
-
-US_STATES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "PR",
-        "GU",
-        "VI",
-        "AS",
-        "MP",
-    ]
-)
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def next_state(state: str, action: str) -> str | None:
@@ -474,207 +405,3 @@ async def release_if_due(session: AsyncSession, phone_number_id: str, cancelled_
         return False
     await repository.release_number(session, row, now)
     return True
-
-
-# --- NNID, device ----------------------------------------------------------------------------------
-
-
-async def refresh_nnid(session: AsyncSession, principal: Principal, body: PhoneNumberRequest, now: datetime) -> dict:
-    row = await find_live(session, principal, body.phone_number, body.account_id)
-    row.nnid, row.updated_at = f"NNID-{secrets.token_hex(8).upper()}", now
-    return {"PhoneNumber": row.number, "NNID": row.nnid, "Successful": True}
-
-
-async def device_details(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
-    row = await find(session, principal, body.phone_number, body.account_id)
-    imei = await usage_repository.imei_of(session, row.id)
-    return {
-        "AccountId": row.account_id,
-        "PhoneNumber": row.number,
-        "NumberType": {"mvno": "MVNO", "iot": "IoT"}.get(row.number_type, row.number_type),
-        "IMEI": imei,
-        "DeviceModel": None,
-        "DeviceName": None,
-        "TAC": imei[:8] if imei else None,
-        "Status": "Success",
-        "StatusMessage": "" if imei else "No device has reported this number to the network yet.",
-    }
-
-
-# --- E911 ------------------------------------------------------------------------------------------
-
-
-def _e911_view(row: PhoneNumber, address: NumberE911 | None) -> dict:
-    return {
-        "PhoneNumber": row.number,
-        "AccountId": row.account_id,
-        "E911Address": None
-        if address is None
-        else {
-            "Street1": address.street1,
-            "Street2": address.street2,
-            "City": address.city,
-            "State": address.state,
-            "Zip": address.zip,
-        },
-    }
-
-
-async def get_e911(
-    session: AsyncSession, principal: Principal, phone_number: str | None, account_id: str | None
-) -> dict:
-    row = await find(session, principal, phone_number, account_id)
-    return _e911_view(row, await session.get(NumberE911, row.id))
-
-
-async def update_e911(session: AsyncSession, principal: Principal, body: E911UpdateRequest, now: datetime) -> dict:
-    for field in ("street1", "city", "state", "zip"):
-        if not getattr(body, field):
-            raise required(field.capitalize() if field != "street1" else "Street1")
-    state = body.state.upper()
-    if state not in US_STATES:
-        raise bad_request("The State field must be a two-letter US state abbreviation such as UT.")
-    if not ZIP_RE.fullmatch(body.zip):
-        raise bad_request("The Zip field must be a 5-digit ZIP code or ZIP+4 (84043 or 84043-6330).")
-    row = await find_live(session, principal, body.phone_number, body.account_id)
-    address = await session.get(NumberE911, row.id)
-    if address is None:
-        address = NumberE911(phone_number_id=row.id)
-        session.add(address)
-    # Stored MSAG-style, upper case, as the address is read back to emergency services.
-    address.street1, address.street2 = body.street1.upper(), (body.street2 or "").upper() or None
-    address.city, address.state, address.zip, address.updated_at = body.city.upper(), state, body.zip, now
-    return {"PhoneNumber": row.number, "Status": "Success", "StatusMessage": ""}
-
-
-# --- voicemail -------------------------------------------------------------------------------------
-
-
-def check_pin(pin: str, number: str) -> None:
-    """4 to 10 digits; not one repeated digit, not the number's last digits. A straight run is allowed: the
-    vendor's own samples are `1234` and `5678` (issue 17)."""
-    if not re.fullmatch(r"\d{4,10}", pin):
-        raise bad_request("The PIN field must be 4 to 10 digits.")
-    if len(set(pin)) == 1:
-        raise bad_request("The PIN must not repeat a single digit.")
-    if number.endswith(pin):
-        raise bad_request("The PIN must not be the last digits of the phone number.")
-
-
-def _check_email(email: str | None) -> None:
-    if email and not EMAIL_RE.fullmatch(email):
-        raise bad_request("The Email field must be an email address.")
-
-
-async def voicemail_info(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
-    row = await find(session, principal, body.phone_number, body.account_id)
-    box = await session.get(NumberVoicemail, row.id)
-    return {
-        "PhoneNumber": row.number,
-        "VoicemailEnabled": box is not None,
-        "Email": box.email if box else None,
-        "FirstName": box.first_name if box else None,
-        "LastName": box.last_name if box else None,
-    }
-
-
-async def voicemail_activate(
-    session: AsyncSession, principal: Principal, body: VoicemailRequest, now: datetime
-) -> dict:
-    row = await find_live(session, principal, body.phone_number, body.account_id)
-    if not body.pin:
-        raise required("PIN")
-    check_pin(body.pin, row.number)
-    _check_email(body.email)
-    if await session.get(NumberVoicemail, row.id) is not None:
-        raise bad_request(
-            f"Voicemail is already active on {row.number}; change it with POST /v1.0/numbers/voicemail/update."
-        )
-    session.add(
-        NumberVoicemail(
-            phone_number_id=row.id,
-            pin_hash=await hash_secret_off_loop(body.pin),
-            email=body.email,
-            first_name=body.first_name,
-            last_name=body.last_name,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    return {"PhoneNumber": row.number, "VoicemailActivated": True, "Successful": True}
-
-
-async def _box(session: AsyncSession, row: PhoneNumber) -> NumberVoicemail:
-    box = await session.get(NumberVoicemail, row.id)
-    if box is None:
-        raise bad_request(
-            f"Voicemail is not active on {row.number}; activate it with POST /v1.0/numbers/voicemail/activate."
-        )
-    return box
-
-
-async def voicemail_update(session: AsyncSession, principal: Principal, body: VoicemailRequest, now: datetime) -> dict:
-    row = await find_live(session, principal, body.phone_number, body.account_id)
-    box = await _box(session, row)
-    if body.pin:
-        check_pin(body.pin, row.number)
-        box.pin_hash = await hash_secret_off_loop(body.pin)
-    _check_email(body.email)
-    for field in ("email", "first_name", "last_name"):
-        if getattr(body, field) is not None:
-            setattr(box, field, getattr(body, field))
-    box.updated_at = now
-    return {"PhoneNumber": row.number, "Successful": True, "Message": "Voicemail settings updated"}
-
-
-async def voicemail_delete(session: AsyncSession, principal: Principal, body: PhoneNumberRequest) -> dict:
-    row = await find(session, principal, body.phone_number, body.account_id)
-    await session.delete(await _box(session, row))
-    return {"PhoneNumber": row.number, "Successful": True, "Message": "Voicemail removed"}
-
-
-# --- SIMs ------------------------------------------------------------------------------------------
-
-
-def sim_status_of(row: PhoneNumber) -> str:
-    return row.sim_status or ("Active" if row.iccid else "Empty")
-
-
-async def sim_update_status(session: AsyncSession, principal: Principal, body: SimStatusRequest, now: datetime) -> dict:
-    if not body.iccid:
-        raise required("ICCID")
-    if not body.sim_status:
-        raise required("SimStatus")
-    accounts = principal.visible_accounts(body.account_id)
-    row = await repository.find_number(session, accounts, iccid=body.iccid)
-    if body.msisdn:
-        target = await find_live(session, principal, body.msisdn, body.account_id, field="MSISDN")
-        if row is not None and row.id != target.id:
-            raise bad_request(f"ICCID {body.iccid} is assigned to {row.number}, not {target.number}.")
-        if row is None:
-            if await repository.iccid_holder(session, body.iccid) is not None:
-                raise missing("SIM", body.iccid)
-            if body.sim_status != "Empty":  # attach the SIM to the number
-                target.iccid, target.qr_code = body.iccid, None
-                await repository.flush_iccid(session, body.iccid)
-            row = target
-    if row is None:
-        raise missing("SIM", body.iccid)
-    if body.sim_status == "Empty":
-        return await _clear(row, body.iccid, now)
-    row.sim_status, row.updated_at = body.sim_status, now
-    return {"ICCID": body.iccid, "SimStatus": body.sim_status, "Successful": True}
-
-
-async def _clear(row: PhoneNumber, iccid: str, now: datetime) -> dict:
-    row.iccid, row.qr_code, row.sim_status, row.updated_at = None, None, "Empty", now
-    return {"ICCID": iccid, "SimStatus": "Empty", "Successful": True}
-
-
-async def sim_clear_status(session: AsyncSession, principal: Principal, body: SimStatusRequest, now: datetime) -> dict:
-    if not body.iccid:
-        raise required("ICCID")
-    row = await repository.find_number(session, principal.visible_accounts(body.account_id), iccid=body.iccid)
-    if row is None:
-        raise missing("SIM", body.iccid)
-    return await _clear(row, body.iccid, now)

@@ -31,6 +31,7 @@ from mpaas.core.wire import iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber, PortRequest
 from mpaas.models.numbers import ACTIVE, ASSIGNED, AVAILABLE
 from mpaas.numbers import calendar, events, repository
+from mpaas.numbers.lifecycle import e911 as lifecycle_e911
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.porting import repository as port_repository
@@ -89,9 +90,9 @@ def _address(address: BillingAddress | None, required_all: bool) -> dict | None:
     for field, name in (("street1", "Street1"), ("city", "City"), ("state", "State"), ("zip", "Zip")):
         if not getattr(address, field):
             raise required(f"CurrentBillingAddress.{name}")
-    if address.state.upper() not in lifecycle.US_STATES:
+    if address.state.upper() not in lifecycle_e911.US_STATES:
         raise bad_request("CurrentBillingAddress.State must be a two-letter US state abbreviation such as UT.")
-    if not lifecycle.ZIP_RE.fullmatch(address.zip):
+    if not lifecycle_e911.ZIP_RE.fullmatch(address.zip):
         raise bad_request("CurrentBillingAddress.Zip must be a 5-digit ZIP code or ZIP+4.")
     return {
         "Street1": address.street1,

@@ -19,7 +19,8 @@ from mpaas.carriers.smpp import SmppConnector
 from mpaas.carriers.smsc_sim import SimConfig, SmscSim
 from mpaas.guardian import alerts
 from mpaas.models import GuardianAlert, Message
-from mpaas.voice.routing import RoutingCache, decide
+from mpaas.voice.compiled_routes import RoutingCache
+from mpaas.voice.routing import decide
 from mpaas.voice.routing_schemas import RouteRequest
 from support.api import make_message_route, make_voice_route, provision
 from support.guardian import call_filter, enable, relate, subscriber

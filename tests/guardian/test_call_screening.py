@@ -19,7 +19,8 @@ from mpaas.guardian.call_screening import (
     evaluate,
 )
 from mpaas.models import Call, CallFilter, GuardianAlert
-from mpaas.voice.routing import RoutingCache, decide
+from mpaas.voice.compiled_routes import RoutingCache
+from mpaas.voice.routing import decide
 from mpaas.voice.routing_schemas import RouteRequest
 from support.api import make_message_route, make_voice_route, provision
 from support.guardian import call_filter, enable, relate, subscriber

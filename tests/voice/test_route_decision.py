@@ -18,7 +18,7 @@ from mpaas.models import InventoryNumber
 from mpaas.models.calls import Call
 from mpaas.numbers.porting.service import PORTED
 from mpaas.voice import url_routing
-from mpaas.voice.routing import compile_route, serial_order
+from mpaas.voice.compiled_routes import compile_route, serial_order
 from support.api import OPERATOR_TOKEN, make_message_route, make_voice_route, provision
 
 pytestmark = pytest.mark.no_workers  # only calls the API: no job needs to run

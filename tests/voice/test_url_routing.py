@@ -22,7 +22,7 @@ from mpaas.core.http.webhook_sender import sign
 from mpaas.models import WebhookAttempt
 from mpaas.models.calls import Call
 from mpaas.voice import routing, url_instructions
-from mpaas.voice.routing import RoutingCache
+from mpaas.voice.compiled_routes import RoutingCache
 from mpaas.voice.routing_schemas import RouteRequest
 from mpaas.voice.url_instructions import BadInstruction, SipTarget
 from support.api import make_message_route, make_voice_route, provision

@@ -24,7 +24,8 @@ from mpaas.dependencies import platform_of
 from mpaas.roles.platform import Platform
 from mpaas.voice import calls, url_routing
 from mpaas.voice.auth import sip_secret
-from mpaas.voice.routing import RoutingCache, decide_call
+from mpaas.voice.compiled_routes import RoutingCache
+from mpaas.voice.routing import decide_call
 from mpaas.voice.routing_schemas import RouteRequest
 
 router = APIRouter(include_in_schema=False)

@@ -39,6 +39,7 @@ from mpaas.models import Schedule, Workgroup, WorkgroupMember
 from mpaas.models.numbers import ACTIVE
 from mpaas.schedules.schemas import DAYS, minutes
 from mpaas.voice import batch_reads, routing_repository
+from mpaas.voice.compiled_routes import compile_route, serial_order
 from mpaas.voice.reject import Reject
 from mpaas.workgroups import repository
 from mpaas.workgroups.schemas import IVR, ROUND_ROBIN, USER, WORKGROUP
@@ -151,10 +152,10 @@ async def _branches_for(
         and inputs.route_enabled
         and (inputs.route_type or "").lower() == "trunk"
     ):
-        compiled = routing.compile_route(
+        compiled = compile_route(
             await routing_repository.route_attributes(session, inputs.voice_route_id) or {}, settings.egress_policy
         )
-        trunks = routing.serial_order(compiled.trunks)
+        trunks = serial_order(compiled.trunks)
         if trunks:
             out = []
             for trunk in trunks[:1] if parallel else trunks:

@@ -110,6 +110,17 @@ def test_compile_from_a_parsed_filter() -> None:
 
 # --- properties over any text -----------------------------------------------------------------------------------
 
+@pytest.mark.parametrize(
+    "text, keywords",
+    [('""', []), ('" "', []), ('"[oops"', ["[oops"]), ('"{\\"CustomKeywords\\":[\\"a\\"]}"', ["a"])],
+)
+def test_a_json_string_is_read_for_what_it_holds_even_empty_or_broken(text: str, keywords: list[str]) -> None:
+    """A JSON string holding nothing, or a broken document, is not an error (hypothesis found `""` raising)."""
+    assert parse_keyword_filter(text).custom_keywords == keywords
+    assert parse_keyword_filter(text, strict=True).custom_keywords == keywords
+    assert parse_keywords(text) == keywords
+
+
 MATCHER = compile_matcher(["banned", "meet me alone", "🍆", "$$$"], CATEGORIES, {"banned": "LOW"}, "CHILD")
 
 

@@ -75,7 +75,9 @@ def _load(text: str) -> object:
                 loaded = json.loads(candidate)
             except ValueError:
                 continue
-            return json.loads(loaded) if isinstance(loaded, str) and loaded.strip()[:1] in "[{" else loaded
+            if isinstance(loaded, str) and loaded.strip()[:1] in ("[", "{"):  # a JSON document inside a string
+                return _load(loaded)
+            return loaded
     return None
 
 

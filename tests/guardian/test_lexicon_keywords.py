@@ -110,6 +110,7 @@ def test_compile_from_a_parsed_filter() -> None:
 
 # --- properties over any text -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, keywords",
     [('""', []), ('" "', []), ('"[oops"', ["[oops"]), ('"{\\"CustomKeywords\\":[\\"a\\"]}"', ["a"])],

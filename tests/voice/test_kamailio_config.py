@@ -14,7 +14,7 @@ import pytest
 
 from mpaas.config import Settings
 from mpaas.voice.kamailio import KamailioConfigError, KamailioParams, render, render_tls, write_config
-from mpaas.voice.supervisor import ensure_sip_secret, voice_off_reason
+from mpaas.voice.kamailio_process import ensure_sip_secret, voice_off_reason
 from support.sip import (
     SECRET,
     FakeMpaas,

@@ -13,7 +13,7 @@ import time
 import httpx2
 import pytest
 
-from mpaas.voice.supervisor import _options_ping
+from mpaas.voice.kamailio_process import options_ping
 from support.processes import env, mpaas, stop, wait_for_line
 from support.sip import SECRET, FakeMpaas, free_tcp_port, free_udp_port, kamailio_or_skip, route_to
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.process
 
 def _wait_sip(port: int, proc: subprocess.Popen, log, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    while not _options_ping("127.0.0.1", port):
+    while not options_ping("127.0.0.1", port):
         assert proc.poll() is None, log.read_text()
         assert time.monotonic() < deadline, f"no SIP answer on {port}:\n{log.read_text()}"
         time.sleep(0.1)

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from mpaas.voice.supervisor import KamailioError, KamailioSupervisor, _options_ping, forward_log_line
+from mpaas.voice.kamailio_process import KamailioError, forward_log_line, options_ping
+from mpaas.voice.supervisor import KamailioSupervisor
 from support.processes import env, wait_for_line
 from support.processes import mpaas as run_mpaas
 from support.processes import stop as stop_process
@@ -141,7 +142,7 @@ def test_a_kamailio_left_by_a_killed_mpaas_sip_is_stopped_and_its_calls_reported
         try:
             wait_for_line(tmp_path / "sip.log", "mpaas sip running", role)
             deadline = time.monotonic() + 15
-            while not _options_ping("127.0.0.1", port):
+            while not options_ping("127.0.0.1", port):
                 assert time.monotonic() < deadline, (tmp_path / "sip.log").read_text()
                 time.sleep(0.1)
             orphan = int((tmp_path / "kamailio.pid").read_text().split()[0])
@@ -149,7 +150,7 @@ def test_a_kamailio_left_by_a_killed_mpaas_sip_is_stopped_and_its_calls_reported
             role.wait(timeout=10)
         finally:
             stop_process(role)
-        assert _alive(orphan) and _options_ping("127.0.0.1", port)  # Kamailio outlived its supervisor
+        assert _alive(orphan) and options_ping("127.0.0.1", port)  # Kamailio outlived its supervisor
         with running_kamailio(settings, mpaas.url) as supervisor:
             assert supervisor.starts == 1 and supervisor.process is not None
             assert supervisor.process.pid != orphan and not _alive(orphan)

@@ -122,7 +122,8 @@ def _voice_supervisor(settings: Settings, host: str, port: int):
     plain line saying why voice is off. The /sip/v1 secret is generated into the data dir either way."""
     # deferred: the voice supervisor is needed by serve only
     from mpaas.voice.kamailio import KamailioConfigError
-    from mpaas.voice.supervisor import KamailioSupervisor, ensure_sip_secret, voice_off_reason
+    from mpaas.voice.kamailio_process import ensure_sip_secret, voice_off_reason
+    from mpaas.voice.supervisor import KamailioSupervisor
 
     secret, _ = ensure_sip_secret(settings)
     reason = voice_off_reason(settings)
@@ -148,7 +149,7 @@ def _serve_with_voice(app_, host: str, port: int, supervisor) -> None:
     import uvicorn
 
     # deferred: the voice supervisor is needed by serve only
-    from mpaas.voice.supervisor import KamailioError
+    from mpaas.voice.kamailio_process import KamailioError
 
     class Server(uvicorn.Server):
         # uvicorn re-raises the SIGTERM/SIGINT it caught once it has stopped, which would end this process before

@@ -20,9 +20,7 @@ import os
 import re
 import shutil
 import signal
-import socket
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,28 +28,21 @@ from typing import Any
 import httpx2
 
 from mpaas.config import Settings
-from mpaas.core.security.hashing import new_secret
-from mpaas.voice.auth import SECRET_FILE, load_sip_secret
 from mpaas.voice.kamailio import EVENT_BATCH, EVENTS_PATH, SPOOL_DIR, KamailioParams, write_config
+from mpaas.voice.kamailio_process import (
+    KamailioError,
+    find_kamailio,
+    forward_log_line,
+    kill_group,
+    options_ping,
+    orphan_pid,
+    pid_running,
+)
 
 DIALOGS_PATH = "/sip/v1/dialogs"
 
 logger = logging.getLogger("mpaas.sip")
-kamailio_log = logging.getLogger("mpaas.sip.kamailio")
 
-# " 8(11763) WARNING: http_client [functions.c:294]: ..." -> the level word
-_LEVEL = re.compile(r"^\s*\d+\(\d+\)\s+([A-Z]+):")
-_LEVELS = {
-    "ALERT": logging.CRITICAL,
-    "BUG": logging.CRITICAL,
-    "CRITICAL": logging.CRITICAL,
-    "CRIT": logging.CRITICAL,
-    "ERROR": logging.ERROR,
-    "WARNING": logging.WARNING,
-    "NOTICE": logging.INFO,
-    "INFO": logging.INFO,
-    "DEBUG": logging.DEBUG,
-}
 # A Kamailio that ran this long before dying is restarted at once (the backoff starts over).
 _HEALTHY_RUN_SECONDS = 30.0
 # At stop, how long Kamailio is given to send the call events it still queues (mpaas down: its spool keeps them).
@@ -67,48 +58,6 @@ _RECONCILE_RETRY_MAX_SECONDS = 10.0
 # Before a reconciliation, how long Kamailio is given to send the events it queues (see reconcile()).
 _RECONCILE_DRAIN_SECONDS = 5.0
 _CALL_ID = re.compile(r"^\s*call-id: (.*?)\s*$", re.MULTILINE)
-
-
-class KamailioError(RuntimeError):
-    """Kamailio cannot run: its binary is missing or it refused the rendered configuration."""
-
-
-def find_kamailio(settings: Settings) -> str | None:
-    """The Kamailio binary's path, or None when it is not installed (`make voice-deps`)."""
-    return shutil.which(settings.sip_kamailio_bin)
-
-
-def voice_off_reason(settings: Settings) -> str | None:
-    """Why `mpaas serve` starts no Kamailio (one plain sentence), or None when voice is on."""
-    if not settings.sip_listen:
-        return "MPAAS_SIP_LISTEN is not set"
-    if find_kamailio(settings) is None:
-        return f"the Kamailio binary ({settings.sip_kamailio_bin}) is not installed: make voice-deps"
-    return None
-
-
-def ensure_sip_secret(settings: Settings) -> tuple[str, Path | None]:
-    """The configured MPAAS_SIP_SHARED_SECRET, or the data dir's, generated (mode 0600) on first use."""
-    existing = load_sip_secret(settings)
-    if settings.sip_shared_secret:
-        return settings.sip_shared_secret, None
-    path = settings.data_dir / SECRET_FILE
-    if existing is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(new_secret(32) + "\n")
-    return path.read_text().strip(), path
-
-
-def forward_log_line(line: str) -> None:
-    """One line of Kamailio's stderr into our logging, at the level Kamailio gave it."""
-    line = line.rstrip()
-    if not line.strip():
-        return
-    match = _LEVEL.match(line)
-    level = _LEVELS.get(match.group(1), logging.INFO) if match else logging.INFO
-    kamailio_log.log(level, "%s", line.strip())
 
 
 class KamailioSupervisor:
@@ -233,7 +182,7 @@ class KamailioSupervisor:
             code = self.process.returncode
             # Its children outlive a main process that was killed (holding the SIP port and our log pipe): the
             # process group goes with it. After a clean stop this finds nothing.
-            _kill_group(self.process.pid)
+            kill_group(self.process.pid)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(reader, timeout=2)
             reader.cancel()
@@ -464,7 +413,7 @@ class KamailioSupervisor:
         """A Kamailio of this data dir still running (its supervisor was killed: Kamailio runs in a session of its
         own) holds the SIP address: it is stopped, once it has sent its queued events, and the calls it held are
         closed as lost by the first reconciliation."""
-        pid = _orphan_pid(self.params.data_dir, self.config_path)
+        pid = orphan_pid(self.params.data_dir, self.config_path)
         if pid is None:
             return
         logger.warning("a Kamailio left by an earlier mpaas (pid %s) still runs: stopping it", pid)
@@ -472,9 +421,9 @@ class KamailioSupervisor:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + self.stop_timeout
-        while _running(pid) and time.monotonic() < deadline:
+        while pid_running(pid) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        _kill_group(pid)
+        kill_group(pid)
         self._lost_at = self._lost_at or datetime.now(UTC)
 
     async def stop(self) -> None:
@@ -498,7 +447,7 @@ class KamailioSupervisor:
                 await asyncio.sleep(0.05)
             if proc.returncode is None:
                 logger.error("Kamailio did not stop within %.0f s: killing it", self.stop_timeout)
-                _kill_group(proc.pid)
+                kill_group(proc.pid)
         if self._task is not None:
             await self._task
             self._task = None
@@ -521,57 +470,8 @@ class KamailioSupervisor:
                     return
                 except OSError:
                     pass
-            elif await asyncio.to_thread(_options_ping, host, int(port)):
+            elif await asyncio.to_thread(options_ping, host, int(port)):
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Kamailio did not answer on {self.params.listen}")
             await asyncio.sleep(0.1)
-
-
-def _orphan_pid(data_dir: Path, config_path: Path | None) -> int | None:
-    """The pid in `<data dir>/kamailio.pid` when that process still runs Kamailio with this data dir's
-    configuration (not a pid reused by another program)."""
-    try:
-        pid = int((data_dir / "kamailio.pid").read_text().split()[0])
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except (OSError, ValueError, IndexError):
-        return None
-    config = str(config_path or data_dir / "kamailio.cfg").encode()
-    if pid == os.getpid() or not argv or b"kamailio" not in Path(argv[0].decode(errors="replace")).name.encode():
-        return None
-    return pid if config in argv and _running(pid) else None
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _kill_group(pgid: int) -> None:
-    """SIGKILL whatever is left of Kamailio's process group (it runs in a session of its own)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
-
-
-def _options_ping(host: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(0.3)
-        sock.bind((host, 0))
-        local = sock.getsockname()[1]
-        tag = uuid.uuid4().hex
-        message = (
-            f"OPTIONS sip:{host}:{port} SIP/2.0\r\n"
-            f"Via: SIP/2.0/UDP {host}:{local};branch=z9hG4bK{tag[:16]}\r\n"
-            f"From: <sip:ping@{host}>;tag={tag[:8]}\r\nTo: <sip:{host}:{port}>\r\n"
-            f"Call-ID: {tag}@mpaas\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
-        )
-        try:
-            sock.sendto(message.encode(), (host, port))
-            data, _ = sock.recvfrom(4096)
-        except OSError:
-            return False
-        return data.startswith(b"SIP/2.0 200")

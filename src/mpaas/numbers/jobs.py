@@ -13,7 +13,7 @@ from mpaas.core.jobs.worker import BatchHandler
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.porting import service as porting
-from mpaas.numbers.usage import service as usage
+from mpaas.numbers.usage import renewal as usage_renewal
 
 
 def handlers(db: Database, clock: Clock, queue: JobQueue, policy: NumberPolicy) -> dict[str, BatchHandler]:
@@ -37,14 +37,14 @@ def handlers(db: Database, clock: Clock, queue: JobQueue, policy: NumberPolicy) 
 
     async def renewal(job: ClaimedJob) -> None:
         async with db.write() as session:
-            await usage.renew_if_due(session, job.payload, clock.now())
+            await usage_renewal.renew_if_due(session, job.payload, clock.now())
             await queue.complete(session, job)
 
     singles = {
         lifecycle.STATUS_JOB: status_change,
         lifecycle.RELEASE_JOB: release,
         porting.ADVANCE_JOB: port_advance,
-        usage.RENEWAL_JOB: renewal,
+        usage_renewal.RENEWAL_JOB: renewal,
     }
     return {kind: _as_batch(handler) for kind, handler in singles.items()}
 

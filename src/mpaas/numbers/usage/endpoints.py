@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from mpaas.auth.dependencies import Caller, Operator
 from mpaas.dependencies import Now, ReadSession, SettingsDep, WriteSession
-from mpaas.numbers.usage import service
+from mpaas.numbers.usage import renewal, service
 from mpaas.numbers.usage.schemas import (
     DataUsageLimitsOut,
     DataUsageRequest,
@@ -63,7 +63,7 @@ async def data_usage_info(body: NumbersRequest, who: Caller, session: ReadSessio
 async def update_renewal(
     body: RenewalInfoRequest, who: Caller, session: WriteSession, now: Now, settings: SettingsDep
 ) -> dict[str, Any]:
-    return await service.update_renewal(session, who, body, now, settings.numbers_time_zone)
+    return await renewal.update_renewal(session, who, body, now, settings.numbers_time_zone)
 
 
 @ops.post(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,20 +19,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mpaas.accounts.service import Principal
 from mpaas.billing.enforcement import is_restricted, record_number_usage
 from mpaas.core.errors import bad_request, missing, required
-from mpaas.core.jobs.queue import enqueue
 from mpaas.core.phone import normalize_e164
 from mpaas.core.wire import iso
 from mpaas.models import DataPlan, PhoneNumber, RadiusSession
 from mpaas.models.numbers import ACTIVE
 from mpaas.models.usage import BEHAVIOR_ACTIVE, BEHAVIOR_BLOCKED, BEHAVIOR_THROTTLED
-from mpaas.numbers import calendar, events, repository
+from mpaas.numbers import events, repository
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.usage import repository as usage_repository
-from mpaas.numbers.usage.schemas import DataUsageRequest, NumbersRequest, RenewalInfoRequest, UsageRecordIn
+from mpaas.numbers.usage.schemas import DataUsageRequest, NumbersRequest, UsageRecordIn
 
 log = logging.getLogger("mpaas.numbers.usage")
 
-RENEWAL_JOB = "numbers.usage_renewal"
 # Usage records repeat the same few numbers; parsing one with phonenumbers costs ~100 us.
 _e164 = lru_cache(maxsize=65536)(normalize_e164)
 DEFAULT_LIMIT_MB = 20
@@ -126,7 +124,7 @@ def new_plan(row: PhoneNumber, now: datetime, time_zone: str) -> DataPlan:
     )
 
 
-async def _plan(session: AsyncSession, row: PhoneNumber, now: datetime, time_zone: str) -> DataPlan:
+async def plan_of(session: AsyncSession, row: PhoneNumber, now: datetime, time_zone: str) -> DataPlan:
     plan = await usage_repository.get_plan(session, row.id)
     if plan is None:
         plan = new_plan(row, now, time_zone)
@@ -134,7 +132,7 @@ async def _plan(session: AsyncSession, row: PhoneNumber, now: datetime, time_zon
     return plan
 
 
-def _numbers(body: NumbersRequest) -> list[str]:
+def numbers_of(body: NumbersRequest) -> list[str]:
     if not body.phone_numbers:
         raise required("PhoneNumbers")
     out = []
@@ -167,9 +165,9 @@ async def set_limits(
         raise required("ValueUnit")
     limit = body.limit_value or DEFAULT_LIMIT_MB
     check_limits(body.notify_value, body.throttle_value, limit, body.throttle_speed)
-    for number in _numbers(body):
+    for number in numbers_of(body):
         row = await lifecycle.find_live(session, principal, number, body.account_id, field="PhoneNumbers.Number")
-        plan = await _plan(session, row, now, time_zone)
+        plan = await plan_of(session, row, now, time_zone)
         plan.value_unit, plan.notify_value, plan.throttle_value = (
             body.value_unit,
             body.notify_value,
@@ -187,14 +185,14 @@ async def set_limits(
         "ThrottleValue": body.throttle_value,
         "ThrottleSpeed": body.throttle_speed,
         "LimitValue": limit,
-        "PhoneNumbers": [{"Number": n} for n in _numbers(body)],
+        "PhoneNumbers": [{"Number": n} for n in numbers_of(body)],
     }
 
 
 async def _per_number(session: AsyncSession, principal: Principal, body: NumbersRequest, view) -> dict:
     items = []
     accounts = principal.visible_accounts(body.account_id)
-    for number in _numbers(body):
+    for number in numbers_of(body):
         row = await repository.find_number(session, accounts, number=number)
         if row is None:
             items.append(
@@ -408,104 +406,3 @@ async def policy(session: AsyncSession, raw: str | None, now: datetime) -> dict:
         "UsedBytes": plan.used_bytes,
         "LimitBytes": _bytes(plan, plan.limit_value),
     }
-
-
-# --- renewal ---------------------------------------------------------------------------------------
-
-
-def next_renewal(plan: DataPlan, after: date) -> date:
-    """The first renewal date strictly after `after` (a local date in the plan's zone). Monthly renewals
-    clamp RenewalDay to short months (31 -> Feb 28/29) without drifting; weekly RenewalDay 1 is Monday."""
-    day = plan.renewal_day or 1
-    if plan.period_type == "W":
-        ahead = (day - 1 - after.weekday()) % 7 or 7
-        return after + timedelta(days=ahead)
-    candidate = calendar.add_months(after, 0, day)
-    return candidate if candidate > after else calendar.add_months(after, 1, day)
-
-
-def _schedule(session: AsyncSession, plan: DataPlan, after: date, now: datetime) -> None:
-    tz = calendar.zone(plan.time_zone)
-    at = calendar.local_midnight(next_renewal(plan, after), tz)
-    plan.next_renewal_at = at
-    enqueue(
-        session,
-        now,
-        RENEWAL_JOB,
-        {"phone_number_id": plan.phone_number_id, "due": iso(at)},
-        delay_seconds=max(0.0, (at - now).total_seconds()),
-    )
-
-
-def reset(plan: DataPlan, row: PhoneNumber | None, now: datetime) -> None:
-    plan.used_bytes, plan.notified, plan.updated_at = 0, False, now
-    plan.behavior = number_behavior(plan, row) if row is not None else behavior(plan)
-
-
-async def update_renewal(
-    session: AsyncSession, principal: Principal, body: RenewalInfoRequest, now: datetime, default_zone: str
-) -> dict:
-    for field, value in (
-        ("AutoRenew", body.auto_renew),
-        ("PeriodType", body.period_type),
-        ("RenewalDay", body.renewal_day),
-    ):
-        if value is None:
-            raise required(field)
-    top = 31 if body.period_type == "M" else 7
-    if not 1 <= body.renewal_day <= top:
-        raise bad_request(f"RenewalDay must be between 1 and {top} for PeriodType {body.period_type}.")
-    zone_name = body.time_zone or default_zone
-    try:
-        tz = calendar.zone(zone_name)
-    except ValueError as exc:
-        raise bad_request(f"TimeZone: {exc}") from None
-    items = []
-    for number in _numbers(body):
-        row = await lifecycle.find_live(session, principal, number, body.account_id, field="PhoneNumbers.Number")
-        plan = await _plan(session, row, now, zone_name)
-        plan.period_type, plan.period_value, plan.renewal_day = body.period_type, body.period_value, body.renewal_day
-        plan.auto_renew, plan.time_zone, plan.updated_at = body.auto_renew, zone_name, now
-        if body.reset_usage:
-            reset(plan, row, now)
-        if body.auto_renew:
-            _schedule(session, plan, calendar.local_date(now, tz), now)
-        else:
-            plan.next_renewal_at = None
-        items.append({"Number": number, "Status": "Success", "StatusMessage": ""})
-    return {"Status": "Complete", "StatusMessage": "", "PhoneNumbers": items}
-
-
-async def renew_if_due(session: AsyncSession, payload: dict, now: datetime) -> bool:
-    """The renewal job: reset usage and schedule the next period, unless the plan changed since."""
-    plan = await usage_repository.get_plan(session, payload["phone_number_id"])
-    if plan is None or not plan.auto_renew or iso(plan.next_renewal_at) != payload["due"]:
-        return False
-    row = await repository.get_phone_number(session, plan.phone_number_id)
-    reset(plan, row, now)
-    tz = calendar.zone(plan.time_zone)
-    renewed_on = calendar.local_date(plan.next_renewal_at, tz)
-    if plan.period_type == "M" and plan.period_value > 1:
-        nxt = calendar.add_months(renewed_on, plan.period_value, plan.renewal_day or 1)
-        at = calendar.local_midnight(nxt, tz)
-        plan.next_renewal_at = at
-        enqueue(
-            session,
-            now,
-            RENEWAL_JOB,
-            {"phone_number_id": plan.phone_number_id, "due": iso(at)},
-            delay_seconds=max(0.0, (at - now).total_seconds()),
-        )
-    elif plan.period_type == "W" and plan.period_value > 1:
-        at = calendar.local_midnight(renewed_on + timedelta(days=7 * plan.period_value), tz)
-        plan.next_renewal_at = at
-        enqueue(
-            session,
-            now,
-            RENEWAL_JOB,
-            {"phone_number_id": plan.phone_number_id, "due": iso(at)},
-            delay_seconds=max(0.0, (at - now).total_seconds()),
-        )
-    else:
-        _schedule(session, plan, renewed_on, now)
-    return True

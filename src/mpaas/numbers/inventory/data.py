@@ -40,6 +40,8 @@ from typing import IO, Any
 import phonenumbers
 import zipcodes
 
+from mpaas.numbers.us_states import STATES_AND_DC
+
 __all__ = [
     "CSV_COLUMNS",
     "NGP_CODES",
@@ -68,62 +70,6 @@ NGP_CODES: tuple[str, ...] = ("SAG", "AGP", "NGW", "TXG", "MGP", "CGX", "LNP", "
 
 CSV_COLUMNS = ("Number", "AreaCode", "ZipCode", "NGP", "State", "RateCenter")
 
-# 50 states + DC.
-_US_STATES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-    ]
-)
 
 # Exchanges that are never handed out: N11 service codes, 555 and special-use codes.
 _RESERVED_EXCHANGES = frozenset({*(n * 100 + 11 for n in range(2, 10)), 555, 950, 958, 959, 976})
@@ -167,7 +113,7 @@ def area_zip_table() -> dict[str, list[tuple[str, str, str]]]:
     for rec in _zip_records().values():
         if not rec.get("active") or rec.get("zip_code_type") != "STANDARD":
             continue
-        if rec.get("state") not in _US_STATES:
+        if rec.get("state") not in STATES_AND_DC:
             continue
         for ac in rec.get("area_codes") or ():
             ok = us_area_code.get(ac)

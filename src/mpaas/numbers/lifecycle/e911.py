@@ -12,67 +12,9 @@ from mpaas.core.errors import bad_request, required
 from mpaas.models import NumberE911, PhoneNumber
 from mpaas.numbers.lifecycle.schemas import E911UpdateRequest
 from mpaas.numbers.lifecycle.service import find, find_live
+from mpaas.numbers.us_states import WITH_TERRITORIES
 
-US_STATES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "PR",
-        "GU",
-        "VI",
-        "AS",
-        "MP",
-    ]
-)
+US_STATES = WITH_TERRITORIES  # an address may be in a territory (numbers/us_states.py)
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
 

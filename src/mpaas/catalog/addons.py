@@ -100,7 +100,7 @@ async def threshold_assignments(session: AsyncSession, who: Principal, threshold
     return await repository.threshold_assignments(session, threshold.id)
 
 
-async def _same_account(threshold_account: str, subscription: Subscription, kind: str) -> None:
+def _same_account(threshold_account: str, subscription: Subscription, kind: str) -> None:
     if threshold_account != subscription.account_id:
         raise bad_request(f"The {kind} and the subscription belong to different accounts.")
 
@@ -110,7 +110,7 @@ async def assign_threshold(
 ) -> ThresholdAssignment:
     threshold = await get_threshold(session, who, body.threshold_id)
     subscription = await get_subscription(session, who, body.subscription_id)
-    await _same_account(threshold.account_id, subscription, "threshold")
+    _same_account(threshold.account_id, subscription, "threshold")
     row = ThresholdAssignment(
         id=ids.new_id(THRESHOLD_ASSIGNMENT),
         threshold_id=threshold.id,
@@ -129,7 +129,7 @@ async def update_threshold_assignment(
     row = await get_threshold_assignment(session, who, body.threshold_assignment_id)
     threshold = await get_threshold(session, who, body.threshold_id or row.threshold_id)
     subscription = await get_subscription(session, who, body.subscription_id or row.subscription_id)
-    await _same_account(threshold.account_id, subscription, "threshold")
+    _same_account(threshold.account_id, subscription, "threshold")
     row.threshold_id, row.subscription_id = threshold.id, subscription.id
     await session.flush()
     return row
@@ -206,7 +206,7 @@ async def assign_feature(
 ) -> FeatureAssignment:
     feature = await get_feature(session, who, body.feature_id)
     subscription = await get_subscription(session, who, body.subscription_id)
-    await _same_account(feature.account_id, subscription, "feature")
+    _same_account(feature.account_id, subscription, "feature")
     row = FeatureAssignment(
         id=ids.new_id(FEATURE_ASSIGNMENT),
         feature_id=feature.id,
@@ -225,7 +225,7 @@ async def update_feature_assignment(
     row = await get_feature_assignment(session, who, body.feature_assignment_id)
     feature = await get_feature(session, who, body.feature_id or row.feature_id)
     subscription = await get_subscription(session, who, body.subscription_id or row.subscription_id)
-    await _same_account(feature.account_id, subscription, "feature")
+    _same_account(feature.account_id, subscription, "feature")
     row.feature_id, row.subscription_id = feature.id, subscription.id
     await session.flush()
     return row

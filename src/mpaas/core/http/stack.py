@@ -43,14 +43,15 @@ class LeanFastAPI(FastAPI):
         stack = super().build_middleware_stack()
         if ExceptionTelemetryMiddleware is None:  # pragma: no cover - another FastAPI version
             return stack
+        off = self.telemetry_off()
         idle: tuple[type, ...] = ()
-        if self.telemetry_off():
+        if off:
             idle += (ExceptionTelemetryMiddleware,)
         if self.max_body_size is None:
             idle += (AppBodyLimitMiddleware,)
         if idle:
             unlink(stack, idle)
-        self.straight = self.telemetry_off()
+        self.straight = off
         return stack
 
     async def __call__(self, scope, receive, send) -> None:

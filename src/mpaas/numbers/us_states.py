@@ -1,7 +1,10 @@
-"""US state codes (USPS), one list for every part that checks one: the inventory holds numbers of the 50 states and
-DC; an address (E911, a port-in's billing address) may also be in a territory."""
+"""US state codes (USPS) and the ZIP code form, one of each for every part that checks them: the inventory holds
+numbers of the 50 states and DC; an address (E911, a port-in's billing address) may also be in a territory, and its
+ZIP is 5 digits or ZIP+4."""
 
 from __future__ import annotations
+
+import re
 
 STATES_AND_DC = frozenset(
     [
@@ -60,3 +63,4 @@ STATES_AND_DC = frozenset(
 )
 TERRITORIES = frozenset({"AS", "GU", "MP", "PR", "VI"})
 WITH_TERRITORIES = STATES_AND_DC | TERRITORIES
+ADDRESS_ZIP = re.compile(r"^\d{5}(-\d{4})?$")  # 84043 or 84043-6330

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,11 +11,7 @@ from mpaas.core.errors import bad_request, required
 from mpaas.models import NumberE911, PhoneNumber
 from mpaas.numbers.lifecycle.schemas import E911UpdateRequest
 from mpaas.numbers.lifecycle.service import find, find_live
-from mpaas.numbers.us_states import WITH_TERRITORIES
-
-US_STATES = WITH_TERRITORIES  # an address may be in a territory (numbers/us_states.py)
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
-
+from mpaas.numbers.us_states import ADDRESS_ZIP, WITH_TERRITORIES
 
 # --- E911 ------------------------------------------------------------------------------------------
 
@@ -51,9 +46,9 @@ async def update_e911(session: AsyncSession, principal: Principal, body: E911Upd
             raise required(name)
     assert street1 and city and state and zip_code  # each checked above (a loop mypy does not follow)
     state = state.upper()
-    if state not in US_STATES:
+    if state not in WITH_TERRITORIES:
         raise bad_request("The State field must be a two-letter US state abbreviation such as UT.")
-    if not ZIP_RE.fullmatch(zip_code):
+    if not ADDRESS_ZIP.fullmatch(zip_code):
         raise bad_request("The Zip field must be a 5-digit ZIP code or ZIP+4 (84043 or 84043-6330).")
     row = await find_live(session, principal, body.phone_number, body.account_id)
     address = await session.get(NumberE911, row.id)

@@ -31,7 +31,6 @@ from mpaas.core.wire import iso
 from mpaas.models import InventoryNumber, NumberOrder, PhoneNumber, PortRequest
 from mpaas.models.numbers import ACTIVE, ASSIGNED, AVAILABLE
 from mpaas.numbers import calendar, events, repository
-from mpaas.numbers.lifecycle import e911 as lifecycle_e911
 from mpaas.numbers.lifecycle import service as lifecycle
 from mpaas.numbers.lifecycle.service import NumberPolicy
 from mpaas.numbers.porting import repository as port_repository
@@ -45,6 +44,7 @@ from mpaas.numbers.porting.schemas import (
     PortOutRequest,
 )
 from mpaas.numbers.provisioning import esim
+from mpaas.numbers.us_states import ADDRESS_ZIP, WITH_TERRITORIES
 from mpaas.routes import repository as routes_repository
 from mpaas.subscribers import repository as subscribers_repository
 
@@ -90,9 +90,9 @@ def _address(address: BillingAddress | None, required_all: bool) -> dict | None:
     for field, name in (("street1", "Street1"), ("city", "City"), ("state", "State"), ("zip", "Zip")):
         if not getattr(address, field):
             raise required(f"CurrentBillingAddress.{name}")
-    if address.state.upper() not in lifecycle_e911.US_STATES:
+    if address.state.upper() not in WITH_TERRITORIES:
         raise bad_request("CurrentBillingAddress.State must be a two-letter US state abbreviation such as UT.")
-    if not lifecycle_e911.ZIP_RE.fullmatch(address.zip):
+    if not ADDRESS_ZIP.fullmatch(address.zip):
         raise bad_request("CurrentBillingAddress.Zip must be a 5-digit ZIP code or ZIP+4.")
     return {
         "Street1": address.street1,
